@@ -1,0 +1,20 @@
+"""nudipole: collider reach on the neutrino dipole portal.
+
+The main entry point is :func:`nudipole.reach`; the layers are ``physics`` (pure formulas),
+``kinematics``, ``experiments`` (TOML definitions), ``stats``, ``reach`` (scans), ``io``,
+``plotting`` and ``cli``.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("nudipole")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+from nudipole.api import reach  # noqa: E402
+from nudipole.reach.result import ReachResult  # noqa: E402
+
+__all__ = ["ReachResult", "__version__", "reach"]

@@ -1,0 +1,289 @@
+"""Sub-commands of the ``nudipole`` CLI (argument definitions and their actions)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from nudipole.api import mass_grid, reach, resolve_experiment
+from nudipole.experiments import ExperimentError, builtin_names, builtin_text
+from nudipole.io.results import dumps, result_to_dict, write_atomic
+from nudipole.model import Nature
+from nudipole.physics.angular import PhotonAngular
+from nudipole.reach.presets import PRESETS, ChargeStates, DecayModel
+from nudipole.reach.recipes import FIGURE_TITLES, FIGURES, HEADLINE, Curve
+from nudipole.reach.result import ReachResult
+from nudipole.reach.scan import SAMPLERS
+from nudipole.stats import Statistic
+from nudipole.units import format_luminosity
+
+PROGRESS_MIN_MASSES = 20
+
+
+def _console() -> Console:
+    return Console(file=sys.stdout, soft_wrap=True)
+
+
+@contextmanager
+def _progress(total: int, label: str, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr (only on a terminal and for long scans)."""
+    if not enabled or total < PROGRESS_MIN_MASSES or not sys.stderr.isatty():
+        yield None
+        return
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return value
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--preset", choices=sorted(PRESETS), default="default",
+                   help="modelling conventions (default: physically correct; paper: reproduces arXiv:2204.07802)")
+    p.add_argument("--statistic", choices=[s.value for s in Statistic],
+                   help="override the test statistic (chi2 = seed's S^2/(S+B); asimov = Poisson likelihood)")
+    p.add_argument("--photon-angular", choices=[a.value for a in PhotonAngular],
+                   help="override the photon angular distribution in the N rest frame")
+    p.add_argument("--charge-states", choices=[c.value for c in ChargeStates],
+                   help="override which Dirac channels are counted")
+    p.add_argument("--decay-model", choices=[d.value for d in DecayModel],
+                   help="override the decay-volume model")
+    p.add_argument("--nature", choices=[n.value for n in Nature], help="Dirac (default) or Majorana N")
+    p.add_argument("--sampler", choices=SAMPLERS, default="mc", help="acceptance integration (default mc)")
+    p.add_argument("--events", type=_positive_int, default=16384, help="events per mass (mc, sobol)")
+    p.add_argument("--seed", type=int, default=20220415, help="random seed (mc, sobol)")
+
+
+def _model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "preset": args.preset,
+        "statistic": args.statistic,
+        "photon_angular": args.photon_angular,
+        "charge_states": args.charge_states,
+        "decay_model": args.decay_model,
+        "nature": args.nature,
+        "sampler": args.sampler,
+        "n_events": args.events,
+        "seed": args.seed,
+    }
+
+
+# --------------------------------------------------------------------------- reach
+def add_reach(sub: Any) -> None:
+    p = sub.add_parser("reach", help="expected 95%% CL limit on d versus m_N for one experiment",
+                       description="Expected 95%% CL upper limit on the dipole coupling d.")
+    p.add_argument("experiment", help="besiii, belle2, stcf or the path to a TOML file")
+    p.add_argument("--selection", help="selection name (default: the experiment's)")
+    masses = p.add_mutually_exclusive_group()
+    masses.add_argument("--masses", type=float, nargs="+", metavar="M", help="masses in GeV")
+    masses.add_argument("--mass-range", type=float, nargs=3, metavar=("LO", "HI", "N"),
+                        help="N log-spaced masses from LO to HI GeV")
+    p.add_argument("--sqrt-s", type=float, metavar="GEV", help="run at this c.m. energy only")
+    p.add_argument("--lumi", metavar="LUMI", help="integrated luminosity, e.g. 30/ab, 20/fb, 500/pb")
+    _add_model_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.add_argument("-o", "--output", metavar="FILE", help="also write the result (.json or .csv)")
+    p.set_defaults(func=run_reach)
+
+
+def _masses(args: argparse.Namespace) -> np.ndarray | None:
+    if args.masses is not None:
+        return np.asarray(args.masses, dtype=float)
+    if args.mass_range is not None:
+        lo, hi, n = args.mass_range
+        if n != int(n):
+            raise ExperimentError("--mass-range N must be a whole number")
+        return mass_grid(lo, hi, int(n))
+    return None
+
+
+def to_csv(result: ReachResult) -> str:
+    """CSV with a commented header of the main inputs."""
+    inp = result.inputs
+    lines = [
+        f"# nudipole {inp.get('version')} expected 95% CL limit on d [GeV^-1]",
+        f"# experiment={inp.get('experiment')} selection={inp.get('selection')} "
+        f"preset={inp.get('preset')} luminosity={inp.get('total_luminosity')}",
+        "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance",
+    ]
+    for m, d, e, a in zip(result.mass, result.d95, result.d95_error, result.acceptance, strict=True):
+        lines.append(f"{m:.6g},{'' if np.isnan(d) else f'{d:.6g}'},{'' if np.isnan(e) else f'{e:.3g}'},{a:.6g}")
+    return "\n".join(lines) + "\n"
+
+
+def print_table(result: ReachResult, console: Console) -> None:
+    inp = result.inputs
+    conv = inp["conventions"]
+    console.print(
+        f"[bold]{inp['experiment_title']}[/bold]  selection={inp['selection']}  "
+        f"luminosity={inp['total_luminosity']} in {len(inp['points'])} point(s)  preset={inp['preset']}"
+    )
+    console.print(
+        f"photons: {conv['photon_angular']}, channels: {conv['charge_states']}, decay: "
+        f"{conv['decay_model']}, statistic: {conv['statistic']} (Delta = {conv['delta_chi2']:.4f}), "
+        f"{inp['integration']['sampler']} seed {inp['integration']['seed']}"
+    )
+    bkg_irr = sum(p["background_irreducible"] for p in inp["points"])
+    bkg_red = sum(p["background_reducible"] for p in inp["points"])
+    console.print(f"background: {bkg_irr:.4g} irreducible (SM nu nubar gamma) + {bkg_red:.4g} reducible events")
+    table = Table(show_edge=False, header_style="bold")
+    table.add_column("m_N [GeV]", justify="right")
+    table.add_column("d95 [GeV^-1]", justify="right")
+    table.add_column("MC error", justify="right")
+    table.add_column("acceptance", justify="right")
+    for m, d, e, a in zip(result.mass, result.d95, result.d95_error, result.acceptance, strict=True):
+        table.add_row(
+            f"{m:.4g}",
+            "no sensitivity" if np.isnan(d) else f"{d:.3e}",
+            "" if np.isnan(e) else f"{100 * e / d:.2f} %",
+            f"{a:.3f}",
+        )
+    console.print(table)
+
+
+def run_reach(args: argparse.Namespace) -> int:
+    masses = _masses(args)
+    exp = resolve_experiment(args.experiment, sqrt_s=args.sqrt_s, lumi=args.lumi)
+    n = len(masses) if masses is not None else 60
+    with _progress(n, f"{exp.title} reach", not args.json) as progress:
+        result = reach(exp, masses, selection=args.selection, progress=progress, **_model_kwargs(args))
+    if args.output:
+        out = Path(args.output)
+        text = to_csv(result) if out.suffix.lower() == ".csv" else dumps(result) + "\n"
+        write_atomic(out, text.encode("utf-8"))
+    if args.json:
+        sys.stdout.write(dumps(result) + "\n")
+    else:
+        print_table(result, _console())
+    return 0
+
+
+# --------------------------------------------------------------------------- figure
+def add_figure(sub: Any) -> None:
+    p = sub.add_parser("figure", help="reproduce a figure of the seed paper",
+                       description="belle2 = seed Fig. 1; besiii-stcf = seed Fig. 2.")
+    p.add_argument("name", choices=sorted(FIGURES))
+    p.add_argument("-o", "--output", metavar="FILE", help="output .pdf, .png or .svg (default: NAME.pdf)")
+    p.add_argument("--preset", choices=["both", *sorted(PRESETS)], default="both",
+                   help="which presets to draw (default both: paper solid, default dashed)")
+    p.add_argument("--points", type=_positive_int, default=120, help="masses per curve (default 120)")
+    p.add_argument("--seed", type=int, default=20220415)
+    p.set_defaults(func=run_figure)
+
+
+def _curve_result(curve: Curve, preset: str, masses: np.ndarray | None, n: int, seed: int,
+                  progress: Callable[[int], None] | None) -> ReachResult:
+    exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
+    m = masses if masses is not None else mass_grid(0.01, 0.995 * exp.max_sqrt_s, n)
+    return reach(exp, m, selection=curve.selection, preset=preset, seed=seed, progress=progress)
+
+
+def make_figure(name: str, output: Path, presets: list[str], n: int, seed: int, show_progress: bool) -> list[ReachResult]:
+    curves = FIGURES[name]
+    total = len(curves) * len(presets) * n
+    drawn: list[tuple[ReachResult, str, str]] = []
+    with _progress(total, f"figure {name}", show_progress) as progress:
+        for preset in presets:
+            for curve in curves:
+                drawn.append((_curve_result(curve, preset, None, n, seed, progress), curve.label, curve.color))
+    from nudipole.plotting.reach_plots import plot_curves, save_figure
+
+    fig = plot_curves(drawn, title=FIGURE_TITLES[name], xlim=(0.01, 11.0))
+    save_figure(fig, output)
+    return [r for r, _, _ in drawn]
+
+
+def run_figure(args: argparse.Namespace) -> int:
+    output = Path(args.output or f"{args.name}.pdf")
+    presets = ["paper", "default"] if args.preset == "both" else [args.preset]
+    make_figure(args.name, output, presets, args.points, args.seed, True)
+    sys.stdout.write(f"wrote {output}\n")
+    return 0
+
+
+# --------------------------------------------------------------------------- headline
+def add_headline(sub: Any) -> None:
+    p = sub.add_parser("headline", help="main job: reproduce seed Figs. 1-2 and print the headline table")
+    p.add_argument("--outdir", default="nudipole-output", help="folder for the figures (default nudipole-output)")
+    p.add_argument("--format", choices=["pdf", "png", "svg"], default="png")
+    p.add_argument("--points", type=_positive_int, default=120)
+    p.set_defaults(func=run_headline)
+
+
+def headline_rows(seed: int = 20220415) -> list[dict[str, Any]]:
+    rows = []
+    for curve, mass, published in HEADLINE:
+        row: dict[str, Any] = {"curve": curve.label, "mass": mass, "published": published}
+        for preset in ("paper", "default"):
+            r = _curve_result(curve, preset, np.array([mass]), 1, seed, None)
+            row[preset] = float(r.d95[0])
+        rows.append(row)
+    return rows
+
+
+def run_headline(args: argparse.Namespace) -> int:
+    outdir = Path(args.outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    console = _console()
+    for name in sorted(FIGURES):
+        path = outdir / f"fig_{name}.{args.format}"
+        make_figure(name, path, ["paper", "default"], args.points, 20220415, True)
+        console.print(f"wrote {path}")
+    table = Table(title="Expected 95% CL limits on d [GeV^-1] at m_N = 1 GeV", header_style="bold")
+    for col in ("curve", "published (seed)", "paper preset", "ratio", "default preset", "default/paper"):
+        table.add_column(col, justify="right")
+    for row in headline_rows():
+        table.add_row(
+            row["curve"], f"{row['published']:.2g}", f"{row['paper']:.3g}",
+            f"{row['paper'] / row['published']:.2f}", f"{row['default']:.3g}",
+            f"{row['default'] / row['paper']:.2f}",
+        )
+    console.print(table)
+    return 0
+
+
+# --------------------------------------------------------------------------- experiments
+def add_experiments(sub: Any) -> None:
+    p = sub.add_parser("experiments", help="list built-in experiments or print one's TOML to copy")
+    p.add_argument("name", nargs="?", help="print this experiment's TOML definition")
+    p.set_defaults(func=run_experiments)
+
+
+def run_experiments(args: argparse.Namespace) -> int:
+    if args.name:
+        sys.stdout.write(builtin_text(args.name))
+        return 0
+    table = Table(header_style="bold", show_edge=False)
+    for col in ("name", "title", "points", "luminosity", "selections (default first)"):
+        table.add_column(col)
+    for name in builtin_names():
+        exp = resolve_experiment(name)
+        sels = [exp.default_selection, *sorted(s for s in exp.selections if s != exp.default_selection)]
+        table.add_row(name, exp.title, str(len(exp.points)), format_luminosity(exp.total_luminosity_pb), ", ".join(sels))
+    _console().print(table)
+    return 0
+
+
+__all__ = ["add_experiments", "add_figure", "add_headline", "add_reach", "result_to_dict"]

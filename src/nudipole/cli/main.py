@@ -1,0 +1,53 @@
+"""``nudipole`` command line: reach, figure, headline, experiments.
+
+Errors in the user's input print one line on stderr and exit with status 2; nothing is
+written in that case (output files are written atomically after the work succeeded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from nudipole import __version__
+from nudipole.cli import commands
+from nudipole.experiments import ExperimentError
+from nudipole.units import LuminosityError
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"nudipole: error: {message} (see '{self.prog} --help')\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="nudipole", description="Collider reach on the neutrino dipole portal.")
+    parser.add_argument("--version", action="version", version=f"nudipole {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_reach(sub)
+    commands.add_figure(sub)
+    commands.add_headline(sub)
+    commands.add_experiments(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (ExperimentError, LuminosityError, ValueError, OSError) as err:
+        sys.stderr.write(f"nudipole: error: {err}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("nudipole: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Physical constants used inside nudipole, in natural units (GeV, hbar = c = 1).
+
+Every number comes from a library (``scipy.constants`` for CODATA values, ``particle`` for
+PDG masses and widths) or from the cited data file ``nudipole/data/constants.toml``.
+Lengths enter and leave the package in metres and are converted with :data:`HBARC_GEV_M`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from typing import Final
+
+import scipy.constants as _sc
+from particle import Particle
+
+#: Fine-structure constant alpha(0) (CODATA, via scipy.constants).
+ALPHA_EM: Final[float] = float(_sc.fine_structure)
+
+#: Fermi constant G_F in GeV^-2 (CODATA, via scipy.constants).
+G_FERMI: Final[float] = float(_sc.physical_constants["Fermi coupling constant"][0])
+
+#: hbar*c in GeV*m (CODATA, via scipy.constants): 1 GeV^-1 = HBARC_GEV_M metres.
+HBARC_GEV_M: Final[float] = float(
+    _sc.physical_constants["reduced Planck constant times c in MeV fm"][0]
+) * (_sc.mega / _sc.giga) * _sc.femto
+
+_MEV_TO_GEV: Final[float] = _sc.mega / _sc.giga
+
+#: Z boson mass and width in GeV (PDG, via the ``particle`` package).
+M_Z: Final[float] = float(Particle.from_pdgid(23).mass) * _MEV_TO_GEV
+GAMMA_Z: Final[float] = float(Particle.from_pdgid(23).width) * _MEV_TO_GEV
+#: W boson mass and width in GeV (PDG, via the ``particle`` package).
+M_W: Final[float] = float(Particle.from_pdgid(24).mass) * _MEV_TO_GEV
+GAMMA_W: Final[float] = float(Particle.from_pdgid(24).width) * _MEV_TO_GEV
+
+
+def _load_table() -> dict[str, dict[str, object]]:
+    text = resources.files("nudipole.data").joinpath("constants.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+_TABLE: Final = _load_table()
+
+#: Effective leptonic weak mixing angle (cited in data/constants.toml).
+SIN2_THETA_W: Final[float] = float(_TABLE["sin2_theta_eff"]["value"])  # type: ignore[arg-type]
+
+
+def metres_to_natural(length_m: float) -> float:
+    """Convert a length in metres to GeV^-1."""
+    return length_m / HBARC_GEV_M
+
+
+def natural_to_metres(length_gev: float) -> float:
+    """Convert a length in GeV^-1 to metres."""
+    return length_gev * HBARC_GEV_M

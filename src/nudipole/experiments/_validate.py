@@ -1,0 +1,123 @@
+"""Tiny strict readers for TOML tables: every field typed, unknown fields rejected."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from nudipole.experiments.errors import ExperimentError
+
+
+class Table:
+    """Wraps a TOML table; records which keys were read so the rest can be rejected."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, Mapping):
+            raise ExperimentError(f"{where} must be a table, got {type(data).__name__}")
+        self._data: Mapping[str, Any] = data
+        self._used: set[str] = set()
+        self.where = where
+
+    def has(self, key: str) -> bool:
+        return key in self._data
+
+    def _get(self, key: str, required: bool) -> Any:
+        self._used.add(key)
+        if key not in self._data:
+            if required:
+                raise ExperimentError(f"{self.where}: missing required field '{key}'")
+            return None
+        return self._data[key]
+
+    def number(
+        self,
+        key: str,
+        *,
+        default: float | None = None,
+        required: bool = True,
+        positive: bool = False,
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> float:
+        raw = self._get(key, required and default is None)
+        if raw is None:
+            assert default is not None
+            return default
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise ExperimentError(f"{self.where}.{key} must be a number, got {raw!r}")
+        value = float(raw)
+        if value != value:
+            raise ExperimentError(f"{self.where}.{key} is NaN")
+        if positive and not value > 0.0:
+            raise ExperimentError(f"{self.where}.{key} must be positive, got {value}")
+        if minimum is not None and value < minimum:
+            raise ExperimentError(f"{self.where}.{key} must be >= {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise ExperimentError(f"{self.where}.{key} must be <= {maximum}, got {value}")
+        return value
+
+    def string(self, key: str, *, default: str | None = None) -> str:
+        raw = self._get(key, default is None)
+        if raw is None:
+            assert default is not None
+            return default
+        if not isinstance(raw, str):
+            raise ExperimentError(f"{self.where}.{key} must be a string, got {raw!r}")
+        return raw
+
+    def numbers(self, key: str, length: int | None = None) -> tuple[float, ...]:
+        raw = self._get(key, True)
+        if not isinstance(raw, list) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in raw
+        ):
+            raise ExperimentError(f"{self.where}.{key} must be a list of numbers, got {raw!r}")
+        if length is not None and len(raw) != length:
+            raise ExperimentError(f"{self.where}.{key} must have {length} numbers, got {len(raw)}")
+        return tuple(float(v) for v in raw)
+
+    def pairs(self, key: str) -> tuple[tuple[float, float], ...]:
+        raw = self._get(key, True)
+        out: list[tuple[float, float]] = []
+        if not isinstance(raw, list):
+            raise ExperimentError(f"{self.where}.{key} must be a list of [low, high] pairs")
+        for item in raw:
+            if (
+                not isinstance(item, list)
+                or len(item) != 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in item)
+            ):
+                raise ExperimentError(f"{self.where}.{key} must be a list of [low, high] pairs")
+            lo, hi = float(item[0]), float(item[1])
+            if not lo < hi:
+                raise ExperimentError(f"{self.where}.{key}: pair {item} must have low < high")
+            out.append((lo, hi))
+        return tuple(out)
+
+    def table(self, key: str, *, required: bool = True) -> Table | None:
+        raw = self._get(key, required)
+        if raw is None:
+            return None
+        return Table(raw, f"{self.where}.{key}")
+
+    def tables(self, key: str, *, required: bool = True) -> list[Table]:
+        raw = self._get(key, required)
+        if raw is None:
+            return []
+        if not isinstance(raw, list) or not raw:
+            raise ExperimentError(f"{self.where}.{key} must be a non-empty array of tables")
+        return [Table(item, f"{self.where}.{key}[{i}]") for i, item in enumerate(raw)]
+
+    def raw(self, key: str, *, required: bool = True) -> Any:
+        return self._get(key, required)
+
+    def keys(self) -> list[str]:
+        return list(self._data.keys())
+
+    def finish(self) -> None:
+        """Reject fields that were never read."""
+        unknown = sorted(set(self._data) - self._used)
+        if unknown:
+            allowed = ", ".join(sorted(self._used))
+            raise ExperimentError(
+                f"{self.where}: unknown field(s) {', '.join(unknown)}; allowed: {allowed}"
+            )

@@ -1,0 +1,268 @@
+"""Experiment definitions: frozen dataclasses built from validated TOML tables.
+
+An experiment file has the tables ``[experiment]``, ``[beams]``, ``[detector]`` (with
+``[detector.fiducial]``), one or more ``[[points]]`` (energy points summed in the chi^2),
+optional ``[[runs]]`` (alternative single-energy runs selectable with ``--sqrt-s``) and
+``[selections.NAME]`` each with a list of ``cuts`` and an optional
+``reducible_background``. Every number carries a ``source`` string. See
+``docs/experiments.md`` and the built-in files in ``nudipole/experiments/data``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from nudipole.experiments._validate import Table
+from nudipole.experiments.errors import ExperimentError
+from nudipole.experiments.selections import Cut, cut_from_table
+from nudipole.kinematics.lorentz import beams_boost
+from nudipole.units import LuminosityError, parse_luminosity
+
+
+@dataclass(frozen=True)
+class EnergyPoint:
+    """One data set: sqrt(s) in GeV and integrated luminosity in pb^-1."""
+
+    sqrt_s: float
+    luminosity_pb: float
+    label: str = ""
+    source: str = ""
+    estimated: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReducibleBackground:
+    """Reducible background surviving a selection: ``events`` per ``per_luminosity_pb``,
+    scaled linearly with luminosity (seed Sec. II.1 for the Belle II gap background)."""
+
+    events: float
+    per_luminosity_pb: float
+    source: str = ""
+
+    def expected(self, luminosity_pb: float) -> float:
+        return self.events * luminosity_pb / self.per_luminosity_pb
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A named photon selection: AND of cuts, plus its reducible background if any."""
+
+    name: str
+    cuts: tuple[Cut, ...]
+    reducible: ReducibleBackground | None = None
+    description: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class FiducialVolume:
+    """Cylinder (lab frame, metres) in which N must decay for its photon to be seen."""
+
+    radius_m: float
+    z_min_m: float
+    z_max_m: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Detector:
+    """Photon efficiency, the seed's single detector length and the fiducial volume."""
+
+    efficiency: float
+    decay_length_m: float
+    fiducial: FiducialVolume
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A complete experiment definition (see module docstring for the file layout)."""
+
+    name: str
+    title: str
+    beam_energy_ratio: float
+    points: tuple[EnergyPoint, ...]
+    detector: Detector
+    selections: dict[str, Selection]
+    default_selection: str
+    runs: tuple[EnergyPoint, ...] = ()
+    description: str = ""
+    reference: str = ""
+    origin: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def beta(self) -> float:
+        """CM velocity in the lab from E(e-)/E(e+) = r: beta = (r - 1)/(r + 1)."""
+        r = self.beam_energy_ratio
+        return beams_boost(math.sqrt(r), 1.0 / math.sqrt(r))
+
+    @property
+    def max_sqrt_s(self) -> float:
+        return max(p.sqrt_s for p in self.points)
+
+    @property
+    def total_luminosity_pb(self) -> float:
+        return sum(p.luminosity_pb for p in self.points)
+
+    def selection(self, name: str | None = None) -> Selection:
+        key = self.default_selection if name is None else name
+        if key not in self.selections:
+            known = ", ".join(sorted(self.selections))
+            raise ExperimentError(
+                f"experiment {self.name!r} has no selection {key!r}; choose one of: {known}"
+            )
+        return self.selections[key]
+
+    def with_luminosity(self, luminosity_pb: float) -> Experiment:
+        """Scale every energy point so that the total is ``luminosity_pb`` (pb^-1)."""
+        if not luminosity_pb > 0.0:
+            raise ExperimentError(f"luminosity must be positive, got {luminosity_pb} pb^-1")
+        factor = luminosity_pb / self.total_luminosity_pb
+        pts = tuple(replace(p, luminosity_pb=p.luminosity_pb * factor) for p in self.points)
+        return replace(self, points=pts)
+
+    def with_sqrt_s(self, sqrt_s: float, luminosity_pb: float | None = None) -> Experiment:
+        """Replace the energy points by one run at ``sqrt_s`` (GeV).
+
+        The luminosity is ``luminosity_pb`` if given, otherwise the one listed for that energy in
+        ``[[runs]]`` or ``[[points]]`` (matched within 1 MeV). Asymmetric beams keep their energy
+        ratio.
+        """
+        if not sqrt_s > 0.0:
+            raise ExperimentError(f"sqrt(s) must be positive, got {sqrt_s} GeV")
+        listed = [p for p in (*self.runs, *self.points) if abs(p.sqrt_s - sqrt_s) < 1e-3]
+        if luminosity_pb is None:
+            if not listed:
+                raise ExperimentError(
+                    f"{self.title} lists no luminosity at sqrt(s) = {sqrt_s} GeV; pass one "
+                    "with --lumi (e.g. --lumi 10/ab)"
+                )
+            point = listed[0]
+        else:
+            if not luminosity_pb > 0.0:
+                raise ExperimentError(f"luminosity must be positive, got {luminosity_pb} pb^-1")
+            base = listed[0] if listed else EnergyPoint(sqrt_s, luminosity_pb, label="user")
+            point = replace(base, sqrt_s=sqrt_s, luminosity_pb=luminosity_pb)
+        return replace(self, points=(point,))
+
+
+def _luminosity(table: Table, key: str) -> float:
+    text = table.string(key)
+    try:
+        return parse_luminosity(text)
+    except LuminosityError as err:
+        raise ExperimentError(f"{table.where}.{key}: {err}") from None
+
+
+def _point(table: Table) -> EnergyPoint:
+    point = EnergyPoint(
+        sqrt_s=table.number("sqrt_s", positive=True),
+        luminosity_pb=_luminosity(table, "luminosity"),
+        label=table.string("label", default=""),
+        source=table.string("source"),
+        estimated=bool(table.raw("estimated", required=False) or False),
+        note=table.string("note", default=""),
+    )
+    table.finish()
+    return point
+
+
+def _selection(name: str, table: Table) -> Selection:
+    cuts = tuple(cut_from_table(t) for t in table.tables("cuts"))
+    reducible = None
+    red = table.table("reducible_background", required=False)
+    if red is not None:
+        reducible = ReducibleBackground(
+            events=red.number("events", minimum=0.0),
+            per_luminosity_pb=_luminosity(red, "luminosity"),
+            source=red.string("source"),
+        )
+        red.finish()
+    selection = Selection(
+        name=name,
+        cuts=cuts,
+        reducible=reducible,
+        description=table.string("description", default=""),
+        source=table.string("source"),
+    )
+    table.finish()
+    return selection
+
+
+def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
+    """Validate a parsed TOML document and build an :class:`Experiment`.
+
+    Raises
+    ------
+    ExperimentError
+        On a missing, mistyped, out-of-range or unknown field, with a one-line message.
+    """
+    top = Table(data, origin)
+    meta = top.table("experiment")
+    beams = top.table("beams")
+    det = top.table("detector")
+    assert meta is not None and beams is not None and det is not None
+
+    ratio = beams.number("energy_ratio", positive=True)
+    beams.string("source")
+    beams.finish()
+
+    fid_table = det.table("fiducial")
+    assert fid_table is not None
+    fiducial = FiducialVolume(
+        radius_m=fid_table.number("radius_m", positive=True),
+        z_min_m=fid_table.number("z_min_m", maximum=-1e-9),
+        z_max_m=fid_table.number("z_max_m", positive=True),
+        source=fid_table.string("source"),
+    )
+    fid_table.finish()
+    detector = Detector(
+        efficiency=det.number("efficiency", minimum=0.0, maximum=1.0),
+        decay_length_m=det.number("decay_length_m", positive=True),
+        fiducial=fiducial,
+        source=det.string("source"),
+    )
+    det.finish()
+
+    points = tuple(_point(t) for t in top.tables("points"))
+    runs = tuple(_point(t) for t in top.tables("runs", required=False))
+
+    sel_table = top.table("selections")
+    assert sel_table is not None
+    selections: dict[str, Selection] = {}
+    for name in sel_table.keys():
+        sub = sel_table.table(name)
+        assert sub is not None
+        selections[name] = _selection(name, sub)
+    sel_table.finish()
+    if not selections:
+        raise ExperimentError(f"{origin}: [selections] must define at least one selection")
+
+    name = meta.string("name")
+    default_selection = meta.string("default_selection")
+    if default_selection not in selections:
+        raise ExperimentError(
+            f"{origin}: default_selection {default_selection!r} is not among the selections "
+            f"({', '.join(sorted(selections))})"
+        )
+    experiment = Experiment(
+        name=name,
+        title=meta.string("title", default=name),
+        beam_energy_ratio=ratio,
+        points=points,
+        detector=detector,
+        selections=selections,
+        default_selection=default_selection,
+        runs=runs,
+        description=meta.string("description", default=""),
+        reference=meta.string("reference"),
+        origin=origin,
+        raw=data,
+    )
+    meta.finish()
+    top.finish()
+    return experiment

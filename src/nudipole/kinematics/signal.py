@@ -1,0 +1,126 @@
+"""Signal events e+ e- -> N nubar, N -> nu gamma: photon four-momenta in the CM and the lab.
+
+The N is produced at CM polar angle theta_N (azimuth 0: every cut and the detector are
+symmetric about the beam), decays in its helicity frame (axes as in
+:func:`nudipole.physics.production.polarization_transverse`) and the photon is boosted to the
+CM and then along the beam axis to the laboratory. Each node carries the weight
+2 p(z_N) x 4 pi W(c*, f* | z_N), the ratio of the physical density (seed Eq. 2 normalised,
+times the photon angular density) to the uniform one, so that the weighted mean of an
+indicator is the acceptance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nudipole.kinematics.sampling import Nodes
+from nudipole.physics._types import FloatArray
+from nudipole.physics.angular import PhotonAngular, photon_angular_density, polarization_vector
+from nudipole.physics.production import n_energy_cm, n_momentum_cm
+
+
+@dataclass(frozen=True)
+class SignalEvents:
+    """Weighted signal events at one (sqrt(s), m_N).
+
+    Attributes
+    ----------
+    weight
+        Node weight x physical/uniform density ratio; ``sum(weight)`` is 1 up to integration error.
+    e_cm, cos_cm
+        Photon energy (GeV) and polar cosine in the CM frame (z along the e- beam).
+    e_lab, cos_lab
+        The same in the laboratory.
+    n_momentum_lab, n_cos_lab
+        |p_N| (GeV) and polar cosine of N in the laboratory (for the decay-vertex geometry).
+    """
+
+    weight: FloatArray
+    e_cm: FloatArray
+    cos_cm: FloatArray
+    e_lab: FloatArray
+    cos_lab: FloatArray
+    n_momentum_lab: FloatArray
+    n_cos_lab: FloatArray
+
+
+def production_density_ratio(s: float | FloatArray, m_n: float, cos_n: FloatArray) -> FloatArray:
+    """2 p(z) with p(z) the normalised shape of seed Eq. 2: 3 f(z) / (2 (s + 2 m^2)),
+    f(z) = (1 - z^2) s + (1 + z^2) m^2 (its integral over [-1, 1] is 4 (s + 2 m^2) / 3)."""
+    m2 = m_n**2
+    f = (1.0 - cos_n**2) * s + (1.0 + cos_n**2) * m2
+    return np.asarray(1.5 * f / (s + 2.0 * m2))
+
+
+def generate(
+    s: float | FloatArray, m_n: float, beta_cm: float, angular: PhotonAngular, nodes: Nodes
+) -> SignalEvents:
+    """Build photon kinematics and weights for all ``nodes``.
+
+    Parameters
+    ----------
+    s
+        CM energy squared, GeV^2: one value, or one per node (several energy points at once).
+    m_n
+        N mass, GeV (must be below sqrt(s)).
+    beta_cm
+        Velocity of the CM frame along +z in the lab (0 for symmetric beams).
+    angular
+        Photon angular model in the N rest frame.
+    nodes
+        Integration nodes (Monte Carlo, Sobol or quadrature).
+    """
+    s_min = float(np.min(s))
+    if not 0.0 < m_n < np.sqrt(s_min):
+        raise ValueError(f"m_N = {m_n} GeV is outside (0, sqrt(s) = {np.sqrt(s_min):.4g} GeV)")
+    z = nodes.cos_n
+    sin_n = np.sqrt(np.clip(1.0 - z**2, 0.0, None))
+    e_n = n_energy_cm(s, m_n)
+    p_n = n_momentum_cm(s, m_n)
+    gamma_n, beta_gamma_n = e_n / m_n, p_n / m_n
+
+    p_l, p_t = polarization_vector(angular, s, m_n, z)
+    weight = (
+        nodes.weight
+        * production_density_ratio(s, m_n, z)
+        * 4.0
+        * np.pi
+        * photon_angular_density(nodes.cos_star, nodes.phi_star, p_l, p_t)
+    )
+
+    # Photon in the N rest frame, helicity-frame components (energy m/2).
+    half_m = 0.5 * m_n
+    c_star = nodes.cos_star
+    s_star = np.sqrt(np.clip(1.0 - c_star**2, 0.0, None))
+    k_x = half_m * s_star * np.cos(nodes.phi_star)
+    k_par = half_m * c_star
+    # Boost along the N direction (z' axis) to the CM.
+    e_cm = gamma_n * half_m + beta_gamma_n * k_par
+    k_par_cm = gamma_n * k_par + beta_gamma_n * half_m
+    # Rotate helicity axes to CM axes: x' = (cos t, 0, -sin t), z' = (sin t, 0, cos t).
+    kz_cm = -sin_n * k_x + z * k_par_cm
+    cos_cm = kz_cm / e_cm
+
+    gamma_b = 1.0 / np.sqrt(1.0 - beta_cm**2)
+    e_lab = gamma_b * (e_cm + beta_cm * kz_cm)
+    kz_lab = gamma_b * (kz_cm + beta_cm * e_cm)
+    cos_lab = kz_lab / e_lab
+
+    # N in the lab.
+    pz_n_cm = p_n * z
+    pz_n_lab = gamma_b * (pz_n_cm + beta_cm * e_n)
+    pt_n = p_n * sin_n
+    p_n_lab = np.sqrt(pz_n_lab**2 + pt_n**2)
+    n_cos_lab = np.divide(pz_n_lab, p_n_lab, out=np.ones_like(p_n_lab), where=p_n_lab > 0)
+
+    return SignalEvents(
+        weight=np.asarray(weight),
+        e_cm=np.asarray(e_cm),
+        cos_cm=np.asarray(np.clip(cos_cm, -1.0, 1.0)),
+        e_lab=np.asarray(e_lab),
+        cos_lab=np.asarray(np.clip(cos_lab, -1.0, 1.0)),
+        n_momentum_lab=np.asarray(p_n_lab),
+        n_cos_lab=np.asarray(n_cos_lab),
+    )

@@ -1,0 +1,62 @@
+"""Standard-Model irreducible background e+ e- -> nu nubar gamma.
+
+Contact (four-fermion) limit sqrt(s) << M_Z, PHYSICS.md §5 (derived there, and checked in
+``tests/physics/test_background_me.py`` against an explicit 2 -> 3 matrix element): the photon
+spectrum factorises into the initial-state radiator times the non-radiative cross section at the
+reduced energy s' = s (1 - x).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nudipole.constants import ALPHA_EM, G_FERMI, SIN2_THETA_W
+from nudipole.physics._types import ArrayLike, FloatArray
+
+
+def c_nu(sin2w: float = SIN2_THETA_W) -> float:
+    """Effective coupling sum C_nu over the three neutrino flavours (PHYSICS.md §5).
+
+    C_nu = 3 (g_V^2 + g_A^2) + 2 (g_V + g_A) + 2 with g_V = -1/2 + 2 sin^2(theta_w), g_A = -1/2:
+    Z exchange for nu_e, nu_mu, nu_tau plus the Fierzed W exchange for nu_e
+    (g_V -> g_V + 1, g_A -> g_A + 1 for that flavour).
+    """
+    g_v = -0.5 + 2.0 * sin2w
+    g_a = -0.5
+    return 3.0 * (g_v**2 + g_a**2) + 2.0 * (g_v + g_a) + 2.0
+
+
+def sigma0_contact(
+    s: ArrayLike, *, sin2w: float = SIN2_THETA_W, g_fermi: float = G_FERMI
+) -> FloatArray:
+    """sigma(e+ e- -> nu nubar), summed over flavours, contact limit, GeV^-2.
+
+    sigma_0(s) = G_F^2 s C_nu / (12 pi) (PHYSICS.md §5).
+    """
+    return np.asarray(g_fermi**2 * np.asarray(s, dtype=float) * c_nu(sin2w) / (12.0 * np.pi))
+
+
+def d2sigma_dx_dcos(
+    x: ArrayLike,
+    cos_theta: ArrayLike,
+    s: ArrayLike,
+    *,
+    sin2w: float = SIN2_THETA_W,
+    g_fermi: float = G_FERMI,
+    alpha: float = ALPHA_EM,
+) -> FloatArray:
+    """d^2 sigma(e+ e- -> nu nubar gamma) / dx dcos(theta_gamma) in GeV^-2, CM frame.
+
+    PHYSICS.md §5: (2 alpha / pi) [(1 - x/2)^2 + x^2 z^2 / 4] / [x (1 - z^2)] sigma_0(s (1 - x)),
+    x = 2 E_gamma / sqrt(s), z = cos(theta_gamma). Zero outside 0 < x < 1, |z| < 1.
+    """
+    x_ = np.asarray(x, dtype=float)
+    z = np.asarray(cos_theta, dtype=float)
+    inside = (x_ > 0.0) & (x_ < 1.0) & (np.abs(z) < 1.0)
+    xs = np.where(inside, x_, 0.5)
+    zs = np.where(inside, z, 0.0)
+    radiator = (2.0 * alpha / np.pi) * ((1.0 - xs / 2.0) ** 2 + xs**2 * zs**2 / 4.0) / (
+        xs * (1.0 - zs**2)
+    )
+    value = radiator * sigma0_contact(np.asarray(s, float) * (1.0 - xs), sin2w=sin2w, g_fermi=g_fermi)
+    return np.asarray(np.where(inside, value, 0.0))

@@ -1,0 +1,93 @@
+"""Expected background counts of a selection at one energy point.
+
+Irreducible: the SM e+ e- -> nu nubar gamma spectrum (PHYSICS.md §5,
+:func:`nudipole.physics.background.d2sigma_dx_dcos`) integrated over the photons that pass the
+cuts, by a midpoint rule in (ln x, eta = artanh z). In those variables the integrand
+x (1 - z^2) d^2 sigma / dx dz is bounded and smooth, so only the cut boundaries limit the
+accuracy: 300 x 600 nodes agree with 2400 x 4800 to better than 0.7 % for every built-in
+selection (tests/reach/test_background_integration.py), i.e. < 0.2 % on d95 (d95 ~ B^(1/4)).
+Reducible: the selection's ``reducible_background`` scaled with luminosity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nudipole.experiments.errors import ExperimentError
+from nudipole.experiments.schema import Selection
+from nudipole.experiments.selections import Frame, Photons, combined_mask
+from nudipole.physics.background import d2sigma_dx_dcos
+
+_X_MIN = 1e-4  # the cuts must reject photons below 0.005 % of the beam energy (checked)
+_ETA_MAX = 6.0  # |cos| < 0.99998
+
+
+@dataclass(frozen=True)
+class BackgroundCounts:
+    """Expected background events at one energy point."""
+
+    irreducible: float
+    reducible: float
+
+    @property
+    def total(self) -> float:
+        return self.irreducible + self.reducible
+
+
+def accepted_sm_cross_section(
+    selection: Selection, frame: Frame, n_x: int = 300, n_eta: int = 600
+) -> float:
+    """Cross section (GeV^-2) of e+ e- -> nu nubar gamma with the photon passing the cuts.
+
+    Raises
+    ------
+    ExperimentError
+        If the cuts let photons through at the edge of the grid (x -> 0 or |cos| -> 1), where
+        the SM spectrum diverges: the selection then needs an energy or angular cut.
+    """
+    s = frame.sqrt_s**2
+    u_edges = np.linspace(np.log(_X_MIN), 0.0, n_x + 1)
+    eta_edges = np.linspace(-_ETA_MAX, _ETA_MAX, n_eta + 1)
+    u = 0.5 * (u_edges[1:] + u_edges[:-1])
+    eta = 0.5 * (eta_edges[1:] + eta_edges[:-1])
+    x = np.exp(u)[:, None]
+    z = np.tanh(eta)[None, :]
+    e_cm = 0.5 * frame.sqrt_s * x * np.ones_like(z)
+    cos_cm = z * np.ones_like(x)
+    gamma = 1.0 / np.sqrt(1.0 - frame.beta**2)
+    photons = Photons(
+        e_cm=e_cm,
+        cos_cm=cos_cm,
+        e_lab=gamma * e_cm * (1.0 + frame.beta * cos_cm),
+        cos_lab=(cos_cm + frame.beta) / (1.0 + frame.beta * cos_cm),
+    )
+    passed = combined_mask(selection.cuts, photons, frame)
+    if passed[0, :].any() or passed[:, 0].any() or passed[:, -1].any():
+        raise ExperimentError(
+            f"selection {selection.name!r} accepts arbitrarily soft or collinear photons, where "
+            "the SM background diverges; add an energy threshold and an angular range"
+        )
+    # dx dz = x (1 - z^2) du deta
+    integrand = d2sigma_dx_dcos(x, z, s) * x * (1.0 - z**2)
+    du = u_edges[1] - u_edges[0]
+    deta = eta_edges[1] - eta_edges[0]
+    return float(np.sum(np.where(passed, integrand, 0.0)) * du * deta)
+
+
+def expected_background(
+    selection: Selection,
+    frame: Frame,
+    luminosity_natural: float,
+    luminosity_pb: float,
+    efficiency: float,
+) -> BackgroundCounts:
+    """Expected background at one point: L eps_det sigma_acc(SM) + reducible(L).
+
+    The photon efficiency multiplies the irreducible background as it does the signal (the
+    reducible numbers of the seed are already counts after selection).
+    """
+    irreducible = luminosity_natural * efficiency * accepted_sm_cross_section(selection, frame)
+    reducible = 0.0 if selection.reducible is None else selection.reducible.expected(luminosity_pb)
+    return BackgroundCounts(irreducible=irreducible, reducible=reducible)

@@ -1,0 +1,64 @@
+"""The result of a reach scan, with everything that produced it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nudipole.physics._types import FloatArray
+
+
+@dataclass(frozen=True)
+class ReachResult:
+    """Expected 95 % CL upper limits on d versus m_N.
+
+    Attributes
+    ----------
+    mass
+        m_N in GeV.
+    d95
+        Expected upper limit on d in GeV^-1; NaN where the experiment has no sensitivity.
+    d95_error
+        Integration (Monte Carlo) uncertainty on d95, GeV^-1 (NaN where not estimated).
+    acceptance
+        Luminosity-weighted cut acceptance (prompt decays) per mass, for inspection.
+    inputs
+        Every input: experiment (with its full definition and energy points), selection,
+        preset conventions, statistic, sampler, seed, package version.
+    """
+
+    mass: FloatArray
+    d95: FloatArray
+    d95_error: FloatArray
+    acceptance: FloatArray
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = np.shape(self.mass)
+        for name in ("d95", "d95_error", "acceptance"):
+            if np.shape(getattr(self, name)) != n:
+                raise ValueError(f"{name} must have the shape of mass {n}")
+
+    @property
+    def label(self) -> str:
+        inp = self.inputs
+        return f"{inp.get('experiment', '?')} {inp.get('selection', '')} ({inp.get('preset', '')})"
+
+    def best(self) -> tuple[float, float]:
+        """(mass, d95) of the strongest limit; NaN if there is no sensitivity at all."""
+        if np.all(np.isnan(self.d95)):
+            return float("nan"), float("nan")
+        i = int(np.nanargmin(self.d95))
+        return float(self.mass[i]), float(self.d95[i])
+
+    def at(self, mass: float) -> float:
+        """d95 interpolated in log-log at ``mass`` (GeV); NaN outside the scanned range."""
+        ok = ~np.isnan(self.d95)
+        if ok.sum() < 2 or not self.mass[ok][0] <= mass <= self.mass[ok][-1]:
+            exact = np.isclose(self.mass, mass, rtol=1e-12)
+            return float(self.d95[exact][0]) if exact.any() else float("nan")
+        return float(
+            np.exp(np.interp(np.log(mass), np.log(self.mass[ok]), np.log(self.d95[ok])))
+        )

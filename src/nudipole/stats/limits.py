@@ -1,0 +1,185 @@
+"""Expected 95 % CL upper limits on d from signal and background counts.
+
+Two test statistics, summed over independent energy points i:
+
+``chi2`` (the seed's, Sec. II.1-II.2): chi^2_i(d) = S_i^2 / (S_i + B_i); the limit solves
+    chi^2_tot(d95) - chi^2_tot(0) = Delta, with chi^2_tot(0) = 0.
+``asimov`` (labelled alternative): the Poisson likelihood ratio for background-only Asimov data
+    n_i = B_i, q_i(d) = 2 [S_i - B_i ln(1 + S_i / B_i)] (Cowan, Cranmer, Gross, Vitells,
+    EPJC 71 (2011) 1554, arXiv:1007.1727, Eq. 97 with mu' = 0), same Delta.
+
+Delta = 2.7055, the 90 % quantile of chi^2 with one degree of freedom (one-sided 95 % CL;
+the seed rounds it to 2.71).
+
+The signal model handles the long-lived regime, where S(d) is not proportional to d^2:
+    S_i(d) = R_i d^2 sum_k w_ik [1 - exp(-kappa_ik d^2)],
+with R_i the prompt-decay yield per unit d^2, w_ik acceptance weights and kappa_ik d^2 = L/l_dec
+the ratio of the available flight path to the mean decay length. S is monotonic in d, so
+the limit is found by safeguarded Newton iterations in ln d^2, vectorised over masses.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+import numpy as np
+from scipy.stats import chi2 as _chi2
+
+from nudipole.physics._types import ArrayLike, FloatArray
+
+#: One-sided 95 % CL threshold on Delta chi^2 (one parameter).
+DELTA_CHI2_95: Final[float] = float(_chi2.ppf(0.90, df=1))
+
+_T_LOW: Final[float] = np.log(1e-40)  # bounds on ln d^2, d in GeV^-1
+_T_HIGH: Final[float] = np.log(1e10)
+
+
+class Statistic(StrEnum):
+    """Test statistic for the expected limit."""
+
+    CHI2 = "chi2"
+    ASIMOV = "asimov"
+
+
+def test_statistic(signal: ArrayLike, background: ArrayLike, statistic: Statistic) -> FloatArray:
+    """Per-point statistic for signal S >= 0 and background B >= 0 (see module docstring)."""
+    s = np.asarray(signal, dtype=float)
+    b = np.asarray(background, dtype=float)
+    if statistic is Statistic.CHI2:
+        total = s + b
+        return np.asarray(np.divide(s**2, total, out=np.zeros_like(total), where=total > 0))
+    # Asimov: 2 [S - B ln(1 + S/B)]; for B -> 0 it tends to 2 S.
+    ratio = np.divide(s, b, out=np.zeros_like(s + b), where=b > 0)
+    q = np.where(b > 0, 2.0 * (s - b * np.log1p(ratio)), 2.0 * s)
+    return np.asarray(q)
+
+
+def signal_counts(
+    d2: ArrayLike, rate: FloatArray, weight: FloatArray, kappa: FloatArray
+) -> FloatArray:
+    """S(d) = R d^2 sum_k w_k [1 - exp(-kappa_k d^2)].
+
+    Shapes: ``d2`` (M,), ``rate`` (M, P), ``weight`` and ``kappa`` (M, P, K); returns (M, P).
+    """
+    d2_ = np.asarray(d2, dtype=float)
+    frac = -np.expm1(-kappa * d2_[:, None, None])
+    return np.asarray(rate * d2_[:, None] * np.sum(weight * frac, axis=-1))
+
+
+def _statistic_and_slope(
+    t: FloatArray,
+    rate: FloatArray,
+    weight: FloatArray,
+    kappa: FloatArray,
+    background: FloatArray,
+    statistic: Statistic,
+) -> tuple[FloatArray, FloatArray]:
+    """Total statistic Q(t) and dQ/dt at t = ln d^2 (one value per mass)."""
+    d2 = np.exp(t)
+    kd = kappa * d2[:, None, None]
+    expo = np.exp(-kd)
+    frac = -np.expm1(-kd)
+    s = rate * d2[:, None] * np.sum(weight * frac, axis=-1)
+    ds_dt = s + rate * d2[:, None] * np.sum(weight * kd * expo, axis=-1)
+    total = s + background
+    q = test_statistic(s, background, statistic)
+    safe = np.where(total > 0, total, 1.0)
+    if statistic is Statistic.CHI2:
+        dq_ds = np.where(total > 0, s * (s + 2.0 * background) / safe**2, 0.0)
+    else:
+        dq_ds = np.where(total > 0, 2.0 * s / safe, 0.0)
+    return np.asarray(q.sum(axis=-1)), np.asarray((dq_ds * ds_dt).sum(axis=-1))
+
+
+def solve_upper_limit(
+    rate: FloatArray,
+    weight: FloatArray,
+    kappa: FloatArray,
+    background: FloatArray,
+    statistic: Statistic = Statistic.CHI2,
+    threshold: float = DELTA_CHI2_95,
+    start: FloatArray | None = None,
+    tolerance: float = 1e-10,
+    max_iterations: int = 100,
+) -> FloatArray:
+    """Solve sum_i q_i(S_i(d), B_i) = threshold for d (GeV^-1), one value per mass.
+
+    Newton's method on ln Q versus t = ln d^2, which is monotonic with slope between 1 and 4
+    (S grows as d^2 to d^4, Q as S to S^2), safeguarded by bisection inside a bracket that
+    is kept for every mass. Converges in a handful of steps.
+
+    Parameters
+    ----------
+    rate
+        (M, P) prompt-decay signal yield per unit d^2 (GeV^2).
+    weight, kappa
+        (M, P, K) acceptance weights and kappa = L m Gamma/(p d^2) (GeV^2) per bin.
+    background
+        (P,) or (M, P) expected background counts.
+    start
+        Optional first guess for d (M,), e.g. a previous solution.
+
+    Returns
+    -------
+    numpy.ndarray
+        d95 per mass; NaN where no finite d reaches the threshold (no sensitivity).
+    """
+    b = np.broadcast_to(np.asarray(background, dtype=float), rate.shape)
+    n = rate.shape[0]
+    lo = np.full(n, _T_LOW)
+    hi = np.full(n, _T_HIGH)
+    q_hi, _ = _statistic_and_slope(hi, rate, weight, kappa, b, statistic)
+    reachable = q_hi >= threshold
+    t = np.full(n, np.log(1e-10)) if start is None else 2.0 * np.log(np.asarray(start, float))
+    t = np.where(np.isfinite(t), t, np.log(1e-10))
+    log_thr = np.log(threshold)
+    for _ in range(max_iterations):
+        q, dq = _statistic_and_slope(t, rate, weight, kappa, b, statistic)
+        above = q >= threshold
+        hi = np.where(above, np.minimum(hi, t), hi)
+        lo = np.where(above, lo, np.maximum(lo, t))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = np.log(np.maximum(q, 1e-300)) - log_thr
+            slope = np.where(q > 0, dq / np.maximum(q, 1e-300), 0.0)
+            step = np.where(slope > 0, -g / slope, np.nan)
+        t_new = t + step
+        bad = ~np.isfinite(t_new) | (t_new <= lo) | (t_new >= hi)
+        t_new = np.where(bad, 0.5 * (lo + hi), t_new)
+        done = np.abs(t_new - t) < tolerance
+        t = t_new
+        if np.all(done | ~reachable):
+            break
+    d95 = np.exp(0.5 * t)
+    return np.asarray(np.where(reachable, d95, np.nan))
+
+
+def limit_spread(
+    d95: FloatArray,
+    rate: FloatArray,
+    weight_batches: FloatArray,
+    kappa_batches: FloatArray,
+    background: FloatArray,
+    statistic: Statistic = Statistic.CHI2,
+    threshold: float = DELTA_CHI2_95,
+) -> FloatArray:
+    """Integration error on d95 from independent batches of events, linearised.
+
+    Each batch b gives its own estimate of the statistic at the solution, Q_b(d95); the shift
+    of the root is delta ln d = -(Q_b - threshold) / (2 dQ_b/dt). The error is the standard
+    deviation of those shifts over sqrt(n_batch), times d95.
+
+    ``weight_batches``, ``kappa_batches``: shape (M, P, n_batch, K).
+    """
+    m, p, n_b, k = weight_batches.shape
+    ok = np.isfinite(d95)
+    t = np.repeat(2.0 * np.log(np.where(ok, d95, 1.0)), n_b)
+    w = np.moveaxis(weight_batches, 2, 1).reshape(m * n_b, p, k)
+    kap = np.moveaxis(kappa_batches, 2, 1).reshape(m * n_b, p, k)
+    r = np.repeat(rate, n_b, axis=0)
+    b = np.broadcast_to(np.asarray(background, dtype=float), rate.shape)
+    q, dq = _statistic_and_slope(t, r, w, kap, np.repeat(b, n_b, axis=0), statistic)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = np.where(dq > 0, -(q - threshold) / (2.0 * dq), np.nan).reshape(m, n_b)
+    spread = np.std(shift, axis=1, ddof=1) / np.sqrt(n_b)
+    return np.asarray(np.where(ok, spread * d95, np.nan))
