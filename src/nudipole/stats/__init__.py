@@ -5,7 +5,7 @@ from nudipole.stats.limits import (
     Statistic,
     limit_spread,
     solve_upper_limit,
-    test_statistic,
+    per_point_statistic,
 )
 
-__all__ = ["DELTA_CHI2_95", "Statistic", "limit_spread", "solve_upper_limit", "test_statistic"]
+__all__ = ["DELTA_CHI2_95", "Statistic", "limit_spread", "solve_upper_limit", "per_point_statistic"]

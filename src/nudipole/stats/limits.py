@@ -42,17 +42,18 @@ class Statistic(StrEnum):
     ASIMOV = "asimov"
 
 
-def test_statistic(signal: ArrayLike, background: ArrayLike, statistic: Statistic) -> FloatArray:
+def per_point_statistic(signal: ArrayLike, background: ArrayLike, statistic: Statistic) -> FloatArray:
     """Per-point statistic for signal S >= 0 and background B >= 0 (see module docstring)."""
     s = np.asarray(signal, dtype=float)
     b = np.asarray(background, dtype=float)
     if statistic is Statistic.CHI2:
         total = s + b
         return np.asarray(np.divide(s**2, total, out=np.zeros_like(total), where=total > 0))
-    # Asimov: 2 [S - B ln(1 + S/B)]; for B -> 0 it tends to 2 S.
-    ratio = np.divide(s, b, out=np.zeros_like(s + b), where=b > 0)
-    q = np.where(b > 0, 2.0 * (s - b * np.log1p(ratio)), 2.0 * s)
-    return np.asarray(q)
+    # Asimov: 2 [S - B ln(1 + S/B)]; for B -> 0 (B << S) it tends to 2 S.
+    tiny = b <= 1e-12 * s
+    safe_b = np.where(tiny | (b <= 0), 1.0, b)
+    q = np.where(tiny | (b <= 0), 2.0 * s, 2.0 * (s - safe_b * np.log1p(s / safe_b)))
+    return np.asarray(np.maximum(q, 0.0))  # rounding can leave -1e-323
 
 
 def signal_counts(
@@ -83,7 +84,7 @@ def _statistic_and_slope(
     s = rate * d2[:, None] * np.sum(weight * frac, axis=-1)
     ds_dt = s + rate * d2[:, None] * np.sum(weight * kd * expo, axis=-1)
     total = s + background
-    q = test_statistic(s, background, statistic)
+    q = per_point_statistic(s, background, statistic)
     safe = np.where(total > 0, total, 1.0)
     if statistic is Statistic.CHI2:
         dq_ds = np.where(total > 0, s * (s + 2.0 * background) / safe**2, 0.0)
