@@ -14,7 +14,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
-from nudipole.api import reach  # noqa: E402
-from nudipole.reach.result import ReachResult  # noqa: E402
+from nudipole.api import reach
+from nudipole.reach.result import ReachResult
 
 __all__ = ["ReachResult", "__version__", "reach"]

@@ -21,18 +21,29 @@ ALPHA_EM: Final[float] = float(_sc.fine_structure)
 G_FERMI: Final[float] = float(_sc.physical_constants["Fermi coupling constant"][0])
 
 #: hbar*c in GeV*m (CODATA, via scipy.constants): 1 GeV^-1 = HBARC_GEV_M metres.
-HBARC_GEV_M: Final[float] = float(
-    _sc.physical_constants["reduced Planck constant times c in MeV fm"][0]
-) * (_sc.mega / _sc.giga) * _sc.femto
+HBARC_GEV_M: Final[float] = (
+    float(_sc.physical_constants["reduced Planck constant times c in MeV fm"][0])
+    * (_sc.mega / _sc.giga)
+    * _sc.femto
+)
 
 _MEV_TO_GEV: Final[float] = _sc.mega / _sc.giga
 
+
+def _pdg_gev(pdgid: int, attribute: str) -> float:
+    """Mass or width of a particle in GeV from the PDG tables shipped with ``particle``."""
+    value = getattr(Particle.from_pdgid(pdgid), attribute)
+    if value is None:  # pragma: no cover - the PDG table always has these
+        raise RuntimeError(f"PDG {attribute} of {pdgid} is missing")
+    return float(value) * _MEV_TO_GEV
+
+
 #: Z boson mass and width in GeV (PDG, via the ``particle`` package).
-M_Z: Final[float] = float(Particle.from_pdgid(23).mass) * _MEV_TO_GEV
-GAMMA_Z: Final[float] = float(Particle.from_pdgid(23).width) * _MEV_TO_GEV
+M_Z: Final[float] = _pdg_gev(23, "mass")
+GAMMA_Z: Final[float] = _pdg_gev(23, "width")
 #: W boson mass and width in GeV (PDG, via the ``particle`` package).
-M_W: Final[float] = float(Particle.from_pdgid(24).mass) * _MEV_TO_GEV
-GAMMA_W: Final[float] = float(Particle.from_pdgid(24).width) * _MEV_TO_GEV
+M_W: Final[float] = _pdg_gev(24, "mass")
+GAMMA_W: Final[float] = _pdg_gev(24, "width")
 
 
 def _load_table() -> dict[str, dict[str, object]]:

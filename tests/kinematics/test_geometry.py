@@ -19,7 +19,7 @@ def test_path_length_cases() -> None:
 
 
 def test_bad_cylinder() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cylinder"):
         path_length_in_cylinder(0.3, 1.0, 0.5, 2.0)
 
 
@@ -33,4 +33,6 @@ def test_sampled_vertices_inside_fraction_is_decay_probability() -> None:
         pos = decay_positions(rng, np.full(n, cos_t), mean)
         inside = (pos[:, 0] < r) & (pos[:, 1] > z0) & (pos[:, 1] < z1)
         expected = float(decay_probability(path_length_in_cylinder(cos_t, r, z0, z1), mean))
-        assert inside.mean() == pytest.approx(expected, abs=4 * np.sqrt(expected * (1 - expected) / n))
+        assert inside.mean() == pytest.approx(
+            expected, abs=4 * np.sqrt(expected * (1 - expected) / n)
+        )

@@ -18,7 +18,9 @@ vel = st.floats(-0.57, 0.57)
 
 
 @given(st.floats(0, 20), comp, comp, comp, vel, vel, vel)
-def test_boost_preserves_invariant_mass(m: float, px: float, py: float, pz: float, bx: float, by: float, bz: float) -> None:
+def test_boost_preserves_invariant_mass(
+    m: float, px: float, py: float, pz: float, bx: float, by: float, bz: float
+) -> None:
     e = np.sqrt(m**2 + px**2 + py**2 + pz**2)
     p = np.array([e, px, py, pz])
     q = boost(p, np.array([bx, by, bz]))
@@ -56,7 +58,9 @@ def test_aberration_matches_explicit_boost(c: float, beta: float) -> None:
     q = boost(p, np.array([0.0, 0.0, beta]))
     assert massless_cos_to_other_frame(c, beta) == pytest.approx(q[3] / q[0], abs=1e-12)
     # and back
-    assert massless_cos_to_other_frame(massless_cos_to_other_frame(c, beta), -beta) == pytest.approx(c, abs=1e-12)
+    assert massless_cos_to_other_frame(
+        massless_cos_to_other_frame(c, beta), -beta
+    ) == pytest.approx(c, abs=1e-12)
 
 
 def test_superluminal_boost_rejected() -> None:

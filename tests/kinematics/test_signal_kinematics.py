@@ -37,7 +37,9 @@ def test_photon_matches_explicit_four_vectors() -> None:
 
 def test_photon_energy_range() -> None:
     s, m = 16.0, 1.5
-    ev = generate(s, m, 0.0, PhotonAngular.SPIN_CORRELATED, monte_carlo_nodes(np.random.default_rng(0), 5000))
+    ev = generate(
+        s, m, 0.0, PhotonAngular.SPIN_CORRELATED, monte_carlo_nodes(np.random.default_rng(0), 5000)
+    )
     e_n, p_n = float(n_energy_cm(s, m)), float(n_momentum_cm(s, m))
     assert ev.e_cm.min() >= (e_n - p_n) / 2 - 1e-12
     assert ev.e_cm.max() <= (e_n + p_n) / 2 + 1e-12
@@ -86,7 +88,9 @@ def test_monte_carlo_and_quadrature_acceptance_agree(angular: PhotonAngular) -> 
     assert err_mc / a_mc < 0.01
     assert abs(a_mc - a_q2) < 3 * np.hypot(err_mc, err_q)
     sob = generate(s, m, beta, angular, sobol_nodes(np.random.default_rng(5), 2**16))
-    assert np.sum(sob.weight * accepted(sob)) == pytest.approx(a_q2, abs=3 * np.hypot(err_mc, err_q))
+    assert np.sum(sob.weight * accepted(sob)) == pytest.approx(
+        a_q2, abs=3 * np.hypot(err_mc, err_q)
+    )
 
 
 def test_above_threshold_rejected() -> None:

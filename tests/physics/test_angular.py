@@ -35,9 +35,13 @@ def test_mean_cos_is_minus_p_over_3() -> None:
 def test_models() -> None:
     s, m, z = 16.0, 1.0, np.array([-0.5, 0.0, 0.7])
     p_l, p_t = polarization_vector(PhotonAngular.ISOTROPIC, s, m, z)
-    assert np.all(p_l == 0) and np.all(p_t == 0)
+    assert np.all(p_l == 0)
+    assert np.all(p_t == 0)
     p_l, p_t = polarization_vector(PhotonAngular.ONE_MINUS_COS, s, m, z)
-    assert np.all(p_l == 1) and np.all(p_t == 0)
+    assert np.all(p_l == 1)
+    assert np.all(p_t == 0)
     p_l, p_t = polarization_vector(PhotonAngular.SPIN_CORRELATED, s, m, z)
-    assert p_l.shape == z.shape and np.all(np.abs(p_l) <= 1)
-    assert p_t[1] == 0.0 and p_t[0] < 0 < p_t[2]
+    assert p_l.shape == z.shape
+    assert np.all(np.abs(p_l) <= 1)
+    assert p_t[1] == 0.0
+    assert p_t[0] < 0 < p_t[2]

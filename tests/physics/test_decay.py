@@ -45,7 +45,9 @@ def test_decay_length_seed_eq6() -> None:
 def test_decay_length_in_metres_order_of_magnitude() -> None:
     # m = 1 GeV, d = 1e-5 GeV^-1, p = 5 GeV: l = 5 * 4 pi / 1e-10 GeV^-1 ~ 1.2e-4 m.
     l_gev = decay_length(5.0, 1.0, width_nu_gamma(1.0, 1e-5))
-    assert natural_to_metres(float(l_gev)) == pytest.approx(5 * 4 * np.pi / 1e-10 * 1.97327e-16, rel=1e-5)
+    assert natural_to_metres(float(l_gev)) == pytest.approx(
+        5 * 4 * np.pi / 1e-10 * 1.97327e-16, rel=1e-5
+    )
 
 
 def test_decay_probability_limits() -> None:

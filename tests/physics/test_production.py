@@ -59,7 +59,9 @@ def test_two_body_kinematics() -> None:
 def test_mean_helicity_is_average_of_p_long(y: float) -> None:
     s = 10.0
     m = np.sqrt(y * s)
-    num, _ = quad(lambda z: float(dsigma_dcos(s, m, 1, z) * polarization_longitudinal(s, m, z)), -1, 1)
+    num, _ = quad(
+        lambda z: float(dsigma_dcos(s, m, 1, z) * polarization_longitudinal(s, m, z)), -1, 1
+    )
     den = float(sigma(s, m, 1))
     assert num / den == pytest.approx(float(mean_helicity(s, m)), abs=1e-9)
 
@@ -75,7 +77,9 @@ def test_polarisation_is_physical(y: float, z: float) -> None:
 
 def test_transverse_polarisation_averages_to_zero_and_threshold_limit() -> None:
     s, m = 10.0, 1.0
-    num, _ = quad(lambda z: float(dsigma_dcos(s, m, 1, z) * polarization_transverse(s, m, z)), -1, 1)
+    num, _ = quad(
+        lambda z: float(dsigma_dcos(s, m, 1, z) * polarization_transverse(s, m, z)), -1, 1
+    )
     assert abs(num) < 1e-14
     # Near threshold N is at rest and the gamma* (J_z = +-1 along the beam) leaves the N spin
     # along the beam axis: P -> -cos(theta_N) z_beam. In the helicity axes

@@ -40,7 +40,9 @@ def test_belle2_bbg_about_four_times_stronger() -> None:
 
 def test_belle2_low_mass_beats_high_mass_everywhere() -> None:
     masses = np.geomspace(0.01, 10.0, 12)
-    assert np.all(_d95("belle2", masses, selection="low-mass") < _d95("belle2", masses, selection="high-mass"))
+    assert np.all(
+        _d95("belle2", masses, selection="low-mass") < _d95("belle2", masses, selection="high-mass")
+    )
 
 
 def test_stcf_lower_energy_better_at_low_mass() -> None:

@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nudipole.stats import DELTA_CHI2_95, Statistic, limit_spread, solve_upper_limit, per_point_statistic
+from nudipole.stats import (
+    DELTA_CHI2_95,
+    Statistic,
+    limit_spread,
+    per_point_statistic,
+    solve_upper_limit,
+)
 
 
 def _one(rate: float, acc: float, kappa: float, b: float) -> tuple[np.ndarray, ...]:
@@ -18,7 +24,7 @@ def _one(rate: float, acc: float, kappa: float, b: float) -> tuple[np.ndarray, .
 
 
 def test_delta_chi2() -> None:
-    assert DELTA_CHI2_95 == pytest.approx(2.7055, abs=1e-4)  # seed: 2.71
+    assert pytest.approx(2.7055, abs=1e-4) == DELTA_CHI2_95  # seed: 2.71
 
 
 @given(st.floats(1e8, 1e14), st.floats(1e-3, 1.0), st.floats(0.0, 1e7))
@@ -49,7 +55,9 @@ def test_sum_over_points_and_no_sensitivity() -> None:
     k = np.full((2, 2, 1), 1e30)
     b = np.array([1e5, 1e5])
     d_two = solve_upper_limit(rate, w, k, b)
-    d_one = solve_upper_limit(rate[:1, :1], w[:1, :1], k[:1, :1], b[:1], threshold=DELTA_CHI2_95 / 2)
+    d_one = solve_upper_limit(
+        rate[:1, :1], w[:1, :1], k[:1, :1], b[:1], threshold=DELTA_CHI2_95 / 2
+    )
     assert d_two[0] == pytest.approx(d_one[0], rel=1e-8)
     assert np.isnan(d_two[1])
 

@@ -30,7 +30,8 @@ PROGRESS_MIN_MASSES = 20
 
 
 def _console() -> Console:
-    return Console(file=sys.stdout, soft_wrap=True)
+    # Wide enough for the tables when the output is a file or a pipe (no terminal width).
+    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 120)
 
 
 @contextmanager
@@ -60,19 +61,42 @@ def _positive_int(text: str) -> int:
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--preset", choices=sorted(PRESETS), default="default",
-                   help="modelling conventions (default: physically correct; paper: reproduces arXiv:2204.07802)")
-    p.add_argument("--statistic", choices=[s.value for s in Statistic],
-                   help="override the test statistic (chi2 = seed's S^2/(S+B); asimov = Poisson likelihood)")
-    p.add_argument("--photon-angular", choices=[a.value for a in PhotonAngular],
-                   help="override the photon angular distribution in the N rest frame")
-    p.add_argument("--charge-states", choices=[c.value for c in ChargeStates],
-                   help="override which Dirac channels are counted")
-    p.add_argument("--decay-model", choices=[d.value for d in DecayModel],
-                   help="override the decay-volume model")
-    p.add_argument("--nature", choices=[n.value for n in Nature], help="Dirac (default) or Majorana N")
-    p.add_argument("--sampler", choices=SAMPLERS, default="mc", help="acceptance integration (default mc)")
-    p.add_argument("--events", type=_positive_int, default=16384, help="events per mass (mc, sobol)")
+    p.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        default="default",
+        help="modelling conventions (default: physically correct; "
+        "paper: reproduces arXiv:2204.07802)",
+    )
+    p.add_argument(
+        "--statistic",
+        choices=[s.value for s in Statistic],
+        help="override the test statistic (chi2 = seed's S^2/(S+B); asimov = Poisson likelihood)",
+    )
+    p.add_argument(
+        "--photon-angular",
+        choices=[a.value for a in PhotonAngular],
+        help="override the photon angular distribution in the N rest frame",
+    )
+    p.add_argument(
+        "--charge-states",
+        choices=[c.value for c in ChargeStates],
+        help="override which Dirac channels are counted",
+    )
+    p.add_argument(
+        "--decay-model",
+        choices=[d.value for d in DecayModel],
+        help="override the decay-volume model",
+    )
+    p.add_argument(
+        "--nature", choices=[n.value for n in Nature], help="Dirac (default) or Majorana N"
+    )
+    p.add_argument(
+        "--sampler", choices=SAMPLERS, default="mc", help="acceptance integration (default mc)"
+    )
+    p.add_argument(
+        "--events", type=_positive_int, default=16384, help="events per mass (mc, sobol)"
+    )
     p.add_argument("--seed", type=int, default=20220415, help="random seed (mc, sobol)")
 
 
@@ -92,16 +116,26 @@ def _model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- reach
 def add_reach(sub: Any) -> None:
-    p = sub.add_parser("reach", help="expected 95%% CL limit on d versus m_N for one experiment",
-                       description="Expected 95%% CL upper limit on the dipole coupling d.")
+    p = sub.add_parser(
+        "reach",
+        help="expected 95%% CL limit on d versus m_N for one experiment",
+        description="Expected 95%% CL upper limit on the dipole coupling d.",
+    )
     p.add_argument("experiment", help="besiii, belle2, stcf or the path to a TOML file")
     p.add_argument("--selection", help="selection name (default: the experiment's)")
     masses = p.add_mutually_exclusive_group()
     masses.add_argument("--masses", type=float, nargs="+", metavar="M", help="masses in GeV")
-    masses.add_argument("--mass-range", type=float, nargs=3, metavar=("LO", "HI", "N"),
-                        help="N log-spaced masses from LO to HI GeV")
+    masses.add_argument(
+        "--mass-range",
+        type=float,
+        nargs=3,
+        metavar=("LO", "HI", "N"),
+        help="N log-spaced masses from LO to HI GeV",
+    )
     p.add_argument("--sqrt-s", type=float, metavar="GEV", help="run at this c.m. energy only")
-    p.add_argument("--lumi", metavar="LUMI", help="integrated luminosity, e.g. 30/ab, 20/fb, 500/pb")
+    p.add_argument(
+        "--lumi", metavar="LUMI", help="integrated luminosity, e.g. 30/ab, 20/fb, 500/pb"
+    )
     _add_model_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("-o", "--output", metavar="FILE", help="also write the result (.json or .csv)")
@@ -128,8 +162,13 @@ def to_csv(result: ReachResult) -> str:
         f"preset={inp.get('preset')} luminosity={inp.get('total_luminosity')}",
         "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance",
     ]
-    for m, d, e, a in zip(result.mass, result.d95, result.d95_error, result.acceptance, strict=True):
-        lines.append(f"{m:.6g},{'' if np.isnan(d) else f'{d:.6g}'},{'' if np.isnan(e) else f'{e:.3g}'},{a:.6g}")
+    for m, d, e, a in zip(
+        result.mass, result.d95, result.d95_error, result.acceptance, strict=True
+    ):
+        lines.append(
+            f"{m:.6g},{'' if np.isnan(d) else f'{d:.6g}'},"
+            f"{'' if np.isnan(e) else f'{e:.3g}'},{a:.6g}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -138,22 +177,29 @@ def print_table(result: ReachResult, console: Console) -> None:
     conv = inp["conventions"]
     console.print(
         f"[bold]{inp['experiment_title']}[/bold]  selection={inp['selection']}  "
-        f"luminosity={inp['total_luminosity']} in {len(inp['points'])} point(s)  preset={inp['preset']}"
+        f"luminosity={inp['total_luminosity']} in {len(inp['points'])} point(s)  "
+        f"preset={inp['preset']}"
     )
     console.print(
         f"photons: {conv['photon_angular']}, channels: {conv['charge_states']}, decay: "
-        f"{conv['decay_model']}, statistic: {conv['statistic']} (Delta = {conv['delta_chi2']:.4f}), "
+        f"{conv['decay_model']}, statistic: {conv['statistic']} "
+        f"(Delta = {conv['delta_chi2']:.4f}), "
         f"{inp['integration']['sampler']} seed {inp['integration']['seed']}"
     )
     bkg_irr = sum(p["background_irreducible"] for p in inp["points"])
     bkg_red = sum(p["background_reducible"] for p in inp["points"])
-    console.print(f"background: {bkg_irr:.4g} irreducible (SM nu nubar gamma) + {bkg_red:.4g} reducible events")
+    console.print(
+        f"background: {bkg_irr:.4g} irreducible (SM nu nubar gamma) + "
+        f"{bkg_red:.4g} reducible events"
+    )
     table = Table(show_edge=False, header_style="bold")
     table.add_column("m_N [GeV]", justify="right")
     table.add_column("d95 [GeV^-1]", justify="right")
     table.add_column("MC error", justify="right")
     table.add_column("acceptance", justify="right")
-    for m, d, e, a in zip(result.mass, result.d95, result.d95_error, result.acceptance, strict=True):
+    for m, d, e, a in zip(
+        result.mass, result.d95, result.d95_error, result.acceptance, strict=True
+    ):
         table.add_row(
             f"{m:.4g}",
             "no sensitivity" if np.isnan(d) else f"{d:.3e}",
@@ -168,7 +214,9 @@ def run_reach(args: argparse.Namespace) -> int:
     exp = resolve_experiment(args.experiment, sqrt_s=args.sqrt_s, lumi=args.lumi)
     n = len(masses) if masses is not None else 60
     with _progress(n, f"{exp.title} reach", not args.json) as progress:
-        result = reach(exp, masses, selection=args.selection, progress=progress, **_model_kwargs(args))
+        result = reach(
+            exp, masses, selection=args.selection, progress=progress, **_model_kwargs(args)
+        )
     if args.output:
         out = Path(args.output)
         text = to_csv(result) if out.suffix.lower() == ".csv" else dumps(result) + "\n"
@@ -182,32 +230,57 @@ def run_reach(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- figure
 def add_figure(sub: Any) -> None:
-    p = sub.add_parser("figure", help="reproduce a figure of the seed paper",
-                       description="belle2 = seed Fig. 1; besiii-stcf = seed Fig. 2.")
+    p = sub.add_parser(
+        "figure",
+        help="reproduce a figure of the seed paper",
+        description="belle2 = seed Fig. 1; besiii-stcf = seed Fig. 2.",
+    )
     p.add_argument("name", choices=sorted(FIGURES))
-    p.add_argument("-o", "--output", metavar="FILE", help="output .pdf, .png or .svg (default: NAME.pdf)")
-    p.add_argument("--preset", choices=["both", *sorted(PRESETS)], default="both",
-                   help="which presets to draw (default both: paper solid, default dashed)")
-    p.add_argument("--points", type=_positive_int, default=120, help="masses per curve (default 120)")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="output .pdf, .png or .svg (default: NAME.pdf)"
+    )
+    p.add_argument(
+        "--preset",
+        choices=["both", *sorted(PRESETS)],
+        default="both",
+        help="which presets to draw (default both: paper solid, default dashed)",
+    )
+    p.add_argument(
+        "--points", type=_positive_int, default=120, help="masses per curve (default 120)"
+    )
     p.add_argument("--seed", type=int, default=20220415)
     p.set_defaults(func=run_figure)
 
 
-def _curve_result(curve: Curve, preset: str, masses: np.ndarray | None, n: int, seed: int,
-                  progress: Callable[[int], None] | None) -> ReachResult:
+def _curve_result(
+    curve: Curve,
+    preset: str,
+    masses: np.ndarray | None,
+    n: int,
+    seed: int,
+    progress: Callable[[int], None] | None,
+) -> ReachResult:
     exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
     m = masses if masses is not None else mass_grid(0.01, 0.995 * exp.max_sqrt_s, n)
     return reach(exp, m, selection=curve.selection, preset=preset, seed=seed, progress=progress)
 
 
-def make_figure(name: str, output: Path, presets: list[str], n: int, seed: int, show_progress: bool) -> list[ReachResult]:
+def make_figure(
+    name: str, output: Path, presets: list[str], n: int, seed: int, show_progress: bool
+) -> list[ReachResult]:
     curves = FIGURES[name]
     total = len(curves) * len(presets) * n
     drawn: list[tuple[ReachResult, str, str]] = []
     with _progress(total, f"figure {name}", show_progress) as progress:
         for preset in presets:
             for curve in curves:
-                drawn.append((_curve_result(curve, preset, None, n, seed, progress), curve.label, curve.color))
+                drawn.append(
+                    (
+                        _curve_result(curve, preset, None, n, seed, progress),
+                        curve.label,
+                        curve.color,
+                    )
+                )
     from nudipole.plotting.reach_plots import plot_curves, save_figure
 
     fig = plot_curves(drawn, title=FIGURE_TITLES[name], xlim=(0.01, 11.0))
@@ -225,8 +298,14 @@ def run_figure(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- headline
 def add_headline(sub: Any) -> None:
-    p = sub.add_parser("headline", help="main job: reproduce seed Figs. 1-2 and print the headline table")
-    p.add_argument("--outdir", default="nudipole-output", help="folder for the figures (default nudipole-output)")
+    p = sub.add_parser(
+        "headline", help="main job: reproduce seed Figs. 1-2 and print the headline table"
+    )
+    p.add_argument(
+        "--outdir",
+        default="nudipole-output",
+        help="folder for the figures (default nudipole-output)",
+    )
     p.add_argument("--format", choices=["pdf", "png", "svg"], default="png")
     p.add_argument("--points", type=_positive_int, default=120)
     p.set_defaults(func=run_headline)
@@ -252,12 +331,22 @@ def run_headline(args: argparse.Namespace) -> int:
         make_figure(name, path, ["paper", "default"], args.points, 20220415, True)
         console.print(f"wrote {path}")
     table = Table(title="Expected 95% CL limits on d [GeV^-1] at m_N = 1 GeV", header_style="bold")
-    for col in ("curve", "published (seed)", "paper preset", "ratio", "default preset", "default/paper"):
+    for col in (
+        "curve",
+        "published (seed)",
+        "paper preset",
+        "ratio",
+        "default preset",
+        "default/paper",
+    ):
         table.add_column(col, justify="right")
     for row in headline_rows():
         table.add_row(
-            row["curve"], f"{row['published']:.2g}", f"{row['paper']:.3g}",
-            f"{row['paper'] / row['published']:.2f}", f"{row['default']:.3g}",
+            row["curve"],
+            f"{row['published']:.2g}",
+            f"{row['paper']:.3g}",
+            f"{row['paper'] / row['published']:.2f}",
+            f"{row['default']:.3g}",
             f"{row['default'] / row['paper']:.2f}",
         )
     console.print(table)
@@ -280,8 +369,17 @@ def run_experiments(args: argparse.Namespace) -> int:
         table.add_column(col)
     for name in builtin_names():
         exp = resolve_experiment(name)
-        sels = [exp.default_selection, *sorted(s for s in exp.selections if s != exp.default_selection)]
-        table.add_row(name, exp.title, str(len(exp.points)), format_luminosity(exp.total_luminosity_pb), ", ".join(sels))
+        sels = [
+            exp.default_selection,
+            *sorted(s for s in exp.selections if s != exp.default_selection),
+        ]
+        table.add_row(
+            name,
+            exp.title,
+            str(len(exp.points)),
+            format_luminosity(exp.total_luminosity_pb),
+            ", ".join(sels),
+        )
     _console().print(table)
     return 0
 

@@ -205,7 +205,9 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
     meta = top.table("experiment")
     beams = top.table("beams")
     det = top.table("detector")
-    assert meta is not None and beams is not None and det is not None
+    assert meta is not None
+    assert beams is not None
+    assert det is not None
 
     ratio = beams.number("energy_ratio", positive=True)
     beams.string("source")
@@ -234,7 +236,7 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
     sel_table = top.table("selections")
     assert sel_table is not None
     selections: dict[str, Selection] = {}
-    for name in sel_table.keys():
+    for name in sel_table.keys():  # noqa: SIM118 - Table is not a dict
         sub = sel_table.table(name)
         assert sub is not None
         selections[name] = _selection(name, sub)

@@ -111,7 +111,9 @@ class EnergyThresholdByRegion:
         return keep
 
     def describe(self) -> str:
-        return "; ".join(f"E > {e * 1e3:g} MeV for {lo} <= |cos| < {hi}" for lo, hi, e in self.regions)
+        return "; ".join(
+            f"E > {e * 1e3:g} MeV for {lo} <= |cos| < {hi}" for lo, hi, e in self.regions
+        )
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ def bbg_max_energy(
 
 @dataclass(frozen=True)
 class BeamBackgroundCut:
-    """"bBG cut": E_cm > E_m(theta_cm) (seed Eqs. 8-9), calorimeter edges given in the lab.
+    """ "bBG cut": E_cm > E_m(theta_cm) (seed Eqs. 8-9), calorimeter edges given in the lab.
 
     The lab edges are converted to the CM with the frame's boost (massless aberration).
     """
@@ -169,7 +171,9 @@ class BeamBackgroundCut:
     def mask(self, photons: Photons, frame: Frame) -> FloatArray:
         c1 = massless_cos_to_other_frame(np.cos(np.radians(self.theta1_lab_deg)), -frame.beta)
         c2 = massless_cos_to_other_frame(np.cos(np.radians(self.theta2_lab_deg)), -frame.beta)
-        e_m = bbg_max_energy(photons.cos_cm, float(np.arccos(c1)), float(np.arccos(c2)), frame.sqrt_s)
+        e_m = bbg_max_energy(
+            photons.cos_cm, float(np.arccos(c1)), float(np.arccos(c2)), frame.sqrt_s
+        )
         return np.asarray(photons.e_cm > e_m)
 
     def describe(self) -> str:

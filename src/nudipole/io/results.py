@@ -61,7 +61,9 @@ def result_from_dict(data: dict[str, Any]) -> ReachResult:
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder: all or nothing."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".nudipole-")
+    fd, tmp = tempfile.mkstemp(
+        dir=target.parent if str(target.parent) else ".", prefix=".nudipole-"
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

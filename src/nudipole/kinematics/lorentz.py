@@ -1,4 +1,4 @@
-"""Lorentz boosts and invariants for four-vectors stored as arrays ``(..., 4) = (E, px, py, pz)``."""
+"""Lorentz boosts and invariants for four-vectors as arrays ``(..., 4) = (E, px, py, pz)``."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def boost(p: ArrayLike, beta: ArrayLike) -> FloatArray:
     bp = np.sum(b * q[..., 1:], axis=-1)
     # (gamma - 1)/beta^2 = gamma^2/(gamma + 1): finite as beta -> 0.
     coef = gamma**2 / (gamma + 1.0) * bp + gamma * q[..., 0]
-    out = np.empty(np.broadcast_shapes(q.shape, b.shape[:-1] + (4,)))
+    out = np.empty(np.broadcast_shapes(q.shape, (*b.shape[:-1], 4)))
     out[..., 0] = gamma * (q[..., 0] + bp)
     out[..., 1:] = q[..., 1:] + coef[..., None] * b
     return out

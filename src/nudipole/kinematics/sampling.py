@@ -54,7 +54,7 @@ def monte_carlo_nodes(rng: np.random.Generator, n: int) -> Nodes:
 
 
 def sobol_nodes(rng: np.random.Generator, n: int) -> Nodes:
-    """``n`` scrambled Sobol points (rounded up to a power of two), scrambling drawn from ``rng``."""
+    """``n`` scrambled Sobol points (rounded up to a power of two), scrambled with ``rng``."""
     if n < 1:
         raise ValueError("number of quasi-Monte Carlo events must be at least 1")
     m = int(np.ceil(np.log2(n)))

@@ -47,8 +47,10 @@ def photon_angular_density(
     """
     c = np.asarray(cos_star, dtype=float)
     sin_t = np.sqrt(np.clip(1.0 - c**2, 0.0, None))
-    value = 1.0 - np.asarray(p_long, float) * c - np.asarray(p_trans, float) * sin_t * np.cos(
-        np.asarray(phi_star, float)
+    value = (
+        1.0
+        - np.asarray(p_long, float) * c
+        - np.asarray(p_trans, float) * sin_t * np.cos(np.asarray(phi_star, float))
     )
     return np.asarray(value / (4.0 * np.pi))
 

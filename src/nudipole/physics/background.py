@@ -55,8 +55,10 @@ def d2sigma_dx_dcos(
     inside = (x_ > 0.0) & (x_ < 1.0) & (np.abs(z) < 1.0)
     xs = np.where(inside, x_, 0.5)
     zs = np.where(inside, z, 0.0)
-    radiator = (2.0 * alpha / np.pi) * ((1.0 - xs / 2.0) ** 2 + xs**2 * zs**2 / 4.0) / (
-        xs * (1.0 - zs**2)
+    radiator = (
+        (2.0 * alpha / np.pi) * ((1.0 - xs / 2.0) ** 2 + xs**2 * zs**2 / 4.0) / (xs * (1.0 - zs**2))
     )
-    value = radiator * sigma0_contact(np.asarray(s, float) * (1.0 - xs), sin2w=sin2w, g_fermi=g_fermi)
+    value = radiator * sigma0_contact(
+        np.asarray(s, float) * (1.0 - xs), sin2w=sin2w, g_fermi=g_fermi
+    )
     return np.asarray(np.where(inside, value, 0.0))

@@ -49,7 +49,7 @@ def sigma(s: ArrayLike, m_n: ArrayLike, d: ArrayLike, *, alpha: float = ALPHA_EM
 
 
 def n_energy_cm(s: ArrayLike, m_n: ArrayLike) -> FloatArray:
-    """CM energy of N recoiling against a massless neutrino: (s + m^2) / (2 sqrt(s)) (seed, Eq. 6)."""
+    """CM energy of N recoiling against a massless neutrino, (s + m^2)/(2 sqrt(s)) (seed Eq. 6)."""
     s_ = np.asarray(s, dtype=float)
     return np.asarray((s_ + np.asarray(m_n, float) ** 2) / (2.0 * np.sqrt(s_)))
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import io
-
 from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
 
-from nudipole.io.results import write_atomic  # noqa: E402
-from nudipole.reach.result import ReachResult  # noqa: E402
+from nudipole.io.results import write_atomic
+from nudipole.reach.result import ReachResult
 
 LINESTYLES = {"paper": "-", "default": "--"}
 
@@ -53,8 +52,12 @@ def plot_curves(
         ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, loc="upper right")
     ax.text(
-        0.01, 0.01, "solid: paper preset, dashed: default (spin-correlated, lab-frame decay)",
-        transform=ax.transAxes, fontsize=6, color="0.4",
+        0.01,
+        0.01,
+        "solid: paper preset, dashed: default (spin-correlated, lab-frame decay)",
+        transform=ax.transAxes,
+        fontsize=6,
+        color="0.4",
     )
     return fig
 

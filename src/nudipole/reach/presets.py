@@ -86,7 +86,9 @@ DEFAULT = Preset(
     photon_angular=PhotonAngular.SPIN_CORRELATED,
     charge_states=ChargeStates.BOTH,
     decay_model=DecayModel.LAB_VOLUME,
-    description="physically correct: spin-correlated photons, both charge states, lab-frame decay volume",
+    description=(
+        "physically correct: spin-correlated photons, both charge states, lab-frame decay volume"
+    ),
 )
 
 PAPER = Preset(
@@ -94,7 +96,10 @@ PAPER = Preset(
     photon_angular=PhotonAngular.ISOTROPIC,
     charge_states=ChargeStates.BOTH,
     decay_model=DecayModel.FIXED_LENGTH,
-    description="reproduces arXiv:2204.07802: isotropic photons, both charge states, fixed l_D with CM momentum",
+    description=(
+        "reproduces arXiv:2204.07802: isotropic photons, both charge states, "
+        "fixed l_D with the CM momentum"
+    ),
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (DEFAULT, PAPER)}

@@ -2,7 +2,8 @@
 
 Seed: Zhang, Song, Ding, Chen, PLB 829 (2022) 137116, arXiv:2204.07802.
 Fig. 1: Belle II, 50 ab^-1, low-mass, high-mass and bBG selections.
-Fig. 2: BESIII 28 fb^-1 and STCF at 2, 4, 7 GeV with 10 ab^-1 each (advanced cuts).
+Fig. 2: BESIII (28 fb^-1 in the seed; 27 fb^-1 in our cited table) and STCF at 2, 4, 7 GeV
+with 10 ab^-1 each (advanced cuts).
 """
 
 from __future__ import annotations
@@ -29,10 +30,16 @@ FIGURES: dict[str, tuple[Curve, ...]] = {
         Curve("belle2", "Belle II bBG cut (gBG omitted)", "black", selection="bbg"),
     ),
     "besiii-stcf": (
-        Curve("besiii", "BESIII 28 fb$^{-1}$", "black"),
-        Curve("stcf", r"STCF $\sqrt{s}$ = 2 GeV, 10 ab$^{-1}$", "tab:green", sqrt_s=2.0, lumi="10/ab"),
-        Curve("stcf", r"STCF $\sqrt{s}$ = 4 GeV, 10 ab$^{-1}$", "tab:red", sqrt_s=4.0, lumi="10/ab"),
-        Curve("stcf", r"STCF $\sqrt{s}$ = 7 GeV, 10 ab$^{-1}$", "tab:blue", sqrt_s=7.0, lumi="10/ab"),
+        Curve("besiii", "BESIII 2012-20, 27 fb$^{-1}$", "black"),
+        Curve(
+            "stcf", r"STCF $\sqrt{s}$ = 2 GeV, 10 ab$^{-1}$", "tab:green", sqrt_s=2.0, lumi="10/ab"
+        ),
+        Curve(
+            "stcf", r"STCF $\sqrt{s}$ = 4 GeV, 10 ab$^{-1}$", "tab:red", sqrt_s=4.0, lumi="10/ab"
+        ),
+        Curve(
+            "stcf", r"STCF $\sqrt{s}$ = 7 GeV, 10 ab$^{-1}$", "tab:blue", sqrt_s=7.0, lumi="10/ab"
+        ),
     ),
 }
 
@@ -43,8 +50,8 @@ FIGURE_TITLES: dict[str, str] = {
 
 #: Headline numbers quoted by the seed (abstract, Sec. III): experiment curve, mass, d95 (GeV^-1).
 HEADLINE: tuple[tuple[Curve, float, float], ...] = (
-    (Curve("besiii", "BESIII 28 fb^-1", "black"), 1.0, 1.3e-5),
-    (Curve("belle2", "Belle II 50 ab^-1 low-mass", "tab:blue", selection="low-mass"), 1.0, 8e-6),
-    (Curve("belle2", "Belle II 50 ab^-1 bBG", "black", selection="bbg"), 1.0, 2e-6),
-    (Curve("stcf", "STCF 4 GeV 30 ab^-1", "tab:red", sqrt_s=4.0, lumi="30/ab"), 1.0, 1.3e-6),
+    (Curve("besiii", "BESIII 2012-20 (27/fb)", "black"), 1.0, 1.3e-5),
+    (Curve("belle2", "Belle II 50/ab low-mass", "tab:blue", selection="low-mass"), 1.0, 8e-6),
+    (Curve("belle2", "Belle II 50/ab bBG", "black", selection="bbg"), 1.0, 2e-6),
+    (Curve("stcf", "STCF 4 GeV 30/ab", "tab:red", sqrt_s=4.0, lumi="30/ab"), 1.0, 1.3e-6),
 )

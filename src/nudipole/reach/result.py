@@ -59,6 +59,4 @@ class ReachResult:
         if ok.sum() < 2 or not self.mass[ok][0] <= mass <= self.mass[ok][-1]:
             exact = np.isclose(self.mass, mass, rtol=1e-12)
             return float(self.d95[exact][0]) if exact.any() else float("nan")
-        return float(
-            np.exp(np.interp(np.log(mass), np.log(self.mass[ok]), np.log(self.d95[ok])))
-        )
+        return float(np.exp(np.interp(np.log(mass), np.log(self.mass[ok]), np.log(self.d95[ok]))))

@@ -53,23 +53,27 @@ class IntegrationOptions:
 
     def __post_init__(self) -> None:
         if self.sampler not in SAMPLERS:
-            raise ValueError(f"unknown sampler {self.sampler!r}: choose one of {', '.join(SAMPLERS)}")
+            raise ValueError(
+                f"unknown sampler {self.sampler!r}: choose one of {', '.join(SAMPLERS)}"
+            )
         if self.n_events < self.n_batch or self.n_batch < 2:
             raise ValueError("need n_batch >= 2 and n_events >= n_batch")
 
 
 def _allocate(weights: list[float], n_total: int, n_batch: int) -> list[int]:
     """Events per energy point: proportional to ``weights`` (the luminosities, which set each
-    point's share of the chi^2), at least 16 per batch, in whole batches."""
+    point's share of the chi^2), at least 64 per batch, in whole batches."""
     if len(weights) == 1:
         return [n_total]
     share = np.asarray(weights) / np.sum(weights)
     budget = 2 * n_total  # several points: more events in all, each point with fewer
-    per = np.maximum(16 * n_batch, np.round(share * budget / n_batch) * n_batch)
+    per = np.maximum(64 * n_batch, np.round(share * budget / n_batch) * n_batch)
     return [int(v) for v in per]
 
 
-def _nodes(options: IntegrationOptions, rng: np.random.Generator, n_events: int) -> tuple[Nodes, int]:
+def _nodes(
+    options: IntegrationOptions, rng: np.random.Generator, n_events: int
+) -> tuple[Nodes, int]:
     """Nodes for one energy point (independent draws per point, shared by all masses)."""
     if options.sampler == "quadrature":
         return quadrature_nodes(*options.quadrature_orders), 1
@@ -202,7 +206,9 @@ def compute_reach(
     background = np.array([b.total for b in bkgs])
     mean_w = weight.mean(axis=2)
     mean_k = np.divide(
-        (weight * kappa).sum(axis=2), weight.sum(axis=2), out=np.ones_like(mean_w),
+        (weight * kappa).sum(axis=2),
+        weight.sum(axis=2),
+        out=np.ones_like(mean_w),
         where=weight.sum(axis=2) > 0,
     )
     d95 = solve_upper_limit(rate, mean_w, mean_k, background, preset.statistic)
@@ -212,7 +218,10 @@ def compute_reach(
         d95_error = np.full(n_m, np.nan)
     total_rate = rate.sum(axis=1)
     acceptance = np.divide(
-        (rate * mean_w.sum(axis=-1)).sum(axis=1), total_rate, out=np.zeros(n_m), where=total_rate > 0
+        (rate * mean_w.sum(axis=-1)).sum(axis=1),
+        total_rate,
+        out=np.zeros(n_m),
+        where=total_rate > 0,
     )
     backgrounds = [
         {"background_irreducible": b.irreducible, "background_reducible": b.reducible} for b in bkgs

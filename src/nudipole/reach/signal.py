@@ -130,7 +130,8 @@ def _bin(
     sum_w = np.bincount(flat, weights=w, minlength=size)
     sum_wk = np.bincount(flat, weights=w * kappa[positive], minlength=size)
     mean_k = np.divide(sum_wk, sum_w, out=np.ones(size), where=sum_w > 0)
-    return (sum_w * n_batch).reshape(n_groups, N_KAPPA_BINS), mean_k.reshape(n_groups, N_KAPPA_BINS)
+    summed = np.asarray(sum_w * n_batch, dtype=float).reshape(n_groups, N_KAPPA_BINS)
+    return summed, np.asarray(mean_k, dtype=float).reshape(n_groups, N_KAPPA_BINS)
 
 
 def build_templates(

@@ -4,8 +4,8 @@ from nudipole.stats.limits import (
     DELTA_CHI2_95,
     Statistic,
     limit_spread,
-    solve_upper_limit,
     per_point_statistic,
+    solve_upper_limit,
 )
 
-__all__ = ["DELTA_CHI2_95", "Statistic", "limit_spread", "solve_upper_limit", "per_point_statistic"]
+__all__ = ["DELTA_CHI2_95", "Statistic", "limit_spread", "per_point_statistic", "solve_upper_limit"]

@@ -42,7 +42,9 @@ class Statistic(StrEnum):
     ASIMOV = "asimov"
 
 
-def per_point_statistic(signal: ArrayLike, background: ArrayLike, statistic: Statistic) -> FloatArray:
+def per_point_statistic(
+    signal: ArrayLike, background: ArrayLike, statistic: Statistic
+) -> FloatArray:
     """Per-point statistic for signal S >= 0 and background B >= 0 (see module docstring)."""
     s = np.asarray(signal, dtype=float)
     b = np.asarray(background, dtype=float)
