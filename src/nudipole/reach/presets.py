@@ -55,6 +55,14 @@ class Preset:
     nature: Nature = Nature.DIRAC
     description: str = ""
 
+    @property
+    def effective_photon_angular(self) -> PhotonAngular:
+        """The photon model actually used: a Majorana N decays isotropically (the nu gamma and
+        nubar gamma modes have opposite asymmetries and equal rates, PHYSICS.md §2)."""
+        if self.nature is Nature.MAJORANA:
+            return PhotonAngular.ISOTROPIC
+        return self.photon_angular
+
     def with_overrides(
         self,
         *,

@@ -132,7 +132,7 @@ def _inputs(
         "reducible_background": None if sel.reducible is None else asdict(sel.reducible),
         "preset": preset.name,
         "conventions": {
-            "photon_angular": str(preset.photon_angular),
+            "photon_angular": str(preset.effective_photon_angular),
             "charge_states": str(preset.charge_states),
             "decay_model": str(preset.decay_model),
             "statistic": str(preset.statistic),

@@ -162,7 +162,7 @@ def build_templates(
     point = nodes.point[use]
     rs = sqrt_s[point]
     s = rs**2
-    events = kin.generate(s, m_n, experiment.beta, preset.photon_angular, sub)
+    events = kin.generate(s, m_n, experiment.beta, preset.effective_photon_angular, sub)
     photons = Photons(events.e_cm, events.cos_cm, events.e_lab, events.cos_lab)
     passed = combined_mask(selection.cuts, photons, Frame(rs, experiment.beta))
     w = np.where(passed, events.weight, 0.0)
