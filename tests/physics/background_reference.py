@@ -48,22 +48,8 @@ with the e- beam along +z, photon in the xz-plane at polar angle theta_gamma (z 
 from __future__ import annotations
 
 import numpy as np
+from dirac_algebra import GAMMA, GAMMA5, METRIC, PAULI
 
-METRIC = np.diag([1.0, -1.0, -1.0, -1.0])
-
-_I2 = np.eye(2, dtype=complex)
-_Z2 = np.zeros((2, 2), dtype=complex)
-_PAULI = (
-    np.array([[0, 1], [1, 0]], dtype=complex),
-    np.array([[0, -1j], [1j, 0]], dtype=complex),
-    np.array([[1, 0], [0, -1]], dtype=complex),
-)
-
-#: gamma^mu (upper index), shape (4, 4, 4).
-GAMMA = np.array(
-    [np.block([[_I2, _Z2], [_Z2, -_I2]])] + [np.block([[_Z2, sk], [-sk, _Z2]]) for sk in _PAULI]
-)
-GAMMA5 = 1j * GAMMA[0] @ GAMMA[1] @ GAMMA[2] @ GAMMA[3]
 ONE = np.eye(4, dtype=complex)
 #: gamma_mu (lower index), shape (4, 4, 4).
 GAMMA_LOW = np.einsum("mn,nab->mab", METRIC, GAMMA)
@@ -109,7 +95,7 @@ def massless_spinors(p: np.ndarray) -> np.ndarray:
     p = np.asarray(p, dtype=float)
     energy = p[0]
     n = p[1:] / energy
-    sig_n = sum(n[i] * _PAULI[i] for i in range(3))
+    sig_n = sum(n[i] * PAULI[i] for i in range(3))
     out = []
     for chi in (np.array([1.0, 0.0], complex), np.array([0.0, 1.0], complex)):
         out.append(np.sqrt(energy) * np.concatenate([chi, sig_n @ chi]))

@@ -48,22 +48,8 @@ Gamma matrices in the Dirac representation; metric g = diag(1, -1, -1, -1).
 from __future__ import annotations
 
 import numpy as np
+from dirac_algebra import GAMMA, GAMMA5, METRIC
 
-METRIC = np.diag([1.0, -1.0, -1.0, -1.0])
-
-_I2 = np.eye(2, dtype=complex)
-_Z2 = np.zeros((2, 2), dtype=complex)
-_PAULI = (
-    np.array([[0, 1], [1, 0]], dtype=complex),
-    np.array([[0, -1j], [1j, 0]], dtype=complex),
-    np.array([[1, 0], [0, -1]], dtype=complex),
-)
-
-#: gamma^mu (upper index), shape (4, 4, 4): GAMMA[mu] is the 4x4 matrix gamma^mu.
-GAMMA = np.array(
-    [np.block([[_I2, _Z2], [_Z2, -_I2]])] + [np.block([[_Z2, sk], [-sk, _Z2]]) for sk in _PAULI]
-)
-GAMMA5 = 1j * GAMMA[0] @ GAMMA[1] @ GAMMA[2] @ GAMMA[3]
 P_LEFT = 0.5 * (np.eye(4) - GAMMA5)
 P_RIGHT = 0.5 * (np.eye(4) + GAMMA5)
 #: sigma^{mu nu} = (i/2)[gamma^mu, gamma^nu], shape (4, 4, 4, 4): SIGMA[mu, nu] is a 4x4 matrix.

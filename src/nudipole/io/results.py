@@ -58,6 +58,13 @@ def result_from_dict(data: dict[str, Any]) -> ReachResult:
     )
 
 
+def _new_file_mode() -> int:
+    """Permissions of a newly created file under the current umask (0o666 & ~umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder: all or nothing."""
     target = Path(path)
@@ -67,6 +74,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, _new_file_mode())  # mkstemp creates 0o600; give the usual permissions
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
