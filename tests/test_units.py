@@ -50,11 +50,12 @@ def test_negative_and_zero_say_positive() -> None:
 
 
 def test_picobarn_in_natural_units() -> None:
-    assert PICOBARN_IN_GEV_M2 == pytest.approx(1.0 / HBARC2_GEV2_PB, rel=1e-8)
-    assert PICOBARN_IN_GEV_M2 * INVERSE_PICOBARN_IN_GEV2 == pytest.approx(1.0, rel=1e-15)
-    assert gev_m2_to_pb(PICOBARN_IN_GEV_M2) == pytest.approx(1.0, rel=1e-15)
+    pb, inverse_pb = PICOBARN_IN_GEV_M2, INVERSE_PICOBARN_IN_GEV2
+    assert pb == pytest.approx(1.0 / HBARC2_GEV2_PB, rel=1e-8)
+    assert pb * inverse_pb == pytest.approx(1.0, rel=1e-15)
+    assert gev_m2_to_pb(pb) == pytest.approx(1.0, rel=1e-15)
     # N = sigma L is dimensionless: 1 pb x 1 pb^-1 = 1 event.
-    assert PICOBARN_IN_GEV_M2 * inverse_pb_to_natural(1.0) == pytest.approx(1.0, rel=1e-15)
+    assert pb * inverse_pb_to_natural(1.0) == pytest.approx(1.0, rel=1e-15)
     # 1 ab^-1 = 1e6 pb^-1 in GeV^2.
     assert inverse_pb_to_natural(parse_luminosity("1/ab")) == pytest.approx(
         1e6 * HBARC2_GEV2_PB, rel=1e-8

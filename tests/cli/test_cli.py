@@ -98,9 +98,7 @@ def test_reach_table_has_title_headers_and_one_row_per_mass(
         assert f"{d95:.3e}" in row
 
 
-def test_output_json_file_round_trips(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_output_json_file_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out.json"
     argv = ["reach", "stcf", "--masses", "0.5", "1", "2", *FAST, "-o", str(target)]
     printed = run_json(argv, capsys)
@@ -377,3 +375,18 @@ def test_experiments_name_prints_parseable_toml(capsys: pytest.CaptureFixture[st
     data = tomllib.loads(out)
     assert data["experiment"]["name"] == "belle2"
     assert data["experiment"]["default_selection"] in data["selections"]
+
+
+def test_reach_bad_output_rejected_before_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["reach", "stcf", "--masses", "1", "-o", str(tmp_path / "r.txt")], capsys)
+    assert code == 2
+    assert out == ""
+    assert "ending in .json or .csv" in err
+    code, _, err = run(
+        ["reach", "stcf", "--masses", "1", "-o", str(tmp_path / "missing" / "r.json")], capsys
+    )
+    assert code == 2
+    assert "does not exist" in err
+    assert list(tmp_path.iterdir()) == []

@@ -209,7 +209,19 @@ def print_table(result: ReachResult, console: Console) -> None:
     console.print(table)
 
 
+def check_output(path: str, suffixes: tuple[str, ...]) -> Path:
+    """Validate an output path before any work: known suffix and an existing folder."""
+    out = Path(path)
+    if out.suffix.lower() not in suffixes:
+        names = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
+        raise ExperimentError(f"cannot write {path!r}: use a file name ending in {names}")
+    if not out.parent.is_dir():
+        raise ExperimentError(f"cannot write {path!r}: folder {str(out.parent)!r} does not exist")
+    return out
+
+
 def run_reach(args: argparse.Namespace) -> int:
+    out = check_output(args.output, (".json", ".csv")) if args.output else None
     masses = _masses(args)
     exp = resolve_experiment(args.experiment, sqrt_s=args.sqrt_s, lumi=args.lumi)
     n = len(masses) if masses is not None else 60
@@ -217,8 +229,7 @@ def run_reach(args: argparse.Namespace) -> int:
         result = reach(
             exp, masses, selection=args.selection, progress=progress, **_model_kwargs(args)
         )
-    if args.output:
-        out = Path(args.output)
+    if out is not None:
         text = to_csv(result) if out.suffix.lower() == ".csv" else dumps(result) + "\n"
         write_atomic(out, text.encode("utf-8"))
     if args.json:
@@ -289,7 +300,7 @@ def make_figure(
 
 
 def run_figure(args: argparse.Namespace) -> int:
-    output = Path(args.output or f"{args.name}.pdf")
+    output = check_output(args.output or f"{args.name}.pdf", (".pdf", ".png", ".svg"))
     presets = ["paper", "default"] if args.preset == "both" else [args.preset]
     make_figure(args.name, output, presets, args.points, args.seed, True)
     sys.stdout.write(f"wrote {output}\n")

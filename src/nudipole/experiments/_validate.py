@@ -65,6 +65,14 @@ class Table:
             raise ExperimentError(f"{self.where}.{key} must be a string, got {raw!r}")
         return raw
 
+    def boolean(self, key: str, *, default: bool) -> bool:
+        raw = self._get(key, False)
+        if raw is None:
+            return default
+        if not isinstance(raw, bool):
+            raise ExperimentError(f"{self.where}.{key} must be true or false, got {raw!r}")
+        return raw
+
     def numbers(self, key: str, length: int | None = None) -> tuple[float, ...]:
         raw = self._get(key, True)
         if not isinstance(raw, list) or not all(

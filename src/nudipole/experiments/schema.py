@@ -164,7 +164,7 @@ def _point(table: Table) -> EnergyPoint:
         luminosity_pb=_luminosity(table, "luminosity"),
         label=table.string("label", default=""),
         source=table.string("source"),
-        estimated=bool(table.raw("estimated", required=False) or False),
+        estimated=table.boolean("estimated", default=False),
         note=table.string("note", default=""),
     )
     table.finish()
