@@ -7,6 +7,7 @@ Lengths enter and leave the package in metres and are converted with :data:`HBAR
 
 from __future__ import annotations
 
+import math
 import tomllib
 from importlib import resources
 from typing import Final
@@ -28,6 +29,14 @@ HBARC_GEV_M: Final[float] = (
 )
 
 _MEV_TO_GEV: Final[float] = _sc.mega / _sc.giga
+
+#: Electron mass in GeV (CODATA, via scipy.constants).
+M_ELECTRON: Final[float] = (
+    float(_sc.physical_constants["electron mass energy equivalent in MeV"][0]) * _MEV_TO_GEV
+)
+
+#: Bohr magneton mu_B = e / (2 m_e) in GeV^-1 (natural units, e = sqrt(4 pi alpha)).
+BOHR_MAGNETON_GEV: Final[float] = math.sqrt(4.0 * math.pi * ALPHA_EM) / (2.0 * M_ELECTRON)
 
 
 def _pdg_gev(pdgid: int, attribute: str) -> float:

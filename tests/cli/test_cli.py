@@ -122,13 +122,20 @@ def test_output_csv_file_has_header_and_one_row_per_mass(
     assert "experiment=belle2" in lines[1]
     assert "selection=low-mass" in lines[1]
     assert "luminosity=50/ab" in lines[1]
-    assert lines[2] == "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance"
-    rows = lines[3:]
+    assert lines[2].startswith("# metadata: {")
+    assert lines[3] == "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance"
+    rows = lines[4:]
     assert len(rows) == 3
     table = np.array([[float(v) for v in row.split(",")] for row in rows])
     np.testing.assert_allclose(table[:, 0], printed["mass"], rtol=1e-5)
     np.testing.assert_allclose(table[:, 1], printed["d95"], rtol=1e-5)
     np.testing.assert_allclose(table[:, 3], printed["acceptance"], rtol=1e-5, atol=1e-6)
+    # The CSV keeps the full metadata: loading it restores inputs and arrays.
+    from nudipole.io.results import load_csv
+
+    loaded = load_csv(target)
+    assert loaded.inputs == printed["inputs"]
+    np.testing.assert_allclose(loaded.d95, printed["d95"], rtol=1e-9)
 
 
 def test_mass_range_gives_log_spaced_masses(capsys: pytest.CaptureFixture[str]) -> None:

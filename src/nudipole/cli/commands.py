@@ -16,26 +16,35 @@ from rich.table import Table
 
 from nudipole.api import mass_grid, reach, resolve_experiment
 from nudipole.experiments import ExperimentError, builtin_names, builtin_text
-from nudipole.io.results import dumps, result_to_dict, write_atomic
-from nudipole.model import Nature
+from nudipole.io.results import dumps, load_result, result_to_dict, to_csv, write_atomic
+from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals
+from nudipole.model import Flavour, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.reach.presets import PRESETS, ChargeStates, DecayModel
-from nudipole.reach.recipes import FIGURE_TITLES, FIGURES, HEADLINE, Curve
+from nudipole.reach.recipes import (
+    FIGURE_TITLES,
+    FIGURES,
+    HEADLINE,
+    LANDSCAPE,
+    SEED_NEW_GROUND,
+    Curve,
+)
 from nudipole.reach.result import ReachResult
 from nudipole.reach.scan import SAMPLERS
 from nudipole.stats import Statistic
 from nudipole.units import format_luminosity
 
 PROGRESS_MIN_MASSES = 20
+LANDSCAPE_FLAVOURS = [f.value for f in Flavour]
 
 
-def _console() -> Console:
+def console() -> Console:
     # Wide enough for the tables when the output is a file or a pipe (no terminal width).
     return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 120)
 
 
 @contextmanager
-def _progress(total: int, label: str, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Callable[[int], None] | None]:
     """A rich progress bar on stderr (only on a terminal and for long scans)."""
     if not enabled or total < PROGRESS_MIN_MASSES or not sys.stderr.isatty():
         yield None
@@ -60,7 +69,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _add_model_options(p: argparse.ArgumentParser) -> None:
+def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--preset",
         choices=sorted(PRESETS),
@@ -100,7 +109,7 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=20220415, help="random seed (mc, sobol)")
 
 
-def _model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "preset": args.preset,
         "statistic": args.statistic,
@@ -136,7 +145,7 @@ def add_reach(sub: Any) -> None:
     p.add_argument(
         "--lumi", metavar="LUMI", help="integrated luminosity, e.g. 30/ab, 20/fb, 500/pb"
     )
-    _add_model_options(p)
+    add_model_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("-o", "--output", metavar="FILE", help="also write the result (.json or .csv)")
     p.set_defaults(func=run_reach)
@@ -151,25 +160,6 @@ def _masses(args: argparse.Namespace) -> np.ndarray | None:
             raise ExperimentError("--mass-range N must be a whole number")
         return mass_grid(lo, hi, int(n))
     return None
-
-
-def to_csv(result: ReachResult) -> str:
-    """CSV with a commented header of the main inputs."""
-    inp = result.inputs
-    lines = [
-        f"# nudipole {inp.get('version')} expected 95% CL limit on d [GeV^-1]",
-        f"# experiment={inp.get('experiment')} selection={inp.get('selection')} "
-        f"preset={inp.get('preset')} luminosity={inp.get('total_luminosity')}",
-        "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance",
-    ]
-    for m, d, e, a in zip(
-        result.mass, result.d95, result.d95_error, result.acceptance, strict=True
-    ):
-        lines.append(
-            f"{m:.6g},{'' if np.isnan(d) else f'{d:.6g}'},"
-            f"{'' if np.isnan(e) else f'{e:.3g}'},{a:.6g}"
-        )
-    return "\n".join(lines) + "\n"
 
 
 def print_table(result: ReachResult, console: Console) -> None:
@@ -225,9 +215,9 @@ def run_reach(args: argparse.Namespace) -> int:
     masses = _masses(args)
     exp = resolve_experiment(args.experiment, sqrt_s=args.sqrt_s, lumi=args.lumi)
     n = len(masses) if masses is not None else 60
-    with _progress(n, f"{exp.title} reach", not args.json) as progress:
+    with progress_bar(n, f"{exp.title} reach", not args.json) as progress:
         result = reach(
-            exp, masses, selection=args.selection, progress=progress, **_model_kwargs(args)
+            exp, masses, selection=args.selection, progress=progress, **model_kwargs(args)
         )
     if out is not None:
         text = to_csv(result) if out.suffix.lower() == ".csv" else dumps(result) + "\n"
@@ -235,7 +225,7 @@ def run_reach(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(dumps(result) + "\n")
     else:
-        print_table(result, _console())
+        print_table(result, console())
     return 0
 
 
@@ -244,9 +234,10 @@ def add_figure(sub: Any) -> None:
     p = sub.add_parser(
         "figure",
         help="reproduce a figure of the seed paper",
-        description="belle2 = seed Fig. 1; besiii-stcf = seed Fig. 2.",
+        description="belle2 = seed Fig. 1; besiii-stcf = seed Fig. 2; landscape = seed Fig. 3 "
+        "(existing limits and projections, per flavour).",
     )
-    p.add_argument("name", choices=sorted(FIGURES))
+    p.add_argument("name", choices=[*sorted(FIGURES), "landscape"])
     p.add_argument(
         "-o", "--output", metavar="FILE", help="output .pdf, .png or .svg (default: NAME.pdf)"
     )
@@ -260,19 +251,35 @@ def add_figure(sub: Any) -> None:
         "--points", type=_positive_int, default=120, help="masses per curve (default 120)"
     )
     p.add_argument("--seed", type=int, default=20220415)
+    p.add_argument(
+        "--flavour",
+        choices=[*LANDSCAPE_FLAVOURS, "all"],
+        default="all",
+        help="landscape: one flavour or all three panels (default all)",
+    )
+    p.add_argument(
+        "--curve",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="landscape: overlay a saved reach result (.json or .csv); repeatable",
+    )
+    add_limit_options(p)
     p.set_defaults(func=run_figure)
 
 
-def _curve_result(
+def curve_result(
     curve: Curve,
     preset: str,
     masses: np.ndarray | None,
     n: int,
     seed: int,
     progress: Callable[[int], None] | None,
+    m_min: float = 0.01,
 ) -> ReachResult:
+    """Reach of one recipe curve on ``n`` log-spaced masses (or the given ``masses``)."""
     exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
-    m = masses if masses is not None else mass_grid(0.01, 0.995 * exp.max_sqrt_s, n)
+    m = masses if masses is not None else mass_grid(m_min, 0.995 * exp.max_sqrt_s, n)
     return reach(exp, m, selection=curve.selection, preset=preset, seed=seed, progress=progress)
 
 
@@ -282,12 +289,12 @@ def make_figure(
     curves = FIGURES[name]
     total = len(curves) * len(presets) * n
     drawn: list[tuple[ReachResult, str, str]] = []
-    with _progress(total, f"figure {name}", show_progress) as progress:
+    with progress_bar(total, f"figure {name}", show_progress) as progress:
         for preset in presets:
             for curve in curves:
                 drawn.append(
                     (
-                        _curve_result(curve, preset, None, n, seed, progress),
+                        curve_result(curve, preset, None, n, seed, progress),
                         curve.label,
                         curve.color,
                     )
@@ -302,7 +309,15 @@ def make_figure(
 def run_figure(args: argparse.Namespace) -> int:
     output = check_output(args.output or f"{args.name}.pdf", (".pdf", ".png", ".svg"))
     presets = ["paper", "default"] if args.preset == "both" else [args.preset]
-    make_figure(args.name, output, presets, args.points, args.seed, True)
+    if args.name == "landscape":
+        extra = [Path(c) for c in args.curve]
+        for path in extra:
+            load_result(path)  # fail early, before any computation
+        make_landscape(
+            output, args.flavour, chosen_limits(args), presets, args.points, args.seed, extra, True
+        )
+    else:
+        make_figure(args.name, output, presets, args.points, args.seed, True)
     sys.stdout.write(f"wrote {output}\n")
     return 0
 
@@ -327,7 +342,7 @@ def headline_rows(seed: int = 20220415) -> list[dict[str, Any]]:
     for curve, mass, published in HEADLINE:
         row: dict[str, Any] = {"curve": curve.label, "mass": mass, "published": published}
         for preset in ("paper", "default"):
-            r = _curve_result(curve, preset, np.array([mass]), 1, seed, None)
+            r = curve_result(curve, preset, np.array([mass]), 1, seed, None)
             row[preset] = float(r.d95[0])
         rows.append(row)
     return rows
@@ -336,11 +351,21 @@ def headline_rows(seed: int = 20220415) -> list[dict[str, Any]]:
 def run_headline(args: argparse.Namespace) -> int:
     outdir = Path(args.outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    console = _console()
+    out = console()
     for name in sorted(FIGURES):
         path = outdir / f"fig_{name}.{args.format}"
         make_figure(name, path, ["paper", "default"], args.points, 20220415, True)
-        console.print(f"wrote {path}")
+        out.print(f"wrote {path}")
+    path = outdir / f"fig_landscape.{args.format}"
+    n = args.points
+    with progress_bar(2 * len(LANDSCAPE) * n, "landscape", True) as progress:
+        curves = landscape_curves(["paper", "default"], n, 20220415, progress)
+    from nudipole.plotting.landscape import plot_landscape
+    from nudipole.plotting.reach_plots import save_figure
+
+    all_limits = load_catalogue()
+    save_figure(plot_landscape(list(Flavour), all_limits, curves), path)
+    out.print(f"wrote {path}")
     table = Table(title="Expected 95% CL limits on d [GeV^-1] at m_N = 1 GeV", header_style="bold")
     for col in (
         "curve",
@@ -360,8 +385,32 @@ def run_headline(args: argparse.Namespace) -> int:
             f"{row['default']:.3g}",
             f"{row['default'] / row['paper']:.2f}",
         )
-    console.print(table)
+    out.print(table)
+    out.print(newground_table(curves, load_catalogue().paper_set()))
     return 0
+
+
+def newground_table(curves: list[tuple[ReachResult, Any]], limits: LimitSet) -> Table:
+    """New ground of each landscape curve per flavour against ``limits``, with the seed's."""
+    table = Table(
+        title="New ground (GeV) against the seed's Fig. 3 limits (Borexino, XENON1T, LEP, "
+        "SN1987A, LSND, CHARM-II, MiniBooNE, NOMAD, DONUT)",
+        header_style="bold",
+    )
+    for col in ("curve", *(f"d_{f}" for f in LANDSCAPE_FLAVOURS)):
+        table.add_column(col)
+    for result, style in curves:
+        cells = []
+        seed = SEED_NEW_GROUND.get(style.label.rsplit(" [", 1)[0], {})
+        for flavour in LANDSCAPE_FLAVOURS:
+            ivs = new_ground_intervals(limits.for_flavour(flavour), result.mass, result.d95)
+            text = ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
+            if flavour in seed and "[paper]" in style.label:
+                lo, hi = seed[flavour]
+                text += f" (seed: {lo:g}-{hi:g})"
+            cells.append(text)
+        table.add_row(style.label, *cells)
+    return table
 
 
 # --------------------------------------------------------------------------- experiments
@@ -391,8 +440,15 @@ def run_experiments(args: argparse.Namespace) -> int:
             format_luminosity(exp.total_luminosity_pb),
             ", ".join(sels),
         )
-    _console().print(table)
+    console().print(table)
     return 0
 
+
+from nudipole.cli.landscape_commands import (  # noqa: E402 - shares helpers defined above
+    add_limit_options,
+    chosen_limits,
+    landscape_curves,
+    make_landscape,
+)
 
 __all__ = ["add_experiments", "add_figure", "add_headline", "add_reach", "result_to_dict"]

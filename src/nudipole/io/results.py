@@ -91,3 +91,76 @@ def save_json(result: ReachResult, path: str | Path) -> None:
 
 def load_json(path: str | Path) -> ReachResult:
     return result_from_dict(json.loads(Path(path).read_text("utf-8")))
+
+
+_CSV_META = "# metadata: "
+_CSV_COLUMNS = "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance"
+
+
+def to_csv(result: ReachResult) -> str:
+    """CSV: a commented summary, the full metadata (units, inputs, version, citations) as one
+    JSON comment line, a header row and one row per mass (empty cell = no sensitivity)."""
+    inp = result.inputs
+    meta = {
+        k: v
+        for k, v in result_to_dict(result).items()
+        if k not in ("mass", "d95", "d95_error", "acceptance")
+    }
+    lines = [
+        f"# nudipole {inp.get('version')} expected 95% CL upper limit on d [GeV^-1]",
+        f"# experiment={inp.get('experiment')} selection={inp.get('selection')} "
+        f"preset={inp.get('preset')} luminosity={inp.get('total_luminosity')}",
+        _CSV_META + json.dumps(meta, separators=(",", ":")),
+        _CSV_COLUMNS,
+    ]
+
+    def cell(x: float, fmt: str) -> str:
+        return "" if not math.isfinite(x) else format(x, fmt)
+
+    for m, d, e, a in zip(
+        result.mass, result.d95, result.d95_error, result.acceptance, strict=True
+    ):
+        lines.append(f"{m:.10g},{cell(d, '.10g')},{cell(e, '.4g')},{cell(a, '.6g')}")
+    return "\n".join(lines) + "\n"
+
+
+def save_csv(result: ReachResult, path: str | Path) -> None:
+    write_atomic(path, to_csv(result).encode("utf-8"))
+
+
+def load_csv(path: str | Path) -> ReachResult:
+    """Read a CSV written by :func:`to_csv` (metadata restored from its JSON comment line)."""
+    meta: dict[str, Any] = {}
+    rows: list[list[float]] = []
+    for line in Path(path).read_text("utf-8").splitlines():
+        if line.startswith(_CSV_META):
+            meta = json.loads(line[len(_CSV_META) :])
+        elif line.startswith("#") or not line.strip() or line.startswith("mass_GeV"):
+            continue
+        else:
+            rows.append([float(c) if c else math.nan for c in line.split(",")])
+    if not rows:
+        raise ValueError(f"{path}: no data rows")
+    arr = np.asarray(rows, dtype=float)
+    return ReachResult(
+        mass=arr[:, 0],
+        d95=arr[:, 1],
+        d95_error=arr[:, 2],
+        acceptance=arr[:, 3],
+        inputs=dict(meta.get("inputs", {})),
+    )
+
+
+def load_result(path: str | Path) -> ReachResult:
+    """Load a saved reach result, JSON or CSV by suffix; a clear error otherwise."""
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"result file {str(path)!r} does not exist")
+    try:
+        if p.suffix.lower() == ".csv":
+            return load_csv(p)
+        if p.suffix.lower() == ".json":
+            return load_json(p)
+    except (KeyError, json.JSONDecodeError, ValueError) as err:
+        raise ValueError(f"{str(path)!r} is not a nudipole reach result: {err}") from None
+    raise ValueError(f"cannot read {str(path)!r}: a reach result is a .json or .csv file")

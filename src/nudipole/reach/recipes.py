@@ -48,6 +48,25 @@ FIGURE_TITLES: dict[str, str] = {
     "besiii-stcf": "BESIII and STCF, advanced cuts (seed Fig. 2)",
 }
 
+#: Projected curves of the landscape plot (seed Fig. 3), with the seed's line styles:
+#: (curve, line style). Drawn for each preset.
+LANDSCAPE: tuple[tuple[Curve, str], ...] = (
+    (Curve("belle2", "Belle II 50/ab low-mass (gBG incl.)", "red", selection="low-mass"), "-"),
+    (Curve("belle2", "Belle II 50/ab bBG cut (gBG omitted)", "red", selection="bbg"), "-."),
+    (Curve("besiii", "BESIII 27/fb", "green"), ":"),
+    (Curve("stcf", "STCF 4 GeV 30/ab", "blue", sqrt_s=4.0, lumi="30/ab"), ":"),
+)
+
+#: New ground the seed states (Sec. III): curve label -> flavour -> (low, high) in GeV.
+SEED_NEW_GROUND: dict[str, dict[str, tuple[float, float]]] = {
+    "Belle II 50/ab low-mass (gBG incl.)": {
+        "e": (0.07, 10.0),
+        "mu": (2.0, 10.0),
+        "tau": (0.07, 10.0),
+    },
+    "STCF 4 GeV 30/ab": {"e": (0.07, 3.8), "mu": (2.0, 3.8), "tau": (0.07, 3.8)},
+}
+
 #: Headline numbers quoted by the seed (abstract, Sec. III): experiment curve, mass, d95 (GeV^-1).
 HEADLINE: tuple[tuple[Curve, float, float], ...] = (
     (Curve("besiii", "BESIII 2012-20 (27/fb)", "black"), 1.0, 1.3e-5),

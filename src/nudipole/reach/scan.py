@@ -147,6 +147,11 @@ def _inputs(
         ],
         "total_luminosity": format_luminosity(experiment.total_luminosity_pb),
         "integration": asdict(options),
+        "citations": [
+            "Y. Zhang, M. Song, R. Ding, L. Chen, PLB 829 (2022) 137116, arXiv:2204.07802",
+            experiment.reference,
+            sel.source,
+        ],
         "experiment_definition": experiment.raw,
     }
 

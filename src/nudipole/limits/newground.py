@@ -1,0 +1,92 @@
+"""The strongest existing limit at each mass, and where a projection goes beyond it.
+
+*Envelope*: at mass m, the smallest d such that every coupling from d up to the top of the
+catalogue (D_TOP) is excluded by some existing limit: the lower edge of the excluded region that
+is connected to large couplings. Isolated bands at small d (SN1987A, BBN) do not lower it.
+
+*New ground*: masses where the projected limit d95(m) lies outside every existing excluded
+region, i.e. the projection excludes couplings just above d95 that nothing excluded before.
+Interval edges are refined by bisection on the log-log interpolated projection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nudipole.limits.catalogue import D_TOP, LimitSet
+from nudipole.physics._types import FloatArray
+
+_D_GRID = np.geomspace(1e-14, 0.1 * D_TOP, 1801)  # 1 % steps in d
+
+
+def envelope(limits: LimitSet, masses: FloatArray) -> FloatArray:
+    """Lower edge (GeV^-1) of the top-connected excluded region at each mass; NaN if none."""
+    m = np.asarray(masses, dtype=float)
+    excl = limits.excluded(m[:, None], _D_GRID[None, :])
+    # Walk down from the top: the run of excluded points that reaches the top of the grid.
+    top_run = np.flip(np.cumprod(np.flip(excl, axis=1), axis=1), axis=1).astype(bool)
+    has = top_run[:, -1]
+    first = np.argmax(top_run, axis=1)
+    return np.asarray(np.where(has, _D_GRID[first], np.nan))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mass interval [low, high] in GeV."""
+
+    low: float
+    high: float
+
+    def as_list(self) -> list[float]:
+        return [self.low, self.high]
+
+
+def _interp_loglog(mass: FloatArray, d95: FloatArray, m: float) -> float:
+    return float(np.exp(np.interp(np.log(m), np.log(mass), np.log(d95))))
+
+
+def new_ground_intervals(
+    limits: LimitSet, mass: FloatArray, d95: FloatArray, refine: int = 30
+) -> list[Interval]:
+    """Mass intervals where the projection (mass, d95) is not excluded by ``limits``.
+
+    ``mass`` ascending (GeV), ``d95`` in GeV^-1 with NaN where there is no sensitivity.
+    """
+    m = np.asarray(mass, dtype=float)
+    d = np.asarray(d95, dtype=float)
+    ok = np.isfinite(d)
+    if ok.sum() == 0:
+        return []
+    m, d = m[ok], d[ok]
+    free = ~limits.excluded(m, d)
+    intervals: list[Interval] = []
+    i = 0
+    n = m.size
+
+    def edge(lo: float, hi: float, free_at_lo: bool) -> float:
+        # Bisection in ln m between a free and an excluded neighbour.
+        a, b = np.log(lo), np.log(hi)
+        for _ in range(refine):
+            mid = 0.5 * (a + b)
+            mm = float(np.exp(mid))
+            is_free = not bool(limits.excluded(mm, _interp_loglog(m, d, mm)))
+            if is_free == free_at_lo:
+                a = mid
+            else:
+                b = mid
+        return float(np.exp(0.5 * (a + b)))
+
+    while i < n:
+        if not free[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and free[j + 1]:
+            j += 1
+        low = m[i] if i == 0 else edge(m[i - 1], m[i], free_at_lo=False)
+        high = m[j] if j == n - 1 else edge(m[j], m[j + 1], free_at_lo=True)
+        intervals.append(Interval(low, high))
+        i = j + 1
+    return intervals

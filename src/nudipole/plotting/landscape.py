@@ -1,0 +1,116 @@
+"""The landscape plot: existing limits (shaded) and projected reach curves, per flavour.
+
+Colour scheme of the seed's Fig. 3 (Zhang et al., PLB 829 (2022) 137116): grey for limits on
+all flavours, orange for d_e, sky blue for d_mu, pink for d_tau. Every artist carries a ``gid``
+(``limit:<id>`` or ``reach:<label>``) so that tests and users can find it on the axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from nudipole.limits.catalogue import ExistingLimit, LimitSet
+from nudipole.model import Flavour
+from nudipole.reach.result import ReachResult
+
+FLAVOUR_COLOURS = {
+    "all": ("0.55", "0.35"),
+    Flavour.E: ("orange", "darkorange"),
+    Flavour.MU: ("skyblue", "steelblue"),
+    Flavour.TAU: ("pink", "palevioletred"),
+}
+FLAVOUR_SYMBOL = {Flavour.E: "e", Flavour.MU: r"\mu", Flavour.TAU: r"\tau"}
+MASS_RANGE = (1e-3, 10.0)
+D_RANGE = (1e-11, 1e-2)
+
+
+@dataclass(frozen=True)
+class CurveStyle:
+    """How to draw one projected curve."""
+
+    label: str
+    color: str
+    linestyle: str
+    alpha: float = 1.0
+    linewidth: float = 1.8
+
+
+def _limit_colours(limit: ExistingLimit) -> tuple[str, str]:
+    if len(limit.flavours) == 3:
+        return FLAVOUR_COLOURS["all"]
+    return FLAVOUR_COLOURS[limit.flavours[0]]
+
+
+def limit_label(limit: ExistingLimit) -> str:
+    cl = f"{round(100 * limit.cl)}% CL" + (", rescaled" if limit.rescaled else "")
+    return f"{limit.label} ({cl}) [arXiv:{limit.arxiv}]"
+
+
+def draw_limits(ax: Axes, limits: LimitSet) -> None:
+    """Shade each excluded region and outline it."""
+    for limit in limits:
+        face, edge = _limit_colours(limit)
+        ax.fill(
+            limit.polygon[:, 0],
+            limit.polygon[:, 1],
+            facecolor=face,
+            edgecolor=edge,
+            alpha=0.45,
+            linewidth=0.8,
+            label=limit_label(limit),
+            gid=f"limit:{limit.id}",
+            zorder=1,
+        )
+
+
+def draw_curves(ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]]) -> None:
+    for result, style in curves:
+        ok = np.isfinite(result.d95)
+        ax.plot(
+            result.mass[ok],
+            result.d95[ok],
+            color=style.color,
+            linestyle=style.linestyle,
+            linewidth=style.linewidth,
+            alpha=style.alpha,
+            label=style.label,
+            gid=f"reach:{style.label}",
+            zorder=3,
+        )
+
+
+def plot_landscape(
+    flavours: Sequence[Flavour],
+    limits: LimitSet,
+    curves: Sequence[tuple[ReachResult, CurveStyle]],
+    title: str = "",
+) -> Figure:
+    """One panel per flavour with the limits on that flavour and all projected curves."""
+    n = len(flavours)
+    fig, axes = plt.subplots(1, n, figsize=(6.6 * n, 5.4), layout="constrained", squeeze=False)
+    for ax, flavour in zip(axes[0], flavours, strict=True):
+        draw_limits(ax, limits.for_flavour(flavour))
+        draw_curves(ax, curves)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(*MASS_RANGE)
+        ax.set_ylim(*D_RANGE)
+        ax.set_xlabel(r"$m_N$ [GeV]")
+        ax.set_ylabel(rf"$d_{{{FLAVOUR_SYMBOL[flavour]}}}$ [GeV$^{{-1}}$]")
+        ax.set_title(
+            rf"$\nu_{{{FLAVOUR_SYMBOL[flavour]}}}$ dipole portal"
+            + (f" — {title}" if title else ""),
+            fontsize=10,
+        )
+        ax.grid(True, which="major", alpha=0.25)
+        ax.legend(fontsize=5.5, loc="lower left", ncol=1, framealpha=0.85)
+    return fig
