@@ -23,8 +23,9 @@ def make(
 ) -> ExistingLimit:
     return ExistingLimit(
         id=limit_id, label=limit_id, flavours=(Flavour.MU,), geometry=geometry, cl=cl,
-        rate_power=n, arxiv="0000.00000", reference="ref", data_reference="", category="terrestrial",
-        in_paper=True, notes="", files=(), mass_unit="GeV", coupling_unit="d",
+        rate_power=n, arxiv="0000.00000", reference="ref", data_reference="",
+        category="terrestrial", in_paper=True, notes="", files=(),
+        mass_unit="GeV", coupling_unit="d",
         curves=tuple(parts), polygon=close_polygon(geometry, parts),
     )  # fmt: skip
 
@@ -37,8 +38,8 @@ def test_parser_handles_comments_and_annotations() -> None:
 
 def test_unit_conversion() -> None:
     # mu_B = e/(2 m_e) with e = sqrt(4 pi alpha): 296.3 GeV^-1; d = mu_tr / 2 (HNLimits convention)
-    assert BOHR_MAGNETON_GEV == pytest.approx(np.sqrt(4 * np.pi * ALPHA_EM) / (2 * M_ELECTRON))
-    assert BOHR_MAGNETON_GEV == pytest.approx(296.3, rel=1e-3)
+    assert pytest.approx(np.sqrt(4 * np.pi * ALPHA_EM) / (2 * M_ELECTRON)) == BOHR_MAGNETON_GEV
+    assert pytest.approx(296.3, rel=1e-3) == BOHR_MAGNETON_GEV
     pts = convert_units(np.array([[200.0, 1e-10]]), "MeV", "mu_B")
     assert pts[0, 0] == pytest.approx(0.2)
     assert pts[0, 1] == pytest.approx(0.5 * 1e-10 * 296.304, rel=1e-5)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -40,7 +41,7 @@ LANDSCAPE_FLAVOURS = [f.value for f in Flavour]
 
 def console() -> Console:
     # Wide enough for the tables when the output is a file or a pipe (no terminal width).
-    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 120)
+    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160)
 
 
 @contextmanager
@@ -363,8 +364,9 @@ def run_headline(args: argparse.Namespace) -> int:
     from nudipole.plotting.landscape import plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 
-    all_limits = load_catalogue()
-    save_figure(plot_landscape(list(Flavour), all_limits, curves), path)
+    # The seed's Fig. 3 set of existing limits, so that the figure is a reproduction.
+    paper_limits = load_catalogue().paper_set()
+    save_figure(plot_landscape(list(Flavour), paper_limits, curves), path)
     out.print(f"wrote {path}")
     table = Table(title="Expected 95% CL limits on d [GeV^-1] at m_N = 1 GeV", header_style="bold")
     for col in (
@@ -386,30 +388,31 @@ def run_headline(args: argparse.Namespace) -> int:
             f"{row['default'] / row['paper']:.2f}",
         )
     out.print(table)
-    out.print(newground_table(curves, load_catalogue().paper_set()))
+    out.print(newground_table(curves, paper_limits, "the seed's Fig. 3 limits"))
+    out.print(newground_table(curves, load_catalogue(), "the full catalogue"))
     return 0
 
 
-def newground_table(curves: list[tuple[ReachResult, Any]], limits: LimitSet) -> Table:
+def newground_table(curves: list[tuple[ReachResult, Any]], limits: LimitSet, name: str) -> Table:
     """New ground of each landscape curve per flavour against ``limits``, with the seed's."""
     table = Table(
-        title="New ground (GeV) against the seed's Fig. 3 limits (Borexino, XENON1T, LEP, "
-        "SN1987A, LSND, CHARM-II, MiniBooNE, NOMAD, DONUT)",
+        title=f"New ground [GeV] against {name} ({', '.join(limits.ids())})",
         header_style="bold",
     )
-    for col in ("curve", *(f"d_{f}" for f in LANDSCAPE_FLAVOURS)):
+    for col in ("curve", "preset", *(f"d_{f}" for f in LANDSCAPE_FLAVOURS)):
         table.add_column(col)
     for result, style in curves:
         cells = []
+        preset = str(result.inputs.get("preset", ""))
         seed = SEED_NEW_GROUND.get(style.label.rsplit(" [", 1)[0], {})
         for flavour in LANDSCAPE_FLAVOURS:
             ivs = new_ground_intervals(limits.for_flavour(flavour), result.mass, result.d95)
             text = ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
-            if flavour in seed and "[paper]" in style.label:
+            if flavour in seed and preset == "paper" and limits.ids() == limits.paper_set().ids():
                 lo, hi = seed[flavour]
                 text += f" (seed: {lo:g}-{hi:g})"
             cells.append(text)
-        table.add_row(style.label, *cells)
+        table.add_row(escape(style.label.rsplit(" [", 1)[0]), preset, *cells)
     return table
 
 

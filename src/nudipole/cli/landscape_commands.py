@@ -111,21 +111,27 @@ def run_limits(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
         return 0
     table = Table(header_style="bold", show_edge=False)
-    for col in ("id", "limit", "flavours", "CL", "geometry", "m_N range [GeV]", "source"):
-        table.add_column(col)
+    for col in ("id", "limit", "flavours", "CL", "region", "m_N range [GeV]", "arXiv", "in Fig. 3"):
+        table.add_column(col, no_wrap=True)
     for lim in limits:
         lo, hi = lim.mass_range
         cl = f"{round(100 * lim.cl)}%" + (" (resc.)" if lim.rescaled else "")
         table.add_row(
             lim.id,
             lim.label,
-            ",".join(lim.flavours),
+            "all" if len(lim.flavours) == len(Flavour) else ",".join(lim.flavours),
             cl,
             lim.geometry,
-            f"{lo:.3g}-{hi:.3g}",
-            lim.citation,
+            f"{lo:.2g} - {hi:.3g}",
+            lim.arxiv,
+            "yes" if lim.in_paper else "",
         )
-    console().print(table)
+    c = console()
+    c.print(table)
+    c.print("\nreferences:")
+    for lim in limits:
+        data = f"; data: {lim.data_reference}" if lim.data_reference else ""
+        c.print(f"  {lim.id}: {lim.citation}{data}", soft_wrap=True)
     return 0
 
 

@@ -83,7 +83,8 @@ def close_polygon(geometry: str, parts: list[FloatArray]) -> FloatArray:
         (poly,) = parts
         return np.vstack([poly, poly[:1]])
     if geometry == "band":
-        bottom, top = parts
+        # Lower and upper edges, each oriented left to right here (files run either way).
+        bottom, top = (p if p[0, 0] <= p[-1, 0] else p[::-1] for p in parts)
         return np.vstack([bottom, top[::-1], bottom[:1]])
     if geometry == "open-contour":
         (curve,) = parts

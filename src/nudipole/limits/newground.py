@@ -32,6 +32,19 @@ def envelope(limits: LimitSet, masses: FloatArray) -> FloatArray:
     return np.asarray(np.where(has, _D_GRID[first], np.nan))
 
 
+def coverage_start(limits: LimitSet) -> float:
+    """Lowest mass (GeV) from which the set bounds large couplings (inf for an empty set).
+
+    That is where the first "upper-curve" limit starts (1 MeV for the shipped curves); closed
+    regions at small couplings (SN1987A from 10 keV) say nothing about d ~ 1e-5 GeV^-1. A set
+    without upper curves falls back to its lowest digitised mass.
+    """
+    uppers = [lim.mass_range[0] for lim in limits if lim.geometry == "upper-curve"]
+    if uppers:
+        return min(uppers)
+    return min((lim.mass_range[0] for lim in limits), default=float("inf"))
+
+
 @dataclass(frozen=True)
 class Interval:
     """A mass interval [low, high] in GeV."""
@@ -53,10 +66,13 @@ def new_ground_intervals(
     """Mass intervals where the projection (mass, d95) is not excluded by ``limits``.
 
     ``mass`` ascending (GeV), ``d95`` in GeV^-1 with NaN where there is no sensitivity.
+    Masses below :func:`coverage_start` are ignored; with no limits at all, nothing is claimed.
     """
     m = np.asarray(mass, dtype=float)
     d = np.asarray(d95, dtype=float)
-    ok = np.isfinite(d)
+    # Below the lowest digitised mass the catalogue says nothing (the curves start where the
+    # source plots start, 1 MeV): no claim of new ground is made there.
+    ok = np.isfinite(d) & (m >= coverage_start(limits))
     if ok.sum() == 0:
         return []
     m, d = m[ok], d[ok]

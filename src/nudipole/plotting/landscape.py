@@ -112,5 +112,6 @@ def plot_landscape(
             fontsize=10,
         )
         ax.grid(True, which="major", alpha=0.25)
-        ax.legend(fontsize=5.5, loc="lower left", ncol=1, framealpha=0.85)
+        # Lower right is empty in every panel (heavy N, tiny couplings): no region is hidden.
+        ax.legend(fontsize=5.5, loc="lower right", ncol=1, framealpha=0.85)
     return fig

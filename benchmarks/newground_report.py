@@ -1,0 +1,75 @@
+"""New-ground intervals of the landscape curves, and the crossings that set their lower edges.
+
+Prints the markdown tables quoted in docs/existing-limits.md:
+
+    python benchmarks/newground_report.py [--points 240]
+
+For every curve of the seed's Fig. 3 (Belle II low-mass and bBG, BESIII, STCF 4 GeV 30/ab),
+both presets, both limit sets ("paper" = the seed's Fig. 3 set, "all" = the catalogue) and
+each flavour: the mass intervals where the projection beats every existing limit. Then, for
+the lower edges the seed quotes, the projected d95 and the limiting existing curve at the
+seed's edge, to show how far apart the two nearly parallel curves are there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from nudipole.api import mass_grid, reach, resolve_experiment
+from nudipole.limits import envelope, load_catalogue, new_ground_intervals
+from nudipole.reach.recipes import LANDSCAPE, SEED_NEW_GROUND
+from nudipole.reach.result import ReachResult
+
+
+def fmt(intervals: list[list[float]]) -> str:
+    if not intervals:
+        return "none"
+    return ", ".join(f"{lo:.3g}–{hi:.3g}" for lo, hi in intervals)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=240)
+    args = parser.parse_args()
+    catalogue = load_catalogue()
+    results: dict[tuple[str, str], ReachResult] = {}
+    t0 = time.perf_counter()
+    for preset in ("paper", "default"):
+        for curve, _style in LANDSCAPE:
+            exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
+            m = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, args.points)
+            results[(curve.label, preset)] = reach(exp, m, selection=curve.selection, preset=preset)
+    t_reach = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    print("| curve | preset | limits | d_e | d_mu | d_tau |")
+    print("|---|---|---|---|---|---|")
+    for (label, preset), res in results.items():
+        for which in ("paper", "all"):
+            cells = []
+            for flavour in ("e", "mu", "tau"):
+                limits = catalogue.select(which).for_flavour(flavour)
+                ivs = new_ground_intervals(limits, res.mass, res.d95)
+                cells.append(fmt([iv.as_list() for iv in ivs]))
+            print(f"| {label} | {preset} | {which} | " + " | ".join(cells) + " |")
+    t_ng = time.perf_counter() - t0
+
+    print("\nAt the seed's lower edges (paper preset, paper limit set):\n")
+    print("| curve | flavour | seed edge [GeV] | d95 there | existing envelope there | ratio |")
+    print("|---|---|---|---|---|---|")
+    for label, edges in SEED_NEW_GROUND.items():
+        res = results[(label, "paper")]
+        for flavour, (lo, _hi) in edges.items():
+            limits = catalogue.select("paper").for_flavour(flavour)
+            d95 = float(np.exp(np.interp(np.log(lo), np.log(res.mass), np.log(res.d95))))
+            env = float(envelope(limits, np.array([lo]))[0])
+            print(f"| {label} | {flavour} | {lo} | {d95:.3g} | {env:.3g} | {d95 / env:.2f} |")
+    print(f"\n{len(results)} reach curves ({args.points} masses each): {t_reach:.1f} s; ")
+    print(f"new-ground intervals for {len(results) * 6} cases: {t_ng:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
