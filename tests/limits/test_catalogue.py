@@ -211,17 +211,40 @@ def test_coverage_starts_at_the_first_upper_curve() -> None:
 # ----------------------------------------------------------------------------- CL
 def test_cl95_rescaling_of_the_catalogue() -> None:
     at95 = CATALOGUE.at_95()
+    mg, dg = np.meshgrid(np.geomspace(1e-3, 10.0, 60), np.geomspace(1e-11, 1e-2, 60))
     for before, after in zip(CATALOGUE, at95, strict=True):
-        assert after.cl == pytest.approx(0.95) or before.rate_power == 0
         if before.cl >= 0.95 or before.rate_power == 0:
-            np.testing.assert_array_equal(after.polygon, before.polygon)
+            assert after is before  # 95 % already, or astrophysical/cosmological
             continue
-        factor = (Z_95 / Z_90) ** (1.0 / before.rate_power)
-        np.testing.assert_allclose(after.polygon[:, 1], before.polygon[:, 1] * factor)
-        np.testing.assert_array_equal(after.polygon[:, 0], before.polygon[:, 0])
+        assert after.cl == pytest.approx(0.95)
         assert after.rescaled
+        factor = (Z_95 / Z_90) ** (1.0 / before.rate_power)
+        ratio = after.polygon[:, 1] / before.polygon[:, 1]
+        # every vertex either moves up by the one factor (lower boundary) or stays (upper)
+        assert np.all(np.isclose(ratio, factor) | np.isclose(ratio, 1.0)), before.id
+        assert np.isclose(ratio, factor).sum() >= len(before.curves[0]) // 2, before.id
+        np.testing.assert_array_equal(after.polygon[:, 0], before.polygon[:, 0])
+        # the region only shrinks
+        assert not np.any(after.contains(mg, dg) & ~before.contains(mg, dg)), before.id
     # n = 2 (recoil rates ∝ d^2): 1.133; n = 4 (production and decay): 1.064
     assert at95.get("donut").curves[0][0, 1] / CATALOGUE.get("donut").curves[0][0, 1] == (
         pytest.approx(1.1329, rel=1e-4)
     )
+    assert CATALOGUE.get("donut").contains(0.1, 6.0e-5)
+    assert not at95.get("donut").contains(0.1, 6.0e-5)
     assert at95.get("nomad").cl_factor() == 1.0  # already rescaled: not twice
+    assert at95.get("nomad").at_95() is at95.get("nomad")
+
+
+def test_cl95_moves_lower_edges_up_and_leaves_upper_edges() -> None:
+    """Super-K tau: the lower edge (long-lived N, rate ∝ d^4) moves up by 1.064; the upper edge
+    (N decays before reaching the detector) stays. NOMAD: its lower boundary moves up."""
+    sk, sk95 = CATALOGUE.get("sk-atm-tau"), CATALOGUE.get("sk-atm-tau").at_95()
+    bottom, bottom95 = sk.curves[0][:-1], sk95.curves[0][:-1]  # last point: the joint
+    np.testing.assert_allclose(bottom95[:, 1] / bottom[:, 1], (Z_95 / Z_90) ** 0.25)
+    np.testing.assert_array_equal(sk95.curves[1][1:-1], sk.curves[1][1:-1])
+    nomad95 = CATALOGUE.get("nomad").at_95()
+    edge = lower_edge("nomad")
+    assert nomad95.contains(1.0, 1.07 * loglog_interp(edge, 1.0))
+    assert not nomad95.contains(1.0, 1.05 * loglog_interp(edge, 1.0))
+    assert nomad95.contains(1.0, 5.5e-5)  # just under the upper edge (5.56e-5): unchanged

@@ -36,6 +36,8 @@ Z_90: Final[float] = 1.2815515655446004
 Z_95: Final[float] = 1.6448536269514722
 
 _PACKAGE: Final = "nudipole.data.existing_limits"
+#: Step in log10(d) used to tell a lower-boundary point (excluded just above) from an upper one.
+_PROBE_DEX: Final[float] = 1.0e-3
 
 
 class CatalogueError(ValueError):
@@ -142,15 +144,27 @@ class ExistingLimit:
         return float((Z_95 / Z_90) ** (1.0 / self.rate_power))
 
     def at_95(self) -> ExistingLimit:
-        """The same limit at 95 % CL (couplings multiplied by :meth:`cl_factor`)."""
+        """The same limit at 95 % CL: the region shrinks from below.
+
+        Points on the lower boundary (where a slightly larger coupling is excluded) move up by
+        :meth:`cl_factor`; upper boundaries of closed regions (N decaying before it reaches the
+        detector, where the rate falls exponentially and the CL enters only logarithmically)
+        and the closing top of upper curves stay where they are.
+        """
         f = self.cl_factor()
         if f == 1.0:
             return self
-        scale = np.array([1.0, f])
+        path = MplPath(np.log10(self.polygon), closed=True)
+
+        def shrink(points: FloatArray) -> FloatArray:
+            probe = np.log10(points) + np.array([0.0, _PROBE_DEX])
+            lower = np.asarray(path.contains_points(probe), dtype=bool)
+            return np.column_stack([points[:, 0], points[:, 1] * np.where(lower, f, 1.0)])
+
         return replace(
             self,
-            polygon=self.polygon * scale,
-            curves=tuple(c * scale for c in self.curves),
+            polygon=shrink(self.polygon),
+            curves=tuple(shrink(c) for c in self.curves),
             cl=0.95,
             rescaled=True,
         )
