@@ -184,3 +184,17 @@ def test_figure_landscape_bad_curve_writes_nothing(
     assert code == 2
     assert one_line_error(err)
     assert not out.exists()
+
+
+# ----------------------------------------------------------------------------- headline
+def test_headline_writes_three_figures_and_prints_the_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["headline", "--outdir", str(tmp_path), "--points", "8"], capsys)
+    assert code == 0, err
+    for name in ("fig_belle2.png", "fig_besiii-stcf.png", "fig_landscape.png"):
+        assert (tmp_path / name).stat().st_size > 1000, name
+    assert "Expected 95% CL limits on d" in out
+    assert "New ground [GeV] against the seed's Fig. 3 limits" in out
+    assert "New ground [GeV] against the full catalogue" in out
+    assert "(seed: 0.07-10)" in out  # the seed's statement beside our interval

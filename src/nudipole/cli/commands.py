@@ -11,23 +11,18 @@ from typing import Any
 
 import numpy as np
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from nudipole.api import mass_grid, reach, resolve_experiment
 from nudipole.experiments import ExperimentError, builtin_names, builtin_text
 from nudipole.io.results import dumps, load_result, result_to_dict, to_csv, write_atomic
-from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals
 from nudipole.model import Flavour, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.reach.presets import PRESETS, ChargeStates, DecayModel
 from nudipole.reach.recipes import (
     FIGURE_TITLES,
     FIGURES,
-    HEADLINE,
-    LANDSCAPE,
-    SEED_NEW_GROUND,
     Curve,
 )
 from nudipole.reach.result import ReachResult
@@ -323,99 +318,6 @@ def run_figure(args: argparse.Namespace) -> int:
     return 0
 
 
-# --------------------------------------------------------------------------- headline
-def add_headline(sub: Any) -> None:
-    p = sub.add_parser(
-        "headline", help="main job: reproduce seed Figs. 1-2 and print the headline table"
-    )
-    p.add_argument(
-        "--outdir",
-        default="nudipole-output",
-        help="folder for the figures (default nudipole-output)",
-    )
-    p.add_argument("--format", choices=["pdf", "png", "svg"], default="png")
-    p.add_argument("--points", type=_positive_int, default=120)
-    p.set_defaults(func=run_headline)
-
-
-def headline_rows(seed: int = 20220415) -> list[dict[str, Any]]:
-    rows = []
-    for curve, mass, published in HEADLINE:
-        row: dict[str, Any] = {"curve": curve.label, "mass": mass, "published": published}
-        for preset in ("paper", "default"):
-            r = curve_result(curve, preset, np.array([mass]), 1, seed, None)
-            row[preset] = float(r.d95[0])
-        rows.append(row)
-    return rows
-
-
-def run_headline(args: argparse.Namespace) -> int:
-    outdir = Path(args.outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
-    out = console()
-    for name in sorted(FIGURES):
-        path = outdir / f"fig_{name}.{args.format}"
-        make_figure(name, path, ["paper", "default"], args.points, 20220415, True)
-        out.print(f"wrote {path}")
-    path = outdir / f"fig_landscape.{args.format}"
-    n = args.points
-    with progress_bar(2 * len(LANDSCAPE) * n, "landscape", True) as progress:
-        curves = landscape_curves(["paper", "default"], n, 20220415, progress)
-    from nudipole.plotting.landscape import plot_landscape
-    from nudipole.plotting.reach_plots import save_figure
-
-    # The seed's Fig. 3 set of existing limits, so that the figure is a reproduction.
-    paper_limits = load_catalogue().paper_set()
-    save_figure(plot_landscape(list(Flavour), paper_limits, curves), path)
-    out.print(f"wrote {path}")
-    table = Table(title="Expected 95% CL limits on d [GeV^-1] at m_N = 1 GeV", header_style="bold")
-    for col in (
-        "curve",
-        "published (seed)",
-        "paper preset",
-        "ratio",
-        "default preset",
-        "default/paper",
-    ):
-        table.add_column(col, justify="right")
-    for row in headline_rows():
-        table.add_row(
-            row["curve"],
-            f"{row['published']:.2g}",
-            f"{row['paper']:.3g}",
-            f"{row['paper'] / row['published']:.2f}",
-            f"{row['default']:.3g}",
-            f"{row['default'] / row['paper']:.2f}",
-        )
-    out.print(table)
-    out.print(newground_table(curves, paper_limits, "the seed's Fig. 3 limits"))
-    out.print(newground_table(curves, load_catalogue(), "the full catalogue"))
-    return 0
-
-
-def newground_table(curves: list[tuple[ReachResult, Any]], limits: LimitSet, name: str) -> Table:
-    """New ground of each landscape curve per flavour against ``limits``, with the seed's."""
-    table = Table(
-        title=f"New ground [GeV] against {name} ({', '.join(limits.ids())})",
-        header_style="bold",
-    )
-    for col in ("curve", "preset", *(f"d_{f}" for f in LANDSCAPE_FLAVOURS)):
-        table.add_column(col)
-    for result, style in curves:
-        cells = []
-        preset = str(result.inputs.get("preset", ""))
-        seed = SEED_NEW_GROUND.get(style.label.rsplit(" [", 1)[0], {})
-        for flavour in LANDSCAPE_FLAVOURS:
-            ivs = new_ground_intervals(limits.for_flavour(flavour), result.mass, result.d95)
-            text = ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
-            if flavour in seed and preset == "paper" and limits.ids() == limits.paper_set().ids():
-                lo, hi = seed[flavour]
-                text += f" (seed: {lo:g}-{hi:g})"
-            cells.append(text)
-        table.add_row(escape(style.label.rsplit(" [", 1)[0]), preset, *cells)
-    return table
-
-
 # --------------------------------------------------------------------------- experiments
 def add_experiments(sub: Any) -> None:
     p = sub.add_parser("experiments", help="list built-in experiments or print one's TOML to copy")
@@ -450,8 +352,7 @@ def run_experiments(args: argparse.Namespace) -> int:
 from nudipole.cli.landscape_commands import (  # noqa: E402 - shares helpers defined above
     add_limit_options,
     chosen_limits,
-    landscape_curves,
     make_landscape,
 )
 
-__all__ = ["add_experiments", "add_figure", "add_headline", "add_reach", "result_to_dict"]
+__all__ = ["add_experiments", "add_figure", "add_reach", "result_to_dict"]

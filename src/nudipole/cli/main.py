@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from nudipole import __version__
-from nudipole.cli import commands, landscape_commands
+from nudipole.cli import commands, headline, landscape_commands
 from nudipole.experiments import ExperimentError
 from nudipole.units import LuminosityError
 
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_reach(sub)
     commands.add_figure(sub)
-    commands.add_headline(sub)
+    headline.add_headline(sub)
     commands.add_experiments(sub)
     landscape_commands.add_limits(sub)
     landscape_commands.add_newground(sub)

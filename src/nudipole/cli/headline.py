@@ -1,0 +1,117 @@
+"""``nudipole headline``: the main job. Seed Figs. 1-3, the headline table and new ground."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.markup import escape
+from rich.table import Table
+
+from nudipole.cli.commands import (
+    LANDSCAPE_FLAVOURS,
+    _positive_int,
+    console,
+    curve_result,
+    make_figure,
+    progress_bar,
+)
+from nudipole.cli.landscape_commands import landscape_curves
+from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals
+from nudipole.model import Flavour
+from nudipole.reach.recipes import FIGURES, HEADLINE, LANDSCAPE, SEED_NEW_GROUND
+from nudipole.reach.result import ReachResult
+
+
+def add_headline(sub: Any) -> None:
+    p = sub.add_parser(
+        "headline", help="main job: reproduce seed Figs. 1-2 and print the headline table"
+    )
+    p.add_argument(
+        "--outdir",
+        default="nudipole-output",
+        help="folder for the figures (default nudipole-output)",
+    )
+    p.add_argument("--format", choices=["pdf", "png", "svg"], default="png")
+    p.add_argument("--points", type=_positive_int, default=120)
+    p.set_defaults(func=run_headline)
+
+
+def headline_rows(seed: int = 20220415) -> list[dict[str, Any]]:
+    rows = []
+    for curve, mass, published in HEADLINE:
+        row: dict[str, Any] = {"curve": curve.label, "mass": mass, "published": published}
+        for preset in ("paper", "default"):
+            r = curve_result(curve, preset, np.array([mass]), 1, seed, None)
+            row[preset] = float(r.d95[0])
+        rows.append(row)
+    return rows
+
+
+def run_headline(args: argparse.Namespace) -> int:
+    outdir = Path(args.outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    out = console()
+    for name in sorted(FIGURES):
+        path = outdir / f"fig_{name}.{args.format}"
+        make_figure(name, path, ["paper", "default"], args.points, 20220415, True)
+        out.print(f"wrote {path}")
+    path = outdir / f"fig_landscape.{args.format}"
+    n = args.points
+    with progress_bar(2 * len(LANDSCAPE) * n, "landscape", True) as progress:
+        curves = landscape_curves(["paper", "default"], n, 20220415, progress)
+    from nudipole.plotting.landscape import plot_landscape
+    from nudipole.plotting.reach_plots import save_figure
+
+    # The seed's Fig. 3 set of existing limits, so that the figure is a reproduction.
+    paper_limits = load_catalogue().paper_set()
+    save_figure(plot_landscape(list(Flavour), paper_limits, curves), path)
+    out.print(f"wrote {path}")
+    table = Table(title="Expected 95% CL limits on d [GeV^-1] at m_N = 1 GeV", header_style="bold")
+    for col in (
+        "curve",
+        "published (seed)",
+        "paper preset",
+        "ratio",
+        "default preset",
+        "default/paper",
+    ):
+        table.add_column(col, justify="right")
+    for row in headline_rows():
+        table.add_row(
+            row["curve"],
+            f"{row['published']:.2g}",
+            f"{row['paper']:.3g}",
+            f"{row['paper'] / row['published']:.2f}",
+            f"{row['default']:.3g}",
+            f"{row['default'] / row['paper']:.2f}",
+        )
+    out.print(table)
+    out.print(newground_table(curves, paper_limits, "the seed's Fig. 3 limits"))
+    out.print(newground_table(curves, load_catalogue(), "the full catalogue"))
+    return 0
+
+
+def newground_table(curves: list[tuple[ReachResult, Any]], limits: LimitSet, name: str) -> Table:
+    """New ground of each landscape curve per flavour against ``limits``, with the seed's."""
+    table = Table(
+        title=f"New ground [GeV] against {name} ({', '.join(limits.ids())})",
+        header_style="bold",
+    )
+    for col in ("curve", "preset", *(f"d_{f}" for f in LANDSCAPE_FLAVOURS)):
+        table.add_column(col)
+    for result, style in curves:
+        cells = []
+        preset = str(result.inputs.get("preset", ""))
+        seed = SEED_NEW_GROUND.get(style.label.rsplit(" [", 1)[0], {})
+        for flavour in LANDSCAPE_FLAVOURS:
+            ivs = new_ground_intervals(limits.for_flavour(flavour), result.mass, result.d95)
+            text = ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
+            if flavour in seed and preset == "paper" and limits.ids() == limits.paper_set().ids():
+                lo, hi = seed[flavour]
+                text += f" (seed: {lo:g}-{hi:g})"
+            cells.append(text)
+        table.add_row(escape(style.label.rsplit(" [", 1)[0]), preset, *cells)
+    return table
