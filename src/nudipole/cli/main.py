@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from nudipole import __version__
-from nudipole.cli import commands, headline, landscape_commands
+from nudipole.cli import commands, ew_commands, headline, landscape_commands
 from nudipole.experiments import ExperimentError
 from nudipole.units import LuminosityError
 
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_experiments(sub)
     landscape_commands.add_limits(sub)
     landscape_commands.add_newground(sub)
+    ew_commands.add_couplings(sub)
     return parser
 
 
