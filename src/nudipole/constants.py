@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
+from types import MappingProxyType
 from typing import Final
 
 import scipy.constants as _sc
@@ -64,6 +66,27 @@ _TABLE: Final = _load_table()
 
 #: Effective leptonic weak mixing angle (cited in data/constants.toml).
 SIN2_THETA_W: Final[float] = float(_TABLE["sin2_theta_eff"]["value"])  # type: ignore[arg-type]
+
+#: Strong coupling alpha_s(M_Z), MS-bar (PDG world average, cited in data/constants.toml).
+ALPHA_S_MZ: Final[float] = float(_TABLE["alpha_s_mz"]["value"])  # type: ignore[arg-type]
+
+#: CKM magnitudes |V_ij|, keys "ud", "us", ..., "tb" (PDG global fit, data/constants.toml).
+CKM_MAGNITUDES: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        key: float(value)  # type: ignore[arg-type]
+        for key, value in _TABLE["ckm_magnitudes"].items()
+        if key not in ("description", "source")
+    }
+)
+
+
+def pdg_mass_gev(pdgid: int) -> float:
+    """Mass in GeV of the particle with PDG id ``pdgid`` (PDG tables via ``particle``).
+
+    Quark ids 1-6 return the PDG quoted masses (MS-bar for u, d, s, c, b; the direct
+    measurement for t).
+    """
+    return _pdg_gev(pdgid, "mass")
 
 
 def metres_to_natural(length_m: float) -> float:

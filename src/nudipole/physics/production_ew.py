@@ -1,0 +1,618 @@
+"""Production e+ e- -> N nubar through the photon, Z and W dipole couplings (LEP/CEPC energies).
+
+Model (talk: Zhang & Liu, PRD 107 (2023) 095031, arXiv:2301.06050, as shown in the talk; N Dirac,
+one flavour, couplings in GeV^-1)::
+
+    L ⊃ nubar_L [d_gamma F_{mu nu} - d_Z Z_{mu nu}] sigma^{mu nu} N
+        + d_W lbar_L W^-_{mu nu} sigma^{mu nu} N + h.c.
+
+Standard-Model side (massless electrons, e = sqrt(4 pi alpha), g = e / s_w)::
+
+    L_SM ⊃ -e Q_e ebar gamma^mu e A_mu - eta (g/c_w) ebar gamma^mu (g_L P_L + g_R P_R) e Z_mu
+           - (g/sqrt2) [nubar gamma^mu P_L e W^+_mu + h.c.],
+
+g_L = -1/2 + s_w^2, g_R = s_w^2, Q_e = -1. The sign ``eta`` (argument ``z_sign``) fixes the
+orientation of the Z field; it is the only sign the Lagrangian above leaves open:
+
+* ``z_sign = -1`` (default): Z = s_w B - c_w W^3. This is the only orientation in which the talk's
+  Lagrangian reproduces the talk's own matching d_Z = v/sqrt2 (d_W/2 c_w - d_B s_w) (and so the
+  scenario ratios of :mod:`nudipole.physics.couplings`): with it, scenario II (d_B = 0, a pure
+  SU(2) operator) has no e-_R amplitude for s >> M_Z^2, as it must (derived; tested).
+* ``z_sign = +1``: the PDG orientation Z = c_w W^3 - s_w B. It reproduces the *sign* of the talk's
+  sigma^{gamma Z} slide formula, but then the talk's d_Z(d_W, d_B) has the wrong sign.
+
+The two differ only in the sign of the gamma-Z and Z-W interference pieces; with the W switched
+on that matters (scenario II at 160 GeV: sigma(z_sign=+1) / sigma(z_sign=-1) = 3.3). The sign of
+the W against the photon is fixed by the same PDG vertices (W^3 and W^+- couple through one
+T^a W^a), the talk's matching d_W = v/sqrt2 (d_W/2) sqrt2 > 0 for d_W^{gauge} > 0, and the Fermi
+sign between s- and t-channel orderings (calibrated in the tests on SM e+ e- -> nu_e nubar_e,
+where W exchange must turn g_L into g_L + 1).
+
+Derived results (helicity amplitudes, checked against an explicit Dirac-matrix 2 -> 2 and
+2 -> 3 matrix element in ``tests/physics/test_production_ew.py``). Angles: theta_N between the
+e- beam and N in the CM frame, z = cos(theta_N); a = s - m^2. With the nubar always right-handed,
+the amplitudes for (e- helicity, N helicity) are, up to a common factor,
+
+    A(L, +) = (D_L + W(z)) sqrt(s) sin(theta_N)     A(L, -) = D_L m (1 + z)
+    A(R, +) = -D_R sqrt(s) sin(theta_N)             A(R, -) = D_R m (1 - z)
+
+    D_h  = d_gamma + eta g_h d_Z chi(s) / (s_w c_w),   chi(s) = s / (s - M_Z^2 + i M_Z Gamma_Z)
+    W(z) = -sqrt2 d_W a / (s_w [a (1 - z) + 2 M_W^2])   (t-channel; t - M_W^2 = -[a(1-z)/2 + M_W^2])
+
+so that d sigma / dz = alpha a^2 / (8 s^3) sum |A|^2. The t-channel W needs e-_L and gives only
+N helicity +1/2, like the (1 - z^2) s term of the photon: it *interferes* with the gamma and Z
+amplitudes (pieces ``gamma_w``, ``z_w``), which the talk's slide does not list. They are not
+small: electron flavour, scenario II (d_Z = 1.833 d_gamma, d_W = 2.953 d_gamma), m_N = 10 GeV,
+(gamma_w + z_w) / sigma^W = -0.78, -0.76, -0.44, -0.30 at sqrt(s) = 91.2, 160, 240, 360 GeV,
+i.e. -0.3 %, -183 %, -71 %, -41 % of the total (destructive for d_gamma d_W > 0). At 91.2 GeV
+sigma^W itself is 0.4 % of the total; at 4 GeV gamma_w / gamma = -0.9 %.
+
+The charge-conjugate channel e+ e- -> Nbar nu is the CP image (real couplings): its
+d sigma / d cos(theta_Nbar) is d sigma / dz of N nubar at z -> -z (argument
+``charge_conjugate``), with the same total cross section.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from nudipole.constants import ALPHA_EM, GAMMA_Z, M_W, M_Z, SIN2_THETA_W
+from nudipole.physics._types import ArrayLike, FloatArray
+
+ComplexArray = npt.NDArray[np.complex128]
+
+#: Below this value of x = (s - m^2) / M_W^2 the t-channel angular integrals use their series.
+_SERIES_BELOW = 0.05
+_SERIES_TERMS = 24
+
+
+class ProductionPieces(NamedTuple):
+    """Pieces of d sigma / d cos(theta_N) or sigma for e+ e- -> N nubar, GeV^-2.
+
+    ``gamma``, ``z``, ``w`` are the squared photon, Z and W amplitudes; ``gamma_z``, ``gamma_w``
+    and ``z_w`` the interference terms (each may be negative). The talk's slide lists ``gamma``,
+    ``z``, ``gamma_z`` and ``w`` only.
+    """
+
+    gamma: FloatArray
+    z: FloatArray
+    gamma_z: FloatArray
+    w: FloatArray
+    gamma_w: FloatArray
+    z_w: FloatArray
+
+    @property
+    def total(self) -> FloatArray:
+        """Sum of all six pieces (GeV^-2)."""
+        return np.asarray(
+            self.gamma + self.z + self.gamma_z + self.w + self.gamma_w + self.z_w, dtype=float
+        )
+
+
+def electron_z_couplings(sin2w: float = SIN2_THETA_W) -> tuple[float, float]:
+    """Chiral Z couplings of the electron, (g_L, g_R) = (-1/2 + s_w^2, s_w^2) (tree level).
+
+    Parameters
+    ----------
+    sin2w
+        sin^2(theta_w), dimensionless.
+
+    Returns
+    -------
+    tuple of float
+        (g_L, g_R); g_V = g_L + g_R = -1/2 + 2 s_w^2, g_A = g_L - g_R = -1/2.
+    """
+    return -0.5 + sin2w, sin2w
+
+
+def z_propagator_ratio(s: ArrayLike, *, m_z: float = M_Z, gamma_z: float = GAMMA_Z) -> ComplexArray:
+    """chi(s) = s / (s - M_Z^2 + i M_Z Gamma_Z): Z propagator in units of the photon's 1/s.
+
+    Parameters
+    ----------
+    s
+        Squared CM energy in GeV^2.
+    m_z, gamma_z
+        Z mass and (fixed) width in GeV.
+
+    Returns
+    -------
+    ndarray of complex
+        Dimensionless; |chi|^2 = s^2 / ((s - M_Z^2)^2 + M_Z^2 Gamma_Z^2).
+    """
+    s_ = np.asarray(s, dtype=float)
+    return np.asarray(s_ / (s_ - m_z**2 + 1j * m_z * gamma_z), dtype=complex)
+
+
+def _weak(sin2w: float) -> tuple[float, float]:
+    if not 0.0 < sin2w < 1.0:
+        raise ValueError(f"sin^2(theta_w) must lie in (0, 1), got {sin2w}")
+    return float(np.sqrt(sin2w)), float(np.sqrt(1.0 - sin2w))
+
+
+def _check_z_sign(z_sign: int) -> None:
+    if z_sign not in (-1, 1):
+        raise ValueError(f"z_sign must be +1 or -1, got {z_sign}")
+
+
+def _s_channel(
+    s: ArrayLike,
+    d_gamma: ArrayLike,
+    d_z: ArrayLike,
+    sin2w: float,
+    m_z: float,
+    gamma_z: float,
+    z_sign: int,
+) -> tuple[ComplexArray, ComplexArray, ComplexArray]:
+    """(D_L, D_R, eta d_Z chi / (s_w c_w)): effective s-channel couplings in GeV^-1."""
+    _check_z_sign(z_sign)
+    sw, cw = _weak(sin2w)
+    g_l, g_r = electron_z_couplings(sin2w)
+    z_part = z_sign * np.asarray(d_z, float) * z_propagator_ratio(s, m_z=m_z, gamma_z=gamma_z)
+    z_part = np.asarray(z_part / (sw * cw), dtype=complex)
+    dg = np.asarray(d_gamma, float)
+    return (
+        np.asarray(dg + g_l * z_part, dtype=complex),
+        np.asarray(dg + g_r * z_part, dtype=complex),
+        z_part,
+    )
+
+
+def _w_amplitude(
+    s: ArrayLike, m_n: ArrayLike, z: ArrayLike, d_w: ArrayLike, sin2w: float, m_w: float
+) -> FloatArray:
+    """W(z) = -sqrt2 d_W a / (s_w [a (1 - z) + 2 M_W^2]), a = s - m^2, in GeV^-1 (derived)."""
+    sw, _ = _weak(sin2w)
+    a = np.asarray(s, float) - np.asarray(m_n, float) ** 2
+    zz = np.asarray(z, float)
+    return np.asarray(
+        -np.sqrt(2.0) * np.asarray(d_w, float) * a / (sw * (a * (1.0 - zz) + 2.0 * m_w**2))
+    )
+
+
+def _t_integrals(x: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """I1 = int (1-z^2)/(u+b) dz, I2 = int (1-z^2)/(u+b)^2 dz, u = 1 - z, b = 2/x, z in [-1, 1].
+
+    Closed forms I1 = 2 + 4/x - (4/x + 4/x^2) ln(1+x), I2 = -4 + 2(1 + 2/x) ln(1+x), and for
+    x < 0.05 (where they cancel) the series I1 = -4 sum_{k>=1} (-x)^k / ((k+1)(k+2)),
+    I2 = sum_{k>=2} 2 (k-1) (-x)^k / (k(k+1)).
+    """
+    x_ = np.asarray(x, dtype=float)
+    small = x_ < _SERIES_BELOW
+    xs = np.where(small, x_, 0.0)
+    xl = np.where(small, 1.0, x_)
+    log = np.log1p(xl)
+    i1 = 2.0 + 4.0 / xl - (4.0 / xl + 4.0 / xl**2) * log
+    i2 = -4.0 + 2.0 * (1.0 + 2.0 / xl) * log
+    i1_series = np.zeros_like(xs)
+    i2_series = np.zeros_like(xs)
+    for k in range(_SERIES_TERMS, 0, -1):
+        term = (-xs) ** k
+        i1_series += -4.0 * term / ((k + 1) * (k + 2))
+        if k >= 2:
+            i2_series += 2.0 * (k - 1) * term / (k * (k + 1))
+    return np.asarray(np.where(small, i1_series, i1)), np.asarray(np.where(small, i2_series, i2))
+
+
+def _kinematics(
+    s: ArrayLike, m_n: ArrayLike, cos_theta: ArrayLike, charge_conjugate: bool
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    s_ = np.asarray(s, dtype=float)
+    m2 = np.asarray(m_n, dtype=float) ** 2
+    z = np.asarray(cos_theta, dtype=float)
+    if charge_conjugate:
+        z = -z
+    open_ = m2 < s_
+    return s_, m2, z, np.asarray(open_)
+
+
+def dsigma_dcos_pieces(
+    s: ArrayLike,
+    m_n: ArrayLike,
+    cos_theta: ArrayLike,
+    d_gamma: ArrayLike,
+    d_z: ArrayLike,
+    d_w: ArrayLike,
+    *,
+    sin2w: float = SIN2_THETA_W,
+    alpha: float = ALPHA_EM,
+    m_z: float = M_Z,
+    gamma_z: float = GAMMA_Z,
+    m_w: float = M_W,
+    z_sign: int = -1,
+    charge_conjugate: bool = False,
+) -> ProductionPieces:
+    """Pieces of d sigma / d cos(theta_N) for e+ e- -> N nubar via gamma, Z (s) and W (t).
+
+    Derived (helicity amplitudes, see the module docstring); the gamma piece is seed Eq. 2. With
+    K = alpha a^2 / (8 s^3), a = s - m^2, F+ = s (1 - z^2), F_L = m^2 (1 + z)^2,
+    F_R = m^2 (1 - z)^2, x_Z = eta d_Z / (s_w c_w), chi = s / (s - M_Z^2 + i M_Z Gamma_Z):
+
+    * gamma   = K d_gamma^2 (2 F+ + F_L + F_R)
+    * z       = K x_Z^2 |chi|^2 [g_L^2 (F+ + F_L) + g_R^2 (F+ + F_R)]
+    * gamma_z = 2 K d_gamma x_Z Re(chi) [g_L (F+ + F_L) + g_R (F+ + F_R)]
+    * w       = K W(z)^2 F+
+    * gamma_w = 2 K d_gamma W(z) F+
+    * z_w     = 2 K x_Z g_L Re(chi) W(z) F+
+
+    with W(z) = -sqrt2 d_W a / (s_w [a (1 - z) + 2 M_W^2]) (t-channel, e-_L only). The Z
+    introduces a forward-backward term m^2 z (g_L^2 - g_R^2 resp. g_L - g_R); the W peaks
+    forward (N along the e- beam).
+
+    Parameters
+    ----------
+    s
+        Squared CM energy in GeV^2.
+    m_n
+        N mass in GeV. Every piece is zero at and above threshold (m_n^2 >= s).
+    cos_theta
+        cos(theta_N), angle between the e- beam and N in the CM frame (for
+        ``charge_conjugate=True``: between the e- beam and Nbar).
+    d_gamma, d_z
+        Photon and Z dipole couplings of the produced flavour, GeV^-1.
+    d_w
+        W dipole coupling d_W^e of the *electron* flavour, GeV^-1. The t-channel exists only
+        for the electron flavour: pass 0 for mu and tau.
+    sin2w
+        sin^2(theta_w) of the electron Z couplings and of g = e / s_w.
+    alpha
+        Fine-structure constant (default alpha(0)).
+    m_z, gamma_z, m_w
+        Z mass, fixed Z width and W mass in GeV (the t-channel W propagator has no width).
+    z_sign
+        Orientation of the Z field, -1 (default, consistent with the talk's d_Z matching) or
+        +1 (PDG; reproduces the sign of the talk's sigma^{gamma Z}); see the module docstring.
+    charge_conjugate
+        False: N nubar with z = cos(theta_N). True: Nbar nu with z = cos(theta_Nbar), the CP
+        image, i.e. the N nubar result at -z.
+
+    Returns
+    -------
+    ProductionPieces
+        Six arrays in GeV^-2 per unit cos(theta); ``.total`` is d sigma / d cos(theta).
+    """
+    s_, m2, z, open_ = _kinematics(s, m_n, cos_theta, charge_conjugate)
+    sw, cw = _weak(sin2w)
+    _check_z_sign(z_sign)
+    g_l, g_r = electron_z_couplings(sin2w)
+    a = s_ - m2
+    k = alpha * a**2 / (8.0 * s_**3)
+    f_plus = s_ * (1.0 - z**2)
+    f_l = m2 * (1.0 + z) ** 2
+    f_r = m2 * (1.0 - z) ** 2
+    chi = z_propagator_ratio(s_, m_z=m_z, gamma_z=gamma_z)
+    x_z = z_sign * np.asarray(d_z, float) / (sw * cw)
+    dg = np.asarray(d_gamma, float)
+    w_amp = _w_amplitude(s_, np.sqrt(m2), z, d_w, sin2w, m_w)
+    left = f_plus + f_l
+    right = f_plus + f_r
+
+    def _cut(value: npt.ArrayLike) -> FloatArray:
+        return np.asarray(np.where(open_, value, 0.0), dtype=float)
+
+    return ProductionPieces(
+        gamma=_cut(k * dg**2 * (2.0 * f_plus + f_l + f_r)),
+        z=_cut(k * x_z**2 * np.abs(chi) ** 2 * (g_l**2 * left + g_r**2 * right)),
+        gamma_z=_cut(2.0 * k * dg * x_z * chi.real * (g_l * left + g_r * right)),
+        w=_cut(k * w_amp**2 * f_plus),
+        gamma_w=_cut(2.0 * k * dg * w_amp * f_plus),
+        z_w=_cut(2.0 * k * x_z * g_l * chi.real * w_amp * f_plus),
+    )
+
+
+def dsigma_dcos_ew(
+    s: ArrayLike,
+    m_n: ArrayLike,
+    cos_theta: ArrayLike,
+    d_gamma: ArrayLike,
+    d_z: ArrayLike,
+    d_w: ArrayLike,
+    *,
+    sin2w: float = SIN2_THETA_W,
+    alpha: float = ALPHA_EM,
+    m_z: float = M_Z,
+    gamma_z: float = GAMMA_Z,
+    m_w: float = M_W,
+    z_sign: int = -1,
+    charge_conjugate: bool = False,
+) -> FloatArray:
+    """Total d sigma / d cos(theta_N) of e+ e- -> N nubar (gamma + Z + W), GeV^-2 (derived).
+
+    d sigma / dz = alpha a^2 / (8 s^3) { |D_L + W(z)|^2 s (1 - z^2) + |D_L|^2 m^2 (1 + z)^2
+    + |D_R|^2 [s (1 - z^2) + m^2 (1 - z)^2] }, a = s - m^2, with D_h and W(z) of the module
+    docstring; the sum of :func:`dsigma_dcos_pieces`. Reduces to seed Eq. 2
+    (:func:`nudipole.physics.production.dsigma_dcos`) for d_Z = d_W = 0. Parameters as in
+    :func:`dsigma_dcos_pieces`.
+    """
+    return dsigma_dcos_pieces(
+        s,
+        m_n,
+        cos_theta,
+        d_gamma,
+        d_z,
+        d_w,
+        sin2w=sin2w,
+        alpha=alpha,
+        m_z=m_z,
+        gamma_z=gamma_z,
+        m_w=m_w,
+        z_sign=z_sign,
+        charge_conjugate=charge_conjugate,
+    ).total
+
+
+def sigma_pieces(
+    s: ArrayLike,
+    m_n: ArrayLike,
+    d_gamma: ArrayLike,
+    d_z: ArrayLike,
+    d_w: ArrayLike,
+    *,
+    sin2w: float = SIN2_THETA_W,
+    alpha: float = ALPHA_EM,
+    m_z: float = M_Z,
+    gamma_z: float = GAMMA_Z,
+    m_w: float = M_W,
+    z_sign: int = -1,
+) -> ProductionPieces:
+    """Integrated pieces of sigma(e+ e- -> N nubar), one charge state, GeV^-2.
+
+    Integrals of :func:`dsigma_dcos_pieces` over -1 < z < 1 (derived), a = s - m^2,
+    L = ln(1 + a / M_W^2), |D|^2 = (s - M_Z^2)^2 + M_Z^2 Gamma_Z^2:
+
+    * gamma   = alpha d_gamma^2 a^2 (s + 2 m^2) / (3 s^3)                       (talk, seed Eq. 3)
+    * z       = alpha d_Z^2 a^2 (s + 2 m^2) (8 s_w^4 - 4 s_w^2 + 1)
+      / (24 s_w^2 c_w^2 s |D|^2)                                                (= talk)
+    * gamma_z = eta alpha d_gamma d_Z a^2 (s + 2 m^2) (1 - 4 s_w^2) (M_Z^2 - s)
+      / (6 s_w c_w s^2 |D|^2)                                                   (talk for eta=+1)
+    * w       = alpha d_W^2 a [(a + 2 M_W^2) L - 2 a] / (2 s_w^2 s^2)            (talk for m = 0)
+    * gamma_w = -alpha d_gamma d_W [a^2 + 2 M_W^2 a - 2 M_W^2 (a + M_W^2) L] / (sqrt2 s_w s^2)
+    * z_w     = gamma_w with d_gamma -> eta g_L d_Z Re(chi) / (s_w c_w)
+
+    The talk's slide (arXiv:2301.06050) agrees with ``gamma`` and ``z``; its sigma^{gamma Z} has
+    the sign of ``z_sign = +1`` (see the module docstring); its sigma^W agrees for m_N -> 0 but
+    not at finite m_N (the slide's form does not vanish like a^4 at threshold, see the tests);
+    ``gamma_w`` and ``z_w`` are not on the slide. At small a / M_W^2 the t-channel brackets are
+    evaluated with their series. Parameters as in :func:`dsigma_dcos_pieces`.
+
+    Returns
+    -------
+    ProductionPieces
+        Six arrays in GeV^-2; ``.total`` is sigma. Zero at and above threshold. The Nbar nu
+        channel has the same values.
+    """
+    s_ = np.asarray(s, dtype=float)
+    m2 = np.asarray(m_n, dtype=float) ** 2
+    open_ = m2 < s_
+    sw, cw = _weak(sin2w)
+    _check_z_sign(z_sign)
+    g_l, g_r = electron_z_couplings(sin2w)
+    a = np.where(open_, s_ - m2, 1.0)
+    k = alpha * a**2 / (8.0 * s_**3)
+    chi = z_propagator_ratio(s_, m_z=m_z, gamma_z=gamma_z)
+    x_z = z_sign * np.asarray(d_z, float) / (sw * cw)
+    dg = np.asarray(d_gamma, float)
+    dw = np.asarray(d_w, float)
+    angular = 4.0 * (s_ + 2.0 * m2) / 3.0  # int (F+ + F_L) = int (F+ + F_R)
+    i1, i2 = _t_integrals(a / m_w**2)
+    # W(z) = w_scale / (1 - z + b), b = 2 M_W^2 / a, so that
+    # int (1 - z^2) W dz = w_scale I1 and int (1 - z^2) W^2 dz = w_scale^2 I2
+    w_scale = -np.sqrt(2.0) * dw / sw
+
+    def _cut(value: npt.ArrayLike) -> FloatArray:
+        return np.asarray(np.where(open_, value, 0.0), dtype=float)
+
+    return ProductionPieces(
+        gamma=_cut(k * dg**2 * 2.0 * angular),
+        z=_cut(k * x_z**2 * np.abs(chi) ** 2 * (g_l**2 + g_r**2) * angular),
+        gamma_z=_cut(2.0 * k * dg * x_z * chi.real * (g_l + g_r) * angular),
+        w=_cut(k * s_ * w_scale**2 * i2),
+        gamma_w=_cut(2.0 * k * s_ * dg * w_scale * i1),
+        z_w=_cut(2.0 * k * s_ * x_z * g_l * chi.real * w_scale * i1),
+    )
+
+
+def sigma_ew(
+    s: ArrayLike,
+    m_n: ArrayLike,
+    d_gamma: ArrayLike,
+    d_z: ArrayLike,
+    d_w: ArrayLike,
+    *,
+    sin2w: float = SIN2_THETA_W,
+    alpha: float = ALPHA_EM,
+    m_z: float = M_Z,
+    gamma_z: float = GAMMA_Z,
+    m_w: float = M_W,
+    z_sign: int = -1,
+) -> FloatArray:
+    """Total sigma(e+ e- -> N nubar) through gamma, Z and W, one charge state, GeV^-2 (derived).
+
+    The sum of :func:`sigma_pieces`; Nbar nu adds the same amount. Parameters as in
+    :func:`dsigma_dcos_pieces` (``d_w`` is the electron-flavour d_W^e; 0 for mu, tau).
+    """
+    return sigma_pieces(
+        s,
+        m_n,
+        d_gamma,
+        d_z,
+        d_w,
+        sin2w=sin2w,
+        alpha=alpha,
+        m_z=m_z,
+        gamma_z=gamma_z,
+        m_w=m_w,
+        z_sign=z_sign,
+    ).total
+
+
+def width_z_to_nu_nbar(m_n: ArrayLike, d_z: ArrayLike, *, m_z: float = M_Z) -> FloatArray:
+    """Gamma(Z -> nu Nbar) = d_Z^2 M_Z^3 (1 - y)^2 (1 + 2 y) / (12 pi), y = m_N^2 / M_Z^2, GeV.
+
+    One charge state (Z -> nubar N has the same width). Source: PHYSICS.md §3 (derived; checked
+    against an explicit matrix element and the Breit-Wigner peak of sigma^Z in the tests).
+
+    Parameters
+    ----------
+    m_n
+        N mass in GeV; the width is zero for m_n >= m_z.
+    d_z
+        Z dipole coupling in GeV^-1.
+    m_z
+        Z mass in GeV.
+    """
+    y = np.asarray(m_n, float) ** 2 / m_z**2
+    value = np.asarray(d_z, float) ** 2 * m_z**3 * (1.0 - y) ** 2 * (1.0 + 2.0 * y) / (12.0 * np.pi)
+    return np.asarray(np.where(y < 1.0, value, 0.0), dtype=float)
+
+
+# --------------------------------------------------------------------------------------------
+# N polarisation
+# --------------------------------------------------------------------------------------------
+
+
+def _density_matrix(
+    s: ArrayLike,
+    m_n: ArrayLike,
+    cos_theta: ArrayLike,
+    d_gamma: ArrayLike,
+    d_z: ArrayLike,
+    d_w: ArrayLike,
+    sin2w: float,
+    m_z: float,
+    gamma_z: float,
+    m_w: float,
+    z_sign: int,
+) -> tuple[FloatArray, FloatArray, FloatArray, ComplexArray]:
+    """(rho_++, rho_--, trace, rho_+-) of the N helicity density matrix (unnormalised)."""
+    s_ = np.asarray(s, float)
+    m = np.asarray(m_n, float)
+    z = np.asarray(cos_theta, float)
+    d_l, d_r, _ = _s_channel(s_, d_gamma, d_z, sin2w, m_z, gamma_z, z_sign)
+    w_amp = _w_amplitude(s_, m, z, d_w, sin2w, m_w)
+    sin_t = np.sqrt(np.clip(1.0 - z**2, 0.0, None))
+    rs = np.sqrt(s_)
+    a_lp = (d_l + w_amp) * rs * sin_t
+    a_lm = d_l * m * (1.0 + z)
+    a_rp = -d_r * rs * sin_t
+    a_rm = d_r * m * (1.0 - z)
+    rho_pp = np.abs(a_lp) ** 2 + np.abs(a_rp) ** 2
+    rho_mm = np.abs(a_lm) ** 2 + np.abs(a_rm) ** 2
+    rho_pm = a_lp * np.conj(a_lm) + a_rp * np.conj(a_rm)
+    return (
+        np.asarray(rho_pp, float),
+        np.asarray(rho_mm, float),
+        np.asarray(rho_pp + rho_mm, float),
+        np.asarray(rho_pm, complex),
+    )
+
+
+def polarization_ew(
+    s: ArrayLike,
+    m_n: ArrayLike,
+    cos_theta: ArrayLike,
+    d_gamma: ArrayLike,
+    d_z: ArrayLike,
+    d_w: ArrayLike,
+    *,
+    sin2w: float = SIN2_THETA_W,
+    m_z: float = M_Z,
+    gamma_z: float = GAMMA_Z,
+    m_w: float = M_W,
+    z_sign: int = -1,
+    charge_conjugate: bool = False,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Polarisation (P_L, P_T, P_N) of N (or Nbar) from e+ e- -> N nubar via gamma, Z, W.
+
+    Derived from the helicity amplitudes of the module docstring (rho_{lambda lambda'} summed over
+    the beam helicities; R = rho_++ + rho_--):
+
+    * P_L = (rho_++ - rho_--) / R, rho_++ = (|D_L + W|^2 + |D_R|^2) s (1 - z^2),
+      rho_-- = m^2 [|D_L|^2 (1 + z)^2 + |D_R|^2 (1 - z)^2];
+    * P_T = 2 Re(rho_+-) / R = 2 sqrt(s) m sin(theta) [(|D_L|^2 + W Re D_L)(1 + z)
+      - |D_R|^2 (1 - z)] / R;
+    * P_N = -2 Im(rho_+-) / R = 2 sqrt(s) m sin(theta) (1 + z) W Im(D_L) / R (needs both the
+      Z width and the W; small).
+
+    Frame and signs as :func:`nudipole.physics.production.polarization_transverse`: N rest frame
+    reached by a pure boost, z' along the N flight direction, y' = z_beam x z' (normalised),
+    x' = y' x z'; P_N is the y' component. For d_Z = d_W = 0 these are
+    :func:`~nudipole.physics.production.polarization_longitudinal` and
+    :func:`~nudipole.physics.production.polarization_transverse` (P_N = 0). Checked against an
+    explicit matrix element with the spin projector (p-slash + m)(1 + gamma5 s-slash)/2.
+
+    With ``charge_conjugate=True`` the physical spin of Nbar from Nbar nu, in the helicity frame
+    of Nbar at cos(theta_Nbar) = z (CP): (P_L, P_T, P_N)_Nbar(z) = (-P_L, +P_T, -P_N)_N(-z).
+
+    Parameters
+    ----------
+    s, m_n, cos_theta, d_gamma, d_z, d_w, sin2w, m_z, gamma_z, m_w, z_sign, charge_conjugate
+        As in :func:`dsigma_dcos_pieces` (GeV, GeV^2, GeV^-1).
+
+    Returns
+    -------
+    tuple of ndarray
+        (P_L, P_T, P_N), dimensionless, P_L^2 + P_T^2 + P_N^2 <= 1. Undefined (nan) where the
+        rate vanishes.
+    """
+    z = np.asarray(cos_theta, float)
+    sign = -1.0 if charge_conjugate else 1.0
+    rho_pp, rho_mm, trace, rho_pm = _density_matrix(
+        s, m_n, sign * z, d_gamma, d_z, d_w, sin2w, m_z, gamma_z, m_w, z_sign
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_long = (rho_pp - rho_mm) / trace
+        p_trans = 2.0 * rho_pm.real / trace
+        p_norm = -2.0 * rho_pm.imag / trace
+    return (
+        np.asarray(sign * p_long, float),
+        np.asarray(p_trans, float),
+        np.asarray(sign * p_norm, float),
+    )
+
+
+def photon_density_polarization(
+    s: ArrayLike,
+    m_n: ArrayLike,
+    cos_theta: ArrayLike,
+    d_gamma: ArrayLike,
+    d_z: ArrayLike,
+    d_w: ArrayLike,
+    *,
+    sin2w: float = SIN2_THETA_W,
+    m_z: float = M_Z,
+    gamma_z: float = GAMMA_Z,
+    m_w: float = M_W,
+    z_sign: int = -1,
+    charge_conjugate: bool = False,
+) -> tuple[FloatArray, FloatArray]:
+    """(p_long, p_trans) to pass to :func:`nudipole.physics.angular.photon_angular_density`.
+
+    The photon of N -> nu gamma follows 1 - P.k (PHYSICS.md §2), that of Nbar -> nubar gamma
+    follows 1 + P.k, so for the N nubar channel this is (P_L, P_T) of :func:`polarization_ew`
+    and for the Nbar nu channel (``charge_conjugate=True``, cos_theta = cos(theta_Nbar)) it is
+    minus the Nbar polarisation, (P_L, -P_T) of N at -cos_theta. The normal component P_N
+    (a sin t* sin f* term, absent from ``photon_angular_density``) is dropped; it averages to
+    zero over the photon azimuth. For d_Z = d_W = 0 both channels give the production.py
+    values, as :mod:`nudipole.physics.angular` assumes. Parameters as in :func:`polarization_ew`.
+    """
+    p_long, p_trans, _ = polarization_ew(
+        s,
+        m_n,
+        cos_theta,
+        d_gamma,
+        d_z,
+        d_w,
+        sin2w=sin2w,
+        m_z=m_z,
+        gamma_z=gamma_z,
+        m_w=m_w,
+        z_sign=z_sign,
+        charge_conjugate=charge_conjugate,
+    )
+    if charge_conjugate:
+        return np.asarray(-p_long, float), np.asarray(-p_trans, float)
+    return p_long, p_trans
