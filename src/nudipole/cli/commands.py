@@ -27,7 +27,7 @@ from nudipole.reach.recipes import (
 )
 from nudipole.reach.result import ReachResult
 from nudipole.reach.scan import SAMPLERS
-from nudipole.stats import Statistic
+from nudipole.stats import USER_STATISTICS
 from nudipole.units import format_luminosity
 
 PROGRESS_MIN_MASSES = 20
@@ -75,7 +75,7 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--statistic",
-        choices=[s.value for s in Statistic],
+        choices=[s.value for s in USER_STATISTICS],
         help="override the test statistic (chi2 = seed's S^2/(S+B); asimov = Poisson likelihood)",
     )
     p.add_argument(

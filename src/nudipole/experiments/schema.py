@@ -46,15 +46,57 @@ class ReducibleBackground:
         return self.events * luminosity_pb / self.per_luminosity_pb
 
 
+LIMIT_TYPES = (
+    "counting",
+    "cross-section",
+    "z-branching-ratio",
+    "measured-cross-section",
+    "z-invisible-width",
+)
+SM_BACKGROUNDS = ("contact", "electroweak")
+
+
+@dataclass(frozen=True)
+class LimitSpec:
+    """How a selection turns into a limit on d.
+
+    ``counting`` (default): expected limit from signal and background counts (chi^2 or Asimov).
+    The others are published results used as constraints (LEP, :mod:`nudipole.reach.scan`):
+
+    * ``cross-section``: the accepted signal cross section must stay below ``max_pb``;
+    * ``z-branching-ratio``: Br(Z -> gamma + invisible) below ``value``, i.e. the accepted signal
+      cross section at the Z pole below ``value`` x sigma(e+ e- -> Z) = 12 pi Gamma_ee /
+      (M_Z^2 Gamma_Z);
+    * ``measured-cross-section``: chi^2 = ((sigma_SM + S - sigma_meas)/error)^2 may rise by
+      Delta = 2.7055 above its value without signal (``measured_pb``, ``error_pb``, ``sm_pb``);
+    * ``z-invisible-width``: Gamma(Z -> nu Nbar) + Gamma(Z -> nubar N) below ``max_mev``.
+    """
+
+    type: str = "counting"
+    max_pb: float = 0.0
+    value: float = 0.0
+    measured_pb: float = 0.0
+    error_pb: float = 0.0
+    sm_pb: float = 0.0
+    max_mev: float = 0.0
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class Selection:
-    """A named photon selection: AND of cuts, plus its reducible background if any."""
+    """A named photon selection: AND of cuts, plus its reducible background if any.
+
+    ``sqrt_s``: if set, the selection uses only the energy point at that sqrt(s) (an analysis of
+    one data set, e.g. LEP1 or LEP2); ``limit``: how the limit is set (:class:`LimitSpec`).
+    """
 
     name: str
     cuts: tuple[Cut, ...]
     reducible: ReducibleBackground | None = None
     description: str = ""
     source: str = ""
+    sqrt_s: float | None = None
+    limit: LimitSpec = LimitSpec()
 
 
 @dataclass(frozen=True)
@@ -92,6 +134,7 @@ class Experiment:
     description: str = ""
     reference: str = ""
     origin: str = ""
+    sm_background: str = "contact"
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -171,8 +214,36 @@ def _point(table: Table) -> EnergyPoint:
     return point
 
 
+def _limit(table: Table | None) -> LimitSpec:
+    if table is None:
+        return LimitSpec()
+    kind = table.string("type")
+    if kind not in LIMIT_TYPES:
+        raise ExperimentError(
+            f"{table.where}.type: unknown limit type {kind!r}; "
+            f"choose one of {', '.join(LIMIT_TYPES)}"
+        )
+    spec = LimitSpec(type=kind)
+    if kind == "cross-section":
+        spec = LimitSpec(kind, max_pb=table.number("max_pb", positive=True))
+    elif kind == "z-branching-ratio":
+        spec = LimitSpec(kind, value=table.number("value", positive=True, maximum=1.0))
+    elif kind == "measured-cross-section":
+        spec = LimitSpec(
+            kind,
+            measured_pb=table.number("measured_pb", positive=True),
+            error_pb=table.number("error_pb", positive=True),
+            sm_pb=table.number("sm_pb", positive=True),
+        )
+    elif kind == "z-invisible-width":
+        spec = LimitSpec(kind, max_mev=table.number("max_mev", positive=True))
+    spec = replace(spec, source=table.string("source"))
+    table.finish()
+    return spec
+
+
 def _selection(name: str, table: Table) -> Selection:
-    cuts = tuple(cut_from_table(t) for t in table.tables("cuts"))
+    cuts = tuple(cut_from_table(t) for t in table.tables("cuts", required=False))
     reducible = None
     red = table.table("reducible_background", required=False)
     if red is not None:
@@ -188,8 +259,12 @@ def _selection(name: str, table: Table) -> Selection:
         reducible=reducible,
         description=table.string("description", default=""),
         source=table.string("source"),
+        sqrt_s=table.number("sqrt_s", positive=True) if table.has("sqrt_s") else None,
+        limit=_limit(table.table("limit", required=False)),
     )
     table.finish()
+    if not cuts and selection.limit.type != "z-invisible-width":
+        raise ExperimentError(f"selection {name!r} needs at least one cut in its 'cuts' list")
     return selection
 
 
@@ -264,7 +339,19 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
         reference=meta.string("reference"),
         origin=origin,
         raw=data,
+        sm_background=meta.string("sm_background", default="contact"),
     )
+    if experiment.sm_background not in SM_BACKGROUNDS:
+        raise ExperimentError(
+            f"{origin}: experiment.sm_background must be one of {', '.join(SM_BACKGROUNDS)}, "
+            f"got {experiment.sm_background!r}"
+        )
+    for sel in selections.values():
+        if sel.sqrt_s is not None and not any(abs(p.sqrt_s - sel.sqrt_s) < 1e-3 for p in points):
+            raise ExperimentError(
+                f"{origin}: selection {sel.name!r} uses sqrt_s = {sel.sqrt_s} GeV, which is not "
+                "among the [[points]]"
+            )
     meta.finish()
     top.finish()
     return experiment

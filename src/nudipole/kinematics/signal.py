@@ -12,6 +12,7 @@ indicator is the acceptance.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -46,6 +47,27 @@ class SignalEvents:
     n_cos_lab: FloatArray
 
 
+class ProductionShape(Protocol):
+    """Production model with Z/W couplings (e.g. :class:`nudipole.reach.model.CouplingModel`).
+
+    Cross sections at unit d_gamma in GeV^-2; ``charge_conjugate`` selects Nbar nu, whose
+    angle argument is that of Nbar.
+    """
+
+    @property
+    def photon_only(self) -> bool: ...
+
+    def sigma_unit(self, s: FloatArray, m_n: float) -> FloatArray: ...
+
+    def dsigma_unit(
+        self, s: FloatArray, m_n: float, cos_theta: FloatArray, charge_conjugate: bool
+    ) -> FloatArray: ...
+
+    def photon_polarization(
+        self, s: FloatArray, m_n: float, cos_theta: FloatArray, charge_conjugate: bool
+    ) -> tuple[FloatArray, FloatArray]: ...
+
+
 def production_density_ratio(s: float | FloatArray, m_n: float, cos_n: FloatArray) -> FloatArray:
     """2 p(z) with p(z) the normalised shape of seed Eq. 2: 3 f(z) / (2 (s + 2 m^2)),
     f(z) = (1 - z^2) s + (1 + z^2) m^2 (its integral over [-1, 1] is 4 (s + 2 m^2) / 3)."""
@@ -54,8 +76,44 @@ def production_density_ratio(s: float | FloatArray, m_n: float, cos_n: FloatArra
     return np.asarray(1.5 * f / (s + 2.0 * m2))
 
 
+def _ew_weight(
+    production: ProductionShape,
+    s: FloatArray,
+    m_n: float,
+    angular: PhotonAngular,
+    nodes: Nodes,
+    conjugate_fraction: float,
+) -> FloatArray:
+    """Density ratio x 4 pi x photon density, averaged over the two charge states.
+
+    N nubar and Nbar nu share the nodes (the kinematics is the same with theta the angle of
+    N or of Nbar); with Z exchange their angular distributions and polarisations differ
+    (z -> -z), so each gets its own weight, mixed with ``conjugate_fraction`` (0.5 for both).
+    """
+    s_arr = np.broadcast_to(np.asarray(s, dtype=float), nodes.cos_n.shape)
+    norm = production.sigma_unit(s_arr, m_n)
+    total = np.zeros_like(nodes.cos_n)
+    for conj, frac in ((False, 1.0 - conjugate_fraction), (True, conjugate_fraction)):
+        if frac == 0.0:
+            continue
+        shape = 2.0 * production.dsigma_unit(s_arr, m_n, nodes.cos_n, conj) / norm
+        if angular is PhotonAngular.SPIN_CORRELATED:
+            p_l, p_t = production.photon_polarization(s_arr, m_n, nodes.cos_n, conj)
+        else:
+            p_l, p_t = polarization_vector(angular, s_arr, m_n, nodes.cos_n)
+        density = photon_angular_density(nodes.cos_star, nodes.phi_star, p_l, p_t)
+        total = total + frac * shape * 4.0 * np.pi * density
+    return np.asarray(total)
+
+
 def generate(
-    s: float | FloatArray, m_n: float, beta_cm: float, angular: PhotonAngular, nodes: Nodes
+    s: float | FloatArray,
+    m_n: float,
+    beta_cm: float,
+    angular: PhotonAngular,
+    nodes: Nodes,
+    production: ProductionShape | None = None,
+    conjugate_fraction: float = 0.5,
 ) -> SignalEvents:
     """Build photon kinematics and weights for all ``nodes``.
 
@@ -71,6 +129,12 @@ def generate(
         Photon angular model in the N rest frame.
     nodes
         Integration nodes (Monte Carlo, Sobol or quadrature).
+    production
+        Production with Z/W couplings; None (or a photon-only model) uses seed Eq. 2 and the
+        photon-only polarisation, identical for both charge states.
+    conjugate_fraction
+        Share of the Nbar nu channel (0.5: both charge states; 0: N nubar only). Used only with
+        a ``production`` that is not photon-only.
     """
     s_min = float(np.min(s))
     if not 0.0 < m_n < np.sqrt(s_min):
@@ -81,14 +145,19 @@ def generate(
     p_n = n_momentum_cm(s, m_n)
     gamma_n, beta_gamma_n = e_n / m_n, p_n / m_n
 
-    p_l, p_t = polarization_vector(angular, s, m_n, z)
-    weight = (
-        nodes.weight
-        * production_density_ratio(s, m_n, z)
-        * 4.0
-        * np.pi
-        * photon_angular_density(nodes.cos_star, nodes.phi_star, p_l, p_t)
-    )
+    if production is None or production.photon_only:
+        p_l, p_t = polarization_vector(angular, s, m_n, z)
+        weight = (
+            nodes.weight
+            * production_density_ratio(s, m_n, z)
+            * 4.0
+            * np.pi
+            * photon_angular_density(nodes.cos_star, nodes.phi_star, p_l, p_t)
+        )
+    else:
+        weight = nodes.weight * _ew_weight(
+            production, np.asarray(s, dtype=float), m_n, angular, nodes, conjugate_fraction
+        )
 
     # Photon in the N rest frame, helicity-frame components (energy m/2).
     half_m = 0.5 * m_n

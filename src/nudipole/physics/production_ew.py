@@ -59,7 +59,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from nudipole.constants import ALPHA_EM, GAMMA_Z, M_W, M_Z, SIN2_THETA_W
+from nudipole.constants import ALPHA_EM, G_FERMI, GAMMA_Z, M_W, M_Z, SIN2_THETA_W
 from nudipole.physics._types import ArrayLike, FloatArray
 
 ComplexArray = npt.NDArray[np.complex128]
@@ -616,3 +616,33 @@ def photon_density_polarization(
     if charge_conjugate:
         return np.asarray(-p_long, float), np.asarray(-p_trans, float)
     return p_long, p_trans
+
+
+def width_z_to_electrons(
+    *, sin2w: float = SIN2_THETA_W, m_z: float = M_Z, g_fermi: float = G_FERMI
+) -> float:
+    """Tree-level Gamma(Z -> e+ e-) = G_F M_Z^3 (g_V^2 + g_A^2) / (6 sqrt2 pi), GeV.
+
+    g_V = -1/2 + 2 sin^2 theta_w, g_A = -1/2 (massless electrons; standard result, e.g. PDG
+    review "Electroweak model", and the same couplings as :func:`electron_z_couplings`).
+    """
+    g_v = -0.5 + 2.0 * sin2w
+    g_a = -0.5
+    return float(g_fermi * m_z**3 * (g_v**2 + g_a**2) / (6.0 * np.sqrt(2.0) * np.pi))
+
+
+def sigma_z_peak(
+    *,
+    sin2w: float = SIN2_THETA_W,
+    m_z: float = M_Z,
+    gamma_z: float = GAMMA_Z,
+    g_fermi: float = G_FERMI,
+) -> float:
+    """sigma(e+ e- -> Z -> anything) at sqrt(s) = M_Z: 12 pi Gamma_ee / (M_Z^2 Gamma_Z), GeV^-2.
+
+    The Breit-Wigner peak (PHYSICS.md §3), with the tree-level Gamma_ee of
+    :func:`width_z_to_electrons` and the PDG total width. Used to turn a limit on a Z branching
+    ratio into one on the accepted signal cross section at the pole.
+    """
+    gamma_ee = width_z_to_electrons(sin2w=sin2w, m_z=m_z, g_fermi=g_fermi)
+    return float(12.0 * np.pi * gamma_ee / (m_z**2 * gamma_z))

@@ -7,7 +7,9 @@ weight. The expected signal is then (seed Eq. 7, generalised to an event-by-even
     S(d) = R d^2 sum_k w_k [1 - exp(-kappa_k d^2)],
     R = L_int eps_det n_charge sigma(e+e- -> N nubar) / d^2 x Br(N -> nu gamma),
 
-where Br(N -> nu gamma) = 1 for the photon-only dipole (seed Sec. II). The binning in
+where Br(N -> nu gamma) = 1 for the photon-only dipole (seed Sec. II); with Z and W couplings
+(:class:`~nudipole.reach.model.CouplingModel`) sigma, Br and the total width in kappa come from
+the electroweak physics modules, at fixed d_Z/d_gamma and d_W/d_gamma. The binning in
 ln kappa over the range of the accepted events (bin value: weight-averaged kappa) changes S
 by < 0.1 %: kappa spans a factor < 100 (the path and momentum vary little), so a bin is
 < 0.3 e-folds wide, and 1 - exp(-x) is smooth (tests/reach/test_signal_templates.py).
@@ -31,7 +33,8 @@ from nudipole.kinematics.sampling import Nodes
 from nudipole.model import Nature
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import width_nu_gamma
-from nudipole.physics.production import n_momentum_cm, sigma
+from nudipole.physics.production import n_momentum_cm
+from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset
 
 N_KAPPA_BINS = 16
@@ -90,11 +93,25 @@ def charge_multiplicity(preset: Preset) -> float:
     return 2.0 if preset.charge_states is ChargeStates.BOTH else 1.0
 
 
+def conjugate_fraction(preset: Preset) -> float:
+    """Share of the Nbar nu channel among the counted events (0.5 with both, else 0)."""
+    return 0.5 if charge_multiplicity(preset) == 2.0 else 0.0
+
+
 def _kappa(
-    events: kin.SignalEvents, experiment: Experiment, preset: Preset, s: FloatArray, m: float
+    events: kin.SignalEvents,
+    experiment: Experiment,
+    preset: Preset,
+    s: FloatArray,
+    m: float,
+    width_unit: float | None = None,
 ) -> FloatArray:
-    """kappa = L m Gamma(d = 1) / p per event, GeV^2 (so that L / l_dec = kappa d^2)."""
-    width_unit = float(width_nu_gamma(m, 1.0, preset.nature))
+    """kappa = L m Gamma(d = 1) / p per event, GeV^2 (so that L / l_dec = kappa d^2).
+
+    ``width_unit``: total width at d = 1 (GeV); the photon-only width if None.
+    """
+    if width_unit is None:
+        width_unit = float(width_nu_gamma(m, 1.0, preset.nature))
     det = experiment.detector
     if preset.decay_model is DecayModel.FIXED_LENGTH:
         length = metres_to_natural(det.decay_length_m)
@@ -142,8 +159,13 @@ def build_templates(
     luminosity_natural: FloatArray,
     m_n: float,
     nodes: PointNodes,
+    model: CouplingModel = PHOTON_ONLY,
 ) -> Templates:
-    """Templates of all energy points (``sqrt_s``, ``luminosity_natural`` per point) at one mass."""
+    """Templates of all energy points (``sqrt_s``, ``luminosity_natural`` per point) at one mass.
+
+    ``luminosity_natural`` = 1 gives the rate as a cross section (GeV^-2) for limits that are
+    quoted as cross sections.
+    """
     n_p, n_b = nodes.n_points, nodes.n_batch
     rate = np.zeros(n_p)
     weight = np.zeros((n_p, n_b, N_KAPPA_BINS))
@@ -162,11 +184,19 @@ def build_templates(
     point = nodes.point[use]
     rs = sqrt_s[point]
     s = rs**2
-    events = kin.generate(s, m_n, experiment.beta, preset.effective_photon_angular, sub)
+    events = kin.generate(
+        s,
+        m_n,
+        experiment.beta,
+        preset.effective_photon_angular,
+        sub,
+        production=model,
+        conjugate_fraction=conjugate_fraction(preset),
+    )
     photons = Photons(events.e_cm, events.cos_cm, events.e_lab, events.cos_lab)
     passed = combined_mask(selection.cuts, photons, Frame(rs, experiment.beta))
     w = np.where(passed, events.weight, 0.0)
-    k = _kappa(events, experiment, preset, s, m_n)
+    k = _kappa(events, experiment, preset, s, m_n, model.width_unit(m_n, preset.nature))
     w_b, k_b = _bin(w, k, point * n_b + nodes.batch[use], n_p * n_b, n_b)
     weight = w_b.reshape(n_p, n_b, N_KAPPA_BINS)
     kappa = k_b.reshape(n_p, n_b, N_KAPPA_BINS)
@@ -176,7 +206,8 @@ def build_templates(
         luminosity_natural
         * experiment.detector.efficiency
         * charge_multiplicity(preset)
-        * sigma(s_all, m_n, 1.0),
+        * model.br_nu_gamma(m_n, preset.nature)
+        * model.sigma_unit(np.maximum(s_all, m_n**2), m_n),
         0.0,
     )
     return Templates(np.asarray(rate), weight, kappa)

@@ -2,10 +2,18 @@
 
 from nudipole.stats.limits import (
     DELTA_CHI2_95,
+    USER_STATISTICS,
     Statistic,
     limit_spread,
     per_point_statistic,
     solve_upper_limit,
 )
 
-__all__ = ["DELTA_CHI2_95", "Statistic", "limit_spread", "per_point_statistic", "solve_upper_limit"]
+__all__ = [
+    "DELTA_CHI2_95",
+    "USER_STATISTICS",
+    "Statistic",
+    "limit_spread",
+    "per_point_statistic",
+    "solve_upper_limit",
+]

@@ -40,6 +40,13 @@ class Statistic(StrEnum):
 
     CHI2 = "chi2"
     ASIMOV = "asimov"
+    #: Q = S summed over points: solves S(d) = threshold, for limits published as a cross
+    #: section or a branching ratio (the threshold is then the excluded signal).
+    SIGNAL = "signal"
+
+
+#: The statistics a user chooses between for expected limits.
+USER_STATISTICS: Final = (Statistic.CHI2, Statistic.ASIMOV)
 
 
 def per_point_statistic(
@@ -48,6 +55,8 @@ def per_point_statistic(
     """Per-point statistic for signal S >= 0 and background B >= 0 (see module docstring)."""
     s = np.asarray(signal, dtype=float)
     b = np.asarray(background, dtype=float)
+    if statistic is Statistic.SIGNAL:
+        return np.asarray(s + 0.0 * b)
     if statistic is Statistic.CHI2:
         total = s + b
         return np.asarray(np.divide(s**2, total, out=np.zeros_like(total), where=total > 0))
@@ -88,7 +97,9 @@ def _statistic_and_slope(
     total = s + background
     q = per_point_statistic(s, background, statistic)
     safe = np.where(total > 0, total, 1.0)
-    if statistic is Statistic.CHI2:
+    if statistic is Statistic.SIGNAL:
+        dq_ds = np.ones_like(s)
+    elif statistic is Statistic.CHI2:
         dq_ds = np.where(total > 0, s * (s + 2.0 * background) / safe**2, 0.0)
     else:
         dq_ds = np.where(total > 0, 2.0 * s / safe, 0.0)
