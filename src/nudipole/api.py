@@ -13,12 +13,14 @@ from pathlib import Path
 import numpy as np
 
 from nudipole.experiments import Experiment, ExperimentError, load_experiment
-from nudipole.model import Nature
+from nudipole.model import Flavour, Nature
 from nudipole.physics.angular import PhotonAngular
+from nudipole.physics.couplings import Scenario
+from nudipole.reach.model import make_model
 from nudipole.reach.presets import ChargeStates, DecayModel, get_preset
 from nudipole.reach.result import ReachResult
 from nudipole.reach.scan import IntegrationOptions, compute_reach
-from nudipole.stats import Statistic
+from nudipole.stats import USER_STATISTICS, Statistic
 from nudipole.units import parse_luminosity
 
 DEFAULT_N_MASSES = 60
@@ -83,6 +85,10 @@ def reach(
     n_events: int = 16384,
     seed: int = 20220415,
     progress: Callable[[int], None] | None = None,
+    flavour: str | Flavour = Flavour.E,
+    scenario: str | Scenario | None = None,
+    a: float | None = None,
+    sin2w: float | None = None,
 ) -> ReachResult:
     """Expected 95 % CL upper limit on the dipole coupling d (GeV^-1) versus m_N (GeV).
 
@@ -104,6 +110,10 @@ def reach(
         Acceptance integration: "mc", "sobol" or "quadrature"; events per mass; RNG seed.
     progress
         Callback called once per mass.
+    flavour, scenario, a, sin2w
+        Electroweak dipoles: the flavour of d_k and d_Z/d_gamma, d_W/d_gamma from a named
+        scenario (I-IV, A-D) or from a = d_W/d_B, at sin^2 theta_w (default: data file value).
+        Without scenario or a the photon-only model of the seed is used; the limit is on d_gamma.
     """
     exp = resolve_experiment(experiment, sqrt_s=sqrt_s, lumi=lumi)
     if masses is not None and mass_range is not None:
@@ -122,5 +132,8 @@ def reach(
         decay_model=None if decay_model is None else DecayModel(decay_model),
         nature=None if nature is None else Nature(nature),
     )
+    if chosen.statistic not in USER_STATISTICS:
+        raise ExperimentError(f"statistic must be one of {', '.join(USER_STATISTICS)}")
     options = IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed)
-    return compute_reach(exp, m, chosen, selection, options, progress)
+    model = make_model(flavour, scenario, a, sin2w)
+    return compute_reach(exp, m, chosen, selection, options, progress, model)

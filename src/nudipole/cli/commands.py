@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from nudipole.api import mass_grid, reach, resolve_experiment
+from nudipole.cli.ew_commands import add_coupling_options
 from nudipole.experiments import ExperimentError, builtin_names, builtin_text
 from nudipole.io.results import dumps, load_result, result_to_dict, to_csv, write_atomic
 from nudipole.model import Flavour, Nature
@@ -65,7 +66,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def add_model_options(p: argparse.ArgumentParser) -> None:
+def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
     p.add_argument(
         "--preset",
         choices=sorted(PRESETS),
@@ -103,6 +104,14 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
         "--events", type=_positive_int, default=16384, help="events per mass (mc, sobol)"
     )
     p.add_argument("--seed", type=int, default=20220415, help="random seed (mc, sobol)")
+    if flavour:  # (newground has its own, required --flavour)
+        p.add_argument(
+            "--flavour",
+            choices=[f.value for f in Flavour],
+            default="e",
+            help="flavour of d (matters with --scenario/--a: W exchange, N -> l W)",
+        )
+    add_coupling_options(p, default_sin2w=None)
 
 
 def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -116,6 +125,10 @@ def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "sampler": args.sampler,
         "n_events": args.events,
         "seed": args.seed,
+        "flavour": args.flavour,
+        "scenario": args.scenario,
+        "a": args.a,
+        "sin2w": args.sin2w,
     }
 
 
@@ -172,12 +185,23 @@ def print_table(result: ReachResult, console: Console) -> None:
         f"(Delta = {conv['delta_chi2']:.4f}), "
         f"{inp['integration']['sampler']} seed {inp['integration']['seed']}"
     )
-    bkg_irr = sum(p["background_irreducible"] for p in inp["points"])
-    bkg_red = sum(p["background_reducible"] for p in inp["points"])
-    console.print(
-        f"background: {bkg_irr:.4g} irreducible (SM nu nubar gamma) + "
-        f"{bkg_red:.4g} reducible events"
-    )
+    cpl = inp["couplings"]
+    if cpl["couplings"] != "photon only":
+        console.print(
+            f"couplings: {cpl['couplings']}, flavour {cpl['flavour']}: d_Z/d_gamma = "
+            f"{cpl['dZ_over_dgamma']:.4g}, d_W/d_gamma = {cpl['dW_over_dgamma']:.4g} "
+            f"(sin^2 theta_w = {cpl['sin2w']:g}); the limit is on d_gamma"
+        )
+    limit = inp["limit"]
+    if limit["type"] == "counting":
+        bkg_irr = sum(p["background_irreducible"] for p in inp["points"])
+        bkg_red = sum(p["background_reducible"] for p in inp["points"])
+        console.print(
+            f"background: {bkg_irr:.4g} irreducible (SM nu nubar gamma, "
+            f"{inp['sm_background']}) + {bkg_red:.4g} reducible events"
+        )
+    else:
+        console.print(f"limit: {limit['type']} ({limit['source']})")
     table = Table(show_edge=False, header_style="bold")
     table.add_column("m_N [GeV]", justify="right")
     table.add_column("d95 [GeV^-1]", justify="right")

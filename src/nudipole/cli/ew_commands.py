@@ -19,7 +19,9 @@ from nudipole.physics.couplings import (
 )
 
 
-def add_coupling_options(p: argparse.ArgumentParser) -> None:
+def add_coupling_options(
+    p: argparse.ArgumentParser, default_sin2w: float | None = SIN2_THETA_W
+) -> None:
     """--scenario / --a and --sin2w, shared by the electroweak commands."""
     group = p.add_mutually_exclusive_group()
     group.add_argument(
@@ -31,7 +33,7 @@ def add_coupling_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--sin2w",
         type=float,
-        default=SIN2_THETA_W,
+        default=default_sin2w,
         help=f"sin^2(theta_w) (default {SIN2_THETA_W}; the talk's C, D numbers use 0.2293)",
     )
 

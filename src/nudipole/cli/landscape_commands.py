@@ -212,7 +212,7 @@ def add_newground(sub: Any) -> None:
     p.add_argument("--sqrt-s", type=float, metavar="GEV")
     p.add_argument("--lumi", metavar="LUMI")
     p.add_argument("--points", type=int, default=NEWGROUND_POINTS, help="masses scanned (log grid)")
-    add_model_options(p)
+    add_model_options(p, flavour=False)
     add_limit_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_newground)

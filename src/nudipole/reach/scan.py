@@ -9,14 +9,14 @@ template, and the limit is solved for all masses together.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from nudipole import __version__
 from nudipole.experiments.errors import ExperimentError
-from nudipole.experiments.schema import Experiment
+from nudipole.experiments.schema import EnergyPoint, Experiment, LimitSpec
 from nudipole.experiments.selections import Frame
 from nudipole.kinematics.sampling import (
     Nodes,
@@ -25,11 +25,18 @@ from nudipole.kinematics.sampling import (
     sobol_nodes,
 )
 from nudipole.physics._types import FloatArray
-from nudipole.reach.background import expected_background
+from nudipole.physics.production_ew import sigma_z_peak, width_z_to_nu_nbar
+from nudipole.reach.background import BackgroundCounts, expected_background
+from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import Preset
 from nudipole.reach.result import ReachResult
-from nudipole.reach.signal import N_KAPPA_BINS, build_templates, concatenate_nodes
-from nudipole.stats import DELTA_CHI2_95, limit_spread, solve_upper_limit
+from nudipole.reach.signal import (
+    N_KAPPA_BINS,
+    build_templates,
+    charge_multiplicity,
+    concatenate_nodes,
+)
+from nudipole.stats import DELTA_CHI2_95, Statistic, limit_spread, solve_upper_limit
 from nudipole.units import format_luminosity, inverse_pb_to_natural
 
 SAMPLERS = ("mc", "sobol", "quadrature")
@@ -113,12 +120,58 @@ def validate_masses(masses: Sequence[float] | FloatArray, experiment: Experiment
     return np.sort(m)
 
 
+def _pb_to_natural(sigma_pb: float) -> float:
+    """Cross section in pb -> GeV^-2."""
+    return sigma_pb / inverse_pb_to_natural(1.0)
+
+
+def excluded_signal(limit: LimitSpec, model: CouplingModel) -> float:
+    """Accepted signal cross section (GeV^-2) that a published result excludes at 95 % CL.
+
+    ``cross-section``: the quoted limit. ``z-branching-ratio``: Br x sigma(e+ e- -> Z) at the
+    peak (:func:`~nudipole.physics.production_ew.sigma_z_peak`). ``measured-cross-section``:
+    with a = sigma_SM - sigma_meas, chi^2(S) - chi^2(0) = (a + S)^2/err^2 - a^2/err^2 = Delta
+    gives S = -a + sqrt(a^2 + Delta err^2) (Delta = 2.7055, one-sided 95 % CL as for every
+    other limit here; talk's chi^2 for DELPHI).
+    """
+    if limit.type == "cross-section":
+        return _pb_to_natural(limit.max_pb)
+    if limit.type == "z-branching-ratio":
+        return limit.value * sigma_z_peak(sin2w=model.sin2w)
+    if limit.type == "measured-cross-section":
+        a = limit.sm_pb - limit.measured_pb
+        s_pb = -a + float(np.sqrt(a**2 + DELTA_CHI2_95 * limit.error_pb**2))
+        return _pb_to_natural(s_pb)
+    raise ValueError(f"limit type {limit.type!r} is not a signal cross-section limit")
+
+
+def z_width_limit(
+    limit: LimitSpec, model: CouplingModel, preset: Preset, masses: FloatArray
+) -> FloatArray:
+    """d_gamma excluded by an invisible-width bound: n Gamma(Z -> nu Nbar)(d) = max.
+
+    Every Z -> nu N decay changes the Z lineshape whether or not N decays in the detector
+    (it is neither a hadronic nor a charged-lepton final state), so the whole width counts.
+    Gamma(Z -> nu Nbar) = d_Z^2 M_Z^3 (1 - y)^2 (1 + 2y) / (12 pi) (PHYSICS.md §3) with
+    d_Z = (d_Z/d_gamma) d_gamma; n = 2 charge states (Dirac) or a Majorana N. NaN where
+    d_Z = 0 or m_N >= M_Z.
+    """
+    r = model.ratios.dz_over_dgamma
+    unit = charge_multiplicity(preset) * width_z_to_nu_nbar(masses, r)
+    max_gev = limit.max_mev * 1e-3
+    ok = unit > 0.0
+    safe = np.where(ok, unit, 1.0)
+    return np.asarray(np.where(ok, np.sqrt(max_gev / safe), np.nan))
+
+
 def _inputs(
     experiment: Experiment,
     selection_name: str,
     preset: Preset,
     options: IntegrationOptions,
     backgrounds: list[dict[str, float]],
+    model: CouplingModel,
+    points: tuple[EnergyPoint, ...],
 ) -> dict[str, Any]:
     sel = experiment.selection(selection_name)
     return {
@@ -139,18 +192,27 @@ def _inputs(
             "nature": str(preset.nature),
             "delta_chi2": DELTA_CHI2_95,
         },
+        "couplings": model.describe(),
+        "limit": asdict(sel.limit),
+        "sm_background": experiment.sm_background,
         "detector": asdict(experiment.detector),
         "beam_energy_ratio": experiment.beam_energy_ratio,
         "points": [
             {**asdict(p), "luminosity": format_luminosity(p.luminosity_pb), **bkg}
-            for p, bkg in zip(experiment.points, backgrounds, strict=True)
+            for p, bkg in zip(points, backgrounds, strict=True)
         ],
-        "total_luminosity": format_luminosity(experiment.total_luminosity_pb),
+        "total_luminosity": format_luminosity(sum(p.luminosity_pb for p in points)),
         "integration": asdict(options),
         "citations": [
             "Y. Zhang, M. Song, R. Ding, L. Chen, PLB 829 (2022) 137116, arXiv:2204.07802",
+            *(
+                []
+                if model.photon_only
+                else ["Y. Zhang, W. Liu, PRD 107 (2023) 095031, arXiv:2301.06050"]
+            ),
             experiment.reference,
             sel.source,
+            *([sel.limit.source] if sel.limit.source else []),
         ],
         "experiment_definition": experiment.raw,
     }
@@ -163,6 +225,7 @@ def compute_reach(
     selection: str | None = None,
     options: IntegrationOptions | None = None,
     progress: Callable[[int], None] | None = None,
+    model: CouplingModel = PHOTON_ONLY,
 ) -> ReachResult:
     """Expected 95 % CL upper limit on d for each mass.
 
@@ -180,22 +243,55 @@ def compute_reach(
         Integration options (Monte Carlo by default).
     progress
         Called with 1 after each mass (for a progress bar).
+    model
+        Flavour and d_Z/d_gamma, d_W/d_gamma (photon only by default); the limit is on d_gamma.
     """
     opts = options or IntegrationOptions()
     sel = experiment.selection(selection)
-    m = validate_masses(masses, experiment)
+    points = experiment.points
+    if sel.sqrt_s is not None:
+        points = tuple(p for p in points if abs(p.sqrt_s - sel.sqrt_s) < 1e-3)
+    m = validate_masses(masses, replace(experiment, points=points))
+    limit = sel.limit
+    if limit.type == "z-invisible-width":
+        for _ in m:
+            if progress is not None:
+                progress(1)
+        d95 = z_width_limit(limit, model, preset, m)
+        return ReachResult(
+            mass=m,
+            d95=d95,
+            d95_error=np.where(np.isnan(d95), np.nan, 0.0),
+            acceptance=np.where(np.isnan(d95), 0.0, 1.0),
+            inputs=_inputs(experiment, sel.name, preset, opts, [{} for _ in points], model, points),
+        )
+    counting = limit.type == "counting"
     rng = np.random.default_rng(opts.seed)
-    counts = _allocate([p.luminosity_pb for p in experiment.points], opts.n_events, opts.n_batch)
+    counts = _allocate([p.luminosity_pb for p in points], opts.n_events, opts.n_batch)
     drawn = [_nodes(opts, rng, n) for n in counts]
     n_batch = drawn[0][1]
     all_nodes = concatenate_nodes([d[0] for d in drawn], n_batch)
 
-    frames = [Frame(p.sqrt_s, experiment.beta) for p in experiment.points]
-    lumis = [inverse_pb_to_natural(p.luminosity_pb) for p in experiment.points]
-    bkgs = [
-        expected_background(sel, f, lum, p.luminosity_pb, experiment.detector.efficiency)
-        for f, lum, p in zip(frames, lumis, experiment.points, strict=True)
-    ]
+    frames = [Frame(p.sqrt_s, experiment.beta) for p in points]
+    if counting:
+        lumis = [inverse_pb_to_natural(p.luminosity_pb) for p in points]
+        bkgs = [
+            expected_background(
+                sel,
+                f,
+                lum,
+                p.luminosity_pb,
+                experiment.detector.efficiency,
+                experiment.sm_background,
+            )
+            for f, lum, p in zip(frames, lumis, points, strict=True)
+        ]
+        statistic, threshold = preset.statistic, DELTA_CHI2_95
+    else:
+        # A published cross-section limit: the rate is the accepted cross section (GeV^-2).
+        lumis = [1.0 for _ in points]
+        bkgs = [BackgroundCounts(0.0, 0.0) for _ in points]
+        statistic, threshold = Statistic.SIGNAL, excluded_signal(limit, model)
     n_m, n_p = m.size, len(frames)
     rate = np.zeros((n_m, n_p))
     weight = np.zeros((n_m, n_p, n_batch, N_KAPPA_BINS))
@@ -203,7 +299,9 @@ def compute_reach(
     sqrt_s = np.array([f.sqrt_s for f in frames], dtype=float)
     lumi_arr = np.array(lumis)
     for i, mass in enumerate(m):
-        tpl = build_templates(experiment, sel, preset, sqrt_s, lumi_arr, float(mass), all_nodes)
+        tpl = build_templates(
+            experiment, sel, preset, sqrt_s, lumi_arr, float(mass), all_nodes, model
+        )
         rate[i], weight[i], kappa[i] = tpl.rate, tpl.weight, tpl.kappa
         if progress is not None:
             progress(1)
@@ -216,9 +314,9 @@ def compute_reach(
         out=np.ones_like(mean_w),
         where=weight.sum(axis=2) > 0,
     )
-    d95 = solve_upper_limit(rate, mean_w, mean_k, background, preset.statistic)
+    d95 = solve_upper_limit(rate, mean_w, mean_k, background, statistic, threshold)
     if n_batch > 1:
-        d95_error = limit_spread(d95, rate, weight, kappa, background, preset.statistic)
+        d95_error = limit_spread(d95, rate, weight, kappa, background, statistic, threshold)
     else:
         d95_error = np.full(n_m, np.nan)
     total_rate = rate.sum(axis=1)
@@ -236,5 +334,5 @@ def compute_reach(
         d95=d95,
         d95_error=np.where(np.isnan(d95), np.nan, d95_error),
         acceptance=acceptance,
-        inputs=_inputs(experiment, sel.name, preset, opts, backgrounds),
+        inputs=_inputs(experiment, sel.name, preset, opts, backgrounds, model, points),
     )
