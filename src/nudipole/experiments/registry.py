@@ -14,6 +14,11 @@ BUILTIN: dict[str, str] = {
     "besiii": "besiii.toml",
     "belle2": "belle2.toml",
     "stcf": "stcf.toml",
+    "lep": "lep.toml",
+    "cepc-z": "cepc-z.toml",
+    "cepc-ww": "cepc-ww.toml",
+    "cepc-h": "cepc-h.toml",
+    "cepc-tt": "cepc-tt.toml",
 }
 
 

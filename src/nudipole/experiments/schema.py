@@ -87,7 +87,8 @@ class Selection:
     """A named photon selection: AND of cuts, plus its reducible background if any.
 
     ``sqrt_s``: if set, the selection uses only the energy point at that sqrt(s) (an analysis of
-    one data set, e.g. LEP1 or LEP2); ``limit``: how the limit is set (:class:`LimitSpec`).
+    one data set, e.g. LEP1 or LEP2); ``limit``: how the limit is set (:class:`LimitSpec`);
+    ``detector``: the detector of this analysis if it differs from the experiment's (LEP).
     """
 
     name: str
@@ -97,6 +98,7 @@ class Selection:
     source: str = ""
     sqrt_s: float | None = None
     limit: LimitSpec = LimitSpec()
+    detector: Detector | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,32 @@ def _point(table: Table) -> EnergyPoint:
     return point
 
 
+def _required(table: Table, key: str) -> Table:
+    sub = table.table(key)
+    assert sub is not None
+    return sub
+
+
+def _detector(det: Table) -> Detector:
+    fid_table = det.table("fiducial")
+    assert fid_table is not None
+    fiducial = FiducialVolume(
+        radius_m=fid_table.number("radius_m", positive=True),
+        z_min_m=fid_table.number("z_min_m", maximum=-1e-9),
+        z_max_m=fid_table.number("z_max_m", positive=True),
+        source=fid_table.string("source"),
+    )
+    fid_table.finish()
+    detector = Detector(
+        efficiency=det.number("efficiency", minimum=0.0, maximum=1.0),
+        decay_length_m=det.number("decay_length_m", positive=True),
+        fiducial=fiducial,
+        source=det.string("source"),
+    )
+    det.finish()
+    return detector
+
+
 def _limit(table: Table | None) -> LimitSpec:
     if table is None:
         return LimitSpec()
@@ -261,6 +289,7 @@ def _selection(name: str, table: Table) -> Selection:
         source=table.string("source"),
         sqrt_s=table.number("sqrt_s", positive=True) if table.has("sqrt_s") else None,
         limit=_limit(table.table("limit", required=False)),
+        detector=None if not table.has("detector") else _detector(_required(table, "detector")),
     )
     table.finish()
     if not cuts and selection.limit.type != "z-invisible-width":
@@ -288,22 +317,7 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
     beams.string("source")
     beams.finish()
 
-    fid_table = det.table("fiducial")
-    assert fid_table is not None
-    fiducial = FiducialVolume(
-        radius_m=fid_table.number("radius_m", positive=True),
-        z_min_m=fid_table.number("z_min_m", maximum=-1e-9),
-        z_max_m=fid_table.number("z_max_m", positive=True),
-        source=fid_table.string("source"),
-    )
-    fid_table.finish()
-    detector = Detector(
-        efficiency=det.number("efficiency", minimum=0.0, maximum=1.0),
-        decay_length_m=det.number("decay_length_m", positive=True),
-        fiducial=fiducial,
-        source=det.string("source"),
-    )
-    det.finish()
+    detector = _detector(det)
 
     points = tuple(_point(t) for t in top.tables("points"))
     runs = tuple(_point(t) for t in top.tables("runs", required=False))

@@ -248,6 +248,8 @@ def compute_reach(
     """
     opts = options or IntegrationOptions()
     sel = experiment.selection(selection)
+    if sel.detector is not None:  # an analysis with its own detector (LEP)
+        experiment = replace(experiment, detector=sel.detector)
     points = experiment.points
     if sel.sqrt_s is not None:
         points = tuple(p for p in points if abs(p.sqrt_s - sel.sqrt_s) < 1e-3)
