@@ -222,7 +222,9 @@ def bad_files(tmp_path: Path) -> Path:
 BAD_REACH = [
     pytest.param(["belle2", "--masses", "0"], "masses must be positive", id="mass-zero"),
     pytest.param(["belle2", "--masses", "11"], "threshold sqrt(s) = 10.58", id="above-threshold"),
-    pytest.param(["lep", "--masses", "1"], "unknown experiment 'lep'", id="unknown-experiment"),
+    pytest.param(
+        ["fcc-ee", "--masses", "1"], "unknown experiment 'fcc-ee'", id="unknown-experiment"
+    ),
     pytest.param(
         ["belle2", "--masses", "1", "--selection", "nope"],
         "no selection 'nope'",
@@ -304,7 +306,7 @@ def test_subprocess_success_prints_json_and_exits_0(tmp_path: Path) -> None:
         pytest.param(["reach", "{in}/unknown.toml", "--masses", "1"], id="unknown-field"),
         pytest.param(["reach", "belle2", "--masses", "abc"], id="argparse"),
         pytest.param(["reach", "belle2", "--masses", "1", "-o", "no/such/dir/r.json"], id="dir"),
-        pytest.param(["experiments", "lep"], id="experiments"),
+        pytest.param(["experiments", "fcc-ee"], id="experiments"),
     ],
 )
 def test_subprocess_errors_exit_2_without_traceback(

@@ -28,10 +28,14 @@ KW: dict[str, Any] = {"preset": "paper", "n_events": 2048}
 
 # --------------------------------------------------------------------------- built-ins
 def test_builtin_names() -> None:
-    assert builtin_names() == ["belle2", "besiii", "stcf"]
+    assert builtin_names() == [
+        "belle2", "besiii", "cepc-h", "cepc-tt", "cepc-ww", "cepc-z", "lep", "stcf"
+    ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["belle2", "besiii", "stcf"])
+@pytest.mark.parametrize(
+    "name", ["belle2", "besiii", "stcf", "lep", "cepc-z", "cepc-ww", "cepc-h", "cepc-tt"]
+)
 def test_builtins_load_and_cite_every_point(name: str) -> None:
     exp = load_experiment(name)
     assert exp.name == name
@@ -44,8 +48,10 @@ def test_builtins_load_and_cite_every_point(name: str) -> None:
         assert point.luminosity_pb > 0.0
         assert point.source.strip(), point
     for sel in exp.selections.values():
-        assert sel.cuts
+        assert sel.cuts or sel.limit.type == "z-invisible-width"  # a width needs no photon
         assert sel.source.strip()
+        if sel.limit.type != "counting":  # a published result: cited
+            assert sel.limit.source.strip()
 
 
 def test_besiii_energy_points() -> None:
@@ -365,10 +371,10 @@ def test_invalid_toml_syntax(tmp_path: Path) -> None:
 def test_missing_file_and_unknown_name(tmp_path: Path) -> None:
     with pytest.raises(ExperimentError, match="does not exist"):
         load_experiment(tmp_path / "nope.toml")
-    with pytest.raises(ExperimentError, match="unknown experiment 'lep'"):
-        load_experiment("lep")
-    with pytest.raises(ExperimentError, match="unknown experiment 'lep'"):
-        builtin_text("lep")
+    with pytest.raises(ExperimentError, match="unknown experiment 'fcc-ee'"):
+        load_experiment("fcc-ee")
+    with pytest.raises(ExperimentError, match="unknown experiment 'fcc-ee'"):
+        builtin_text("fcc-ee")
 
 
 def test_estimated_flag_must_be_boolean(tmp_path) -> None:
