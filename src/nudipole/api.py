@@ -89,6 +89,7 @@ def reach(
     scenario: str | Scenario | None = None,
     a: float | None = None,
     sin2w: float | None = None,
+    w_interference: bool = True,
 ) -> ReachResult:
     """Expected 95 % CL upper limit on the dipole coupling d (GeV^-1) versus m_N (GeV).
 
@@ -114,6 +115,9 @@ def reach(
         Electroweak dipoles: the flavour of d_k and d_Z/d_gamma, d_W/d_gamma from a named
         scenario (I-IV, A-D) or from a = d_W/d_B, at sin^2 theta_w (default: data file value).
         Without scenario or a the photon-only model of the seed is used; the limit is on d_gamma.
+    w_interference
+        False drops the W-gamma and W-Z interference in e+ e- -> N nu (electron flavour), as the
+        talk's cross-section slide does (:class:`~nudipole.reach.model.CouplingModel`).
     """
     exp = resolve_experiment(experiment, sqrt_s=sqrt_s, lumi=lumi)
     if masses is not None and mass_range is not None:
@@ -135,5 +139,5 @@ def reach(
     if chosen.statistic not in USER_STATISTICS:
         raise ExperimentError(f"statistic must be one of {', '.join(USER_STATISTICS)}")
     options = IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed)
-    model = make_model(flavour, scenario, a, sin2w)
+    model = make_model(flavour, scenario, a, sin2w, w_interference)
     return compute_reach(exp, m, chosen, selection, options, progress, model)

@@ -112,6 +112,12 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
             help="flavour of d (matters with --scenario/--a: W exchange, N -> l W)",
         )
     add_coupling_options(p, default_sin2w=None)
+    p.add_argument(
+        "--no-w-interference",
+        dest="w_interference",
+        action="store_false",
+        help="drop the W-gamma/W-Z interference in e+e- -> N nu_e (as the talk's slide)",
+    )
 
 
 def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -129,6 +135,7 @@ def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "scenario": args.scenario,
         "a": args.a,
         "sin2w": args.sin2w,
+        "w_interference": args.w_interference,
     }
 
 
@@ -255,9 +262,10 @@ def add_figure(sub: Any) -> None:
         "figure",
         help="reproduce a figure of the seed paper",
         description="belle2 = seed Fig. 1; besiii-stcf = seed Fig. 2; landscape = seed Fig. 3 "
-        "(existing limits and projections, per flavour).",
+        "(existing limits and projections, per flavour); lep-cepc = LEP limits and CEPC reach "
+        "for an electroweak scenario (talk; arXiv:2301.06050).",
     )
-    p.add_argument("name", choices=[*sorted(FIGURES), "landscape"])
+    p.add_argument("name", choices=[*sorted(FIGURES), "landscape", "lep-cepc"])
     p.add_argument(
         "-o", "--output", metavar="FILE", help="output .pdf, .png or .svg (default: NAME.pdf)"
     )
@@ -285,6 +293,7 @@ def add_figure(sub: Any) -> None:
         help="landscape: overlay a saved reach result (.json or .csv); repeatable",
     )
     add_limit_options(p)
+    add_coupling_options(p, default_sin2w=None)  # lep-cepc: scenario I unless given
     p.set_defaults(func=run_figure)
 
 
@@ -329,7 +338,24 @@ def make_figure(
 def run_figure(args: argparse.Namespace) -> int:
     output = check_output(args.output or f"{args.name}.pdf", (".pdf", ".png", ".svg"))
     presets = ["paper", "default"] if args.preset == "both" else [args.preset]
-    if args.name == "landscape":
+    if args.name == "lep-cepc":
+        from nudipole.cli.ew_figure import make_lep_cepc
+
+        flavours = list(Flavour) if args.flavour == "all" else [Flavour(args.flavour)]
+        scenario = args.scenario if args.scenario or args.a is not None else "I"
+        make_lep_cepc(
+            output,
+            flavours,
+            chosen_limits(args),
+            scenario,
+            args.a,
+            args.sin2w,
+            "default" if args.preset == "both" else args.preset,
+            args.points,
+            args.seed,
+            True,
+        )
+    elif args.name == "landscape":
         extra = [Path(c) for c in args.curve]
         for path in extra:
             load_result(path)  # fail early, before any computation

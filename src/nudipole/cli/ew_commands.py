@@ -1,4 +1,4 @@
-"""CLI actions for the electroweak dipoles: ``couplings`` (and, later, ``widths``)."""
+"""CLI actions for the electroweak dipoles: ``couplings`` and ``widths``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import json
 import sys
 from typing import Any
 
+import numpy as np
 from rich.table import Table
 
-from nudipole.constants import SIN2_THETA_W
+from nudipole.constants import HBARC_GEV_M, SIN2_THETA_W
+from nudipole.model import Flavour, Nature
+from nudipole.physics import decay_ew
 from nudipole.physics.couplings import (
     CouplingRatios,
     Scenario,
@@ -85,5 +88,77 @@ def run_couplings(args: argparse.Namespace) -> int:
         f"{ratios.dz_over_dgamma:.6g}",
         f"{ratios.dw_over_dgamma:.6g}",
     )
+    console().print(table)
+    return 0
+
+
+def add_widths(sub: Any) -> None:
+    p = sub.add_parser(
+        "widths",
+        help="partial widths, total width and Br(N -> nu gamma) of N",
+        description="Decay widths of N for a parameter point {m_N, d_gamma, scenario or a}: "
+        "N -> nu gamma, nu Z(*) (incl. three-body nu f fbar) and l W(*) (incl. l f fbar').",
+    )
+    p.add_argument("--masses", type=float, nargs="+", required=True, metavar="M", help="GeV")
+    p.add_argument("--d-gamma", type=float, default=1e-6, help="d_gamma in GeV^-1 (default 1e-6)")
+    p.add_argument("--flavour", choices=[f.value for f in Flavour], default="e")
+    p.add_argument("--nature", choices=[n.value for n in Nature], default="dirac")
+    add_coupling_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_widths)
+
+
+def run_widths(args: argparse.Namespace) -> int:
+    from nudipole.cli.commands import console
+
+    masses = np.asarray(args.masses, dtype=float)
+    if not np.all(np.isfinite(masses)) or np.any(masses <= 0.0):
+        raise ValueError("masses must be positive numbers in GeV")
+    if not np.isfinite(args.d_gamma) or args.d_gamma <= 0.0:
+        raise ValueError(f"--d-gamma must be positive, got {args.d_gamma}")
+    ratios, chosen = chosen_ratios(args)
+    couplings = {Flavour(args.flavour): ratios.couplings(args.d_gamma)}
+    nature = Nature(args.nature)
+    widths = decay_ew.partial_widths(masses, couplings, nature, sin2w=args.sin2w)
+    total = np.asarray(sum(widths.values()), dtype=float)
+    ok = total > 0.0
+    br = {k: np.where(ok, v / np.where(ok, total, 1.0), np.nan) for k, v in widths.items()}
+    ctau_m = np.where(ok, HBARC_GEV_M / np.where(ok, total, 1.0), np.inf)
+    if args.json:
+        out = {
+            "mass": masses.tolist(),
+            "units": {"mass": "GeV", "widths": "GeV", "ctau": "m"},
+            "d_gamma": args.d_gamma,
+            "dZ_over_dgamma": ratios.dz_over_dgamma,
+            "dW_over_dgamma": ratios.dw_over_dgamma,
+            "flavour": args.flavour,
+            "nature": args.nature,
+            "sin2w": args.sin2w,
+            **chosen,
+            "widths": {k: v.tolist() for k, v in widths.items()},
+            "total_width": total.tolist(),
+            "branching_ratios": {k: [None if np.isnan(x) else float(x) for x in v]
+                                 for k, v in br.items()},
+            "ctau": [None if np.isinf(x) else float(x) for x in ctau_m],
+        }  # fmt: skip
+        sys.stdout.write(json.dumps(out, indent=1) + "\n")
+        return 0
+    name = f"scenario {chosen['scenario']}" if chosen["scenario"] else f"a = {chosen['a']:g}"
+    table = Table(
+        title=f"N decays: d_gamma = {args.d_gamma:g} GeV^-1, {name}, flavour {args.flavour}, "
+        f"{args.nature}",
+        header_style="bold",
+    )
+    for col in ("m_N [GeV]", *(f"Gamma({k}) [GeV]" for k in widths), "total [GeV]",
+                "Br(nu gamma)", "c tau [m]"):  # fmt: skip
+        table.add_column(col, justify="right")
+    for i, m in enumerate(masses):
+        table.add_row(
+            f"{m:g}",
+            *(f"{widths[k][i]:.4g}" for k in widths),
+            f"{total[i]:.4g}",
+            f"{br['nu gamma'][i]:.6g}",
+            f"{ctau_m[i]:.4g}",
+        )
     console().print(table)
     return 0

@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     landscape_commands.add_limits(sub)
     landscape_commands.add_newground(sub)
     ew_commands.add_couplings(sub)
+    ew_commands.add_widths(sub)
     return parser
 
 

@@ -67,6 +67,11 @@ def _check_sin2w(sin2w: float) -> tuple[float, float]:
     return math.sqrt(sin2w), math.sqrt(1.0 - sin2w)
 
 
+def _clean(ratio: float) -> float:
+    """Rounding leaves ~1e-17 where a ratio vanishes exactly (scenario III): make it 0."""
+    return 0.0 if abs(ratio) < 1e-12 else ratio
+
+
 def ratios_from_a(a: float, sin2w: float) -> CouplingRatios:
     """d_Z/d_gamma and d_W/d_gamma for d_W^{gauge} = a d_B (talk; arXiv:2301.06050 Eq. 4).
 
@@ -78,7 +83,7 @@ def ratios_from_a(a: float, sin2w: float) -> CouplingRatios:
         raise ValueError(
             f"a = {a} = -2 cot(theta_w): d_gamma vanishes, the ratios to it are undefined"
         )
-    return CouplingRatios((a * c - 2.0 * s) / den, math.sqrt(2.0) * a / den)
+    return CouplingRatios(_clean((a * c - 2.0 * s) / den), _clean(math.sqrt(2.0) * a / den))
 
 
 def ratios_from_gauge(d_w_gauge: float, d_b: float, sin2w: float) -> CouplingRatios:

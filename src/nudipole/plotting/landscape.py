@@ -7,7 +7,7 @@ all flavours, orange for d_e, sky blue for d_mu, pink for d_tau. Every artist ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import matplotlib
@@ -93,17 +93,26 @@ def plot_landscape(
     limits: LimitSet,
     curves: Sequence[tuple[ReachResult, CurveStyle]],
     title: str = "",
+    curves_by_flavour: Mapping[Flavour, Sequence[tuple[ReachResult, CurveStyle]]] | None = None,
+    mass_range: tuple[float, float] = MASS_RANGE,
+    d_range: tuple[float, float] = D_RANGE,
 ) -> Figure:
-    """One panel per flavour with the limits on that flavour and all projected curves."""
+    """One panel per flavour with the limits on that flavour and the projected curves.
+
+    ``curves`` are drawn on every panel, ``curves_by_flavour`` only on their flavour's (for
+    results that depend on the flavour, e.g. W exchange for d_e).
+    """
     n = len(flavours)
     fig, axes = plt.subplots(1, n, figsize=(6.6 * n, 5.4), layout="constrained", squeeze=False)
     for ax, flavour in zip(axes[0], flavours, strict=True):
         draw_limits(ax, limits.for_flavour(flavour))
         draw_curves(ax, curves)
+        if curves_by_flavour is not None:
+            draw_curves(ax, curves_by_flavour.get(flavour, ()))
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlim(*MASS_RANGE)
-        ax.set_ylim(*D_RANGE)
+        ax.set_xlim(*mass_range)
+        ax.set_ylim(*d_range)
         ax.set_xlabel(r"$m_N$ [GeV]")
         ax.set_ylabel(rf"$d_{{{FLAVOUR_SYMBOL[flavour]}}}$ [GeV$^{{-1}}$]")
         ax.set_title(

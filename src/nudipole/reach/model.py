@@ -43,12 +43,18 @@ class CouplingModel:
         sin^2 theta_w used in the ratios and in the Z couplings to fermions.
     label
         How the ratios were chosen ("photon only", "scenario I", "a = -3").
+    w_interference
+        Keep the interference of the t-channel W with the gamma and Z amplitudes (physical,
+        default). False drops the pieces gamma_w and z_w from the cross sections, as the talk's
+        slide does (its sigma^gamma, sigma^Z, sigma^gammaZ, sigma^W only); the polarisation is
+        still the full one. Only the electron flavour has a W piece.
     """
 
     flavour: Flavour = Flavour.E
     ratios: CouplingRatios = field(default_factory=lambda: CouplingRatios(0.0, 0.0))
     sin2w: float = SIN2_THETA_W
     label: str = "photon only"
+    w_interference: bool = True
 
     @property
     def photon_only(self) -> bool:
@@ -66,7 +72,7 @@ class CouplingModel:
         """sigma(e+ e- -> N nubar) at d_gamma = 1 GeV^-1, GeV^-2 (one charge state)."""
         if self.photon_only:
             return np.asarray(sigma_photon(s, m_n, 1.0), dtype=float)
-        return production_ew.sigma_ew(
+        pieces = production_ew.sigma_pieces(
             s,
             m_n,
             1.0,
@@ -74,12 +80,19 @@ class CouplingModel:
             self._production_dw(),
             sin2w=self.sin2w,
         )
+        return self._sum(pieces)
+
+    def _sum(self, pieces: production_ew.ProductionPieces) -> FloatArray:
+        if self.w_interference:
+            return np.asarray(pieces.total, dtype=float)
+        kept = pieces.gamma + pieces.z + pieces.gamma_z + pieces.w
+        return np.asarray(kept, dtype=float)
 
     def dsigma_unit(
         self, s: ArrayLike, m_n: float, cos_theta: ArrayLike, charge_conjugate: bool
     ) -> FloatArray:
         """d sigma / d cos(theta) at d_gamma = 1 (GeV^-2) of N nubar, or of Nbar nu."""
-        return production_ew.dsigma_dcos_ew(
+        pieces = production_ew.dsigma_dcos_pieces(
             s,
             m_n,
             cos_theta,
@@ -89,6 +102,7 @@ class CouplingModel:
             sin2w=self.sin2w,
             charge_conjugate=charge_conjugate,
         )
+        return np.maximum(self._sum(pieces), 0.0)
 
     def photon_polarization(
         self, s: ArrayLike, m_n: float, cos_theta: ArrayLike, charge_conjugate: bool
@@ -130,6 +144,7 @@ class CouplingModel:
             "dZ_over_dgamma": self.ratios.dz_over_dgamma,
             "dW_over_dgamma": self.ratios.dw_over_dgamma,
             "sin2w": self.sin2w,
+            "w_interference": self.w_interference,
         }
 
 
@@ -141,6 +156,7 @@ def make_model(
     scenario: Scenario | str | None = None,
     a: float | None = None,
     sin2w: float | None = None,
+    w_interference: bool = True,
 ) -> CouplingModel:
     """A coupling model from a scenario name or a = d_W/d_B (photon only if neither)."""
     if scenario is not None and a is not None:
@@ -149,7 +165,9 @@ def make_model(
     fl = Flavour(flavour)
     if scenario is not None:
         sc = Scenario(scenario)
-        return CouplingModel(fl, scenario_ratios(sc, sw2), sw2, f"scenario {sc.value}")
+        return CouplingModel(
+            fl, scenario_ratios(sc, sw2), sw2, f"scenario {sc.value}", w_interference
+        )
     if a is not None:
-        return CouplingModel(fl, ratios_from_a(a, sw2), sw2, f"a = {a:g}")
+        return CouplingModel(fl, ratios_from_a(a, sw2), sw2, f"a = {a:g}", w_interference)
     return CouplingModel(fl, CouplingRatios(0.0, 0.0), sw2, "photon only")

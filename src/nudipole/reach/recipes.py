@@ -74,3 +74,16 @@ HEADLINE: tuple[tuple[Curve, float, float], ...] = (
     (Curve("belle2", "Belle II 50/ab bBG", "black", selection="bbg"), 1.0, 2e-6),
     (Curve("stcf", "STCF 4 GeV 30/ab", "tab:red", sqrt_s=4.0, lumi="30/ab"), 1.0, 1.3e-6),
 )
+
+#: Curves of the LEP/CEPC figure (talk; Zhang & Liu, PRD 107 (2023) 095031): (curve, line style).
+#: LEP analyses are published limits, CEPC runs expected limits.
+LEP_CEPC: tuple[tuple[Curve, str], ...] = (
+    (Curve("lep", "LEP1 OPAL monophoton", "tab:olive", selection="opal"), "-"),
+    (Curve("lep", "LEP1 L3 Z -> gamma + inv.", "tab:brown", selection="l3"), "-"),
+    (Curve("lep", "LEP2 DELPHI monophoton", "tab:purple", selection="delphi"), "-"),
+    (Curve("lep", "Z invisible width", "tab:gray", selection="z-width"), "-"),
+    (Curve("cepc-z", "CEPC Z, 100/ab", "tab:red"), "--"),
+    (Curve("cepc-ww", "CEPC WW, 6/ab", "tab:orange"), "--"),
+    (Curve("cepc-h", "CEPC H, 20/ab", "tab:green"), "--"),
+    (Curve("cepc-tt", "CEPC ttbar, 1/ab", "tab:blue"), "--"),
+)
