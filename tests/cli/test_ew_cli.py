@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,89 @@ def test_couplings_bad_input(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert err.startswith("nudipole: error:")
     assert err.count("\n") == 1
     assert out == ""
+
+
+# ----------------------------------------------------------------------------- widths
+def test_widths_json_branching_ratios_sum_to_one(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["widths", "--masses", "1", "50", "100", "200", "--scenario", "II", "--json"]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data["widths"]) == {"nu gamma", "nu Z(*)", "l W(*)"}
+    for i in range(4):
+        total = sum(data["branching_ratios"][k][i] for k in data["branching_ratios"])
+        assert total == pytest.approx(1.0, rel=1e-12)
+    br = data["branching_ratios"]["nu gamma"]
+    assert br[0] > 0.999999
+    assert br[3] < 0.2
+    assert data["ctau"][0] > data["ctau"][3] > 0.0
+
+
+def test_widths_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["widths", "--masses", "5", "--a", "-3"], capsys)
+    assert code == 0
+    assert "Br(nu gamma)" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["widths", "--masses", "-1"],
+        ["widths", "--masses", "1", "--d-gamma", "0"],
+        ["widths"],
+        ["widths", "--masses", "1", "--flavour", "x"],
+    ],
+)
+def test_widths_bad_input(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert err.startswith("nudipole: error:")
+    assert err.count("\n") == 1
+    assert out == ""
+
+
+# ----------------------------------------------------------------------------- reach, figure
+@pytest.mark.parametrize("experiment", ["lep", "cepc-z", "cepc-ww", "cepc-h", "cepc-tt"])
+def test_reach_electroweak_json_contract(
+    experiment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["reach", experiment, "--scenario", "I", "--flavour", "mu", "--masses", "1", "10",
+            "--events", "2048", "--json"]  # fmt: skip
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert len(data["mass"]) == len(data["d95"]) == 2
+    assert all(d is not None and d > 0 for d in data["d95"])
+    inputs = data["inputs"]
+    assert inputs["couplings"]["couplings"] == "scenario I"
+    assert inputs["couplings"]["flavour"] == "mu"
+    assert inputs["sm_background"] == "electroweak"
+    assert any("2301.06050" in c for c in inputs["citations"])
+
+
+def test_reach_lep_selections_and_bad_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        ["reach", "lep", "--selection", "z-width", "--scenario", "III", "--masses", "1", "--json"],
+        capsys,
+    )
+    assert code == 0, err
+    assert json.loads(out)["d95"] == [None]  # d_Z = 0: the width says nothing
+    code, out, err = run(["reach", "lep", "--scenario", "V", "--masses", "1"], capsys)
+    assert code == 2
+    assert out == ""
+    code, _, err = run(["reach", "lep", "--selection", "opal", "--masses", "95"], capsys)
+    assert code == 2
+    assert "threshold" in err  # OPAL is a Z-pole analysis: m_N < 91.19 GeV
+
+
+def test_figure_lep_cepc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "lepcepc.svg"
+    argv = ["figure", "lep-cepc", "--scenario", "II", "--flavour", "e", "--points", "5",
+            "--limits", "paper", "-o", str(out)]  # fmt: skip
+    code, _, err = run(argv, capsys)
+    assert code == 0, err
+    text = out.read_text("utf-8")
+    for label in ("LEP1 OPAL monophoton", "LEP1 L3 Z -&gt; gamma + inv.", "CEPC Z, 100/ab",
+                  "CEPC ttbar, 1/ab", "LEP2 DELPHI monophoton"):  # fmt: skip
+        assert f'id="reach:{label}"' in text, label
+    assert 'id="limit:lsnd"' in text
