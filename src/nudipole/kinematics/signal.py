@@ -91,7 +91,9 @@ def _ew_weight(
     (z -> -z), so each gets its own weight, mixed with ``conjugate_fraction`` (0.5 for both).
     """
     s_arr = np.broadcast_to(np.asarray(s, dtype=float), nodes.cos_n.shape)
-    norm = production.sigma_unit(s_arr, m_n)
+    # sigma once per energy point, not per node
+    s_unique, where = np.unique(s_arr, return_inverse=True)
+    norm = np.asarray(production.sigma_unit(s_unique, m_n))[where.reshape(s_arr.shape)]
     total = np.zeros_like(nodes.cos_n)
     for conj, frac in ((False, 1.0 - conjugate_fraction), (True, conjugate_fraction)):
         if frac == 0.0:
