@@ -50,15 +50,25 @@ def d2sigma_dx_dcos(
     PHYSICS.md §5: (2 alpha / pi) [(1 - x/2)^2 + x^2 z^2 / 4] / [x (1 - z^2)] sigma_0(s (1 - x)),
     x = 2 E_gamma / sqrt(s), z = cos(theta_gamma). Zero outside 0 < x < 1, |z| < 1.
     """
+    inside, xs, rad = photon_radiator(x, cos_theta, alpha)
+    value = rad * sigma0_contact(np.asarray(s, float) * (1.0 - xs), sin2w=sin2w, g_fermi=g_fermi)
+    return np.asarray(np.where(inside, value, 0.0))
+
+
+def photon_radiator(
+    x: ArrayLike, cos_theta: ArrayLike, alpha: float = ALPHA_EM
+) -> tuple[np.ndarray, FloatArray, FloatArray]:
+    """Initial-state photon radiator of PHYSICS.md §5 (per unit x and cos(theta)).
+
+    Returns (inside, x_safe, R) with R = (2 alpha/pi) [(1 - x/2)^2 + x^2 z^2/4] / [x (1 - z^2)]
+    where 0 < x < 1 and |z| < 1 (``inside``); elsewhere x_safe = 1/2 and R is finite but to be
+    discarded. Shared by the contact and the electroweak spectra.
+    """
     x_ = np.asarray(x, dtype=float)
     z = np.asarray(cos_theta, dtype=float)
     inside = (x_ > 0.0) & (x_ < 1.0) & (np.abs(z) < 1.0)
     xs = np.where(inside, x_, 0.5)
     zs = np.where(inside, z, 0.0)
-    radiator = (
-        (2.0 * alpha / np.pi) * ((1.0 - xs / 2.0) ** 2 + xs**2 * zs**2 / 4.0) / (xs * (1.0 - zs**2))
-    )
-    value = radiator * sigma0_contact(
-        np.asarray(s, float) * (1.0 - xs), sin2w=sin2w, g_fermi=g_fermi
-    )
-    return np.asarray(np.where(inside, value, 0.0))
+    shape = (1.0 - xs / 2.0) ** 2 + xs**2 * zs**2 / 4.0
+    rad = (2.0 * alpha / np.pi) * shape / (xs * (1.0 - zs**2))
+    return inside, np.asarray(xs), np.asarray(rad)

@@ -59,6 +59,7 @@ from scipy import integrate
 
 from nudipole.constants import ALPHA_EM, G_FERMI, GAMMA_Z, M_W, M_Z, SIN2_THETA_W
 from nudipole.physics._types import ArrayLike, FloatArray
+from nudipole.physics.background import photon_radiator
 
 WExchange = Literal["propagator", "contact"]
 WidthScheme = Literal["running", "fixed"]
@@ -218,14 +219,7 @@ def d2sigma_dx_dcos(
     |z| < 1. Same call as :func:`nudipole.physics.background.d2sigma_dx_dcos` (the extra
     arguments are keyword-only with defaults), so it can replace it at high energies.
     """
-    x_ = np.asarray(x, dtype=float)
-    z = np.asarray(cos_theta, dtype=float)
-    inside = (x_ > 0.0) & (x_ < 1.0) & (np.abs(z) < 1.0)
-    xs = np.where(inside, x_, 0.5)
-    zs = np.where(inside, z, 0.0)
-    radiator = (
-        (2.0 * alpha / np.pi) * ((1.0 - xs / 2.0) ** 2 + xs**2 * zs**2 / 4.0) / (xs * (1.0 - zs**2))
-    )
+    inside, xs, radiator = photon_radiator(x, cos_theta, alpha)
     sigma0 = sigma0_ew(
         np.asarray(s, dtype=float) * (1.0 - xs),
         w_exchange=w_exchange,

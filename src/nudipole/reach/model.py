@@ -72,14 +72,7 @@ class CouplingModel:
         """sigma(e+ e- -> N nubar) at d_gamma = 1 GeV^-1, GeV^-2 (one charge state)."""
         if self.photon_only:
             return np.asarray(sigma_photon(s, m_n, 1.0), dtype=float)
-        pieces = production_ew.sigma_pieces(
-            s,
-            m_n,
-            1.0,
-            self.ratios.dz_over_dgamma,
-            self._production_dw(),
-            sin2w=self.sin2w,
-        )
+        pieces = production_ew.sigma_pieces(s, m_n, *self._unit_couplings(), sin2w=self.sin2w)
         return self._sum(pieces)
 
     def _sum(self, pieces: production_ew.ProductionPieces) -> FloatArray:
@@ -93,31 +86,23 @@ class CouplingModel:
     ) -> FloatArray:
         """d sigma / d cos(theta) at d_gamma = 1 (GeV^-2) of N nubar, or of Nbar nu."""
         pieces = production_ew.dsigma_dcos_pieces(
-            s,
-            m_n,
-            cos_theta,
-            1.0,
-            self.ratios.dz_over_dgamma,
-            self._production_dw(),
-            sin2w=self.sin2w,
+            s, m_n, cos_theta, *self._unit_couplings(), sin2w=self.sin2w,
             charge_conjugate=charge_conjugate,
-        )
+        )  # fmt: skip
         return np.maximum(self._sum(pieces), 0.0)
+
+    def _unit_couplings(self) -> tuple[float, float, float]:
+        """(d_gamma, d_Z, d_W) at d_gamma = 1 as production sees them."""
+        return 1.0, self.ratios.dz_over_dgamma, self._production_dw()
 
     def photon_polarization(
         self, s: ArrayLike, m_n: float, cos_theta: ArrayLike, charge_conjugate: bool
     ) -> tuple[FloatArray, FloatArray]:
         """(p_long, p_trans) for :func:`nudipole.physics.angular.photon_angular_density`."""
         return production_ew.photon_density_polarization(
-            s,
-            m_n,
-            cos_theta,
-            1.0,
-            self.ratios.dz_over_dgamma,
-            self._production_dw(),
-            sin2w=self.sin2w,
+            s, m_n, cos_theta, *self._unit_couplings(), sin2w=self.sin2w,
             charge_conjugate=charge_conjugate,
-        )
+        )  # fmt: skip
 
     def width_unit(self, m_n: float, nature: Nature) -> float:
         """Total width of N at d_gamma = 1 GeV^-1, GeV (all channels of decay_ew)."""
