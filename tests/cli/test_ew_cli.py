@@ -141,3 +141,14 @@ def test_figure_lep_cepc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
                   "CEPC ttbar, 1/ab", "LEP2 DELPHI monophoton"):  # fmt: skip
         assert f'id="reach:{label}"' in text, label
     assert 'id="limit:lsnd"' in text
+
+
+def test_reach_lep_analysis_at_another_energy_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(["reach", "lep", "--sqrt-s", "130", "--lumi", "1/fb", "--masses", "1"],
+                         capsys)  # fmt: skip
+    assert code == 2
+    assert "analyses the data at sqrt(s) = 205.4 GeV" in err
+    assert err.count("\n") == 1
+    assert out == ""

@@ -253,6 +253,11 @@ def compute_reach(
     points = experiment.points
     if sel.sqrt_s is not None:
         points = tuple(p for p in points if abs(p.sqrt_s - sel.sqrt_s) < 1e-3)
+        if not points:
+            raise ExperimentError(
+                f"selection {sel.name!r} analyses the data at sqrt(s) = {sel.sqrt_s:g} GeV, "
+                "which this run does not have; drop --sqrt-s or choose another selection"
+            )
     m = validate_masses(masses, replace(experiment, points=points))
     limit = sel.limit
     if limit.type == "z-invisible-width":
