@@ -23,18 +23,20 @@ from nudipole.model import DipoleCouplings, Flavour, Nature
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.decay_ew import (
     CHANNELS,
-    FermionPair,
     branching_ratio_nu_gamma,
     branching_ratios,
-    lepton_mass,
     partial_widths,
     total_width,
-    vector_spectral_width,
-    w_star_channels,
     width_lepton_w,
     width_lepton_w_offshell,
     width_nu_z,
     width_nu_z_offshell,
+)
+from nudipole.physics.vector_boson import (
+    FermionPair,
+    lepton_mass,
+    vector_spectral_width,
+    w_star_channels,
     z_star_channels,
 )
 
