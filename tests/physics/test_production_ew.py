@@ -35,17 +35,16 @@ from matrix_element_reference import (
 
 from nudipole.constants import ALPHA_EM, GAMMA_Z, M_W, M_Z, SIN2_THETA_W
 from nudipole.physics import production
+from nudipole.physics.polarization_ew import photon_density_polarization, polarization_ew
 from nudipole.physics.production_ew import (
     dsigma_dcos_ew,
     dsigma_dcos_pieces,
     electron_z_couplings,
-    photon_density_polarization,
-    polarization_ew,
     sigma_ew,
     sigma_pieces,
-    width_z_to_nu_nbar,
     z_propagator_ratio,
 )
+from nudipole.physics.z_pole import width_z_to_nu_nbar
 
 SW2 = SIN2_THETA_W
 SW = np.sqrt(SW2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nudipole.physics.production_ew import sigma_z_peak, width_z_to_electrons
+from nudipole.physics.z_pole import sigma_z_peak, width_z_to_electrons
 from nudipole.units import gev_m2_to_pb
 
 # PDG (R. L. Workman et al., PTEP 2022 083C01, Z boson listings): Gamma_ee = 83.91 +- 0.12 MeV,

@@ -22,7 +22,7 @@ import numpy as np
 
 from nudipole.constants import SIN2_THETA_W
 from nudipole.model import DipoleCouplings, Flavour, Nature
-from nudipole.physics import decay_ew, production_ew
+from nudipole.physics import decay_ew, polarization_ew, production_ew
 from nudipole.physics._types import ArrayLike, FloatArray
 from nudipole.physics.couplings import CouplingRatios, Scenario, ratios_from_a, scenario_ratios
 from nudipole.physics.decay import width_nu_gamma
@@ -99,7 +99,7 @@ class CouplingModel:
         self, s: ArrayLike, m_n: float, cos_theta: ArrayLike, charge_conjugate: bool
     ) -> tuple[FloatArray, FloatArray]:
         """(p_long, p_trans) for :func:`nudipole.physics.angular.photon_angular_density`."""
-        return production_ew.photon_density_polarization(
+        return polarization_ew.photon_density_polarization(
             s, m_n, cos_theta, *self._unit_couplings(), sin2w=self.sin2w,
             charge_conjugate=charge_conjugate,
         )  # fmt: skip

@@ -25,7 +25,7 @@ from nudipole.kinematics.sampling import (
     sobol_nodes,
 )
 from nudipole.physics._types import FloatArray
-from nudipole.physics.production_ew import sigma_z_peak, width_z_to_nu_nbar
+from nudipole.physics.z_pole import sigma_z_peak, width_z_to_nu_nbar
 from nudipole.reach.background import BackgroundCounts, expected_background
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import Preset
@@ -129,7 +129,7 @@ def excluded_signal(limit: LimitSpec, model: CouplingModel) -> float:
     """Accepted signal cross section (GeV^-2) that a published result excludes at 95 % CL.
 
     ``cross-section``: the quoted limit. ``z-branching-ratio``: Br x sigma(e+ e- -> Z) at the
-    peak (:func:`~nudipole.physics.production_ew.sigma_z_peak`). ``measured-cross-section``:
+    peak (:func:`~nudipole.physics.z_pole.sigma_z_peak`). ``measured-cross-section``:
     with a = sigma_SM - sigma_meas, chi^2(S) - chi^2(0) = (a + S)^2/err^2 - a^2/err^2 = Delta
     gives S = -a + sqrt(a^2 + Delta err^2) (Delta = 2.7055, one-sided 95 % CL as for every
     other limit here; talk's chi^2 for DELPHI).
