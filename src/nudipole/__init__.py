@@ -7,13 +7,7 @@ The main entry point is :func:`nudipole.reach`; the layers are ``physics`` (pure
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("nudipole")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
-
+from nudipole._version import __version__
 from nudipole.api import reach
 from nudipole.reach.result import ReachResult
 

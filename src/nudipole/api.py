@@ -12,10 +12,25 @@ from pathlib import Path
 
 import numpy as np
 
-from nudipole.experiments import Experiment, ExperimentError, load_experiment
+from nudipole.experiments import (
+    Experiment,
+    ExperimentError,
+    FarDetectorExperiment,
+    load_definition,
+    load_experiment,
+)
+from nudipole.experiments.registry import load_far_experiment
 from nudipole.model import Flavour, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.physics.couplings import Scenario
+from nudipole.production.meson_source import SPECTRA_SETS, SourceOptions
+from nudipole.reach.far_presets import FarPreset, FormFactor, get_far_preset
+from nudipole.reach.far_scan import (
+    ChannelCounts,
+    compute_far_reach,
+    far_events,
+    parse_channels,
+)
 from nudipole.reach.model import make_model
 from nudipole.reach.presets import ChargeStates, DecayModel, get_preset
 from nudipole.reach.result import ReachResult
@@ -25,6 +40,8 @@ from nudipole.units import parse_luminosity
 
 DEFAULT_N_MASSES = 60
 DEFAULT_MASS_MIN = 0.01  # GeV
+#: Default far-detector mass range (GeV): the meson source reaches up to the Upsilon(1S).
+DEFAULT_FAR_MASSES = (1.0e-3, 9.4)
 
 
 def resolve_experiment(
@@ -39,20 +56,103 @@ def resolve_experiment(
     (BESIII) and no ``sqrt_s``, the points are scaled to the new total.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
-    lumi_pb: float | None
-    if lumi is None:
-        lumi_pb = None
-    elif isinstance(lumi, str):
-        lumi_pb = parse_luminosity(lumi)
-    else:
-        lumi_pb = float(lumi)
-        if not lumi_pb > 0.0:
-            raise ExperimentError(f"luminosity must be positive, got {lumi_pb} pb^-1")
+    lumi_pb = None if lumi is None else luminosity_pb(lumi)
     if sqrt_s is not None:
         return exp.with_sqrt_s(float(sqrt_s), lumi_pb)
     if lumi_pb is not None:
         return exp.with_luminosity(lumi_pb)
     return exp
+
+
+def luminosity_pb(lumi: str | float) -> float:
+    """A luminosity ("30/ab" or a number in pb^-1) in pb^-1, validated."""
+    if isinstance(lumi, str):
+        return parse_luminosity(lumi)
+    value = float(lumi)
+    if not (value > 0.0 and np.isfinite(value)):
+        raise ExperimentError(f"luminosity must be a positive, finite number, got {value} pb^-1")
+    return value
+
+
+def _far_options(spectra: str, form_factor: FormFactor) -> SourceOptions:
+    if spectra not in SPECTRA_SETS:
+        raise ExperimentError(
+            f"unknown spectra set {spectra!r}; choose one of {', '.join(SPECTRA_SETS)}"
+        )
+    return SourceOptions(spectra_set=spectra, form_factor=str(form_factor))
+
+
+def _far_preset(preset: str, form_factor: str | None, nature: str | Nature | None) -> FarPreset:
+    return get_far_preset(preset).with_overrides(
+        nature=None if nature is None else Nature(nature),
+        form_factor=None if form_factor is None else FormFactor(form_factor),
+    )
+
+
+def far_reach(
+    experiment: str | Path | FarDetectorExperiment,
+    masses: Sequence[float] | np.ndarray,
+    *,
+    preset: str = "default",
+    channels: str | Sequence[str] | None = None,
+    flavour: str | Flavour = Flavour.E,
+    spectra: str = "default",
+    form_factor: str | None = None,
+    nature: str | Nature | None = None,
+    progress: Callable[[int], None] | None = None,
+    error_estimate: bool = True,
+) -> ReachResult:
+    """Excluded band of a far detector (see :func:`reach`, which dispatches here)."""
+    exp = (
+        experiment
+        if isinstance(experiment, FarDetectorExperiment)
+        else load_far_experiment(experiment)
+    )
+    chosen = _far_preset(preset, form_factor, nature)
+    return compute_far_reach(
+        exp,
+        masses,
+        chosen,
+        channels=parse_channels(channels),
+        flavour=Flavour(flavour),
+        options=_far_options(spectra, chosen.form_factor),
+        progress=progress,
+        error_estimate=error_estimate,
+    )
+
+
+def events(
+    experiment: str | Path | FarDetectorExperiment,
+    mass: float,
+    d: float,
+    *,
+    preset: str = "default",
+    channels: str | Sequence[str] | None = None,
+    flavour: str | Flavour = Flavour.E,
+    spectra: str = "default",
+    form_factor: str | None = None,
+    nature: str | Nature | None = None,
+    lumi: str | float | None = None,
+) -> list[ChannelCounts]:
+    """Expected counts per channel at one point (m_N in GeV, d in GeV^-1) of a far detector:
+    parents, N produced, N heading into the detector, N decaying inside, events passing."""
+    exp = (
+        experiment
+        if isinstance(experiment, FarDetectorExperiment)
+        else load_far_experiment(experiment)
+    )
+    if lumi is not None:
+        exp = exp.with_luminosity(luminosity_pb(lumi))
+    chosen = _far_preset(preset, form_factor, nature)
+    return far_events(
+        exp,
+        mass,
+        d,
+        chosen,
+        channels=parse_channels(channels),
+        flavour=Flavour(flavour),
+        options=_far_options(spectra, chosen.form_factor),
+    )
 
 
 def default_masses(experiment: Experiment, n: int = DEFAULT_N_MASSES) -> np.ndarray:
@@ -90,8 +190,17 @@ def reach(
     a: float | None = None,
     sin2w: float | None = None,
     w_interference: bool = True,
+    channels: str | Sequence[str] | None = None,
+    spectra: str = "default",
+    form_factor: str | None = None,
+    error_estimate: bool = True,
 ) -> ReachResult:
-    """Expected 95 % CL upper limit on the dipole coupling d (GeV^-1) versus m_N (GeV).
+    """Expected 95 % CL limit on the dipole coupling d (GeV^-1) versus m_N (GeV).
+
+    For an e+e- collider experiment the excluded region is d > d95. For a far detector
+    (``faser2``, ``mapp2``, ``facet`` or a TOML file of kind far-detector) it is the band
+    d95 < d < d95_upper: too few decays in the volume below it, N decaying before the
+    detector above it.
 
     Parameters
     ----------
@@ -118,8 +227,62 @@ def reach(
     w_interference
         False drops the W-gamma and W-Z interference in e+ e- -> N nu (electron flavour), as the
         talk's cross-section slide does (:class:`~nudipole.reach.model.CouplingModel`).
+    channels, spectra, form_factor, error_estimate
+        Far detectors only: meson channels ("pi0,eta,..." or a list; all by default), the
+        spectra set ("default": EPOS-LHC + Pythia 8; "nlo": NLO+Pythia 8 charm and beauty),
+        the P -> gamma gamma* form factor ("point" or "vmd"), and whether to estimate the
+        integration error by a refined rule (doubles the work).
     """
-    exp = resolve_experiment(experiment, sqrt_s=sqrt_s, lumi=lumi)
+    definition = (
+        experiment
+        if isinstance(experiment, Experiment | FarDetectorExperiment)
+        else load_definition(experiment)
+    )
+    if isinstance(definition, FarDetectorExperiment):
+        collider_only = {
+            "selection": selection,
+            "sqrt_s": sqrt_s,
+            "statistic": statistic,
+            "photon_angular": photon_angular,
+            "charge_states": charge_states,
+            "decay_model": decay_model,
+            "scenario": scenario,
+            "a": a,
+            "sin2w": sin2w,
+        }
+        given = [k for k, v in collider_only.items() if v is not None]
+        if given:
+            raise ExperimentError(
+                f"{definition.title} is a far detector: option(s) {', '.join(given)} apply only "
+                "to e+e- experiments; drop them"
+            )
+        far = definition if lumi is None else definition.with_luminosity(luminosity_pb(lumi))
+        if masses is not None and mass_range is not None:
+            raise ExperimentError("give either masses or mass_range, not both")
+        if masses is not None:
+            m = np.asarray(masses, dtype=float)
+        elif mass_range is not None:
+            m = mass_grid(*mass_range)
+        else:
+            m = np.geomspace(*DEFAULT_FAR_MASSES, DEFAULT_N_MASSES)
+        return far_reach(
+            far,
+            m,
+            preset=preset,
+            channels=channels,
+            flavour=flavour,
+            spectra=spectra,
+            form_factor=form_factor,
+            nature=nature,
+            progress=progress,
+            error_estimate=error_estimate,
+        )
+    if channels is not None or spectra != "default" or form_factor is not None:
+        raise ExperimentError(
+            "options channels, spectra and form_factor apply only to far detectors "
+            "(faser2, mapp2, facet)"
+        )
+    exp = resolve_experiment(definition, sqrt_s=sqrt_s, lumi=lumi)
     if masses is not None and mass_range is not None:
         raise ExperimentError("give either masses or mass_range, not both")
     if masses is not None:

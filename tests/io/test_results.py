@@ -13,8 +13,10 @@ import nudipole
 from nudipole.io.results import (
     dumps,
     load_json,
+    load_result,
     result_from_dict,
     result_to_dict,
+    save_csv,
     save_json,
     write_atomic,
 )
@@ -52,7 +54,13 @@ def test_json_round_trip_turns_nan_into_null_and_back(tmp_path: Path) -> None:
     assert raw["inputs"]["points"][0] == {"sqrt_s": 4.0, "background": None}
     assert raw["inputs"]["grid"] == [1.0, None]
     assert raw["inputs"]["pair"] == [1, 2]
-    assert raw["units"] == {"mass": "GeV", "d95": "GeV^-1", "d95_error": "GeV^-1"}
+    assert raw["units"] == {
+        "mass": "GeV",
+        "d95": "GeV^-1",
+        "d95_upper": "GeV^-1",
+        "d95_error": "GeV^-1",
+    }
+    assert raw["d95_upper"] == [None, None, None]  # a one-sided (collider) limit
     assert raw["confidence_level"] == 0.95
 
     loaded = load_json(path)
@@ -139,3 +147,39 @@ def test_reach_result_accepts_matching_shapes() -> None:
     )
     assert r.best() == (2.0, 1e-6)
     assert r.inputs == {}
+
+
+def _band() -> ReachResult:
+    return ReachResult(
+        mass=np.array([0.01, 0.1, 1.0]),
+        d95=np.array([1e-6, 3e-7, np.nan]),
+        d95_error=np.array([1e-9, 1e-9, np.nan]),
+        acceptance=np.array([0.5, 0.4, 0.0]),
+        inputs={"experiment": "far"},
+        d95_upper=np.array([2e-3, 1e-4, np.nan]),
+    )
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_band_round_trip_keeps_upper_edge(tmp_path: Path, suffix: str) -> None:
+    band = _band()
+    path = tmp_path / f"band{suffix}"
+    (save_json if suffix == ".json" else save_csv)(band, path)
+    loaded = load_result(path)
+    np.testing.assert_array_equal(loaded.upper, band.upper)
+    np.testing.assert_array_equal(loaded.d95, band.d95)
+    assert loaded.is_band
+
+
+def test_one_sided_result_has_no_upper_edge() -> None:
+    result = _result()
+    assert np.all(np.isnan(result.upper))
+    assert not result.is_band
+    with pytest.raises(ValueError, match="d95_upper"):
+        ReachResult(
+            mass=np.ones(2),
+            d95=np.ones(2),
+            d95_error=np.ones(2),
+            acceptance=np.ones(2),
+            d95_upper=np.ones(3),
+        )

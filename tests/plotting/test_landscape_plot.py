@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from nudipole.api import reach
@@ -44,8 +45,10 @@ def gids(ax: Axes, prefix: str) -> list[str]:
 
 
 def pixels(fig: Figure) -> np.ndarray:
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba()).copy()  # type: ignore[attr-defined]
+    # The library returns bare Figures (it never picks a backend): render with Agg here.
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
 
 
 @pytest.mark.parametrize("which", ["paper", "all"])

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from nudipole.api import mass_grid, reach, resolve_experiment
+from nudipole.cli._common import (
+    _positive_int,
+    check_output,
+    console,
+    progress_bar,
+)
 from nudipole.cli.ew_commands import add_coupling_options
-from nudipole.experiments import ExperimentError, builtin_names, builtin_text
+from nudipole.cli.lhc_commands import (
+    add_far_options,
+    check_figure_output,
+    make_lhc_channels,
+    make_lhc_far,
+    run_far_reach,
+)
+from nudipole.experiments import (
+    ExperimentError,
+    FarDetectorExperiment,
+    builtin_names,
+    builtin_text,
+    load_definition,
+)
 from nudipole.io.results import dumps, load_result, result_to_dict, to_csv, write_atomic
 from nudipole.model import Flavour, Nature
 from nudipole.physics.angular import PhotonAngular
@@ -31,39 +48,12 @@ from nudipole.reach.scan import SAMPLERS
 from nudipole.stats import USER_STATISTICS
 from nudipole.units import format_luminosity
 
-PROGRESS_MIN_MASSES = 20
 LANDSCAPE_FLAVOURS = [f.value for f in Flavour]
-
-
-def console() -> Console:
-    # Wide enough for the tables when the output is a file or a pipe (no terminal width).
-    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160)
-
-
-@contextmanager
-def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on stderr (only on a terminal and for long scans)."""
-    if not enabled or total < PROGRESS_MIN_MASSES or not sys.stderr.isatty():
-        yield None
-        return
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(file=sys.stderr),
-        transient=True,
-    )
-    with bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be a positive integer")
-    return value
+#: Defaults of the e+e- integration options (None in the parser, so that far detectors can
+#: tell an option the user gave from one they did not).
+N_EVENTS = 16384
+LHC_FIGURES = ("lhc-far", "lhc-channels")
+SEED = 20220415
 
 
 def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
@@ -97,13 +87,11 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
     p.add_argument(
         "--nature", choices=[n.value for n in Nature], help="Dirac (default) or Majorana N"
     )
+    p.add_argument("--sampler", choices=SAMPLERS, help="acceptance integration (default mc)")
     p.add_argument(
-        "--sampler", choices=SAMPLERS, default="mc", help="acceptance integration (default mc)"
+        "--events", type=_positive_int, help=f"events per mass (mc, sobol; default {N_EVENTS})"
     )
-    p.add_argument(
-        "--events", type=_positive_int, default=16384, help="events per mass (mc, sobol)"
-    )
-    p.add_argument("--seed", type=int, default=20220415, help="random seed (mc, sobol)")
+    p.add_argument("--seed", type=int, help=f"random seed (mc, sobol; default {SEED})")
     if flavour:  # (newground has its own, required --flavour)
         p.add_argument(
             "--flavour",
@@ -128,9 +116,9 @@ def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "charge_states": args.charge_states,
         "decay_model": args.decay_model,
         "nature": args.nature,
-        "sampler": args.sampler,
-        "n_events": args.events,
-        "seed": args.seed,
+        "sampler": args.sampler or "mc",
+        "n_events": N_EVENTS if args.events is None else args.events,
+        "seed": SEED if args.seed is None else args.seed,
         "flavour": args.flavour,
         "scenario": args.scenario,
         "a": args.a,
@@ -146,7 +134,10 @@ def add_reach(sub: Any) -> None:
         help="expected 95%% CL limit on d versus m_N for one experiment",
         description="Expected 95%% CL upper limit on the dipole coupling d.",
     )
-    p.add_argument("experiment", help="besiii, belle2, stcf or the path to a TOML file")
+    p.add_argument(
+        "experiment",
+        help=f"one of {', '.join(builtin_names())} or the path to a TOML file",
+    )
     p.add_argument("--selection", help="selection name (default: the experiment's)")
     masses = p.add_mutually_exclusive_group()
     masses.add_argument("--masses", type=float, nargs="+", metavar="M", help="masses in GeV")
@@ -162,6 +153,7 @@ def add_reach(sub: Any) -> None:
         "--lumi", metavar="LUMI", help="integrated luminosity, e.g. 30/ab, 20/fb, 500/pb"
     )
     add_model_options(p)
+    add_far_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("-o", "--output", metavar="FILE", help="also write the result (.json or .csv)")
     p.set_defaults(func=run_reach)
@@ -226,21 +218,18 @@ def print_table(result: ReachResult, console: Console) -> None:
     console.print(table)
 
 
-def check_output(path: str, suffixes: tuple[str, ...]) -> Path:
-    """Validate an output path before any work: known suffix and an existing folder."""
-    out = Path(path)
-    if out.suffix.lower() not in suffixes:
-        names = ", ".join(suffixes[:-1]) + " or " + suffixes[-1]
-        raise ExperimentError(f"cannot write {path!r}: use a file name ending in {names}")
-    if not out.parent.is_dir():
-        raise ExperimentError(f"cannot write {path!r}: folder {str(out.parent)!r} does not exist")
-    return out
-
-
 def run_reach(args: argparse.Namespace) -> int:
     out = check_output(args.output, (".json", ".csv")) if args.output else None
+    definition = load_definition(args.experiment)
+    if isinstance(definition, FarDetectorExperiment):
+        return run_far_reach(args, definition, out)
+    if args.channels is not None or args.spectra != "default" or args.form_factor is not None:
+        raise ExperimentError(
+            "--channels, --spectra and --form-factor apply only to far detectors "
+            "(faser2, mapp2, facet)"
+        )
     masses = _masses(args)
-    exp = resolve_experiment(args.experiment, sqrt_s=args.sqrt_s, lumi=args.lumi)
+    exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
     n = len(masses) if masses is not None else 60
     with progress_bar(n, f"{exp.title} reach", not args.json) as progress:
         result = reach(
@@ -263,9 +252,11 @@ def add_figure(sub: Any) -> None:
         help="reproduce a figure of the seed paper",
         description="belle2 = seed Fig. 1; besiii-stcf = seed Fig. 2; landscape = seed Fig. 3 "
         "(existing limits and projections, per flavour); lep-cepc = LEP limits and CEPC reach "
-        "for an electroweak scenario (talk; arXiv:2301.06050).",
+        "for an electroweak scenario (talk; arXiv:2301.06050); lhc-far = FASER-2, FACET and "
+        "MAPP-2 bands from meson decays over the existing limits (arXiv:2308.16608); "
+        "lhc-channels = one far detector's band per meson channel.",
     )
-    p.add_argument("name", choices=[*sorted(FIGURES), "landscape", "lep-cepc"])
+    p.add_argument("name", choices=[*sorted(FIGURES), "landscape", "lep-cepc", *LHC_FIGURES])
     p.add_argument(
         "-o", "--output", metavar="FILE", help="output .pdf, .png or .svg (default: NAME.pdf)"
     )
@@ -291,6 +282,11 @@ def add_figure(sub: Any) -> None:
         default=[],
         metavar="FILE",
         help="landscape: overlay a saved reach result (.json or .csv); repeatable",
+    )
+    p.add_argument(
+        "--experiment",
+        default="faser2",
+        help="lhc-channels: the far detector (default faser2)",
     )
     add_limit_options(p)
     add_coupling_options(p, default_sin2w=None)  # lep-cepc: scenario I unless given
@@ -336,9 +332,17 @@ def make_figure(
 
 
 def run_figure(args: argparse.Namespace) -> int:
-    output = check_output(args.output or f"{args.name}.pdf", (".pdf", ".png", ".svg"))
+    output = check_figure_output(args.output, f"{args.name}.pdf")
     presets = ["paper", "default"] if args.preset == "both" else [args.preset]
-    if args.name == "lep-cepc":
+    if args.name in LHC_FIGURES:
+        preset = "default" if args.preset == "both" else args.preset
+        if args.name == "lhc-far":
+            flavours = list(Flavour) if args.flavour == "all" else [Flavour(args.flavour)]
+            make_lhc_far(output, flavours, chosen_limits(args), preset, args.points, True)
+        else:
+            flavour = Flavour("e" if args.flavour == "all" else args.flavour)
+            make_lhc_channels(output, args.experiment, flavour, preset, args.points, True)
+    elif args.name == "lep-cepc":
         from nudipole.cli.ew_figure import make_lep_cepc
 
         flavours = list(Flavour) if args.flavour == "all" else [Flavour(args.flavour)]
@@ -380,16 +384,27 @@ def run_experiments(args: argparse.Namespace) -> int:
         sys.stdout.write(builtin_text(args.name))
         return 0
     table = Table(header_style="bold", show_edge=False)
-    for col in ("name", "title", "points", "luminosity", "selections (default first)"):
+    for col in ("name", "kind", "title", "points", "luminosity", "selections (default first)"):
         table.add_column(col)
     for name in builtin_names():
-        exp = resolve_experiment(name)
+        exp = load_definition(name)
+        if isinstance(exp, FarDetectorExperiment):
+            table.add_row(
+                name,
+                "far detector",
+                exp.title,
+                f"{exp.sqrt_s / 1e3:g} TeV pp",
+                exp.luminosity,
+                f"photon, E > {exp.selection.photon_energy_min:g} GeV",
+            )
+            continue
         sels = [
             exp.default_selection,
             *sorted(s for s in exp.selections if s != exp.default_selection),
         ]
         table.add_row(
             name,
+            "e+e- collider",
             exp.title,
             str(len(exp.points)),
             format_luminosity(exp.total_luminosity_pb),

@@ -65,7 +65,7 @@ def add_couplings(sub: Any) -> None:
 
 
 def run_couplings(args: argparse.Namespace) -> int:
-    from nudipole.cli.commands import console
+    from nudipole.cli._common import console
 
     ratios, chosen = chosen_ratios(args)
     out = {
@@ -109,7 +109,7 @@ def add_widths(sub: Any) -> None:
 
 
 def run_widths(args: argparse.Namespace) -> int:
-    from nudipole.cli.commands import console
+    from nudipole.cli._common import console
 
     masses = np.asarray(args.masses, dtype=float)
     if not np.all(np.isfinite(masses)) or np.any(masses <= 0.0):

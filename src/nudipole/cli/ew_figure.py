@@ -64,7 +64,7 @@ def make_lep_cepc(
     seed: int,
     show_progress: bool,
 ) -> None:
-    from nudipole.cli.commands import progress_bar
+    from nudipole.cli._common import progress_bar
     from nudipole.plotting.landscape import plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 

@@ -10,13 +10,11 @@ import numpy as np
 from rich.markup import escape
 from rich.table import Table
 
+from nudipole.cli._common import _positive_int, console, progress_bar
 from nudipole.cli.commands import (
     LANDSCAPE_FLAVOURS,
-    _positive_int,
-    console,
     curve_result,
     make_figure,
-    progress_bar,
 )
 from nudipole.cli.landscape_commands import landscape_curves
 from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals

@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
-from nudipole.api import mass_grid, reach, resolve_experiment
-from nudipole.experiments import ExperimentError
+from nudipole.api import far_reach, luminosity_pb, mass_grid, reach, resolve_experiment
+from nudipole.experiments import ExperimentError, FarDetectorExperiment, load_definition
 from nudipole.io.results import load_result
 from nudipole.limits import LimitSet, envelope, load_catalogue, new_ground_intervals
+from nudipole.limits.newground import new_ground_band_intervals
 from nudipole.model import Flavour
 from nudipole.reach.recipes import LANDSCAPE
 from nudipole.reach.result import ReachResult
@@ -87,7 +88,7 @@ def add_limits(sub: Any) -> None:
 
 
 def run_limits(args: argparse.Namespace) -> int:
-    from nudipole.cli.commands import console
+    from nudipole.cli._common import console
 
     limits = chosen_limits(args)
     if args.flavour:
@@ -172,7 +173,7 @@ def make_landscape(
     extra: list[Path],
     show_progress: bool,
 ) -> None:
-    from nudipole.cli.commands import progress_bar
+    from nudipole.cli._common import progress_bar
     from nudipole.plotting.landscape import CurveStyle, plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 
@@ -198,6 +199,7 @@ def make_landscape(
 # ----------------------------------------------------------------------------- newground
 def add_newground(sub: Any) -> None:
     from nudipole.cli.commands import add_model_options
+    from nudipole.cli.lhc_commands import add_far_options
 
     p = sub.add_parser(
         "newground",
@@ -213,29 +215,53 @@ def add_newground(sub: Any) -> None:
     p.add_argument("--lumi", metavar="LUMI")
     p.add_argument("--points", type=int, default=NEWGROUND_POINTS, help="masses scanned (log grid)")
     add_model_options(p, flavour=False)
+    add_far_options(p)
     add_limit_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_newground)
 
 
 def newground_result(args: argparse.Namespace) -> ReachResult:
-    from nudipole.cli.commands import model_kwargs, progress_bar
+    from nudipole.cli._common import progress_bar
+    from nudipole.cli.commands import model_kwargs
 
     source = Path(args.experiment)
     if source.suffix.lower() in (".json", ".csv"):
         return load_result(source)
-    exp = resolve_experiment(args.experiment, sqrt_s=args.sqrt_s, lumi=args.lumi)
+    definition = load_definition(args.experiment)
+    if isinstance(definition, FarDetectorExperiment):
+        from nudipole.cli.lhc_commands import FIGURE_MASSES, far_kwargs, reject_collider_options
+
+        reject_collider_options(args, definition.title)
+        far = (
+            definition
+            if args.lumi is None
+            else definition.with_luminosity(luminosity_pb(args.lumi))
+        )
+        masses = mass_grid(*FIGURE_MASSES, args.points)
+        with progress_bar(len(masses), f"{far.title} band", not args.json) as progress:
+            return far_reach(
+                far,
+                masses,
+                progress=progress,
+                error_estimate=False,
+                **far_kwargs(args),
+            )
+    exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
     masses = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, args.points)
     with progress_bar(len(masses), f"{exp.title} reach", not args.json) as progress:
         return reach(exp, masses, selection=args.selection, progress=progress, **model_kwargs(args))
 
 
 def run_newground(args: argparse.Namespace) -> int:
-    from nudipole.cli.commands import console
+    from nudipole.cli._common import console
 
     limits = chosen_limits(args).for_flavour(args.flavour)
     result = newground_result(args)
-    intervals = new_ground_intervals(limits, result.mass, result.d95)
+    if result.is_band:
+        intervals = new_ground_band_intervals(limits, result.mass, result.d95, result.upper)
+    else:
+        intervals = new_ground_intervals(limits, result.mass, result.d95)
     if args.json:
         out = {
             "intervals": [iv.as_list() for iv in intervals],

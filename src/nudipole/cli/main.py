@@ -7,12 +7,20 @@ written in that case (output files are written atomically after the work succeed
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from nudipole import __version__
-from nudipole.cli import commands, ew_commands, headline, landscape_commands
+from nudipole._version import __version__
+from nudipole.cli import (
+    commands,
+    ew_commands,
+    headline,
+    landscape_commands,
+    lhc_commands,
+    spectra_commands,
+)
 from nudipole.experiments import ExperimentError
 from nudipole.units import LuminosityError
 
@@ -37,12 +45,41 @@ def build_parser() -> argparse.ArgumentParser:
     landscape_commands.add_newground(sub)
     ew_commands.add_couplings(sub)
     ew_commands.add_widths(sub)
+    lhc_commands.add_events(sub)
+    spectra_commands.add_spectra(sub)
     return parser
+
+
+_NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
+def join_negative_values(argv: Sequence[str]) -> list[str]:
+    """``--opt -1e-6`` -> ``--opt=-1e-6``: argparse would read a value that starts with '-'
+    and is not a plain number (e.g. ``-3/ab``, ``-inf``) as an option and fail."""
+    out: list[str] = []
+    i = 0
+    args = list(argv)
+    while i < len(args):
+        tok = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if (
+            tok.startswith("--")
+            and "=" not in tok
+            and nxt is not None
+            and _NEGATIVE_VALUE.match(nxt)
+        ):
+            out.append(f"{tok}={nxt}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    raw = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(join_negative_values(raw))
     try:
         return int(args.func(args))
     except (ExperimentError, LuminosityError, ValueError, OSError) as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,8 +47,8 @@ class Table:
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise ExperimentError(f"{self.where}.{key} must be a number, got {raw!r}")
         value = float(raw)
-        if value != value:
-            raise ExperimentError(f"{self.where}.{key} is NaN")
+        if not math.isfinite(value):
+            raise ExperimentError(f"{self.where}.{key} must be a finite number, got {raw!r}")
         if positive and not value > 0.0:
             raise ExperimentError(f"{self.where}.{key} must be positive, got {value}")
         if minimum is not None and value < minimum:

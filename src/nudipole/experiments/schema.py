@@ -334,6 +334,9 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
         raise ExperimentError(f"{origin}: [selections] must define at least one selection")
 
     name = meta.string("name")
+    kind = meta.string("kind", default="collider")
+    if kind != "collider":
+        raise ExperimentError(f"{origin}: experiment.kind must be 'collider', got {kind!r}")
     default_selection = meta.string("default_selection")
     if default_selection not in selections:
         raise ExperimentError(

@@ -30,14 +30,17 @@ def _clean(value: Any) -> Any:
 
 
 def result_to_dict(result: ReachResult) -> dict[str, Any]:
-    """The JSON contract: ``mass`` (GeV), ``d95`` (GeV^-1, null = no sensitivity),
-    ``d95_error``, ``acceptance``, ``units`` and ``inputs``."""
+    """The JSON contract: ``mass`` (GeV), ``d95`` (GeV^-1, lower edge of the excluded region,
+    null = no sensitivity), ``d95_upper`` (upper edge of a closed band, null where there is
+    none: always for collider experiments), ``d95_error``, ``acceptance``, ``units`` and
+    ``inputs``."""
     return {
         "mass": _clean(result.mass),
         "d95": _clean(result.d95),
+        "d95_upper": _clean(result.upper),
         "d95_error": _clean(result.d95_error),
         "acceptance": _clean(result.acceptance),
-        "units": {"mass": "GeV", "d95": "GeV^-1", "d95_error": "GeV^-1"},
+        "units": {"mass": "GeV", "d95": "GeV^-1", "d95_upper": "GeV^-1", "d95_error": "GeV^-1"},
         "confidence_level": 0.95,
         "inputs": _clean(result.inputs),
     }
@@ -55,6 +58,7 @@ def result_from_dict(data: dict[str, Any]) -> ReachResult:
         d95_error=arr("d95_error"),
         acceptance=arr("acceptance"),
         inputs=dict(data.get("inputs", {})),
+        d95_upper=arr("d95_upper") if "d95_upper" in data else None,
     )
 
 
@@ -94,7 +98,7 @@ def load_json(path: str | Path) -> ReachResult:
 
 
 _CSV_META = "# metadata: "
-_CSV_COLUMNS = "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance"
+_CSV_COLUMNS = "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance,d95_upper_GeV-1"
 
 
 def to_csv(result: ReachResult) -> str:
@@ -104,7 +108,7 @@ def to_csv(result: ReachResult) -> str:
     meta = {
         k: v
         for k, v in result_to_dict(result).items()
-        if k not in ("mass", "d95", "d95_error", "acceptance")
+        if k not in ("mass", "d95", "d95_error", "acceptance", "d95_upper")
     }
     lines = [
         f"# nudipole {inp.get('version')} expected 95% CL upper limit on d [GeV^-1]",
@@ -117,11 +121,13 @@ def to_csv(result: ReachResult) -> str:
     def cell(x: float, fmt: str) -> str:
         return "" if not math.isfinite(x) else format(x, fmt)
 
-    for m, d, e, a in zip(
-        result.mass, result.d95, result.d95_error, result.acceptance, strict=True
+    for m, d, e, a, u in zip(
+        result.mass, result.d95, result.d95_error, result.acceptance, result.upper, strict=True
     ):
         # 17 significant digits: a loaded result is bit-identical (and plots identically).
-        lines.append(f"{m:.17g},{cell(d, '.17g')},{cell(e, '.4g')},{cell(a, '.6g')}")
+        lines.append(
+            f"{m:.17g},{cell(d, '.17g')},{cell(e, '.4g')},{cell(a, '.6g')},{cell(u, '.17g')}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -149,6 +155,7 @@ def load_csv(path: str | Path) -> ReachResult:
         d95_error=arr[:, 2],
         acceptance=arr[:, 3],
         inputs=dict(meta.get("inputs", {})),
+        d95_upper=arr[:, 4] if arr.shape[1] > 4 else None,
     )
 
 

@@ -106,3 +106,59 @@ def new_ground_intervals(
         intervals.append(Interval(low, high))
         i = j + 1
     return intervals
+
+
+def _band_has_free(
+    limits: LimitSet, m: float, low: float, high: float, n_d: int = 64
+) -> bool:
+    """True if some coupling of the band [low, high] at mass m is outside every limit."""
+    d = np.geomspace(low, max(high, low), n_d)
+    return not bool(np.all(limits.excluded(np.full(n_d, m), d)))
+
+
+def new_ground_band_intervals(
+    limits: LimitSet, mass: FloatArray, d_low: FloatArray, d_high: FloatArray, refine: int = 30
+) -> list[Interval]:
+    """Mass intervals where a projected excluded band [d_low, d_high] (far detectors) reaches
+    couplings that no existing limit excludes (checked on 64 log-spaced couplings across the
+    band). Edges are refined by bisection on the log-log interpolated band edges.
+    """
+    m = np.asarray(mass, dtype=float)
+    lo = np.asarray(d_low, dtype=float)
+    hi = np.asarray(d_high, dtype=float)
+    ok = np.isfinite(lo) & np.isfinite(hi) & (m >= coverage_start(limits))
+    if ok.sum() == 0:
+        return []
+    m, lo, hi = m[ok], lo[ok], hi[ok]
+    free = np.array([_band_has_free(limits, *v) for v in zip(m, lo, hi, strict=True)])
+
+    def free_at(mm: float) -> bool:
+        return _band_has_free(
+            limits, mm, _interp_loglog(m, lo, mm), _interp_loglog(m, hi, mm)
+        )
+
+    intervals: list[Interval] = []
+    i, n = 0, m.size
+
+    def edge(a_m: float, b_m: float, free_at_lo: bool) -> float:
+        a, b = np.log(a_m), np.log(b_m)
+        for _ in range(refine):
+            mid = 0.5 * (a + b)
+            if free_at(float(np.exp(mid))) == free_at_lo:
+                a = mid
+            else:
+                b = mid
+        return float(np.exp(0.5 * (a + b)))
+
+    while i < n:
+        if not free[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and free[j + 1]:
+            j += 1
+        low = m[i] if i == 0 else edge(m[i - 1], m[i], free_at_lo=False)
+        high = m[j] if j == n - 1 else edge(m[j], m[j + 1], free_at_lo=True)
+        intervals.append(Interval(low, high))
+        i = j + 1
+    return intervals

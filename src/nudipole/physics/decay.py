@@ -67,3 +67,41 @@ def decay_probability(path_length: ArrayLike, mean_decay_length: ArrayLike) -> F
     """
     ratio = np.asarray(path_length, dtype=float) / np.asarray(mean_decay_length, dtype=float)
     return np.asarray(-np.expm1(-ratio))
+
+
+def decay_probability_in_segment(
+    l_in: ArrayLike, l_out: ArrayLike, mean_decay_length: ArrayLike
+) -> FloatArray:
+    """Probability to decay between distances ``l_in`` and ``l_out`` along the flight path:
+    exp(-l_in / l_dec) - exp(-l_out / l_dec) (exponential decay law; seed Eq. 5 is the
+    case l_in = 0). Zero where l_out <= l_in (no intersection).
+
+    Written as exp(-l_in/l_dec) (1 - exp(-(l_out - l_in)/l_dec)) with ``expm1`` so that the
+    long-lived limit (l_out - l_in) / l_dec -> 0 keeps full precision. Lengths in one unit.
+    """
+    a = np.asarray(l_in, dtype=float)
+    b = np.asarray(l_out, dtype=float)
+    lam = np.asarray(mean_decay_length, dtype=float)
+    span = np.maximum(b - a, 0.0)
+    return np.asarray(np.exp(-a / lam) * -np.expm1(-span / lam))
+
+
+def photon_energy_fraction(
+    energy: ArrayLike, m_n: ArrayLike, e_min: float
+) -> FloatArray:
+    """Fraction of N -> nu gamma decays of an N with lab energy ``energy`` (GeV) whose photon
+    has lab energy above ``e_min`` (GeV), for a photon isotropic in the N rest frame.
+
+    Derived: E_gamma = (m_N/2) gamma (1 + beta cos theta*), so a uniform cos theta* gives a
+    flat lab spectrum on [E_N (1 - beta)/2, E_N (1 + beta)/2] and the fraction is
+    clip((E_N (1 + beta)/2 - e_min) / (beta E_N), 0, 1), with beta E_N = p_N.
+    (Majorana N decays isotropically, PHYSICS.md §2; for a Dirac N the spin analysing power
+    of the photon tilts the spectrum linearly, see docs/lhc.md for the bound on its effect.)
+    """
+    e = np.asarray(energy, dtype=float)
+    m = np.asarray(m_n, dtype=float)
+    p = np.sqrt(np.maximum(e**2 - m**2, 0.0))
+    top = 0.5 * (e + p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(p > 0.0, (top - e_min) / p, np.where(0.5 * m >= e_min, 1.0, 0.0))
+    return np.asarray(np.clip(frac, 0.0, 1.0))

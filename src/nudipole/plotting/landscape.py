@@ -10,16 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nudipole.limits.catalogue import ExistingLimit, LimitSet
 from nudipole.model import Flavour
+from nudipole.physics._types import FloatArray
 from nudipole.reach.result import ReachResult
 
 FLAVOUR_COLOURS = {
@@ -72,8 +69,55 @@ def draw_limits(ax: Axes, limits: LimitSet) -> None:
         )
 
 
+def band_outline(result: ReachResult) -> list[tuple[FloatArray, FloatArray]]:
+    """Closed outlines (mass, d) of a banded result, one per run of masses where the band
+    exists: the lower edge left to right, then the upper edge back."""
+    ok = np.isfinite(result.d95) & np.isfinite(result.upper)
+    outlines = []
+    i, n = 0, ok.size
+    while i < n:
+        if not ok[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and ok[j + 1]:
+            j += 1
+        sl = slice(i, j + 1)
+        x = np.concatenate([result.mass[sl], result.mass[sl][::-1], result.mass[sl][:1]])
+        y = np.concatenate([result.d95[sl], result.upper[sl][::-1], result.d95[sl][:1]])
+        outlines.append((x, y))
+        i = j + 1
+    return outlines
+
+
 def draw_curves(ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]]) -> None:
+    """One-sided limits as lines; banded (far-detector) results as closed, lightly filled
+    outlines."""
     for result, style in curves:
+        if result.is_band:
+            for k, (x, y) in enumerate(band_outline(result)):
+                ax.fill(
+                    x,
+                    y,
+                    facecolor=style.color,
+                    edgecolor=style.color,
+                    alpha=0.18 * style.alpha,
+                    linewidth=0.0,
+                    zorder=2,
+                    gid=f"reach-fill:{style.label}",
+                )
+                ax.plot(
+                    x,
+                    y,
+                    color=style.color,
+                    linestyle=style.linestyle,
+                    linewidth=style.linewidth,
+                    alpha=style.alpha,
+                    label=style.label if k == 0 else None,
+                    gid=f"reach:{style.label}",
+                    zorder=3,
+                )
+            continue
         ok = np.isfinite(result.d95)
         ax.plot(
             result.mass[ok],
@@ -103,7 +147,9 @@ def plot_landscape(
     results that depend on the flavour, e.g. W exchange for d_e).
     """
     n = len(flavours)
-    fig, axes = plt.subplots(1, n, figsize=(6.6 * n, 5.4), layout="constrained", squeeze=False)
+    # A bare Figure (no pyplot): the library never touches the user's backend or global state.
+    fig = Figure(figsize=(6.6 * n, 5.4), layout="constrained")
+    axes = fig.subplots(1, n, squeeze=False)
     for ax, flavour in zip(axes[0], flavours, strict=True):
         draw_limits(ax, limits.for_flavour(flavour))
         draw_curves(ax, curves)

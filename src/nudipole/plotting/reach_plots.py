@@ -6,10 +6,6 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -27,7 +23,8 @@ def plot_curves(
 ) -> Figure:
     """Draw (result, label, colour) triples; the preset sets the line style
     (paper: solid, default: dashed). Returns the figure."""
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
+    fig = Figure(figsize=(6.4, 4.8), layout="constrained")  # no pyplot: no global state
+    ax = fig.subplots()
     for result, label, color in curves:
         preset = str(result.inputs.get("preset", "default")).split("[")[0]
         ok = ~np.isnan(result.d95)
@@ -66,12 +63,10 @@ FORMATS = ("pdf", "png", "svg")
 
 
 def save_figure(fig: Figure, path: str | Path) -> None:
-    """Save a figure (format from the suffix: pdf, png, svg) atomically and close it."""
+    """Save a figure (format from the suffix: pdf, png, svg) atomically."""
     fmt = Path(path).suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        plt.close(fig)
         raise ValueError(f"cannot write {str(path)!r}: use a .pdf, .png or .svg file name")
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=150)
-    plt.close(fig)
     write_atomic(path, buffer.getvalue())

@@ -19,7 +19,8 @@ class ReachResult:
     mass
         m_N in GeV.
     d95
-        Expected upper limit on d in GeV^-1; NaN where the experiment has no sensitivity.
+        Expected 95 % CL limit on d in GeV^-1: the lower edge of the excluded region (for a
+        collider experiment the upper limit); NaN where the experiment has no sensitivity.
     d95_error
         Integration (Monte Carlo) uncertainty on d95, GeV^-1 (NaN where not estimated).
     acceptance
@@ -27,6 +28,10 @@ class ReachResult:
     inputs
         Every input: experiment (with its full definition and energy points), selection,
         preset conventions, statistic, sampler, seed, package version.
+    d95_upper
+        Upper edge of the excluded band, GeV^-1 (far detectors: above it N decays before it
+        reaches the detector); NaN where there is none, which is the case for every collider
+        experiment (their excluded region is d > d95). ``None`` on input means all NaN.
     """
 
     mass: FloatArray
@@ -34,12 +39,26 @@ class ReachResult:
     d95_error: FloatArray
     acceptance: FloatArray
     inputs: dict[str, Any] = field(default_factory=dict)
+    d95_upper: FloatArray | None = None
 
     def __post_init__(self) -> None:
         n = np.shape(self.mass)
-        for name in ("d95", "d95_error", "acceptance"):
+        if self.d95_upper is None:
+            object.__setattr__(self, "d95_upper", np.full(n, np.nan))
+        for name in ("d95", "d95_error", "acceptance", "d95_upper"):
             if np.shape(getattr(self, name)) != n:
                 raise ValueError(f"{name} must have the shape of mass {n}")
+
+    @property
+    def upper(self) -> FloatArray:
+        """Upper edge of the excluded band (all NaN for a one-sided limit)."""
+        assert self.d95_upper is not None  # set in __post_init__
+        return self.d95_upper
+
+    @property
+    def is_band(self) -> bool:
+        """True if the excluded region is a closed band [d95, d95_upper] at some mass."""
+        return bool(np.any(np.isfinite(self.upper)))
 
     @property
     def label(self) -> str:

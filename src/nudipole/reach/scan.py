@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nudipole import __version__
+from nudipole._version import provenance
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.schema import EnergyPoint, Experiment, LimitSpec
 from nudipole.experiments.selections import Frame
@@ -175,8 +175,7 @@ def _inputs(
 ) -> dict[str, Any]:
     sel = experiment.selection(selection_name)
     return {
-        "package": "nudipole",
-        "version": __version__,
+        **provenance(),
         "experiment": experiment.name,
         "experiment_title": experiment.title,
         "experiment_origin": experiment.origin,

@@ -1,0 +1,333 @@
+"""CLI for the far detectors (LHC): reach bands, ``events`` and the ``lhc-far`` figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.table import Table
+
+from nudipole.api import events, far_reach, mass_grid
+from nudipole.cli._common import check_output, console, progress_bar
+from nudipole.experiments import ExperimentError, FarDetectorExperiment, load_definition
+from nudipole.io.results import dumps, to_csv, write_atomic
+from nudipole.model import Flavour, Nature
+from nudipole.production.meson_source import SPECTRA_SETS
+from nudipole.production.meson_table import CHANNELS
+from nudipole.reach.far_presets import FAR_PRESETS, FormFactor
+from nudipole.reach.result import ReachResult
+
+#: Built-in far detectors drawn by ``figure lhc-far``, with their colours.
+FAR_DETECTORS = (("faser2", "crimson"), ("facet", "darkgreen"), ("mapp2", "royalblue"))
+#: Masses of the lhc-far figures (GeV): from 1 MeV to just below the Upsilon(1S).
+FIGURE_MASSES = (1.0e-3, 9.4)
+
+
+def add_far_options(p: argparse.ArgumentParser) -> None:
+    """Options that only far detectors take."""
+    g = p.add_argument_group("far detectors (faser2, mapp2, facet)")
+    g.add_argument(
+        "--channels",
+        metavar="LIST",
+        help=f"comma-separated meson channels (default all: {','.join(CHANNELS)})",
+    )
+    g.add_argument(
+        "--spectra",
+        choices=SPECTRA_SETS,
+        default="default",
+        help="meson spectra: default (EPOS-LHC + Pythia 8, the talk's Table I) or nlo "
+        "(NLO+Pythia 8 for D, Ds, B)",
+    )
+    g.add_argument(
+        "--form-factor",
+        choices=[f.value for f in FormFactor],
+        help="P -> gamma gamma* form factor of pi0, eta, eta' (default point)",
+    )
+    g.add_argument(
+        "--no-error",
+        dest="error_estimate",
+        action="store_false",
+        help="skip the integration-error estimate (a second, refined pass)",
+    )
+
+
+#: Options of ``reach`` that only e+e- experiments take (name in args, flag).
+COLLIDER_ONLY = (
+    ("selection", "--selection"),
+    ("sqrt_s", "--sqrt-s"),
+    ("statistic", "--statistic"),
+    ("photon_angular", "--photon-angular"),
+    ("charge_states", "--charge-states"),
+    ("decay_model", "--decay-model"),
+    ("sampler", "--sampler"),
+    ("events", "--events"),
+    ("seed", "--seed"),
+    ("scenario", "--scenario"),
+    ("a", "--a"),
+    ("sin2w", "--sin2w"),
+)
+
+
+def reject_collider_options(args: argparse.Namespace, title: str) -> None:
+    given = [flag for name, flag in COLLIDER_ONLY if getattr(args, name, None) is not None]
+    if getattr(args, "w_interference", True) is False:
+        given.append("--no-w-interference")
+    if given:
+        raise ExperimentError(
+            f"{title} is a far detector: {', '.join(given)} apply only to e+e- experiments; "
+            "drop them"
+        )
+
+
+def print_far_table(result: ReachResult) -> None:
+    inp = result.inputs
+    conv = inp["conventions"]
+    c = console()
+    c.print(
+        f"[bold]{inp['experiment_title']}[/bold]  {inp['total_luminosity']} at "
+        f"sqrt(s) = {inp['sqrt_s'] / 1e3:g} TeV  preset={inp['preset']}  "
+        f"flavour={inp['couplings']['flavour']}"
+    )
+    c.print(
+        f"channels: {','.join(inp['channels'])}; spectra {inp['integration']['spectra_set']}; "
+        f"form factor {conv['form_factor']}; {conv['nature']} N, both charge states"
+    )
+    sel = inp["photon_selection"]
+    if conv["photon_selection"]:
+        c.print(
+            f"signal: N -> nu gamma in the volume, E_gamma > {sel['photon_energy_min']:g} GeV, "
+            f"efficiency {sel['efficiency']:g}, background {sel['background']:g}; "
+            f"95% CL: S >= {conv['signal_events_required']:.4g} events ({conv['statistic']})"
+        )
+    else:
+        c.print(
+            "signal: every N -> nu gamma decay in the volume, no background; 95% CL: "
+            f"S >= {conv['signal_events_required']:g} events"
+        )
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("m_N [GeV]", "d95 low [GeV^-1]", "d95 high [GeV^-1]", "error", "acceptance"):
+        table.add_column(col, justify="right")
+    for m, lo, hi, e, a in zip(
+        result.mass, result.d95, result.upper, result.d95_error, result.acceptance, strict=True
+    ):
+        table.add_row(
+            f"{m:.4g}",
+            "no sensitivity" if np.isnan(lo) else f"{lo:.3e}",
+            "" if np.isnan(hi) else f"{hi:.3e}",
+            "" if np.isnan(e) or np.isnan(lo) else f"{100 * e / lo:.2f} %",
+            f"{a:.3g}",
+        )
+    c.print(table)
+    c.print(
+        "acceptance = fraction of the N produced whose direction crosses the detector; "
+        "error = change of the lower edge under a refined integration rule"
+    )
+
+
+def _far_masses(args: argparse.Namespace) -> np.ndarray:
+    if args.masses is not None:
+        return np.asarray(args.masses, dtype=float)
+    if args.mass_range is not None:
+        lo, hi, n = args.mass_range
+        if n != int(n):
+            raise ExperimentError("--mass-range N must be a whole number")
+        return mass_grid(lo, hi, int(n))
+    return mass_grid(*FIGURE_MASSES, 60)
+
+
+def far_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "preset": args.preset,
+        "channels": args.channels,
+        "flavour": args.flavour,
+        "spectra": args.spectra,
+        "form_factor": args.form_factor,
+        "nature": args.nature,
+    }
+
+
+def run_far_reach(args: argparse.Namespace, exp: FarDetectorExperiment, out: Path | None) -> int:
+    reject_collider_options(args, exp.title)
+    if args.lumi is not None:
+        from nudipole.api import luminosity_pb
+
+        exp = exp.with_luminosity(luminosity_pb(args.lumi))
+    masses = _far_masses(args)
+    with progress_bar(len(masses), f"{exp.title} band", not args.json) as progress:
+        result = far_reach(
+            exp,
+            masses,
+            progress=progress,
+            error_estimate=args.error_estimate,
+            **far_kwargs(args),
+        )
+    if out is not None:
+        text = to_csv(result) if out.suffix.lower() == ".csv" else dumps(result) + "\n"
+        write_atomic(out, text.encode("utf-8"))
+    if args.json:
+        sys.stdout.write(dumps(result) + "\n")
+    else:
+        print_far_table(result)
+    return 0
+
+
+# ------------------------------------------------------------------------------- events
+def add_events(sub: Any) -> None:
+    p = sub.add_parser(
+        "events",
+        help="expected counts per channel at one (m_N, d) point of a far detector",
+        description="Parents, N produced, N heading into the detector, N decaying inside it "
+        "and events passing the selection, per meson channel, at one point.",
+    )
+    p.add_argument("experiment", help="faser2, mapp2, facet or a far-detector TOML file")
+    p.add_argument("--mass", type=float, required=True, metavar="M", help="m_N in GeV")
+    p.add_argument("--d", type=float, required=True, metavar="D", help="d in GeV^-1")
+    p.add_argument("--preset", choices=sorted(FAR_PRESETS), default="default")
+    p.add_argument("--flavour", choices=[f.value for f in Flavour], default="e")
+    p.add_argument("--nature", choices=[n.value for n in Nature])
+    p.add_argument("--lumi", metavar="LUMI", help="integrated luminosity, e.g. 3/ab")
+    add_far_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run_events)
+
+
+def run_events(args: argparse.Namespace) -> int:
+    exp = load_definition(args.experiment)
+    if not isinstance(exp, FarDetectorExperiment):
+        raise ExperimentError(
+            f"'events' needs a far detector (faser2, mapp2, facet); {args.experiment!r} is an "
+            "e+e- experiment: use 'nudipole reach' for it"
+        )
+    rows = events(exp, args.mass, args.d, lumi=args.lumi, **far_kwargs(args))
+    if args.json:
+        out = {
+            "experiment": exp.name,
+            "mass": args.mass,
+            "d": args.d,
+            "preset": args.preset,
+            "flavour": args.flavour,
+            "luminosity": exp.luminosity if args.lumi is None else args.lumi,
+            "units": {"mass": "GeV", "d": "GeV^-1", "counts": "expected events"},
+            "channels": [vars(r) for r in rows],
+            "total_passing": sum(r.passing for r in rows),
+        }
+        sys.stdout.write(json.dumps(out, indent=1) + "\n")
+        return 0
+    c = console()
+    c.print(
+        f"[bold]{exp.title}[/bold]  m_N = {args.mass:g} GeV, d_{args.flavour} = {args.d:g} GeV^-1, "
+        f"preset={args.preset}"
+    )
+    table = Table(show_edge=False, header_style="bold")
+    for col in ("channel", "parents", "N produced", "N heading", "N decaying in", "passing"):
+        table.add_column(col, justify="right")
+    for r in rows:
+        table.add_row(
+            r.channel,
+            f"{r.parents:.3e}",
+            f"{r.produced:.3e}",
+            f"{r.heading:.3e}",
+            f"{r.decaying:.3e}",
+            f"{r.passing:.3e}",
+        )
+    total = sum(r.passing for r in rows)
+    table.add_row("total", "", "", "", f"{sum(r.decaying for r in rows):.3e}", f"{total:.3e}")
+    c.print(table)
+    return 0
+
+
+# ------------------------------------------------------------------------------ figures
+def far_results(
+    flavour: Flavour, preset: str, n: int, progress: Any, channels: str | None = None
+) -> list[tuple[ReachResult, str]]:
+    masses = mass_grid(*FIGURE_MASSES, n)
+    out = []
+    for name, colour in FAR_DETECTORS:
+        out.append(
+            (
+                far_reach(
+                    name,
+                    masses,
+                    preset=preset,
+                    flavour=flavour,
+                    channels=channels,
+                    progress=progress,
+                    error_estimate=False,
+                ),
+                colour,
+            )
+        )
+    return out
+
+
+def make_lhc_far(
+    output: Path, flavours: list[Flavour], limits: Any, preset: str, n: int, show: bool
+) -> list[ReachResult]:
+    """Bands of FASER-2, FACET and MAPP-2 over the existing limits, one panel per flavour."""
+    from nudipole.plotting.landscape import CurveStyle, plot_landscape
+    from nudipole.plotting.reach_plots import save_figure
+
+    by_flavour: dict[Flavour, list[tuple[ReachResult, CurveStyle]]] = {}
+    results = []
+    with progress_bar(len(flavours) * len(FAR_DETECTORS) * n, "lhc-far", show) as progress:
+        for flavour in flavours:
+            drawn = []
+            for result, colour in far_results(flavour, preset, n, progress):
+                results.append(result)
+                title = result.inputs["experiment_title"]
+                label = f"{title}, {result.inputs['total_luminosity']} [{preset}]"
+                drawn.append((result, CurveStyle(label=label, color=colour, linestyle="-")))
+            by_flavour[flavour] = drawn
+    fig = plot_landscape(
+        flavours,
+        limits,
+        [],
+        title="LHC far detectors, N from meson decays",
+        curves_by_flavour=by_flavour,
+        mass_range=(1e-3, 10.0),
+        d_range=(1e-9, 1e-1),
+    )
+    save_figure(fig, output)
+    return results
+
+
+def make_lhc_channels(
+    output: Path, experiment: str, flavour: Flavour, preset: str, n: int, show: bool
+) -> list[ReachResult]:
+    """Per-channel breakdown: the band of one far detector from each meson channel alone."""
+    from nudipole.plotting.far_plots import plot_channel_bands
+    from nudipole.plotting.reach_plots import save_figure
+
+    masses = mass_grid(*FIGURE_MASSES, n)
+    results = []
+    with progress_bar(len(CHANNELS) * n + n, "lhc-channels", show) as progress:
+        total = far_reach(
+            experiment,
+            masses,
+            preset=preset,
+            flavour=flavour,
+            progress=progress,
+            error_estimate=False,
+        )
+        for ch in CHANNELS:
+            results.append(
+                far_reach(
+                    experiment,
+                    masses,
+                    preset=preset,
+                    flavour=flavour,
+                    channels=[ch],
+                    progress=progress,
+                    error_estimate=False,
+                )
+            )
+    save_figure(plot_channel_bands(total, results), output)
+    return [total, *results]
+
+
+def check_figure_output(path: str | None, default: str) -> Path:
+    return check_output(path or default, (".pdf", ".png", ".svg"))

@@ -1,0 +1,1 @@
+"""Forward LHC production spectra (FORESEE tables), read with importlib.resources."""

@@ -1,0 +1,188 @@
+"""Far-detector experiments: a production environment (pp collisions at an LHC interaction
+point), a detector volume far from it, and a photon selection; TOML validated on load.
+
+A far-detector file has ``[experiment]`` with ``kind = "far-detector"``, ``[collider]``
+(sqrt(s), integrated luminosity of the interaction point the detector looks at),
+``[detector]`` (a ``shape`` and its dimensions in metres, relative to the interaction point,
+z along the beam), ``[selection]`` (photon energy threshold, efficiency, expected background)
+and ``[charged_mesons]`` (where long-lived charged parents can decay before they are
+absorbed). Every number carries a ``source``; numbers that no source fixes say
+``estimated = true``. See ``docs/lhc.md`` and the built-in files faser2.toml, mapp2.toml,
+facet.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from nudipole.detectors.shapes import BeamAxisAnnulus, BeamAxisCylinder, Box, Shape
+from nudipole.experiments._validate import Table
+from nudipole.experiments.errors import ExperimentError
+from nudipole.production.absorber import ChargedMesonDecays
+from nudipole.units import LuminosityError, format_luminosity, parse_luminosity
+
+#: Detector shapes a far-detector file may use, with their fields (metres).
+SHAPES: dict[str, tuple[str, ...]] = {
+    "beam-axis-cylinder": ("radius_m", "z_min_m", "z_max_m"),
+    "beam-axis-annulus": ("r_min_m", "r_max_m", "z_min_m", "z_max_m"),
+    "box": ("x_min_m", "x_max_m", "y_min_m", "y_max_m", "z_min_m", "z_max_m"),
+}
+
+#: Lengths above this (metres) are refused: no LHC detector is further than a few km away,
+#: and absurd values would only produce underflowing decay probabilities.
+MAX_LENGTH_M = 1.0e5
+
+
+@dataclass(frozen=True)
+class PhotonSelection:
+    """What makes an N -> nu gamma decay inside the volume count as a signal event.
+
+    ``photon_energy_min``: lab-frame photon energy threshold (GeV). ``efficiency``: photon
+    reconstruction efficiency. ``background``: expected background events for the whole
+    luminosity after the selection. Used by the ``default`` preset; the ``paper`` preset counts
+    every decay inside the volume with no background, as the LHC papers do.
+    """
+
+    photon_energy_min: float
+    efficiency: float
+    background: float
+    source: str = ""
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class FarDetectorExperiment:
+    """A far detector at a hadron collider (see module docstring for the file layout)."""
+
+    name: str
+    title: str
+    sqrt_s: float
+    luminosity_pb: float
+    shape: Shape
+    selection: PhotonSelection
+    charged_mesons: ChargedMesonDecays
+    interaction_point: str = ""
+    detector_version: str = ""
+    description: str = ""
+    reference: str = ""
+    origin: str = ""
+    collider_source: str = ""
+    detector_source: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    kind = "far-detector"
+
+    @property
+    def luminosity(self) -> str:
+        return format_luminosity(self.luminosity_pb)
+
+    def with_luminosity(self, luminosity_pb: float) -> FarDetectorExperiment:
+        """The same detector with another integrated luminosity (pb^-1); the background
+        scales with it."""
+        if not luminosity_pb > 0.0 or luminosity_pb == float("inf"):
+            raise ExperimentError(f"luminosity must be positive and finite, got {luminosity_pb}")
+        factor = luminosity_pb / self.luminosity_pb
+        sel = replace(self.selection, background=self.selection.background * factor)
+        return replace(self, luminosity_pb=luminosity_pb, selection=sel)
+
+
+def _length(
+    table: Table, key: str, *, minimum: float | None = None, positive: bool = False
+) -> float:
+    return table.number(key, maximum=MAX_LENGTH_M, minimum=minimum, positive=positive)
+
+
+def _shape(det: Table) -> Shape:
+    kind = det.string("shape")
+    if kind not in SHAPES:
+        raise ExperimentError(
+            f"{det.where}.shape: unknown shape {kind!r}; choose one of {', '.join(SHAPES)}"
+        )
+    v = {key: _length(det, key, minimum=-MAX_LENGTH_M) for key in SHAPES[kind]}
+    try:
+        if kind == "beam-axis-cylinder":
+            return BeamAxisCylinder(v["radius_m"], v["z_min_m"], v["z_max_m"])
+        if kind == "beam-axis-annulus":
+            return BeamAxisAnnulus(v["r_min_m"], v["r_max_m"], v["z_min_m"], v["z_max_m"])
+        return Box(
+            v["x_min_m"], v["x_max_m"], v["y_min_m"], v["y_max_m"], v["z_min_m"], v["z_max_m"]
+        )
+    except ValueError as err:
+        raise ExperimentError(f"{det.where}: {err}") from None
+
+
+def far_experiment_from_dict(data: dict[str, Any], origin: str) -> FarDetectorExperiment:
+    """Validate a parsed far-detector TOML document.
+
+    Raises
+    ------
+    ExperimentError
+        On a missing, mistyped, out-of-range or unknown field, with a one-line message.
+    """
+    top = Table(data, origin)
+    meta = top.table("experiment")
+    col = top.table("collider")
+    det = top.table("detector")
+    sel = top.table("selection")
+    chg = top.table("charged_mesons")
+    assert meta is not None
+    assert col is not None
+    assert det is not None
+    assert sel is not None
+    assert chg is not None
+    kind = meta.string("kind")
+    if kind != "far-detector":
+        raise ExperimentError(f"{origin}: experiment.kind must be 'far-detector', got {kind!r}")
+
+    sqrt_s = col.number("sqrt_s", positive=True, maximum=1.0e6)
+    try:
+        lumi = parse_luminosity(col.string("luminosity"))
+    except LuminosityError as err:
+        raise ExperimentError(f"{col.where}.luminosity: {err}") from None
+    interaction_point = col.string("interaction_point", default="")
+    collider_source = col.string("source")
+    col.finish()
+
+    shape = _shape(det)
+    detector_version = det.string("version", default="")
+    detector_source = det.string("source")
+    det.finish()
+
+    selection = PhotonSelection(
+        photon_energy_min=sel.number("photon_energy_min", minimum=0.0, maximum=sqrt_s),
+        efficiency=sel.number("efficiency", positive=True, maximum=1.0),
+        background=sel.number("background", minimum=0.0, maximum=1.0e7),
+        source=sel.string("source"),
+        estimated=sel.boolean("estimated", default=False),
+    )
+    sel.finish()
+    charged = ChargedMesonDecays(
+        absorber_distance_m=_length(chg, "absorber_distance_m", positive=True),
+        beam_pipe_radius_m=_length(chg, "beam_pipe_radius_m", positive=True),
+        source=chg.string("source"),
+        estimated=chg.boolean("estimated", default=False),
+    )
+    chg.finish()
+
+    name = meta.string("name")
+    experiment = FarDetectorExperiment(
+        name=name,
+        title=meta.string("title", default=name),
+        sqrt_s=sqrt_s,
+        luminosity_pb=lumi,
+        shape=shape,
+        selection=selection,
+        charged_mesons=charged,
+        interaction_point=interaction_point,
+        detector_version=detector_version,
+        description=meta.string("description", default=""),
+        reference=meta.string("reference"),
+        origin=origin,
+        collider_source=collider_source,
+        detector_source=detector_source,
+        raw=data,
+    )
+    meta.finish()
+    top.finish()
+    return experiment

@@ -1,0 +1,92 @@
+"""The far-detector commands: reach (bands), events, experiments, figures, newground."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nudipole.io.results import load_result
+
+FAST = ["--no-error"]
+
+
+def test_reach_faser2_json_contract(cli, tmp_path: Path) -> None:
+    out_file = tmp_path / "faser2.json"
+    code, out, err = cli(
+        ["reach", "faser2", "--masses", "0.05", "0.1", "--json", "-o", str(out_file), *FAST]
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["units"]["d95_upper"] == "GeV^-1"
+    lo, hi = np.array(data["d95"], float), np.array(data["d95_upper"], float)
+    assert np.all(lo < hi)
+    inp = data["inputs"]
+    assert inp["experiment_kind"] == "far-detector"
+    assert inp["channels"][0] == "pi0"
+    assert len(inp["channels"]) == 13
+    assert set(inp["events_at_d95_per_channel"]) == set(inp["channels"])
+    assert "particle" in inp["versions"]
+    saved = load_result(out_file)
+    np.testing.assert_array_equal(saved.upper, hi)
+
+
+def test_reach_faser2_table_and_channels(cli) -> None:
+    code, out, err = cli(
+        ["reach", "faser2", "--masses", "0.1", "--channels", "eta,rho", "--preset", "paper", *FAST]
+    )
+    assert code == 0, err
+    assert "FASER-2" in out
+    assert "d95 high" in out
+    assert "eta,rho" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["reach", "faser2", "--masses", "0.1", "--sqrt-s", "10"], "--sqrt-s"),
+        (["reach", "faser2", "--masses", "0.1", "--events", "100"], "--events"),
+        (["reach", "faser2", "--masses", "0.1", "--channels", "kaon"], "unknown channel"),
+        (["reach", "faser2", "--masses", "0.1", "--channels", ","], "no channel"),
+        (["reach", "faser2", "--masses", "20"], "heaviest parent"),
+        (["reach", "faser2", "--masses", "-1"], "positive"),
+        (["reach", "faser2", "--masses", "nan"], "positive"),
+        (["reach", "faser2", "--masses", "0.1", "--lumi", "-3/ab"], "positive"),
+        (["reach", "belle2", "--masses", "1", "--channels", "pi0"], "far detectors"),
+        (["events", "belle2", "--mass", "0.1", "--d", "1e-5"], "far detector"),
+        (["events", "faser2", "--mass", "0.1", "--d", "0"], "d must be"),
+        (["events", "faser2", "--mass", "0.1", "--d", "inf"], "d must be"),
+        (["events", "faser2", "--mass", "0", "--d", "1e-5"], "positive"),
+    ],
+)
+def test_bad_far_input_is_one_line(cli, argv: list[str], match: str) -> None:
+    code, _out, err = cli(argv)
+    assert code == 2
+    assert match in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_events_table_and_json(cli) -> None:
+    code, out, err = cli(["events", "faser2", "--mass", "0.05", "--d", "1e-5", "--json"])
+    assert code == 0, err
+    data = json.loads(out)
+    rows = {r["channel"]: r for r in data["channels"]}
+    for r in rows.values():
+        assert r["parents"] >= 0
+        assert r["produced"] >= r["heading"] >= r["decaying"] >= r["passing"] >= 0
+    assert rows["jpsi"]["produced"] > 0
+    code, out, err = cli(["events", "faser2", "--mass", "0.05", "--d", "1e-5"])
+    assert code == 0, err
+    assert "N heading" in out
+    assert "total" in out
+
+
+def test_experiments_lists_far_detectors(cli) -> None:
+    code, out, err = cli(["experiments"])
+    assert code == 0, err
+    for name in ("faser2", "mapp2", "facet"):
+        assert name in out
+    assert "far detector" in out

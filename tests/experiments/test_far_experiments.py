@@ -1,0 +1,119 @@
+"""Far-detector experiment files: built-ins, validation, user copies."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nudipole.detectors.shapes import BeamAxisAnnulus, BeamAxisCylinder, Box
+from nudipole.experiments import (
+    ExperimentError,
+    FarDetectorExperiment,
+    builtin_text,
+    load_definition,
+    load_experiment,
+    load_far_experiment,
+)
+
+
+def test_builtin_far_detectors_match_the_talks_table() -> None:
+    faser2 = load_far_experiment("faser2")
+    assert faser2.shape == BeamAxisCylinder(1.0, 475.0, 480.0)
+    assert faser2.luminosity_pb == pytest.approx(3.0e6)
+    mapp2 = load_far_experiment("mapp2")
+    assert mapp2.shape == Box(3.0, 6.0, -2.0, 1.0, 48.0, 61.0)
+    assert mapp2.luminosity_pb == pytest.approx(3.0e5)
+    facet = load_far_experiment("facet")
+    assert facet.shape == BeamAxisAnnulus(0.18, 0.5, 101.0, 119.0)
+    assert facet.luminosity_pb == pytest.approx(3.0e6)
+    for exp in (faser2, mapp2, facet):
+        assert exp.sqrt_s == 14000.0
+        assert exp.selection.estimated  # no published photon selection: said so
+        assert exp.selection.source
+        assert exp.detector_source
+        assert exp.charged_mesons.source
+
+
+def test_kinds_are_kept_apart() -> None:
+    assert isinstance(load_definition("faser2"), FarDetectorExperiment)
+    with pytest.raises(ExperimentError, match="far-detector experiment"):
+        load_experiment("faser2")
+    with pytest.raises(ExperimentError, match="not a far detector"):
+        load_far_experiment("belle2")
+
+
+def test_user_copy_with_moved_detector(tmp_path: Path) -> None:
+    text = builtin_text("faser2").replace("z_min_m = 475.0", "z_min_m = 620.0")
+    text = text.replace("z_max_m = 480.0", "z_max_m = 630.0")
+    path = tmp_path / "fpf.toml"
+    path.write_text(text)
+    exp = load_far_experiment(path)
+    assert exp.shape == BeamAxisCylinder(1.0, 620.0, 630.0)
+
+
+def test_luminosity_override_scales_background() -> None:
+    exp = load_far_experiment("faser2")
+    text_exp = exp.with_luminosity(1.5e6)
+    assert text_exp.luminosity_pb == 1.5e6
+    assert text_exp.selection.background == pytest.approx(exp.selection.background * 0.5)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "match"),
+    [
+        ("radius_m = 1.0", "radius_m = -1.0", "radius"),
+        ("radius_m = 1.0", "radius_m = nan", "finite"),
+        ("z_max_m = 480.0", "z_max_m = inf", "finite"),
+        ("z_max_m = 480.0", "z_max_m = 470.0", "z_max"),
+        ('shape = "beam-axis-cylinder"', 'shape = "sphere"', "unknown shape"),
+        ('luminosity = "3/ab"', 'luminosity = "3 apples"', "luminosity"),
+        ("photon_energy_min = 10.0", "photon_energy_min = -1.0", "photon_energy_min"),
+        ("efficiency = 1.0", "efficiency = 1.5", "efficiency"),
+        ("background = 0.0", "background = 1e300", "background"),
+        ("absorber_distance_m = 20.0", "absorber_distance_m = 0.0", "absorber_distance_m"),
+        ('kind = "far-detector"', 'kind = "telescope"', "kind"),
+        ("radius_m = 1.0", "radius_m = 1.0\ncolour = 3", "unknown field"),
+    ],
+)
+def test_bad_fields_name_the_field(tmp_path: Path, old: str, new: str, match: str) -> None:
+    text = builtin_text("faser2")
+    assert old in text
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(ExperimentError, match=match) as err:
+        load_definition(path)
+    assert "\n" not in str(err.value)
+
+
+def test_empty_and_missing_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    with pytest.raises(ExperimentError, match="empty"):
+        load_definition(empty)
+    with pytest.raises(ExperimentError, match="does not exist"):
+        load_definition(tmp_path / "nope.toml")
+    with pytest.raises(ExperimentError, match="folder"):
+        load_definition(_dir_toml(tmp_path))
+
+
+def _dir_toml(tmp_path: Path) -> Path:
+    d = tmp_path / "dir.toml"
+    d.mkdir()
+    return d
+
+
+def test_charged_meson_rule_follows_foresee() -> None:
+    rule = load_far_experiment("faser2").charged_mesons
+
+    # A 1 TeV pi+ inside 2.5 mrad must decay within 20 m: P = 1 - exp(-20 m m_pi/(p c tau)).
+    m_pi, ctau = 0.13957, 7.8045
+    p = np.array([1000.0])
+    got = rule.decay_probability(np.array([1e-3]), p, m_pi, ctau)
+    assert got[0] == pytest.approx(-math.expm1(-20.0 * m_pi / (1000.0 * math.cos(1e-3) * ctau)))
+    # Outside the aperture: 5 cm of transverse flight.
+    theta = np.array([0.1])
+    got = rule.decay_probability(theta, p, m_pi, ctau)
+    assert got[0] == pytest.approx(-math.expm1(-0.05 * m_pi / (1000.0 * math.sin(0.1) * ctau)))
