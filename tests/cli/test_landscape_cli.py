@@ -190,10 +190,13 @@ def test_figure_landscape_bad_curve_writes_nothing(
 def test_headline_writes_three_figures_and_prints_the_tables(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(["headline", "--outdir", str(tmp_path), "--points", "8"], capsys)
+    argv = ["headline", "--outdir", str(tmp_path), "--points", "8", "--lhc-points", "6"]
+    code, out, err = run(argv, capsys)
     assert code == 0, err
-    for name in ("fig_belle2.png", "fig_besiii-stcf.png", "fig_landscape.png"):
+    for name in ("fig_belle2.png", "fig_besiii-stcf.png", "fig_landscape.png", "fig_lhc_far.png"):
         assert (tmp_path / name).stat().st_size > 1000, name
+    assert "LHC far detectors, N from meson decays" in out
+    assert "New ground of the paper-preset bands" in out
     assert "Expected 95% CL limits on d" in out
     assert "New ground [GeV] against the seed's Fig. 3 limits" in out
     assert "New ground [GeV] against the full catalogue" in out

@@ -17,6 +17,8 @@ from nudipole.cli.commands import (
     make_figure,
 )
 from nudipole.cli.landscape_commands import landscape_curves
+from nudipole.cli.lhc_commands import lhc_headline
+from nudipole.experiments import ExperimentError
 from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals
 from nudipole.model import Flavour
 from nudipole.reach.recipes import FIGURES, HEADLINE, LANDSCAPE, SEED_NEW_GROUND
@@ -25,7 +27,11 @@ from nudipole.reach.result import ReachResult
 
 def add_headline(sub: Any) -> None:
     p = sub.add_parser(
-        "headline", help="main job: reproduce seed Figs. 1-2 and print the headline table"
+        "headline",
+        help="main job: seed Figs. 1-3, the LHC far-detector figure, and the headline tables",
+        description="Reproduce seed Figs. 1-3 (Belle II; BESIII and STCF; the landscape per "
+        "flavour), the far-detector bands of FASER-2, FACET and MAPP-2 over the existing "
+        "limits, and print the tables of limits and new ground.",
     )
     p.add_argument(
         "--outdir",
@@ -33,7 +39,15 @@ def add_headline(sub: Any) -> None:
         help="folder for the figures (default nudipole-output)",
     )
     p.add_argument("--format", choices=["pdf", "png", "svg"], default="png")
-    p.add_argument("--points", type=_positive_int, default=120)
+    p.add_argument(
+        "--points", type=_positive_int, default=120, help="masses per e+e- curve (default 120)"
+    )
+    p.add_argument(
+        "--lhc-points",
+        type=_positive_int,
+        default=40,
+        help="masses per far-detector band in fig_lhc_far (default 40)",
+    )
     p.set_defaults(func=run_headline)
 
 
@@ -50,6 +64,8 @@ def headline_rows(seed: int = 20220415) -> list[dict[str, Any]]:
 
 def run_headline(args: argparse.Namespace) -> int:
     outdir = Path(args.outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise ExperimentError(f"--outdir {args.outdir!r} is a file; give a folder name")
     outdir.mkdir(parents=True, exist_ok=True)
     out = console()
     for name in sorted(FIGURES):
@@ -89,6 +105,8 @@ def run_headline(args: argparse.Namespace) -> int:
     out.print(table)
     out.print(newground_table(curves, paper_limits, "the seed's Fig. 3 limits"))
     out.print(newground_table(curves, load_catalogue(), "the full catalogue"))
+    for table in lhc_headline(outdir, args.format, args.lhc_points):
+        out.print(table)
     return 0
 
 

@@ -331,3 +331,57 @@ def make_lhc_channels(
 
 def check_figure_output(path: str | None, default: str) -> Path:
     return check_output(path or default, (".pdf", ".png", ".svg"))
+
+
+# ------------------------------------------------------------------------------ headline
+#: Masses (GeV) at which the headline quotes the far-detector bands.
+HEADLINE_MASSES = (0.01, 0.05, 0.1)
+
+
+def closing_mass(result: ReachResult) -> float:
+    """Largest scanned mass with a band (GeV); NaN if none. The band closes just above it."""
+    ok = np.isfinite(result.d95)
+    return float(result.mass[ok][-1]) if ok.any() else float("nan")
+
+
+def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
+    """The LHC part of the main job: ``fig_lhc_far`` (paper preset, as the talk) and tables
+    of the bands at :data:`HEADLINE_MASSES` and of the d_tau new ground."""
+    from nudipole.limits import load_catalogue
+    from nudipole.limits.newground import new_ground_band_intervals
+
+    path = outdir / f"fig_lhc_far.{fmt}"
+    limits = load_catalogue().paper_set()
+    results = make_lhc_far(path, list(Flavour), limits, "paper", n, True)
+    console().print(f"wrote {path}")
+    bands = Table(
+        title="LHC far detectors, N from meson decays: excluded band of d_e [GeV^-1]",
+        header_style="bold",
+    )
+    for col in ("detector", "preset", *(f"m_N = {m:g} GeV" for m in HEADLINE_MASSES)):
+        bands.add_column(col, justify="right")
+    bands.add_column("last mass with a band (fig., paper)", justify="right")
+    for i, (name, _) in enumerate(FAR_DETECTORS):
+        for preset in ("paper", "default"):
+            r = far_reach(name, list(HEADLINE_MASSES), preset=preset, error_estimate=False)
+            cells = [
+                "none" if np.isnan(lo) else f"{lo:.2e} - {hi:.2e}"
+                for lo, hi in zip(r.d95, r.upper, strict=True)
+            ]
+            last = f"{closing_mass(results[i]):.3g} GeV" if preset == "paper" else ""
+            bands.add_row(r.inputs["experiment_title"], preset, *cells, last)
+    ground = Table(
+        title="New ground of the paper-preset bands against the seed's Fig. 3 limits [GeV]",
+        header_style="bold",
+    )
+    for col in ("detector", "d_e", "d_mu", "d_tau"):
+        ground.add_column(col)
+    per_flavour = len(FAR_DETECTORS)
+    for i, (name, _) in enumerate(FAR_DETECTORS):
+        cells = []
+        for k, flavour in enumerate(Flavour):
+            r = results[k * per_flavour + i]
+            ivs = new_ground_band_intervals(limits.for_flavour(flavour), r.mass, r.d95, r.upper)
+            cells.append(", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none")
+        ground.add_row(name, *cells)
+    return [bands, ground]

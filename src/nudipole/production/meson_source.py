@@ -16,26 +16,39 @@ done with fixed nodes (no Monte Carlo noise):
       sin^2(theta_N/2) = sin^2((theta_P - alpha)/2) + sin(theta_P) sin(alpha) sin^2(phi*/2),
 
   alpha being the lab angle between N and its parent, so theta_N grows monotonically with
-  phi* in [0, pi] and the window maps to one phi* interval.
+  phi* in [0, pi] and the window maps to one phi* interval. A node (parent, E*, cos theta*)
+  whose whole azimuth lies in the window gets 2 phi* nodes (theta_N only matters for the
+  geometry there), one cut by a window edge gets ``n_phi``.
 
 The parent azimuth is uniform (the spectra are azimuthally symmetric), so only theta_N and
 p_N matter; a detector that is not symmetric about the beam supplies its azimuthal average
 (:func:`nudipole.detectors.shapes.azimuthal_nodes`). Parent bins are integrated with
 Gauss-Legendre nodes in log theta_P inside each bin (the spectrum is a histogram in log
-theta); kinematically unreachable (bin, E*) pairs are pruned with the exact maximal opening
-angle tan(alpha_max) = beta* / (gamma_P sqrt(beta_P^2 - beta*^2)) (beta_P > beta*).
+theta). The N are merged into cells of (theta_N, ln p_N) before the detector geometry.
+
+How it is computed (same nodes, no waste; see :func:`_table_cells`): the N momentum and
+opening angle alpha depend on the parent only through its momentum, and the spectrum bins
+share a few hundred momenta, so they are computed once per (momentum group, E*, cos theta*);
+the parents of a group sorted by theta_P, the ones that can send such an N into the window,
+|theta_P - alpha| < theta_hi and theta_lo < theta_P + alpha < 2 pi - theta_lo, are one
+contiguous run found by binary search, and only those nodes are evaluated. The detector
+geometry is tabulated once per detector at 256 polar angles per theta cell
+(:func:`detector_grid`). Rays can be streamed block by block (:func:`ray_blocks`) so that a
+scan never holds every ray of a mass.
 
 Everything is per unit d^2: a ray's weight is sigma_bin x dBr/d^2 (pb GeV^2).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from nudipole.constants import HBARC_GEV_M
 from nudipole.detectors.shapes import Shape, azimuthal_nodes
@@ -45,7 +58,7 @@ from nudipole.production.meson_table import (
     CHANNELS,
     allowed,
     channel_info,
-    energy_nodes,
+    energy_bins,
 )
 from nudipole.production.spectra import Spectrum, builtin_spectrum
 
@@ -65,11 +78,12 @@ class SourceOptions:
     ``n_cos``: Gauss-Legendre nodes in cos theta* per E* node; ``n_phi``: nodes in the
     accepted phi* interval; ``n_sub``: nodes in log theta_P inside each spectrum bin;
     ``n_azimuth``: nodes per smooth piece of a non-axisymmetric detector's azimuthal window;
-    ``energy_order``, ``angular_order``: Gauss-Legendre orders in q^2 (per panel) and in the
-    decay angle of the parent-frame energy rule of three-body decays
-    (:func:`nudipole.production.meson_table.energy_nodes`). ``n_theta_cells``,
+    ``energy_order`` x ``angular_order``: the number of equal-weight energy nodes that
+    represent a three-body decay's parent-frame N energy distribution
+    (:func:`nudipole.production.meson_table.energy_bins`). ``n_theta_cells``,
     ``log_p_step``: cells in which the N are merged before the detector geometry and the
-    band solve (equal polar-angle bins across the detector's window; steps in ln p).
+    band solve (equal polar-angle bins across the detector's window; steps in ln p); the
+    geometry is tabulated at 256 polar angles per cell (:func:`detector_grid`).
     """
 
     spectra_set: str = "default"
@@ -164,9 +178,14 @@ class NFlux:
         return np.asarray(np.sqrt(self.momentum**2 + self.mass**2))
 
 
+@lru_cache(maxsize=64)
 def _gauss(n: int) -> tuple[FloatArray, FloatArray]:
+    """Gauss-Legendre nodes and weights on [-1, 1] (cached, read-only)."""
     x, w = np.polynomial.legendre.leggauss(n)
-    return np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    out = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    for arr in out:
+        arr.setflags(write=False)
+    return out
 
 
 def _expand_bins(spec: Spectrum, n_sub: int) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -291,6 +310,313 @@ def _segment(
     return idx[hit], l_in[hit], l_out[hit], w[hit]
 
 
+#: Parent momenta that agree to this relative precision form one momentum group (the merged
+#: nodes of one spectrum bin differ only by rounding, see :func:`_merge_theta`); the N
+#: kinematics of a group is computed once, at its smallest momentum.
+_SAME_MOMENTUM = 1.0e-9
+#: Padding (rad) of the polar-angle ranges searched for parents that can send an N into the
+#: window; every candidate is then tested exactly, so it only has to exceed rounding.
+_THETA_PAD = 1.0e-9
+#: Parents are sorted by the key _KEY_STRIDE x group + theta (theta <= pi < stride - 0.5).
+_KEY_STRIDE = 4.0
+
+
+@dataclass(frozen=True)
+class _ParentTable:
+    """Parents of one channel sorted by momentum group, then polar angle (mass independent).
+
+    Per parent: ``key`` (4 x group + theta, ascending), ``sigma_pb``, sin(theta/2),
+    cos(theta/2) and sin(theta). Per group: momentum (GeV), the parent's gamma and beta, the
+    smallest and largest theta.
+    """
+
+    key: FloatArray
+    sigma_pb: FloatArray
+    sin_half: FloatArray
+    cos_half: FloatArray
+    sin_theta: FloatArray
+    momentum: FloatArray
+    gamma: FloatArray
+    beta: FloatArray
+    theta_min: FloatArray
+    theta_max: FloatArray
+
+
+@lru_cache(maxsize=256)
+def _channel_table(
+    channel: str,
+    spectra_set: str,
+    n_sub: int,
+    charged: ChargedMesonDecays,
+    window: tuple[float, float],
+) -> _ParentTable:
+    """:func:`_parent_table` of :func:`channel_parents` (cached with the same key)."""
+    parents = channel_parents(channel, spectra_set, n_sub, charged, window)
+    return _parent_table(parents, channel_info(channel).mass)
+
+
+def _parent_table(parents: Parents, parent_mass: float) -> _ParentTable:
+    """Group the parents by momentum and sort them by (group, theta) for
+    :func:`_table_cells`."""
+    theta = np.asarray(parents.theta, dtype=float)
+    mom = np.asarray(parents.momentum, dtype=float)
+    sig = np.asarray(parents.sigma_pb, dtype=float)
+    by_p = np.argsort(mom, kind="stable")
+    p_sorted = mom[by_p]
+    new = np.ones(mom.size, dtype=bool)
+    new[1:] = p_sorted[1:] > p_sorted[:-1] * (1.0 + _SAME_MOMENTUM)
+    group = np.empty(mom.size, dtype=np.int64)
+    group[by_p] = np.cumsum(new) - 1
+    p_group = p_sorted[new]
+    order = np.lexsort((theta, group))
+    g = group[order]
+    t = theta[order]
+    first = np.flatnonzero(np.diff(g, prepend=-1))
+    last = np.append(first[1:], t.size) - 1
+    e_p = np.sqrt(p_group**2 + parent_mass**2)
+    return _ParentTable(
+        key=_KEY_STRIDE * g + t,
+        sigma_pb=sig[order],
+        sin_half=np.sin(0.5 * t),
+        cos_half=np.cos(0.5 * t),
+        sin_theta=np.sin(t),
+        momentum=p_group,
+        gamma=e_p / parent_mass,
+        beta=p_group / e_p,
+        theta_min=t[first],
+        theta_max=t[last],
+    )
+
+
+#: Largest sin^2(theta/2) for which theta is taken from the arcsin series (theta < 0.45).
+_SERIES_MAX = 0.05
+
+
+def _arcsin_series_terms(x_max: float) -> FloatArray | None:
+    """Coefficients a_n of arcsin(y) = y sum_n a_n y^(2n) (Abramowitz & Stegun 4.4.40),
+    a_0 = 1, a_n = a_(n-1) (2n-1)^2 / (2n (2n+1)), enough terms that the remainder is below
+    1e-17 relative for y^2 <= x_max; None when x_max is too large for the series."""
+    if not x_max <= _SERIES_MAX:
+        return None
+    coef = [1.0]
+    while coef[-1] * x_max ** (len(coef) - 1) > 1e-17 or len(coef) < 2:
+        n = len(coef)
+        coef.append(coef[-1] * (2 * n - 1) ** 2 / (2 * n * (2 * n + 1)))
+    return np.asarray(coef)
+
+
+def _polar_angle(sin2_half: FloatArray, coef: FloatArray | None) -> FloatArray:
+    """theta = 2 arcsin(sqrt(x)) of x = sin^2(theta/2) in [0, 1] (series when ``coef``)."""
+    y = np.sqrt(sin2_half)
+    if coef is None:
+        np.minimum(y, 1.0, out=y)  # rounding may put x a little above 1
+        np.arcsin(y, out=y)
+        y *= 2.0
+        return y
+    acc: FloatArray = sin2_half * (2.0 * float(coef[-1]))
+    for a in coef[-2:0:-1]:
+        acc += 2.0 * float(a)
+        acc *= sin2_half
+    acc += 2.0 * float(coef[0])
+    acc *= y
+    return acc
+
+
+#: Nodes (parent, E*, cos theta*) handled together in :func:`_table_cells`: small enough that
+#: the work arrays stay in cache and are recycled by the allocator (a pure speed setting;
+#: results do not depend on it beyond rounding).
+_CHUNK = 8192
+
+
+def _table_cells(
+    table: _ParentTable,
+    e_star: FloatArray,
+    e_weight: FloatArray,
+    m_n: float,
+    window: tuple[float, float],
+    options: SourceOptions,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Cells (theta, p, weight) of the N of one channel inside the polar ``window``.
+
+    The same nodes as described in the module docstring, computed without waste: the N
+    kinematics (momentum, opening angle alpha) depends on the parent only through its
+    momentum, so it is computed once per (momentum group, E*, cos theta*); the parents of the
+    group whose polar angle lets such an N reach the window, |theta_P - alpha| < theta_hi and
+    theta_lo < theta_P + alpha < 2 pi - theta_lo, are a contiguous run of the table (binary
+    search), and only those (parent, E*, cos theta*) nodes are evaluated.
+    """
+    th_lo, th_hi = window
+    s_lo = math.sin(0.5 * th_lo) ** 2
+    s_hi = math.sin(0.5 * th_hi) ** 2
+    n_grp = table.momentum.size
+    empty = np.empty(0), np.empty(0), np.empty(0)
+    if n_grp == 0 or e_star.size == 0:
+        return empty
+    c, wc = _gauss(options.n_cos)
+    n_jk = e_star.size * c.size
+    # N momentum along and across the parent direction for every (group, E*, cos theta*)
+    p_star = np.sqrt(np.maximum(e_star**2 - m_n**2, 0.0))
+    along = (p_star[:, None] * c[None, :])[None, :, :] + (
+        table.beta[:, None, None] * e_star[None, :, None]
+    )
+    along *= table.gamma[:, None, None]
+    along = along.reshape(-1)
+    across = np.tile((p_star[:, None] * np.sqrt(1.0 - c**2)[None, :]).ravel(), n_grp)
+    mom = np.sqrt(along * along + across * across)
+    # half opening angle alpha/2 between N and parent without cancellation (derived):
+    # cos(alpha/2) = (p + p_par) r, sin(alpha/2) = p_perp r, r = 1/sqrt(2 p (p + p_par)) if
+    # p_par >= 0; for p_par < 0 the two are swapped and p + p_par becomes p - p_par
+    big = mom + np.abs(along)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = 1.0 / np.sqrt(2.0 * mom * big)
+        sin_a = across / mom
+    fwd = along >= 0.0
+    sin_h = np.where(fwd, across, big) * r
+    cos_h = np.where(fwd, big, across) * r
+    # combos that can reach the window from some parent of their group
+    a_min = np.maximum(table.theta_min - th_hi, th_lo - table.theta_max) - _THETA_PAD
+    a_max = np.minimum(table.theta_max + th_hi, 2.0 * math.pi - th_lo - table.theta_min)
+    a_max = a_max + _THETA_PAD
+    h_min = np.sin(0.5 * np.clip(a_min, 0.0, math.pi))
+    h_max = np.where(a_max >= math.pi, 2.0, np.sin(0.5 * np.clip(a_max, 0.0, math.pi)))
+    sh2 = sin_h.reshape(n_grp, n_jk)
+    maybe = np.flatnonzero(((sh2 >= h_min[:, None]) & (sh2 <= h_max[:, None])).ravel())
+    if maybe.size == 0:
+        return empty
+    # alpha of those, and the run of parents that can send the N into the window
+    sh = sin_h[maybe]
+    ch = cos_h[maybe]
+    half = np.arcsin(np.minimum(sh, ch))
+    alpha = 2.0 * np.where(sh <= ch, half, 0.5 * math.pi - half)
+    lower = np.maximum(alpha - th_hi, th_lo - alpha) - _THETA_PAD
+    upper = np.minimum(alpha + th_hi, 2.0 * math.pi - th_lo - alpha) + _THETA_PAD
+    base_key = _KEY_STRIDE * (maybe // n_jk)
+    first = np.searchsorted(table.key, base_key + np.clip(lower, -0.5, 3.5), side="left")
+    stop = np.searchsorted(table.key, base_key + np.clip(upper, -0.5, 3.5), side="right")
+    count = stop - first
+    has = np.flatnonzero(count > 0)
+    if has.size == 0:
+        return empty
+    cmb = maybe[has]
+    # combos ordered by their ln p cell, so that a chunk of nodes covers few cells
+    ip_all = np.floor(np.log(mom[cmb]) / options.log_p_step).astype(np.int64)
+    by_p = np.argsort(ip_all, kind="stable")
+    cmb = cmb[by_p]
+    ip_cmb = ip_all[by_p]
+    count = count[has][by_p]
+    first = first[has][by_p]
+    n_t = options.n_theta_cells
+    w_jk = (e_weight[:, None] * (0.5 * wc)[None, :]).ravel()
+    cos_c = cos_h[cmb]
+    sin_c = sin_h[cmb]
+    sina_c = sin_a[cmb]
+    w_c = w_jk[cmb % n_jk]
+    cell_c = (ip_cmb - ip_cmb[0]) * n_t
+    invp_c = 1.0 / mom[cmb]
+    start = np.cumsum(count) - count
+    shift = first - start  # parent index = node index + shift of its combo
+    coef = _arcsin_series_terms(s_hi * (1.0 + 1e-9))
+    scale = n_t / (th_hi - th_lo)
+    x_f, wx_f = _gauss(min(2, options.n_phi))
+    sig2_f = np.sin(0.25 * math.pi * (x_f + 1.0)) ** 2
+    x_p, wx_p = _gauss(options.n_phi)
+    frac_p = 0.5 * (x_p + 1.0)
+    # chunks of whole ln p rows (so that no cell is split between chunks) of about
+    # _CHUNK nodes
+    row = np.flatnonzero(np.diff(ip_cmb, prepend=ip_cmb[0] - 1))
+    cut = row[np.flatnonzero(np.diff(start[row] // _CHUNK, prepend=-1))]
+    bounds = np.append(cut, cmb.size).tolist()
+    n_nodes = int(start[-1] + count[-1])
+    out_w: list[FloatArray] = []
+    out_wt: list[FloatArray] = []
+    out_wq: list[FloatArray] = []
+    for k0, k1 in itertools.pairwise(bounds):
+        n0 = int(start[k0])
+        n1 = int(start[k1]) if k1 < cmb.size else n_nodes
+        rep = np.repeat(np.arange(k0, k1), count[k0:k1])
+        parent = np.arange(n0, n1) + shift[rep]
+        # exact test of every candidate (parent, E*, cos theta*) node
+        d = table.sin_half[parent] * cos_c[rep]
+        d -= table.cos_half[parent] * sin_c[rep]
+        base = d * d
+        span = table.sin_theta[parent] * sina_c[rep]
+        top = base + span
+        ok = (base < s_hi) & (top > s_lo)
+        if not ok.all():
+            keep = np.flatnonzero(ok)
+            rep, parent = rep[keep], parent[keep]
+            base, span, top = base[keep], span[keep], top[keep]
+        weight = table.sigma_pb[parent] * w_c[rep]
+        lo = int(cell_c[k0])
+        cell = cell_c[rep] - lo
+        inv_p = invp_c[rep]
+        full = (base >= s_lo) & (top <= s_hi)
+        sel_f = np.flatnonzero(full)
+        sel_p = np.flatnonzero(~full)
+        # per phi* node: sin^2(theta_N/2), weight and cell index, laid out (phi* node, N node)
+        # in two blocks (full and cut azimuth)
+        m_f = wx_f.size * sel_f.size
+        sin2 = np.empty(m_f + wx_p.size * sel_p.size)
+        w2 = np.empty_like(sin2)
+        blocks = (
+            (sel_f, slice(0, m_f), wx_f.size),
+            (sel_p, slice(m_f, sin2.size), wx_p.size),
+        )
+        if sel_f.size:
+            # the whole azimuth phi* in the window: theta_N only for the geometry, 2 nodes
+            sin2_f = sin2[:m_f].reshape(wx_f.size, sel_f.size)
+            np.multiply(sig2_f[:, None], span[sel_f][None, :], out=sin2_f)
+            sin2_f += base[sel_f][None, :]
+            w2_f = w2[:m_f].reshape(wx_f.size, sel_f.size)
+            np.multiply((0.5 * wx_f)[:, None], weight[sel_f][None, :], out=w2_f)
+        if sel_p.size:
+            # a window edge cuts phi*: Gauss-Legendre nodes in the accepted interval of
+            # psi = phi*/2, on sin^2(theta_N/2) = base + span sin^2(psi) (module docstring)
+            b_p = base[sel_p]
+            s_p = span[sel_p]
+            sin2_p = sin2[m_f:].reshape(wx_p.size, sel_p.size)
+            width = np.arcsin(np.sqrt(np.clip((s_hi - b_p) / s_p, 0.0, 1.0)))
+            if s_lo > 0.0:
+                psi_a = np.arcsin(np.sqrt(np.clip((s_lo - b_p) / s_p, 0.0, 1.0)))
+                width -= psi_a
+                np.multiply(frac_p[:, None], width[None, :], out=sin2_p)
+                sin2_p += psi_a[None, :]
+            else:
+                np.multiply(frac_p[:, None], width[None, :], out=sin2_p)
+            # sin in single precision: its rounding (1e-7 of theta_N) is far below the
+            # quadrature error, and it is several times faster than in double
+            np.sin(sin2_p.astype(np.float32), out=sin2_p, dtype=np.float32)
+            sin2_p *= sin2_p
+            sin2_p *= s_p[None, :]
+            sin2_p += b_p[None, :]
+            width *= weight[sel_p]
+            w2_p = w2[m_f:].reshape(wx_p.size, sel_p.size)
+            np.multiply((wx_p / math.pi)[:, None], width[None, :], out=w2_p)
+        theta = _polar_angle(sin2, coef)
+        t_cell = theta - th_lo if th_lo else theta.copy()
+        t_cell *= scale
+        it = t_cell.astype(np.int64)
+        np.clip(it, 0, n_t - 1, out=it)
+        wq = np.empty_like(w2)
+        for sel, part, n_phi in blocks:
+            if sel.size:
+                it[part].reshape(n_phi, sel.size)[...] += cell[sel][None, :]
+                np.multiply(
+                    w2[part].reshape(n_phi, sel.size),
+                    inv_p[sel][None, :],
+                    out=wq[part].reshape(n_phi, sel.size),
+                )
+        n_cell = int(cell_c[k1 - 1]) - lo + n_t
+        tot = np.asarray(np.bincount(it, weights=w2, minlength=n_cell), dtype=float)
+        used = np.flatnonzero(tot)
+        out_w.append(tot[used])
+        w2 *= theta
+        out_wt.append(np.asarray(np.bincount(it, weights=w2, minlength=n_cell), dtype=float)[used])
+        out_wq.append(np.asarray(np.bincount(it, weights=wq, minlength=n_cell), dtype=float)[used])
+    tot = np.concatenate(out_w)
+    return np.concatenate(out_wt) / tot, tot / np.concatenate(out_wq), tot
+
+
 def channel_rays(
     parents: Parents,
     parent_mass: float,
@@ -302,98 +628,257 @@ def channel_rays(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """N from one channel whose polar angle falls in the detector's polar ``window``, merged
     into cells: polar angle (rad), momentum (GeV), weight (pb GeV^2 per d^2)."""
-    th_lo, th_hi = window
-    p_p = parents.momentum[:, None]
-    e_p = np.sqrt(p_p**2 + parent_mass**2)
-    gam = e_p / parent_mass
-    bet = p_p / e_p
-    p_star = np.sqrt(np.maximum(e_star**2 - m_n**2, 0.0))[None, :]
-    b_star = p_star / e_star[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tan_max = np.where(bet > b_star, b_star / (gam * np.sqrt(bet**2 - b_star**2)), np.inf)
-    a_max = np.where(np.isfinite(tan_max), np.arctan(tan_max), np.pi)
-    th_p = parents.theta[:, None]
-    keep = (th_p - a_max <= th_hi) & (th_p + a_max >= th_lo)
-    ib, ie = np.nonzero(keep)
-    if ib.size == 0:
-        return np.empty(0), np.empty(0), np.empty(0)
-    c, wc = _gauss(options.n_cos)
-    # (pairs, n_cos)
-    g = gam[ib, 0][:, None]
-    b = bet[ib, 0][:, None]
-    ps = p_star[0, ie][:, None]
-    es = e_star[ie][:, None]
-    s = np.sqrt(1.0 - c**2)[None, :]
-    p_par = g * (ps * c[None, :] + b * es)
-    p_perp = ps * s
-    p_n = np.hypot(p_par, p_perp)
-    alpha = np.arctan2(p_perp, p_par)
-    tp = parents.theta[ib][:, None]
-    base = np.sin(0.5 * (tp - alpha)) ** 2
-    span = np.sin(tp) * np.sin(alpha)
-    with np.errstate(divide="ignore", invalid="ignore"):
-
-        def phi_of(theta_edge: float) -> FloatArray:
-            u = (np.sin(0.5 * theta_edge) ** 2 - base) / span
-            return np.asarray(2.0 * np.arcsin(np.sqrt(np.clip(u, 0.0, 1.0))))
-
-        phi_a = np.where(span > 0.0, phi_of(th_lo), 0.0)
-        phi_b = np.where(span > 0.0, phi_of(th_hi), 0.0)
-    # Degenerate rays (parent on the axis or N along the parent): all or nothing.
-    straight = np.abs(tp - alpha)
-    inside = (straight >= th_lo) & (straight <= th_hi)
-    phi_b = np.where(span > 0.0, phi_b, np.where(inside, np.pi, 0.0))
-    width = phi_b - phi_a
-    w_pair = (parents.sigma_pb[ib] * e_weight[ie])[:, None] * (0.5 * wc)[None, :]
-    ok = width > 0.0
-    if not np.any(ok):
-        return np.empty(0), np.empty(0), np.empty(0)
-    # Pairs whose whole azimuth lands in the polar window only need theta_N for the geometry,
-    # which varies little over phi*: 2 nodes; pairs cut by a window edge get n_phi nodes.
-    full = ok & (phi_a <= 0.0) & (phi_b >= np.pi)
-    part = ok & ~full
-    moms, thetas, weights = [], [], []
-    for sel, n_nodes in ((full, min(2, options.n_phi)), (part, options.n_phi)):
-        if not np.any(sel):
-            continue
-        x, wx = _gauss(n_nodes)
-        pa, wd = phi_a[sel][:, None], width[sel][:, None]
-        phi = pa + 0.5 * wd * (x[None, :] + 1.0)
-        weights.append((w_pair[sel][:, None] * 0.5 * wd * wx[None, :] / np.pi).ravel())
-        sin2 = base[sel][:, None] + span[sel][:, None] * np.sin(0.5 * phi) ** 2
-        thetas.append((2.0 * np.arcsin(np.sqrt(np.clip(sin2, 0.0, 1.0)))).ravel())
-        moms.append(np.repeat(p_n[sel], n_nodes))
-    return _cells(
-        np.concatenate(thetas), np.concatenate(moms), np.concatenate(weights), window, options
+    return _table_cells(
+        _parent_table(parents, parent_mass),
+        np.asarray(e_star, dtype=float),
+        np.asarray(e_weight, dtype=float),
+        m_n,
+        window,
+        options,
     )
 
 
-def _cells(
-    theta: FloatArray,
-    momentum: FloatArray,
-    weight: FloatArray,
-    window: tuple[float, float],
-    options: SourceOptions,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Merge rays into cells of (theta_N, ln p_N): ``n_theta_cells`` equal bins across the
-    polar window and steps of ``log_p_step`` in ln p. A cell keeps the summed weight, the
-    weighted mean theta and the weighted mean 1/p (decay exponents are linear in 1/p). The
-    detector's path lengths vary smoothly with theta inside the window, so the geometry is
-    then evaluated once per cell instead of once per ray."""
+@dataclass(frozen=True)
+class DetectorGrid:
+    """A detector seen from the interaction point along ``n_grid`` polar angles equally
+    spaced across its polar window (bin centres theta_lo + (g + 1/2) step), from the exact
+    segments and azimuthal quadrature of :func:`nudipole.detectors.shapes.azimuthal_nodes`.
+
+    Hits (rays that cross the volume) of grid angle g are the entries start[g] ..
+    start[g] + count[g] - 1 of the per-hit arrays: ``w_azimuth`` (fraction of the azimuth),
+    ``l_in``/``l_out`` (GeV^-1), their logarithms (-inf where l_in = 0), and
+    ``w_l_in``/``w_l_out`` = w_azimuth x l. ``fraction[g]`` is the azimuthal fraction that
+    hits (sum of w_azimuth); ``origin_inside`` is whether some l_in is 0.
+    """
+
+    theta_lo: float
+    step: float
+    start: npt.NDArray[np.intp]
+    count: npt.NDArray[np.intp]
+    fraction: FloatArray
+    w_azimuth: FloatArray
+    l_in: FloatArray
+    l_out: FloatArray
+    log_l_in: FloatArray
+    log_l_out: FloatArray
+    w_l_in: FloatArray
+    w_l_out: FloatArray
+    origin_inside: bool
+
+
+@dataclass(frozen=True)
+class RayBlock:
+    """Rays of N of one channel that cross the detector, grouped by source cell (a piece of
+    :class:`NFlux`).
+
+    ``channel`` indexes the channel list. Cells: ``momentum`` (GeV), ``weight`` (pb GeV^2 per
+    d^2) and ``fraction`` (azimuthal fraction of the cell's direction that hits). Rays:
+    ``cell`` (index into the cells) and ``node`` (index into the hits of ``grid``); a ray's
+    weight is ``weight[cell] * grid.w_azimuth[node]``.
+    """
+
+    channel: int
+    momentum: FloatArray
+    weight: FloatArray
+    fraction: FloatArray
+    cell: npt.NDArray[np.intp]
+    node: npt.NDArray[np.intp]
+    grid: DetectorGrid
+
+    @property
+    def ray_weight(self) -> FloatArray:
+        """Weight of every ray (pb GeV^2 per d^2)."""
+        return np.asarray(self.weight[self.cell] * self.grid.w_azimuth[self.node])
+
+    @property
+    def l_in(self) -> FloatArray:
+        """Entry distance of every ray (GeV^-1)."""
+        return np.asarray(self.grid.l_in[self.node])
+
+    @property
+    def l_out(self) -> FloatArray:
+        """Exit distance of every ray (GeV^-1)."""
+        return np.asarray(self.grid.l_out[self.node])
+
+
+@dataclass(frozen=True)
+class ChannelTotals:
+    """Per channel (arrays in channel order): parents that can decay (pb, both charge
+    states), N produced per d^2 (pb GeV^2), and the spectra used."""
+
+    parents_pb: FloatArray
+    produced: FloatArray
+    sources: dict[str, tuple[str, ...]]
+
+
+#: Polar angles per source cell at which the detector geometry is tabulated (equally spaced
+#: across the polar window, at most _GRID_MAX in all; each cell uses the nearest one, at most
+#: window / (2 x 256 n_theta_cells) away: 2.6e-6 rad for MAPP-2, changing the band edges by
+#: less than 2e-5).
+_GRID_PER_CELL = 256
+_GRID_MAX = 1 << 16
+#: Cells expanded into rays together in :func:`ray_blocks` (a pure speed setting).
+_RAY_CHUNK = 1 << 13
+
+
+@lru_cache(maxsize=32)
+def detector_grid(
+    shape: Shape, window: tuple[float, float], n_grid: int, n_azimuth: int
+) -> DetectorGrid:
+    """:class:`DetectorGrid` of ``shape`` at ``n_grid`` polar angles across ``window``, with
+    ``n_azimuth`` nodes per smooth azimuthal piece (mass independent, cached)."""
     th_lo, th_hi = window
-    n_t = options.n_theta_cells
-    it = np.clip(((theta - th_lo) / (th_hi - th_lo) * n_t).astype(np.int64), 0, n_t - 1)
-    ip = np.floor(np.log(momentum) / options.log_p_step).astype(np.int64)
-    ip -= ip.min()
-    flat = ip * n_t + it
-    size = int(flat.max()) + 1
-    # Dense accumulation (no sort); the index range is at most n_t x (ln p range / step).
-    total = np.asarray(np.bincount(flat, weights=weight, minlength=size), dtype=float)
-    used = np.flatnonzero(total)
-    total_u = total[used]
-    mean_theta = np.bincount(flat, weights=weight * theta, minlength=size)[used] / total_u
-    mean_inv_p = np.bincount(flat, weights=weight / momentum, minlength=size)[used] / total_u
-    return mean_theta, 1.0 / mean_inv_p, total_u
+    step = (th_hi - th_lo) / n_grid
+    theta = np.asarray(th_lo + (np.arange(n_grid) + 0.5) * step, dtype=np.float64)
+    chunk = 4096
+    parts = [_segment(shape, theta[i : i + chunk], n_azimuth) for i in range(0, n_grid, chunk)]
+    idx = np.concatenate([p[0] + i for p, i in zip(parts, range(0, n_grid, chunk), strict=True)])
+    l_in = np.concatenate([p[1] for p in parts]) / HBARC_GEV_M
+    l_out = np.concatenate([p[2] for p in parts]) / HBARC_GEV_M
+    w_az = np.concatenate([p[3] for p in parts])
+    count = np.bincount(idx, minlength=n_grid)
+    with np.errstate(divide="ignore"):
+        log_l_in = np.log(l_in)
+        log_l_out = np.log(l_out)
+    out = DetectorGrid(
+        theta_lo=th_lo,
+        step=step,
+        start=np.cumsum(count) - count,
+        count=count,
+        fraction=np.asarray(np.bincount(idx, weights=w_az, minlength=n_grid), dtype=float),
+        w_azimuth=w_az,
+        l_in=l_in,
+        l_out=l_out,
+        log_l_in=log_l_in,
+        log_l_out=log_l_out,
+        w_l_in=w_az * l_in,
+        w_l_out=w_az * l_out,
+        origin_inside=bool(np.any(l_in <= 0.0)),
+    )
+    for name in (
+        "start",
+        "count",
+        "fraction",
+        "w_azimuth",
+        "l_in",
+        "l_out",
+        "log_l_in",
+        "log_l_out",
+        "w_l_in",
+        "w_l_out",
+    ):
+        getattr(out, name).setflags(write=False)
+    return out
+
+
+def _check_channels(channels: Sequence[str]) -> None:
+    for name in channels:
+        if name not in CHANNELS:
+            raise ValueError(f"unknown meson channel {name!r}; choose from {', '.join(CHANNELS)}")
+
+
+def _energy_nodes(
+    name: str, m_n: float, flavour: str, options: SourceOptions
+) -> tuple[FloatArray, FloatArray]:
+    return _energy_nodes_cached(
+        name, m_n, flavour, options.form_factor, options.energy_order, options.angular_order
+    )
+
+
+@lru_cache(maxsize=128)
+def _energy_nodes_cached(
+    name: str, m_n: float, flavour: str, form_factor: str, order: int, angular_order: int
+) -> tuple[FloatArray, FloatArray]:
+    """The parent-frame energy distribution as ``order`` x ``angular_order`` nodes of equal
+    weight, from the accurate rule (:func:`~nudipole.production.meson_table.energy_bins`:
+    the branching ratio and the mean energy exact to about 1e-6), as read-only arrays
+    (cached: a scan asks twice per mass)."""
+    e_star, e_w = energy_bins(name, m_n, flavour, form_factor, n_bins=order * angular_order)
+    out = np.array(e_star, dtype=float), np.array(e_w, dtype=float)
+    for arr in out:
+        arr.setflags(write=False)
+    return out
+
+
+def channel_totals(
+    m_n: float,
+    channels: Sequence[str],
+    flavour: str,
+    window: tuple[float, float],
+    charged: ChargedMesonDecays,
+    options: SourceOptions,
+) -> ChannelTotals:
+    """Parents and produced N of every channel at mass ``m_n`` (GeV), see
+    :class:`ChannelTotals`; the N heading into the detector come from :func:`ray_blocks`."""
+    _check_channels(channels)
+    parents_pb, produced = [], []
+    sources: dict[str, tuple[str, ...]] = {}
+    for name in channels:
+        parents = channel_parents(name, options.spectra_set, options.n_sub, charged, window)
+        sources[name] = parents.spectra
+        parents_pb.append(parents.decaying_pb)
+        if not allowed(name, m_n, flavour):
+            produced.append(0.0)
+            continue
+        # The node weights sum to Br/d^2 of the same rule (meson_table.energy_nodes).
+        _, e_w = _energy_nodes(name, m_n, flavour, options)
+        produced.append(parents.decaying_pb * float(np.sum(e_w)))
+    return ChannelTotals(np.asarray(parents_pb), np.asarray(produced), sources)
+
+
+def ray_blocks(
+    m_n: float,
+    channels: Sequence[str],
+    flavour: str,
+    shape: Shape,
+    window: tuple[float, float],
+    charged: ChargedMesonDecays,
+    options: SourceOptions,
+) -> Iterator[RayBlock]:
+    """The rays of :func:`meson_flux` block by block, channel after channel, in the same
+    order, without holding them all in memory.
+
+    The detector geometry (:func:`nudipole.detectors.shapes.azimuthal_nodes`, exact segments)
+    is tabulated once per detector at 256 polar angles per source cell (at most 65536) and
+    each cell takes the nearest; this moves the band edges by less than 2e-5 (MAPP-2, the
+    widest window) and saves evaluating the azimuthal quadrature for every cell.
+    """
+    _check_channels(channels)
+    n_grid = min(_GRID_PER_CELL * options.n_theta_cells, _GRID_MAX)
+    grid: DetectorGrid | None = None
+    for k, name in enumerate(channels):
+        if not allowed(name, m_n, flavour):
+            continue
+        e_star, e_w = _energy_nodes(name, m_n, flavour, options)
+        theta_n, mom, w_cell = _table_cells(
+            _channel_table(name, options.spectra_set, options.n_sub, charged, window),
+            e_star,
+            e_w,
+            m_n,
+            window,
+            options,
+        )
+        if theta_n.size == 0:
+            continue
+        if grid is None:
+            grid = detector_grid(shape, window, n_grid, options.n_azimuth)
+        g_all = ((theta_n - grid.theta_lo) / grid.step).astype(np.intp)
+        np.clip(g_all, 0, n_grid - 1, out=g_all)
+        for i in range(0, theta_n.size, _RAY_CHUNK):
+            g = g_all[i : i + _RAY_CHUNK]
+            count = grid.count[g]
+            cell = np.repeat(np.arange(g.size), count)
+            ends = np.cumsum(count)
+            node = np.arange(int(ends[-1])) + (grid.start[g] - (ends - count))[cell]
+            yield RayBlock(
+                channel=k,
+                momentum=mom[i : i + _RAY_CHUNK],
+                weight=w_cell[i : i + _RAY_CHUNK],
+                fraction=grid.fraction[g],
+                cell=cell,
+                node=node,
+                grid=grid,
+            )
 
 
 def meson_flux(
@@ -406,42 +891,17 @@ def meson_flux(
     options: SourceOptions,
 ) -> NFlux:
     """All rays of N with mass ``m_n`` (GeV) from ``channels`` that cross the detector."""
+    totals = channel_totals(m_n, channels, flavour, window, charged, options)
     moms, lins, louts, ws, chans = [], [], [], [], []
-    parents_pb, produced, heading = [], [], []
-    sources: dict[str, tuple[str, ...]] = {}
-    for k, name in enumerate(channels):
-        if name not in CHANNELS:
-            raise ValueError(f"unknown meson channel {name!r}; choose from {', '.join(CHANNELS)}")
-        info = channel_info(name)
-        parents = channel_parents(name, options.spectra_set, options.n_sub, charged, window)
-        sources[name] = parents.spectra
-        parents_pb.append(parents.decaying_pb)
-        if not allowed(name, m_n, flavour):
-            produced.append(0.0)
-            heading.append(0.0)
-            continue
-        e_star, e_w = energy_nodes(
-            name,
-            m_n,
-            flavour,
-            form_factor=options.form_factor,
-            order=options.energy_order,
-            angular_order=options.angular_order,
-        )
-        # The node weights sum to Br/d^2 of the same rule (meson_table.energy_nodes).
-        produced.append(parents.decaying_pb * float(np.sum(e_w)))
-        theta_n, mom, w_cell = channel_rays(
-            parents, info.mass, np.asarray(e_star), np.asarray(e_w), m_n, window, options
-        )
-        idx, l_in, l_out, w_az = _segment(shape, theta_n, options.n_azimuth)
-        w = w_cell[idx] * w_az
-        mom = mom[idx]
-        heading.append(float(w.sum()))
-        moms.append(mom)
-        lins.append(l_in)
-        louts.append(l_out)
+    heading = np.zeros(len(channels))
+    for blk in ray_blocks(m_n, channels, flavour, shape, window, charged, options):
+        w = blk.ray_weight
+        heading[blk.channel] += float(w.sum())
+        moms.append(blk.momentum[blk.cell])
+        lins.append(blk.l_in)
+        louts.append(blk.l_out)
         ws.append(w)
-        chans.append(np.full(mom.size, k))
+        chans.append(np.full(w.size, blk.channel))
 
     def cat(parts: list[FloatArray]) -> FloatArray:
         return np.concatenate(parts) if parts else np.empty(0)
@@ -450,12 +910,12 @@ def meson_flux(
         mass=m_n,
         channels=tuple(channels),
         momentum=cat(moms),
-        l_in=cat(lins) / HBARC_GEV_M,
-        l_out=cat(louts) / HBARC_GEV_M,
+        l_in=cat(lins),
+        l_out=cat(louts),
         weight=cat(ws),
         channel=np.concatenate(chans).astype(int) if chans else np.empty(0, dtype=int),
-        parents_pb=np.asarray(parents_pb),
-        produced=np.asarray(produced),
-        heading=np.asarray(heading),
-        sources=sources,
+        parents_pb=totals.parents_pb,
+        produced=totals.produced,
+        heading=heading,
+        sources=totals.sources,
     )

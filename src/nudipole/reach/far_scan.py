@@ -29,9 +29,15 @@ from nudipole.physics.decay import (
     photon_energy_fraction,
     width_nu_gamma,
 )
-from nudipole.production.meson_source import NFlux, SourceOptions, meson_flux
+from nudipole.production.meson_source import (
+    NFlux,
+    SourceOptions,
+    channel_totals,
+    meson_flux,
+    ray_blocks,
+)
 from nudipole.production.meson_table import CHANNELS, channel_info
-from nudipole.reach.band import BandRays, merge_rays, solve_band
+from nudipole.reach.band import MERGE_LOG_STEP, BandRays, RayMerger, merge_rays, solve_band
 from nudipole.reach.far_presets import FarPreset, FarStatistic
 from nudipole.reach.result import ReachResult
 from nudipole.stats.poisson import expected_signal_limit
@@ -212,25 +218,29 @@ def compute_far_reach(
     m = validate_far_masses(masses, chans)
     threshold = signal_threshold(experiment, preset)
     flav = str(Flavour(flavour))
+    window = experiment.shape.polar_window()
     lows, highs, errs, accs = [], [], [], []
     per_channel: dict[str, list[float | None]] = {c: [] for c in chans}
     for mass in m:
-        flux = _flux(experiment, float(mass), chans, flav, opts)
-        lo, hi = solve_band(band_rays(flux, experiment, preset), threshold)
+        # The rays are merged block by block as they come (reach.band.RayMerger): the same
+        # band as band_rays(meson_flux(...)) without holding every ray in memory.
+        merged, heading = _merged_rays(experiment, float(mass), chans, flav, opts, preset)
+        lo, hi = solve_band(merged.rays(), threshold)
         err = math.nan
         if error_estimate and math.isfinite(lo):
-            coarse = _flux(experiment, float(mass), chans, flav, opts.coarsened())
-            lo_c, _ = solve_band(band_rays(coarse, experiment, preset), threshold)
+            coarse, _ = _merged_rays(experiment, float(mass), chans, flav, opts.coarsened(), preset)
+            lo_c, _ = solve_band(coarse.rays(), threshold)
             err = abs(lo_c - lo) if math.isfinite(lo_c) else math.nan
         lows.append(lo)
         highs.append(hi)
         errs.append(err)
-        total = float(flux.produced.sum())
-        accs.append(float(flux.heading.sum()) / total if total > 0 else 0.0)
-        counts = channel_counts(flux, experiment, preset, lo) if math.isfinite(lo) else []
-        for c in chans:
-            hit = [x.passing for x in counts if x.channel == c]
-            per_channel[c].append(hit[0] if hit else None)
+        totals = channel_totals(float(mass), chans, flav, window, experiment.charged_mesons, opts)
+        total = float(totals.produced.sum())
+        accs.append(float(heading.sum()) / total if total > 0 else 0.0)
+        for k, c in enumerate(chans):
+            # events passing the selection at d95 (ChannelCounts.passing), from the
+            # channel's merged rays
+            per_channel[c].append(merged.rays(k).events(lo * lo) if math.isfinite(lo) else None)
         if progress is not None:
             progress(1)
     inputs = far_inputs(experiment, preset, chans, Flavour(flav), opts, threshold)
@@ -243,6 +253,68 @@ def compute_far_reach(
         inputs=inputs,
         d95_upper=np.asarray(highs),
     )
+
+
+def _merged_rays(
+    experiment: FarDetectorExperiment,
+    mass: float,
+    channels: Sequence[str],
+    flavour: str,
+    options: SourceOptions,
+    preset: FarPreset,
+) -> tuple[RayMerger, FloatArray]:
+    """The rays of :func:`band_rays` (of ``_flux``) merged per channel as they come, and the
+    N heading into the detector per channel (NFlux.heading).
+
+    Per ray i (cell c, detector hit j): prefactor c_i = L w_c eps_c x w_j, exponents
+    a_i = l_in,j s_c, b_i = l_out,j s_c with s_c = m g / p_c (as in :func:`band_rays`); the
+    merge cells follow from ln a_i = ln l_in,j + ln s_c.
+    """
+    shape = experiment.shape
+    lumi = experiment.luminosity_pb
+    g = float(width_nu_gamma(mass, 1.0, preset.nature))
+    log_mg = math.log(mass * g)
+    sel = experiment.selection
+    merger = RayMerger(len(channels))
+    heading = np.zeros(len(channels))
+    blocks = ray_blocks(
+        mass,
+        channels,
+        flavour,
+        shape,
+        shape.polar_window(),
+        experiment.charged_mesons,
+        options,
+    )
+    for blk in blocks:
+        heading[blk.channel] += float(np.dot(blk.weight, blk.fraction))
+        # per cell: prefactor L w eps, scale s = m g / p and ln s / step
+        coeff = lumi * blk.weight
+        if preset.photon_selection:
+            energy = np.sqrt(blk.momentum**2 + mass**2)
+            coeff = coeff * (
+                sel.efficiency * photon_energy_fraction(energy, mass, sel.photon_energy_min)
+            )
+        cell, node, grid = blk.cell, blk.node, blk.grid
+        if not np.all(coeff > 0.0):
+            keep = np.flatnonzero(coeff[cell] > 0.0)
+            cell, node = cell[keep], node[keep]
+        coeff_s = coeff * (mass * g / blk.momentum)
+        log_s = (log_mg - np.log(blk.momentum)) / MERGE_LOG_STEP
+        ls_ray = log_s[cell]
+        cs_ray = coeff_s[cell]
+        with np.errstate(invalid="ignore"):  # ln l_in = -inf where l_in = 0 (zero_a)
+            key_a = np.floor(grid.log_l_in[node] / MERGE_LOG_STEP + ls_ray).astype(np.int64)
+        merger.add_keyed(
+            blk.channel,
+            key_a,
+            np.floor(grid.log_l_out[node] / MERGE_LOG_STEP + ls_ray).astype(np.int64),
+            coeff[cell] * grid.w_azimuth[node],
+            cs_ray * grid.w_l_in[node],
+            cs_ray * grid.w_l_out[node],
+            zero_a=(grid.l_in[node] <= 0.0) if grid.origin_inside else None,
+        )
+    return merger, heading
 
 
 def _flux(

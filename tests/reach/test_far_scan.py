@@ -1,0 +1,115 @@
+"""Far-detector bands: physics behaviour, presets, and the talk's statements in numbers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import nudipole
+from nudipole.api import events, far_reach
+from nudipole.experiments import load_far_experiment
+from nudipole.limits import load_catalogue
+from nudipole.limits.newground import new_ground_band_intervals
+from nudipole.reach.far_presets import get_far_preset
+from nudipole.reach.far_scan import signal_threshold
+
+LIGHT = ("pi0", "eta", "rho", "omega", "phi")
+
+
+@pytest.fixture(scope="module")
+def faser2_paper() -> nudipole.ReachResult:
+    masses = np.geomspace(3e-3, 2.0, 14)
+    return far_reach("faser2", masses, preset="paper", error_estimate=False)
+
+
+def test_band_is_closed_and_shrinks_with_mass(faser2_paper: nudipole.ReachResult) -> None:
+    r = faser2_paper
+    ok = np.isfinite(r.d95)
+    assert ok[0]  # open at 3 MeV
+    assert not ok[-1]  # closed at 2 GeV
+    assert np.all(r.d95[ok] < r.upper[ok])
+    # The band narrows towards the closing mass (the ratio of the edges falls).
+    ratio = r.upper[ok] / r.d95[ok]
+    assert np.all(np.diff(ratio) < 0)
+    assert ratio[0] > 100.0
+
+
+def test_lower_edge_scales_as_rate_to_minus_quarter() -> None:
+    # Long-lived regime: events ~ L d^4, so 16 x the luminosity lowers d_low by 2.
+    exp = load_far_experiment("faser2")
+    # At 3 MeV the band spans four decades, so its lower edge is deep in that regime.
+    base = far_reach(exp, [0.003], preset="paper", error_estimate=False)
+    more = far_reach(exp.with_luminosity(16 * exp.luminosity_pb), [0.003], preset="paper",
+                     error_estimate=False)  # fmt: skip
+    assert more.d95[0] / base.d95[0] == pytest.approx(0.5, rel=0.005)
+    # The upper edge (decays before the detector) moves only logarithmically.
+    assert 1.0 < more.upper[0] / base.upper[0] < 1.3
+
+
+def test_events_at_the_edges_equal_the_threshold() -> None:
+    r = far_reach("facet", [0.05], preset="paper", error_estimate=False)
+    for d in (r.d95[0], r.upper[0]):
+        total = sum(x.passing for x in events("facet", 0.05, d, preset="paper"))
+        assert total == pytest.approx(3.0, rel=2e-3)
+    per_channel = r.inputs["events_at_d95_per_channel"]
+    assert sum(v[0] for v in per_channel.values() if v[0]) == pytest.approx(3.0, rel=1e-3)
+
+
+def test_presets_thresholds() -> None:
+    exp = load_far_experiment("faser2")
+    assert signal_threshold(exp, get_far_preset("paper")) == 3.0
+    assert signal_threshold(exp, get_far_preset("default")) == pytest.approx(-math.log(0.05))
+    noisy = load_far_experiment("faser2")
+    from dataclasses import replace
+
+    noisy = replace(noisy, selection=replace(noisy.selection, background=10.0))
+    assert signal_threshold(noisy, get_far_preset("default")) > 8.0
+
+
+def test_default_preset_is_weaker_than_paper() -> None:
+    # The photon energy threshold can only remove events.
+    paper = far_reach("faser2", [0.02, 0.1], preset="paper", error_estimate=False)
+    default = far_reach("faser2", [0.02, 0.1], preset="default", error_estimate=False)
+    assert np.all(default.d95 >= paper.d95 * 0.999)
+
+
+def test_majorana_decays_faster() -> None:
+    # 3 MeV: a band of four decades, both edges deep in their regimes.
+    dirac = far_reach("faser2", [0.003], preset="paper", error_estimate=False)
+    major = far_reach("faser2", [0.003], preset="paper", nature="majorana", error_estimate=False)
+    # Twice the width, same production. Lower edge (events ~ Gamma d^2): d_low / 2^(1/4).
+    # Upper edge: exp(-a Gamma u) sets it, u_high ~ ln(...)/(2 a) -> about 1/sqrt(2) with a
+    # logarithmic correction that lowers it further.
+    assert major.d95[0] / dirac.d95[0] == pytest.approx(2**-0.25, rel=0.005)
+    assert 0.6 < major.upper[0] / dirac.upper[0] < 2**-0.5
+
+
+def test_talk_statements_light_mesons_dominate_heavy_ones_are_rare() -> None:
+    """Talk: 'J/psi and Upsilon decay branching ratio into N is large, but the number of them
+    at the LHC is small'; 'the dominant production is from rho, phi, omega, pi, eta'."""
+    rows = {r.channel: r for r in events("faser2", 0.05, 4e-6, preset="paper")}
+    br_jpsi = rows["jpsi"].produced / rows["jpsi"].parents
+    br_rho = rows["rho"].produced / rows["rho"].parents
+    assert br_jpsi > 1e3 * br_rho  # large branching ratio ...
+    assert rows["jpsi"].parents < 1e-3 * rows["rho"].parents  # ... few parents
+    total = sum(r.passing for r in rows.values())
+    light = sum(rows[c].passing for c in LIGHT)
+    assert light / total > 0.75
+    assert (rows["jpsi"].passing + rows["upsilon"].passing) / total < 0.15
+
+
+def test_sensitivity_sits_between_10_mev_and_1_gev(faser2_paper: nudipole.ReachResult) -> None:
+    m_best, _ = faser2_paper.best()
+    assert 0.01 < m_best < 1.0
+
+
+def test_tau_band_opens_new_ground() -> None:
+    r = far_reach("faser2", np.geomspace(3e-3, 0.3, 12), preset="paper", flavour="tau",
+                  error_estimate=False)  # fmt: skip
+    limits = load_catalogue().paper_set().for_flavour("tau")
+    intervals = new_ground_band_intervals(limits, r.mass, r.d95, r.upper)
+    assert intervals
+    assert intervals[0].low < 0.02
+    assert intervals[-1].high > 0.1
