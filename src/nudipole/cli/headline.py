@@ -45,8 +45,8 @@ def add_headline(sub: Any) -> None:
     p.add_argument(
         "--lhc-points",
         type=_positive_int,
-        default=40,
-        help="masses per far-detector band in fig_lhc_far (default 40)",
+        default=24,
+        help="masses per far-detector band in fig_lhc_far (default 24)",
     )
     p.set_defaults(func=run_headline)
 

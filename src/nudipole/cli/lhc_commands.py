@@ -17,7 +17,7 @@ from nudipole.experiments import ExperimentError, FarDetectorExperiment, load_de
 from nudipole.io.results import dumps, to_csv, write_atomic
 from nudipole.model import Flavour, Nature
 from nudipole.production.meson_source import SPECTRA_SETS
-from nudipole.production.meson_table import CHANNELS
+from nudipole.production.meson_table import CHANNELS, channel_info
 from nudipole.reach.far_presets import FAR_PRESETS, FormFactor
 from nudipole.reach.result import ReachResult
 
@@ -314,10 +314,14 @@ def make_lhc_channels(
             error_estimate=False,
         )
         for ch in CHANNELS:
+            # A single channel reaches only below its parent's mass.
+            below = masses[masses < channel_info(ch).mass]
+            if below.size == 0:
+                continue
             results.append(
                 far_reach(
                     experiment,
-                    masses,
+                    below,
                     preset=preset,
                     flavour=flavour,
                     channels=[ch],

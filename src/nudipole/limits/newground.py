@@ -11,6 +11,7 @@ Interval edges are refined by bisection on the log-log interpolated projection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +61,38 @@ def _interp_loglog(mass: FloatArray, d95: FloatArray, m: float) -> float:
     return float(np.exp(np.interp(np.log(m), np.log(mass), np.log(d95))))
 
 
+def _free_intervals(
+    m: FloatArray, free: np.ndarray, free_at: Callable[[float], bool], refine: int
+) -> list[Interval]:
+    """Runs of ``free`` masses as intervals, each inner edge refined by bisection in ln m
+    between a free and a covered neighbour (``free_at`` decides at any mass)."""
+
+    def edge(lo: float, hi: float, free_at_lo: bool) -> float:
+        a, b = np.log(lo), np.log(hi)
+        for _ in range(refine):
+            mid = 0.5 * (a + b)
+            if free_at(float(np.exp(mid))) == free_at_lo:
+                a = mid
+            else:
+                b = mid
+        return float(np.exp(0.5 * (a + b)))
+
+    intervals: list[Interval] = []
+    i, n = 0, m.size
+    while i < n:
+        if not free[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and free[j + 1]:
+            j += 1
+        low = m[i] if i == 0 else edge(m[i - 1], m[i], free_at_lo=False)
+        high = m[j] if j == n - 1 else edge(m[j], m[j + 1], free_at_lo=True)
+        intervals.append(Interval(float(low), float(high)))
+        i = j + 1
+    return intervals
+
+
 def new_ground_intervals(
     limits: LimitSet, mass: FloatArray, d95: FloatArray, refine: int = 30
 ) -> list[Interval]:
@@ -77,40 +110,14 @@ def new_ground_intervals(
         return []
     m, d = m[ok], d[ok]
     free = ~limits.excluded(m, d)
-    intervals: list[Interval] = []
-    i = 0
-    n = m.size
 
-    def edge(lo: float, hi: float, free_at_lo: bool) -> float:
-        # Bisection in ln m between a free and an excluded neighbour.
-        a, b = np.log(lo), np.log(hi)
-        for _ in range(refine):
-            mid = 0.5 * (a + b)
-            mm = float(np.exp(mid))
-            is_free = not bool(limits.excluded(mm, _interp_loglog(m, d, mm)))
-            if is_free == free_at_lo:
-                a = mid
-            else:
-                b = mid
-        return float(np.exp(0.5 * (a + b)))
+    def free_at(mm: float) -> bool:
+        return not bool(limits.excluded(mm, _interp_loglog(m, d, mm)))
 
-    while i < n:
-        if not free[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and free[j + 1]:
-            j += 1
-        low = m[i] if i == 0 else edge(m[i - 1], m[i], free_at_lo=False)
-        high = m[j] if j == n - 1 else edge(m[j], m[j + 1], free_at_lo=True)
-        intervals.append(Interval(low, high))
-        i = j + 1
-    return intervals
+    return _free_intervals(m, free, free_at, refine)
 
 
-def _band_has_free(
-    limits: LimitSet, m: float, low: float, high: float, n_d: int = 64
-) -> bool:
+def _band_has_free(limits: LimitSet, m: float, low: float, high: float, n_d: int = 64) -> bool:
     """True if some coupling of the band [low, high] at mass m is outside every limit."""
     d = np.geomspace(low, max(high, low), n_d)
     return not bool(np.all(limits.excluded(np.full(n_d, m), d)))
@@ -133,32 +140,6 @@ def new_ground_band_intervals(
     free = np.array([_band_has_free(limits, *v) for v in zip(m, lo, hi, strict=True)])
 
     def free_at(mm: float) -> bool:
-        return _band_has_free(
-            limits, mm, _interp_loglog(m, lo, mm), _interp_loglog(m, hi, mm)
-        )
+        return _band_has_free(limits, mm, _interp_loglog(m, lo, mm), _interp_loglog(m, hi, mm))
 
-    intervals: list[Interval] = []
-    i, n = 0, m.size
-
-    def edge(a_m: float, b_m: float, free_at_lo: bool) -> float:
-        a, b = np.log(a_m), np.log(b_m)
-        for _ in range(refine):
-            mid = 0.5 * (a + b)
-            if free_at(float(np.exp(mid))) == free_at_lo:
-                a = mid
-            else:
-                b = mid
-        return float(np.exp(0.5 * (a + b)))
-
-    while i < n:
-        if not free[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and free[j + 1]:
-            j += 1
-        low = m[i] if i == 0 else edge(m[i - 1], m[i], free_at_lo=False)
-        high = m[j] if j == n - 1 else edge(m[j], m[j + 1], free_at_lo=True)
-        intervals.append(Interval(low, high))
-        i = j + 1
-    return intervals
+    return _free_intervals(m, free, free_at, refine)

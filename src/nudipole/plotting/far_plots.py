@@ -45,8 +45,8 @@ CHANNEL_LABELS = {
 def plot_channel_bands(
     total: ReachResult,
     per_channel: Sequence[ReachResult],
-    mass_range: tuple[float, float] = (1e-3, 10.0),
-    d_range: tuple[float, float] = (1e-9, 1e-1),
+    mass_range: tuple[float, float] = (1e-3, 1.0),
+    d_range: tuple[float, float] = (1e-7, 1e-1),
 ) -> Figure:
     """The band of all channels (grey, filled) and each channel's own band (outlines)."""
     fig = Figure(figsize=(8.6, 5.4), layout="constrained")
