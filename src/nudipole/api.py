@@ -39,6 +39,8 @@ from nudipole.stats import USER_STATISTICS, Statistic
 from nudipole.units import parse_luminosity
 
 DEFAULT_N_MASSES = 60
+#: Most masses a mass range may ask for (bounds time and memory).
+MAX_MASSES = 100_000
 DEFAULT_MASS_MIN = 0.01  # GeV
 #: Default far-detector mass range (GeV): the meson source reaches up to the Upsilon(1S).
 DEFAULT_FAR_MASSES = (1.0e-3, 9.4)
@@ -163,7 +165,14 @@ def default_masses(experiment: Experiment, n: int = DEFAULT_N_MASSES) -> np.ndar
 def mass_grid(lo: float, hi: float, n: int) -> np.ndarray:
     """``n`` log-spaced masses from ``lo`` to ``hi`` GeV (validated)."""
     if not (lo > 0.0 and hi > lo and n >= 2):
-        raise ExperimentError("mass range needs 0 < LO < HI and N >= 2")
+        raise ExperimentError(
+            f"--mass-range {lo:g} {hi:g} {n:g}: needs 0 < LO < HI and N >= 2 masses"
+        )
+    if n > MAX_MASSES:
+        raise ExperimentError(
+            f"--mass-range asks for {n:g} masses; at most {MAX_MASSES} are allowed (a curve is "
+            "smooth: a few hundred resolve it)"
+        )
     return np.geomspace(lo, hi, int(n))
 
 

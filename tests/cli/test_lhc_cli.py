@@ -90,3 +90,19 @@ def test_experiments_lists_far_detectors(cli) -> None:
     for name in ("faser2", "mapp2", "facet"):
         assert name in out
     assert "far detector" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["reach", "faser2", "--masses", "1e-30"], "1e-4 GeV"),
+        (["reach", "faser2", "--mass-range", "1e-3", "1", "100000000"], "at most 100000"),
+        (["reach", "faser2", "--mass-range", "1e-3", "1", "10000"], "at most 5000"),
+        (["reach", "faser2", "--masses", "0.1", "--lumi", "1e400/ab"], "finite"),
+        (["events", "faser2", "--mass", "0.1", "--d", "-1e-6"], "d must be"),
+    ],
+)
+def test_hostile_values_are_refused_quickly(cli, argv: list[str], match: str) -> None:
+    code, _out, err = cli(argv)
+    assert code == 2
+    assert match in err

@@ -124,7 +124,7 @@ def print_far_table(result: ReachResult) -> None:
     c.print(table)
     c.print(
         "acceptance = fraction of the N produced whose direction crosses the detector; "
-        "error = change of the lower edge under a refined integration rule"
+        "error = change of the lower edge when every integration rule is halved (an overestimate)"
     )
 
 

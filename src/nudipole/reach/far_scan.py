@@ -44,8 +44,11 @@ from nudipole.stats.poisson import expected_signal_limit
 
 #: Events that define the paper preset's 95 % CL region (background-free convention).
 THREE_EVENTS = 3.0
-#: Largest mass scanned for meson production: the heaviest parent is the Upsilon(1S).
-MAX_MESON_MASS_FRACTION = 0.9999
+#: Smallest m_N accepted (GeV): the lower band edge grows as 1/m_N (N too long-lived) and
+#: reaches d ~ 1e-3 GeV^-1 at 0.1 MeV for FASER-2, far inside the existing limits.
+MIN_FAR_MASS = 1.0e-4
+#: Most masses in one far-detector scan (time and memory bound).
+MAX_FAR_MASSES = 5000
 
 
 def parse_channels(channels: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -139,8 +142,19 @@ def validate_far_masses(
     m = np.asarray(masses, dtype=float).ravel()
     if m.size == 0:
         raise ExperimentError("no masses given")
+    if m.size > MAX_FAR_MASSES:
+        raise ExperimentError(
+            f"{m.size} masses requested; a far-detector scan takes at most {MAX_FAR_MASSES} "
+            "(each costs about 0.1 s): use fewer"
+        )
     if not np.all(np.isfinite(m)) or np.any(m <= 0.0):
         raise ExperimentError("masses must be positive, finite numbers in GeV")
+    if np.any(m < MIN_FAR_MASS):
+        raise ExperimentError(
+            f"m_N = {m.min():g} GeV is below {MIN_FAR_MASS:g} GeV, where the far-detector bands "
+            "start above d ~ 1e-3 GeV^-1 (rising as 1/m_N), deep inside existing limits; "
+            "choose masses of at least 1e-4 GeV"
+        )
     top = max(channel_info(c).mass for c in channels)
     if np.any(m >= top):
         raise ExperimentError(
