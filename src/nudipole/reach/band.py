@@ -241,45 +241,9 @@ def merge_rays(coeff: FloatArray, a: FloatArray, b: FloatArray) -> BandRays:
     keeps the summed prefactor and the prefactor-weighted mean exponents. The count is linear
     in the prefactors and smooth in the exponents, so the merge changes N(u) by a relative
     amount of order (step x a u)^2 / 2 and never by more than the step times a u."""
-    keep = (coeff > 0.0) & (b > a)
-    c, aa, bb = coeff[keep], a[keep], b[keep]
-    if c.size == 0:
-        return BandRays(np.empty(0), np.empty(0), np.empty(0))
-    # Cell keys (key_a, key_b) = floor(ln a / step), floor(ln b / step), stored as key_a and
-    # key_b - key_a (a compact range: b / a is bounded by the detector's depth). Rays with
-    # a = 0 (a detector around the interaction point) share one key_a below every other;
-    # the weighted mean of zeros stays exactly zero.
-    key_b = np.floor(np.log(bb) / MERGE_LOG_STEP).astype(np.int64)
-    pos = aa > 0.0
-    if pos.all():
-        key_a = np.floor(np.log(aa) / MERGE_LOG_STEP).astype(np.int64)
-        key_a -= key_a.min()
-        diff = key_b - key_a
-    else:
-        with np.errstate(divide="ignore"):
-            key_a = np.floor(np.log(aa) / MERGE_LOG_STEP)
-        low = int(key_a[pos].min()) - 1 if np.any(pos) else 0
-        key_a = np.where(pos, key_a, low).astype(np.int64) - low
-        # the a = 0 row: key_b alone, shifted to start at the smallest diff of the others
-        diff = key_b - key_a
-        zero = ~pos
-        d_pos = int(diff[pos].min()) if np.any(pos) else 0
-        diff[zero] = key_b[zero] - int(key_b[zero].min()) + d_pos
-    diff -= diff.min()
-    flat = key_a * (int(diff.max()) + 1) + diff
-    size = int(flat.max()) + 1
-    if size <= DENSE_CELLS:  # dense accumulation: no sort
-        total = np.asarray(np.bincount(flat, weights=c, minlength=size), dtype=float)
-        used = np.flatnonzero(total)
-        sum_a = np.bincount(flat, weights=c * aa, minlength=size)[used]
-        sum_b = np.bincount(flat, weights=c * bb, minlength=size)[used]
-        total = total[used]
-    else:
-        _, cell = np.unique(flat, return_inverse=True)
-        total = np.asarray(np.bincount(cell, weights=c), dtype=float)
-        sum_a = np.bincount(cell, weights=c * aa)
-        sum_b = np.bincount(cell, weights=c * bb)
-    return BandRays(coeff=total, a=sum_a / total, b=sum_b / total)
+    merger = RayMerger(1)
+    merger.add(0, coeff, a, b)
+    return merger.rays(0)
 
 
 class _Cells(NamedTuple):
