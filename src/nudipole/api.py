@@ -157,6 +157,21 @@ def events(
     )
 
 
+def _chosen_masses(
+    masses: Sequence[float] | np.ndarray | None,
+    mass_range: tuple[float, float, int] | None,
+    default: np.ndarray,
+) -> np.ndarray:
+    """Explicit masses, a (lo, hi, n) range, or ``default``; not both of the first two."""
+    if masses is not None and mass_range is not None:
+        raise ExperimentError("give either masses or mass_range, not both")
+    if masses is not None:
+        return np.asarray(masses, dtype=float)
+    if mass_range is not None:
+        return mass_grid(*mass_range)
+    return default
+
+
 def default_masses(experiment: Experiment, n: int = DEFAULT_N_MASSES) -> np.ndarray:
     """Log-spaced masses from 10 MeV to 99 % of the highest sqrt(s)."""
     return np.geomspace(DEFAULT_MASS_MIN, 0.99 * experiment.max_sqrt_s, n)
@@ -266,14 +281,7 @@ def reach(
                 "to e+e- experiments; drop them"
             )
         far = definition if lumi is None else definition.with_luminosity(luminosity_pb(lumi))
-        if masses is not None and mass_range is not None:
-            raise ExperimentError("give either masses or mass_range, not both")
-        if masses is not None:
-            m = np.asarray(masses, dtype=float)
-        elif mass_range is not None:
-            m = mass_grid(*mass_range)
-        else:
-            m = np.geomspace(*DEFAULT_FAR_MASSES, DEFAULT_N_MASSES)
+        m = _chosen_masses(masses, mass_range, np.geomspace(*DEFAULT_FAR_MASSES, DEFAULT_N_MASSES))
         return far_reach(
             far,
             m,
@@ -292,14 +300,7 @@ def reach(
             "(faser2, mapp2, facet)"
         )
     exp = resolve_experiment(definition, sqrt_s=sqrt_s, lumi=lumi)
-    if masses is not None and mass_range is not None:
-        raise ExperimentError("give either masses or mass_range, not both")
-    if masses is not None:
-        m = np.asarray(masses, dtype=float)
-    elif mass_range is not None:
-        m = mass_grid(*mass_range)
-    else:
-        m = default_masses(exp)
+    m = _chosen_masses(masses, mass_range, default_masses(exp))
     base = get_preset(preset)
     chosen = base.with_overrides(
         statistic=None if statistic is None else Statistic(statistic),
