@@ -14,7 +14,7 @@ import numpy as np
 
 import nudipole
 from nudipole.api import events, far_reach
-from nudipole.detectors.shapes import BeamAxisCylinder
+from nudipole.detectors import BeamAxisCylinder
 from nudipole.experiments import load_far_experiment
 from nudipole.physics.decay import photon_energy_fraction
 
@@ -36,7 +36,8 @@ def closing(name: str | object, **kw: object) -> float:
 def main() -> None:
     print(f"nudipole {nudipole.__version__}")
     print("\n## Bands [GeV^-1] (d_low-d_high) and the last scanned mass with a band [GeV]")
-    print("| detector | preset | flavour | " + " | ".join(f"{m:g} GeV" for m in MASSES) + " | closes |")
+    masses = " | ".join(f"{m:g} GeV" for m in MASSES)
+    print(f"| detector | preset | flavour | {masses} | closes |")
     print("|---" * (len(MASSES) + 4) + "|")
     for name in ("faser2", "facet", "mapp2"):
         for preset in ("paper", "default"):
@@ -52,13 +53,16 @@ def main() -> None:
         r = far_reach(name, [0.05], preset="paper", error_estimate=False)
         ev = {k: v[0] or 0.0 for k, v in r.inputs["events_at_d95_per_channel"].items()}
         tot = sum(ev.values())
-        print(name, ", ".join(f"{k} {v / tot:.1%}" for k, v in sorted(ev.items(), key=lambda kv: -kv[1])))
+        ranked = sorted(ev.items(), key=lambda kv: -kv[1])
+        print(name, ", ".join(f"{k} {v / tot:.1%}" for k, v in ranked))
 
     print("\n## Parents, N produced and heading at m_N = 0.05 GeV, d = 4e-6 (FASER-2, paper)")
     for row in events("faser2", 0.05, 4e-6, preset="paper"):
-        print(f"{row.channel:8s} parents {row.parents:.3g}  produced {row.produced:.3g}  "
-              f"Br/d^2 {row.produced / max(row.parents, 1e-300) / 16e-12:.3g} GeV^2  "
-              f"heading {row.heading:.3g}  passing {row.passing:.3g}")
+        print(
+            f"{row.channel:8s} parents {row.parents:.3g}  produced {row.produced:.3g}  "
+            f"Br/d^2 {row.produced / max(row.parents, 1e-300) / 16e-12:.3g} GeV^2  "
+            f"heading {row.heading:.3g}  passing {row.passing:.3g}"
+        )
 
     print("\n## Options: ratio of d_low (and d_high) to the paper preset, FASER-2, d_e")
     base = far_reach("faser2", MASSES, preset="paper", error_estimate=False)
@@ -71,19 +75,28 @@ def main() -> None:
     for label, kw in variants.items():
         kw.setdefault("preset", "paper")
         r = far_reach("faser2", MASSES, error_estimate=False, **kw)  # type: ignore[arg-type]
-        print(label, " ".join(f"{m:g}: {r.d95[i] / base.d95[i]:.3f}/{r.upper[i] / base.upper[i]:.3f}"
-                              for i, m in enumerate(MASSES)))
+        ratios = (
+            f"{m:g}: {r.d95[i] / base.d95[i]:.3f}/{r.upper[i] / base.upper[i]:.3f}"
+            for i, m in enumerate(MASSES)
+        )
+        print(label, " ".join(ratios))
     exp = load_far_experiment("faser2")
     moved = replace(exp, shape=BeamAxisCylinder(1.0, 480.0, 485.0))
     r = far_reach(moved, MASSES, preset="paper", error_estimate=False)
-    print("FASER-2 at 480-485 m (FORESEE default)",
-          " ".join(f"{m:g}: {r.d95[i] / base.d95[i]:.3f}/{r.upper[i] / base.upper[i]:.3f}"
-                   for i, m in enumerate(MASSES)))
+    print(
+        "FASER-2 at 480-485 m (FORESEE default)",
+        " ".join(
+            f"{m:g}: {r.d95[i] / base.d95[i]:.3f}/{r.upper[i] / base.upper[i]:.3f}"
+            for i, m in enumerate(MASSES)
+        ),
+    )
     for th in (1.0, 100.0):
         e2 = replace(exp, selection=replace(exp.selection, photon_energy_min=th))
         r = far_reach(e2, MASSES, preset="default", error_estimate=False)
-        print(f"default preset, E_gamma > {th:g} GeV",
-              " ".join(f"{m:g}: {r.d95[i] / base.d95[i]:.3f}" for i, m in enumerate(MASSES)))
+        print(
+            f"default preset, E_gamma > {th:g} GeV",
+            " ".join(f"{m:g}: {r.d95[i] / base.d95[i]:.3f}" for i, m in enumerate(MASSES)),
+        )
 
     print("\n## Photon polarisation bound (energy cut 10 GeV): fraction passing, isotropic vs")
     print("## fully polarised (dN/dcos = (1 +- cos)/2), for E_N = 20, 50, 200, 1000 GeV, m_N = 0.1")

@@ -224,6 +224,11 @@ def main() -> None:
         "# (shipped rows, sigma > 0), original_rows, dropped_negative_rows and",
         "# dropped_negative_pb (negative-weight NLO bins left out), bin_width_log10, grid",
         "# (the original table's grid), reference (short), source (full provenance).",
+        "#",
+        "# The 'bosons' set is leading order and forward only. Full-angle W+, W-, Z tables made",
+        "# with Pythia 8 by nudipole, their comparison with these, and the measured W/Z cross",
+        "# sections they are normalised to are in wz/ (catalogue.toml, normalisation.toml there;",
+        "# benchmarks/ship_wz_spectra.py, nudipole.production.boson_spectra).",
     ]
     for _, _, entry in sorted(entries, key=lambda e: (e[0], e[1])):
         lines.append("")

@@ -33,9 +33,19 @@ FIGURES: list[tuple[str, str, list[str]]] = [
     (
         "lhc",
         "fig_lhc_channels.png",
-        ["figure", "lhc-channels", "--experiment", "faser2", "--flavour", "e",
-         "--preset", "paper", "--points", "40"],
-    ),  # fmt: skip
+        [
+            "figure",
+            "lhc-channels",
+            "--experiment",
+            "faser2",
+            "--flavour",
+            "e",
+            "--preset",
+            "paper",
+            "--points",
+            "40",
+        ],
+    ),
 ]
 
 

@@ -1,7 +1,8 @@
 """nudipole: collider reach on the neutrino dipole portal.
 
 The main entry point is :func:`nudipole.reach`; the layers are ``physics`` (pure formulas),
-``kinematics``, ``experiments`` (TOML definitions), ``stats``, ``reach`` (scans), ``io``,
+``kinematics``, ``production`` (sources of N: e+ e- and mesons), ``detectors`` (ray-volume
+segments), ``experiments`` (TOML definitions), ``stats``, ``reach`` (scans), ``io``,
 ``plotting`` and ``cli``.
 """
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -24,6 +25,8 @@ from nudipole.model import Flavour, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.physics.couplings import Scenario
 from nudipole.production.meson_source import SPECTRA_SETS, SourceOptions
+from nudipole.reach.collider_events import SelectionEvents
+from nudipole.reach.collider_events import collider_events as compute_collider_events
 from nudipole.reach.far_presets import FarPreset, FormFactor, get_far_preset
 from nudipole.reach.far_scan import (
     ChannelCounts,
@@ -32,7 +35,7 @@ from nudipole.reach.far_scan import (
     parse_channels,
 )
 from nudipole.reach.model import make_model
-from nudipole.reach.presets import ChargeStates, DecayModel, get_preset
+from nudipole.reach.presets import ChargeStates, DecayModel, Preset, get_preset
 from nudipole.reach.result import ReachResult
 from nudipole.reach.scan import IntegrationOptions, compute_reach
 from nudipole.stats import USER_STATISTICS, Statistic
@@ -124,6 +127,67 @@ def far_reach(
 
 
 def events(
+    experiment: str | Path | Experiment | FarDetectorExperiment,
+    mass: float,
+    d: float,
+    *,
+    preset: str = "default",
+    channels: str | Sequence[str] | None = None,
+    flavour: str | Flavour = Flavour.E,
+    spectra: str = "default",
+    form_factor: str | None = None,
+    nature: str | Nature | None = None,
+    lumi: str | float | None = None,
+    **collider: Any,
+) -> list[ChannelCounts] | list[SelectionEvents]:
+    """Expected counts at one point (m_N in GeV, d in GeV^-1) of any experiment.
+
+    A far detector gives one :class:`~nudipole.reach.far_scan.ChannelCounts` per meson
+    channel (parents, N produced, N heading into the detector, N decaying inside, events
+    passing); an e+ e- experiment one :class:`~nudipole.reach.collider_events.SelectionEvents`
+    per selection (see :func:`collider_events`, which takes the ``collider`` keywords).
+    """
+    definition = (
+        experiment
+        if isinstance(experiment, Experiment | FarDetectorExperiment)
+        else load_definition(experiment)
+    )
+    if isinstance(definition, Experiment):
+        if channels is not None or spectra != "default" or form_factor is not None:
+            raise ExperimentError(
+                "options channels, spectra and form_factor apply only to far detectors "
+                "(faser2, mapp2, facet)"
+            )
+        return collider_events(
+            definition,
+            mass,
+            d,
+            preset=preset,
+            flavour=flavour,
+            nature=nature,
+            lumi=lumi,
+            **collider,
+        )
+    if collider:
+        raise ExperimentError(
+            f"{definition.title} is a far detector: option(s) {', '.join(collider)} apply only "
+            "to e+e- experiments; drop them"
+        )
+    return far_detector_events(
+        definition,
+        mass,
+        d,
+        preset=preset,
+        channels=channels,
+        flavour=flavour,
+        spectra=spectra,
+        form_factor=form_factor,
+        nature=nature,
+        lumi=lumi,
+    )
+
+
+def far_detector_events(
     experiment: str | Path | FarDetectorExperiment,
     mass: float,
     d: float,
@@ -154,6 +218,70 @@ def events(
         channels=parse_channels(channels),
         flavour=Flavour(flavour),
         options=_far_options(spectra, chosen.form_factor),
+    )
+
+
+def collider_preset(
+    preset: str,
+    statistic: str | Statistic | None = None,
+    photon_angular: str | PhotonAngular | None = None,
+    charge_states: str | ChargeStates | None = None,
+    decay_model: str | DecayModel | None = None,
+    nature: str | Nature | None = None,
+) -> Preset:
+    """The e+ e- preset ``preset`` with single conventions overridden (see :func:`reach`)."""
+    chosen = get_preset(preset).with_overrides(
+        statistic=None if statistic is None else Statistic(statistic),
+        photon_angular=None if photon_angular is None else PhotonAngular(photon_angular),
+        charge_states=None if charge_states is None else ChargeStates(charge_states),
+        decay_model=None if decay_model is None else DecayModel(decay_model),
+        nature=None if nature is None else Nature(nature),
+    )
+    if chosen.statistic not in USER_STATISTICS:
+        raise ExperimentError(f"statistic must be one of {', '.join(USER_STATISTICS)}")
+    return chosen
+
+
+def collider_events(
+    experiment: str | Path | Experiment,
+    mass: float,
+    d: float,
+    *,
+    selection: str | None = None,
+    sqrt_s: float | None = None,
+    lumi: str | float | None = None,
+    preset: str = "default",
+    statistic: str | Statistic | None = None,
+    photon_angular: str | PhotonAngular | None = None,
+    charge_states: str | ChargeStates | None = None,
+    decay_model: str | DecayModel | None = None,
+    nature: str | Nature | None = None,
+    sampler: str = "mc",
+    n_events: int = 16384,
+    seed: int = 20220415,
+    flavour: str | Flavour = Flavour.E,
+    scenario: str | Scenario | None = None,
+    a: float | None = None,
+    sin2w: float | None = None,
+    w_interference: bool = True,
+) -> list[SelectionEvents]:
+    """Expected counts of an e+ e- experiment at one point (m_N GeV, d GeV^-1), per selection:
+    N produced, N in acceptance, N decaying inside, events passing, background, and whether
+    the 95 % CL statistic of :func:`reach` (same options, same integration) excludes d.
+
+    ``selection`` restricts to one selection (all, default first, otherwise); the other
+    keywords are those of :func:`reach`. Definitions: :mod:`nudipole.reach.collider_events`.
+    """
+    exp = resolve_experiment(experiment, sqrt_s=sqrt_s, lumi=lumi)
+    chosen = collider_preset(preset, statistic, photon_angular, charge_states, decay_model, nature)
+    return compute_collider_events(
+        exp,
+        float(mass),
+        float(d),
+        chosen,
+        selections=None if selection is None else [selection],
+        options=IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed),
+        model=make_model(flavour, scenario, a, sin2w, w_interference),
     )
 
 
@@ -301,16 +429,7 @@ def reach(
         )
     exp = resolve_experiment(definition, sqrt_s=sqrt_s, lumi=lumi)
     m = _chosen_masses(masses, mass_range, default_masses(exp))
-    base = get_preset(preset)
-    chosen = base.with_overrides(
-        statistic=None if statistic is None else Statistic(statistic),
-        photon_angular=None if photon_angular is None else PhotonAngular(photon_angular),
-        charge_states=None if charge_states is None else ChargeStates(charge_states),
-        decay_model=None if decay_model is None else DecayModel(decay_model),
-        nature=None if nature is None else Nature(nature),
-    )
-    if chosen.statistic not in USER_STATISTICS:
-        raise ExperimentError(f"statistic must be one of {', '.join(USER_STATISTICS)}")
+    chosen = collider_preset(preset, statistic, photon_angular, charge_states, decay_model, nature)
     options = IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed)
     model = make_model(flavour, scenario, a, sin2w, w_interference)
     return compute_reach(exp, m, chosen, selection, options, progress, model)

@@ -6,17 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from nudipole.cli.main import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+from cli_helpers import run
 
 
 @pytest.mark.parametrize(("scenario", "dz"), [("C", 11.250), ("D", 139.55)])

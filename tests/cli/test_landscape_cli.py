@@ -8,22 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import FAST, run
 
-from nudipole.cli.main import main
 from nudipole.limits import envelope, load_catalogue
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 CATALOGUE = load_catalogue()
-FAST = ["--events", "2048"]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, _ANSI.sub("", out), err
 
 
 def one_line_error(err: str) -> bool:

@@ -55,7 +55,12 @@ def test_reach_faser2_table_and_channels(cli) -> None:
         (["reach", "faser2", "--masses", "nan"], "positive"),
         (["reach", "faser2", "--masses", "0.1", "--lumi", "-3/ab"], "positive"),
         (["reach", "belle2", "--masses", "1", "--channels", "pi0"], "far detectors"),
-        (["events", "belle2", "--mass", "0.1", "--d", "1e-5"], "far detector"),
+        (
+            ["events", "belle2", "--mass", "0.1", "--d", "1e-5", "--channels", "pi0"],
+            "far detectors",
+        ),
+        (["events", "faser2", "--mass", "0.1", "--d", "1e-5", "--selection", "x"], "--selection"),
+        (["events", "faser2", "--mass", "0.1", "--d", "1e-5", "--per-point"], "--per-point"),
         (["events", "faser2", "--mass", "0.1", "--d", "0"], "d must be"),
         (["events", "faser2", "--mass", "0.1", "--d", "inf"], "d must be"),
         (["events", "faser2", "--mass", "0", "--d", "1e-5"], "positive"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nudipole.detectors.shapes import BeamAxisAnnulus, BeamAxisCylinder, Box
+from nudipole.detectors import BeamAxisAnnulus, BeamAxisCylinder, Box
 from nudipole.experiments import (
     ExperimentError,
     FarDetectorExperiment,

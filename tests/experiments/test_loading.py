@@ -29,8 +29,8 @@ KW: dict[str, Any] = {"preset": "paper", "n_events": 2048}
 # --------------------------------------------------------------------------- built-ins
 def test_builtin_names() -> None:
     assert builtin_names() == [
-        "belle2", "besiii", "cepc-h", "cepc-tt", "cepc-ww", "cepc-z", "facet", "faser2", "lep",
-        "mapp2", "stcf",
+        "al3x", "anubis", "belle2", "besiii", "cepc-h", "cepc-tt", "cepc-ww", "cepc-z",
+        "codexb", "facet", "faser2", "lep", "mapp2", "mathusla", "stcf",
     ]  # fmt: skip
 
 

@@ -9,10 +9,11 @@ import pytest
 from scipy.integrate import quad
 
 from nudipole.api import events
-from nudipole.detectors.shapes import BeamAxisAnnulus, BeamAxisCylinder, CentralCylinder
+from nudipole.detectors import BeamAxisAnnulus, BeamAxisCylinder, CentralCylinder
 from nudipole.production.absorber import ChargedMesonDecays
+from nudipole.production.meson_rates import br_per_d2
 from nudipole.production.meson_source import SourceOptions, meson_flux
-from nudipole.production.meson_table import br_per_d2, channel_info
+from nudipole.production.meson_table import channel_info
 from nudipole.production.spectra import builtin_spectrum
 
 FORESEE_RULE = ChargedMesonDecays(absorber_distance_m=20.0, beam_pipe_radius_m=0.05)

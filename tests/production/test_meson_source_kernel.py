@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nudipole.detectors.shapes import BeamAxisAnnulus, BeamAxisCylinder, Box, azimuthal_nodes
+from nudipole.detectors import BeamAxisAnnulus, BeamAxisCylinder, Box, azimuthal_nodes
 from nudipole.production import meson_source as ms
 from nudipole.production.absorber import ChargedMesonDecays
-from nudipole.production.meson_table import channel_info, energy_nodes
+from nudipole.production.meson_rates import energy_nodes
+from nudipole.production.meson_table import channel_info
 
 RULE = ChargedMesonDecays(absorber_distance_m=20.0, beam_pipe_radius_m=0.05)
 
@@ -70,7 +71,7 @@ def test_cells_keep_every_node_of_the_reference(shape, channel: str, m_n: float)
     window = shape.polar_window()
     opts = ms.SourceOptions()
     parents = ms.channel_parents(channel, "default", 1, RULE, window)
-    e, w = energy_nodes(channel, m_n, "e", order=opts.energy_order)
+    e, w = energy_nodes(channel, m_n, "e")
     mass = channel_info(channel).mass
     theta, mom, weight = ms.channel_rays(
         parents, mass, np.asarray(e), np.asarray(w), m_n, window, opts

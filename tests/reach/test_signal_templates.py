@@ -6,7 +6,7 @@ import pytest
 from nudipole.experiments import load_experiment
 from nudipole.experiments.selections import Frame, Photons, combined_mask
 from nudipole.kinematics.sampling import monte_carlo_nodes
-from nudipole.kinematics.signal import generate
+from nudipole.production.ee_source import generate
 from nudipole.reach.presets import DEFAULT, PAPER
 from nudipole.reach.signal import _kappa, build_templates, concatenate_nodes
 from nudipole.units import inverse_pb_to_natural

@@ -1,4 +1,5 @@
-"""Helpers shared by the CLI modules: console, progress bar, output-path checks."""
+"""Helpers shared by the CLI modules: console, progress bar, output-path checks, the masses of
+``--masses`` / ``--mass-range`` and the output of a reach result."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from nudipole.api import mass_grid
 from nudipole.experiments import ExperimentError
+from nudipole.io.results import dumps, to_csv, write_atomic
+from nudipole.reach.result import ReachResult
 
 PROGRESS_MIN_MASSES = 20
 
@@ -56,3 +61,30 @@ def check_output(path: str, suffixes: tuple[str, ...]) -> Path:
     if not out.parent.is_dir():
         raise ExperimentError(f"cannot write {path!r}: folder {str(out.parent)!r} does not exist")
     return out
+
+
+def given_masses(args: argparse.Namespace) -> np.ndarray | None:
+    """The masses (GeV) of ``--masses M ...`` or ``--mass-range LO HI N`` (N log-spaced), or
+    None if neither was given."""
+    if args.masses is not None:
+        return np.asarray(args.masses, dtype=float)
+    if args.mass_range is not None:
+        lo, hi, n = args.mass_range
+        if n != int(n):
+            raise ExperimentError("--mass-range N must be a whole number")
+        return mass_grid(lo, hi, int(n))
+    return None
+
+
+def output_result(
+    result: ReachResult, out: Path | None, as_json: bool, show: Callable[[ReachResult], None]
+) -> None:
+    """Write ``result`` to ``out`` (.csv or .json) if given, then print it: one JSON object on
+    stdout if ``as_json``, else with ``show`` (a table)."""
+    if out is not None:
+        text = to_csv(result) if out.suffix.lower() == ".csv" else dumps(result) + "\n"
+        write_atomic(out, text.encode("utf-8"))
+    if as_json:
+        sys.stdout.write(dumps(result) + "\n")
+    else:
+        show(result)

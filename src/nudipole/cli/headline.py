@@ -11,13 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from nudipole.cli._common import _positive_int, console, progress_bar
-from nudipole.cli.commands import (
-    LANDSCAPE_FLAVOURS,
-    curve_result,
-    make_figure,
-)
+from nudipole.cli.figure_commands import LANDSCAPE_FLAVOURS, make_figure
 from nudipole.cli.landscape_commands import landscape_curves
 from nudipole.cli.lhc_commands import lhc_headline
+from nudipole.cli.reach_commands import curve_result
 from nudipole.experiments import ExperimentError
 from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals
 from nudipole.model import Flavour

@@ -12,6 +12,7 @@ import numpy as np
 from rich.table import Table
 
 from nudipole.api import far_reach, luminosity_pb, mass_grid, reach, resolve_experiment
+from nudipole.cli.reach_commands import add_model_options, curve_result, model_kwargs
 from nudipole.experiments import ExperimentError, FarDetectorExperiment, load_definition
 from nudipole.io.results import load_result
 from nudipole.limits import LimitSet, envelope, load_catalogue, new_ground_intervals
@@ -140,7 +141,6 @@ def run_limits(args: argparse.Namespace) -> int:
 def landscape_curves(
     presets: list[str], n: int, seed: int, progress: Any
 ) -> list[tuple[ReachResult, Any]]:
-    from nudipole.cli.commands import curve_result
     from nudipole.plotting.landscape import CurveStyle
 
     out = []
@@ -198,7 +198,6 @@ def make_landscape(
 
 # ----------------------------------------------------------------------------- newground
 def add_newground(sub: Any) -> None:
-    from nudipole.cli.commands import add_model_options
     from nudipole.cli.lhc_commands import add_far_options
 
     p = sub.add_parser(
@@ -223,7 +222,6 @@ def add_newground(sub: Any) -> None:
 
 def newground_result(args: argparse.Namespace) -> ReachResult:
     from nudipole.cli._common import progress_bar
-    from nudipole.cli.commands import model_kwargs
 
     source = Path(args.experiment)
     if source.suffix.lower() in (".json", ".csv"):

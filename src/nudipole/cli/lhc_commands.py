@@ -11,14 +11,14 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
-from nudipole.api import events, far_reach, mass_grid
+from nudipole.api import far_detector_events, far_reach, mass_grid
 from nudipole.cli._common import check_output, console, progress_bar
-from nudipole.experiments import ExperimentError, FarDetectorExperiment, load_definition
+from nudipole.experiments import ExperimentError, FarDetectorExperiment
 from nudipole.io.results import dumps, to_csv, write_atomic
-from nudipole.model import Flavour, Nature
+from nudipole.model import Flavour
 from nudipole.production.meson_source import SPECTRA_SETS
 from nudipole.production.meson_table import CHANNELS, channel_info
-from nudipole.reach.far_presets import FAR_PRESETS, FormFactor
+from nudipole.reach.far_presets import FormFactor
 from nudipole.reach.result import ReachResult
 
 #: Built-in far detectors drawn by ``figure lhc-far``, with their colours.
@@ -122,6 +122,12 @@ def print_far_table(result: ReachResult) -> None:
             f"{a:.3g}",
         )
     c.print(table)
+    for end in result.band_ends:
+        where = "closes above" if end.side == "upper" else "opens below"
+        c.print(
+            f"band {where} m_N = {end.mass:.4g} GeV (to {100 * end.tolerance:.2g} %), "
+            f"where d = {end.d95:.3e}-{end.d95_upper:.3e} GeV^-1"
+        )
     c.print(
         "acceptance = fraction of the N produced whose direction crosses the detector; "
         "error = change of the lower edge when every integration rule is halved (an overestimate)"
@@ -176,33 +182,11 @@ def run_far_reach(args: argparse.Namespace, exp: FarDetectorExperiment, out: Pat
 
 
 # ------------------------------------------------------------------------------- events
-def add_events(sub: Any) -> None:
-    p = sub.add_parser(
-        "events",
-        help="expected counts per channel at one (m_N, d) point of a far detector",
-        description="Parents, N produced, N heading into the detector, N decaying inside it "
-        "and events passing the selection, per meson channel, at one point.",
-    )
-    p.add_argument("experiment", help="faser2, mapp2, facet or a far-detector TOML file")
-    p.add_argument("--mass", type=float, required=True, metavar="M", help="m_N in GeV")
-    p.add_argument("--d", type=float, required=True, metavar="D", help="d in GeV^-1")
-    p.add_argument("--preset", choices=sorted(FAR_PRESETS), default="default")
-    p.add_argument("--flavour", choices=[f.value for f in Flavour], default="e")
-    p.add_argument("--nature", choices=[n.value for n in Nature])
-    p.add_argument("--lumi", metavar="LUMI", help="integrated luminosity, e.g. 3/ab")
-    add_far_options(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(func=run_events)
-
-
-def run_events(args: argparse.Namespace) -> int:
-    exp = load_definition(args.experiment)
-    if not isinstance(exp, FarDetectorExperiment):
-        raise ExperimentError(
-            f"'events' needs a far detector (faser2, mapp2, facet); {args.experiment!r} is an "
-            "e+e- experiment: use 'nudipole reach' for it"
-        )
-    rows = events(exp, args.mass, args.d, lumi=args.lumi, **far_kwargs(args))
+def run_far_events(args: argparse.Namespace, exp: FarDetectorExperiment) -> int:
+    """``nudipole events`` for a far detector: counts per meson channel (the parser is in
+    :mod:`nudipole.cli.events_commands`)."""
+    reject_collider_options(args, exp.title)
+    rows = far_detector_events(exp, args.mass, args.d, lumi=args.lumi, **far_kwargs(args))
     if args.json:
         out = {
             "experiment": exp.name,
@@ -343,9 +327,14 @@ HEADLINE_MASSES = (0.01, 0.05, 0.1)
 
 
 def closing_mass(result: ReachResult) -> float:
-    """Largest scanned mass with a band (GeV); NaN if none. The band closes just above it."""
+    """Mass (GeV) at which the band closes: the last island's upper end solved between two
+    scanned masses (``band_ends``), else the largest scanned mass with a band; NaN if none."""
     ok = np.isfinite(result.d95)
-    return float(result.mass[ok][-1]) if ok.any() else float("nan")
+    if not ok.any():
+        return float("nan")
+    last = float(result.mass[ok][-1])
+    ends = [e.mass for e in result.band_ends if e.side == "upper" and e.mass >= last]
+    return min(ends) if ends else last
 
 
 def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:

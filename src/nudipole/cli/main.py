@@ -14,11 +14,13 @@ from typing import NoReturn
 
 from nudipole._version import __version__
 from nudipole.cli import (
-    commands,
+    events_commands,
     ew_commands,
+    experiments_commands,
+    figure_commands,
     headline,
     landscape_commands,
-    lhc_commands,
+    reach_commands,
     spectra_commands,
 )
 from nudipole.experiments import ExperimentError
@@ -37,15 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="nudipole", description="Collider reach on the neutrino dipole portal.")
     parser.add_argument("--version", action="version", version=f"nudipole {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    commands.add_reach(sub)
-    commands.add_figure(sub)
+    reach_commands.add_reach(sub)
+    figure_commands.add_figure(sub)
     headline.add_headline(sub)
-    commands.add_experiments(sub)
+    experiments_commands.add_experiments(sub)
     landscape_commands.add_limits(sub)
     landscape_commands.add_newground(sub)
     ew_commands.add_couplings(sub)
     ew_commands.add_widths(sub)
-    lhc_commands.add_events(sub)
+    events_commands.add_events(sub)
     spectra_commands.add_spectra(sub)
     return parser
 

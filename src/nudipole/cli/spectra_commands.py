@@ -4,8 +4,10 @@
 * ``nudipole spectra show FILE [--pdgid N] [--sqrt-s GEV] [--drop-negative] [--json]``: load and
   validate a FORESEE-format file, print its summary;
 * ``nudipole spectra generate --pdgid N --events N [--sqrt-s GEV] [--seed S] -o OUT.txt
-  [--process P] [--tune N] [--setting 'Key = value' ...] [--conjugate] [--json]``: run Pythia 8
-  (``pip install pythia8mc``) and write the table.
+  [--process P] [--tune N] [--setting 'Key = value' ...] [--conjugate]
+  [--hemisphere forward|both] [--json]``: run Pythia 8 (``pip install pythia8mc``) and write the
+  table; ``--hemisphere both`` also writes the backward hemisphere (pz < 0, theta from the -z
+  axis) beside it, ``OUT`` with ``_backward`` before the suffix (:func:`backward_path`).
 
 Bad input raises ValueError (:class:`~nudipole.production.spectra.SpectrumError` or
 :class:`~nudipole.experiments.ExperimentError`), which ``nudipole``'s main turns into one line
@@ -32,7 +34,9 @@ from nudipole.production.pythia_spectra import (
     MAX_EVENTS,
     PROCESSES,
     anti_pdgid,
+    generate_full_angle,
     generate_spectra,
+    write_hemisphere,
 )
 from nudipole.production.spectra import (
     Spectrum,
@@ -123,6 +127,13 @@ def add_spectra(sub: Any) -> None:
         "--conjugate",
         action="store_true",
         help="also count the charge conjugate, written beside OUT as a second table",
+    )
+    gen.add_argument(
+        "--hemisphere",
+        choices=["forward", "both"],
+        default="forward",
+        help="forward: pz > 0 only (FORESEE's convention, default); both: also the backward "
+        "hemisphere (pz < 0, theta from the -z axis) in OUT_backward",
     )
     gen.add_argument("-o", "--output", required=True, metavar="OUT.txt", help=".txt/.dat/.gz")
     gen.add_argument("--json", action="store_true", help="print a JSON summary")
@@ -229,6 +240,17 @@ def conjugate_path(out: Path, pdgid: int, anti: int) -> Path:
     return out.with_name(f"{stem}_{anti}{dot}{rest}")
 
 
+def backward_path(out: Path) -> Path:
+    """Where the backward hemisphere's table goes: ``_backward`` before the file ending
+    (``W_24.txt.gz`` -> ``W_24_backward.txt.gz``, ``a.b.dat`` -> ``a.b_backward.dat``)."""
+    name = out.name
+    ending = ""
+    for suffix in (".gz", ".txt", ".dat"):
+        if name[: len(name) - len(ending)].lower().endswith(suffix):
+            ending = name[len(name) - len(ending) - len(suffix) :]
+    return out.with_name(f"{name[: len(name) - len(ending)]}_backward{ending}")
+
+
 def _command(args: argparse.Namespace) -> str:
     parts = [
         "nudipole spectra generate",
@@ -244,6 +266,8 @@ def _command(args: argparse.Namespace) -> str:
     parts += [f"--setting {shlex.quote(s)}" for s in args.setting]
     if args.conjugate:
         parts.append("--conjugate")
+    if args.hemisphere != "forward":
+        parts.append(f"--hemisphere {args.hemisphere}")
     parts.append(f"-o {shlex.quote(args.output)}")
     return " ".join(parts)
 
@@ -260,6 +284,8 @@ def run_generate(args: argparse.Namespace) -> int:
             )
         pdgids.append(anti)
         outputs[anti] = conjugate_path(out, args.pdgid, anti)
+    if args.hemisphere == "both":
+        return _generate_both(args, pdgids, outputs)
     with progress_bar(args.events, f"Pythia 8, PDG {args.pdgid}", not args.json) as progress:
         spectra = generate_spectra(
             pdgids,
@@ -283,4 +309,44 @@ def run_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_spectra", "conjugate_path", "run_generate", "run_list", "run_show", "summary"]
+def _generate_both(args: argparse.Namespace, pdgids: list[int], outputs: dict[int, Path]) -> int:
+    """``--hemisphere both``: forward table in OUT, backward one in :func:`backward_path`."""
+    for out in outputs.values():
+        check_output(str(backward_path(out)), OUTPUT_SUFFIXES)
+    with progress_bar(args.events, f"Pythia 8, PDG {args.pdgid}", not args.json) as progress:
+        runs = generate_full_angle(
+            pdgids,
+            args.events,
+            args.sqrt_s,
+            args.seed,
+            process=args.process,
+            tune=args.tune,
+            settings=args.setting,
+            progress=progress,
+        )
+    command = _command(args)
+    infos: list[dict[str, Any]] = []
+    for pid, run in runs.items():
+        for side, spectrum, path in (
+            ("forward", run.forward, outputs[pid]),
+            ("backward", run.backward, backward_path(outputs[pid])),
+        ):
+            write_hemisphere(spectrum, path, side, header_lines=[f"command: {command}"])
+            infos.append({**summary(spectrum), "file": str(path), "hemisphere": side})
+    if args.json:
+        sys.stdout.write(json.dumps(infos, indent=1) + "\n")
+        return 0
+    for info in infos:
+        _print_summary(info, f"wrote {info['file']} ({info['hemisphere']} hemisphere)")
+    return 0
+
+
+__all__ = [
+    "add_spectra",
+    "backward_path",
+    "conjugate_path",
+    "run_generate",
+    "run_list",
+    "run_show",
+    "summary",
+]

@@ -1,12 +1,14 @@
-"""Tiny strict readers for TOML tables: every field typed, unknown fields rejected."""
+"""Tiny strict readers for TOML tables (every field typed, unknown fields rejected), and the
+``[experiment]`` fields that every experiment file shares."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 from nudipole.experiments.errors import ExperimentError
+from nudipole.units import LuminosityError, parse_luminosity
 
 
 class Table:
@@ -102,6 +104,24 @@ class Table:
             out.append((lo, hi))
         return tuple(out)
 
+    def luminosity(self, key: str) -> float:
+        """An integrated luminosity written as text (e.g. ``"30/ab"``), in pb^-1."""
+        text = self.string(key)
+        try:
+            return parse_luminosity(text)
+        except LuminosityError as err:
+            raise ExperimentError(f"{self.where}.{key}: {err}") from None
+
+    def subtable(self, key: str) -> Table:
+        """The required sub-table ``key`` (missing: one-line ExperimentError)."""
+        sub = self.table(key)
+        assert sub is not None
+        return sub
+
+    def subtables(self, *keys: str) -> tuple[Table, ...]:
+        """The required sub-tables ``keys``, in that order (see :meth:`subtable`)."""
+        return tuple(self.subtable(key) for key in keys)
+
     def table(self, key: str, *, required: bool = True) -> Table | None:
         raw = self._get(key, required)
         if raw is None:
@@ -130,3 +150,29 @@ class Table:
             raise ExperimentError(
                 f"{self.where}: unknown field(s) {', '.join(unknown)}; allowed: {allowed}"
             )
+
+
+class Description(TypedDict):
+    """The fields of every experiment definition that describe it: ``[experiment]`` name,
+    title (default: the name), description and reference, the file it was read from and the
+    parsed document."""
+
+    name: str
+    title: str
+    description: str
+    reference: str
+    origin: str
+    raw: dict[str, Any]
+
+
+def describe(meta: Table, origin: str, data: dict[str, Any]) -> Description:
+    """Read the :class:`Description` fields from the ``[experiment]`` table ``meta``."""
+    name = meta.string("name")
+    return Description(
+        name=name,
+        title=meta.string("title", default=name),
+        description=meta.string("description", default=""),
+        reference=meta.string("reference"),
+        origin=origin,
+        raw=data,
+    )

@@ -16,17 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from nudipole.detectors.shapes import BeamAxisAnnulus, BeamAxisCylinder, Box, Shape
-from nudipole.experiments._validate import Table
+from nudipole.detectors import BeamAxisAnnulus, BeamAxisCylinder, Box, Shape
+from nudipole.detectors.vertical_cylinder import VerticalCylinder
+from nudipole.experiments._validate import Table, describe
 from nudipole.experiments.errors import ExperimentError
 from nudipole.production.absorber import ChargedMesonDecays
-from nudipole.units import LuminosityError, format_luminosity, parse_luminosity
+from nudipole.units import format_luminosity
 
 #: Detector shapes a far-detector file may use, with their fields (metres).
 SHAPES: dict[str, tuple[str, ...]] = {
     "beam-axis-cylinder": ("radius_m", "z_min_m", "z_max_m"),
     "beam-axis-annulus": ("r_min_m", "r_max_m", "z_min_m", "z_max_m"),
     "box": ("x_min_m", "x_max_m", "y_min_m", "y_max_m", "z_min_m", "z_max_m"),
+    "vertical-cylinder": ("radius_m", "x_center_m", "z_center_m", "y_min_m", "y_max_m"),
 }
 
 #: Lengths above this (metres) are refused: no LHC detector is further than a few km away,
@@ -105,6 +107,10 @@ def _shape(det: Table) -> Shape:
             return BeamAxisCylinder(v["radius_m"], v["z_min_m"], v["z_max_m"])
         if kind == "beam-axis-annulus":
             return BeamAxisAnnulus(v["r_min_m"], v["r_max_m"], v["z_min_m"], v["z_max_m"])
+        if kind == "vertical-cylinder":
+            return VerticalCylinder(
+                v["radius_m"], v["x_center_m"], v["z_center_m"], v["y_min_m"], v["y_max_m"]
+            )
         return Box(
             v["x_min_m"], v["x_max_m"], v["y_min_m"], v["y_max_m"], v["z_min_m"], v["z_max_m"]
         )
@@ -121,25 +127,15 @@ def far_experiment_from_dict(data: dict[str, Any], origin: str) -> FarDetectorEx
         On a missing, mistyped, out-of-range or unknown field, with a one-line message.
     """
     top = Table(data, origin)
-    meta = top.table("experiment")
-    col = top.table("collider")
-    det = top.table("detector")
-    sel = top.table("selection")
-    chg = top.table("charged_mesons")
-    assert meta is not None
-    assert col is not None
-    assert det is not None
-    assert sel is not None
-    assert chg is not None
+    meta, col, det, sel, chg = top.subtables(
+        "experiment", "collider", "detector", "selection", "charged_mesons"
+    )
     kind = meta.string("kind")
     if kind != "far-detector":
         raise ExperimentError(f"{origin}: experiment.kind must be 'far-detector', got {kind!r}")
 
     sqrt_s = col.number("sqrt_s", positive=True, maximum=1.0e6)
-    try:
-        lumi = parse_luminosity(col.string("luminosity"))
-    except LuminosityError as err:
-        raise ExperimentError(f"{col.where}.luminosity: {err}") from None
+    lumi = col.luminosity("luminosity")
     interaction_point = col.string("interaction_point", default="")
     collider_source = col.string("source")
     col.finish()
@@ -165,10 +161,8 @@ def far_experiment_from_dict(data: dict[str, Any], origin: str) -> FarDetectorEx
     )
     chg.finish()
 
-    name = meta.string("name")
     experiment = FarDetectorExperiment(
-        name=name,
-        title=meta.string("title", default=name),
+        **describe(meta, origin, data),
         sqrt_s=sqrt_s,
         luminosity_pb=lumi,
         shape=shape,
@@ -176,12 +170,8 @@ def far_experiment_from_dict(data: dict[str, Any], origin: str) -> FarDetectorEx
         charged_mesons=charged,
         interaction_point=interaction_point,
         detector_version=detector_version,
-        description=meta.string("description", default=""),
-        reference=meta.string("reference"),
-        origin=origin,
         collider_source=collider_source,
         detector_source=detector_source,
-        raw=data,
     )
     meta.finish()
     top.finish()

@@ -27,6 +27,10 @@ BUILTIN: dict[str, str] = {
     "faser2": "faser2.toml",
     "mapp2": "mapp2.toml",
     "facet": "facet.toml",
+    "mathusla": "mathusla.toml",
+    "anubis": "anubis.toml",
+    "codexb": "codexb.toml",
+    "al3x": "al3x.toml",
 }
 
 #: Upper bound on an experiment file's size: definitions are a few kB; this stops a user from

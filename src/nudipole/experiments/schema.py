@@ -14,11 +14,10 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from nudipole.experiments._validate import Table
+from nudipole.experiments._validate import Table, describe
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.selections import Cut, cut_from_table
 from nudipole.kinematics.lorentz import beams_boost
-from nudipole.units import LuminosityError, parse_luminosity
 
 
 @dataclass(frozen=True)
@@ -195,18 +194,10 @@ class Experiment:
         return replace(self, points=(point,))
 
 
-def _luminosity(table: Table, key: str) -> float:
-    text = table.string(key)
-    try:
-        return parse_luminosity(text)
-    except LuminosityError as err:
-        raise ExperimentError(f"{table.where}.{key}: {err}") from None
-
-
 def _point(table: Table) -> EnergyPoint:
     point = EnergyPoint(
         sqrt_s=table.number("sqrt_s", positive=True),
-        luminosity_pb=_luminosity(table, "luminosity"),
+        luminosity_pb=table.luminosity("luminosity"),
         label=table.string("label", default=""),
         source=table.string("source"),
         estimated=table.boolean("estimated", default=False),
@@ -216,15 +207,8 @@ def _point(table: Table) -> EnergyPoint:
     return point
 
 
-def _required(table: Table, key: str) -> Table:
-    sub = table.table(key)
-    assert sub is not None
-    return sub
-
-
 def _detector(det: Table) -> Detector:
-    fid_table = det.table("fiducial")
-    assert fid_table is not None
+    fid_table = det.subtable("fiducial")
     fiducial = FiducialVolume(
         radius_m=fid_table.number("radius_m", positive=True),
         z_min_m=fid_table.number("z_min_m", maximum=-1e-9),
@@ -277,7 +261,7 @@ def _selection(name: str, table: Table) -> Selection:
     if red is not None:
         reducible = ReducibleBackground(
             events=red.number("events", minimum=0.0),
-            per_luminosity_pb=_luminosity(red, "luminosity"),
+            per_luminosity_pb=red.luminosity("luminosity"),
             source=red.string("source"),
         )
         red.finish()
@@ -289,7 +273,7 @@ def _selection(name: str, table: Table) -> Selection:
         source=table.string("source"),
         sqrt_s=table.number("sqrt_s", positive=True) if table.has("sqrt_s") else None,
         limit=_limit(table.table("limit", required=False)),
-        detector=None if not table.has("detector") else _detector(_required(table, "detector")),
+        detector=None if not table.has("detector") else _detector(table.subtable("detector")),
     )
     table.finish()
     if not cuts and selection.limit.type != "z-invisible-width":
@@ -306,12 +290,7 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
         On a missing, mistyped, out-of-range or unknown field, with a one-line message.
     """
     top = Table(data, origin)
-    meta = top.table("experiment")
-    beams = top.table("beams")
-    det = top.table("detector")
-    assert meta is not None
-    assert beams is not None
-    assert det is not None
+    meta, beams, det = top.subtables("experiment", "beams", "detector")
 
     ratio = beams.number("energy_ratio", positive=True)
     beams.string("source")
@@ -322,18 +301,15 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
     points = tuple(_point(t) for t in top.tables("points"))
     runs = tuple(_point(t) for t in top.tables("runs", required=False))
 
-    sel_table = top.table("selections")
-    assert sel_table is not None
+    sel_table = top.subtable("selections")
     selections: dict[str, Selection] = {}
     for name in sel_table.keys():  # noqa: SIM118 - Table is not a dict
-        sub = sel_table.table(name)
-        assert sub is not None
-        selections[name] = _selection(name, sub)
+        selections[name] = _selection(name, sel_table.subtable(name))
     sel_table.finish()
     if not selections:
         raise ExperimentError(f"{origin}: [selections] must define at least one selection")
 
-    name = meta.string("name")
+    meta.string("name")  # a missing name is reported before the fields below
     kind = meta.string("kind", default="collider")
     if kind != "collider":
         raise ExperimentError(f"{origin}: experiment.kind must be 'collider', got {kind!r}")
@@ -344,18 +320,13 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
             f"({', '.join(sorted(selections))})"
         )
     experiment = Experiment(
-        name=name,
-        title=meta.string("title", default=name),
+        **describe(meta, origin, data),
         beam_energy_ratio=ratio,
         points=points,
         detector=detector,
         selections=selections,
         default_selection=default_selection,
         runs=runs,
-        description=meta.string("description", default=""),
-        reference=meta.string("reference"),
-        origin=origin,
-        raw=data,
         sm_background=meta.string("sm_background", default="contact"),
     )
     if experiment.sm_background not in SM_BACKGROUNDS:

@@ -6,12 +6,13 @@ import json
 import math
 import os
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nudipole.reach.result import ReachResult
+from nudipole.reach.result import BandEnd, ReachResult
 
 
 def _clean(value: Any) -> Any:
@@ -43,6 +44,7 @@ def result_to_dict(result: ReachResult) -> dict[str, Any]:
         "units": {"mass": "GeV", "d95": "GeV^-1", "d95_upper": "GeV^-1", "d95_error": "GeV^-1"},
         "confidence_level": 0.95,
         "inputs": _clean(result.inputs),
+        "band_ends": [_clean(asdict(end)) for end in result.band_ends],
     }
 
 
@@ -59,7 +61,28 @@ def result_from_dict(data: dict[str, Any]) -> ReachResult:
         acceptance=arr("acceptance"),
         inputs=dict(data.get("inputs", {})),
         d95_upper=arr("d95_upper") if "d95_upper" in data else None,
+        band_ends=_band_ends(data.get("band_ends", [])),
     )
+
+
+def _band_ends(items: Any) -> tuple[BandEnd, ...]:
+    """:class:`BandEnd` entries of a result file (null edges read as NaN)."""
+    if not isinstance(items, list):
+        raise ValueError("band_ends must be a list")
+    ends = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValueError("each band_ends entry must be an object")
+        ends.append(
+            BandEnd(
+                mass=float(item["mass"]),
+                d95=math.nan if item.get("d95") is None else float(item["d95"]),
+                d95_upper=math.nan if item.get("d95_upper") is None else float(item["d95_upper"]),
+                side=str(item["side"]),
+                tolerance=float(item.get("tolerance", math.nan)),
+            )
+        )
+    return tuple(ends)
 
 
 def _new_file_mode() -> int:
@@ -156,6 +179,7 @@ def load_csv(path: str | Path) -> ReachResult:
         acceptance=arr[:, 3],
         inputs=dict(meta.get("inputs", {})),
         d95_upper=arr[:, 4] if arr.shape[1] > 4 else None,
+        band_ends=_band_ends(meta.get("band_ends", [])),
     )
 
 

@@ -1,4 +1,6 @@
-"""Kinematics: Lorentz boosts, the collider frames and vectorised event generation.
+"""Kinematics: Lorentz boosts, integration nodes and the decay-vertex geometry.
+
+The e+ e- event generator is a source of N: :mod:`nudipole.production.ee_source`.
 
 All functions are vectorised over numpy arrays; energies and momenta in GeV, lengths in GeV^-1.
 """

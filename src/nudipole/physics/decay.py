@@ -86,9 +86,7 @@ def decay_probability_in_segment(
     return np.asarray(np.exp(-a / lam) * -np.expm1(-span / lam))
 
 
-def photon_energy_fraction(
-    energy: ArrayLike, m_n: ArrayLike, e_min: float
-) -> FloatArray:
+def photon_energy_fraction(energy: ArrayLike, m_n: ArrayLike, e_min: float) -> FloatArray:
     """Fraction of N -> nu gamma decays of an N with lab energy ``energy`` (GeV) whose photon
     has lab energy above ``e_min`` (GeV), for a photon isotropic in the N rest frame.
 

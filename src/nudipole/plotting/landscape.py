@@ -71,7 +71,9 @@ def draw_limits(ax: Axes, limits: LimitSet) -> None:
 
 def band_outline(result: ReachResult) -> list[tuple[FloatArray, FloatArray]]:
     """Closed outlines (mass, d) of a banded result, one per run of masses where the band
-    exists: the lower edge left to right, then the upper edge back."""
+    exists: the lower edge left to right, then the upper edge back. Where the result knows
+    where a run ends between two scanned masses (``result.band_ends``), the outline closes
+    there (at the tip where the edges meet), not at the last scanned mass."""
     ok = np.isfinite(result.d95) & np.isfinite(result.upper)
     outlines = []
     i, n = 0, ok.size
@@ -82,9 +84,21 @@ def band_outline(result: ReachResult) -> list[tuple[FloatArray, FloatArray]]:
         j = i
         while j + 1 < n and ok[j + 1]:
             j += 1
-        sl = slice(i, j + 1)
-        x = np.concatenate([result.mass[sl], result.mass[sl][::-1], result.mass[sl][:1]])
-        y = np.concatenate([result.d95[sl], result.upper[sl][::-1], result.d95[sl][:1]])
+        mass = list(result.mass[i : j + 1])
+        low = list(result.d95[i : j + 1])
+        high = list(result.upper[i : j + 1])
+        for end in result.band_ends:
+            if end.side == "lower" and i > 0 and result.mass[i - 1] < end.mass < mass[0]:
+                mass.insert(0, end.mass)
+                low.insert(0, end.d95)
+                high.insert(0, end.d95_upper)
+            elif end.side == "upper" and j + 1 < n and mass[-1] < end.mass < result.mass[j + 1]:
+                mass.append(end.mass)
+                low.append(end.d95)
+                high.append(end.d95_upper)
+        m = np.asarray(mass)
+        x = np.concatenate([m, m[::-1], m[:1]])
+        y = np.concatenate([low, high[::-1], low[:1]])
         outlines.append((x, y))
         i = j + 1
     return outlines

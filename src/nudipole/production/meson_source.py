@@ -3,7 +3,7 @@ far detector, as deterministic weighted rays.
 
 For a parent meson of momentum p_P at polar angle theta_P (a bin of a FORESEE-format
 spectrum, Kling & Trojanowski, arXiv:2105.07077) the N energy distribution in the parent rest
-frame comes from :mod:`nudipole.production.meson_table` (talk; arXiv:2308.16608). Unpolarised
+frame comes from :mod:`nudipole.production.meson_rates` (talk; arXiv:2308.16608). Unpolarised
 parents emit N isotropically there, so the lab flux is a three-fold integral per parent bin,
 done with fixed nodes (no Monte Carlo noise):
 
@@ -22,7 +22,7 @@ done with fixed nodes (no Monte Carlo noise):
 
 The parent azimuth is uniform (the spectra are azimuthally symmetric), so only theta_N and
 p_N matter; a detector that is not symmetric about the beam supplies its azimuthal average
-(:func:`nudipole.detectors.shapes.azimuthal_nodes`). Parent bins are integrated with
+(:func:`nudipole.detectors.azimuthal.azimuthal_nodes`). Parent bins are integrated with
 Gauss-Legendre nodes in log theta_P inside each bin (the spectrum is a histogram in log
 theta). The N are merged into cells of (theta_N, ln p_N) before the detector geometry.
 
@@ -32,7 +32,7 @@ share a few hundred momenta, so they are computed once per (momentum group, E*, 
 the parents of a group sorted by theta_P, the ones that can send such an N into the window,
 |theta_P - alpha| < theta_hi and theta_lo < theta_P + alpha < 2 pi - theta_lo, are one
 contiguous run found by binary search, and only those nodes are evaluated. The detector
-geometry is tabulated once per detector at 256 polar angles per theta cell
+geometry is tabulated once per detector at 64 polar angles per theta cell
 (:func:`detector_grid`). Rays can be streamed block by block (:func:`ray_blocks`) so that a
 scan never holds every ray of a mass.
 
@@ -45,21 +45,19 @@ import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from nudipole.constants import HBARC_GEV_M
-from nudipole.detectors.shapes import Shape, azimuthal_nodes
+from nudipole.detectors import Shape, azimuthal_nodes
 from nudipole.physics._types import FloatArray
 from nudipole.production.absorber import ChargedMesonDecays
-from nudipole.production.meson_table import (
-    CHANNELS,
-    allowed,
-    channel_info,
-    energy_bins,
-)
+from nudipole.production.energy_rule import gauss_rule
+from nudipole.production.meson_rates import energy_nodes
+from nudipole.production.meson_table import CHANNELS, allowed, channel_info
 from nudipole.production.spectra import Spectrum, builtin_spectrum
 
 #: Spectra sets: "default" = EPOS-LHC light mesons + Pythia 8 heavy ones (the talk's Table I);
@@ -71,6 +69,15 @@ SPECTRA_SETS = ("default", "nlo")
 CHARGED_KINDS = ("charged-pseudoscalar",)
 
 
+class Kernel(StrEnum):
+    """How the far-detector count is computed: ``compiled`` (numba kernel,
+    :mod:`nudipole.reach.far_rays`: every N node straight into the merged rays) or ``numpy``
+    (the reference: N cells in (theta, ln p), then rays; :func:`ray_blocks`)."""
+
+    COMPILED = "compiled"
+    NUMPY = "numpy"
+
+
 @dataclass(frozen=True)
 class SourceOptions:
     """How the meson source is integrated (all deterministic).
@@ -78,12 +85,14 @@ class SourceOptions:
     ``n_cos``: Gauss-Legendre nodes in cos theta* per E* node; ``n_phi``: nodes in the
     accepted phi* interval; ``n_sub``: nodes in log theta_P inside each spectrum bin;
     ``n_azimuth``: nodes per smooth piece of a non-axisymmetric detector's azimuthal window;
-    ``energy_order`` x ``angular_order``: the number of equal-weight energy nodes that
-    represent a three-body decay's parent-frame N energy distribution
-    (:func:`nudipole.production.meson_table.energy_bins`). ``n_theta_cells``,
-    ``log_p_step``: cells in which the N are merged before the detector geometry and the
-    band solve (equal polar-angle bins across the detector's window; steps in ln p); the
-    geometry is tabulated at 256 polar angles per cell (:func:`detector_grid`).
+    ``n_energy``: the nodes of the Gauss rule that represents a three-body decay's
+    parent-frame N energy distribution (:func:`nudipole.production.energy_rule.gauss_rule`
+    of the accurate rule of :func:`nudipole.production.meson_rates.energy_nodes`).
+    ``n_theta_cells``, ``log_p_step``: cells in which the N are merged before the detector
+    geometry and the band solve by the NumPy path (equal polar-angle bins across the
+    detector's window; steps in ln p; the compiled path keeps every N's own angle and
+    momentum and uses ``n_theta_cells`` only for the geometry table); the
+    geometry is tabulated at 64 polar angles per cell (:func:`detector_grid`).
     """
 
     spectra_set: str = "default"
@@ -92,17 +101,17 @@ class SourceOptions:
     n_phi: int = 3
     n_sub: int = 1
     n_azimuth: int = 4
-    energy_order: int = 4
-    angular_order: int = 2
+    n_energy: int = 4
     n_theta_cells: int = 64
     log_p_step: float = 1.0e-2
+    kernel: Kernel = Kernel.COMPILED
 
     def __post_init__(self) -> None:
         if not 1 <= self.n_theta_cells <= 4096:
             raise ValueError(f"n_theta_cells must be in 1..4096, got {self.n_theta_cells!r}")
         if not 1e-5 <= self.log_p_step <= 0.1:
             raise ValueError(f"log_p_step must be in [1e-5, 0.1], got {self.log_p_step!r}")
-        for name in ("n_cos", "n_phi", "n_sub", "n_azimuth", "energy_order", "angular_order"):
+        for name in ("n_cos", "n_phi", "n_sub", "n_azimuth", "n_energy"):
             value = getattr(self, name)
             if not isinstance(value, int) or not 1 <= value <= 64:
                 raise ValueError(f"source option {name} must be an integer in 1..64, got {value!r}")
@@ -115,8 +124,7 @@ class SourceOptions:
             n_phi=2 * self.n_phi,
             n_sub=2 * self.n_sub,
             n_azimuth=2 * self.n_azimuth,
-            energy_order=2 * self.energy_order,
-            angular_order=2 * self.angular_order,
+            n_energy=2 * self.n_energy,
             n_theta_cells=2 * self.n_theta_cells,
             log_p_step=0.5 * self.log_p_step,
         )
@@ -129,8 +137,7 @@ class SourceOptions:
             n_cos=max(2, self.n_cos // 2),
             n_phi=max(2, self.n_phi // 2),
             n_azimuth=max(2, self.n_azimuth // 2),
-            energy_order=max(2, self.energy_order // 2),
-            angular_order=max(2, self.angular_order // 2),
+            n_energy=max(2, self.n_energy // 2),
             n_theta_cells=max(1, self.n_theta_cells // 2),
             log_p_step=min(0.1, 2.0 * self.log_p_step),
         )
@@ -428,31 +435,53 @@ def _polar_angle(sin2_half: FloatArray, coef: FloatArray | None) -> FloatArray:
 _CHUNK = 8192
 
 
-def _table_cells(
+@dataclass(frozen=True)
+class NodeCombos:
+    """The (momentum group, E*, cos theta*) combinations of one channel whose N can reach the
+    detector's polar window from some parent, ordered by their ln p cell (see
+    :func:`node_combos`).
+
+    Per combo: the parents ``first`` .. ``first + count - 1`` of the table (those that can
+    send such an N into the window), cos(alpha/2), sin(alpha/2) and sin(alpha) of the lab
+    angle alpha between N and parent, the node weight (E* weight x cos theta* weight / 2;
+    per d^2, GeV^2) and the N momentum (GeV).
+    """
+
+    first: npt.NDArray[np.int64]
+    count: npt.NDArray[np.int64]
+    cos_half: FloatArray
+    sin_half: FloatArray
+    sin_alpha: FloatArray
+    weight: FloatArray
+    momentum: FloatArray
+
+    @property
+    def size(self) -> int:
+        return int(self.first.size)
+
+
+def node_combos(
     table: _ParentTable,
     e_star: FloatArray,
     e_weight: FloatArray,
     m_n: float,
     window: tuple[float, float],
-    options: SourceOptions,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Cells (theta, p, weight) of the N of one channel inside the polar ``window``.
+    n_cos: int,
+    log_p_step: float,
+) -> NodeCombos | None:
+    """The combos of :class:`NodeCombos`; None if no N can reach the window.
 
-    The same nodes as described in the module docstring, computed without waste: the N
-    kinematics (momentum, opening angle alpha) depends on the parent only through its
+    The N kinematics (momentum, opening angle alpha) depends on the parent only through its
     momentum, so it is computed once per (momentum group, E*, cos theta*); the parents of the
     group whose polar angle lets such an N reach the window, |theta_P - alpha| < theta_hi and
     theta_lo < theta_P + alpha < 2 pi - theta_lo, are a contiguous run of the table (binary
-    search), and only those (parent, E*, cos theta*) nodes are evaluated.
+    search). Combos are ordered by floor(ln p / ``log_p_step``).
     """
     th_lo, th_hi = window
-    s_lo = math.sin(0.5 * th_lo) ** 2
-    s_hi = math.sin(0.5 * th_hi) ** 2
     n_grp = table.momentum.size
-    empty = np.empty(0), np.empty(0), np.empty(0)
     if n_grp == 0 or e_star.size == 0:
-        return empty
-    c, wc = _gauss(options.n_cos)
+        return None
+    c, wc = _gauss(n_cos)
     n_jk = e_star.size * c.size
     # N momentum along and across the parent direction for every (group, E*, cos theta*)
     p_star = np.sqrt(np.maximum(e_star**2 - m_n**2, 0.0))
@@ -482,7 +511,7 @@ def _table_cells(
     sh2 = sin_h.reshape(n_grp, n_jk)
     maybe = np.flatnonzero(((sh2 >= h_min[:, None]) & (sh2 <= h_max[:, None])).ravel())
     if maybe.size == 0:
-        return empty
+        return None
     # alpha of those, and the run of parents that can send the N into the window
     sh = sin_h[maybe]
     ch = cos_h[maybe]
@@ -496,23 +525,54 @@ def _table_cells(
     count = stop - first
     has = np.flatnonzero(count > 0)
     if has.size == 0:
-        return empty
+        return None
     cmb = maybe[has]
     # combos ordered by their ln p cell, so that a chunk of nodes covers few cells
-    ip_all = np.floor(np.log(mom[cmb]) / options.log_p_step).astype(np.int64)
+    ip_all = np.floor(np.log(mom[cmb]) / log_p_step).astype(np.int64)
     by_p = np.argsort(ip_all, kind="stable")
     cmb = cmb[by_p]
-    ip_cmb = ip_all[by_p]
-    count = count[has][by_p]
-    first = first[has][by_p]
-    n_t = options.n_theta_cells
     w_jk = (e_weight[:, None] * (0.5 * wc)[None, :]).ravel()
-    cos_c = cos_h[cmb]
-    sin_c = sin_h[cmb]
-    sina_c = sin_a[cmb]
-    w_c = w_jk[cmb % n_jk]
+    return NodeCombos(
+        first=first[has][by_p].astype(np.int64),
+        count=count[has][by_p].astype(np.int64),
+        cos_half=cos_h[cmb],
+        sin_half=sin_h[cmb],
+        sin_alpha=sin_a[cmb],
+        weight=w_jk[cmb % n_jk],
+        momentum=mom[cmb],
+    )
+
+
+def _table_cells(
+    table: _ParentTable,
+    e_star: FloatArray,
+    e_weight: FloatArray,
+    m_n: float,
+    window: tuple[float, float],
+    options: SourceOptions,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Cells (theta, p, weight) of the N of one channel inside the polar ``window``.
+
+    The same nodes as described in the module docstring, computed without waste: only the
+    (parent, E*, cos theta*) nodes of :func:`node_combos` are evaluated, in chunks.
+    """
+    th_lo, th_hi = window
+    s_lo = math.sin(0.5 * th_lo) ** 2
+    s_hi = math.sin(0.5 * th_hi) ** 2
+    empty = np.empty(0), np.empty(0), np.empty(0)
+    combos = node_combos(table, e_star, e_weight, m_n, window, options.n_cos, options.log_p_step)
+    if combos is None:
+        return empty
+    ip_cmb = np.floor(np.log(combos.momentum) / options.log_p_step).astype(np.int64)
+    count = combos.count
+    first = combos.first
+    n_t = options.n_theta_cells
+    cos_c = combos.cos_half
+    sin_c = combos.sin_half
+    sina_c = combos.sin_alpha
+    w_c = combos.weight
     cell_c = (ip_cmb - ip_cmb[0]) * n_t
-    invp_c = 1.0 / mom[cmb]
+    invp_c = 1.0 / combos.momentum
     start = np.cumsum(count) - count
     shift = first - start  # parent index = node index + shift of its combo
     coef = _arcsin_series_terms(s_hi * (1.0 + 1e-9))
@@ -525,14 +585,14 @@ def _table_cells(
     # _CHUNK nodes
     row = np.flatnonzero(np.diff(ip_cmb, prepend=ip_cmb[0] - 1))
     cut = row[np.flatnonzero(np.diff(start[row] // _CHUNK, prepend=-1))]
-    bounds = np.append(cut, cmb.size).tolist()
+    bounds = np.append(cut, combos.size).tolist()
     n_nodes = int(start[-1] + count[-1])
     out_w: list[FloatArray] = []
     out_wt: list[FloatArray] = []
     out_wq: list[FloatArray] = []
     for k0, k1 in itertools.pairwise(bounds):
         n0 = int(start[k0])
-        n1 = int(start[k1]) if k1 < cmb.size else n_nodes
+        n1 = int(start[k1]) if k1 < combos.size else n_nodes
         rep = np.repeat(np.arange(k0, k1), count[k0:k1])
         parent = np.arange(n0, n1) + shift[rep]
         # exact test of every candidate (parent, E*, cos theta*) node
@@ -617,6 +677,48 @@ def _table_cells(
     return np.concatenate(out_wt) / tot, tot / np.concatenate(out_wq), tot
 
 
+def channel_table(
+    channel: str,
+    options: SourceOptions,
+    charged: ChargedMesonDecays,
+    window: tuple[float, float],
+) -> _ParentTable:
+    """The parents of ``channel`` that can make an N, sorted for :func:`node_combos`
+    (mass independent, cached)."""
+    return _channel_table(channel, options.spectra_set, options.n_sub, charged, window)
+
+
+def energy_rule(
+    channel: str, m_n: float, flavour: str, options: SourceOptions
+) -> tuple[FloatArray, FloatArray]:
+    """Parent-frame N energies (GeV) and weights (Br per d^2, GeV^2) of ``channel``."""
+    return _energy_nodes(channel, m_n, flavour, options)
+
+
+def detector_grid_size(options: SourceOptions) -> int:
+    """Polar angles at which the detector geometry is tabulated (:func:`detector_grid`)."""
+    return min(_GRID_PER_CELL * options.n_theta_cells, _GRID_MAX)
+
+
+def azimuth_rules(
+    s_hi: float, n_phi: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The phi* rules of the module docstring for a window up to sin^2(theta_hi/2) = s_hi:
+    the arcsin series coefficients (empty: use arcsin), sin^2(phi*/2) and weights of the
+    full-azimuth nodes, fractions of the accepted psi interval and weights / pi of the
+    nodes where a window edge cuts the azimuth."""
+    coef = _arcsin_series_terms(s_hi * (1.0 + 1e-9))
+    x_f, wx_f = _gauss(min(2, n_phi))
+    x_p, wx_p = _gauss(n_phi)
+    return (
+        coef if coef is not None else np.empty(0),
+        np.sin(0.25 * math.pi * (x_f + 1.0)) ** 2,
+        0.5 * wx_f,
+        0.5 * (x_p + 1.0),
+        wx_p / math.pi,
+    )
+
+
 def channel_rays(
     parents: Parents,
     parent_mass: float,
@@ -642,7 +744,7 @@ def channel_rays(
 class DetectorGrid:
     """A detector seen from the interaction point along ``n_grid`` polar angles equally
     spaced across its polar window (bin centres theta_lo + (g + 1/2) step), from the exact
-    segments and azimuthal quadrature of :func:`nudipole.detectors.shapes.azimuthal_nodes`.
+    segments and azimuthal quadrature of :func:`nudipole.detectors.azimuthal.azimuthal_nodes`.
 
     Hits (rays that cross the volume) of grid angle g are the entries start[g] ..
     start[g] + count[g] - 1 of the per-hit arrays: ``w_azimuth`` (fraction of the azimuth),
@@ -713,9 +815,9 @@ class ChannelTotals:
 
 #: Polar angles per source cell at which the detector geometry is tabulated (equally spaced
 #: across the polar window, at most _GRID_MAX in all; each cell uses the nearest one, at most
-#: window / (2 x 256 n_theta_cells) away: 2.6e-6 rad for MAPP-2, changing the band edges by
+#: window / (2 x 64 n_theta_cells) away: 1e-5 rad for MAPP-2, changing the band edges by
 #: less than 2e-5).
-_GRID_PER_CELL = 256
+_GRID_PER_CELL = 64
 _GRID_MAX = 1 << 16
 #: Cells expanded into rays together in :func:`ray_blocks` (a pure speed setting).
 _RAY_CHUNK = 1 << 13
@@ -780,20 +882,20 @@ def _check_channels(channels: Sequence[str]) -> None:
 def _energy_nodes(
     name: str, m_n: float, flavour: str, options: SourceOptions
 ) -> tuple[FloatArray, FloatArray]:
-    return _energy_nodes_cached(
-        name, m_n, flavour, options.form_factor, options.energy_order, options.angular_order
-    )
+    return _energy_nodes_cached(name, m_n, flavour, options.form_factor, options.n_energy)
 
 
 @lru_cache(maxsize=128)
 def _energy_nodes_cached(
-    name: str, m_n: float, flavour: str, form_factor: str, order: int, angular_order: int
+    name: str, m_n: float, flavour: str, form_factor: str, n_energy: int
 ) -> tuple[FloatArray, FloatArray]:
-    """The parent-frame energy distribution as ``order`` x ``angular_order`` nodes of equal
-    weight, from the accurate rule (:func:`~nudipole.production.meson_table.energy_bins`:
-    the branching ratio and the mean energy exact to about 1e-6), as read-only arrays
-    (cached: a scan asks twice per mass)."""
-    e_star, e_w = energy_bins(name, m_n, flavour, form_factor, n_bins=order * angular_order)
+    """The parent-frame energy distribution as the ``n_energy``-point Gauss rule of the
+    accurate rule (:func:`~nudipole.production.meson_rates.energy_nodes`: the branching
+    ratio to about 1e-6; :func:`~nudipole.production.energy_rule.gauss_rule` keeps it and
+    every moment up to E*^(2 n - 1)), as read-only arrays (cached: a scan asks twice per
+    mass). Two-body decays: the single exact node."""
+    energy, weight = energy_nodes(name, m_n, flavour, form_factor)
+    e_star, e_w = gauss_rule(energy, weight, n_energy)
     out = np.array(e_star, dtype=float), np.array(e_w, dtype=float)
     for arr in out:
         arr.setflags(write=False)
@@ -820,7 +922,7 @@ def channel_totals(
         if not allowed(name, m_n, flavour):
             produced.append(0.0)
             continue
-        # The node weights sum to Br/d^2 of the same rule (meson_table.energy_nodes).
+        # The node weights sum to Br/d^2 of the same rule (meson_rates.energy_nodes).
         _, e_w = _energy_nodes(name, m_n, flavour, options)
         produced.append(parents.decaying_pb * float(np.sum(e_w)))
     return ChannelTotals(np.asarray(parents_pb), np.asarray(produced), sources)
@@ -838,8 +940,8 @@ def ray_blocks(
     """The rays of :func:`meson_flux` block by block, channel after channel, in the same
     order, without holding them all in memory.
 
-    The detector geometry (:func:`nudipole.detectors.shapes.azimuthal_nodes`, exact segments)
-    is tabulated once per detector at 256 polar angles per source cell (at most 65536) and
+    The detector geometry (:func:`nudipole.detectors.azimuthal.azimuthal_nodes`, exact segments)
+    is tabulated once per detector at 64 polar angles per source cell (at most 65536) and
     each cell takes the nearest; this moves the band edges by less than 2e-5 (MAPP-2, the
     widest window) and saves evaluating the azimuthal quadrature for every cell.
     """

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from scipy.optimize import brentq
 
 from nudipole import _version
 from nudipole.experiments.errors import ExperimentError
@@ -30,6 +31,7 @@ from nudipole.physics.decay import (
     width_nu_gamma,
 )
 from nudipole.production.meson_source import (
+    Kernel,
     NFlux,
     SourceOptions,
     channel_totals,
@@ -37,9 +39,17 @@ from nudipole.production.meson_source import (
     ray_blocks,
 )
 from nudipole.production.meson_table import CHANNELS, channel_info
-from nudipole.reach.band import MERGE_LOG_STEP, BandRays, RayMerger, merge_rays, solve_band
+from nudipole.reach import far_rays
+from nudipole.reach.band import (
+    MERGE_LOG_STEP,
+    BandRays,
+    RayMerger,
+    band_peak,
+    merge_rays,
+    solve_band,
+)
 from nudipole.reach.far_presets import FarPreset, FarStatistic
-from nudipole.reach.result import ReachResult
+from nudipole.reach.result import BandEnd, ReachResult
 from nudipole.stats.poisson import expected_signal_limit
 
 #: Events that define the paper preset's 95 % CL region (background-free convention).
@@ -219,8 +229,12 @@ def compute_far_reach(
     options: SourceOptions | None = None,
     progress: Callable[[int], None] | None = None,
     error_estimate: bool = True,
+    locate_ends: bool = True,
 ) -> ReachResult:
     """Excluded band [d95, d95_upper] (GeV^-1) of a far detector for each mass.
+
+    With ``locate_ends`` the ends of every island between two scanned masses are solved to
+    0.1 % in mass (:func:`band_ends`, in ``band_ends`` of the result).
 
     ``d95_error`` is the change of the lower edge when every integration rule is halved
     (:meth:`SourceOptions.coarsened`), which overestimates the integration error of the
@@ -259,6 +273,14 @@ def compute_far_reach(
             progress(1)
     inputs = far_inputs(experiment, preset, chans, Flavour(flav), opts, threshold)
     inputs["events_at_d95_per_channel"] = per_channel
+    ends: tuple[BandEnd, ...] = ()
+    if locate_ends:
+
+        def band_at(mass: float) -> BandRays:
+            return _merged_rays(experiment, mass, chans, flav, opts, preset)[0].rays()
+
+        ends = band_ends(m, np.asarray(lows), band_at, threshold)
+    inputs["band_end_tolerance"] = BAND_END_RTOL if locate_ends else None
     return ReachResult(
         mass=m,
         d95=np.asarray(lows),
@@ -266,10 +288,91 @@ def compute_far_reach(
         acceptance=np.asarray(accs),
         inputs=inputs,
         d95_upper=np.asarray(highs),
+        band_ends=ends,
     )
 
 
+#: Relative precision in mass of :func:`band_ends`.
+BAND_END_RTOL = 1.0e-3
+
+
+def band_ends(
+    masses: FloatArray,
+    lower: FloatArray,
+    band_at: Callable[[float], BandRays],
+    threshold: float,
+    rtol: float = BAND_END_RTOL,
+) -> tuple[BandEnd, ...]:
+    """Where each island of a band ends between two scanned masses.
+
+    Between neighbours of which one has a band (finite ``lower``) and one has none, the mass
+    at which the largest count max_d N(m, d) crosses ``threshold`` is bracketed and solved by
+    Brent's method on ln(max N / S95) in ln m, to ``rtol`` in mass; the band (both edges) at
+    the bracket's end on the band's side is returned. Where the island closes smoothly the
+    two edges meet at the peak; where a channel closes kinematically (max N jumps) the
+    solution is the kinematic threshold and the edges stay apart, a vertical end.
+    """
+    ends: list[BandEnd] = []
+    have = np.isfinite(lower)
+    cache: dict[float, float] = {}
+
+    def g(t: float) -> float:
+        if t not in cache:
+            _, peak = band_peak(band_at(math.exp(t)))
+            cache[t] = math.log(max(peak, 1e-300) / threshold)
+        return cache[t]
+
+    for i in range(masses.size - 1):
+        if have[i] == have[i + 1]:
+            continue
+        side = "upper" if have[i] else "lower"
+        t_a, t_b = math.log(float(masses[i])), math.log(float(masses[i + 1]))
+        t_in, t_out = (t_a, t_b) if have[i] else (t_b, t_a)
+        if g(t_in) < 0.0 or g(t_out) >= 0.0:
+            # band_peak and the scan's solve_band disagree at a scanned mass (the peak
+            # within rounding of the threshold): the scanned mass stays the end
+            continue
+        brentq(g, t_a, t_b, xtol=rtol, rtol=1e-12)
+        # the evaluated masses nearest the crossing on either side (Brent's final bracket)
+        t_in = min((t for t, v in cache.items() if v >= 0.0), key=lambda t: abs(t - t_out))
+        t_out = min((t for t, v in cache.items() if v < 0.0), key=lambda t: abs(t - t_in))
+        rays = band_at(math.exp(t_in))
+        lo, hi = solve_band(rays, threshold)
+        if not math.isfinite(lo):  # the peak within rounding of the threshold
+            lo = hi = band_peak(rays)[0]
+        ends.append(
+            BandEnd(
+                mass=math.exp(t_in),
+                d95=lo,
+                d95_upper=hi,
+                side=side,
+                tolerance=abs(math.expm1(t_out - t_in)),
+            )
+        )
+        cache.clear()
+    return tuple(ends)
+
+
 def _merged_rays(
+    experiment: FarDetectorExperiment,
+    mass: float,
+    channels: Sequence[str],
+    flavour: str,
+    options: SourceOptions,
+    preset: FarPreset,
+) -> tuple[RayMerger, FloatArray]:
+    """Merged rays per channel and N heading into the detector per channel: by the compiled
+    kernel (:mod:`nudipole.reach.far_rays`) or, with ``options.kernel = numpy`` or where the
+    cells do not fit its dense accumulator, by :func:`merged_rays_numpy`."""
+    if options.kernel is Kernel.COMPILED:
+        try:
+            return far_rays.merged_rays(experiment, mass, channels, flavour, options, preset)
+        except far_rays.DenseRangeError:
+            pass
+    return merged_rays_numpy(experiment, mass, channels, flavour, options, preset)
+
+
+def merged_rays_numpy(
     experiment: FarDetectorExperiment,
     mass: float,
     channels: Sequence[str],

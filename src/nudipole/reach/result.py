@@ -11,6 +11,26 @@ from nudipole.physics._types import FloatArray
 
 
 @dataclass(frozen=True)
+class BandEnd:
+    """Where a closed band (an island in the (m_N, d) plane) ends in mass, between two
+    scanned masses: the band at the mass ``mass`` (GeV), within ``tolerance`` (relative) of
+    the mass at which the band vanishes, with its edges ``d95`` and ``d95_upper`` (GeV^-1;
+    they meet where the island closes smoothly, and differ where a channel closes
+    kinematically). ``side`` is "upper" if the band exists below ``mass`` and vanishes just
+    above it, "lower" if it vanishes just below."""
+
+    mass: float
+    d95: float
+    d95_upper: float
+    side: str
+    tolerance: float
+
+    def __post_init__(self) -> None:
+        if self.side not in ("upper", "lower"):
+            raise ValueError(f"BandEnd side must be 'upper' or 'lower', got {self.side!r}")
+
+
+@dataclass(frozen=True)
 class ReachResult:
     """Expected 95 % CL upper limits on d versus m_N.
 
@@ -32,6 +52,10 @@ class ReachResult:
         Upper edge of the excluded band, GeV^-1 (far detectors: above it N decays before it
         reaches the detector); NaN where there is none, which is the case for every collider
         experiment (their excluded region is d > d95). ``None`` on input means all NaN.
+    band_ends
+        Where each island of a banded result ends between two scanned masses
+        (:class:`BandEnd`), so that its outline closes at the right mass rather than at the
+        last scanned one; empty for one-sided limits.
     """
 
     mass: FloatArray
@@ -40,6 +64,7 @@ class ReachResult:
     acceptance: FloatArray
     inputs: dict[str, Any] = field(default_factory=dict)
     d95_upper: FloatArray | None = None
+    band_ends: tuple[BandEnd, ...] = ()
 
     def __post_init__(self) -> None:
         n = np.shape(self.mass)

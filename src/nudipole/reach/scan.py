@@ -16,7 +16,7 @@ import numpy as np
 
 from nudipole._version import provenance
 from nudipole.experiments.errors import ExperimentError
-from nudipole.experiments.schema import EnergyPoint, Experiment, LimitSpec
+from nudipole.experiments.schema import EnergyPoint, Experiment, LimitSpec, Selection
 from nudipole.experiments.selections import Frame
 from nudipole.kinematics.sampling import (
     Nodes,
@@ -32,6 +32,7 @@ from nudipole.reach.presets import Preset
 from nudipole.reach.result import ReachResult
 from nudipole.reach.signal import (
     N_KAPPA_BINS,
+    PointNodes,
     build_templates,
     charge_multiplicity,
     concatenate_nodes,
@@ -217,6 +218,120 @@ def _inputs(
     }
 
 
+def selection_points(
+    experiment: Experiment, sel: Selection
+) -> tuple[Experiment, tuple[EnergyPoint, ...]]:
+    """The experiment as selection ``sel`` sees it, and the energy points it analyses.
+
+    A selection with its own detector (LEP) replaces the experiment's; one with a ``sqrt_s``
+    uses only the point at that energy (matched within 1 MeV).
+    """
+    if sel.detector is not None:  # an analysis with its own detector (LEP)
+        experiment = replace(experiment, detector=sel.detector)
+    points = experiment.points
+    if sel.sqrt_s is not None:
+        points = tuple(p for p in points if abs(p.sqrt_s - sel.sqrt_s) < 1e-3)
+        if not points:
+            raise ExperimentError(
+                f"selection {sel.name!r} analyses the data at sqrt(s) = {sel.sqrt_s:g} GeV, "
+                "which this run does not have; drop --sqrt-s or choose another selection"
+            )
+    return experiment, points
+
+
+@dataclass(frozen=True)
+class ScanSetup:
+    """Everything of a scan that does not depend on the mass (one selection).
+
+    Attributes
+    ----------
+    nodes
+        Integration nodes of all energy points (drawn once, shared by all masses).
+    sqrt_s
+        (P,) sqrt(s) of the points, GeV.
+    luminosity
+        (P,) luminosity per point in GeV^2 for a counting experiment; 1 for a published
+        cross-section limit (the rate is then an accepted cross section, GeV^-2).
+    backgrounds
+        Expected background counts per point (zero for a published limit).
+    statistic, threshold
+        The test statistic and the value it must reach at 95 % CL.
+    """
+
+    nodes: PointNodes
+    sqrt_s: FloatArray
+    luminosity: FloatArray
+    backgrounds: list[BackgroundCounts]
+    statistic: Statistic
+    threshold: float
+
+
+def prepare_scan(
+    experiment: Experiment,
+    sel: Selection,
+    points: tuple[EnergyPoint, ...],
+    preset: Preset,
+    options: IntegrationOptions,
+    model: CouplingModel = PHOTON_ONLY,
+) -> ScanSetup:
+    """Nodes, luminosities, backgrounds and statistic of a scan of ``sel`` over ``points``.
+
+    ``experiment`` as returned by :func:`selection_points`. The nodes are drawn from
+    ``options.seed`` in the same order for every call, so a scan and the ``events`` command
+    (:mod:`nudipole.reach.collider_events`) see the same integration.
+    """
+    limit = sel.limit
+    counting = limit.type == "counting"
+    rng = np.random.default_rng(options.seed)
+    counts = _allocate([p.luminosity_pb for p in points], options.n_events, options.n_batch)
+    drawn = [_nodes(options, rng, n) for n in counts]
+    n_batch = drawn[0][1]
+    all_nodes = concatenate_nodes([d[0] for d in drawn], n_batch)
+
+    frames = [Frame(p.sqrt_s, experiment.beta) for p in points]
+    if counting:
+        lumis = [inverse_pb_to_natural(p.luminosity_pb) for p in points]
+        bkgs = [
+            expected_background(
+                sel,
+                f,
+                lum,
+                p.luminosity_pb,
+                experiment.detector.efficiency,
+                experiment.sm_background,
+            )
+            for f, lum, p in zip(frames, lumis, points, strict=True)
+        ]
+        statistic, threshold = preset.statistic, DELTA_CHI2_95
+    else:
+        # A published cross-section limit: the rate is the accepted cross section (GeV^-2).
+        lumis = [1.0 for _ in points]
+        bkgs = [BackgroundCounts(0.0, 0.0) for _ in points]
+        statistic, threshold = Statistic.SIGNAL, excluded_signal(limit, model)
+    return ScanSetup(
+        nodes=all_nodes,
+        sqrt_s=np.array([f.sqrt_s for f in frames], dtype=float),
+        luminosity=np.array(lumis),
+        backgrounds=bkgs,
+        statistic=statistic,
+        threshold=threshold,
+    )
+
+
+def combine_batches(weight: FloatArray, kappa: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Templates of all batches as one: mean weight and weight-averaged kappa per bin.
+
+    ``weight``, ``kappa``: (..., n_batch, K), each batch an estimate of the full weight sum;
+    returns two (..., K) arrays, what the limit solver uses.
+    """
+    mean_w = weight.mean(axis=-2)
+    summed = weight.sum(axis=-2)
+    mean_k = np.divide(
+        (weight * kappa).sum(axis=-2), summed, out=np.ones_like(mean_w), where=summed > 0
+    )
+    return np.asarray(mean_w), np.asarray(mean_k)
+
+
 def compute_reach(
     experiment: Experiment,
     masses: Sequence[float] | FloatArray,
@@ -247,16 +362,7 @@ def compute_reach(
     """
     opts = options or IntegrationOptions()
     sel = experiment.selection(selection)
-    if sel.detector is not None:  # an analysis with its own detector (LEP)
-        experiment = replace(experiment, detector=sel.detector)
-    points = experiment.points
-    if sel.sqrt_s is not None:
-        points = tuple(p for p in points if abs(p.sqrt_s - sel.sqrt_s) < 1e-3)
-        if not points:
-            raise ExperimentError(
-                f"selection {sel.name!r} analyses the data at sqrt(s) = {sel.sqrt_s:g} GeV, "
-                "which this run does not have; drop --sqrt-s or choose another selection"
-            )
+    experiment, points = selection_points(experiment, sel)
     m = validate_masses(masses, replace(experiment, points=points))
     limit = sel.limit
     if limit.type == "z-invisible-width":
@@ -271,55 +377,30 @@ def compute_reach(
             acceptance=np.where(np.isnan(d95), 0.0, 1.0),
             inputs=_inputs(experiment, sel.name, preset, opts, [{} for _ in points], model, points),
         )
-    counting = limit.type == "counting"
-    rng = np.random.default_rng(opts.seed)
-    counts = _allocate([p.luminosity_pb for p in points], opts.n_events, opts.n_batch)
-    drawn = [_nodes(opts, rng, n) for n in counts]
-    n_batch = drawn[0][1]
-    all_nodes = concatenate_nodes([d[0] for d in drawn], n_batch)
-
-    frames = [Frame(p.sqrt_s, experiment.beta) for p in points]
-    if counting:
-        lumis = [inverse_pb_to_natural(p.luminosity_pb) for p in points]
-        bkgs = [
-            expected_background(
-                sel,
-                f,
-                lum,
-                p.luminosity_pb,
-                experiment.detector.efficiency,
-                experiment.sm_background,
-            )
-            for f, lum, p in zip(frames, lumis, points, strict=True)
-        ]
-        statistic, threshold = preset.statistic, DELTA_CHI2_95
-    else:
-        # A published cross-section limit: the rate is the accepted cross section (GeV^-2).
-        lumis = [1.0 for _ in points]
-        bkgs = [BackgroundCounts(0.0, 0.0) for _ in points]
-        statistic, threshold = Statistic.SIGNAL, excluded_signal(limit, model)
-    n_m, n_p = m.size, len(frames)
+    setup = prepare_scan(experiment, sel, points, preset, opts, model)
+    bkgs, statistic, threshold = setup.backgrounds, setup.statistic, setup.threshold
+    n_batch = setup.nodes.n_batch
+    n_m, n_p = m.size, len(points)
     rate = np.zeros((n_m, n_p))
     weight = np.zeros((n_m, n_p, n_batch, N_KAPPA_BINS))
     kappa = np.ones((n_m, n_p, n_batch, N_KAPPA_BINS))
-    sqrt_s = np.array([f.sqrt_s for f in frames], dtype=float)
-    lumi_arr = np.array(lumis)
     for i, mass in enumerate(m):
         tpl = build_templates(
-            experiment, sel, preset, sqrt_s, lumi_arr, float(mass), all_nodes, model
+            experiment,
+            sel,
+            preset,
+            setup.sqrt_s,
+            setup.luminosity,
+            float(mass),
+            setup.nodes,
+            model,
         )
         rate[i], weight[i], kappa[i] = tpl.rate, tpl.weight, tpl.kappa
         if progress is not None:
             progress(1)
 
     background = np.array([b.total for b in bkgs])
-    mean_w = weight.mean(axis=2)
-    mean_k = np.divide(
-        (weight * kappa).sum(axis=2),
-        weight.sum(axis=2),
-        out=np.ones_like(mean_w),
-        where=weight.sum(axis=2) > 0,
-    )
+    mean_w, mean_k = combine_batches(weight, kappa)
     d95 = solve_upper_limit(rate, mean_w, mean_k, background, statistic, threshold)
     if n_batch > 1:
         d95_error = limit_spread(d95, rate, weight, kappa, background, statistic, threshold)

@@ -27,13 +27,13 @@ import numpy as np
 from nudipole.constants import metres_to_natural
 from nudipole.experiments.schema import Experiment, Selection
 from nudipole.experiments.selections import Frame, Photons, combined_mask
-from nudipole.kinematics import signal as kin
 from nudipole.kinematics.geometry import path_length_in_cylinder
 from nudipole.kinematics.sampling import Nodes
 from nudipole.model import Nature
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.production import n_momentum_cm
+from nudipole.production import ee_source
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset
 
@@ -99,7 +99,7 @@ def conjugate_fraction(preset: Preset) -> float:
 
 
 def _kappa(
-    events: kin.SignalEvents,
+    events: ee_source.SignalEvents,
     experiment: Experiment,
     preset: Preset,
     s: FloatArray,
@@ -184,7 +184,7 @@ def build_templates(
     point = nodes.point[use]
     rs = sqrt_s[point]
     s = rs**2
-    events = kin.generate(
+    events = ee_source.generate(
         s,
         m_n,
         experiment.beta,

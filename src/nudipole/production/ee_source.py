@@ -1,4 +1,11 @@
-"""Signal events e+ e- -> N nubar, N -> nu gamma: photon four-momenta in the CM and the lab.
+"""The e+ e- source: e+ e- -> N nubar (and Nbar nu), N -> nu gamma, at a fixed sqrt(s).
+
+For a mass it gives weighted events with the N momentum in the lab (for the decay-vertex
+geometry) and the photon four-momentum in the CM and the lab (for the cuts); the weights are
+normalised to 1, and the rate per d^2 is sigma(e+ e- -> N nubar)(d = 1) of
+:mod:`nudipole.physics.production` (or the electroweak model), applied by
+:mod:`nudipole.reach.signal`. The meson source of the far detectors is
+:mod:`nudipole.production.meson_source`.
 
 The N is produced at CM polar angle theta_N (azimuth 0: every cut and the detector are
 symmetric about the beam), decays in its helicity frame (axes as in

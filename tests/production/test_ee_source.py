@@ -6,9 +6,9 @@ import pytest
 
 from nudipole.kinematics.lorentz import boost
 from nudipole.kinematics.sampling import monte_carlo_nodes, quadrature_nodes, sobol_nodes
-from nudipole.kinematics.signal import generate
 from nudipole.physics.angular import PhotonAngular
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
+from nudipole.production.ee_source import generate
 
 
 def test_photon_matches_explicit_four_vectors() -> None:

@@ -1,0 +1,171 @@
+"""The merged rays of a far detector at one mass, by the compiled kernel.
+
+Same physics and nodes as the NumPy path of :mod:`nudipole.reach.far_scan` (which goes
+through the (theta, ln p) cells of :func:`nudipole.production.meson_source.ray_blocks`):
+for each channel the node combinations of
+:func:`nudipole.production.meson_source.node_combos` are expanded, node by node, into rays
+through the tabulated detector (:func:`nudipole.production.meson_source.detector_grid`) and
+added to the cells of :func:`nudipole.reach.band.merge_rays` by
+:func:`nudipole.reach._far_kernel.flux_rays_kernel`. Per ray: prefactor
+c = L eps(E) w (eps = photon selection efficiency x the fraction of photons above threshold,
+1 without selection), exponents a = l_in m g / p and b = l_out m g / p per unit d^2
+(g = Gamma(N -> nu gamma)/d^2, seed Eq. 4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from nudipole.experiments.far_schema import FarDetectorExperiment
+from nudipole.physics._types import FloatArray
+from nudipole.physics.decay import photon_energy_fraction, width_nu_gamma
+from nudipole.production.meson_source import (
+    SourceOptions,
+    azimuth_rules,
+    channel_table,
+    detector_grid,
+    detector_grid_size,
+    energy_rule,
+    node_combos,
+)
+from nudipole.production.meson_table import allowed
+from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
+from nudipole.reach.far_presets import FarPreset
+
+
+class DenseRangeError(Exception):
+    """The merge cells of a mass do not fit the dense accumulator (use the NumPy path)."""
+
+
+def merged_rays(
+    experiment: FarDetectorExperiment,
+    mass: float,
+    channels: Sequence[str],
+    flavour: str,
+    options: SourceOptions,
+    preset: FarPreset,
+) -> tuple[RayMerger, FloatArray]:
+    """Merged rays per channel and the N heading into the detector per channel (pb GeV^2 per
+    d^2), as :func:`nudipole.reach.far_scan.merged_rays_numpy` returns them.
+
+    Raises :class:`DenseRangeError` when the cells of a channel span more than
+    :data:`nudipole.reach.band.DENSE_CELLS` (a detector of extreme depth).
+    """
+    # numba is imported here, not with the package (it costs ~0.3 s of start-up)
+    from nudipole.reach._far_kernel import flux_rays_kernel
+
+    shape = experiment.shape
+    window = shape.polar_window()
+    th_lo, th_hi = window
+    s_lo = math.sin(0.5 * th_lo) ** 2
+    s_hi = math.sin(0.5 * th_hi) ** 2
+    grid = detector_grid(shape, window, detector_grid_size(options), options.n_azimuth)
+    coef, sig2_f, w_f, frac_p, w_p = azimuth_rules(s_hi, options.n_phi)
+    inv_step = 1.0 / MERGE_LOG_STEP
+    with np.errstate(divide="ignore"):
+        key_in = grid.log_l_in * inv_step
+    key_out = grid.log_l_out * inv_step
+    finite = np.isfinite(key_in)
+    grid_rows = np.ascontiguousarray(np.stack([grid.start, grid.count, grid.fraction], axis=1))
+    hit_rows = np.ascontiguousarray(
+        np.stack([grid.w_azimuth, key_in, key_out, grid.l_in, grid.l_out], axis=1)
+    )
+    g = float(width_nu_gamma(mass, 1.0, preset.nature))
+    lumi = experiment.luminosity_pb
+    sel = experiment.selection
+    merger = RayMerger(len(channels))
+    heading = np.zeros(len(channels))
+    for k, name in enumerate(channels):
+        if not allowed(name, mass, flavour):
+            continue
+        table = channel_table(name, options, experiment.charged_mesons, window)
+        e_star, e_w = energy_rule(name, mass, flavour, options)
+        combos = node_combos(table, e_star, e_w, mass, window, options.n_cos, options.log_p_step)
+        if combos is None:
+            continue
+        p = combos.momentum
+        coeff = np.full(p.size, lumi)
+        if preset.photon_selection:
+            energy = np.sqrt(p * p + mass * mass)
+            coeff *= sel.efficiency * photon_energy_fraction(energy, mass, sel.photon_energy_min)
+        scale = mass * g / p
+        key_c = np.log(scale) * inv_step
+        lo_c, hi_c = float(key_c.min()), float(key_c.max())
+        # index ranges of the cells (one cell of margin against rounding)
+        a0 = b0 = d0 = 0
+        n_a = n_d = n_b = 1
+        if np.any(finite):
+            a0 = math.floor(float(key_in[finite].min()) + lo_c) - 1
+            n_a = math.floor(float(key_in[finite].max()) + hi_c) + 2 - a0
+            depth = key_out[finite] - key_in[finite]
+            d0 = math.floor(float(depth.min())) - 1
+            n_d = math.floor(float(depth.max())) + 3 - d0
+        if not np.all(finite):
+            b0 = math.floor(float(key_out[~finite].min()) + lo_c) - 1
+            n_b = math.floor(float(key_out[~finite].max()) + hi_c) + 2 - b0
+        if n_a * n_d > DENSE_CELLS or n_b > DENSE_CELLS:
+            raise DenseRangeError(f"{n_a} x {n_d} merge cells")
+        dense = np.zeros(3 * n_a * n_d)
+        zero = np.zeros(2 * n_b)
+        heading[k] = flux_rays_kernel(
+            combos.first,
+            combos.count,
+            combos.cos_half,
+            combos.sin_half,
+            combos.sin_alpha,
+            combos.weight,
+            coeff,
+            scale,
+            key_c,
+            table.sin_half,
+            table.cos_half,
+            table.sin_theta,
+            table.sigma_pb,
+            s_lo,
+            s_hi,
+            coef,
+            sig2_f,
+            w_f,
+            frac_p,
+            w_p,
+            grid.theta_lo,
+            1.0 / grid.step,
+            grid_rows,
+            hit_rows,
+            a0,
+            d0,
+            n_d,
+            b0,
+            dense,
+            zero,
+        )
+        cells = dense.reshape(-1, 3)
+        used = np.flatnonzero(cells[:, 0])
+        ka = a0 + used // n_d
+        merger.add_cells(
+            k,
+            Cells(
+                key_a=ka.astype(np.int64),
+                key_b=(ka + d0 + used % n_d).astype(np.int64),
+                coeff=cells[used, 0],
+                coeff_a=cells[used, 1],
+                coeff_b=cells[used, 2],
+            ),
+        )
+        zcells = zero.reshape(-1, 2)
+        used_z = np.flatnonzero(zcells[:, 0])
+        if used_z.size:
+            merger.add_cells(
+                k,
+                Cells(
+                    key_a=np.full(used_z.size, ZERO_ROW, dtype=np.int64),
+                    key_b=(b0 + used_z).astype(np.int64),
+                    coeff=zcells[used_z, 0],
+                    coeff_a=np.zeros(used_z.size),
+                    coeff_b=zcells[used_z, 1],
+                ),
+            )
+    return merger, heading

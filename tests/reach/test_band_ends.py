@@ -1,0 +1,145 @@
+"""Band peaks and where a band ends in mass (nudipole.reach.band.band_peak,
+nudipole.reach.far_scan.band_ends), their files and outlines."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from nudipole.experiments.registry import load_far_experiment
+from nudipole.io.results import load_csv, load_json, save_csv, save_json
+from nudipole.plotting.landscape import band_outline
+from nudipole.reach.band import BandRays, band_peak, solve_band
+from nudipole.reach.far_presets import get_far_preset
+from nudipole.reach.far_scan import BAND_END_RTOL, band_ends, compute_far_reach
+
+S95 = 3.0
+
+
+def _rays(scale: float) -> BandRays:
+    a = np.array([1e5, 3e5, 2e6])
+    return BandRays(coeff=scale * np.array([1e10, 2e10, 5e9]), a=a, b=1.05 * a)
+
+
+def test_peak_is_the_maximum_of_the_count() -> None:
+    rays = _rays(1.0)
+    d_peak, n_peak = band_peak(rays)
+    u = np.geomspace(1e-9, 1e-3, 200001)
+    counts = rays.events_many(u)
+    k = int(np.argmax(counts))
+    assert n_peak == pytest.approx(counts[k], rel=1e-9)
+    assert n_peak >= counts[k] * (1 - 1e-12)
+    assert d_peak**2 == pytest.approx(u[k], rel=1e-3)
+
+
+def test_peak_without_rays() -> None:
+    d_peak, n_peak = band_peak(BandRays(np.empty(0), np.empty(0), np.empty(0)))
+    assert math.isnan(d_peak)
+    assert n_peak == 0.0
+
+
+def test_band_exists_iff_peak_above_threshold() -> None:
+    rays = _rays(1.0)
+    _, n_peak = band_peak(rays)
+    for threshold in (0.5 * n_peak, 0.999 * n_peak):
+        assert math.isfinite(solve_band(rays, threshold)[0])
+    assert math.isnan(solve_band(rays, 1.001 * n_peak)[0])
+
+
+def test_smooth_closure_found_where_the_peak_meets_the_threshold() -> None:
+    # Rate falling linearly with mass: the peak is proportional to the rate, so the band
+    # closes exactly where rate(m) x peak(1) = S95 (analytic).
+    _, n1 = band_peak(_rays(1.0))
+    m_c = 2.0
+
+    def band_at(m: float) -> BandRays:
+        return _rays(max(m_c - m, 0.0) * 10 * S95 / n1)
+
+    m_close = m_c - 0.1  # rate x peak = 10 S95 (m_c - m) = S95
+    masses = np.geomspace(0.5, 3.0, 12)
+    lower = np.array([solve_band(band_at(m), S95)[0] for m in masses])
+    (end,) = band_ends(masses, lower, band_at, S95)
+    assert end.side == "upper"
+    assert end.mass <= m_close
+    assert end.mass == pytest.approx(m_close, rel=BAND_END_RTOL)
+    assert end.tolerance <= BAND_END_RTOL * 1.01
+    # at the tip the two edges have (nearly) met at the peak
+    d_peak, _ = band_peak(band_at(end.mass))
+    assert end.d95 <= d_peak <= end.d95_upper
+    assert end.d95_upper / end.d95 < 1.2
+
+
+def test_kinematic_closure_is_a_vertical_end() -> None:
+    # The rate drops to zero at m_k (a channel closing): the end is m_k, edges stay apart.
+    m_k = 1.234
+
+    def band_at(m: float) -> BandRays:
+        return _rays(1.0 if m < m_k else 0.0)
+
+    masses = np.geomspace(0.5, 3.0, 9)
+    lower = np.array([solve_band(band_at(m), S95)[0] for m in masses])
+    (end,) = band_ends(masses, lower, band_at, S95)
+    assert end.mass == pytest.approx(m_k, rel=BAND_END_RTOL)
+    lo, hi = solve_band(_rays(1.0), S95)
+    assert end.d95 == pytest.approx(lo)
+    assert end.d95_upper == pytest.approx(hi)
+
+
+def test_opening_band_gives_a_lower_end() -> None:
+    m_o = 0.8
+    _, n1 = band_peak(_rays(1.0))
+
+    def band_at(m: float) -> BandRays:
+        return _rays(max(m - m_o + 0.1, 0.0) * 10 * S95 / n1)
+
+    masses = np.geomspace(0.3, 3.0, 10)
+    lower = np.array([solve_band(band_at(m), S95)[0] for m in masses])
+    (end,) = band_ends(masses, lower, band_at, S95)
+    assert end.side == "lower"
+    assert end.mass == pytest.approx(m_o, rel=BAND_END_RTOL)
+    assert end.mass >= m_o
+
+
+@pytest.fixture(scope="module")
+def faser2_band() -> object:
+    exp = load_far_experiment("faser2")
+    return compute_far_reach(
+        exp, np.geomspace(0.01, 1.0, 9), get_far_preset("paper"), error_estimate=False
+    )
+
+
+def test_faser2_band_end_between_scanned_masses(faser2_band: object, tmp_path: object) -> None:
+    res = faser2_band
+    ok = np.isfinite(res.d95)
+    last = int(np.flatnonzero(ok)[-1])
+    (end,) = [e for e in res.band_ends if e.side == "upper"]
+    assert res.mass[last] < end.mass < res.mass[last + 1]
+    # the band exists at the end mass and not 2 x tolerance above it
+    exp = load_far_experiment("faser2")
+    inside = compute_far_reach(exp, [end.mass], get_far_preset("paper"), error_estimate=False)
+    above = compute_far_reach(
+        exp, [end.mass * (1 + 2 * BAND_END_RTOL)], get_far_preset("paper"), error_estimate=False
+    )
+    assert math.isfinite(inside.d95[0])
+    assert math.isnan(above.d95[0])
+    # the band is thin at its end (closes smoothly)
+    assert end.d95_upper / end.d95 < 1.5
+    assert res.inputs["band_end_tolerance"] == BAND_END_RTOL
+
+
+def test_band_ends_survive_files_and_close_the_outline(
+    faser2_band: object, tmp_path: object
+) -> None:
+    res = faser2_band
+    for save, load, name in ((save_json, load_json, "r.json"), (save_csv, load_csv, "r.csv")):
+        path = tmp_path / name  # type: ignore[operator]
+        save(res, path)
+        back = load(path)
+        assert back.band_ends == res.band_ends
+    (x, y), *_ = band_outline(res)
+    end = next(e for e in res.band_ends if e.side == "upper")
+    assert x.max() == pytest.approx(end.mass)
+    assert end.d95 in y
+    assert end.d95_upper in y
