@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -84,3 +85,42 @@ def test_dense_range_error_falls_back_to_numpy(monkeypatch: pytest.MonkeyPatch) 
         error_estimate=False,
     )
     assert res.d95[0] == pytest.approx(ref.d95[0], rel=1e-12)
+
+
+def _rows(name: str) -> tuple[np.ndarray, np.ndarray]:
+    from nudipole.production.meson_source import detector_grid, detector_grid_size
+    from nudipole.reach.band import MERGE_LOG_STEP
+
+    exp = load_far_experiment(name)
+    opts = SourceOptions()
+    shape = exp.shape
+    grid = detector_grid(shape, shape.polar_window(), detector_grid_size(opts), opts.n_azimuth)
+    with np.errstate(divide="ignore"):
+        key_in = grid.log_l_in / MERGE_LOG_STEP
+    rows = np.stack([grid.start, grid.count, grid.fraction], axis=1).astype(float)
+    hits = np.stack(
+        [grid.w_azimuth, key_in, grid.log_l_out / MERGE_LOG_STEP, grid.l_in, grid.l_out], axis=1
+    )
+    return rows, hits
+
+
+def test_grid_regions_group_rows_where_the_detector_looks_the_same() -> None:
+    from nudipole.reach._far_kernel import REGION_KEY_TOL, grid_regions
+
+    rows, hits = _rows("faser2")
+    region = grid_regions(rows, hits, REGION_KEY_TOL)
+    assert np.all(np.diff(region) >= 0)
+    assert region[0] == 0
+    # FASER-2: l_in = 475 m / cos(theta) and l_out = 480 m / cos(theta) change by < 3e-6 up
+    # to theta = R / 480 m, where rays start to leave through the side: one region below it
+    theta = (np.arange(rows.shape[0]) + 0.5) / rows.shape[0] * math.atan(1.0 / 475.0)
+    assert np.all(region[theta < 0.999 * 1.0 / 480.0] == 0)
+    for r in np.unique(region):
+        sel = np.flatnonzero(region == r)
+        first = hits[rows[sel, 0].astype(int)]
+        for col in (1, 2):
+            assert np.ptp(first[:, col]) <= REGION_KEY_TOL
+    # MAPP-2 (a box): the azimuthal weights change with theta, every row its own region
+    rows_b, hits_b = _rows("mapp2")
+    region_b = grid_regions(rows_b, hits_b, REGION_KEY_TOL)
+    assert region_b[-1] + 1 > 0.9 * rows_b.shape[0]

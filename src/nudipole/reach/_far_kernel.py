@@ -40,6 +40,12 @@ def _polar(x: float, coef: FloatArray) -> float:  # pragma: no cover - compiled
     return float(2.0 * (acc + coef[0]) * y)
 
 
+#: Largest change of ln l_in / step and ln l_out / step (in merge steps of 1 %) across the
+#: polar angles of one region of :func:`grid_regions`: 1e-2 of a merge cell, i.e. l_in and
+#: l_out constant to 1e-4 relative within a region.
+REGION_KEY_TOL = 1.0e-2
+
+
 # error_model="numpy": the one division (by span > 0 on that branch) needs no Python check
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def flux_rays_kernel(
@@ -84,7 +90,10 @@ def flux_rays_kernel(
     Per polar angle g of the detector grid, ``grid_rows[g]`` = (first hit, number of hits,
     azimuthal fraction that hits); per hit h, ``hit_rows[h]`` = (azimuthal weight,
     ln l_in / step (-inf where l_in = 0), ln l_out / step, l_in, l_out (GeV^-1)). Rows, not
-    separate arrays: a ray then touches two cache lines of the geometry, not eight. A ray
+    separate arrays: a ray then touches two cache lines of the geometry, not eight.
+    A node whose polar range lies in one region of the grid (:func:`grid_regions`: the
+    detector looks the same there) is one ray carrying its whole weight; otherwise its phi*
+    nodes are rays. A ray
     (node, hit) with prefactor c = coeff w h_w adds (c, c a, c b), a = l_in scale,
     b = l_out scale, to ``dense[3 * ((ka - a0) * n_d + kb - ka - d0) + 0..2]`` with
     ka, kb = floor(key + key_c),
@@ -94,8 +103,19 @@ def flux_rays_kernel(
     n_f = sig2_f.size
     n_p = frac_p.size
     n_grid = grid_rows.shape[0]
+    w_p_sum = 0.0
+    for i in range(n_p):
+        w_p_sum += w_p[i]
+    region = grid_regions(grid_rows, hit_rows, REGION_KEY_TOL)
     x = np.empty(max(n_f, n_p))
     wx = np.empty(max(n_f, n_p))
+    # Sums for the cell last written, kept in registers and flushed when the cell changes:
+    # consecutive rays mostly share a cell, and a store-then-load of the same element per
+    # ray would chain every ray's whole address computation.
+    cur = -1
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
     for k in range(first.size):
         ck = cos_c[k]
         sk = sin_c[k]
@@ -112,23 +132,40 @@ def flux_rays_kernel(
             if not (base < s_hi and top > s_lo):
                 continue
             weight = sigma[parent] * wk
+            # One ray when the detector looks the same across the node's polar range (its
+            # two ends fall in one region of the grid): the phi* integral of a constant is
+            # its whole weight, exactly.
+            g_a = int((_polar(max(base, s_lo), coef) - g_lo) * g_inv_step)
+            g_b = int((_polar(min(top, s_hi), coef) - g_lo) * g_inv_step)
+            same = region[min(max(g_a, 0), n_grid - 1)] == region[min(max(g_b, 0), n_grid - 1)]
             if base >= s_lo and top <= s_hi:
-                n = n_f
-                for i in range(n_f):
-                    x[i] = base + sig2_f[i] * span
-                    wx[i] = w_f[i] * weight
+                if same:
+                    n = 1
+                    x[0] = base + 0.5 * span
+                    wx[0] = weight
+                else:
+                    n = n_f
+                    for i in range(n_f):
+                        x[i] = base + sig2_f[i] * span
+                        wx[i] = w_f[i] * weight
             else:
-                n = n_p
                 width = math.asin(math.sqrt(min(max((s_hi - base) / span, 0.0), 1.0)))
                 psi_a = 0.0
                 if s_lo > 0.0:
                     psi_a = math.asin(math.sqrt(min(max((s_lo - base) / span, 0.0), 1.0)))
                     width -= psi_a
                 ww = width * weight
-                for i in range(n_p):
-                    s = math.sin(frac_p[i] * width + psi_a)
-                    x[i] = base + span * s * s
-                    wx[i] = w_p[i] * ww
+                if same:
+                    n = 1
+                    sn = math.sin(0.5 * width + psi_a)
+                    x[0] = base + span * sn * sn
+                    wx[0] = w_p_sum * ww
+                else:
+                    n = n_p
+                    for i in range(n_p):
+                        sn = math.sin(frac_p[i] * width + psi_a)
+                        x[i] = base + span * sn * sn
+                        wx[i] = w_p[i] * ww
             for i in range(n):
                 theta = _polar(x[i], coef)
                 g = int((theta - g_lo) * g_inv_step)
@@ -150,7 +187,64 @@ def flux_rays_kernel(
                         continue
                     ka = math.floor(hit_rows[h, 1] + kc)
                     j = 3 * ((ka - a0) * n_d + (kb - ka - d0))
-                    dense[j] += c
-                    dense[j + 1] += c * sc * hit_rows[h, 3]
-                    dense[j + 2] += c * sc * hit_rows[h, 4]
+                    if j != cur:
+                        if cur >= 0:
+                            dense[cur] += s0
+                            dense[cur + 1] += s1
+                            dense[cur + 2] += s2
+                        cur = j
+                        s0 = 0.0
+                        s1 = 0.0
+                        s2 = 0.0
+                    s0 += c
+                    s1 += c * sc * hit_rows[h, 3]
+                    s2 += c * sc * hit_rows[h, 4]
+    if cur >= 0:
+        dense[cur] += s0
+        dense[cur + 1] += s1
+        dense[cur + 2] += s2
     return heading
+
+
+@numba.njit(cache=True, nogil=True)
+def grid_regions(
+    grid_rows: FloatArray, hit_rows: FloatArray, key_tol: float
+) -> IntArray:  # pragma: no cover - compiled; tested through the count and directly
+    """Region id of every row of the tabulated detector (rows as in :func:`flux_rays_kernel`):
+    a run of consecutive polar angles over which the detector looks the same, i.e. every row
+    has the run's first row's number of hits, azimuthal fraction and hit weights (to 1e-12
+    relative) and ln l_in / step, ln l_out / step within ``key_tol`` of it (equal infinities
+    included). Greedy and mass independent.
+
+    FASER-2 (a cylinder on the axis): one region up to the polar angle at which rays start to
+    leave through the side; a box (MAPP-2) changes its azimuthal weights with theta, so every
+    row is its own region.
+    """
+    n = grid_rows.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    rid = -1
+    ref = 0
+    for g in range(n):
+        same = rid >= 0 and grid_rows[g, 1] == grid_rows[ref, 1]
+        if same and abs(grid_rows[g, 2] - grid_rows[ref, 2]) > 1e-12 * abs(grid_rows[ref, 2]):
+            same = False
+        if same:
+            h_g = int(grid_rows[g, 0])
+            h_r = int(grid_rows[ref, 0])
+            for j in range(int(grid_rows[g, 1])):
+                w_g = hit_rows[h_g + j, 0]
+                w_r = hit_rows[h_r + j, 0]
+                if abs(w_g - w_r) > 1e-12 * abs(w_r):
+                    same = False
+                for col in range(1, 3):
+                    k_g = hit_rows[h_g + j, col]
+                    k_r = hit_rows[h_r + j, col]
+                    if k_g != k_r and not abs(k_g - k_r) <= key_tol:
+                        same = False
+                if not same:
+                    break
+        if not same:
+            rid += 1
+            ref = g
+        out[g] = rid
+    return out
