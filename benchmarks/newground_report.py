@@ -6,7 +6,8 @@ Prints the markdown tables quoted in docs/existing-limits.md:
 
 For every curve of the seed's Fig. 3 (Belle II low-mass and bBG, BESIII, STCF 4 GeV 30/ab),
 both presets, both limit sets ("paper" = the seed's Fig. 3 set, "all" = the catalogue) and
-each flavour: the mass intervals where the projection beats every existing limit. Then, for
+each flavour: the mass intervals where the projection beats every existing limit, with each
+edge solved on the curve (as ``nudipole newground`` and ``headline`` do). Then, for
 the lower edges the seed quotes, the projected d95 and the limiting existing curve at the
 seed's edge, to show how far apart the two nearly parallel curves are there.
 """
@@ -19,6 +20,7 @@ import time
 import numpy as np
 
 from nudipole.api import mass_grid, reach, resolve_experiment
+from nudipole.cli.landscape_commands import curve_function
 from nudipole.limits import envelope, load_catalogue, new_ground_intervals
 from nudipole.reach.recipes import LANDSCAPE, SEED_NEW_GROUND
 from nudipole.reach.result import ReachResult
@@ -36,12 +38,14 @@ def main() -> None:
     args = parser.parse_args()
     catalogue = load_catalogue()
     results: dict[tuple[str, str], ReachResult] = {}
+    curves = {}
     t0 = time.perf_counter()
     for preset in ("paper", "default"):
         for curve, _style in LANDSCAPE:
             exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
             m = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, args.points)
             results[(curve.label, preset)] = reach(exp, m, selection=curve.selection, preset=preset)
+            curves[(curve.label, preset)] = curve_function(curve, preset, 20220415)
     t_reach = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -52,7 +56,9 @@ def main() -> None:
             cells = []
             for flavour in ("e", "mu", "tau"):
                 limits = catalogue.select(which).for_flavour(flavour)
-                ivs = new_ground_intervals(limits, res.mass, res.d95)
+                ivs = new_ground_intervals(
+                    limits, res.mass, res.d95, d95_at=curves[(label, preset)]
+                )
                 cells.append(fmt([iv.as_list() for iv in ivs]))
             print(f"| {label} | {preset} | {which} | " + " | ".join(cells) + " |")
     t_ng = time.perf_counter() - t0

@@ -3,6 +3,9 @@
 Run from the repository root:  python docs/make_figures.py [--only lhc]
 
 Each figure is made by the same CLI command a user would run; the command is printed.
+``tests/plotting/test_figure_rules.py`` checks that every image README.md and docs/*.md show
+is made here; ``tests/plotting/test_figure_baselines.py`` compares small versions of the
+figures with stored baselines, so that a change of the drawing code is seen.
 """
 
 from __future__ import annotations
@@ -24,11 +27,15 @@ FIGURES: list[tuple[str, str, list[str]]] = [
     ("core", "fig_landscape_all.png", ["figure", "landscape", "--limits", "all"]),
     ("ew", "fig_lep_cepc_I.png", ["figure", "lep-cepc", "--scenario", "I"]),
     ("ew", "fig_lep_cepc_II.png", ["figure", "lep-cepc", "--scenario", "II"]),
-    ("lhc", "fig_lhc_far.png", ["figure", "lhc-far", "--preset", "paper", "--points", "40"]),
+    (
+        "lhc",
+        "fig_lhc_far.png",
+        ["figure", "lhc-far", "--preset", "paper", "--limits", "paper", "--points", "40"],
+    ),
     (
         "lhc",
         "fig_lhc_far_default.png",
-        ["figure", "lhc-far", "--preset", "default", "--points", "40"],
+        ["figure", "lhc-far", "--preset", "default", "--limits", "paper", "--points", "40"],
     ),
     (
         "lhc",

@@ -24,15 +24,17 @@ from nudipole.experiments.registry import load_far_experiment
 from nudipole.model import Flavour, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.physics.couplings import Scenario
+from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
 from nudipole.production.meson_source import SPECTRA_SETS, SourceOptions
 from nudipole.reach.collider_events import SelectionEvents
 from nudipole.reach.collider_events import collider_events as compute_collider_events
+from nudipole.reach.far_couplings import FarCouplings, FarSignal, make_far_couplings
 from nudipole.reach.far_presets import FarPreset, FormFactor, get_far_preset
 from nudipole.reach.far_scan import (
     ChannelCounts,
     compute_far_reach,
     far_events,
-    parse_channels,
+    resolve_channels,
 )
 from nudipole.reach.model import make_model
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset, get_preset
@@ -79,12 +81,58 @@ def luminosity_pb(lumi: str | float) -> float:
     return value
 
 
-def _far_options(spectra: str, form_factor: FormFactor) -> SourceOptions:
+def _far_options(
+    spectra: str,
+    form_factor: FormFactor,
+    boson_polarisation: str = "lo",
+    wz_tables: str = "pythia",
+) -> SourceOptions:
     if spectra not in SPECTRA_SETS:
         raise ExperimentError(
             f"unknown spectra set {spectra!r}; choose one of {', '.join(SPECTRA_SETS)}"
         )
-    return SourceOptions(spectra_set=spectra, form_factor=str(form_factor))
+    polarisations = [p.value for p in BosonPolarisation]
+    if boson_polarisation not in polarisations:
+        raise ExperimentError(
+            f"unknown boson polarisation {boson_polarisation!r}; choose one of "
+            f"{', '.join(polarisations)}"
+        )
+    if wz_tables not in BOSON_TABLE_SETS:
+        raise ExperimentError(
+            f"unknown W/Z tables {wz_tables!r}; choose one of {', '.join(BOSON_TABLE_SETS)}"
+        )
+    return SourceOptions(
+        spectra_set=spectra,
+        form_factor=str(form_factor),
+        wz_tables=wz_tables,
+        boson_polarisation=boson_polarisation,
+    )
+
+
+def far_setup(
+    *,
+    sources: str | Sequence[str] | None,
+    channels: str | Sequence[str] | None,
+    flavour: str | Flavour,
+    scenario: str | Scenario | None,
+    a: float | None,
+    sin2w: float | None,
+    signal: str | FarSignal,
+) -> tuple[tuple[str, ...], FarCouplings]:
+    """The channels (from ``sources`` and ``channels``) and the couplings (scenario or a,
+    signal) of a far-detector run, validated; ExperimentError on bad input.
+
+    The W/Z source needs a scenario or ``a`` (d_Z, d_W relative to d_gamma); with the meson
+    source alone a scenario only changes the N width and the signal fraction.
+    """
+    chans = resolve_channels(sources, channels)
+    try:
+        couplings = make_far_couplings(
+            flavour, None if scenario is None else str(scenario), a, sin2w, signal
+        )
+    except ValueError as err:
+        raise ExperimentError(str(err)) from None
+    return chans, couplings
 
 
 def _far_preset(preset: str, form_factor: str | None, nature: str | Nature | None) -> FarPreset:
@@ -106,6 +154,13 @@ def far_reach(
     nature: str | Nature | None = None,
     progress: Callable[[int], None] | None = None,
     error_estimate: bool = True,
+    sources: str | Sequence[str] | None = None,
+    scenario: str | Scenario | None = None,
+    a: float | None = None,
+    sin2w: float | None = None,
+    signal: str | FarSignal = FarSignal.PHOTON,
+    boson_polarisation: str = "lo",
+    wz_tables: str = "pythia",
 ) -> ReachResult:
     """Excluded band of a far detector (see :func:`reach`, which dispatches here)."""
     exp = (
@@ -114,15 +169,25 @@ def far_reach(
         else load_far_experiment(experiment)
     )
     chosen = _far_preset(preset, form_factor, nature)
+    chans, couplings = far_setup(
+        sources=sources,
+        channels=channels,
+        flavour=flavour,
+        scenario=scenario,
+        a=a,
+        sin2w=sin2w,
+        signal=signal,
+    )
     return compute_far_reach(
         exp,
         masses,
         chosen,
-        channels=parse_channels(channels),
+        channels=chans,
         flavour=Flavour(flavour),
-        options=_far_options(spectra, chosen.form_factor),
+        options=_far_options(spectra, chosen.form_factor, boson_polarisation, wz_tables),
         progress=progress,
         error_estimate=error_estimate,
+        couplings=couplings,
     )
 
 
@@ -138,25 +203,38 @@ def events(
     form_factor: str | None = None,
     nature: str | Nature | None = None,
     lumi: str | float | None = None,
+    sources: str | Sequence[str] | None = None,
+    signal: str | FarSignal = FarSignal.PHOTON,
+    boson_polarisation: str = "lo",
+    wz_tables: str = "pythia",
     **collider: Any,
 ) -> list[ChannelCounts] | list[SelectionEvents]:
     """Expected counts at one point (m_N in GeV, d in GeV^-1) of any experiment.
 
-    A far detector gives one :class:`~nudipole.reach.far_scan.ChannelCounts` per meson
-    channel (parents, N produced, N heading into the detector, N decaying inside, events
-    passing); an e+ e- experiment one :class:`~nudipole.reach.collider_events.SelectionEvents`
-    per selection (see :func:`collider_events`, which takes the ``collider`` keywords).
+    A far detector gives one :class:`~nudipole.reach.far_scan.ChannelCounts` per channel
+    (meson channels, and W, Z with ``sources="wz"`` and a scenario: parents, N produced, N
+    heading into the detector, N decaying inside, events passing); an e+ e- experiment one
+    :class:`~nudipole.reach.collider_events.SelectionEvents` per selection (see
+    :func:`collider_events`, which takes the ``collider`` keywords). The keywords
+    ``scenario``, ``a`` and ``sin2w`` apply to both.
     """
+    far_only = {
+        "sources": sources,
+        "signal": None if signal == FarSignal.PHOTON else signal,
+        "boson_polarisation": None if boson_polarisation == "lo" else boson_polarisation,
+        "wz_tables": None if wz_tables == "pythia" else wz_tables,
+    }
     definition = (
         experiment
         if isinstance(experiment, Experiment | FarDetectorExperiment)
         else load_definition(experiment)
     )
     if isinstance(definition, Experiment):
-        if channels is not None or spectra != "default" or form_factor is not None:
+        given = [k for k, v in far_only.items() if v is not None]
+        if channels is not None or spectra != "default" or form_factor is not None or given:
             raise ExperimentError(
-                "options channels, spectra and form_factor apply only to far detectors "
-                "(faser2, mapp2, facet)"
+                "options channels, spectra, form_factor, sources, signal, boson_polarisation "
+                "and wz_tables apply only to far detectors (faser2, mapp2, facet, mathusla, ...)"
             )
         return collider_events(
             definition,
@@ -168,6 +246,7 @@ def events(
             lumi=lumi,
             **collider,
         )
+    electroweak = {k: collider.pop(k) for k in ("scenario", "a", "sin2w") if k in collider}
     if collider:
         raise ExperimentError(
             f"{definition.title} is a far detector: option(s) {', '.join(collider)} apply only "
@@ -184,6 +263,11 @@ def events(
         form_factor=form_factor,
         nature=nature,
         lumi=lumi,
+        sources=sources,
+        signal=signal,
+        boson_polarisation=boson_polarisation,
+        wz_tables=wz_tables,
+        **electroweak,
     )
 
 
@@ -199,9 +283,17 @@ def far_detector_events(
     form_factor: str | None = None,
     nature: str | Nature | None = None,
     lumi: str | float | None = None,
+    sources: str | Sequence[str] | None = None,
+    scenario: str | Scenario | None = None,
+    a: float | None = None,
+    sin2w: float | None = None,
+    signal: str | FarSignal = FarSignal.PHOTON,
+    boson_polarisation: str = "lo",
+    wz_tables: str = "pythia",
 ) -> list[ChannelCounts]:
-    """Expected counts per channel at one point (m_N in GeV, d in GeV^-1) of a far detector:
-    parents, N produced, N heading into the detector, N decaying inside, events passing."""
+    """Expected counts per channel at one point (m_N in GeV, d in GeV^-1; d_gamma with a
+    scenario) of a far detector: parents, N produced, N heading into the detector, N decaying
+    inside, events passing. Options as :func:`far_reach`."""
     exp = (
         experiment
         if isinstance(experiment, FarDetectorExperiment)
@@ -210,14 +302,24 @@ def far_detector_events(
     if lumi is not None:
         exp = exp.with_luminosity(luminosity_pb(lumi))
     chosen = _far_preset(preset, form_factor, nature)
+    chans, couplings = far_setup(
+        sources=sources,
+        channels=channels,
+        flavour=flavour,
+        scenario=scenario,
+        a=a,
+        sin2w=sin2w,
+        signal=signal,
+    )
     return far_events(
         exp,
         mass,
         d,
         chosen,
-        channels=parse_channels(channels),
+        channels=chans,
         flavour=Flavour(flavour),
-        options=_far_options(spectra, chosen.form_factor),
+        options=_far_options(spectra, chosen.form_factor, boson_polarisation, wz_tables),
+        couplings=couplings,
     )
 
 
@@ -346,6 +448,10 @@ def reach(
     spectra: str = "default",
     form_factor: str | None = None,
     error_estimate: bool = True,
+    sources: str | Sequence[str] | None = None,
+    signal: str | FarSignal = FarSignal.PHOTON,
+    boson_polarisation: str = "lo",
+    wz_tables: str = "pythia",
 ) -> ReachResult:
     """Expected 95 % CL limit on the dipole coupling d (GeV^-1) versus m_N (GeV).
 
@@ -376,6 +482,8 @@ def reach(
         Electroweak dipoles: the flavour of d_k and d_Z/d_gamma, d_W/d_gamma from a named
         scenario (I-IV, A-D) or from a = d_W/d_B, at sin^2 theta_w (default: data file value).
         Without scenario or a the photon-only model of the seed is used; the limit is on d_gamma.
+        For a far detector they set the W/Z production (required with ``sources`` "wz") and
+        the total width of N (:mod:`nudipole.reach.far_couplings`).
     w_interference
         False drops the W-gamma and W-Z interference in e+ e- -> N nu (electron flavour), as the
         talk's cross-section slide does (:class:`~nudipole.reach.model.CouplingModel`).
@@ -384,6 +492,17 @@ def reach(
         spectra set ("default": EPOS-LHC + Pythia 8; "nlo": NLO+Pythia 8 charm and beauty),
         the P -> gamma gamma* form factor ("point" or "vmd"), and whether to estimate the
         integration error by a refined rule (doubles the work).
+    sources, signal, boson_polarisation, wz_tables
+        Far detectors only: the sources of N, "mesons" (default), "wz" (N from W and Z decays:
+        channels W, Z; needs ``scenario`` or ``a``) or "mesons,wz" (they add); the signal,
+        "photon" (N -> nu gamma, default) or "visible" (every visible decay of N); the N
+        angular distribution in the W/Z frame, "lo" (transverse polarisation about the boson
+        direction, default) or "unpolarised"; the W/Z tables, "pythia" (default) or "foresee".
+
+    Examples
+    --------
+    >>> nudipole.reach("mathusla", [0.1, 1.0], sources="wz", scenario="C",
+    ...                flavour="tau")  # doctest: +SKIP
     """
     definition = (
         experiment
@@ -398,9 +517,6 @@ def reach(
             "photon_angular": photon_angular,
             "charge_states": charge_states,
             "decay_model": decay_model,
-            "scenario": scenario,
-            "a": a,
-            "sin2w": sin2w,
         }
         given = [k for k, v in collider_only.items() if v is not None]
         if given:
@@ -421,11 +537,24 @@ def reach(
             nature=nature,
             progress=progress,
             error_estimate=error_estimate,
+            sources=sources,
+            scenario=scenario,
+            a=a,
+            sin2w=sin2w,
+            signal=signal,
+            boson_polarisation=boson_polarisation,
+            wz_tables=wz_tables,
         )
-    if channels is not None or spectra != "default" or form_factor is not None:
+    far_only = (
+        sources is not None
+        or signal != FarSignal.PHOTON
+        or boson_polarisation != "lo"
+        or wz_tables != "pythia"
+    )
+    if channels is not None or spectra != "default" or form_factor is not None or far_only:
         raise ExperimentError(
-            "options channels, spectra and form_factor apply only to far detectors "
-            "(faser2, mapp2, facet)"
+            "options channels, spectra, form_factor, sources, signal, boson_polarisation and "
+            "wz_tables apply only to far detectors (faser2, mapp2, facet, mathusla, ...)"
         )
     exp = resolve_experiment(definition, sqrt_s=sqrt_s, lumi=lumi)
     m = _chosen_masses(masses, mass_range, default_masses(exp))

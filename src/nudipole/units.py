@@ -33,8 +33,29 @@ _LUMI_RE: Final = re.compile(
 )
 
 
+#: Range of integrated luminosities nudipole computes with, pb^-1: 1/nb to 1e6/ab. Outside it
+#: no experiment exists and counts underflow or overflow.
+MIN_LUMINOSITY_PB: Final[float] = 1.0e-3
+MAX_LUMINOSITY_PB: Final[float] = 1.0e12
+
+
 class LuminosityError(ValueError):
     """A luminosity string that cannot be understood."""
+
+
+def check_luminosity_pb(value: float, given: str | None = None) -> float:
+    """``value`` (pb^-1) if it lies in [:data:`MIN_LUMINOSITY_PB`, :data:`MAX_LUMINOSITY_PB`];
+    LuminosityError naming ``given`` (what the user wrote; default the number) otherwise."""
+    shown = repr(given) if given is not None else f"{value:g} pb^-1"
+    if not value > 0.0:
+        raise LuminosityError(f"luminosity must be positive, got {shown}")
+    if not MIN_LUMINOSITY_PB <= value <= MAX_LUMINOSITY_PB:
+        raise LuminosityError(
+            f"luminosity {shown} must be a finite number from 1/nb to 1e6/ab "
+            f"({MIN_LUMINOSITY_PB:g} to {MAX_LUMINOSITY_PB:g} pb^-1), the range nudipole "
+            "computes with"
+        )
+    return value
 
 
 def parse_luminosity(text: str) -> float:
@@ -48,7 +69,8 @@ def parse_luminosity(text: str) -> float:
     Raises
     ------
     LuminosityError
-        If the text is malformed, has an unknown unit, or is not positive.
+        If the text is malformed, has an unknown unit, is not positive or lies outside
+        1/nb to 1e6/ab (:func:`check_luminosity_pb`).
     """
     match = _LUMI_RE.match(text)
     if match is None:
@@ -60,7 +82,7 @@ def parse_luminosity(text: str) -> float:
     if not value > 0.0:
         raise LuminosityError(f"luminosity must be positive, got {text!r}")
     # "30/ab" means 30 ab^-1 = 30e6 pb^-1: an inverse attobarn is a million inverse picobarns.
-    return value * _PREFIX_TO_PB[unit]
+    return check_luminosity_pb(value * _PREFIX_TO_PB[unit], text)
 
 
 def inverse_pb_to_natural(lumi_inverse_pb: float) -> float:

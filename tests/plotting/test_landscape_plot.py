@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from nudipole.api import reach
@@ -18,12 +19,12 @@ from nudipole.limits import load_catalogue
 from nudipole.model import Flavour
 from nudipole.plotting.landscape import (
     D_RANGE,
-    FLAVOUR_COLOURS,
     MASS_RANGE,
     CurveStyle,
     limit_label,
     plot_landscape,
 )
+from nudipole.plotting.styles import FACE_ALPHA, LIMIT_STYLES, limit_style
 from nudipole.reach.result import ReachResult
 
 CATALOGUE = load_catalogue()
@@ -80,7 +81,7 @@ def test_every_limit_and_curve_is_on_each_panel(
         plt.close(fig)
 
 
-def test_limit_patches_are_the_catalogue_polygons_in_the_seed_colours() -> None:
+def test_limit_patches_are_the_catalogue_polygons_in_their_own_styles() -> None:
     fig = plot_landscape([Flavour.MU], CATALOGUE.paper_set(), [])
     try:
         ax = fig.axes[0]
@@ -89,12 +90,32 @@ def test_limit_patches_are_the_catalogue_polygons_in_the_seed_colours() -> None:
         patch = by_gid["limit:nomad"]
         verts = patch.get_path().vertices
         np.testing.assert_allclose(verts[: len(nomad.polygon)], nomad.polygon)
-        sky = plt.matplotlib.colors.to_rgb(FLAVOUR_COLOURS[Flavour.MU][0])
-        assert patch.get_facecolor()[:3] == pytest.approx(sky)
-        grey = plt.matplotlib.colors.to_rgb(FLAVOUR_COLOURS["all"][0])
-        assert by_gid["limit:lep"].get_facecolor()[:3] == pytest.approx(grey)
+        for lim in CATALOGUE.paper_set().for_flavour(Flavour.MU):
+            style = LIMIT_STYLES[lim.id]
+            drawn = by_gid[f"limit:{lim.id}"]
+            assert drawn.get_facecolor() == pytest.approx(to_rgba(style.face, FACE_ALPHA))
+            assert drawn.get_hatch() == style.hatch
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("flavour", list(Flavour))
+def test_no_two_regions_of_a_panel_look_alike(flavour: Flavour) -> None:
+    """Regions are told apart without the legend: own face, edge or hatch, and own name."""
+    limits = CATALOGUE.for_flavour(flavour)
+    looks = [(s.face, s.edge, s.hatch) for s in (limit_style(lim) for lim in limits)]
+    assert len(set(looks)) == len(looks)
+    assert len({(s.face, s.hatch) for s in map(limit_style, limits)}) == len(looks)
+    assert all(lim.id in LIMIT_STYLES for lim in CATALOGUE)
+    # The seed's colour families: all-flavour limits grey, per-flavour ones in their hue.
+    family = {Flavour.E: "orange", Flavour.MU: "skyblue", Flavour.TAU: "pink"}[flavour]
+    for lim in limits:
+        face = np.array(to_rgba(limit_style(lim).face)[:3])
+        if len(lim.flavours) == 3:
+            assert np.ptp(face) < 0.2, lim.id  # near grey
+        else:
+            ref = np.array(to_rgba(family)[:3])
+            assert np.argmax(face) == np.argmax(ref), lim.id
 
 
 def test_rescaled_limits_are_labelled_as_such() -> None:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,11 +47,48 @@ def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Callable[[in
         yield lambda n: bar.advance(task, n)
 
 
+#: Most masses per curve of a figure, ``headline`` or ``newground`` (``--points``): a figure is
+#: about a thousand pixels wide, and each mass costs about 0.05 s per curve and energy point.
+MAX_POINTS = 1000
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be a positive integer")
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a positive integer")
     return value
+
+
+def curve_points(text: str) -> int:
+    """``--points``: masses per curve, 2 to :data:`MAX_POINTS`."""
+    value = _positive_int(text)
+    if not 2 <= value <= MAX_POINTS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a curve takes 2 to {MAX_POINTS} masses (a few hundred resolve it; "
+            "each costs about 0.05 s)"
+        )
+    return value
+
+
+def seed_value(text: str) -> int:
+    """``--seed``: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a seed must be a whole number >= 0")
+    return value
+
+
+def range_count(n: float, flag: str = "--mass-range") -> int:
+    """The N of ``--mass-range LO HI N`` as an int (a whole, finite number)."""
+    if not (math.isfinite(n) and n == int(n)):
+        raise ExperimentError(f"{flag} N = {n:g}: N must be a whole number of masses")
+    return int(n)
 
 
 def check_output(path: str, suffixes: tuple[str, ...]) -> Path:
@@ -60,6 +99,10 @@ def check_output(path: str, suffixes: tuple[str, ...]) -> Path:
         raise ExperimentError(f"cannot write {path!r}: use a file name ending in {names}")
     if not out.parent.is_dir():
         raise ExperimentError(f"cannot write {path!r}: folder {str(out.parent)!r} does not exist")
+    if out.is_dir():
+        raise ExperimentError(f"cannot write {path!r}: it is a folder; give a file name")
+    if not os.access(out.parent, os.W_OK):
+        raise ExperimentError(f"cannot write {path!r}: folder {str(out.parent)!r} is read-only")
     return out
 
 
@@ -70,9 +113,7 @@ def given_masses(args: argparse.Namespace) -> np.ndarray | None:
         return np.asarray(args.masses, dtype=float)
     if args.mass_range is not None:
         lo, hi, n = args.mass_range
-        if n != int(n):
-            raise ExperimentError("--mass-range N must be a whole number")
-        return mass_grid(lo, hi, int(n))
+        return mass_grid(lo, hi, range_count(n))
     return None
 
 

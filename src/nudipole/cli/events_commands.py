@@ -18,7 +18,7 @@ from rich.table import Table
 
 from nudipole.api import collider_events, collider_preset, resolve_experiment
 from nudipole.cli._common import console
-from nudipole.cli.lhc_commands import add_far_options, run_far_events
+from nudipole.cli.lhc_commands import add_far_options, reject_far_options, run_far_events
 from nudipole.cli.reach_commands import add_model_options, model_kwargs
 from nudipole.experiments import Experiment, ExperimentError, builtin_names, load_definition
 from nudipole.reach.collider_events import PointEvents, SelectionEvents
@@ -89,11 +89,7 @@ def run_events(args: argparse.Namespace) -> int:
                 "experiments; drop it"
             )
         return run_far_events(args, definition)
-    if args.channels is not None or args.spectra != "default" or args.form_factor is not None:
-        raise ExperimentError(
-            "--channels, --spectra and --form-factor apply only to far detectors "
-            "(faser2, mapp2, facet)"
-        )
+    reject_far_options(args)
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
     kwargs = model_kwargs(args)
     rows = collider_events(exp, args.mass, args.d, selection=args.selection, **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -11,6 +12,7 @@ import numpy as np
 from rich.table import Table
 
 from nudipole.constants import HBARC_GEV_M, SIN2_THETA_W
+from nudipole.io.results import json_safe
 from nudipole.model import Flavour, Nature
 from nudipole.physics import decay_ew
 from nudipole.physics.couplings import (
@@ -41,15 +43,38 @@ def add_coupling_options(
     )
 
 
+#: Masses (GeV) and d_gamma (GeV^-1) that ``widths`` computes: beyond them the widths
+#: underflow or overflow (and d_gamma > 1e3 GeV^-1 is no longer an effective coupling).
+WIDTH_MASSES = (1.0e-6, 1.0e4)
+WIDTH_D_GAMMA = (1.0e-20, 1.0e3)
+
+
 def chosen_ratios(args: argparse.Namespace) -> tuple[CouplingRatios, dict[str, Any]]:
-    """Ratios from --scenario or --a (scenario I if neither), with what was chosen."""
+    """Ratios from --scenario or --a (scenario I if neither), with what was chosen:
+    ``a`` (None for d_B = 0, i.e. scenario II or --a inf), ``scenario`` and
+    ``scenario_source`` ("given" or "default")."""
     if args.a is not None:
-        return ratios_from_a(args.a, args.sin2w), {"a": args.a, "scenario": None}
+        ratios = ratios_from_a(args.a, args.sin2w)
+        if math.isinf(args.a):  # d_B = 0: scenario II (JSON has no infinity)
+            return ratios, {"a": None, "scenario": "II", "scenario_source": "--a inf"}
+        return ratios, {"a": args.a, "scenario": None, "scenario_source": "given"}
     scenario = Scenario(args.scenario or "I")
     return scenario_ratios(scenario, args.sin2w), {
         "a": scenario_a(scenario, args.sin2w),
         "scenario": scenario.value,
+        "scenario_source": "given" if args.scenario else "default",
     }
+
+
+def chosen_name(chosen: dict[str, Any]) -> str:
+    """How the table titles name the choice of :func:`chosen_ratios`."""
+    if chosen["scenario_source"] == "--a inf":
+        return "a = inf (d_B = 0: scenario II)"
+    if chosen["scenario"] is None:
+        return f"a = {chosen['a']:g}"
+    if chosen["scenario_source"] == "default":
+        return f"scenario {chosen['scenario']} (the default; choose with --scenario or --a)"
+    return f"scenario {chosen['scenario']}"
 
 
 def add_couplings(sub: Any) -> None:
@@ -75,10 +100,11 @@ def run_couplings(args: argparse.Namespace) -> int:
         **chosen,
     }
     if args.json:
-        sys.stdout.write(json.dumps(out, indent=1) + "\n")
+        sys.stdout.write(json.dumps(json_safe(out), indent=1, allow_nan=False) + "\n")
         return 0
-    name = f"scenario {chosen['scenario']}" if chosen["scenario"] else f"a = {chosen['a']:g}"
-    table = Table(title=f"{name}, sin^2(theta_w) = {args.sin2w:g}", header_style="bold")
+    table = Table(
+        title=f"{chosen_name(chosen)}, sin^2(theta_w) = {args.sin2w:g}", header_style="bold"
+    )
     table.add_column("a = d_W/d_B", justify="right")
     table.add_column("d_Z / d_gamma", justify="right")
     table.add_column("d_W / d_gamma", justify="right")
@@ -112,10 +138,17 @@ def run_widths(args: argparse.Namespace) -> int:
     from nudipole.cli._common import console
 
     masses = np.asarray(args.masses, dtype=float)
-    if not np.all(np.isfinite(masses)) or np.any(masses <= 0.0):
-        raise ValueError("masses must be positive numbers in GeV")
-    if not np.isfinite(args.d_gamma) or args.d_gamma <= 0.0:
-        raise ValueError(f"--d-gamma must be positive, got {args.d_gamma}")
+    lo, hi = WIDTH_MASSES
+    for m in masses:
+        if not lo <= m <= hi:  # also NaN
+            raise ValueError(
+                f"--masses {m:g}: masses must be positive numbers in GeV, from {lo:g} to {hi:g}"
+            )
+    lo, hi = WIDTH_D_GAMMA
+    if not lo <= args.d_gamma <= hi:
+        raise ValueError(
+            f"--d-gamma {args.d_gamma:g}: d_gamma must be positive, from {lo:g} to {hi:g} GeV^-1"
+        )
     ratios, chosen = chosen_ratios(args)
     couplings = {Flavour(args.flavour): ratios.couplings(args.d_gamma)}
     nature = Nature(args.nature)
@@ -141,11 +174,11 @@ def run_widths(args: argparse.Namespace) -> int:
                                  for k, v in br.items()},
             "ctau": [None if np.isinf(x) else float(x) for x in ctau_m],
         }  # fmt: skip
-        sys.stdout.write(json.dumps(out, indent=1) + "\n")
+        sys.stdout.write(json.dumps(json_safe(out), indent=1, allow_nan=False) + "\n")
         return 0
-    name = f"scenario {chosen['scenario']}" if chosen["scenario"] else f"a = {chosen['a']:g}"
     table = Table(
-        title=f"N decays: d_gamma = {args.d_gamma:g} GeV^-1, {name}, flavour {args.flavour}, "
+        title=f"N decays: d_gamma = {args.d_gamma:g} GeV^-1, {chosen_name(chosen)}, "
+        f"flavour {args.flavour}, "
         f"{args.nature}",
         header_style="bold",
     )

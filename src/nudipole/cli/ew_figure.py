@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from nudipole.api import mass_grid, reach, resolve_experiment
 from nudipole.limits import LimitSet
@@ -11,10 +13,15 @@ from nudipole.model import Flavour
 from nudipole.reach.recipes import LEP_CEPC
 from nudipole.reach.result import ReachResult
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 #: Axes of the LEP/CEPC figure: m_N in GeV and d_gamma in GeV^-1.
 LEP_CEPC_MASS_RANGE = (1e-2, 400.0)
 LEP_CEPC_D_RANGE = (1e-8, 1e-1)
 M_MIN = 1e-2  # GeV
+#: The catalogue's LEP entry (photon dipole alone), replaced by the scenario's own LEP limits.
+CATALOGUE_LEP = "lep"
 
 
 def lep_cepc_curves(
@@ -52,6 +59,95 @@ def lep_cepc_curves(
     return out
 
 
+def _lep_notes(
+    by_flavour: dict[Flavour, list[tuple[ReachResult, Any]]], limits: LimitSet
+) -> tuple[list[str], dict[Flavour, list[tuple[ReachResult, Any]]]]:
+    """Notes of the LEP/CEPC figure, and the curves left to draw (those with a bound)."""
+    notes = []
+    first = next((r for curves in by_flavour.values() for r, _ in curves), None)
+    couplings = first.inputs.get("couplings", {}) if first is not None else {}
+    if not isinstance(couplings, dict):
+        couplings = {}
+    ratios = ""
+    if "dZ_over_dgamma" in couplings and "dW_over_dgamma" in couplings:
+        ratios = (
+            f" ($d_Z/d_\\gamma$ = {couplings['dZ_over_dgamma']:.4g}, "
+            f"$d_W/d_\\gamma$ = {couplings['dW_over_dgamma']:.4g})"
+        )
+    lep = (
+        " The catalogue's LEP region (Magill et al., arXiv:1803.03262) assumes a photon dipole "
+        "alone and is not drawn here."
+        if CATALOGUE_LEP in limits.ids()
+        else ""
+    )
+    notes.append(
+        "LEP curves: this scenario's limits from the published OPAL, L3, DELPHI and Z-width "
+        f"results{ratios}, computed by nudipole.{lep} The shaded regions are existing limits "
+        "on $d_\\gamma$ at low mass, where $d_Z$ and $d_W$ do not enter."
+    )
+    kept: dict[Flavour, list[tuple[ReachResult, Any]]] = {}
+    no_bound: dict[str, ReachResult] = {}
+    for flavour, curves in by_flavour.items():
+        kept[flavour] = []
+        for result, style in curves:
+            if np.any(np.isfinite(result.d95)):
+                kept[flavour].append((result, style))
+            else:
+                no_bound.setdefault(style.label, result)
+    for label, result in no_bound.items():
+        if result.inputs.get("selection") == "z-width" and couplings.get("dZ_over_dgamma") == 0:
+            notes.append(f"{label}: no bound, since $d_Z$ = 0 here ($Z \\to \\nu N$ needs $d_Z$).")
+        else:
+            notes.append(f"{label}: no bound on the mass axis (not drawn).")
+    return notes, kept
+
+
+def lep_cepc_figure(
+    flavours: list[Flavour],
+    limits: LimitSet,
+    by_flavour: dict[Flavour, list[tuple[ReachResult, Any]]],
+    scenario: str | None,
+    a: float | None,
+    preset: str,
+) -> Figure:
+    """The LEP/CEPC figure from computed curves (:func:`lep_cepc_curves` per flavour).
+
+    Parameters
+    ----------
+    flavours
+        One panel per flavour.
+    limits
+        Existing limits; the catalogue's photon-only LEP region is left out, since the
+        scenario's own LEP limits are drawn (a note says so).
+    by_flavour
+        The curves of each flavour; those without a bound get a note, not a legend entry.
+    scenario, a
+        The coupling scenario (or the ratio a), for the title.
+    preset
+        The preset, for the title.
+
+    Returns
+    -------
+    Figure
+        A bare figure (no backend chosen).
+    """
+    from nudipole.plotting.landscape import plot_landscape
+
+    name = f"scenario {scenario}" if scenario else (f"a = {a:g}" if a is not None else "")
+    notes, drawn = _lep_notes(by_flavour, limits)
+    return plot_landscape(
+        flavours,
+        LimitSet(tuple(lim for lim in limits if lim.id != CATALOGUE_LEP)),
+        [],
+        title=f"LEP and CEPC, {name} ({preset})",
+        curves_by_flavour=drawn,
+        mass_range=LEP_CEPC_MASS_RANGE,
+        d_range=LEP_CEPC_D_RANGE,
+        notes=notes,
+        coupling="\\gamma,",
+    )
+
+
 def make_lep_cepc(
     output: Path,
     flavours: list[Flavour],
@@ -64,8 +160,12 @@ def make_lep_cepc(
     seed: int,
     show_progress: bool,
 ) -> None:
+    """Compute the LEP limits and CEPC reach for each flavour and save the figure.
+
+    The catalogue's photon-only LEP region is left out (the scenario's own LEP limits are
+    drawn instead, and a note says so); curves with no bound get a note, not a legend entry.
+    """
     from nudipole.cli._common import progress_bar
-    from nudipole.plotting.landscape import plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 
     by_flavour = {}
@@ -74,16 +174,4 @@ def make_lep_cepc(
             by_flavour[flavour] = lep_cepc_curves(
                 flavour, scenario, a, sin2w, preset, n, seed, progress
             )
-    name = f"scenario {scenario}" if scenario else (f"a = {a:g}" if a is not None else "")
-    fig = plot_landscape(
-        flavours,
-        limits,
-        [],
-        title=f"LEP and CEPC, {name} ({preset})",
-        curves_by_flavour=by_flavour,
-        mass_range=LEP_CEPC_MASS_RANGE,
-        d_range=LEP_CEPC_D_RANGE,
-    )
-    for ax in fig.axes:
-        ax.set_ylabel(ax.get_ylabel().replace("d_{", "d_{\\gamma,"))
-    save_figure(fig, output)
+    save_figure(lep_cepc_figure(flavours, limits, by_flavour, scenario, a, preset), output)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
 from nudipole.cli._common import console
-from nudipole.experiments import FarDetectorExperiment, builtin_names, builtin_text, load_definition
+from nudipole.experiments import (
+    ExperimentError,
+    FarDetectorExperiment,
+    builtin_names,
+    builtin_text,
+    load_definition,
+)
 from nudipole.units import format_luminosity
 
 
@@ -21,6 +28,18 @@ def add_experiments(sub: Any) -> None:
 
 def run_experiments(args: argparse.Namespace) -> int:
     if args.name:
+        if args.name not in builtin_names():
+            names = ", ".join(builtin_names())
+            if args.name.lower().endswith(".toml") or Path(args.name).exists():
+                raise ExperimentError(
+                    f"experiments {args.name!r}: this command prints a built-in definition "
+                    f"({names}); a TOML file of yours is used directly, e.g. "
+                    f"'nudipole reach {args.name}'"
+                )
+            raise ExperimentError(
+                f"experiments {args.name!r}: no built-in experiment of that name; choose one "
+                f"of {names}"
+            )
         sys.stdout.write(builtin_text(args.name))
         return 0
     table = Table(header_style="bold", show_edge=False)

@@ -9,11 +9,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nudipole.cli._common import _positive_int, progress_bar
+from nudipole.cli._common import curve_points, progress_bar, seed_value
 from nudipole.cli.ew_commands import add_coupling_options
 from nudipole.cli.landscape_commands import add_limit_options, chosen_limits, make_landscape
-from nudipole.cli.lhc_commands import check_figure_output, make_lhc_channels, make_lhc_far
+from nudipole.cli.lhc_commands import (
+    check_figure_output,
+    make_lhc_channels,
+    make_lhc_far,
+    make_lhc_llp,
+)
 from nudipole.cli.reach_commands import curve_result
+from nudipole.experiments import ExperimentError
 from nudipole.io.results import load_result
 from nudipole.model import Flavour
 from nudipole.reach.presets import PRESETS
@@ -21,7 +27,23 @@ from nudipole.reach.recipes import FIGURE_TITLES, FIGURES
 from nudipole.reach.result import ReachResult
 
 LANDSCAPE_FLAVOURS = [f.value for f in Flavour]
-LHC_FIGURES = ("lhc-far", "lhc-channels")
+LHC_FIGURES = ("lhc-far", "lhc-channels", "lhc-llp")
+DEFAULT_SEED = 20220415
+#: Figures that draw one preset (``--preset both`` is refused, not silently narrowed).
+ONE_PRESET = ("lep-cepc", *LHC_FIGURES)
+#: Options that apply to some figures only: dest -> (flag, the figures it applies to). Any of
+#: them given to another figure is refused rather than ignored.
+FIGURE_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "curve": ("--curve", ("landscape",)),
+    "experiment": ("--experiment", ("lhc-channels",)),
+    "flavour": ("--flavour", ("landscape", "lep-cepc", *LHC_FIGURES)),
+    "limits": ("--limits", ("landscape", "lep-cepc", "lhc-far", "lhc-llp")),
+    "cl95": ("--cl95", ("landscape", "lep-cepc", "lhc-far", "lhc-llp")),
+    "scenario": ("--scenario", ("lep-cepc", "lhc-llp")),
+    "a": ("--a", ("lep-cepc", "lhc-llp")),
+    "sin2w": ("--sin2w", ("lep-cepc", "lhc-llp")),
+    "seed": ("--seed", (*sorted(FIGURES), "landscape", "lep-cepc")),
+}
 
 
 def add_figure(sub: Any) -> None:
@@ -32,7 +54,8 @@ def add_figure(sub: Any) -> None:
         "(existing limits and projections, per flavour); lep-cepc = LEP limits and CEPC reach "
         "for an electroweak scenario (talk; arXiv:2301.06050); lhc-far = FASER-2, FACET and "
         "MAPP-2 bands from meson decays over the existing limits (arXiv:2308.16608); "
-        "lhc-channels = one far detector's band per meson channel.",
+        "lhc-channels = one far detector's band per meson channel; lhc-llp = the bands of the "
+        "LLP detectors with N from W/Z decays for --scenario or --a (arXiv:2302.02081).",
     )
     p.add_argument("name", choices=[*sorted(FIGURES), "landscape", "lep-cepc", *LHC_FIGURES])
     p.add_argument(
@@ -41,18 +64,22 @@ def add_figure(sub: Any) -> None:
     p.add_argument(
         "--preset",
         choices=["both", *sorted(PRESETS)],
-        default="both",
-        help="which presets to draw (default both: paper solid, default dashed)",
+        help="which presets to draw (default both: paper solid, default dashed; lep-cepc and "
+        "the LHC figures draw one, default: default)",
     )
     p.add_argument(
-        "--points", type=_positive_int, default=120, help="masses per curve (default 120)"
+        "--points", type=curve_points, default=120, help="masses per curve (2 to 1000; default 120)"
     )
-    p.add_argument("--seed", type=int, default=20220415)
+    p.add_argument(
+        "--seed",
+        type=seed_value,
+        help=f"Monte Carlo seed of the e+e- curves (default {DEFAULT_SEED})",
+    )
     p.add_argument(
         "--flavour",
         choices=[*LANDSCAPE_FLAVOURS, "all"],
-        default="all",
-        help="landscape: one flavour or all three panels (default all)",
+        help="landscape, lep-cepc, lhc-far: one flavour or all three panels (default all); "
+        "lhc-channels: one flavour (default e)",
     )
     p.add_argument(
         "--curve",
@@ -61,11 +88,7 @@ def add_figure(sub: Any) -> None:
         metavar="FILE",
         help="landscape: overlay a saved reach result (.json or .csv); repeatable",
     )
-    p.add_argument(
-        "--experiment",
-        default="faser2",
-        help="lhc-channels: the far detector (default faser2)",
-    )
+    p.add_argument("--experiment", help="lhc-channels: the far detector (default faser2)")
     add_limit_options(p)
     add_coupling_options(p, default_sin2w=None)  # lep-cepc: scenario I unless given
     p.set_defaults(func=run_figure)
@@ -94,21 +117,81 @@ def make_figure(
     return [r for r, _, _ in drawn]
 
 
+def _given(args: argparse.Namespace, dest: str) -> bool:
+    value = getattr(args, dest)
+    if dest == "limits":
+        return bool(value != "all")
+    return value not in (None, [], False)
+
+
+def check_figure_options(args: argparse.Namespace) -> None:
+    """Refuse options that the figure ``args.name`` would ignore, naming them."""
+    name = args.name
+    ignored = [
+        flag
+        for dest, (flag, figures) in FIGURE_OPTIONS.items()
+        if name not in figures and _given(args, dest)
+    ]
+    if ignored:
+        where = {
+            flag: ", ".join(figures)
+            for dest, (flag, figures) in FIGURE_OPTIONS.items()
+            if flag in ignored
+        }
+        detail = "; ".join(f"{flag} applies to {figs}" for flag, figs in where.items())
+        raise ExperimentError(
+            f"figure {name} does not use {', '.join(ignored)} ({detail}): drop "
+            + ("it" if len(ignored) == 1 else "them")
+        )
+    if name in ONE_PRESET and args.preset == "both":
+        raise ExperimentError(
+            f"figure {name} draws one preset: --preset both is not available; choose "
+            f"{' or '.join(sorted(PRESETS))}"
+        )
+    if name == "lhc-channels" and args.flavour == "all":
+        raise ExperimentError(
+            "figure lhc-channels draws one flavour: --flavour all is not available; choose "
+            f"{', '.join(LANDSCAPE_FLAVOURS)}"
+        )
+
+
 def run_figure(args: argparse.Namespace) -> int:
+    check_figure_options(args)
     output = check_figure_output(args.output, f"{args.name}.pdf")
-    presets = ["paper", "default"] if args.preset == "both" else [args.preset]
-    if args.name in LHC_FIGURES:
-        preset = "default" if args.preset == "both" else args.preset
+    chosen = args.preset or ("default" if args.name in ONE_PRESET else "both")
+    presets = ["paper", "default"] if chosen == "both" else [chosen]
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    flavour = args.flavour or "all"
+    if args.name == "lhc-llp":
+        flavours = list(Flavour) if flavour == "all" else [Flavour(flavour)]
+        make_lhc_llp(
+            output,
+            flavours,
+            chosen_limits(args),
+            args.scenario,
+            args.a,
+            args.sin2w,
+            chosen,
+            args.points,
+            True,
+        )
+    elif args.name in LHC_FIGURES:
         if args.name == "lhc-far":
-            flavours = list(Flavour) if args.flavour == "all" else [Flavour(args.flavour)]
-            make_lhc_far(output, flavours, chosen_limits(args), preset, args.points, True)
+            flavours = list(Flavour) if flavour == "all" else [Flavour(flavour)]
+            make_lhc_far(output, flavours, chosen_limits(args), chosen, args.points, True)
         else:
-            flavour = Flavour("e" if args.flavour == "all" else args.flavour)
-            make_lhc_channels(output, args.experiment, flavour, preset, args.points, True)
+            make_lhc_channels(
+                output,
+                args.experiment or "faser2",
+                Flavour(args.flavour or "e"),
+                chosen,
+                args.points,
+                True,
+            )
     elif args.name == "lep-cepc":
         from nudipole.cli.ew_figure import make_lep_cepc
 
-        flavours = list(Flavour) if args.flavour == "all" else [Flavour(args.flavour)]
+        flavours = list(Flavour) if flavour == "all" else [Flavour(flavour)]
         scenario = args.scenario if args.scenario or args.a is not None else "I"
         make_lep_cepc(
             output,
@@ -117,9 +200,9 @@ def run_figure(args: argparse.Namespace) -> int:
             scenario,
             args.a,
             args.sin2w,
-            "default" if args.preset == "both" else args.preset,
+            chosen,
             args.points,
-            args.seed,
+            seed,
             True,
         )
     elif args.name == "landscape":
@@ -127,9 +210,9 @@ def run_figure(args: argparse.Namespace) -> int:
         for path in extra:
             load_result(path)  # fail early, before any computation
         make_landscape(
-            output, args.flavour, chosen_limits(args), presets, args.points, args.seed, extra, True
+            output, flavour, chosen_limits(args), presets, args.points, seed, extra, True
         )
     else:
-        make_figure(args.name, output, presets, args.points, args.seed, True)
+        make_figure(args.name, output, presets, args.points, seed, True)
     sys.stdout.write(f"wrote {output}\n")
     return 0

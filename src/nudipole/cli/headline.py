@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,9 @@ import numpy as np
 from rich.markup import escape
 from rich.table import Table
 
-from nudipole.cli._common import _positive_int, console, progress_bar
+from nudipole.cli._common import console, curve_points, progress_bar
 from nudipole.cli.figure_commands import LANDSCAPE_FLAVOURS, make_figure
-from nudipole.cli.landscape_commands import landscape_curves
+from nudipole.cli.landscape_commands import curve_function, landscape_curves
 from nudipole.cli.lhc_commands import lhc_headline
 from nudipole.cli.reach_commands import curve_result
 from nudipole.experiments import ExperimentError
@@ -37,11 +38,14 @@ def add_headline(sub: Any) -> None:
     )
     p.add_argument("--format", choices=["pdf", "png", "svg"], default="png")
     p.add_argument(
-        "--points", type=_positive_int, default=120, help="masses per e+e- curve (default 120)"
+        "--points",
+        type=curve_points,
+        default=120,
+        help="masses per e+e- curve (2 to 1000; default 120)",
     )
     p.add_argument(
         "--lhc-points",
-        type=_positive_int,
+        type=curve_points,
         default=24,
         help="masses per far-detector band in fig_lhc_far (default 24)",
     )
@@ -63,7 +67,12 @@ def run_headline(args: argparse.Namespace) -> int:
     outdir = Path(args.outdir)
     if outdir.exists() and not outdir.is_dir():
         raise ExperimentError(f"--outdir {args.outdir!r} is a file; give a folder name")
-    outdir.mkdir(parents=True, exist_ok=True)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ExperimentError(
+            f"--outdir {args.outdir!r}: cannot create the folder ({err.strerror or err})"
+        ) from None
     out = console()
     for name in sorted(FIGURES):
         path = outdir / f"fig_{name}.{args.format}"
@@ -100,17 +109,33 @@ def run_headline(args: argparse.Namespace) -> int:
             f"{row['default'] / row['paper']:.2f}",
         )
     out.print(table)
-    out.print(newground_table(curves, paper_limits, "the seed's Fig. 3 limits"))
-    out.print(newground_table(curves, load_catalogue(), "the full catalogue"))
+    # Interval edges solved on each curve (not on its mass grid): the curves' d95 at any mass.
+    d95_at = {
+        f"{curve.label} [{preset}]": curve_function(curve, preset, 20220415)
+        for preset in ("paper", "default")
+        for curve, _ in LANDSCAPE
+    }
+    out.print(newground_table(curves, paper_limits, "the seed's Fig. 3 limits", d95_at))
+    out.print(newground_table(curves, load_catalogue(), "the full catalogue", d95_at))
     for table in lhc_headline(outdir, args.format, args.lhc_points):
         out.print(table)
     return 0
 
 
-def newground_table(curves: list[tuple[ReachResult, Any]], limits: LimitSet, name: str) -> Table:
-    """New ground of each landscape curve per flavour against ``limits``, with the seed's."""
+def newground_table(
+    curves: list[tuple[ReachResult, Any]],
+    limits: LimitSet,
+    name: str,
+    d95_at: dict[str, Callable[[float], float]] | None = None,
+) -> Table:
+    """New ground of each landscape curve per flavour against ``limits``, with the seed's;
+    edges solved on the curve where ``d95_at`` (by curve label) gives it at any mass."""
+    sizes = sorted({r.mass.size for r, _ in curves})
+    edges = "solved on each curve" if d95_at else "interpolated between the grid masses"
     table = Table(
         title=f"New ground [GeV] against {name} ({', '.join(limits.ids())})",
+        caption=f"curves scanned on {'/'.join(map(str, sizes))} log-spaced masses; interval "
+        f"edges {edges}",
         header_style="bold",
     )
     for col in ("curve", "preset", *(f"d_{f}" for f in LANDSCAPE_FLAVOURS)):
@@ -120,7 +145,12 @@ def newground_table(curves: list[tuple[ReachResult, Any]], limits: LimitSet, nam
         preset = str(result.inputs.get("preset", ""))
         seed = SEED_NEW_GROUND.get(style.label.rsplit(" [", 1)[0], {})
         for flavour in LANDSCAPE_FLAVOURS:
-            ivs = new_ground_intervals(limits.for_flavour(flavour), result.mass, result.d95)
+            ivs = new_ground_intervals(
+                limits.for_flavour(flavour),
+                result.mass,
+                result.d95,
+                d95_at=(d95_at or {}).get(style.label),
+            )
             text = ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
             if flavour in seed and preset == "paper" and limits.ids() == limits.paper_set().ids():
                 lo, hi = seed[flavour]

@@ -5,24 +5,43 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from rich.table import Table
 
-from nudipole.api import far_reach, luminosity_pb, mass_grid, reach, resolve_experiment
+from nudipole.api import (
+    collider_preset,
+    far_reach,
+    luminosity_pb,
+    mass_grid,
+    reach,
+    resolve_experiment,
+)
+from nudipole.cli._common import curve_points, range_count
 from nudipole.cli.reach_commands import add_model_options, curve_result, model_kwargs
 from nudipole.experiments import ExperimentError, FarDetectorExperiment, load_definition
-from nudipole.io.results import load_result
+from nudipole.io.results import json_safe, load_result
 from nudipole.limits import LimitSet, envelope, load_catalogue, new_ground_intervals
-from nudipole.limits.newground import new_ground_band_intervals
+from nudipole.limits.newground import (
+    CURVE_EDGE_RTOL,
+    coverage_start,
+    new_ground_band_intervals,
+)
 from nudipole.model import Flavour
-from nudipole.reach.recipes import LANDSCAPE
+from nudipole.reach.model import make_model
+from nudipole.reach.recipes import LANDSCAPE, Curve
 from nudipole.reach.result import ReachResult
+from nudipole.reach.scan import IntegrationOptions, reach_function
 
 FLAVOURS = [f.value for f in Flavour]
 NEWGROUND_POINTS = 240
+#: Default mass grid of the ``limits --json`` envelope, and its largest size (each mass costs
+#: about 5 ms).
+ENVELOPE_RANGE = (1e-3, 10.0, 200)
+MAX_ENVELOPE_MASSES = 2000
 
 
 def add_limit_options(p: argparse.ArgumentParser) -> None:
@@ -77,8 +96,8 @@ def add_limits(sub: Any) -> None:
         type=float,
         nargs=3,
         metavar=("LO", "HI", "N"),
-        default=[1e-3, 10.0, 200],
-        help="mass grid of the envelope (default 1e-3 10 200)",
+        help="with --flavour and --json: mass grid of the envelope, N log-spaced masses "
+        f"(N at most {MAX_ENVELOPE_MASSES}; default 1e-3 10 200)",
     )
     p.add_argument(
         "--json",
@@ -91,6 +110,11 @@ def add_limits(sub: Any) -> None:
 def run_limits(args: argparse.Namespace) -> int:
     from nudipole.cli._common import console
 
+    if args.mass_range is not None and not (args.flavour and args.json):
+        raise ExperimentError(
+            "--mass-range sets the grid of the envelope, which only 'limits --flavour F --json' "
+            "prints: add --flavour and --json, or drop --mass-range"
+        )
     limits = chosen_limits(args)
     if args.flavour:
         limits = limits.for_flavour(args.flavour)
@@ -102,15 +126,19 @@ def run_limits(args: argparse.Namespace) -> int:
             "limits": _catalogue_rows(limits),
         }
         if args.flavour:
-            lo, hi, n = args.mass_range
-            if n != int(n):
-                raise ExperimentError("--mass-range N must be a whole number")
-            m = mass_grid(lo, hi, int(n))
+            lo, hi, n = args.mass_range or ENVELOPE_RANGE
+            count = range_count(n)
+            if count > MAX_ENVELOPE_MASSES:
+                raise ExperimentError(
+                    f"--mass-range N = {count}: the envelope takes at most "
+                    f"{MAX_ENVELOPE_MASSES} masses (about 5 ms each; a few hundred resolve it)"
+                )
+            m = mass_grid(lo, hi, count)
             env = envelope(limits, m)
             out["flavour"] = args.flavour
             out["mass"] = m.tolist()
             out["envelope"] = [None if not np.isfinite(v) else float(v) for v in env]
-        sys.stdout.write(json.dumps(out, indent=1) + "\n")
+        sys.stdout.write(json.dumps(json_safe(out), indent=1, allow_nan=False) + "\n")
         return 0
     table = Table(header_style="bold", show_edge=False)
     for col in ("id", "limit", "flavours", "CL", "region", "m_N range [GeV]", "arXiv", "in Fig. 3"):
@@ -138,6 +166,14 @@ def run_limits(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------- landscape
+def curve_function(curve: Curve, preset: str, seed: int) -> Callable[[float], float]:
+    """d95 at any mass of the recipe curve that :func:`curve_result` scans on a grid."""
+    exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
+    return reach_function(
+        exp, collider_preset(preset), curve.selection, IntegrationOptions(seed=seed)
+    )
+
+
 def landscape_curves(
     presets: list[str], n: int, seed: int, progress: Any
 ) -> list[tuple[ReachResult, Any]]:
@@ -203,29 +239,64 @@ def add_newground(sub: Any) -> None:
     p = sub.add_parser(
         "newground",
         help="mass intervals where a projection beats every existing limit",
-        description="Where the projected limit is stronger than every existing limit.",
+        description="Where the projected limit is stronger than every existing limit. Given an "
+        "experiment, the reach is computed on a log grid of --points masses and each interval "
+        "edge is solved on the curve itself (e+e- experiments); given a saved result, the "
+        "edges are interpolated on its masses. The grid is recorded in the output.",
     )
     p.add_argument(
         "experiment", help="besiii, belle2, stcf, a TOML file, or a saved result (.json/.csv)"
     )
-    p.add_argument("--flavour", choices=FLAVOURS, required=True)
-    p.add_argument("--selection")
-    p.add_argument("--sqrt-s", type=float, metavar="GEV")
-    p.add_argument("--lumi", metavar="LUMI")
-    p.add_argument("--points", type=int, default=NEWGROUND_POINTS, help="masses scanned (log grid)")
+    p.add_argument(
+        "--flavour", choices=FLAVOURS, required=True, help="flavour of d to compare (e, mu, tau)"
+    )
+    p.add_argument("--selection", help="selection name (default: the experiment's)")
+    p.add_argument("--sqrt-s", type=float, metavar="GEV", help="run at this c.m. energy only")
+    p.add_argument("--lumi", metavar="LUMI", help="integrated luminosity, e.g. 30/ab")
+    p.add_argument(
+        "--points",
+        type=curve_points,
+        default=NEWGROUND_POINTS,
+        help=f"masses scanned, log grid (2 to 1000; default {NEWGROUND_POINTS})",
+    )
     add_model_options(p, flavour=False)
     add_far_options(p)
     add_limit_options(p)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=run_newground)
+    p.add_argument(
+        "--json", action="store_true", help="print one JSON object (intervals in GeV, inputs)"
+    )
+    # What a saved result cannot take: every option that sets up a computation.
+    computing = {
+        a.dest: (a.option_strings[0], a.default)
+        for a in p._actions
+        if a.option_strings and a.dest not in ("help", "flavour", "limits", "cl95", "json")
+    }
+    p.set_defaults(func=run_newground, computing_options=computing)
 
 
-def newground_result(args: argparse.Namespace) -> ReachResult:
+def _given_computing_options(args: argparse.Namespace) -> list[str]:
+    """The computing options given (differing from their defaults), by flag."""
+    return [
+        flag
+        for dest, (flag, default) in args.computing_options.items()
+        if getattr(args, dest, default) != default
+    ]
+
+
+def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
+    """The projection and, for an e+e- experiment, its d95 at any mass (else None)."""
     from nudipole.cli._common import progress_bar
 
     source = Path(args.experiment)
     if source.suffix.lower() in (".json", ".csv"):
-        return load_result(source)
+        given = _given_computing_options(args)
+        if given:
+            them = "it" if len(given) == 1 else "them"
+            raise ExperimentError(
+                f"{args.experiment!r} is a saved result: {', '.join(given)} would not change "
+                f"it; drop {them}, or give an experiment name to compute a new projection"
+            )
+        return load_result(source), None
     definition = load_definition(args.experiment)
     if isinstance(definition, FarDetectorExperiment):
         from nudipole.cli.lhc_commands import FIGURE_MASSES, far_kwargs, reject_collider_options
@@ -244,22 +315,68 @@ def newground_result(args: argparse.Namespace) -> ReachResult:
                 progress=progress,
                 error_estimate=False,
                 **far_kwargs(args),
-            )
+            ), None
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
     masses = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, args.points)
+    kw = model_kwargs(args)
     with progress_bar(len(masses), f"{exp.title} reach", not args.json) as progress:
-        return reach(exp, masses, selection=args.selection, progress=progress, **model_kwargs(args))
+        result = reach(exp, masses, selection=args.selection, progress=progress, **kw)
+    d95_at = reach_function(
+        exp,
+        collider_preset(
+            kw["preset"],
+            kw["statistic"],
+            kw["photon_angular"],
+            kw["charge_states"],
+            kw["decay_model"],
+            kw["nature"],
+        ),
+        args.selection,
+        IntegrationOptions(sampler=kw["sampler"], n_events=kw["n_events"], seed=kw["seed"]),
+        make_model(kw["flavour"], kw["scenario"], kw["a"], kw["sin2w"], kw["w_interference"]),
+    )
+    return result, d95_at
+
+
+def grid_record(result: ReachResult, solved: bool) -> dict[str, Any]:
+    """How the intervals were found: the mass grid and whether edges were solved on the curve."""
+    m = result.mass
+    steps = np.diff(np.log(m)) if m.size > 1 else np.array([np.nan])
+    return {
+        "masses": int(m.size),
+        "low": float(m[0]),
+        "high": float(m[-1]),
+        "largest_step_percent": float(100.0 * np.expm1(np.nanmax(steps))) if m.size > 1 else None,
+        "edges": f"solved on the curve to {CURVE_EDGE_RTOL:g} in m_N"
+        if solved
+        else "interpolated (log-log) between the grid masses",
+    }
+
+
+def empty_reason(limits: LimitSet, result: ReachResult) -> str:
+    """Why there is no new ground: no sensitivity, masses below the catalogue, or covered."""
+    finite = np.isfinite(result.d95) | np.isfinite(result.upper)
+    if not finite.any():
+        return "none: the projection has no sensitivity at any of its masses"
+    start = coverage_start(limits)
+    if not np.any(finite & (result.mass >= start)):
+        return (
+            f"none claimed: the projection is sensitive only below {start:.3g} GeV, where the "
+            "catalogue of existing limits starts"
+        )
+    return "none: the projection is inside existing exclusions everywhere"
 
 
 def run_newground(args: argparse.Namespace) -> int:
     from nudipole.cli._common import console
 
     limits = chosen_limits(args).for_flavour(args.flavour)
-    result = newground_result(args)
+    result, d95_at = newground_result(args)
     if result.is_band:
         intervals = new_ground_band_intervals(limits, result.mass, result.d95, result.upper)
     else:
-        intervals = new_ground_intervals(limits, result.mass, result.d95)
+        intervals = new_ground_intervals(limits, result.mass, result.d95, d95_at=d95_at)
+    grid = grid_record(result, solved=d95_at is not None and not result.is_band)
     if args.json:
         out = {
             "intervals": [iv.as_list() for iv in intervals],
@@ -268,17 +385,25 @@ def run_newground(args: argparse.Namespace) -> int:
             "cl95": bool(args.cl95),
             "limits": [lim.id for lim in limits],
             "units": {"intervals": "GeV"},
+            "grid": grid,
+            **({} if intervals else {"note": empty_reason(limits, result)}),
             "inputs": result.inputs,
         }
-        sys.stdout.write(json.dumps(out, indent=1, default=str) + "\n")
+        sys.stdout.write(json.dumps(json_safe(out), indent=1, default=str, allow_nan=False) + "\n")
         return 0
     c = console()
     c.print(
         f"new ground for d_{args.flavour}: {result.label} against {len(limits)} existing "
         f"limits ({args.limits}{', rescaled to 95% CL' if args.cl95 else ''})"
     )
+    step = grid["largest_step_percent"]
+    c.print(
+        f"grid: {grid['masses']} masses from {grid['low']:.4g} to {grid['high']:.4g} GeV"
+        + ("" if step is None else f" (steps up to {step:.2g} %)")
+        + f"; edges {grid['edges']}"
+    )
     if not intervals:
-        c.print("none: the projection is inside existing exclusions everywhere")
+        c.print(empty_reason(limits, result))
     for iv in intervals:
         c.print(f"  {iv.low:.4g} GeV - {iv.high:.4g} GeV")
     return 0

@@ -16,8 +16,11 @@ from nudipole.cli._common import check_output, console, progress_bar
 from nudipole.experiments import ExperimentError, FarDetectorExperiment
 from nudipole.io.results import dumps, to_csv, write_atomic
 from nudipole.model import Flavour
+from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
+from nudipole.production.channels import ALL_CHANNELS, SOURCES
 from nudipole.production.meson_source import SPECTRA_SETS
 from nudipole.production.meson_table import CHANNELS, channel_info
+from nudipole.reach.far_couplings import FarSignal
 from nudipole.reach.far_presets import FormFactor
 from nudipole.reach.result import ReachResult
 
@@ -29,11 +32,18 @@ FIGURE_MASSES = (1.0e-3, 9.4)
 
 def add_far_options(p: argparse.ArgumentParser) -> None:
     """Options that only far detectors take."""
-    g = p.add_argument_group("far detectors (faser2, mapp2, facet)")
+    g = p.add_argument_group("far detectors (faser2, facet, mapp2, mathusla, anubis, ...)")
+    g.add_argument(
+        "--sources",
+        metavar="LIST",
+        help=f"sources of N, comma-separated: {', '.join(SOURCES)} (default mesons); wz "
+        "(N from W and Z decays) needs --scenario or --a",
+    )
     g.add_argument(
         "--channels",
         metavar="LIST",
-        help=f"comma-separated meson channels (default all: {','.join(CHANNELS)})",
+        help=f"comma-separated channels of the sources (default all of them: "
+        f"{','.join(ALL_CHANNELS)})",
     )
     g.add_argument(
         "--spectra",
@@ -48,6 +58,24 @@ def add_far_options(p: argparse.ArgumentParser) -> None:
         help="P -> gamma gamma* form factor of pi0, eta, eta' (default point)",
     )
     g.add_argument(
+        "--signal",
+        choices=[s.value for s in FarSignal],
+        help="signal: photon (N -> nu gamma in the volume, default) or visible (every visible "
+        "decay of N: nu gamma, l f f', nu f f)",
+    )
+    g.add_argument(
+        "--boson-polarisation",
+        choices=[b.value for b in BosonPolarisation],
+        help="N angular distribution in the W/Z frame: lo (leading-order transverse "
+        "polarisation about the boson direction, default) or unpolarised (isotropic)",
+    )
+    g.add_argument(
+        "--wz-tables",
+        choices=BOSON_TABLE_SETS,
+        help="W/Z spectra: pythia (nudipole's full-angle Pythia 8 tables, default) or foresee "
+        "(FORESEE's forward tables, mirrored)",
+    )
+    g.add_argument(
         "--no-error",
         dest="error_estimate",
         action="store_false",
@@ -55,7 +83,8 @@ def add_far_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-#: Options of ``reach`` that only e+e- experiments take (name in args, flag).
+#: Options of ``reach`` that only e+e- experiments take (name in args, flag); --scenario,
+#: --a and --sin2w apply to both (far detectors: W/Z production and the N width).
 COLLIDER_ONLY = (
     ("selection", "--selection"),
     ("sqrt_s", "--sqrt-s"),
@@ -66,10 +95,28 @@ COLLIDER_ONLY = (
     ("sampler", "--sampler"),
     ("events", "--events"),
     ("seed", "--seed"),
-    ("scenario", "--scenario"),
-    ("a", "--a"),
-    ("sin2w", "--sin2w"),
 )
+#: Options that only far detectors take (name in args, flag), beyond --spectra etc.
+FAR_ONLY = (
+    ("channels", "--channels"),
+    ("sources", "--sources"),
+    ("form_factor", "--form-factor"),
+    ("signal", "--signal"),
+    ("boson_polarisation", "--boson-polarisation"),
+    ("wz_tables", "--wz-tables"),
+)
+
+
+def reject_far_options(args: argparse.Namespace) -> None:
+    """ExperimentError if an e+ e- run was given options that only far detectors take."""
+    given = [flag for name, flag in FAR_ONLY if getattr(args, name, None) is not None]
+    if getattr(args, "spectra", "default") != "default":
+        given.append("--spectra")
+    if given:
+        raise ExperimentError(
+            f"{', '.join(given)} apply only to far detectors (faser2, facet, mapp2, mathusla, "
+            "anubis, codexb, al3x)"
+        )
 
 
 def reject_collider_options(args: argparse.Namespace, title: str) -> None:
@@ -92,20 +139,35 @@ def print_far_table(result: ReachResult) -> None:
         f"sqrt(s) = {inp['sqrt_s'] / 1e3:g} TeV  preset={inp['preset']}  "
         f"flavour={inp['couplings']['flavour']}"
     )
+    mesons = [ch for ch in inp["channels"] if ch not in ("W", "Z")]
+    spectra = f"spectra {inp['integration']['spectra_set']}; " if mesons else ""
     c.print(
-        f"channels: {','.join(inp['channels'])}; spectra {inp['integration']['spectra_set']}; "
+        f"channels: {','.join(inp['channels'])}; {spectra}"
         f"form factor {conv['form_factor']}; {conv['nature']} N, both charge states"
     )
+    cpl = inp["couplings"]
+    if cpl["couplings"] != "photon only":
+        c.print(
+            f"couplings: {cpl['couplings']}: d_Z/d_gamma = {cpl['dZ_over_dgamma']:.4g}, "
+            f"d_W/d_gamma = {cpl['dW_over_dgamma']:.4g} (sin^2 theta_w = {cpl['sin2w']:g}); "
+            "the band is on d_gamma; N decay length from its total width"
+        )
+    if "wz_source" in inp:
+        wz = inp["wz_source"]
+        c.print(f"W/Z source: tables {wz['tables']}, boson polarisation {wz['boson_polarisation']}")
+    signal = conv.get("signal", "N -> nu gamma")
     sel = inp["photon_selection"]
     if conv["photon_selection"]:
         c.print(
-            f"signal: N -> nu gamma in the volume, E_gamma > {sel['photon_energy_min']:g} GeV, "
-            f"efficiency {sel['efficiency']:g}, background {sel['background']:g}; "
+            f"signal: {signal} in the volume, E_gamma > {sel['photon_energy_min']:g} GeV"
+            f"{' (nu gamma)' if 'signal' in conv else ''}, efficiency {sel['efficiency']:g}, "
+            f"background {sel['background']:g}; "
             f"95% CL: S >= {conv['signal_events_required']:.4g} events ({conv['statistic']})"
         )
     else:
+        every = "every N -> nu gamma decay" if "signal" not in conv else signal
         c.print(
-            "signal: every N -> nu gamma decay in the volume, no background; 95% CL: "
+            f"signal: {every} in the volume, no background; 95% CL: "
             f"S >= {conv['signal_events_required']:g} events"
         )
     table = Table(show_edge=False, header_style="bold")
@@ -146,6 +208,7 @@ def _far_masses(args: argparse.Namespace) -> np.ndarray:
 
 
 def far_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """Keywords of :func:`nudipole.api.far_reach` from the parsed options."""
     return {
         "preset": args.preset,
         "channels": args.channels,
@@ -153,6 +216,14 @@ def far_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "spectra": args.spectra,
         "form_factor": args.form_factor,
         "nature": args.nature,
+        "sources": getattr(args, "sources", None),
+        "scenario": getattr(args, "scenario", None),
+        "a": getattr(args, "a", None),
+        "sin2w": getattr(args, "sin2w", None),
+        "signal": getattr(args, "signal", None) or FarSignal.PHOTON.value,
+        "boson_polarisation": getattr(args, "boson_polarisation", None)
+        or BosonPolarisation.LO.value,
+        "wz_tables": getattr(args, "wz_tables", None) or "pythia",
     }
 
 
@@ -186,7 +257,10 @@ def run_far_events(args: argparse.Namespace, exp: FarDetectorExperiment) -> int:
     """``nudipole events`` for a far detector: counts per meson channel (the parser is in
     :mod:`nudipole.cli.events_commands`)."""
     reject_collider_options(args, exp.title)
-    rows = far_detector_events(exp, args.mass, args.d, lumi=args.lumi, **far_kwargs(args))
+    kwargs = far_kwargs(args)
+    rows = far_detector_events(exp, args.mass, args.d, lumi=args.lumi, **kwargs)
+    electroweak = kwargs["scenario"] is not None or kwargs["a"] is not None
+    coupling = "d_gamma" if electroweak else "d"
     if args.json:
         out = {
             "experiment": exp.name,
@@ -196,16 +270,29 @@ def run_far_events(args: argparse.Namespace, exp: FarDetectorExperiment) -> int:
             "flavour": args.flavour,
             "luminosity": exp.luminosity if args.lumi is None else args.lumi,
             "units": {"mass": "GeV", "d": "GeV^-1", "counts": "expected events"},
-            "channels": [vars(r) for r in rows],
+            "channels": [{k: v for k, v in vars(r).items() if k != "by_part" or v} for r in rows],
             "total_passing": sum(r.passing for r in rows),
         }
+        if electroweak:
+            out["coupling"] = coupling
+            out["scenario"] = kwargs["scenario"]
+            out["a"] = kwargs["a"]
+            out["sin2w"] = kwargs["sin2w"]
+            out["signal"] = kwargs["signal"]
+        if any(r.channel in ("W", "Z") for r in rows):
+            out["boson_polarisation"] = kwargs["boson_polarisation"]
+            out["wz_tables"] = kwargs["wz_tables"]
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
         return 0
     c = console()
+    label = f"d_{args.flavour}" if not electroweak else f"d_gamma ({args.flavour})"
     c.print(
-        f"[bold]{exp.title}[/bold]  m_N = {args.mass:g} GeV, d_{args.flavour} = {args.d:g} GeV^-1, "
+        f"[bold]{exp.title}[/bold]  m_N = {args.mass:g} GeV, {label} = {args.d:g} GeV^-1, "
         f"preset={args.preset}"
     )
+    if electroweak:
+        chosen = f"scenario {kwargs['scenario']}" if kwargs["scenario"] else f"a = {kwargs['a']:g}"
+        c.print(f"couplings: {chosen}; signal: {kwargs['signal']}; N width: all decays")
     table = Table(show_edge=False, header_style="bold")
     for col in ("channel", "parents", "N produced", "N heading", "N decaying in", "passing"):
         table.add_column(col, justify="right")
@@ -218,6 +305,10 @@ def run_far_events(args: argparse.Namespace, exp: FarDetectorExperiment) -> int:
             f"{r.decaying:.3e}",
             f"{r.passing:.3e}",
         )
+        for part, counts in r.by_part.items():
+            table.add_row(
+                f"  ({part})", f"{counts['parents']:.3e}", f"{counts['produced']:.3e}", "", "", ""
+            )
     total = sum(r.passing for r in rows)
     table.add_row("total", "", "", "", f"{sum(r.decaying for r in rows):.3e}", f"{total:.3e}")
     c.print(table)
@@ -378,3 +469,49 @@ def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
             cells.append(", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none")
         ground.add_row(name, *cells)
     return [bands, ground]
+
+
+# ------------------------------------------------------------------------------ lhc-llp
+def make_lhc_llp(
+    output: Path,
+    flavours: list[Flavour],
+    limits: Any,
+    scenario: str | None,
+    a: float | None,
+    sin2w: float | None,
+    preset: str,
+    n: int,
+    show: bool,
+) -> list[ReachResult]:
+    """Bands on d_gamma of the seven far detectors with N from W/Z decays for one scenario
+    (or a = d_W/d_B), one panel per flavour, over the existing limits
+    (:func:`nudipole.plotting.llp_plots.plot_llp_bands`)."""
+    from nudipole.plotting.llp_plots import LLP_DETECTORS, plot_llp_bands
+    from nudipole.plotting.reach_plots import save_figure
+
+    if scenario is None and a is None:
+        raise ExperimentError("figure lhc-llp needs --scenario A|B|C|D|I|II|III|IV or --a")
+    label = f"scenario {scenario}" if scenario is not None else f"a = {a:g}"
+    masses = mass_grid(*FIGURE_MASSES, n)
+    drawn: dict[Flavour, list[tuple[ReachResult, str]]] = {}
+    results = []
+    with progress_bar(len(flavours) * len(LLP_DETECTORS) * n, "lhc-llp", show) as progress:
+        for flavour in flavours:
+            drawn[flavour] = []
+            for name, colour in LLP_DETECTORS:
+                r = far_reach(
+                    name,
+                    masses,
+                    preset=preset,
+                    flavour=flavour,
+                    sources="wz",
+                    scenario=scenario,
+                    a=a,
+                    sin2w=sin2w,
+                    progress=progress,
+                    error_estimate=False,
+                )
+                results.append(r)
+                drawn[flavour].append((r, colour))
+    save_figure(plot_llp_bands(drawn, limits, label, preset), output)
+    return results

@@ -10,7 +10,7 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from nudipole._version import __version__
 from nudipole.cli import (
@@ -29,7 +29,19 @@ from nudipole.units import LuminosityError
 EXIT_USAGE = 2
 
 
+#: Values that start with '-' and are numbers or luminosities: "-1e-6", "-inf", "-3/ab", "-.5".
+_NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse reads a token starting with '-' as an option unless it is a plain number
+        # ("-1", "-0.5"); widen that to every number and luminosity, so that "--d-gamma -1e-6"
+        # or "--mass-range -1 1 3" reach the checks that name them (no option of nudipole
+        # looks like a number).
+        self._negative_number_matcher = _NEGATIVE_VALUE
+
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"nudipole: error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(EXIT_USAGE)
@@ -52,40 +64,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_NEGATIVE_VALUE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+#: Options that name an output file or folder: an empty value would write nothing silently.
+_OUTPUT_OPTIONS = (("output", "-o/--output"), ("outdir", "--outdir"))
 
 
-def join_negative_values(argv: Sequence[str]) -> list[str]:
-    """``--opt -1e-6`` -> ``--opt=-1e-6``: argparse would read a value that starts with '-'
-    and is not a plain number (e.g. ``-3/ab``, ``-inf``) as an option and fail."""
-    out: list[str] = []
-    i = 0
-    args = list(argv)
-    while i < len(args):
-        tok = args[i]
-        nxt = args[i + 1] if i + 1 < len(args) else None
-        if (
-            tok.startswith("--")
-            and "=" not in tok
-            and nxt is not None
-            and _NEGATIVE_VALUE.match(nxt)
-        ):
-            out.append(f"{tok}={nxt}")
-            i += 2
-            continue
-        out.append(tok)
-        i += 1
-    return out
+def _check_empty_outputs(args: argparse.Namespace) -> None:
+    for dest, flag in _OUTPUT_OPTIONS:
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and not value.strip():
+            raise ExperimentError(f"{flag} {value!r}: give a file or folder name")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     raw = sys.argv[1:] if argv is None else argv
-    args = parser.parse_args(join_negative_values(raw))
+    args = parser.parse_args(list(raw))
     try:
+        _check_empty_outputs(args)
         return int(args.func(args))
     except (ExperimentError, LuminosityError, ValueError, OSError) as err:
         sys.stderr.write(f"nudipole: error: {err}\n")
+        return EXIT_USAGE
+    except MemoryError:  # a safety net: every size a user can ask for is bounded
+        sys.stderr.write(
+            f"nudipole: error: out of memory running 'nudipole {' '.join(raw)}'; ask for fewer "
+            "masses, points or events\n"
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("nudipole: interrupted\n")

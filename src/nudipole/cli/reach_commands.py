@@ -28,9 +28,8 @@ from nudipole.cli._common import (
     progress_bar,
 )
 from nudipole.cli.ew_commands import add_coupling_options
-from nudipole.cli.lhc_commands import add_far_options, run_far_reach
+from nudipole.cli.lhc_commands import add_far_options, reject_far_options, run_far_reach
 from nudipole.experiments import (
-    ExperimentError,
     FarDetectorExperiment,
     builtin_names,
     load_definition,
@@ -200,11 +199,7 @@ def run_reach(args: argparse.Namespace) -> int:
     definition = load_definition(args.experiment)
     if isinstance(definition, FarDetectorExperiment):
         return run_far_reach(args, definition, out)
-    if args.channels is not None or args.spectra != "default" or args.form_factor is not None:
-        raise ExperimentError(
-            "--channels, --spectra and --form-factor apply only to far detectors "
-            "(faser2, mapp2, facet)"
-        )
+    reject_far_options(args)
     masses = given_masses(args)
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
     n = len(masses) if masses is not None else 60

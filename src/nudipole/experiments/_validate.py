@@ -84,6 +84,9 @@ class Table:
             raise ExperimentError(f"{self.where}.{key} must be a list of numbers, got {raw!r}")
         if length is not None and len(raw) != length:
             raise ExperimentError(f"{self.where}.{key} must have {length} numbers, got {len(raw)}")
+        for i, v in enumerate(raw):
+            if not math.isfinite(v):
+                raise ExperimentError(f"{self.where}.{key}[{i}] must be a finite number, got {v!r}")
         return tuple(float(v) for v in raw)
 
     def pairs(self, key: str) -> tuple[tuple[float, float], ...]:
@@ -99,6 +102,10 @@ class Table:
             ):
                 raise ExperimentError(f"{self.where}.{key} must be a list of [low, high] pairs")
             lo, hi = float(item[0]), float(item[1])
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                raise ExperimentError(
+                    f"{self.where}.{key}: pair {item} must hold two finite numbers"
+                )
             if not lo < hi:
                 raise ExperimentError(f"{self.where}.{key}: pair {item} must have low < high")
             out.append((lo, hi))

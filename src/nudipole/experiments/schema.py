@@ -18,6 +18,33 @@ from nudipole.experiments._validate import Table, describe
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.selections import Cut, cut_from_table
 from nudipole.kinematics.lorentz import beams_boost
+from nudipole.units import LuminosityError, check_luminosity_pb
+
+#: Range of e+ e- c.m. energies (GeV): from the pair threshold 2 m_e to 10 TeV (the highest
+#: lepton-collider energies proposed); outside it the cross sections are meaningless or overflow.
+MIN_SQRT_S = 1.022e-3
+MAX_SQRT_S = 1.0e4
+#: Most energy points (or runs) in one experiment file: each is integrated separately, with at
+#: least 512 integration events, for every mass (BESIII, the largest built-in, has 71).
+MAX_POINTS = 500
+
+
+def check_sqrt_s(sqrt_s: float) -> float:
+    """``sqrt_s`` (GeV) if it lies in [:data:`MIN_SQRT_S`, :data:`MAX_SQRT_S`], else a one-line
+    ExperimentError naming it as given with ``--sqrt-s``."""
+    if not MIN_SQRT_S <= sqrt_s <= MAX_SQRT_S:  # also NaN
+        raise ExperimentError(
+            f"--sqrt-s {sqrt_s:g}: sqrt(s) must be a c.m. energy from {MIN_SQRT_S:g} GeV "
+            f"(2 m_e) to {MAX_SQRT_S:g} GeV"
+        )
+    return sqrt_s
+
+
+def _check_luminosity(luminosity_pb: float) -> float:
+    try:
+        return check_luminosity_pb(luminosity_pb)
+    except LuminosityError as err:
+        raise ExperimentError(str(err)) from None
 
 
 @dataclass(frozen=True)
@@ -163,9 +190,7 @@ class Experiment:
 
     def with_luminosity(self, luminosity_pb: float) -> Experiment:
         """Scale every energy point so that the total is ``luminosity_pb`` (pb^-1)."""
-        if not luminosity_pb > 0.0:
-            raise ExperimentError(f"luminosity must be positive, got {luminosity_pb} pb^-1")
-        factor = luminosity_pb / self.total_luminosity_pb
+        factor = _check_luminosity(luminosity_pb) / self.total_luminosity_pb
         pts = tuple(replace(p, luminosity_pb=p.luminosity_pb * factor) for p in self.points)
         return replace(self, points=pts)
 
@@ -176,8 +201,7 @@ class Experiment:
         ``[[runs]]`` or ``[[points]]`` (matched within 1 MeV). Asymmetric beams keep their energy
         ratio.
         """
-        if not sqrt_s > 0.0:
-            raise ExperimentError(f"sqrt(s) must be positive, got {sqrt_s} GeV")
+        check_sqrt_s(sqrt_s)
         listed = [p for p in (*self.runs, *self.points) if abs(p.sqrt_s - sqrt_s) < 1e-3]
         if luminosity_pb is None:
             if not listed:
@@ -187,8 +211,7 @@ class Experiment:
                 )
             point = listed[0]
         else:
-            if not luminosity_pb > 0.0:
-                raise ExperimentError(f"luminosity must be positive, got {luminosity_pb} pb^-1")
+            _check_luminosity(luminosity_pb)
             base = listed[0] if listed else EnergyPoint(sqrt_s, luminosity_pb, label="user")
             point = replace(base, sqrt_s=sqrt_s, luminosity_pb=luminosity_pb)
         return replace(self, points=(point,))
@@ -196,7 +219,7 @@ class Experiment:
 
 def _point(table: Table) -> EnergyPoint:
     point = EnergyPoint(
-        sqrt_s=table.number("sqrt_s", positive=True),
+        sqrt_s=table.number("sqrt_s", minimum=MIN_SQRT_S, maximum=MAX_SQRT_S),
         luminosity_pb=table.luminosity("luminosity"),
         label=table.string("label", default=""),
         source=table.string("source"),
@@ -277,7 +300,7 @@ def _selection(name: str, table: Table) -> Selection:
     )
     table.finish()
     if not cuts and selection.limit.type != "z-invisible-width":
-        raise ExperimentError(f"selection {name!r} needs at least one cut in its 'cuts' list")
+        raise ExperimentError(f"{table.where}: needs at least one cut in its 'cuts' list")
     return selection
 
 
@@ -298,8 +321,17 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
 
     detector = _detector(det)
 
-    points = tuple(_point(t) for t in top.tables("points"))
-    runs = tuple(_point(t) for t in top.tables("runs", required=False))
+    point_tables = top.tables("points")
+    run_tables = top.tables("runs", required=False)
+    for key, tables in (("points", point_tables), ("runs", run_tables)):
+        if len(tables) > MAX_POINTS:
+            raise ExperimentError(
+                f"{origin}: {len(tables)} [[{key}]]; at most {MAX_POINTS} are allowed (each is "
+                "integrated for every mass; BESIII, the largest built-in, has 71): merge "
+                "nearby energies"
+            )
+    points = tuple(_point(t) for t in point_tables)
+    runs = tuple(_point(t) for t in run_tables)
 
     sel_table = top.subtable("selections")
     selections: dict[str, Selection] = {}

@@ -30,6 +30,11 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` with numpy types made plain and non-finite floats made null (valid JSON)."""
+    return _clean(value)
+
+
 def result_to_dict(result: ReachResult) -> dict[str, Any]:
     """The JSON contract: ``mass`` (GeV), ``d95`` (GeV^-1, lower edge of the excluded region,
     null = no sensitivity), ``d95_upper`` (upper edge of a closed band, null where there is
@@ -48,21 +53,76 @@ def result_to_dict(result: ReachResult) -> dict[str, Any]:
     }
 
 
-def result_from_dict(data: dict[str, Any]) -> ReachResult:
-    """Inverse of :func:`result_to_dict`."""
+def result_from_dict(data: Any) -> ReachResult:
+    """Inverse of :func:`result_to_dict`, validated: ValueError naming the field that is
+    missing or wrong (a top level that is not an object; masses that are not positive,
+    finite and in increasing order; a negative or infinite d95)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"the top level must be a JSON object, not a {_json_type(data)}")
+    for key in ("mass", "d95", "d95_error", "acceptance"):
+        if key not in data:
+            raise ValueError(f"missing field {key!r}")
 
     def arr(key: str) -> np.ndarray:
-        return np.array([np.nan if v is None else v for v in data[key]], dtype=float)
+        values = data[key]
+        if not isinstance(values, list):
+            raise ValueError(f"field {key!r} must be a list of numbers, not a {_json_type(values)}")
+        out = []
+        for i, v in enumerate(values):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+                raise ValueError(f"{key}[{i}] must be a number or null, got {v!r}")
+            out.append(np.nan if v is None else v)
+        return np.array(out, dtype=float)
 
-    return ReachResult(
+    upper = arr("d95_upper") if "d95_upper" in data else None
+    result = ReachResult(
         mass=arr("mass"),
         d95=arr("d95"),
         d95_error=arr("d95_error"),
         acceptance=arr("acceptance"),
-        inputs=dict(data.get("inputs", {})),
-        d95_upper=arr("d95_upper") if "d95_upper" in data else None,
+        inputs=_inputs(data.get("inputs", {})),
+        d95_upper=upper,
         band_ends=_band_ends(data.get("band_ends", [])),
     )
+    check_result(result)
+    return result
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "list", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _inputs(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"field 'inputs' must be an object, not a {_json_type(value)}")
+    return dict(value)
+
+
+def check_result(result: ReachResult) -> None:
+    """ValueError unless the masses are positive, finite and in increasing order and every
+    d95 (and d95_upper) is positive and finite or missing (null: no sensitivity)."""
+    m = result.mass
+    if m.size == 0:
+        raise ValueError("no masses (field 'mass' is empty)")
+    bad = np.flatnonzero(~(np.isfinite(m) & (m > 0.0)))
+    if bad.size:
+        raise ValueError(f"mass[{bad[0]}] = {m[bad[0]]:g}: masses must be positive numbers in GeV")
+    steps = np.flatnonzero(np.diff(m) < 0.0)
+    if steps.size:
+        i = int(steps[0])
+        raise ValueError(
+            f"masses must be in increasing order: mass[{i}] = {m[i]:g} is followed by "
+            f"mass[{i + 1}] = {m[i + 1]:g} GeV (sort the rows by mass)"
+        )
+    for name, values in (("d95", result.d95), ("d95_upper", result.upper)):
+        wrong = np.flatnonzero(~np.isnan(values) & ~(np.isfinite(values) & (values > 0.0)))
+        if wrong.size:
+            j = int(wrong[0])
+            raise ValueError(
+                f"{name}[{j}] = {values[j]:g}: a limit on d must be a positive number in "
+                "GeV^-1, or null where there is no sensitivity"
+            )
 
 
 def _band_ends(items: Any) -> tuple[BandEnd, ...]:
@@ -73,6 +133,8 @@ def _band_ends(items: Any) -> tuple[BandEnd, ...]:
     for item in items:
         if not isinstance(item, dict):
             raise ValueError("each band_ends entry must be an object")
+        if "mass" not in item or "side" not in item:
+            raise ValueError("each band_ends entry needs a 'mass' and a 'side'")
         ends.append(
             BandEnd(
                 mass=float(item["mass"]),
@@ -92,20 +154,37 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
+class WriteError(OSError):
+    """An output file could not be written; the message names the file and the reason."""
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder: all or nothing."""
+    """Write ``data`` to ``path`` via a temporary file in the same folder: all or nothing.
+
+    Raises :class:`WriteError` (an OSError) naming ``path`` and the reason (not the temporary
+    file, which is removed).
+    """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(
-        dir=target.parent if str(target.parent) else ".", prefix=".nudipole-"
-    )
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".nudipole-")
+    except OSError as err:
+        raise WriteError(f"cannot write {str(path)!r}: {_reason(err)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, _new_file_mode())  # mkstemp creates 0o600; give the usual permissions
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise WriteError(f"cannot write {str(path)!r}: {_reason(err)}") from None
         raise
+
+
+def _reason(err: OSError) -> str:
+    """The reason of an OSError without the file names it carries (e.g. a temporary file)."""
+    return err.strerror or type(err).__name__
 
 
 def dumps(result: ReachResult) -> str:
@@ -165,22 +244,28 @@ def load_csv(path: str | Path) -> ReachResult:
     for line in Path(path).read_text("utf-8").splitlines():
         if line.startswith(_CSV_META):
             meta = json.loads(line[len(_CSV_META) :])
+            if not isinstance(meta, dict):
+                raise ValueError(f"{path}: the metadata line must hold a JSON object")
         elif line.startswith("#") or not line.strip() or line.startswith("mass_GeV"):
             continue
         else:
             rows.append([float(c) if c else math.nan for c in line.split(",")])
     if not rows:
         raise ValueError(f"{path}: no data rows")
+    if len({len(r) for r in rows}) != 1 or len(rows[0]) < 4:
+        raise ValueError(f"{path}: every data row needs the same 4 or 5 columns ({_CSV_COLUMNS})")
     arr = np.asarray(rows, dtype=float)
-    return ReachResult(
+    result = ReachResult(
         mass=arr[:, 0],
         d95=arr[:, 1],
         d95_error=arr[:, 2],
         acceptance=arr[:, 3],
-        inputs=dict(meta.get("inputs", {})),
+        inputs=_inputs(meta.get("inputs", {})),
         d95_upper=arr[:, 4] if arr.shape[1] > 4 else None,
         band_ends=_band_ends(meta.get("band_ends", [])),
     )
+    check_result(result)
+    return result
 
 
 def load_result(path: str | Path) -> ReachResult:
@@ -193,6 +278,11 @@ def load_result(path: str | Path) -> ReachResult:
             return load_csv(p)
         if p.suffix.lower() == ".json":
             return load_json(p)
-    except (KeyError, json.JSONDecodeError, ValueError) as err:
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ValueError(f"{str(path)!r} is not a nudipole reach result: {err}") from None
+    except (KeyError, TypeError, ValueError) as err:
+        what = f"missing field {err}" if isinstance(err, KeyError) else str(err)
+        raise ValueError(f"{str(path)!r} is not a valid nudipole reach result: {what}") from None
+    except OSError as err:
+        raise ValueError(f"cannot read {str(path)!r}: {_reason(err)}") from None
     raise ValueError(f"cannot read {str(path)!r}: a reach result is a .json or .csv file")

@@ -19,18 +19,36 @@ import numpy as np
 from nudipole.limits.catalogue import D_TOP, LimitSet
 from nudipole.physics._types import FloatArray
 
-_D_GRID = np.geomspace(1e-14, 0.1 * D_TOP, 1801)  # 1 % steps in d
+_D_GRID_ABOVE = np.geomspace(1e-14, 0.1 * D_TOP, 1801)  # 2 % steps in d
+#: Couplings at which the envelope is evaluated: the grid above continued with the same step
+#: down to 1e-24 GeV^-1, far below every catalogued region (BBN reaches down to ~1e-16), so
+#: that no lower edge is ever the grid floor.
+_D_GRID = np.concatenate(
+    [
+        _D_GRID_ABOVE[0] * (_D_GRID_ABOVE[1] / _D_GRID_ABOVE[0]) ** np.arange(-1125, 0),
+        _D_GRID_ABOVE,
+    ]
+)
+
+
+#: Masses evaluated together by :func:`envelope` (bounds its memory to ~100 MB).
+_ENVELOPE_CHUNK = 2000
 
 
 def envelope(limits: LimitSet, masses: FloatArray) -> FloatArray:
-    """Lower edge (GeV^-1) of the top-connected excluded region at each mass; NaN if none."""
+    """Lower edge (GeV^-1) of the top-connected excluded region at each mass; NaN if none
+    (and NaN, never the grid floor, if a region reached below the grid)."""
     m = np.asarray(masses, dtype=float)
-    excl = limits.excluded(m[:, None], _D_GRID[None, :])
-    # Walk down from the top: the run of excluded points that reaches the top of the grid.
-    top_run = np.flip(np.cumprod(np.flip(excl, axis=1), axis=1), axis=1).astype(bool)
-    has = top_run[:, -1]
-    first = np.argmax(top_run, axis=1)
-    return np.asarray(np.where(has, _D_GRID[first], np.nan))
+    out = np.full(m.shape, np.nan)
+    for lo in range(0, m.size, _ENVELOPE_CHUNK):
+        part = m[lo : lo + _ENVELOPE_CHUNK]
+        excl = limits.excluded(part[:, None], _D_GRID[None, :])
+        # Walk down from the top: the run of excluded points that reaches the top of the grid.
+        top_run = np.flip(np.cumprod(np.flip(excl, axis=1), axis=1), axis=1).astype(bool)
+        first = np.argmax(top_run, axis=1)
+        has = top_run[:, -1] & (first > 0)
+        out[lo : lo + _ENVELOPE_CHUNK] = np.where(has, _D_GRID[first], np.nan)
+    return out
 
 
 def coverage_start(limits: LimitSet) -> float:
@@ -62,14 +80,26 @@ def _interp_loglog(mass: FloatArray, d95: FloatArray, m: float) -> float:
 
 
 def _free_intervals(
-    m: FloatArray, free: np.ndarray, free_at: Callable[[float], bool], refine: int
+    m: FloatArray,
+    free: np.ndarray,
+    free_at: Callable[[float], bool],
+    refine: int,
+    refinable: np.ndarray | None = None,
+    rtol: float = 0.0,
 ) -> list[Interval]:
     """Runs of ``free`` masses as intervals, each inner edge refined by bisection in ln m
-    between a free and a covered neighbour (``free_at`` decides at any mass)."""
+    between a free and a covered neighbour (``free_at`` decides at any mass), at most
+    ``refine`` halvings or until the bracket is below ``rtol`` (relative) in mass. An edge
+    towards a neighbour that ``refinable`` marks False stays at the free grid point."""
 
-    def edge(lo: float, hi: float, free_at_lo: bool) -> float:
+    def edge(i: int, free_at_lo: bool) -> float:
+        lo, hi = m[i], m[i + 1]
+        if refinable is not None and not (refinable[i] and refinable[i + 1]):
+            return float(lo if free_at_lo else hi)
         a, b = np.log(lo), np.log(hi)
         for _ in range(refine):
+            if b - a <= rtol:
+                break
             mid = 0.5 * (a + b)
             if free_at(float(np.exp(mid))) == free_at_lo:
                 a = mid
@@ -86,35 +116,62 @@ def _free_intervals(
         j = i
         while j + 1 < n and free[j + 1]:
             j += 1
-        low = m[i] if i == 0 else edge(m[i - 1], m[i], free_at_lo=False)
-        high = m[j] if j == n - 1 else edge(m[j], m[j + 1], free_at_lo=True)
+        low = m[i] if i == 0 else edge(i - 1, free_at_lo=False)
+        high = m[j] if j == n - 1 else edge(j, free_at_lo=True)
         intervals.append(Interval(float(low), float(high)))
         i = j + 1
     return intervals
 
 
+#: Relative precision in m_N to which :func:`new_ground_intervals` solves an edge on the curve.
+CURVE_EDGE_RTOL = 1.0e-4
+
+
 def new_ground_intervals(
-    limits: LimitSet, mass: FloatArray, d95: FloatArray, refine: int = 30
+    limits: LimitSet,
+    mass: FloatArray,
+    d95: FloatArray,
+    refine: int = 30,
+    d95_at: Callable[[float], float] | None = None,
 ) -> list[Interval]:
     """Mass intervals where the projection (mass, d95) is not excluded by ``limits``.
 
-    ``mass`` ascending (GeV), ``d95`` in GeV^-1 with NaN where there is no sensitivity.
-    Masses below :func:`coverage_start` are ignored; with no limits at all, nothing is claimed.
+    ``mass`` ascending (GeV), ``d95`` in GeV^-1 with NaN where there is no sensitivity (such
+    masses are not new ground). Masses below :func:`coverage_start` are ignored; with no
+    limits at all, nothing is claimed.
+
+    An edge between two grid masses is where the projection crosses an existing limit. With
+    ``d95_at`` (the projection at any mass, e.g. :func:`nudipole.reach.scan.reach_function`)
+    it is solved on the curve itself, to :data:`CURVE_EDGE_RTOL` in mass, so it does not move
+    with the grid; without, on the log-log interpolation of the grid (``refine`` halvings;
+    an edge next to a mass without sensitivity then stays at the last grid mass).
     """
     m = np.asarray(mass, dtype=float)
     d = np.asarray(d95, dtype=float)
     # Below the lowest digitised mass the catalogue says nothing (the curves start where the
     # source plots start, 1 MeV): no claim of new ground is made there.
-    ok = np.isfinite(d) & (m >= coverage_start(limits))
-    if ok.sum() == 0:
+    inside = m >= coverage_start(limits)
+    m, d = m[inside], d[inside]
+    finite = np.isfinite(d)
+    if not finite.any():
         return []
-    m, d = m[ok], d[ok]
-    free = ~limits.excluded(m, d)
+    free = np.zeros(m.size, dtype=bool)
+    free[finite] = ~np.asarray(limits.excluded(m[finite], d[finite]), dtype=bool)
+
+    if d95_at is not None:
+        curve = d95_at
+
+        def free_on_curve(mm: float) -> bool:
+            value = curve(mm)
+            return bool(np.isfinite(value)) and not bool(limits.excluded(mm, value))
+
+        return _free_intervals(m, free, free_on_curve, 60, rtol=np.log1p(CURVE_EDGE_RTOL))
+    mf, df = m[finite], d[finite]
 
     def free_at(mm: float) -> bool:
-        return not bool(limits.excluded(mm, _interp_loglog(m, d, mm)))
+        return not bool(limits.excluded(mm, _interp_loglog(mf, df, mm)))
 
-    return _free_intervals(m, free, free_at, refine)
+    return _free_intervals(m, free, free_at, refine, refinable=finite)
 
 
 def _band_has_free(limits: LimitSet, m: float, low: float, high: float, n_d: int = 64) -> bool:

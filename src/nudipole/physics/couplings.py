@@ -61,9 +61,23 @@ class CouplingRatios:
         )
 
 
+#: Range of sin^2 θ_w accepted (measured: about 0.23): at the ends of (0, 1) the ratios to
+#: d_gamma grow as 1/sin θ_w or 1/cos θ_w without bound and the cross sections overflow.
+SIN2W_RANGE = (0.01, 0.99)
+
+
+def check_sin2w(sin2w: float) -> float:
+    """``sin2w`` if it lies in :data:`SIN2W_RANGE`, else ValueError naming ``--sin2w``."""
+    lo, hi = SIN2W_RANGE
+    if not lo <= sin2w <= hi:  # also NaN
+        raise ValueError(
+            f"--sin2w {sin2w:g}: sin^2(theta_w) must lie in [{lo:g}, {hi:g}] (measured: about 0.23)"
+        )
+    return sin2w
+
+
 def _check_sin2w(sin2w: float) -> tuple[float, float]:
-    if not 0.0 < sin2w < 1.0:
-        raise ValueError(f"sin^2(theta_w) must lie in (0, 1), got {sin2w}")
+    check_sin2w(sin2w)
     return math.sqrt(sin2w), math.sqrt(1.0 - sin2w)
 
 
@@ -75,8 +89,13 @@ def _clean(ratio: float) -> float:
 def ratios_from_a(a: float, sin2w: float) -> CouplingRatios:
     """d_Z/d_gamma and d_W/d_gamma for d_W^{gauge} = a d_B (talk; arXiv:2301.06050 Eq. 4).
 
-    Raises ValueError at a = -2 cot θ_w, where d_gamma vanishes and the ratios diverge.
+    a = +-inf is d_B = 0, scenario II. Raises ValueError for a NaN ``a`` and at
+    a = -2 cot θ_w, where d_gamma vanishes and the ratios diverge.
     """
+    if math.isnan(a):
+        raise ValueError(f"--a {a}: a = d_W/d_B must be a number (or inf: d_B = 0, scenario II)")
+    if math.isinf(a):
+        return ratios_from_gauge(math.copysign(1.0, a), 0.0, sin2w)
     s, c = _check_sin2w(sin2w)
     den = 2.0 * c + a * s
     if abs(den) < 1e-12 * (abs(a) + 1.0):

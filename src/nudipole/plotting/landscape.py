@@ -1,8 +1,11 @@
 """The landscape plot: existing limits (shaded) and projected reach curves, per flavour.
 
-Colour scheme of the seed's Fig. 3 (Zhang et al., PLB 829 (2022) 137116): grey for limits on
-all flavours, orange for d_e, sky blue for d_mu, pink for d_tau. Every artist carries a ``gid``
-(``limit:<id>`` or ``reach:<label>``) so that tests and users can find it on the axes.
+Colour families of the seed's Fig. 3 (Zhang et al., PLB 829 (2022) 137116): grey for limits on
+all flavours, orange for d_e, sky blue for d_mu, pink for d_tau; within a family every limit has
+its own tint, edge and, where it lies inside others, hatch (:mod:`nudipole.plotting.styles`),
+and its name is written inside its region (:mod:`nudipole.plotting.region_labels`). The legend
+sits below each panel, off the curves. Every artist carries a ``gid`` (``limit:<id>``,
+``reach:<label>``, ``label:<id>``) so that tests and users can find it on the axes.
 """
 
 from __future__ import annotations
@@ -12,27 +15,61 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from nudipole.limits.catalogue import ExistingLimit, LimitSet
 from nudipole.model import Flavour
 from nudipole.physics._types import FloatArray
+from nudipole.plotting.labels import curve_label, glossary_notes
+from nudipole.plotting.layout import (
+    COLUMN_SPACING,
+    HANDLE_LENGTH,
+    add_notes,
+    columns_that_fit,
+    legend_below,
+)
+from nudipole.plotting.region_labels import (
+    RegionLabel,
+    place_region_labels,
+    polygon_contains,
+    union_contains,
+)
+from nudipole.plotting.styles import FACE_ALPHA, FLAVOUR_COLOURS, limit_style
 from nudipole.reach.result import ReachResult
 
-FLAVOUR_COLOURS = {
-    "all": ("0.55", "0.35"),
-    Flavour.E: ("orange", "darkorange"),
-    Flavour.MU: ("skyblue", "steelblue"),
-    Flavour.TAU: ("pink", "palevioletred"),
-}
+__all__ = [
+    "D_RANGE",
+    "FLAVOUR_COLOURS",
+    "MASS_RANGE",
+    "CurveStyle",
+    "band_outline",
+    "draw_curves",
+    "draw_limits",
+    "limit_label",
+    "plot_landscape",
+]
+
 FLAVOUR_SYMBOL = {Flavour.E: "e", Flavour.MU: r"\mu", Flavour.TAU: r"\tau"}
-MASS_RANGE = (1e-3, 10.0)
+#: Mass axis (GeV): up to beyond the Belle II threshold, sqrt(s) = 10.58 GeV.
+MASS_RANGE = (1e-3, 12.0)
 D_RANGE = (1e-11, 1e-2)
+#: Opacity of a band's fill: light, so that the regions under overlapping bands stay visible.
+BAND_FILL_ALPHA = 0.12
 
 
 @dataclass(frozen=True)
 class CurveStyle:
-    """How to draw one projected curve."""
+    """How to draw one projected curve.
+
+    Attributes
+    ----------
+    label
+        The curve's name; its ``gid`` is ``reach:<label>``. The legend adds the centre-of-mass
+        energy and luminosity where the name lacks them.
+    color, linestyle, alpha, linewidth
+        Matplotlib line properties.
+    """
 
     label: str
     color: str
@@ -41,27 +78,23 @@ class CurveStyle:
     linewidth: float = 1.8
 
 
-def _limit_colours(limit: ExistingLimit) -> tuple[str, str]:
-    if len(limit.flavours) == 3:
-        return FLAVOUR_COLOURS["all"]
-    return FLAVOUR_COLOURS[limit.flavours[0]]
-
-
 def limit_label(limit: ExistingLimit) -> str:
+    """Legend text of an existing limit: name, confidence level and arXiv number."""
     cl = f"{round(100 * limit.cl)}% CL" + (", rescaled" if limit.rescaled else "")
     return f"{limit.label} ({cl}) [arXiv:{limit.arxiv}]"
 
 
 def draw_limits(ax: Axes, limits: LimitSet) -> None:
-    """Shade each excluded region and outline it."""
+    """Shade each excluded region in its own style (:func:`~nudipole.plotting.styles.limit_style`)
+    and outline it."""
     for limit in limits:
-        face, edge = _limit_colours(limit)
+        style = limit_style(limit)
         ax.fill(
             limit.polygon[:, 0],
             limit.polygon[:, 1],
-            facecolor=face,
-            edgecolor=edge,
-            alpha=0.45,
+            facecolor=to_rgba(style.face, FACE_ALPHA),
+            edgecolor=to_rgba(style.edge, 0.9),
+            hatch=style.hatch,
             linewidth=0.8,
             label=limit_label(limit),
             gid=f"limit:{limit.id}",
@@ -104,10 +137,26 @@ def band_outline(result: ReachResult) -> list[tuple[FloatArray, FloatArray]]:
     return outlines
 
 
-def draw_curves(ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]]) -> None:
+def _band_name(result: ReachResult, style: CurveStyle) -> str:
+    title = result.inputs.get("experiment_title")
+    return str(title) if title else style.label
+
+
+def draw_curves(ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]]) -> list[str]:
     """One-sided limits as lines; banded (far-detector) results as closed, lightly filled
-    outlines."""
+    outlines. A result without any sensitivity is not drawn and gets no legend entry.
+
+    Returns
+    -------
+    list of str
+        The labels of the results that were not drawn (no sensitivity on the whole scan).
+    """
+    missing = []
     for result, style in curves:
+        legend = curve_label(style.label, result)
+        if not np.any(np.isfinite(result.d95)):
+            missing.append(style.label.rsplit(" [", 1)[0])
+            continue
         if result.is_band:
             for k, (x, y) in enumerate(band_outline(result)):
                 ax.fill(
@@ -115,7 +164,7 @@ def draw_curves(ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]]) -> N
                     y,
                     facecolor=style.color,
                     edgecolor=style.color,
-                    alpha=0.18 * style.alpha,
+                    alpha=BAND_FILL_ALPHA * style.alpha,
                     linewidth=0.0,
                     zorder=2,
                     gid=f"reach-fill:{style.label}",
@@ -127,7 +176,7 @@ def draw_curves(ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]]) -> N
                     linestyle=style.linestyle,
                     linewidth=style.linewidth,
                     alpha=style.alpha,
-                    label=style.label if k == 0 else None,
+                    label=legend if k == 0 else None,
                     gid=f"reach:{style.label}",
                     zorder=3,
                 )
@@ -140,9 +189,59 @@ def draw_curves(ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]]) -> N
             linestyle=style.linestyle,
             linewidth=style.linewidth,
             alpha=style.alpha,
-            label=style.label,
+            label=legend,
             gid=f"reach:{style.label}",
             zorder=3,
+        )
+    return missing
+
+
+def _band_labels(curves: Sequence[tuple[ReachResult, CurveStyle]]) -> list[RegionLabel]:
+    bands = [(r, s) for r, s in curves if r.is_band]
+    names = [_band_name(r, s) for r, s in bands]
+    out = []
+    for (result, style), name in zip(bands, names, strict=True):
+        if names.count(name) > 1:
+            name = f"{name} [{result.inputs.get('preset', '')}]"
+        inside = union_contains([np.column_stack(xy) for xy in band_outline(result)])
+        out.append(RegionLabel(f"band:{style.label}", name, style.color, inside, group="bands"))
+    return out
+
+
+def _limit_labels(limits: LimitSet) -> list[RegionLabel]:
+    out = []
+    for limit in limits:
+        style = limit_style(limit)
+        out.append(RegionLabel(limit.id, style.short, style.edge, polygon_contains(limit.polygon)))
+    return out
+
+
+def _legends(fig: Figure, axes: Sequence[Axes]) -> None:
+    """Each panel's legend below it; with several panels, the curves drawn on every panel go
+    into one legend under the figure instead."""
+    entries = [ax.get_legend_handles_labels() for ax in axes]
+    shared: list[str] = []
+    if len(axes) > 1:
+        first_handles, first_labels = entries[0]
+        for handle, label in zip(first_handles, first_labels, strict=True):
+            gid = handle.get_gid() or ""
+            if gid.startswith("reach:") and all(label in lab for _, lab in entries[1:]):
+                shared.append(label)
+    for ax, (handles, labels) in zip(axes, entries, strict=True):
+        keep = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab not in shared]
+        legend_below(ax, [h for h, _ in keep], [lab for _, lab in keep])
+    if shared:
+        handles, labels = entries[0]
+        by_label = dict(zip(labels, handles, strict=True))
+        fig.legend(
+            [by_label[lab] for lab in shared],
+            shared,
+            loc="outside upper center",
+            ncol=columns_that_fit(shared, 7.0, fig.get_figwidth() * 72.0, 4),
+            fontsize=7,
+            handlelength=HANDLE_LENGTH,
+            frameon=False,
+            columnspacing=COLUMN_SPACING,
         )
 
 
@@ -154,33 +253,76 @@ def plot_landscape(
     curves_by_flavour: Mapping[Flavour, Sequence[tuple[ReachResult, CurveStyle]]] | None = None,
     mass_range: tuple[float, float] = MASS_RANGE,
     d_range: tuple[float, float] = D_RANGE,
+    notes: Sequence[str] = (),
+    coupling: str = "",
+    label_regions: bool = True,
 ) -> Figure:
     """One panel per flavour with the limits on that flavour and the projected curves.
 
-    ``curves`` are drawn on every panel, ``curves_by_flavour`` only on their flavour's (for
-    results that depend on the flavour, e.g. W exchange for d_e).
+    Parameters
+    ----------
+    flavours
+        One panel per flavour, left to right.
+    limits
+        Existing limits; each panel draws those on its flavour.
+    curves
+        Drawn on every panel.
+    title
+        Added to each panel's title.
+    curves_by_flavour
+        Drawn only on their flavour's panel (results that depend on the flavour, e.g. W
+        exchange for d_e).
+    mass_range, d_range
+        Axes ranges (GeV, GeV^-1).
+    notes
+        Lines written under the figure; notes on abbreviations used in the labels and on
+        curves without sensitivity are added.
+    coupling
+        Subscript before the flavour in the y label (``"\\gamma,"`` gives d_{gamma,e}).
+    label_regions
+        Write each limit's name inside its region, and each band's name inside it.
+
+    Returns
+    -------
+    Figure
+        A bare figure (no pyplot, no backend chosen).
     """
     n = len(flavours)
     # A bare Figure (no pyplot): the library never touches the user's backend or global state.
-    fig = Figure(figsize=(6.6 * n, 5.4), layout="constrained")
+    fig = Figure(figsize=(6.6 * n, 7.2), layout="constrained")
     axes = fig.subplots(1, n, squeeze=False)
+    missing: list[str] = []
+    drawn: list[tuple[Axes, LimitSet, list[tuple[ReachResult, CurveStyle]]]] = []
+    texts = [title]
     for ax, flavour in zip(axes[0], flavours, strict=True):
-        draw_limits(ax, limits.for_flavour(flavour))
-        draw_curves(ax, curves)
-        if curves_by_flavour is not None:
-            draw_curves(ax, curves_by_flavour.get(flavour, ()))
+        own = limits.for_flavour(flavour)
+        panel = [*curves, *(curves_by_flavour or {}).get(flavour, ())]
+        draw_limits(ax, own)
+        for name in draw_curves(ax, panel):
+            if name not in missing:
+                missing.append(name)
+        drawn.append((ax, own, panel))
+        texts += [style.label for _, style in panel]
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(*mass_range)
         ax.set_ylim(*d_range)
         ax.set_xlabel(r"$m_N$ [GeV]")
-        ax.set_ylabel(rf"$d_{{{FLAVOUR_SYMBOL[flavour]}}}$ [GeV$^{{-1}}$]")
+        ax.set_ylabel(rf"$d_{{{coupling}{FLAVOUR_SYMBOL[flavour]}}}$ [GeV$^{{-1}}$]")
         ax.set_title(
             rf"$\nu_{{{FLAVOUR_SYMBOL[flavour]}}}$ dipole portal"
             + (f" — {title}" if title else ""),
             fontsize=10,
         )
         ax.grid(True, which="major", alpha=0.25)
-        # Lower right is empty in every panel (heavy N, tiny couplings): no region is hidden.
-        ax.legend(fontsize=5.5, loc="lower right", ncol=1, framealpha=0.85)
+    _legends(fig, [ax for ax, _, _ in drawn])
+    all_notes = list(notes)
+    if missing:
+        all_notes.append("No sensitivity on the mass axis (not drawn): " + ", ".join(missing))
+    all_notes += glossary_notes(texts)
+    add_notes(fig, all_notes)
+    if label_regions:
+        fig.draw_without_rendering()  # final axes positions, for the names inside regions
+        for ax, own, panel in drawn:
+            place_region_labels(ax, [*_band_labels(panel), *_limit_labels(own)])
     return fig

@@ -10,9 +10,17 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from nudipole.io.results import write_atomic
+from nudipole.plotting.labels import curve_label, glossary_notes
+from nudipole.plotting.layout import add_notes, legend_below
 from nudipole.reach.result import ReachResult
 
 LINESTYLES = {"paper": "-", "default": "--"}
+#: What each preset's line style stands for, in the figure's note.
+PRESET_NOTES = {
+    "paper": "paper preset (isotropic photon, fixed decay length, as the seed)",
+    "default": "default preset (spin-correlated photon, decay vertex in the laboratory)",
+}
+_STYLE_NAMES = {"-": "solid", "--": "dashed", ":": "dotted"}
 
 
 def plot_curves(
@@ -21,21 +29,43 @@ def plot_curves(
     xlim: tuple[float, float] | None = None,
     ylim: tuple[float, float] | None = None,
 ) -> Figure:
-    """Draw (result, label, colour) triples; the preset sets the line style
-    (paper: solid, default: dashed). Returns the figure."""
-    fig = Figure(figsize=(6.4, 4.8), layout="constrained")  # no pyplot: no global state
+    """Reach curves d95(m_N) of one-sided (collider) results on log axes.
+
+    Parameters
+    ----------
+    curves
+        ``(result, label, colour)``; the preset sets the line style (paper: solid, default:
+        dashed). The legend adds sqrt(s) and the luminosity where the label lacks them.
+    title
+        Axes title.
+    xlim, ylim
+        Axes ranges (GeV, GeV^-1); automatic if not given.
+
+    Returns
+    -------
+    Figure
+        A bare figure (no pyplot, no backend chosen). The legend sits under the axes; a note
+        says what the line styles mean when more than one preset is drawn, and explains the
+        abbreviations of the labels.
+    """
+    fig = Figure(figsize=(6.4, 6.2), layout="constrained")  # no pyplot: no global state
     ax = fig.subplots()
+    presets: list[str] = []
+    texts = [title]
     for result, label, color in curves:
         preset = str(result.inputs.get("preset", "default")).split("[")[0]
+        if preset not in presets:
+            presets.append(preset)
         ok = ~np.isnan(result.d95)
         ax.plot(
             result.mass[ok],
             result.d95[ok],
             color=color,
             linestyle=LINESTYLES.get(preset, ":"),
-            label=f"{label} [{preset}]",
+            label=curve_label(f"{label} [{preset}]", result),
             gid=f"{result.inputs.get('experiment')}:{result.inputs.get('selection')}:{preset}",
         )
+        texts.append(label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"$m_N$ [GeV]")
@@ -47,15 +77,16 @@ def plot_curves(
     ax.grid(True, which="major", alpha=0.3)
     if title:
         ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="upper right")
-    ax.text(
-        0.01,
-        0.01,
-        "solid: paper preset, dashed: default (spin-correlated, lab-frame decay)",
-        transform=ax.transAxes,
-        fontsize=6,
-        color="0.4",
-    )
+    legend_below(ax, fontsize=6.5, ncol=1 if len(curves) <= 4 else 2)
+    notes = []
+    if len(presets) > 1:
+        notes.append(
+            "; ".join(
+                f"{_STYLE_NAMES.get(LINESTYLES.get(p, ':'), 'dotted')}: {PRESET_NOTES.get(p, p)}"
+                for p in presets
+            )
+        )
+    add_notes(fig, [*notes, *glossary_notes(texts)], fontsize=6.5)
     return fig
 
 

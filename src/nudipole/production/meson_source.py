@@ -37,6 +37,15 @@ geometry is tabulated once per detector at 64 polar angles per theta cell
 scan never holds every ray of a mass.
 
 Everything is per unit d^2: a ray's weight is sigma_bin x dBr/d^2 (pb GeV^2).
+
+W and Z (issue 9): the same machinery serves the W/Z source. A channel is a meson or a boson
+(:mod:`nudipole.production.channels`); a channel has *parts* (one parent species each: a meson
+channel is one part, "W" has W+ and W-, "Z" one), each with its parent table, energy rule and
+rule in cos theta* (:func:`channel_sources`). The W/Z parts (:mod:`nudipole.production.
+boson_channels`) take both hemispheres of their tables (theta_P in (0, pi)), a one-node energy
+rule per d_gamma^2 (Br/d_V^2 x (d_V/d_gamma)^2 of the scenario's ``ratios``) and a
+Gauss-Legendre rule in theta* carrying the boson's N angular density about its flight
+(:func:`part_cos_rule`). Without a W/Z channel every number is exactly as before.
 """
 
 from __future__ import annotations
@@ -54,10 +63,20 @@ import numpy.typing as npt
 from nudipole.constants import HBARC_GEV_M
 from nudipole.detectors import Shape, azimuthal_nodes
 from nudipole.physics._types import FloatArray
+from nudipole.physics.couplings import CouplingRatios
+from nudipole.production import boson_channels
 from nudipole.production.absorber import ChargedMesonDecays
+from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
+from nudipole.production.channels import (
+    ALL_CHANNELS,
+    channel_parts,
+    part_allowed,
+    part_info,
+    part_is_boson,
+)
 from nudipole.production.energy_rule import gauss_rule
 from nudipole.production.meson_rates import energy_nodes
-from nudipole.production.meson_table import CHANNELS, allowed, channel_info
+from nudipole.production.meson_table import channel_info
 from nudipole.production.spectra import Spectrum, builtin_spectrum
 
 #: Spectra sets: "default" = EPOS-LHC light mesons + Pythia 8 heavy ones (the talk's Table I);
@@ -93,20 +112,36 @@ class SourceOptions:
     detector's window; steps in ln p; the compiled path keeps every N's own angle and
     momentum and uses ``n_theta_cells`` only for the geometry table); the
     geometry is tabulated at 64 polar angles per cell (:func:`detector_grid`).
+    W/Z channels only (:mod:`nudipole.production.boson_channels`): ``wz_tables``, the W/Z
+    spectra ("pythia": nudipole's full-angle Pythia 8 tables, "foresee": FORESEE's forward
+    tables mirrored), and ``boson_polarisation``, the N angular distribution in the boson
+    frame ("lo" or "unpolarised", :class:`~nudipole.production.boson_channels.
+    BosonPolarisation`).
     """
 
     spectra_set: str = "default"
     form_factor: str = "point"
     n_cos: int = 8
-    n_phi: int = 3
+    n_phi: int = 6
     n_sub: int = 1
     n_azimuth: int = 4
     n_energy: int = 4
     n_theta_cells: int = 64
     log_p_step: float = 1.0e-2
     kernel: Kernel = Kernel.COMPILED
+    wz_tables: str = "pythia"
+    boson_polarisation: str = "lo"
 
     def __post_init__(self) -> None:
+        if self.wz_tables not in BOSON_TABLE_SETS:
+            raise ValueError(
+                f"W/Z tables must be one of {', '.join(BOSON_TABLE_SETS)}, got {self.wz_tables!r}"
+            )
+        if self.boson_polarisation not in {str(p) for p in BosonPolarisation}:
+            raise ValueError(
+                "boson polarisation must be one of "
+                f"{', '.join(str(p) for p in BosonPolarisation)}, got {self.boson_polarisation!r}"
+            )
         if not 1 <= self.n_theta_cells <= 4096:
             raise ValueError(f"n_theta_cells must be in 1..4096, got {self.n_theta_cells!r}")
         if not 1e-5 <= self.log_p_step <= 0.1:
@@ -165,7 +200,8 @@ class NFlux:
     ``momentum`` (GeV), ``l_in``/``l_out`` (GeV^-1, along the ray from the interaction point),
     ``weight`` (pb GeV^2), ``channel`` (index into ``channels``). Per channel:
     ``parents_pb`` (parents that can decay, both charge states), ``produced`` (N per d^2,
-    pb GeV^2) and ``heading`` (N whose direction crosses the detector, per d^2).
+    pb GeV^2) and ``heading`` (N whose direction crosses the detector, per d^2);
+    ``by_part`` as in :class:`ChannelTotals`.
     """
 
     mass: float
@@ -179,6 +215,7 @@ class NFlux:
     produced: FloatArray
     heading: FloatArray
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    by_part: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
 
     @property
     def energy(self) -> FloatArray:
@@ -234,6 +271,42 @@ def _channel_spectra(
     return out[0], out[1], out[2], names
 
 
+@lru_cache(maxsize=16)
+def _boson_spectra(
+    part: str, tables: str, n_sub: int
+) -> tuple[FloatArray, FloatArray, FloatArray, tuple[str, ...]]:
+    """Mass-independent parent nodes of a W/Z part (cached): both hemispheres, theta_P in
+    (0, pi). The backward table (theta from -z) is placed at pi - theta. One table per W
+    charge, one for the Z whose Br already sums Z -> nu Nbar + nubar N (no factor 2)."""
+    thetas, moms, sigs, names = [], [], [], []
+    for spec, backward in boson_channels.part_tables(part, tables):
+        t, p, sg = _expand_bins(spec, n_sub)
+        thetas.append(math.pi - t if backward else t)
+        moms.append(p)
+        sigs.append(sg)
+        names.append(spec.origin + (" (backward)" if backward else ""))
+    out = (np.concatenate(thetas), np.concatenate(moms), np.concatenate(sigs))
+    for arr in out:
+        arr.setflags(write=False)
+    return out[0], out[1], out[2], tuple(names)
+
+
+def _part_spectra(
+    part: str, spectra_key: str, n_sub: int
+) -> tuple[FloatArray, FloatArray, FloatArray, tuple[str, ...]]:
+    """Parent nodes of a part: :func:`_channel_spectra` (mesons, ``spectra_key`` the meson
+    spectra set) or :func:`_boson_spectra` (W/Z, ``spectra_key`` the W/Z table set)."""
+    if part_is_boson(part):
+        return _boson_spectra(part, spectra_key, n_sub)
+    return _channel_spectra(part, spectra_key, n_sub)
+
+
+def spectra_key(part: str, options: SourceOptions) -> str:
+    """The spectra set of a part under ``options``: ``wz_tables`` for W/Z parts,
+    ``spectra_set`` for mesons."""
+    return options.wz_tables if part_is_boson(part) else options.spectra_set
+
+
 #: Parents far inside or far outside the detector's polar window are merged in theta (see
 #: :func:`channel_parents`): below NEAR x the window's inner scale into one node per momentum
 #: bin, above FAR x its outer edge into groups of FAR_GROUP_LOG10 in log10 theta.
@@ -282,13 +355,15 @@ def channel_parents(
     charged: ChargedMesonDecays,
     window: tuple[float, float] = (0.0, math.pi),
 ) -> Parents:
-    """Parents of ``channel`` that can make an N: both charge states, long-lived ones (c tau
-    above 1 m: pi+-, K+-) weighted by their probability to decay before absorption
+    """Parents of ``channel`` (a meson channel or a W/Z part, :mod:`.channels`) that can make
+    an N: both charge states, long-lived ones (c tau above 1 m: pi+-, K+-) weighted by their
+    probability to decay before absorption
     (:class:`~nudipole.production.absorber.ChargedMesonDecays`), merged in theta where the
     exact angle cannot matter for a detector with polar ``window`` (:func:`_merge_theta`).
-    Mass independent: cached per channel, spectra set, rule, absorber and window."""
-    info = channel_info(channel)
-    theta, mom, sig, names = _channel_spectra(channel, spectra_set, n_sub)
+    Mass independent: cached per channel, spectra set (for a W/Z part: its table set), rule,
+    absorber and window."""
+    info = part_info(channel)
+    theta, mom, sig, names = _part_spectra(channel, spectra_set, n_sub)
     produced = float(sig.sum())
     if info.ctau_m > 1.0:
         sig = sig * charged.decay_probability(theta, mom, info.mass, info.ctau_m)
@@ -359,7 +434,7 @@ def _channel_table(
 ) -> _ParentTable:
     """:func:`_parent_table` of :func:`channel_parents` (cached with the same key)."""
     parents = channel_parents(channel, spectra_set, n_sub, charged, window)
-    return _parent_table(parents, channel_info(channel).mass)
+    return _parent_table(parents, part_info(channel).mass)
 
 
 def _parent_table(parents: Parents, parent_mass: float) -> _ParentTable:
@@ -468,8 +543,16 @@ def node_combos(
     window: tuple[float, float],
     n_cos: int,
     log_p_step: float,
+    cos_rule: tuple[FloatArray, FloatArray] | None = None,
 ) -> NodeCombos | None:
     """The combos of :class:`NodeCombos`; None if no N can reach the window.
+
+    ``cos_rule``: the rule in cos theta* (nodes, weights: the weights include the density of
+    cos theta* and sum to 1), the same for every E* node. None: ``n_cos`` Gauss-Legendre nodes
+    with the isotropic density 1/2 of an unpolarised parent (node weight E* weight x cos
+    theta* weight / 2, as always for the mesons). The W/Z source passes its own
+    (:func:`part_cos_rule`: Gauss-Legendre in theta*, with the boson's density about its
+    direction of flight).
 
     The N kinematics (momentum, opening angle alpha) depends on the parent only through its
     momentum, so it is computed once per (momentum group, E*, cos theta*); the parents of the
@@ -481,7 +564,7 @@ def node_combos(
     n_grp = table.momentum.size
     if n_grp == 0 or e_star.size == 0:
         return None
-    c, wc = _gauss(n_cos)
+    c, wc = _gauss(n_cos) if cos_rule is None else cos_rule
     n_jk = e_star.size * c.size
     # N momentum along and across the parent direction for every (group, E*, cos theta*)
     p_star = np.sqrt(np.maximum(e_star**2 - m_n**2, 0.0))
@@ -531,7 +614,10 @@ def node_combos(
     ip_all = np.floor(np.log(mom[cmb]) / log_p_step).astype(np.int64)
     by_p = np.argsort(ip_all, kind="stable")
     cmb = cmb[by_p]
-    w_jk = (e_weight[:, None] * (0.5 * wc)[None, :]).ravel()
+    if cos_rule is None:
+        w_jk = (e_weight[:, None] * (0.5 * wc)[None, :]).ravel()
+    else:
+        w_jk = (e_weight[:, None] * wc[None, :]).ravel()
     return NodeCombos(
         first=first[has][by_p].astype(np.int64),
         count=count[has][by_p].astype(np.int64),
@@ -550,17 +636,21 @@ def _table_cells(
     m_n: float,
     window: tuple[float, float],
     options: SourceOptions,
+    cos_rule: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Cells (theta, p, weight) of the N of one channel inside the polar ``window``.
 
     The same nodes as described in the module docstring, computed without waste: only the
     (parent, E*, cos theta*) nodes of :func:`node_combos` are evaluated, in chunks.
+    ``cos_rule``: as in :func:`node_combos`.
     """
     th_lo, th_hi = window
     s_lo = math.sin(0.5 * th_lo) ** 2
     s_hi = math.sin(0.5 * th_hi) ** 2
     empty = np.empty(0), np.empty(0), np.empty(0)
-    combos = node_combos(table, e_star, e_weight, m_n, window, options.n_cos, options.log_p_step)
+    combos = node_combos(
+        table, e_star, e_weight, m_n, window, options.n_cos, options.log_p_step, cos_rule
+    )
     if combos is None:
         return empty
     ip_cmb = np.floor(np.log(combos.momentum) / options.log_p_step).astype(np.int64)
@@ -683,16 +773,124 @@ def channel_table(
     charged: ChargedMesonDecays,
     window: tuple[float, float],
 ) -> _ParentTable:
-    """The parents of ``channel`` that can make an N, sorted for :func:`node_combos`
-    (mass independent, cached)."""
-    return _channel_table(channel, options.spectra_set, options.n_sub, charged, window)
+    """The parents of ``channel`` (a meson channel or a W/Z part) that can make an N, sorted
+    for :func:`node_combos` (mass independent, cached)."""
+    return _channel_table(channel, spectra_key(channel, options), options.n_sub, charged, window)
 
 
 def energy_rule(
-    channel: str, m_n: float, flavour: str, options: SourceOptions
+    channel: str,
+    m_n: float,
+    flavour: str,
+    options: SourceOptions,
+    ratios: CouplingRatios | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Parent-frame N energies (GeV) and weights (Br per d^2, GeV^2) of ``channel``."""
+    """Parent-frame N energies (GeV) and weights (GeV^2) of ``channel`` (a meson channel:
+    Br per d^2; or a W/Z part: Br/d_V^2 x (d_V/d_gamma)^2 per d_gamma^2 with the coupling
+    ``ratios``, :func:`nudipole.production.boson_channels.energy_rule`)."""
+    if part_is_boson(channel):
+        return boson_channels.energy_rule(channel, m_n, flavour, _need_ratios(channel, ratios))
     return _energy_nodes(channel, m_n, flavour, options)
+
+
+def _need_ratios(channel: str, ratios: CouplingRatios | None) -> CouplingRatios:
+    if ratios is None:
+        raise ValueError(
+            f"channel {channel!r} (N from W/Z decays) needs d_Z/d_gamma and d_W/d_gamma: give "
+            "a scenario or a = d_W/d_B"
+        )
+    return ratios
+
+
+@dataclass(frozen=True)
+class PartSource:
+    """Everything the node rule needs for one part of a channel at one mass: the parent
+    ``table`` (:func:`channel_table`), the parent-frame energy rule (``e_star`` GeV,
+    ``e_weight`` GeV^2 per d^2, :func:`energy_rule`) and the density of cos theta* at the
+    rule in cos theta* with its density (None: isotropic Gauss-Legendre; see
+    :func:`node_combos`)."""
+
+    part: str
+    table: _ParentTable
+    e_star: FloatArray
+    e_weight: FloatArray
+    cos_rule: tuple[FloatArray, FloatArray] | None
+
+
+#: Nodes of the theta* rule of the W/Z parts (:func:`part_cos_rule`) per node of ``n_cos``
+#: for a detector whose polar window ends below :data:`BOSON_SMALL_WINDOW` rad (FASER-2,
+#: FACET); wider windows take ``n_cos`` nodes (their band edges move by < 1e-4 between 8 and
+#: 32 nodes: MATHUSLA, ANUBIS, CODEX-b, MAPP-2).
+BOSON_COS_FACTOR = 4
+BOSON_SMALL_WINDOW = 0.05
+
+
+def part_cos_rule(
+    part: str,
+    m_n: float,
+    flavour: str,
+    options: SourceOptions,
+    window: tuple[float, float] = (0.0, 0.0),
+) -> tuple[FloatArray, FloatArray] | None:
+    """The rule in cos theta* of ``part``: None for mesons (``n_cos`` Gauss-Legendre nodes in
+    cos theta*, isotropic). For the W/Z parts, n Gauss-Legendre nodes in theta* on [0, pi]
+    (n = :data:`BOSON_COS_FACTOR` x ``n_cos`` for a polar ``window`` ending below
+    :data:`BOSON_SMALL_WINDOW`, else ``n_cos``), c = cos theta*, weight
+    w_GL (pi/2) sin theta* f(c), f the density of
+    :func:`nudipole.production.boson_channels.cos_density` (1/2 when unpolarised); the
+    weights sum to 1 (exactly for the polynomial densities of Eq. 4 of boson_decays_to_n, up
+    to the rule's error).
+
+    Why theta*: the lab angle between N and a boosted parent grows like sqrt(1 - c) near
+    c = 1 (and likewise near c = -1), so near-axis parents that send N straight into a small
+    on-axis detector (FASER-2) make the integrand behave like sqrt(1 - c) at the ends, where
+    Gauss-Legendre in c converges slowly (FASER-2's W acceptance with isotropic N: 22 % low
+    with 8 nodes in c; with 32 in theta* within 0.3 % of an independent integration in the
+    lab angle, tests/production/test_boson_source.py); in theta* the integrand is smooth. The
+    W/Z source is two channels, so the finer rule costs little (the mesons keep theirs).
+    """
+    if not part_is_boson(part):
+        return None
+    small = window[1] < BOSON_SMALL_WINDOW
+    x, w = _gauss(BOSON_COS_FACTOR * options.n_cos if small else options.n_cos)
+    theta = 0.5 * math.pi * (x + 1.0)
+    c = np.cos(theta)
+    dens = boson_channels.cos_density(part, c, m_n, flavour, options.boson_polarisation)
+    weight = 0.5 * math.pi * w * np.sin(theta) * dens
+    for arr in (c, weight):
+        arr.setflags(write=False)
+    return c, weight
+
+
+def channel_sources(
+    channel: str,
+    m_n: float,
+    flavour: str,
+    charged: ChargedMesonDecays,
+    window: tuple[float, float],
+    options: SourceOptions,
+    ratios: CouplingRatios | None = None,
+) -> list[PartSource]:
+    """The open parts of ``channel`` at mass ``m_n`` (GeV) with a non-zero rate, as
+    :class:`PartSource` (empty where the channel is closed). ``ratios`` (d_Z/d_gamma,
+    d_W/d_gamma) are needed by the W/Z channels only."""
+    out = []
+    for part in channel_parts(channel):
+        if not part_allowed(part, m_n, flavour):
+            continue
+        e_star, e_w = energy_rule(part, m_n, flavour, options, ratios)
+        if e_star.size == 0:
+            continue
+        out.append(
+            PartSource(
+                part=part,
+                table=channel_table(part, options, charged, window),
+                e_star=e_star,
+                e_weight=e_w,
+                cos_rule=part_cos_rule(part, m_n, flavour, options, window),
+            )
+        )
+    return out
 
 
 def detector_grid_size(options: SourceOptions) -> int:
@@ -727,9 +925,11 @@ def channel_rays(
     m_n: float,
     window: tuple[float, float],
     options: SourceOptions,
+    cos_rule: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """N from one channel whose polar angle falls in the detector's polar ``window``, merged
-    into cells: polar angle (rad), momentum (GeV), weight (pb GeV^2 per d^2)."""
+    into cells: polar angle (rad), momentum (GeV), weight (pb GeV^2 per d^2).
+    ``cos_rule``: as in :func:`node_combos` (None: isotropic Gauss-Legendre)."""
     return _table_cells(
         _parent_table(parents, parent_mass),
         np.asarray(e_star, dtype=float),
@@ -737,6 +937,7 @@ def channel_rays(
         m_n,
         window,
         options,
+        cos_rule,
     )
 
 
@@ -806,11 +1007,13 @@ class RayBlock:
 @dataclass(frozen=True)
 class ChannelTotals:
     """Per channel (arrays in channel order): parents that can decay (pb, both charge
-    states), N produced per d^2 (pb GeV^2), and the spectra used."""
+    states), N produced per d^2 (pb GeV^2), and the spectra used. ``by_part``: for the
+    channels of several parts (W: W+ and W-), (parents pb, produced per d^2) per part."""
 
     parents_pb: FloatArray
     produced: FloatArray
     sources: dict[str, tuple[str, ...]]
+    by_part: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
 
 
 #: Polar angles per source cell at which the detector geometry is tabulated (equally spaced
@@ -875,8 +1078,8 @@ def detector_grid(
 
 def _check_channels(channels: Sequence[str]) -> None:
     for name in channels:
-        if name not in CHANNELS:
-            raise ValueError(f"unknown meson channel {name!r}; choose from {', '.join(CHANNELS)}")
+        if name not in ALL_CHANNELS:
+            raise ValueError(f"unknown channel {name!r}; choose from {', '.join(ALL_CHANNELS)}")
 
 
 def _energy_nodes(
@@ -909,23 +1112,37 @@ def channel_totals(
     window: tuple[float, float],
     charged: ChargedMesonDecays,
     options: SourceOptions,
+    ratios: CouplingRatios | None = None,
 ) -> ChannelTotals:
     """Parents and produced N of every channel at mass ``m_n`` (GeV), see
-    :class:`ChannelTotals`; the N heading into the detector come from :func:`ray_blocks`."""
+    :class:`ChannelTotals`; the N heading into the detector come from :func:`ray_blocks`.
+    ``ratios``: d_Z/d_gamma and d_W/d_gamma, needed by the W/Z channels (per d_gamma^2)."""
     _check_channels(channels)
     parents_pb, produced = [], []
     sources: dict[str, tuple[str, ...]] = {}
+    by_part: dict[str, dict[str, tuple[float, float]]] = {}
     for name in channels:
-        parents = channel_parents(name, options.spectra_set, options.n_sub, charged, window)
-        sources[name] = parents.spectra
-        parents_pb.append(parents.decaying_pb)
-        if not allowed(name, m_n, flavour):
-            produced.append(0.0)
-            continue
-        # The node weights sum to Br/d^2 of the same rule (meson_rates.energy_nodes).
-        _, e_w = _energy_nodes(name, m_n, flavour, options)
-        produced.append(parents.decaying_pb * float(np.sum(e_w)))
-    return ChannelTotals(np.asarray(parents_pb), np.asarray(produced), sources)
+        parts = channel_parts(name)
+        per_part: dict[str, tuple[float, float]] = {}
+        spectra: list[str] = []
+        for part in parts:
+            parents = channel_parents(
+                part, spectra_key(part, options), options.n_sub, charged, window
+            )
+            spectra.extend(parents.spectra)
+            made = 0.0
+            if part_allowed(part, m_n, flavour):
+                # The node weights sum to Br/d^2 of the same rule (meson_rates.energy_nodes;
+                # for W/Z: Br/d_V^2 x (d_V/d_gamma)^2).
+                _, e_w = energy_rule(part, m_n, flavour, options, ratios)
+                made = parents.decaying_pb * float(np.sum(e_w))
+            per_part[part] = (parents.decaying_pb, made)
+        sources[name] = tuple(spectra)
+        parents_pb.append(sum(v[0] for v in per_part.values()))
+        produced.append(sum(v[1] for v in per_part.values()))
+        if len(parts) > 1:
+            by_part[name] = per_part
+    return ChannelTotals(np.asarray(parents_pb), np.asarray(produced), sources, by_part)
 
 
 def ray_blocks(
@@ -936,9 +1153,11 @@ def ray_blocks(
     window: tuple[float, float],
     charged: ChargedMesonDecays,
     options: SourceOptions,
+    ratios: CouplingRatios | None = None,
 ) -> Iterator[RayBlock]:
-    """The rays of :func:`meson_flux` block by block, channel after channel, in the same
-    order, without holding them all in memory.
+    """The rays of :func:`meson_flux` block by block, channel after channel (part after part
+    within a channel, :func:`channel_sources`), in the same order, without holding them all
+    in memory. ``ratios``: for the W/Z channels (see :func:`channel_totals`).
 
     The detector geometry (:func:`nudipole.detectors.azimuthal.azimuthal_nodes`, exact segments)
     is tabulated once per detector at 64 polar angles per source cell (at most 65536) and
@@ -949,38 +1168,31 @@ def ray_blocks(
     n_grid = min(_GRID_PER_CELL * options.n_theta_cells, _GRID_MAX)
     grid: DetectorGrid | None = None
     for k, name in enumerate(channels):
-        if not allowed(name, m_n, flavour):
-            continue
-        e_star, e_w = _energy_nodes(name, m_n, flavour, options)
-        theta_n, mom, w_cell = _table_cells(
-            _channel_table(name, options.spectra_set, options.n_sub, charged, window),
-            e_star,
-            e_w,
-            m_n,
-            window,
-            options,
-        )
-        if theta_n.size == 0:
-            continue
-        if grid is None:
-            grid = detector_grid(shape, window, n_grid, options.n_azimuth)
-        g_all = ((theta_n - grid.theta_lo) / grid.step).astype(np.intp)
-        np.clip(g_all, 0, n_grid - 1, out=g_all)
-        for i in range(0, theta_n.size, _RAY_CHUNK):
-            g = g_all[i : i + _RAY_CHUNK]
-            count = grid.count[g]
-            cell = np.repeat(np.arange(g.size), count)
-            ends = np.cumsum(count)
-            node = np.arange(int(ends[-1])) + (grid.start[g] - (ends - count))[cell]
-            yield RayBlock(
-                channel=k,
-                momentum=mom[i : i + _RAY_CHUNK],
-                weight=w_cell[i : i + _RAY_CHUNK],
-                fraction=grid.fraction[g],
-                cell=cell,
-                node=node,
-                grid=grid,
+        for src in channel_sources(name, m_n, flavour, charged, window, options, ratios):
+            theta_n, mom, w_cell = _table_cells(
+                src.table, src.e_star, src.e_weight, m_n, window, options, src.cos_rule
             )
+            if theta_n.size == 0:
+                continue
+            if grid is None:
+                grid = detector_grid(shape, window, n_grid, options.n_azimuth)
+            g_all = ((theta_n - grid.theta_lo) / grid.step).astype(np.intp)
+            np.clip(g_all, 0, n_grid - 1, out=g_all)
+            for i in range(0, theta_n.size, _RAY_CHUNK):
+                g = g_all[i : i + _RAY_CHUNK]
+                count = grid.count[g]
+                cell = np.repeat(np.arange(g.size), count)
+                ends = np.cumsum(count)
+                node = np.arange(int(ends[-1])) + (grid.start[g] - (ends - count))[cell]
+                yield RayBlock(
+                    channel=k,
+                    momentum=mom[i : i + _RAY_CHUNK],
+                    weight=w_cell[i : i + _RAY_CHUNK],
+                    fraction=grid.fraction[g],
+                    cell=cell,
+                    node=node,
+                    grid=grid,
+                )
 
 
 def meson_flux(
@@ -991,12 +1203,14 @@ def meson_flux(
     window: tuple[float, float],
     charged: ChargedMesonDecays,
     options: SourceOptions,
+    ratios: CouplingRatios | None = None,
 ) -> NFlux:
-    """All rays of N with mass ``m_n`` (GeV) from ``channels`` that cross the detector."""
-    totals = channel_totals(m_n, channels, flavour, window, charged, options)
+    """All rays of N with mass ``m_n`` (GeV) from ``channels`` that cross the detector
+    (``ratios``: for the W/Z channels, see :func:`channel_totals`)."""
+    totals = channel_totals(m_n, channels, flavour, window, charged, options, ratios)
     moms, lins, louts, ws, chans = [], [], [], [], []
     heading = np.zeros(len(channels))
-    for blk in ray_blocks(m_n, channels, flavour, shape, window, charged, options):
+    for blk in ray_blocks(m_n, channels, flavour, shape, window, charged, options, ratios):
         w = blk.ray_weight
         heading[blk.channel] += float(w.sum())
         moms.append(blk.momentum[blk.cell])
@@ -1020,4 +1234,5 @@ def meson_flux(
         produced=totals.produced,
         heading=heading,
         sources=totals.sources,
+        by_part=totals.by_part,
     )

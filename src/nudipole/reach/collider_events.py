@@ -57,6 +57,7 @@ from nudipole.physics.z_pole import width_z_to_nu_nbar
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import Preset
 from nudipole.reach.scan import (
+    MIN_MASS,
     IntegrationOptions,
     ScanSetup,
     combine_batches,
@@ -68,8 +69,10 @@ from nudipole.stats import Statistic, per_point_statistic
 from nudipole.stats.limits import signal_counts
 from nudipole.units import inverse_pb_to_natural
 
-#: Largest d accepted (GeV^-1), as for the far detectors: far beyond any physical interest.
+#: Largest and smallest d accepted (GeV^-1), as for the far detectors: far beyond any physical
+#: interest (below MIN_D decay lengths overflow).
 MAX_D = 1.0e3
+MIN_D = 1.0e-20
 
 
 @dataclass(frozen=True)
@@ -174,15 +177,20 @@ def check_point(experiment: Experiment, mass: float, d: float) -> None:
     """Refuse a mass outside (0, sqrt(s)) or a d outside (0, MAX_D] with one line."""
     if not (math.isfinite(mass) and mass > 0.0):
         raise ExperimentError(f"--mass {mass:g}: m_N must be a positive, finite number in GeV")
+    if mass < MIN_MASS:
+        raise ExperimentError(
+            f"--mass {mass:g}: m_N is below {MIN_MASS:g} GeV (10 keV), the lightest N computed "
+            "for an e+e- experiment; choose a larger mass"
+        )
     top = experiment.max_sqrt_s
     if mass >= top:
         raise ExperimentError(
             f"--mass {mass:g}: m_N is at or above the threshold sqrt(s) = {top:g} GeV of "
             f"{experiment.title}; choose a mass below it"
         )
-    if not (math.isfinite(d) and 0.0 < d <= MAX_D):
+    if not MIN_D <= d <= MAX_D:  # also NaN
         raise ExperimentError(
-            f"--d {d:g}: d must be a positive number in GeV^-1 (at most {MAX_D:g})"
+            f"--d {d:g}: d must be a positive number in GeV^-1 ({MIN_D:g} to {MAX_D:g})"
         )
 
 

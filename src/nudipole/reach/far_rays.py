@@ -9,7 +9,13 @@ added to the cells of :func:`nudipole.reach.band.merge_rays` by
 :func:`nudipole.reach._far_kernel.flux_rays_kernel`. Per ray: prefactor
 c = L eps(E) w (eps = photon selection efficiency x the fraction of photons above threshold,
 1 without selection), exponents a = l_in m g / p and b = l_out m g / p per unit d^2
-(g = Gamma(N -> nu gamma)/d^2, seed Eq. 4).
+(g = Gamma(N -> nu gamma)/d^2, seed Eq. 4). With the electroweak couplings of a scenario
+(:mod:`nudipole.reach.far_couplings`) g is the total width of N per d_gamma^2 and
+eps -> eps Br(N -> nu gamma) (+ the other visible decays with the ``visible`` signal).
+
+A channel may have several parts (W: W+ and W-, each with its own table and N angular
+density, :func:`nudipole.production.meson_source.channel_sources`); their rays go to the
+channel's cells one after the other.
 """
 
 from __future__ import annotations
@@ -21,18 +27,17 @@ import numpy as np
 
 from nudipole.experiments.far_schema import FarDetectorExperiment
 from nudipole.physics._types import FloatArray
-from nudipole.physics.decay import photon_energy_fraction, width_nu_gamma
+from nudipole.physics.decay import photon_energy_fraction
 from nudipole.production.meson_source import (
     SourceOptions,
     azimuth_rules,
-    channel_table,
+    channel_sources,
     detector_grid,
     detector_grid_size,
-    energy_rule,
     node_combos,
 )
-from nudipole.production.meson_table import allowed
 from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
+from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import FarPreset
 
 
@@ -47,6 +52,7 @@ def merged_rays(
     flavour: str,
     options: SourceOptions,
     preset: FarPreset,
+    couplings: FarCouplings = PHOTON_SIGNAL,
 ) -> tuple[RayMerger, FloatArray]:
     """Merged rays per channel and the N heading into the detector per channel (pb GeV^2 per
     d^2), as :func:`nudipole.reach.far_scan.merged_rays_numpy` returns them.
@@ -73,17 +79,31 @@ def merged_rays(
     hit_rows = np.ascontiguousarray(
         np.stack([grid.w_azimuth, key_in, key_out, grid.l_in, grid.l_out], axis=1)
     )
-    g = float(width_nu_gamma(mass, 1.0, preset.nature))
+    g = couplings.width_unit(mass, preset.nature)
+    br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     lumi = experiment.luminosity_pb
     sel = experiment.selection
     merger = RayMerger(len(channels))
     heading = np.zeros(len(channels))
-    for k, name in enumerate(channels):
-        if not allowed(name, mass, flavour):
-            continue
-        table = channel_table(name, options, experiment.charged_mesons, window)
-        e_star, e_w = energy_rule(name, mass, flavour, options)
-        combos = node_combos(table, e_star, e_w, mass, window, options.n_cos, options.log_p_step)
+    sources = [
+        (k, src)
+        for k, name in enumerate(channels)
+        for src in channel_sources(
+            name, mass, flavour, experiment.charged_mesons, window, options, couplings.ratios
+        )
+    ]
+    for k, src in sources:
+        table = src.table
+        combos = node_combos(
+            table,
+            src.e_star,
+            src.e_weight,
+            mass,
+            window,
+            options.n_cos,
+            options.log_p_step,
+            src.cos_rule,
+        )
         if combos is None:
             continue
         p = combos.momentum
@@ -91,6 +111,8 @@ def merged_rays(
         if preset.photon_selection:
             energy = np.sqrt(p * p + mass * mass)
             coeff *= sel.efficiency * photon_energy_fraction(energy, mass, sel.photon_energy_min)
+        if not couplings.photon_only:
+            coeff = coeff * br_photon + lumi * br_other
         scale = mass * g / p
         key_c = np.log(scale) * inv_step
         lo_c, hi_c = float(key_c.min()), float(key_c.max())
@@ -110,7 +132,7 @@ def merged_rays(
             raise DenseRangeError(f"{n_a} x {n_d} merge cells")
         dense = np.zeros(3 * n_a * n_d)
         zero = np.zeros(2 * n_b)
-        heading[k] = flux_rays_kernel(
+        heading[k] += flux_rays_kernel(
             combos.first,
             combos.count,
             combos.cos_half,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,13 @@ from nudipole.physics.decay import (
     photon_energy_fraction,
     width_nu_gamma,
 )
+from nudipole.production.boson_channels import BOSON_CHANNELS
+from nudipole.production.channels import (
+    ALL_CHANNELS,
+    SOURCE_CHANNELS,
+    parent_mass,
+    parse_sources,
+)
 from nudipole.production.meson_source import (
     Kernel,
     NFlux,
@@ -38,7 +45,7 @@ from nudipole.production.meson_source import (
     meson_flux,
     ray_blocks,
 )
-from nudipole.production.meson_table import CHANNELS, channel_info
+from nudipole.production.meson_table import CHANNELS
 from nudipole.reach import far_rays
 from nudipole.reach.band import (
     MERGE_LOG_STEP,
@@ -48,6 +55,7 @@ from nudipole.reach.band import (
     merge_rays,
     solve_band,
 )
+from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import FarPreset, FarStatistic
 from nudipole.reach.result import BandEnd, ReachResult
 from nudipole.stats.poisson import expected_signal_limit
@@ -62,7 +70,8 @@ MAX_FAR_MASSES = 5000
 
 
 def parse_channels(channels: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Channel names from "pi0,eta,..." or a sequence; all channels when None."""
+    """Channel names from "pi0,eta,..." or a sequence (meson channels and W, Z); all meson
+    channels when None."""
     if channels is None:
         return CHANNELS
     names = (
@@ -70,13 +79,61 @@ def parse_channels(channels: str | Sequence[str] | None) -> tuple[str, ...]:
     )
     names = [c for c in names if c]
     if not names:
-        raise ExperimentError(f"no channel given; choose from {', '.join(CHANNELS)}")
-    unknown = [c for c in names if c not in CHANNELS]
+        raise ExperimentError(f"no channel given; choose from {', '.join(ALL_CHANNELS)}")
+    unknown = [c for c in names if c not in ALL_CHANNELS]
     if unknown:
         raise ExperimentError(
-            f"unknown channel(s) {', '.join(map(repr, unknown))}; choose from {', '.join(CHANNELS)}"
+            f"unknown channel(s) {', '.join(map(repr, unknown))}; choose from "
+            f"{', '.join(ALL_CHANNELS)}"
         )
     return tuple(dict.fromkeys(names))
+
+
+def resolve_channels(
+    sources: str | Sequence[str] | None, channels: str | Sequence[str] | None
+) -> tuple[str, ...]:
+    """The channels of a far-detector run from ``--sources`` (mesons, wz; default mesons)
+    and ``--channels``: every channel of the sources when ``channels`` is None; otherwise
+    the channels given, which must belong to the sources when those are given too."""
+    try:
+        srcs = parse_sources(sources)
+    except ValueError as err:
+        raise ExperimentError(str(err)) from None
+    offered = tuple(c for s in srcs for c in SOURCE_CHANNELS[s])
+    if channels is None:
+        return offered
+    chans = parse_channels(channels)
+    if sources is None:
+        return chans
+    outside = [c for c in chans if c not in offered]
+    if outside:
+        raise ExperimentError(
+            f"channel(s) {', '.join(outside)} are not in the source(s) {','.join(srcs)} "
+            f"(W, Z belong to wz, the mesons to mesons): add the source or drop the channel"
+        )
+    return chans
+
+
+def has_bosons(channels: Sequence[str]) -> bool:
+    """Whether ``channels`` contain a W/Z channel."""
+    return any(c in BOSON_CHANNELS for c in channels)
+
+
+def check_couplings(
+    channels: Sequence[str], flavour: Flavour | str, couplings: FarCouplings
+) -> None:
+    """The W/Z channels need d_Z, d_W relative to d_gamma (a scenario or a), and the coupling
+    model's flavour must be the scan's; ExperimentError otherwise."""
+    if has_bosons(channels) and couplings.photon_only:
+        raise ExperimentError(
+            "N from W/Z decays (channels W, Z; --sources wz) needs d_Z and d_W relative to "
+            "d_gamma: give --scenario A|B|C|D|I|II|III|IV or --a"
+        )
+    if not couplings.photon_only and Flavour(flavour) is not couplings.model.flavour:
+        raise ExperimentError(
+            f"the coupling model is for flavour {couplings.model.flavour}, the scan for "
+            f"{Flavour(flavour)}: use one flavour"
+        )
 
 
 def signal_threshold(experiment: FarDetectorExperiment, preset: FarPreset) -> float:
@@ -87,20 +144,39 @@ def signal_threshold(experiment: FarDetectorExperiment, preset: FarPreset) -> fl
     return expected_signal_limit(background)
 
 
-def _efficiency(flux: NFlux, experiment: FarDetectorExperiment, preset: FarPreset) -> FloatArray:
+def _efficiency(
+    flux: NFlux,
+    experiment: FarDetectorExperiment,
+    preset: FarPreset,
+    couplings: FarCouplings = PHOTON_SIGNAL,
+) -> FloatArray:
+    """Per ray: the fraction of N decays inside that count as signal events (photon
+    selection x Br(N -> nu gamma), plus the other visible decays with ``--signal visible``;
+    :mod:`nudipole.reach.far_couplings`)."""
     if not preset.photon_selection:
-        return np.ones_like(flux.weight)
-    sel = experiment.selection
-    return sel.efficiency * photon_energy_fraction(flux.energy, flux.mass, sel.photon_energy_min)
+        eff = np.ones_like(flux.weight)
+    else:
+        sel = experiment.selection
+        eff = sel.efficiency * photon_energy_fraction(flux.energy, flux.mass, sel.photon_energy_min)
+    if couplings.photon_only:
+        return eff
+    br_photon, br_other = couplings.signal_fractions(flux.mass, preset.nature)
+    return np.asarray(eff * br_photon + br_other)
 
 
-def band_rays(flux: NFlux, experiment: FarDetectorExperiment, preset: FarPreset) -> BandRays:
-    """The rays of ``flux`` in the form the band solver needs (see :mod:`band`)."""
+def band_rays(
+    flux: NFlux,
+    experiment: FarDetectorExperiment,
+    preset: FarPreset,
+    couplings: FarCouplings = PHOTON_SIGNAL,
+) -> BandRays:
+    """The rays of ``flux`` in the form the band solver needs (see :mod:`band`); the width
+    and signal fraction from ``couplings`` (:mod:`nudipole.reach.far_couplings`)."""
     lumi = experiment.luminosity_pb
-    g = float(width_nu_gamma(flux.mass, 1.0, preset.nature))
+    g = couplings.width_unit(flux.mass, preset.nature)
     scale = flux.mass * g / flux.momentum
     return merge_rays(
-        lumi * flux.weight * _efficiency(flux, experiment, preset),
+        lumi * flux.weight * _efficiency(flux, experiment, preset, couplings),
         flux.l_in * scale,
         flux.l_out * scale,
     )
@@ -110,7 +186,9 @@ def band_rays(flux: NFlux, experiment: FarDetectorExperiment, preset: FarPreset)
 class ChannelCounts:
     """Expected counts for one channel at one (m_N, d): parents (both charge states, those
     that can decay before absorption), N produced, N heading into the detector, N decaying
-    inside it, and events passing the selection."""
+    inside it (any decay), and events passing the selection (the signal: N -> nu gamma, or
+    every visible decay, :mod:`nudipole.reach.far_couplings`). ``by_part``: for a channel of
+    several parent species (W: W+ and W-), their parents and N produced."""
 
     channel: str
     parents: float
@@ -118,21 +196,35 @@ class ChannelCounts:
     heading: float
     decaying: float
     passing: float
+    by_part: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def channel_counts(
-    flux: NFlux, experiment: FarDetectorExperiment, preset: FarPreset, d: float
+    flux: NFlux,
+    experiment: FarDetectorExperiment,
+    preset: FarPreset,
+    d: float,
+    couplings: FarCouplings = PHOTON_SIGNAL,
 ) -> list[ChannelCounts]:
-    """Per-channel counts at coupling ``d`` (GeV^-1) for the luminosity of ``experiment``."""
+    """Per-channel counts at coupling ``d`` (GeV^-1; d_gamma with electroweak couplings) for
+    the luminosity of ``experiment``."""
     lumi = experiment.luminosity_pb
-    gamma = float(width_nu_gamma(flux.mass, d, preset.nature))
+    if couplings.photon_only:
+        # Gamma(N -> nu gamma) = d^2 m^3 / (4 pi) (seed Eq. 4), as before the W/Z source
+        gamma = float(width_nu_gamma(flux.mass, d, preset.nature))
+    else:
+        gamma = couplings.width_unit(flux.mass, preset.nature) * d**2
     l_dec = flux.momentum / (flux.mass * gamma)
     p_dec = decay_probability_in_segment(flux.l_in, flux.l_out, l_dec)
-    eff = _efficiency(flux, experiment, preset)
+    eff = _efficiency(flux, experiment, preset, couplings)
     out = []
     for k, name in enumerate(flux.channels):
         sel = flux.channel == k
         w = flux.weight[sel]
+        parts = {
+            part: {"parents": lumi * pb, "produced": lumi * d**2 * made}
+            for part, (pb, made) in flux.by_part.get(name, {}).items()
+        }
         out.append(
             ChannelCounts(
                 channel=name,
@@ -141,6 +233,7 @@ def channel_counts(
                 heading=lumi * d**2 * float(flux.heading[k]),
                 decaying=lumi * d**2 * float(np.dot(w, p_dec[sel])),
                 passing=lumi * d**2 * float(np.dot(w, (eff * p_dec)[sel])),
+                by_part=parts,
             )
         )
     return out
@@ -165,7 +258,7 @@ def validate_far_masses(
             "start above d ~ 1e-3 GeV^-1 (rising as 1/m_N), deep inside existing limits; "
             "choose masses of at least 1e-4 GeV"
         )
-    top = max(channel_info(c).mass for c in channels)
+    top = max(parent_mass(c) for c in channels)
     if np.any(m >= top):
         raise ExperimentError(
             f"m_N = {m[m >= top].max():g} GeV is at or above the heaviest parent of the chosen "
@@ -181,10 +274,29 @@ def far_inputs(
     flavour: Flavour,
     options: SourceOptions,
     threshold: float,
+    couplings: FarCouplings = PHOTON_SIGNAL,
 ) -> dict[str, Any]:
-    """Everything that made a far-detector result (for its metadata)."""
+    """Everything that made a far-detector result (for its metadata). The W/Z entries
+    (``wz_source``, the signal and the couplings of a scenario) appear when they apply."""
     sel = experiment.selection
-    return {
+    integration = asdict(options)
+    wz_opts = {k: integration.pop(k) for k in ("wz_tables", "boson_polarisation")}
+    conventions: dict[str, Any] = {
+        "statistic": str(preset.statistic),
+        "signal_events_required": threshold,
+        "photon_selection": preset.photon_selection,
+        "nature": str(preset.nature),
+        "form_factor": str(preset.form_factor),
+        "charge_states": "both (N and Nbar)",
+        "photon_angular": "isotropic in the N rest frame (energy fraction)",
+    }
+    citations = [
+        "D. Barducci, W. Liu, A. Titov, Z. S. Wang, Y. Zhang, PRD 108 (2023) 115009, "
+        "arXiv:2308.16608",
+        "F. Kling, S. Trojanowski, PRD 104 (2021) 035012, arXiv:2105.07077 (spectra)",
+        experiment.reference,
+    ]
+    out: dict[str, Any] = {
         **_version.provenance(),
         "experiment": experiment.name,
         "experiment_kind": experiment.kind,
@@ -192,15 +304,7 @@ def far_inputs(
         "experiment_origin": experiment.origin,
         "selection": "photon" if preset.photon_selection else "all decays in volume",
         "preset": preset.name,
-        "conventions": {
-            "statistic": str(preset.statistic),
-            "signal_events_required": threshold,
-            "photon_selection": preset.photon_selection,
-            "nature": str(preset.nature),
-            "form_factor": str(preset.form_factor),
-            "charge_states": "both (N and Nbar)",
-            "photon_angular": "isotropic in the N rest frame (energy fraction)",
-        },
+        "conventions": conventions,
         "couplings": {"couplings": "photon only", "flavour": str(flavour)},
         "channels": list(channels),
         "sqrt_s": experiment.sqrt_s,
@@ -209,15 +313,33 @@ def far_inputs(
         "detector": {"shape": type(experiment.shape).__name__, **asdict(experiment.shape)},
         "photon_selection": asdict(sel),
         "charged_mesons": asdict(experiment.charged_mesons),
-        "integration": asdict(options),
-        "citations": [
-            "D. Barducci, W. Liu, A. Titov, Z. S. Wang, Y. Zhang, PRD 108 (2023) 115009, "
-            "arXiv:2308.16608",
-            "F. Kling, S. Trojanowski, PRD 104 (2021) 035012, arXiv:2105.07077 (spectra)",
-            experiment.reference,
-        ],
+        "integration": integration,
+        "citations": citations,
         "experiment_definition": experiment.raw,
     }
+    if not couplings.photon_only:
+        out["couplings"] = couplings.describe()
+        conventions["signal"] = (
+            "N -> nu gamma (x Br)"
+            if str(couplings.signal) == "photon"
+            else "every visible decay (nu gamma, l f f', nu f f; not nu nu nu)"
+        )
+        conventions["width"] = "total width of N with d_gamma, d_Z, d_W (decay_ew)"
+    if has_bosons(channels):
+        out["wz_source"] = {
+            "tables": wz_opts["wz_tables"],
+            "boson_polarisation": wz_opts["boson_polarisation"],
+            "spin_axis": "direction of flight of the boson (LO transverse polarisation, "
+            "valence quark along the flight; nudipole.production.boson_channels)"
+            if wz_opts["boson_polarisation"] == "lo"
+            else "none (isotropic N in the boson frame)",
+            "cross_sections": "ATLAS 13 TeV (arXiv:1603.09222) x LO transfer to 14 TeV / "
+            "PDG B (nudipole.production.boson_spectra)",
+        }
+        citations.append(
+            "W. Liu, Y. Zhang, EPJC 83 (2023) 568, arXiv:2302.02081 (N from W and Z decays)"
+        )
+    return out
 
 
 def compute_far_reach(
@@ -230,11 +352,17 @@ def compute_far_reach(
     progress: Callable[[int], None] | None = None,
     error_estimate: bool = True,
     locate_ends: bool = True,
+    couplings: FarCouplings = PHOTON_SIGNAL,
 ) -> ReachResult:
     """Excluded band [d95, d95_upper] (GeV^-1) of a far detector for each mass.
 
     With ``locate_ends`` the ends of every island between two scanned masses are solved to
     0.1 % in mass (:func:`band_ends`, in ``band_ends`` of the result).
+
+    ``couplings`` (:mod:`nudipole.reach.far_couplings`): the coupling model (d_Z/d_gamma,
+    d_W/d_gamma of a scenario; the W/Z channels need it) and the signal; the band is then on
+    d_gamma, with the total width of N. The default is the photon-only model (meson numbers
+    as always).
 
     ``d95_error`` is the change of the lower edge when every integration rule is halved
     (:meth:`SourceOptions.coarsened`), which overestimates the integration error of the
@@ -243,26 +371,32 @@ def compute_far_reach(
     """
     opts = options or SourceOptions(form_factor=str(preset.form_factor))
     chans = parse_channels(channels)
+    check_couplings(chans, flavour, couplings)
     m = validate_far_masses(masses, chans)
     threshold = signal_threshold(experiment, preset)
     flav = str(Flavour(flavour))
     window = experiment.shape.polar_window()
     lows, highs, errs, accs = [], [], [], []
     per_channel: dict[str, list[float | None]] = {c: [] for c in chans}
+    cpl = couplings
     for mass in m:
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.
-        merged, heading = _merged_rays(experiment, float(mass), chans, flav, opts, preset)
+        merged, heading = _merged_rays(experiment, float(mass), chans, flav, opts, preset, cpl)
         lo, hi = solve_band(merged.rays(), threshold)
         err = math.nan
         if error_estimate and math.isfinite(lo):
-            coarse, _ = _merged_rays(experiment, float(mass), chans, flav, opts.coarsened(), preset)
+            coarse, _ = _merged_rays(
+                experiment, float(mass), chans, flav, opts.coarsened(), preset, cpl
+            )
             lo_c, _ = solve_band(coarse.rays(), threshold)
             err = abs(lo_c - lo) if math.isfinite(lo_c) else math.nan
         lows.append(lo)
         highs.append(hi)
         errs.append(err)
-        totals = channel_totals(float(mass), chans, flav, window, experiment.charged_mesons, opts)
+        totals = channel_totals(
+            float(mass), chans, flav, window, experiment.charged_mesons, opts, cpl.ratios
+        )
         total = float(totals.produced.sum())
         accs.append(float(heading.sum()) / total if total > 0 else 0.0)
         for k, c in enumerate(chans):
@@ -271,13 +405,13 @@ def compute_far_reach(
             per_channel[c].append(merged.rays(k).events(lo * lo) if math.isfinite(lo) else None)
         if progress is not None:
             progress(1)
-    inputs = far_inputs(experiment, preset, chans, Flavour(flav), opts, threshold)
+    inputs = far_inputs(experiment, preset, chans, Flavour(flav), opts, threshold, cpl)
     inputs["events_at_d95_per_channel"] = per_channel
     ends: tuple[BandEnd, ...] = ()
     if locate_ends:
 
         def band_at(mass: float) -> BandRays:
-            return _merged_rays(experiment, mass, chans, flav, opts, preset)[0].rays()
+            return _merged_rays(experiment, mass, chans, flav, opts, preset, cpl)[0].rays()
 
         ends = band_ends(m, np.asarray(lows), band_at, threshold)
     inputs["band_end_tolerance"] = BAND_END_RTOL if locate_ends else None
@@ -360,16 +494,19 @@ def _merged_rays(
     flavour: str,
     options: SourceOptions,
     preset: FarPreset,
+    couplings: FarCouplings = PHOTON_SIGNAL,
 ) -> tuple[RayMerger, FloatArray]:
     """Merged rays per channel and N heading into the detector per channel: by the compiled
     kernel (:mod:`nudipole.reach.far_rays`) or, with ``options.kernel = numpy`` or where the
     cells do not fit its dense accumulator, by :func:`merged_rays_numpy`."""
     if options.kernel is Kernel.COMPILED:
         try:
-            return far_rays.merged_rays(experiment, mass, channels, flavour, options, preset)
+            return far_rays.merged_rays(
+                experiment, mass, channels, flavour, options, preset, couplings
+            )
         except far_rays.DenseRangeError:
             pass
-    return merged_rays_numpy(experiment, mass, channels, flavour, options, preset)
+    return merged_rays_numpy(experiment, mass, channels, flavour, options, preset, couplings)
 
 
 def merged_rays_numpy(
@@ -379,19 +516,22 @@ def merged_rays_numpy(
     flavour: str,
     options: SourceOptions,
     preset: FarPreset,
+    couplings: FarCouplings = PHOTON_SIGNAL,
 ) -> tuple[RayMerger, FloatArray]:
     """The rays of :func:`band_rays` (of ``_flux``) merged per channel as they come, and the
     N heading into the detector per channel (NFlux.heading).
 
     Per ray i (cell c, detector hit j): prefactor c_i = L w_c eps_c x w_j, exponents
     a_i = l_in,j s_c, b_i = l_out,j s_c with s_c = m g / p_c (as in :func:`band_rays`); the
-    merge cells follow from ln a_i = ln l_in,j + ln s_c.
+    merge cells follow from ln a_i = ln l_in,j + ln s_c. With electroweak couplings g is the
+    total width per d_gamma^2 and eps_c carries the signal fraction (:func:`_efficiency`).
     """
     shape = experiment.shape
     lumi = experiment.luminosity_pb
-    g = float(width_nu_gamma(mass, 1.0, preset.nature))
+    g = couplings.width_unit(mass, preset.nature)
     log_mg = math.log(mass * g)
     sel = experiment.selection
+    br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     merger = RayMerger(len(channels))
     heading = np.zeros(len(channels))
     blocks = ray_blocks(
@@ -402,6 +542,7 @@ def merged_rays_numpy(
         shape.polar_window(),
         experiment.charged_mesons,
         options,
+        couplings.ratios,
     )
     for blk in blocks:
         heading[blk.channel] += float(np.dot(blk.weight, blk.fraction))
@@ -412,6 +553,8 @@ def merged_rays_numpy(
             coeff = coeff * (
                 sel.efficiency * photon_energy_fraction(energy, mass, sel.photon_energy_min)
             )
+        if not couplings.photon_only:
+            coeff = coeff * br_photon + lumi * blk.weight * br_other
         cell, node, grid = blk.cell, blk.node, blk.grid
         if not np.all(coeff > 0.0):
             keep = np.flatnonzero(coeff[cell] > 0.0)
@@ -440,6 +583,7 @@ def _flux(
     channels: Sequence[str],
     flavour: str,
     options: SourceOptions,
+    couplings: FarCouplings = PHOTON_SIGNAL,
 ) -> NFlux:
     shape = experiment.shape
     return meson_flux(
@@ -450,6 +594,7 @@ def _flux(
         shape.polar_window(),
         experiment.charged_mesons,
         options,
+        couplings.ratios,
     )
 
 
@@ -461,12 +606,15 @@ def far_events(
     channels: Sequence[str] = CHANNELS,
     flavour: Flavour = Flavour.E,
     options: SourceOptions | None = None,
+    couplings: FarCouplings = PHOTON_SIGNAL,
 ) -> list[ChannelCounts]:
-    """Per-channel expected counts at one point (m_N GeV, d GeV^-1)."""
-    if not (math.isfinite(d) and 0.0 < d <= 1.0e3):
-        raise ExperimentError(f"d must be a positive number in GeV^-1 (at most 1e3), got {d!r}")
+    """Per-channel expected counts at one point (m_N GeV, d GeV^-1; d_gamma with the
+    electroweak ``couplings`` of a scenario, as in :func:`compute_far_reach`)."""
+    if not 1.0e-20 <= d <= 1.0e3:  # also NaN; below 1e-20 the decay lengths overflow
+        raise ExperimentError(f"d must be a positive number in GeV^-1 (1e-20 to 1e3), got {d!r}")
     opts = options or SourceOptions(form_factor=str(preset.form_factor))
     chans = parse_channels(channels)
+    check_couplings(chans, flavour, couplings)
     (m,) = validate_far_masses([mass], chans)
-    flux = _flux(experiment, float(m), chans, str(Flavour(flavour)), opts)
-    return channel_counts(flux, experiment, preset, d)
+    flux = _flux(experiment, float(m), chans, str(Flavour(flavour)), opts, couplings)
+    return channel_counts(flux, experiment, preset, d, couplings)

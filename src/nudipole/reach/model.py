@@ -24,7 +24,13 @@ from nudipole.constants import SIN2_THETA_W
 from nudipole.model import DipoleCouplings, Flavour, Nature
 from nudipole.physics import decay_ew, polarization_ew, production_ew
 from nudipole.physics._types import ArrayLike, FloatArray
-from nudipole.physics.couplings import CouplingRatios, Scenario, ratios_from_a, scenario_ratios
+from nudipole.physics.couplings import (
+    CouplingRatios,
+    Scenario,
+    check_sin2w,
+    ratios_from_a,
+    scenario_ratios,
+)
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.production import sigma as sigma_photon
 
@@ -146,7 +152,7 @@ def make_model(
     """A coupling model from a scenario name or a = d_W/d_B (photon only if neither)."""
     if scenario is not None and a is not None:
         raise ValueError("give either a scenario or a = d_W/d_B, not both")
-    sw2 = SIN2_THETA_W if sin2w is None else float(sin2w)
+    sw2 = SIN2_THETA_W if sin2w is None else check_sin2w(float(sin2w))
     fl = Flavour(flavour)
     if scenario is not None:
         sc = Scenario(scenario)

@@ -43,13 +43,31 @@ from nudipole.units import format_luminosity, inverse_pb_to_natural
 SAMPLERS = ("mc", "sobol", "quadrature")
 
 
+#: Fewest events per mass for mc and sobol: below 128 per batch (of 8) batches can be empty, the
+#: batch error estimate fails and the limit is off by up to tens of per cent without a word.
+MIN_EVENTS = 1024
+#: Most events per mass: memory grows by about 0.3 kB per event (per energy point), and at the
+#: default 16384 the integration error is already about 0.5 % (falling as 1/sqrt(events)).
+MAX_EVENTS = 1 << 20
+#: Most masses in one scan (each costs about 0.05 s per energy point; a curve is smooth and a
+#: few hundred masses resolve it).
+MAX_MASSES = 5000
+#: Lightest N computed for an e+ e- experiment (GeV): at 10 keV the reach (rising as 1/m_N
+#: towards small masses) is d ~ 0.1 GeV^-1, far inside existing limits; further down the
+#: numbers underflow.
+MIN_MASS = 1.0e-5
+#: Masses solved together: bounds the memory of the templates (masses x points x batches x bins).
+_MASS_CHUNK_BYTES = 64 << 20
+
+
 @dataclass(frozen=True)
 class IntegrationOptions:
     """How the signal acceptance is integrated.
 
     ``sampler``: "mc" (plain Monte Carlo), "sobol" (scrambled Sobol) or "quadrature"
     (Gauss-Legendre product grid, deterministic). ``n_events``: points per mass for mc and
-    sobol. ``n_batch``: independent batches for the error estimate (mc, sobol).
+    sobol (:data:`MIN_EVENTS` to :data:`MAX_EVENTS`). ``seed``: a whole number >= 0.
+    ``n_batch``: independent batches for the error estimate (mc, sobol).
     ``quadrature_orders``: (z_N, cos t*, phi*) orders.
     """
 
@@ -64,8 +82,27 @@ class IntegrationOptions:
             raise ValueError(
                 f"unknown sampler {self.sampler!r}: choose one of {', '.join(SAMPLERS)}"
             )
-        if self.n_events < self.n_batch or self.n_batch < 2:
-            raise ValueError("need n_batch >= 2 and n_events >= n_batch")
+        if self.n_batch < 2:
+            raise ValueError(f"n_batch = {self.n_batch}: the error estimate needs 2 batches")
+        n = self.n_events
+        if isinstance(n, bool) or not isinstance(n, int | np.integer):
+            raise ExperimentError(f"--events {n!r}: the events per mass must be a whole number")
+        if n < max(MIN_EVENTS, self.n_batch):
+            raise ExperimentError(
+                f"--events {n}: too few events per mass for a stated precision (the error "
+                f"estimate uses {self.n_batch} batches, which need at least "
+                f"{MIN_EVENTS // self.n_batch} events each); use at least {MIN_EVENTS} "
+                "(default 16384, about 0.5 % error)"
+            )
+        if n > MAX_EVENTS:
+            raise ExperimentError(
+                f"--events {n}: at most {MAX_EVENTS} events per mass are allowed (memory grows "
+                "by about 0.3 kB per event; the error at the default 16384 is about 0.5 % and "
+                "falls as 1/sqrt(events))"
+            )
+        seed = self.seed
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ExperimentError(f"--seed {seed!r}: a seed must be a whole number >= 0")
 
 
 def _allocate(weights: list[float], n_total: int, n_batch: int) -> list[int]:
@@ -106,12 +143,27 @@ def _nodes(
 
 
 def validate_masses(masses: Sequence[float] | FloatArray, experiment: Experiment) -> FloatArray:
-    """Check requested masses: positive, finite and below the highest sqrt(s)."""
+    """Check requested masses: at most :data:`MAX_MASSES`, finite, from :data:`MIN_MASS` to
+    below the highest sqrt(s); returned sorted."""
     m = np.asarray(masses, dtype=float).ravel()
     if m.size == 0:
         raise ExperimentError("no masses given")
-    if not np.all(np.isfinite(m)) or np.any(m <= 0.0):
-        raise ExperimentError("masses must be positive numbers in GeV")
+    if m.size > MAX_MASSES:
+        raise ExperimentError(
+            f"{m.size} masses requested; a scan takes at most {MAX_MASSES} (each costs about "
+            "0.05 s per energy point, and a few hundred resolve a curve): use fewer"
+        )
+    bad = m[~np.isfinite(m) | (m <= 0.0)]
+    if bad.size:
+        raise ExperimentError(
+            f"m_N = {bad[0]:g} GeV: masses must be positive numbers in GeV (finite)"
+        )
+    if np.any(m < MIN_MASS):
+        raise ExperimentError(
+            f"m_N = {m.min():g} GeV is below {MIN_MASS:g} GeV (10 keV), where the reach has "
+            "risen (as 1/m_N) to d ~ 0.1 GeV^-1, far inside existing limits; choose masses of "
+            f"at least {MIN_MASS:g} GeV"
+        )
     top = experiment.max_sqrt_s
     if np.any(m >= top):
         raise ExperimentError(
@@ -332,6 +384,108 @@ def combine_batches(weight: FloatArray, kappa: FloatArray) -> tuple[FloatArray, 
     return np.asarray(mean_w), np.asarray(mean_k)
 
 
+def _mass_chunk(setup: ScanSetup) -> int:
+    """Masses whose templates are held at once (:data:`_MASS_CHUNK_BYTES` in all)."""
+    per_mass = 2 * 8 * setup.sqrt_s.size * setup.nodes.n_batch * N_KAPPA_BINS
+    return max(1, _MASS_CHUNK_BYTES // per_mass)
+
+
+def _solve_masses(
+    experiment: Experiment,
+    sel: Selection,
+    preset: Preset,
+    setup: ScanSetup,
+    model: CouplingModel,
+    m: FloatArray,
+    progress: Callable[[int], None] | None = None,
+    with_error: bool = True,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """d95, its integration error and the acceptance at the masses ``m``, solved in chunks of
+    masses so that the memory is bounded whatever the number of masses."""
+    n_m, n_p = m.size, setup.sqrt_s.size
+    n_batch = setup.nodes.n_batch
+    background = np.array([b.total for b in setup.backgrounds])
+    d95 = np.full(n_m, np.nan)
+    d95_error = np.full(n_m, np.nan)
+    acceptance = np.zeros(n_m)
+    chunk = _mass_chunk(setup)
+    for lo in range(0, n_m, chunk):
+        part = m[lo : lo + chunk]
+        rate = np.zeros((part.size, n_p))
+        weight = np.zeros((part.size, n_p, n_batch, N_KAPPA_BINS))
+        kappa = np.ones((part.size, n_p, n_batch, N_KAPPA_BINS))
+        for i, mass in enumerate(part):
+            tpl = build_templates(
+                experiment,
+                sel,
+                preset,
+                setup.sqrt_s,
+                setup.luminosity,
+                float(mass),
+                setup.nodes,
+                model,
+            )
+            rate[i], weight[i], kappa[i] = tpl.rate, tpl.weight, tpl.kappa
+            if progress is not None:
+                progress(1)
+        mean_w, mean_k = combine_batches(weight, kappa)
+        d = solve_upper_limit(rate, mean_w, mean_k, background, setup.statistic, setup.threshold)
+        d95[lo : lo + part.size] = d
+        if n_batch > 1 and with_error:
+            d95_error[lo : lo + part.size] = limit_spread(
+                d, rate, weight, kappa, background, setup.statistic, setup.threshold
+            )
+        total_rate = rate.sum(axis=1)
+        acceptance[lo : lo + part.size] = np.divide(
+            (rate * mean_w.sum(axis=-1)).sum(axis=1),
+            total_rate,
+            out=np.zeros(part.size),
+            where=total_rate > 0,
+        )
+    return d95, np.where(np.isnan(d95), np.nan, d95_error), acceptance
+
+
+def reach_function(
+    experiment: Experiment,
+    preset: Preset,
+    selection: str | None = None,
+    options: IntegrationOptions | None = None,
+    model: CouplingModel = PHOTON_ONLY,
+) -> Callable[[float], float]:
+    """d95 (GeV^-1) at any mass of the curve :func:`compute_reach` scans, NaN where there is
+    no sensitivity or outside (:data:`MIN_MASS`, threshold): the same nodes (same seed),
+    templates and solver, set up once. Used to solve where the curve crosses an existing
+    limit on the curve itself rather than on a mass grid."""
+    opts = options or IntegrationOptions()
+    sel = experiment.selection(selection)
+    experiment, points = selection_points(experiment, sel)
+    top = max(p.sqrt_s for p in points)
+    limit = sel.limit
+    cache: dict[float, float] = {}
+    if limit.type == "z-invisible-width":
+
+        def z_width(mass: float) -> float:
+            ok = MIN_MASS <= mass < top
+            return float(z_width_limit(limit, model, preset, np.array([mass]))[0]) if ok else np.nan
+
+        return z_width
+    setup = prepare_scan(experiment, sel, points, preset, opts, model)
+
+    def d95_at(mass: float) -> float:
+        key = float(mass)
+        if key not in cache:
+            if not MIN_MASS <= key < top:
+                cache[key] = float("nan")
+            else:
+                d, _, _ = _solve_masses(
+                    experiment, sel, preset, setup, model, np.array([key]), with_error=False
+                )
+                cache[key] = float(d[0])
+        return cache[key]
+
+    return d95_at
+
+
 def compute_reach(
     experiment: Experiment,
     masses: Sequence[float] | FloatArray,
@@ -378,41 +532,8 @@ def compute_reach(
             inputs=_inputs(experiment, sel.name, preset, opts, [{} for _ in points], model, points),
         )
     setup = prepare_scan(experiment, sel, points, preset, opts, model)
-    bkgs, statistic, threshold = setup.backgrounds, setup.statistic, setup.threshold
-    n_batch = setup.nodes.n_batch
-    n_m, n_p = m.size, len(points)
-    rate = np.zeros((n_m, n_p))
-    weight = np.zeros((n_m, n_p, n_batch, N_KAPPA_BINS))
-    kappa = np.ones((n_m, n_p, n_batch, N_KAPPA_BINS))
-    for i, mass in enumerate(m):
-        tpl = build_templates(
-            experiment,
-            sel,
-            preset,
-            setup.sqrt_s,
-            setup.luminosity,
-            float(mass),
-            setup.nodes,
-            model,
-        )
-        rate[i], weight[i], kappa[i] = tpl.rate, tpl.weight, tpl.kappa
-        if progress is not None:
-            progress(1)
-
-    background = np.array([b.total for b in bkgs])
-    mean_w, mean_k = combine_batches(weight, kappa)
-    d95 = solve_upper_limit(rate, mean_w, mean_k, background, statistic, threshold)
-    if n_batch > 1:
-        d95_error = limit_spread(d95, rate, weight, kappa, background, statistic, threshold)
-    else:
-        d95_error = np.full(n_m, np.nan)
-    total_rate = rate.sum(axis=1)
-    acceptance = np.divide(
-        (rate * mean_w.sum(axis=-1)).sum(axis=1),
-        total_rate,
-        out=np.zeros(n_m),
-        where=total_rate > 0,
-    )
+    bkgs = setup.backgrounds
+    d95, d95_error, acceptance = _solve_masses(experiment, sel, preset, setup, model, m, progress)
     backgrounds = [
         {"background_irreducible": b.irreducible, "background_reducible": b.reducible} for b in bkgs
     ]

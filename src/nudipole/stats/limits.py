@@ -185,15 +185,23 @@ def limit_spread(
 
     ``weight_batches``, ``kappa_batches``: shape (M, P, n_batch, K).
     """
-    m, p, n_b, k = weight_batches.shape
+    _, p, n_b, k = weight_batches.shape
+    d95 = np.asarray(d95, dtype=float)
+    out = np.full(d95.shape, np.nan)
+    # Only where there is a limit: elsewhere (no sensitivity) the statistic at any stand-in d
+    # can overflow, and the spread is not defined.
     ok = np.isfinite(d95)
-    t = np.repeat(2.0 * np.log(np.where(ok, d95, 1.0)), n_b)
-    w = np.moveaxis(weight_batches, 2, 1).reshape(m * n_b, p, k)
-    kap = np.moveaxis(kappa_batches, 2, 1).reshape(m * n_b, p, k)
-    r = np.repeat(rate, n_b, axis=0)
-    b = np.broadcast_to(np.asarray(background, dtype=float), rate.shape)
+    m = int(ok.sum())
+    if m == 0:
+        return out
+    t = np.repeat(2.0 * np.log(d95[ok]), n_b)
+    w = np.moveaxis(weight_batches[ok], 2, 1).reshape(m * n_b, p, k)
+    kap = np.moveaxis(kappa_batches[ok], 2, 1).reshape(m * n_b, p, k)
+    r = np.repeat(rate[ok], n_b, axis=0)
+    b = np.broadcast_to(np.asarray(background, dtype=float), rate.shape)[ok]
     q, dq = _statistic_and_slope(t, r, w, kap, np.repeat(b, n_b, axis=0), statistic)
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = np.where(dq > 0, -(q - threshold) / (2.0 * dq), np.nan).reshape(m, n_b)
     spread = np.std(shift, axis=1, ddof=1) / np.sqrt(n_b)
-    return np.asarray(np.where(ok, spread * d95, np.nan))
+    out[ok] = spread * d95[ok]
+    return out

@@ -1,0 +1,343 @@
+"""Numbers of docs/lhc-wz.md: the W/Z source at the LHC far detectors (issue 9).
+
+Run:  python benchmarks/wz_report.py [--section all|bands|polarisation|tilt|scenarios|
+                                      limits|mesons|visible|tables|sin2w]
+
+Every number in docs/lhc-wz.md comes from one of these sections (paper preset unless said,
+d_tau, 3 ab^-1 / 300 fb^-1 / 250 fb^-1 as in the detector files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+import numpy as np
+
+from nudipole.api import far_detector_events, far_reach
+from nudipole.constants import SIN2_THETA_W
+from nudipole.limits import load_catalogue
+from nudipole.limits.newground import envelope, new_ground_band_intervals
+from nudipole.model import DipoleCouplings, Flavour, Nature
+from nudipole.physics import decay_ew
+from nudipole.physics.couplings import ratios_from_a, scenario_a, scenario_ratios
+from nudipole.production.boson_spectra import boson_spectrum
+from nudipole.reach.far_couplings import make_far_couplings
+
+LLP = ("faser2", "facet", "mapp2", "mathusla", "anubis", "codexb", "al3x")
+BAND_MASSES = (0.01, 0.1, 0.3, 1.0, 2.0)
+
+
+def _band(lo: float, hi: float) -> str:
+    return "none" if math.isnan(lo) else f"{lo:.2e} - {hi:.2e}"
+
+
+def bands() -> None:
+    print("## bands d_gamma [GeV^-1], d_tau, sources=wz, paper preset")
+    for det in ("faser2", "mathusla", "anubis"):
+        for sc in ("C", "D"):
+            r = far_reach(
+                det,
+                list(BAND_MASSES),
+                preset="paper",
+                sources="wz",
+                scenario=sc,
+                flavour="tau",
+                error_estimate=True,
+            )
+            cells = " | ".join(_band(lo, hi) for lo, hi in zip(r.d95, r.upper, strict=True))
+            err = np.nanmax(r.d95_error / r.d95)
+            full = far_reach(
+                det,
+                np.geomspace(1e-3, 9.4, 60),
+                preset="paper",
+                sources="wz",
+                scenario=sc,
+                flavour="tau",
+                error_estimate=False,
+            )
+            ok = np.isfinite(full.d95)
+            ends = [f"{e.mass:.3g}" for e in full.band_ends if e.side == "upper"]
+            best = np.nanmin(full.d95)
+            at = full.mass[np.nanargmin(full.d95)]
+            print(
+                f"| {det} | {sc} | {cells} | {best:.2e} at {at:.2g} | "
+                f"{','.join(ends) or full.mass[ok].max():} | err {100 * err:.2f}% |"
+            )
+    print("## other detectors, scenario C/D, m_N = 0.1 and 1 GeV")
+    for det in ("facet", "mapp2", "codexb", "al3x"):
+        for sc in ("C", "D"):
+            r = far_reach(
+                det,
+                [0.1, 1.0],
+                preset="paper",
+                sources="wz",
+                scenario=sc,
+                flavour="tau",
+                error_estimate=False,
+            )
+            cells = " | ".join(_band(lo, hi) for lo, hi in zip(r.d95, r.upper, strict=True))
+            print(f"| {det} | {sc} | {cells} |")
+    print("## default preset (photon selection), scenario D, m_N = 0.1, 1 GeV")
+    for det in ("faser2", "mathusla", "anubis"):
+        r = far_reach(
+            det, [0.1, 1.0], sources="wz", scenario="D", flavour="tau", error_estimate=False
+        )
+        print(det, [_band(lo, hi) for lo, hi in zip(r.d95, r.upper, strict=True)])
+
+
+def polarisation() -> None:
+    print("## heading / produced: lo vs unpolarised (m_N = 1 GeV, scenario D, d_tau)")
+    for det in LLP:
+        acc = {}
+        for pol in ("lo", "unpolarised"):
+            rows = far_detector_events(
+                det,
+                1.0,
+                1e-8,
+                preset="paper",
+                sources="wz",
+                scenario="D",
+                flavour="tau",
+                boson_polarisation=pol,
+            )
+            acc[pol] = {r.channel: r.heading / r.produced for r in rows}
+        w = acc["lo"]["W"] / acc["unpolarised"]["W"]
+        z = acc["lo"]["Z"] / acc["unpolarised"]["Z"]
+        edges = []
+        for pol in ("lo", "unpolarised"):
+            r = far_reach(
+                det,
+                [0.1],
+                preset="paper",
+                sources="wz",
+                scenario="D",
+                flavour="tau",
+                boson_polarisation=pol,
+                error_estimate=False,
+            )
+            edges.append((r.d95[0], r.upper[0]))
+        lo_ratio = edges[0][0] / edges[1][0]
+        hi_ratio = edges[0][1] / edges[1][1]
+        print(
+            f"| {det} | {acc['unpolarised']['W']:.3e} | {acc['lo']['W']:.3e} | {w:.3f} | "
+            f"{z:.3f} | {lo_ratio:.3f} / {hi_ratio:.3f} |"
+        )
+
+
+def _tilt(pt: np.ndarray, pz: np.ndarray, mass: float) -> np.ndarray:
+    """Angle (rad) between the boson's flight direction and the Collins-Soper axis (the
+    bisector of the two beams) in the boson rest frame, the smaller of the angles to +-axis."""
+    e = np.sqrt(mass**2 + pt**2 + pz**2)
+    p = np.stack([pt, np.zeros_like(pt), pz], axis=1)
+    b = p / e[:, None]
+    g = e / mass
+    bb = np.sum(b * b, axis=1)
+
+    def boost(e0: float, v: np.ndarray) -> np.ndarray:
+        vb = v @ b.T
+        gp = (g - 1.0) * vb / bb
+        return v[None, :] + gp[:, None] * b - (g * e0)[:, None] * b
+
+    d1 = boost(1.0, np.array([0.0, 0.0, 1.0]))
+    d2 = boost(1.0, np.array([0.0, 0.0, -1.0]))
+    d1 /= np.linalg.norm(d1, axis=1)[:, None]
+    d2 /= np.linalg.norm(d2, axis=1)[:, None]
+    cs = d1 - d2
+    cs /= np.linalg.norm(cs, axis=1)[:, None]
+    h = p / np.linalg.norm(p, axis=1)[:, None]
+    return np.arccos(np.clip(np.abs(np.sum(cs * h, axis=1)), 0.0, 1.0))
+
+
+def tilt() -> None:
+    print("## spin axis (Collins-Soper) vs flight direction: <P2(cos delta)> over the tables")
+    from nudipole.constants import M_W, M_Z
+
+    for pid, mass in ((24, M_W), (-24, M_W), (23, M_Z)):
+        s = boson_spectrum(pid, "forward")
+        th, p, sig = 10.0**s.log10_theta, 10.0**s.log10_p, s.sigma_pb
+        delta = _tilt(p * np.sin(th), p * np.cos(th), mass)
+        p2 = 1.0 - 1.5 * np.sin(delta) ** 2
+        for name, sel in (
+            ("all", th > 0),
+            ("theta < 0.01", th < 0.01),
+            ("0.01 < theta < 0.1", (th > 0.01) & (th < 0.1)),
+            ("0.3 < theta < 1.3", (th > 0.3) & (th < 1.3)),
+        ):
+            w = sig[sel]
+            mean_p2 = np.dot(w, p2[sel]) / w.sum()
+            median = np.degrees(np.median(delta[sel]))
+            print(
+                f"pdg {pid} {name}: <P2> = {mean_p2:.3f}, median delta = {median:.1f} deg, "
+                f"sigma fraction {w.sum() / sig.sum():.3f}"
+            )
+
+
+def scenarios() -> None:
+    print("## couplings and the W/Z rate at fixed d_gamma (relative to scenario C)")
+    r_c = scenario_ratios("C", SIN2_THETA_W)
+    for sc in ("A", "B", "C", "D", "I", "II", "III", "IV"):
+        r = scenario_ratios(sc, SIN2_THETA_W)
+        a = scenario_a(sc, SIN2_THETA_W)
+        print(
+            f"| {sc} | {'inf' if a is None else f'{a:.4g}'} | {r.dz_over_dgamma:.4g} | "
+            f"{r.dw_over_dgamma:.4g} | {(r.dw_over_dgamma / r_c.dw_over_dgamma) ** 2:.3g} | "
+            f"{(r.dz_over_dgamma / r_c.dz_over_dgamma) ** 2:.3g} |"
+        )
+    pole = -2.0 * math.sqrt((1.0 - SIN2_THETA_W) / SIN2_THETA_W)
+    print(f"pole a = {pole:.5f}")
+    for a in (-1.0, -2.0, -3.0, -3.3, -3.5, -3.6, -3.73, -4.0, -5.0, -10.0):
+        r = ratios_from_a(a, SIN2_THETA_W)
+        rate = (r.dw_over_dgamma / r_c.dw_over_dgamma) ** 2
+        print(
+            f"a = {a:g}: d_W/d_gamma = {r.dw_over_dgamma:.4g}, d_Z/d_gamma = "
+            f"{r.dz_over_dgamma:.4g}, W rate / C = {rate:.3g}"
+        )
+    print("## MATHUSLA, d_tau, m_N = 0.3 GeV: lower band edge vs a (sources wz)")
+    for a in (-2.0, -3.0, -3.3, -3.5, -3.6, -3.73, -4.0):
+        r = far_reach(
+            "mathusla",
+            [0.3],
+            preset="paper",
+            sources="wz",
+            a=a,
+            flavour="tau",
+            error_estimate=False,
+        )
+        print(f"a = {a:g}: {_band(r.d95[0], r.upper[0])}")
+
+
+def limits() -> None:
+    print("## new ground for d_tau (paper preset, seed's Fig. 3 limits), sources=wz")
+    lim = load_catalogue().paper_set().for_flavour(Flavour.TAU)
+    masses = np.geomspace(1e-3, 9.4, 60)
+    print("existing (top) envelope at 0.01, 0.1, 1 GeV:", envelope(lim, np.array([0.01, 0.1, 1.0])))
+    for sc in ("C", "D"):
+        for det in LLP:
+            r = far_reach(
+                det,
+                masses,
+                preset="paper",
+                sources="wz",
+                scenario=sc,
+                flavour="tau",
+                error_estimate=False,
+            )
+            ivs = new_ground_band_intervals(lim, r.mass, r.d95, r.upper)
+            best = np.nanmin(r.d95)
+            free = ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
+            print(f"| {sc} | {det} | {free} | {best:.2e} |")
+
+
+def mesons() -> None:
+    print("## mesons vs W/Z in A, B, C, D: lower edge (d_tau, paper) at 0.05 and 0.3 GeV")
+    for det in ("faser2", "mathusla", "anubis"):
+        for sc in ("A", "B", "C", "D"):
+            row = []
+            for src in ("mesons", "wz", "mesons,wz"):
+                r = far_reach(
+                    det,
+                    [0.05, 0.3],
+                    preset="paper",
+                    sources=src,
+                    scenario=sc,
+                    flavour="tau",
+                    error_estimate=False,
+                )
+                row.append(" / ".join("none" if math.isnan(v) else f"{v:.2e}" for v in r.d95))
+            print(f"| {det} | {sc} | " + " | ".join(row) + " |")
+
+
+def visible() -> None:
+    print("## Br(N -> nu gamma) and the other visible decays (d_tau)")
+    for sc in ("C", "D"):
+        r = scenario_ratios(sc, SIN2_THETA_W)
+        for m in (1.0, 3.0, 5.0, 10.0, 20.0, 30.0, 50.0):
+            cpl = make_far_couplings("tau", sc, signal="visible")
+            _, br_v = cpl.signal_fractions(m, Nature.DIRAC)
+            c = {Flavour.TAU: DipoleCouplings(1.0, r.dz_over_dgamma, r.dw_over_dgamma)}
+            total = float(decay_ew.branching_ratio_nu_gamma(m, c))
+            print(f"{sc} m = {m:g}: Br(nu gamma) = {total:.6g}, other visible = {br_v:.3g}")
+    for det in ("mathusla", "anubis"):
+        for sc in ("C", "D"):
+            out = []
+            for signal in ("photon", "visible"):
+                res = far_reach(
+                    det,
+                    [1.0, 2.0],
+                    preset="paper",
+                    sources="wz",
+                    scenario=sc,
+                    flavour="tau",
+                    signal=signal,
+                    error_estimate=False,
+                )
+                out.append((res.d95, res.upper))
+            ratio_lo = out[1][0] / out[0][0]
+            ratio_hi = out[1][1] / out[0][1]
+            print(f"{det} {sc}: visible/photon lower {ratio_lo}, upper {ratio_hi}")
+
+
+def tables() -> None:
+    print("## foresee (mirrored forward LO) vs pythia tables, scenario D, d_tau, 0.1 and 1 GeV")
+    for det in ("faser2", "mathusla", "anubis"):
+        out = []
+        for t in ("pythia", "foresee"):
+            r = far_reach(
+                det,
+                [0.1, 1.0],
+                preset="paper",
+                sources="wz",
+                scenario="D",
+                flavour="tau",
+                wz_tables=t,
+                error_estimate=False,
+            )
+            out.append((r.d95, r.upper))
+        print(f"{det}: lower foresee/pythia {out[1][0] / out[0][0]}, upper {out[1][1] / out[0][1]}")
+
+
+def sin2w() -> None:
+    print("## scenario D at the talk's sin^2 theta_w = 0.2293 vs the package default")
+    for s2 in (SIN2_THETA_W, 0.2293):
+        r = scenario_ratios("D", s2)
+        res = far_reach(
+            "mathusla",
+            [0.3, 1.0],
+            preset="paper",
+            sources="wz",
+            scenario="D",
+            sin2w=s2,
+            flavour="tau",
+            error_estimate=False,
+        )
+        print(
+            f"sin2w {s2}: d_Z/d_gamma {r.dz_over_dgamma:.4g}, d_W/d_gamma {r.dw_over_dgamma:.4g}, "
+            f"bands {[_band(lo, hi) for lo, hi in zip(res.d95, res.upper, strict=True)]}"
+        )
+
+
+SECTIONS = {
+    "bands": bands,
+    "polarisation": polarisation,
+    "tilt": tilt,
+    "scenarios": scenarios,
+    "limits": limits,
+    "mesons": mesons,
+    "visible": visible,
+    "tables": tables,
+    "sin2w": sin2w,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--section", default="all", choices=["all", *SECTIONS])
+    args = parser.parse_args()
+    for name, func in SECTIONS.items():
+        if args.section in ("all", name):
+            func()
+
+
+if __name__ == "__main__":
+    main()

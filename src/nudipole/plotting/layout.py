@@ -1,0 +1,125 @@
+"""Where legends and notes go: under the axes or the figure, never on the curves."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
+from matplotlib.transforms import ScaledTranslation
+
+#: Length of a legend swatch (font sizes): long enough to show a dash-dot pattern.
+HANDLE_LENGTH = 4.0
+#: Space between the bottom of an axes and its legend (points): clears ticks and x label.
+LEGEND_DROP_PT = 34.0
+#: Space between legend columns (font sizes).
+COLUMN_SPACING = 1.5
+#: Mean width of a character of the notes (DejaVu Sans), in units of the font size.
+AVERAGE_CHAR_EM = 0.58
+_NBSP = "\x00"
+
+
+def legend_below(
+    ax: Axes,
+    handles: Sequence[Artist] | None = None,
+    labels: Sequence[str] | None = None,
+    fontsize: float = 6.0,
+    ncol: int = 2,
+) -> None:
+    """The axes' legend under its x label, centred, off every curve and region.
+
+    Parameters
+    ----------
+    ax
+        The axes (in a figure with a constrained layout, which makes room for the legend).
+    handles, labels
+        The entries; the axes' own if not given.
+    fontsize
+        Font size (points).
+    ncol
+        Most columns: fewer if the columns would not fit in the figure's width.
+    """
+    fig = ax.figure
+    assert fig is not None
+    if handles is None or labels is None:
+        handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    width_pt = fig.bbox.width / fig.dpi * 72.0
+    ncol = columns_that_fit(labels, fontsize, width_pt, ncol)
+    drop = ScaledTranslation(0.0, -LEGEND_DROP_PT / 72.0, fig.dpi_scale_trans)
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=ax.transAxes + drop,
+        ncol=ncol,
+        fontsize=fontsize,
+        handlelength=HANDLE_LENGTH,
+        frameon=False,
+        borderaxespad=0.0,
+        columnspacing=COLUMN_SPACING,
+    )
+
+
+def columns_that_fit(labels: Sequence[str], fontsize: float, width_pt: float, most: int) -> int:
+    """How many legend columns of these labels fit in ``width_pt`` points (at least one).
+
+    Parameters
+    ----------
+    labels
+        Legend texts (mathtext allowed).
+    fontsize
+        Their font size (points).
+    width_pt
+        Width available (points).
+    most
+        Upper bound on the number of columns.
+
+    Returns
+    -------
+    int
+        The number of columns.
+    """
+    prop = FontProperties(size=fontsize)
+    widest = max(
+        text_to_path.get_text_width_height_descent(lab, prop, ismath="$" in lab)[0]
+        for lab in labels
+    )
+    # Swatch, pad between swatch and text, space between columns (legend defaults, in em).
+    column = widest + (HANDLE_LENGTH + 0.8 + COLUMN_SPACING) * fontsize
+    return max(1, min(most, int((0.98 * width_pt) // column)))
+
+
+def _wrap(text: str, width: int) -> str:
+    """``textwrap.fill`` that never breaks inside mathtext ($...$)."""
+    parts = text.split("$")
+    # Odd parts are inside $...$: protect their spaces.
+    joined = "$".join(p.replace(" ", _NBSP) if i % 2 else p for i, p in enumerate(parts))
+    return textwrap.fill(
+        joined, width=width, subsequent_indent="  ", break_long_words=False
+    ).replace(_NBSP, " ")
+
+
+def add_notes(fig: Figure, notes: Sequence[str], fontsize: float = 7.0) -> None:
+    """Notes under the whole figure (inside its layout), each wrapped to the figure's width.
+
+    Parameters
+    ----------
+    fig
+        The figure (with a constrained layout, which makes room for the notes).
+    notes
+        One paragraph per note.
+    fontsize
+        Font size in points.
+    """
+    if not notes:
+        return
+    width = max(40, int(fig.get_figwidth() * 72.0 / (AVERAGE_CHAR_EM * fontsize)))
+    lines = [_wrap(note, width) for note in notes]
+    fig.supxlabel("\n".join(lines), fontsize=fontsize, color="0.25", x=0.01, ha="left")

@@ -1,0 +1,144 @@
+"""The W/Z source on the command line: ``reach`` and ``events`` with --sources wz,
+--scenario/--a, --signal, --boson-polarisation, and hostile input."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from cli_helpers import assert_one_line_error
+
+FAST = ["--no-error", "--preset", "paper"]
+
+
+def test_reach_wz_json_contract(cli) -> None:
+    code, out, err = cli(
+        [
+            "reach",
+            "faser2",
+            "--sources",
+            "wz",
+            "--scenario",
+            "D",
+            "--flavour",
+            "tau",
+            "--masses",
+            "0.05",
+            "0.2",
+            "--json",
+            *FAST,
+        ]
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    lo, hi = np.array(data["d95"], float), np.array(data["d95_upper"], float)
+    assert np.all(lo < hi)
+    assert data["mass"] == [0.05, 0.2]
+    assert "band_ends" in data
+    inp = data["inputs"]
+    assert inp["channels"] == ["W", "Z"]
+    assert set(inp["events_at_d95_per_channel"]) == {"W", "Z"}
+    assert inp["couplings"]["couplings"] == "scenario D"
+    assert inp["wz_source"]["boson_polarisation"] == "lo"
+    assert inp["conventions"]["signal"].startswith("N -> nu gamma")
+
+
+def test_reach_mesons_and_wz_table(cli) -> None:
+    code, out, err = cli(
+        [
+            "reach",
+            "mathusla",
+            "--sources",
+            "mesons,wz",
+            "--a",
+            "-3.3",
+            "--flavour",
+            "tau",
+            "--masses",
+            "0.1",
+            "--signal",
+            "visible",
+            "--boson-polarisation",
+            "unpolarised",
+            *FAST,
+        ]
+    )
+    assert code == 0, err
+    assert "a = -3.3" in out
+    assert "W/Z source" in out
+    assert "unpolarised" in out
+    assert "every visible decay" in out
+
+
+def test_events_prints_w_and_z_rows(cli) -> None:
+    argv = ["events", "mathusla", "--mass", "1", "--d", "1e-8", "--sources", "wz"]
+    code, out, err = cli([*argv, "--scenario", "D", "--preset", "paper"])
+    assert code == 0, err
+    rows = {line.split()[0] for line in out.splitlines() if line.strip()}
+    assert {"W", "Z", "(W+)", "(W-)", "total"} <= rows
+    assert "d_gamma" in out
+    code, out, err = cli([*argv, "--scenario", "D", "--preset", "paper", "--json"])
+    assert code == 0, err
+    data = json.loads(out)
+    by = {r["channel"]: r for r in data["channels"]}
+    assert set(by) == {"W", "Z"}
+    w = by["W"]
+    assert w["produced"] == pytest.approx(sum(p["produced"] for p in w["by_part"].values()))
+    assert w["produced"] >= w["heading"] >= w["decaying"] >= w["passing"] > 0.0
+    assert "by_part" not in by["Z"]
+    assert data["scenario"] == "D"
+    assert data["coupling"] == "d_gamma"
+
+
+@pytest.mark.parametrize(
+    ("extra", "match"),
+    [
+        (["--sources", "wz", "--a", "nan"], "finite"),
+        (["--sources", "wz", "--a", "inf"], "finite"),
+        (["--sources", "wz", "--a", "-inf"], "finite"),
+        (["--sources", "foo", "--scenario", "C"], "unknown source"),
+        (["--sources", ",", "--scenario", "C"], "no source"),
+        (["--sources", "wz", "--scenario", "Z"], "invalid choice"),
+        (["--sources", "wz"], "--scenario"),
+        (["--sources", "mesons", "--channels", "W", "--scenario", "C"], "not in the source"),
+        (["--sources", "wz", "--scenario", "C", "--a", "-3"], "not allowed"),
+        (["--sources", "wz", "--scenario", "C", "--sin2w", "nan"], "sin2w"),
+        (["--sources", "wz", "--scenario", "C", "--boson-polarisation", "x"], "invalid choice"),
+        (["--sources", "wz", "--scenario", "C", "--signal", "charged"], "invalid choice"),
+        (["--sources", "wz", "--a", "-4", "--sin2w", "0.2"], "d_gamma vanishes"),
+    ],
+)
+@pytest.mark.parametrize("command", ["reach", "events"])
+def test_hostile_wz_input_is_one_line(cli, command: str, extra: list[str], match: str) -> None:
+    point = ["--masses", "0.1"] if command == "reach" else ["--mass", "0.1", "--d", "1e-6"]
+    code, out, err = cli([command, "faser2", *point, *extra, "--no-error"])
+    assert code == 2
+    assert match in err
+    assert_one_line_error(err)
+    assert out == ""
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [["--sources", "wz"], ["--signal", "visible"], ["--boson-polarisation", "lo"]],
+)
+def test_far_only_options_refused_for_colliders(cli, extra: list[str]) -> None:
+    code, _out, err = cli(["reach", "belle2", "--masses", "1", *extra, "--events", "2048"])
+    assert code == 2
+    assert "far detectors" in err
+    assert_one_line_error(err)
+
+
+def test_figure_lhc_llp(cli, tmp_path) -> None:
+    out = tmp_path / "llp.png"
+    argv = ["figure", "lhc-llp", "--flavour", "tau", "--points", "3", "--preset", "paper"]
+    code, stdout, err = cli([*argv, "--scenario", "C", "-o", str(out)])
+    assert code == 0, err
+    assert out.read_bytes().startswith(b"\x89PNG")
+    assert "wrote" in stdout
+    code, _out, err = cli([*argv, "-o", str(tmp_path / "x.png")])
+    assert code == 2
+    assert "--scenario" in err
+    assert_one_line_error(err)
+    assert not (tmp_path / "x.png").exists()
