@@ -73,6 +73,7 @@ def flux_rays_kernel(
     g_inv_step: float,
     grid_rows: FloatArray,
     hit_rows: FloatArray,
+    region: IntArray,
     a0: int,
     d0: int,
     n_d: int,
@@ -91,7 +92,8 @@ def flux_rays_kernel(
     azimuthal fraction that hits); per hit h, ``hit_rows[h]`` = (azimuthal weight,
     ln l_in / step (-inf where l_in = 0), ln l_out / step, l_in, l_out (GeV^-1)). Rows, not
     separate arrays: a ray then touches two cache lines of the geometry, not eight.
-    A node whose polar range lies in one region of the grid (:func:`grid_regions`: the
+    ``region[g]``: the region of polar angle g (:func:`grid_regions`, computed once per
+    detector by the caller). A node whose polar range lies in one region of the grid (the
     detector looks the same there) is one ray carrying its whole weight; otherwise its phi*
     nodes are rays. A ray
     (node, hit) with prefactor c = coeff w h_w adds (c, c a, c b), a = l_in scale,
@@ -106,7 +108,6 @@ def flux_rays_kernel(
     w_p_sum = 0.0
     for i in range(n_p):
         w_p_sum += w_p[i]
-    region = grid_regions(grid_rows, hit_rows, REGION_KEY_TOL)
     x = np.empty(max(n_f, n_p))
     wx = np.empty(max(n_f, n_p))
     # Sums for the cell last written, kept in registers and flushed when the cell changes:

@@ -22,13 +22,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
+from nudipole.detectors import Shape
 from nudipole.experiments.far_schema import FarDetectorExperiment
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import photon_energy_fraction
 from nudipole.production.meson_source import (
+    DetectorGrid,
     SourceOptions,
     azimuth_rules,
     channel_sources,
@@ -39,6 +44,40 @@ from nudipole.production.meson_source import (
 from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import FarPreset
+
+
+@dataclass(frozen=True)
+class _KernelRows:
+    """The tabulated detector as the kernel reads it (mass independent): per polar angle
+    (first hit, hits, azimuthal fraction), per hit (weight, ln l_in / step, ln l_out / step,
+    l_in, l_out) and the region of every polar angle."""
+
+    grid: DetectorGrid
+    grid_rows: FloatArray
+    hit_rows: FloatArray
+    region: npt.NDArray[np.int64]
+
+
+@lru_cache(maxsize=32)
+def _kernel_rows(
+    shape: Shape, window: tuple[float, float], n_grid: int, n_azimuth: int
+) -> _KernelRows:
+    """:class:`_KernelRows` of a detector, built once (cached with its grid)."""
+    from nudipole.reach._far_kernel import REGION_KEY_TOL, grid_regions
+
+    grid = detector_grid(shape, window, n_grid, n_azimuth)
+    inv_step = 1.0 / MERGE_LOG_STEP
+    with np.errstate(divide="ignore"):
+        key_in = grid.log_l_in * inv_step
+    key_out = grid.log_l_out * inv_step
+    grid_rows = np.ascontiguousarray(np.stack([grid.start, grid.count, grid.fraction], axis=1))
+    hit_rows = np.ascontiguousarray(
+        np.stack([grid.w_azimuth, key_in, key_out, grid.l_in, grid.l_out], axis=1)
+    )
+    region = np.asarray(grid_regions(grid_rows, hit_rows, REGION_KEY_TOL), dtype=np.int64)
+    for arr in (grid_rows, hit_rows, region):
+        arr.setflags(write=False)
+    return _KernelRows(grid, grid_rows, hit_rows, region)
 
 
 class DenseRangeError(Exception):
@@ -68,17 +107,11 @@ def merged_rays(
     th_lo, th_hi = window
     s_lo = math.sin(0.5 * th_lo) ** 2
     s_hi = math.sin(0.5 * th_hi) ** 2
-    grid = detector_grid(shape, window, detector_grid_size(options), options.n_azimuth)
+    rows = _kernel_rows(shape, window, detector_grid_size(options), options.n_azimuth)
+    grid, grid_rows, hit_rows, region = rows.grid, rows.grid_rows, rows.hit_rows, rows.region
+    key_in, key_out = hit_rows[:, 1], hit_rows[:, 2]
     coef, sig2_f, w_f, frac_p, w_p = azimuth_rules(s_hi, options.n_phi)
-    inv_step = 1.0 / MERGE_LOG_STEP
-    with np.errstate(divide="ignore"):
-        key_in = grid.log_l_in * inv_step
-    key_out = grid.log_l_out * inv_step
     finite = np.isfinite(key_in)
-    grid_rows = np.ascontiguousarray(np.stack([grid.start, grid.count, grid.fraction], axis=1))
-    hit_rows = np.ascontiguousarray(
-        np.stack([grid.w_azimuth, key_in, key_out, grid.l_in, grid.l_out], axis=1)
-    )
     g = couplings.width_unit(mass, preset.nature)
     br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     lumi = experiment.luminosity_pb
@@ -114,7 +147,7 @@ def merged_rays(
         if not couplings.photon_only:
             coeff = coeff * br_photon + lumi * br_other
         scale = mass * g / p
-        key_c = np.log(scale) * inv_step
+        key_c = np.log(scale) / MERGE_LOG_STEP
         lo_c, hi_c = float(key_c.min()), float(key_c.max())
         # index ranges of the cells (one cell of margin against rounding)
         a0 = b0 = d0 = 0
@@ -157,6 +190,7 @@ def merged_rays(
             1.0 / grid.step,
             grid_rows,
             hit_rows,
+            region,
             a0,
             d0,
             n_d,
