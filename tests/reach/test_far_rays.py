@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 
 from nudipole.experiments.registry import load_far_experiment
-from nudipole.production.meson_source import Kernel, SourceOptions
+from nudipole.production.meson_source import (
+    Kernel,
+    SourceOptions,
+    channel_sources,
+    node_combos,
+)
 from nudipole.reach import far_rays
 from nudipole.reach.band import solve_band
 from nudipole.reach.far_presets import get_far_preset
@@ -45,6 +50,39 @@ def test_compiled_rays_match_numpy_path(name: str, preset: str, mass: float) -> 
     lo_f, hi_f = solve_band(fast.rays(), 3.0)
     lo_r, hi_r = solve_band(ref.rays(), 3.0)
     np.testing.assert_allclose([lo_f, hi_f], [lo_r, hi_r], rtol=1e-3)  # NaN = no band: both
+
+
+@pytest.mark.parametrize(("name", "mass"), [("faser2", 0.003), ("mapp2", 0.4), ("facet", 0.5)])
+def test_compiled_node_combos_equal_numpy_combos(name: str, mass: float) -> None:
+    # the same combos in the same order, to rounding: the compiled one is a loop over the
+    # NumPy one's array expressions
+    exp = load_far_experiment(name)
+    opts = SourceOptions()
+    window = exp.shape.polar_window()
+    checked = 0
+    for channel in ("pi0", "eta", "rho", "jpsi", "K", "D", "B"):
+        for src in channel_sources(channel, mass, "e", exp.charged_mesons, window, opts, None):
+            ref = node_combos(
+                src.table,
+                src.e_star,
+                src.e_weight,
+                mass,
+                window,
+                opts.n_cos,
+                opts.log_p_step,
+                src.cos_rule,
+            )
+            fast = far_rays.compiled_node_combos(src, mass, window, opts)
+            if ref is None:
+                assert fast is None
+                continue
+            assert fast is not None
+            checked += 1
+            for field in ("first", "count"):
+                np.testing.assert_array_equal(getattr(fast, field), getattr(ref, field))
+            for field in ("cos_half", "sin_half", "sin_alpha", "weight", "momentum"):
+                np.testing.assert_allclose(getattr(fast, field), getattr(ref, field), rtol=1e-13)
+    assert checked >= 3
 
 
 def test_reach_same_with_either_kernel() -> None:

@@ -53,6 +53,27 @@ class PhotonSelection:
     estimated: bool = False
 
 
+#: The quadrature orders a far-detector file may set in ``[integration]`` (see
+#: :class:`IntegrationRules`), with their allowed range.
+INTEGRATION_ORDERS = ("n_phi", "n_cos")
+MAX_ORDER = 64
+
+
+@dataclass(frozen=True)
+class IntegrationRules:
+    """Quadrature orders with which this detector's count is converged, replacing the
+    defaults of :class:`nudipole.production.meson_source.SourceOptions` (None: keep the
+    default). ``source`` states the convergence check that justifies them (each built-in
+    choice is tested against every rule doubled in ``tests/reach/test_far_convergence.py``).
+    A detector seen over its whole azimuth (a cylinder on the beam axis) needs fewer phi*
+    nodes than a box off the axis, whose azimuthal window changes with the polar angle.
+    """
+
+    n_phi: int | None = None
+    n_cos: int | None = None
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class FarDetectorExperiment:
     """A far detector at a hadron collider (see module docstring for the file layout)."""
@@ -71,6 +92,7 @@ class FarDetectorExperiment:
     origin: str = ""
     collider_source: str = ""
     detector_source: str = ""
+    integration: IntegrationRules = field(default_factory=IntegrationRules)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     kind = "far-detector"
@@ -118,6 +140,27 @@ def _shape(det: Table) -> Shape:
         raise ExperimentError(f"{det.where}: {err}") from None
 
 
+def _integration(table: Table | None) -> IntegrationRules:
+    """The optional ``[integration]`` table: integer orders in [1, 64] and a ``source``."""
+    if table is None:
+        return IntegrationRules()
+    orders: dict[str, int | None] = {}
+    for key in INTEGRATION_ORDERS:
+        if not table.has(key):
+            orders[key] = None
+            continue
+        value = table.number(key, minimum=1.0, maximum=float(MAX_ORDER))
+        if value != int(value):
+            raise ExperimentError(
+                f"{table.where}.{key} = {value:g}: must be a whole number of quadrature nodes "
+                f"(1 to {MAX_ORDER})"
+            )
+        orders[key] = int(value)
+    rules = IntegrationRules(**orders, source=table.string("source"))
+    table.finish()
+    return rules
+
+
 def far_experiment_from_dict(data: dict[str, Any], origin: str) -> FarDetectorExperiment:
     """Validate a parsed far-detector TOML document.
 
@@ -160,6 +203,7 @@ def far_experiment_from_dict(data: dict[str, Any], origin: str) -> FarDetectorEx
         estimated=chg.boolean("estimated", default=False),
     )
     chg.finish()
+    integration = _integration(top.table("integration", required=False))
 
     experiment = FarDetectorExperiment(
         **describe(meta, origin, data),
@@ -172,6 +216,7 @@ def far_experiment_from_dict(data: dict[str, Any], origin: str) -> FarDetectorEx
         detector_version=detector_version,
         collider_source=collider_source,
         detector_source=detector_source,
+        integration=integration,
     )
     meta.finish()
     top.finish()

@@ -116,7 +116,11 @@ class SourceOptions:
     spectra ("pythia": nudipole's full-angle Pythia 8 tables, "foresee": FORESEE's forward
     tables mirrored), and ``boson_polarisation``, the N angular distribution in the boson
     frame ("lo" or "unpolarised", :class:`~nudipole.production.boson_channels.
-    BosonPolarisation`).
+    BosonPolarisation`). ``detector_rules``: a far-detector file may state the orders
+    ``n_phi``/``n_cos`` its count is converged with (``[integration]``,
+    :class:`nudipole.experiments.far_schema.IntegrationRules`); the reach and the counts
+    (:func:`nudipole.reach.far_scan.detector_options`) then use them instead of these
+    defaults, unless this is False.
     """
 
     spectra_set: str = "default"
@@ -131,6 +135,7 @@ class SourceOptions:
     kernel: Kernel = Kernel.COMPILED
     wz_tables: str = "pythia"
     boson_polarisation: str = "lo"
+    detector_rules: bool = True
 
     def __post_init__(self) -> None:
         if self.wz_tables not in BOSON_TABLE_SETS:
@@ -152,9 +157,11 @@ class SourceOptions:
                 raise ValueError(f"source option {name} must be an integer in 1..64, got {value!r}")
 
     def refined(self) -> SourceOptions:
-        """Every rule doubled (for convergence tests)."""
+        """Every rule doubled (for convergence tests); a detector's own rules no longer
+        replace them (``detector_rules`` False)."""
         return replace(
             self,
+            detector_rules=False,
             n_cos=2 * self.n_cos,
             n_phi=2 * self.n_phi,
             n_sub=2 * self.n_sub,
@@ -166,9 +173,11 @@ class SourceOptions:
 
     def coarsened(self) -> SourceOptions:
         """Every rule halved (at least 2 nodes): the change of a result under this rule
-        bounds the integration error of the default rule from above (the error estimate)."""
+        bounds the integration error of the default rule from above (the error estimate).
+        A detector's own rules no longer replace them (``detector_rules`` False)."""
         return replace(
             self,
+            detector_rules=False,
             n_cos=max(2, self.n_cos // 2),
             n_phi=max(2, self.n_phi // 2),
             n_azimuth=max(2, self.n_azimuth // 2),
@@ -535,6 +544,24 @@ class NodeCombos:
         return int(self.first.size)
 
 
+def cos_theta_rule(
+    n_cos: int, cos_rule: tuple[FloatArray, FloatArray] | None
+) -> tuple[FloatArray, FloatArray]:
+    """Nodes in cos theta* and their weights including the density of cos theta* (summing
+    to 1): ``cos_rule`` when given, else ``n_cos`` Gauss-Legendre nodes with the isotropic
+    density 1/2 of an unpolarised parent."""
+    if cos_rule is not None:
+        return np.asarray(cos_rule[0], dtype=float), np.asarray(cos_rule[1], dtype=float)
+    c, wc = _gauss(n_cos)
+    return c, 0.5 * wc
+
+
+def parent_key_layout() -> tuple[float, float]:
+    """(stride, pad) of the parent table's sort key (``key`` = stride x group + theta) and
+    of the angular padding of the combo search, for compiled readers of the table."""
+    return _KEY_STRIDE, _THETA_PAD
+
+
 def node_combos(
     table: _ParentTable,
     e_star: FloatArray,
@@ -564,7 +591,7 @@ def node_combos(
     n_grp = table.momentum.size
     if n_grp == 0 or e_star.size == 0:
         return None
-    c, wc = _gauss(n_cos) if cos_rule is None else cos_rule
+    c, w_cos = cos_theta_rule(n_cos, cos_rule)
     n_jk = e_star.size * c.size
     # N momentum along and across the parent direction for every (group, E*, cos theta*)
     p_star = np.sqrt(np.maximum(e_star**2 - m_n**2, 0.0))
@@ -614,10 +641,7 @@ def node_combos(
     ip_all = np.floor(np.log(mom[cmb]) / log_p_step).astype(np.int64)
     by_p = np.argsort(ip_all, kind="stable")
     cmb = cmb[by_p]
-    if cos_rule is None:
-        w_jk = (e_weight[:, None] * (0.5 * wc)[None, :]).ravel()
-    else:
-        w_jk = (e_weight[:, None] * wc[None, :]).ravel()
+    w_jk = (e_weight[:, None] * w_cos[None, :]).ravel()
     return NodeCombos(
         first=first[has][by_p].astype(np.int64),
         count=count[has][by_p].astype(np.int64),

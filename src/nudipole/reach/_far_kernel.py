@@ -46,6 +46,92 @@ def _polar(x: float, coef: FloatArray) -> float:  # pragma: no cover - compiled
 REGION_KEY_TOL = 1.0e-2
 
 
+#: Rays generated before they are added to the cells (:func:`flux_rays_kernel`); a pure
+#: speed setting (the arrays of one block stay in the first-level cache).
+RAY_BLOCK = 2048
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _add_rays(
+    n_r: int,
+    ray_x: FloatArray,
+    ray_w: FloatArray,
+    ray_k: IntArray,
+    ray_g: IntArray,
+    coef: FloatArray,
+    g_lo: float,
+    g_inv_step: float,
+    grid_rows: FloatArray,
+    hit_rows: FloatArray,
+    coeff_c: FloatArray,
+    scale_c: FloatArray,
+    key_c: FloatArray,
+    a0: int,
+    d0: int,
+    n_d: int,
+    b0: int,
+    dense: FloatArray,
+    zero: FloatArray,
+    state: FloatArray,
+) -> float:  # pragma: no cover - compiled; tested through flux_rays_kernel
+    """Add rays 0 .. n_r - 1 (sin^2 of half the polar angle ``ray_x``, weight ``ray_w``, combo
+    ``ray_k``; ``ray_g`` is scratch) to the cells as :func:`flux_rays_kernel` describes;
+    return their N heading into the detector. ``state`` = (cell, three sums) of the cell
+    last written, carried from block to block."""
+    n_grid = grid_rows.shape[0]
+    for i in range(n_r):
+        g = int((_polar(ray_x[i], coef) - g_lo) * g_inv_step)
+        ray_g[i] = min(max(g, 0), n_grid - 1)
+    heading = 0.0
+    # Sums for the cell last written, kept in registers and flushed when the cell changes:
+    # consecutive rays mostly share a cell, and a store-then-load of the same element per
+    # ray would chain every ray's whole address computation.
+    cur = int(state[0])
+    s0 = state[1]
+    s1 = state[2]
+    s2 = state[3]
+    for i in range(n_r):
+        g = ray_g[i]
+        w2 = ray_w[i]
+        # 2-d indexing, not row views (a view costs a reference count)
+        heading += w2 * grid_rows[g, 2]
+        k = ray_k[i]
+        cf = coeff_c[k]
+        if cf <= 0.0:
+            continue
+        sc = scale_c[k]
+        kc = key_c[k]
+        c0 = cf * w2
+        h0 = int(grid_rows[g, 0])
+        for h in range(h0, h0 + int(grid_rows[g, 1])):
+            c = c0 * hit_rows[h, 0]
+            kb = math.floor(hit_rows[h, 2] + kc)
+            if hit_rows[h, 3] <= 0.0:
+                j = 2 * (kb - b0)
+                zero[j] += c
+                zero[j + 1] += c * sc * hit_rows[h, 4]
+                continue
+            ka = math.floor(hit_rows[h, 1] + kc)
+            j = 3 * ((ka - a0) * n_d + (kb - ka - d0))
+            if j != cur:
+                if cur >= 0:
+                    dense[cur] += s0
+                    dense[cur + 1] += s1
+                    dense[cur + 2] += s2
+                cur = j
+                s0 = 0.0
+                s1 = 0.0
+                s2 = 0.0
+            s0 += c
+            s1 += c * sc * hit_rows[h, 3]
+            s2 += c * sc * hit_rows[h, 4]
+    state[0] = cur
+    state[1] = s0
+    state[2] = s1
+    state[3] = s2
+    return heading
+
+
 # error_model="numpy": the one division (by span > 0 on that branch) needs no Python check
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def flux_rays_kernel(
@@ -100,6 +186,12 @@ def flux_rays_kernel(
     b = l_out scale, to ``dense[3 * ((ka - a0) * n_d + kb - ka - d0) + 0..2]`` with
     ka, kb = floor(key + key_c),
     or, when l_in = 0, (c, c b) to ``zero[2 * (kb - b0) + 0..1]``.
+
+    Two passes per block of :data:`RAY_BLOCK` rays: the nodes are turned into rays (sin^2 of
+    their half polar angle, weight, combo), then the rays are looked up in the grid and
+    added to the cells (:func:`_add_rays`): the node pass then runs without waiting on the
+    scattered stores of the other, and the polar angles of a block are computed in one
+    loop.
     """
     heading = 0.0
     n_f = sig2_f.size
@@ -108,23 +200,19 @@ def flux_rays_kernel(
     w_p_sum = 0.0
     for i in range(n_p):
         w_p_sum += w_p[i]
-    x = np.empty(max(n_f, n_p))
-    wx = np.empty(max(n_f, n_p))
-    # Sums for the cell last written, kept in registers and flushed when the cell changes:
-    # consecutive rays mostly share a cell, and a store-then-load of the same element per
-    # ray would chain every ray's whole address computation.
-    cur = -1
-    s0 = 0.0
-    s1 = 0.0
-    s2 = 0.0
+    size = RAY_BLOCK + max(n_f, n_p)
+    ray_x = np.empty(size)
+    ray_w = np.empty(size)
+    ray_k = np.empty(size, dtype=np.int64)
+    ray_g = np.empty(size, dtype=np.int64)
+    state = np.zeros(4)
+    state[0] = -1.0  # no cell written yet
+    n_r = 0
     for k in range(first.size):
         ck = cos_c[k]
         sk = sin_c[k]
         sak = sina_c[k]
         wk = w_c[k]
-        cf = coeff_c[k]
-        sc = scale_c[k]
-        kc = key_c[k]
         for parent in range(first[k], first[k] + count[k]):
             d = sin_half[parent] * ck - cos_half[parent] * sk
             base = d * d
@@ -141,14 +229,16 @@ def flux_rays_kernel(
             same = region[min(max(g_a, 0), n_grid - 1)] == region[min(max(g_b, 0), n_grid - 1)]
             if base >= s_lo and top <= s_hi:
                 if same:
-                    n = 1
-                    x[0] = base + 0.5 * span
-                    wx[0] = weight
+                    ray_x[n_r] = base + 0.5 * span
+                    ray_w[n_r] = weight
+                    ray_k[n_r] = k
+                    n_r += 1
                 else:
-                    n = n_f
                     for i in range(n_f):
-                        x[i] = base + sig2_f[i] * span
-                        wx[i] = w_f[i] * weight
+                        ray_x[n_r] = base + sig2_f[i] * span
+                        ray_w[n_r] = w_f[i] * weight
+                        ray_k[n_r] = k
+                        n_r += 1
             else:
                 width = math.asin(math.sqrt(min(max((s_hi - base) / span, 0.0), 1.0)))
                 psi_a = 0.0
@@ -157,53 +247,69 @@ def flux_rays_kernel(
                     width -= psi_a
                 ww = width * weight
                 if same:
-                    n = 1
                     sn = math.sin(0.5 * width + psi_a)
-                    x[0] = base + span * sn * sn
-                    wx[0] = w_p_sum * ww
+                    ray_x[n_r] = base + span * sn * sn
+                    ray_w[n_r] = w_p_sum * ww
+                    ray_k[n_r] = k
+                    n_r += 1
                 else:
-                    n = n_p
                     for i in range(n_p):
                         sn = math.sin(frac_p[i] * width + psi_a)
-                        x[i] = base + span * sn * sn
-                        wx[i] = w_p[i] * ww
-            for i in range(n):
-                theta = _polar(x[i], coef)
-                g = int((theta - g_lo) * g_inv_step)
-                g = min(max(g, 0), n_grid - 1)
-                w2 = wx[i]
-                # 2-d indexing, not row views (a view costs a reference count)
-                heading += w2 * grid_rows[g, 2]
-                if cf <= 0.0:
-                    continue
-                c0 = cf * w2
-                h0 = int(grid_rows[g, 0])
-                for h in range(h0, h0 + int(grid_rows[g, 1])):
-                    c = c0 * hit_rows[h, 0]
-                    kb = math.floor(hit_rows[h, 2] + kc)
-                    if hit_rows[h, 3] <= 0.0:
-                        j = 2 * (kb - b0)
-                        zero[j] += c
-                        zero[j + 1] += c * sc * hit_rows[h, 4]
-                        continue
-                    ka = math.floor(hit_rows[h, 1] + kc)
-                    j = 3 * ((ka - a0) * n_d + (kb - ka - d0))
-                    if j != cur:
-                        if cur >= 0:
-                            dense[cur] += s0
-                            dense[cur + 1] += s1
-                            dense[cur + 2] += s2
-                        cur = j
-                        s0 = 0.0
-                        s1 = 0.0
-                        s2 = 0.0
-                    s0 += c
-                    s1 += c * sc * hit_rows[h, 3]
-                    s2 += c * sc * hit_rows[h, 4]
+                        ray_x[n_r] = base + span * sn * sn
+                        ray_w[n_r] = w_p[i] * ww
+                        ray_k[n_r] = k
+                        n_r += 1
+            if n_r >= RAY_BLOCK:
+                heading += _add_rays(
+                    n_r,
+                    ray_x,
+                    ray_w,
+                    ray_k,
+                    ray_g,
+                    coef,
+                    g_lo,
+                    g_inv_step,
+                    grid_rows,
+                    hit_rows,
+                    coeff_c,
+                    scale_c,
+                    key_c,
+                    a0,
+                    d0,
+                    n_d,
+                    b0,
+                    dense,
+                    zero,
+                    state,
+                )
+                n_r = 0
+    heading += _add_rays(
+        n_r,
+        ray_x,
+        ray_w,
+        ray_k,
+        ray_g,
+        coef,
+        g_lo,
+        g_inv_step,
+        grid_rows,
+        hit_rows,
+        coeff_c,
+        scale_c,
+        key_c,
+        a0,
+        d0,
+        n_d,
+        b0,
+        dense,
+        zero,
+        state,
+    )
+    cur = int(state[0])
     if cur >= 0:
-        dense[cur] += s0
-        dense[cur + 1] += s1
-        dense[cur + 2] += s2
+        dense[cur] += state[1]
+        dense[cur + 1] += state[2]
+        dense[cur + 2] += state[3]
     return heading
 
 

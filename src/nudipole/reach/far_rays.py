@@ -34,12 +34,15 @@ from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import photon_energy_fraction
 from nudipole.production.meson_source import (
     DetectorGrid,
+    NodeCombos,
+    PartSource,
     SourceOptions,
     azimuth_rules,
     channel_sources,
+    cos_theta_rule,
     detector_grid,
     detector_grid_size,
-    node_combos,
+    parent_key_layout,
 )
 from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
@@ -56,6 +59,12 @@ class _KernelRows:
     grid_rows: FloatArray
     hit_rows: FloatArray
     region: npt.NDArray[np.int64]
+    #: (min, max) over the hits with l_in > 0 of ln l_in / step and of (ln l_out - ln l_in) /
+    #: step, and over the hits with l_in = 0 of ln l_out / step (NaN where there are none):
+    #: the index ranges of the merge cells before the mass-dependent shift.
+    key_in_range: tuple[float, float]
+    depth_range: tuple[float, float]
+    key_zero_range: tuple[float, float]
 
 
 @lru_cache(maxsize=32)
@@ -77,7 +86,65 @@ def _kernel_rows(
     region = np.asarray(grid_regions(grid_rows, hit_rows, REGION_KEY_TOL), dtype=np.int64)
     for arr in (grid_rows, hit_rows, region):
         arr.setflags(write=False)
-    return _KernelRows(grid, grid_rows, hit_rows, region)
+    finite = np.isfinite(key_in)
+
+    def span(values: FloatArray) -> tuple[float, float]:
+        if values.size == 0:
+            return math.nan, math.nan
+        return float(values.min()), float(values.max())
+
+    return _KernelRows(
+        grid,
+        grid_rows,
+        hit_rows,
+        region,
+        key_in_range=span(key_in[finite]),
+        depth_range=span(key_out[finite] - key_in[finite]),
+        key_zero_range=span(key_out[~finite]),
+    )
+
+
+def compiled_node_combos(
+    src: PartSource, mass: float, window: tuple[float, float], options: SourceOptions
+) -> NodeCombos | None:
+    """:func:`nudipole.production.meson_source.node_combos` of one channel part by the
+    compiled :func:`nudipole.reach._combos_kernel.node_combos_kernel` (same combos, same
+    order; compared in ``tests/reach/test_far_rays.py``)."""
+    from nudipole.reach._combos_kernel import node_combos_kernel
+
+    table = src.table
+    if table.momentum.size == 0 or src.e_star.size == 0:
+        return None
+    cos_star, w_cos = cos_theta_rule(options.n_cos, src.cos_rule)
+    stride, pad = parent_key_layout()
+    first, count, cos_h, sin_h, sin_a, weight, mom = node_combos_kernel(
+        table.key,
+        table.beta,
+        table.gamma,
+        table.theta_min,
+        table.theta_max,
+        np.asarray(src.e_star, dtype=float),
+        np.asarray(src.e_weight, dtype=float),
+        cos_star,
+        w_cos,
+        float(mass),
+        float(window[0]),
+        float(window[1]),
+        float(options.log_p_step),
+        stride,
+        pad,
+    )
+    if first.size == 0:
+        return None
+    return NodeCombos(
+        first=first,
+        count=count,
+        cos_half=cos_h,
+        sin_half=sin_h,
+        sin_alpha=sin_a,
+        weight=weight,
+        momentum=mom,
+    )
 
 
 class DenseRangeError(Exception):
@@ -109,9 +176,7 @@ def merged_rays(
     s_hi = math.sin(0.5 * th_hi) ** 2
     rows = _kernel_rows(shape, window, detector_grid_size(options), options.n_azimuth)
     grid, grid_rows, hit_rows, region = rows.grid, rows.grid_rows, rows.hit_rows, rows.region
-    key_in, key_out = hit_rows[:, 1], hit_rows[:, 2]
     coef, sig2_f, w_f, frac_p, w_p = azimuth_rules(s_hi, options.n_phi)
-    finite = np.isfinite(key_in)
     g = couplings.width_unit(mass, preset.nature)
     br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     lumi = experiment.luminosity_pb
@@ -127,16 +192,7 @@ def merged_rays(
     ]
     for k, src in sources:
         table = src.table
-        combos = node_combos(
-            table,
-            src.e_star,
-            src.e_weight,
-            mass,
-            window,
-            options.n_cos,
-            options.log_p_step,
-            src.cos_rule,
-        )
+        combos = compiled_node_combos(src, mass, window, options)
         if combos is None:
             continue
         p = combos.momentum
@@ -152,15 +208,16 @@ def merged_rays(
         # index ranges of the cells (one cell of margin against rounding)
         a0 = b0 = d0 = 0
         n_a = n_d = n_b = 1
-        if np.any(finite):
-            a0 = math.floor(float(key_in[finite].min()) + lo_c) - 1
-            n_a = math.floor(float(key_in[finite].max()) + hi_c) + 2 - a0
-            depth = key_out[finite] - key_in[finite]
-            d0 = math.floor(float(depth.min())) - 1
-            n_d = math.floor(float(depth.max())) + 3 - d0
-        if not np.all(finite):
-            b0 = math.floor(float(key_out[~finite].min()) + lo_c) - 1
-            n_b = math.floor(float(key_out[~finite].max()) + hi_c) + 2 - b0
+        in_lo, in_hi = rows.key_in_range
+        if not math.isnan(in_lo):
+            a0 = math.floor(in_lo + lo_c) - 1
+            n_a = math.floor(in_hi + hi_c) + 2 - a0
+            d0 = math.floor(rows.depth_range[0]) - 1
+            n_d = math.floor(rows.depth_range[1]) + 3 - d0
+        z_lo, z_hi = rows.key_zero_range
+        if not math.isnan(z_lo):
+            b0 = math.floor(z_lo + lo_c) - 1
+            n_b = math.floor(z_hi + hi_c) + 2 - b0
         if n_a * n_d > DENSE_CELLS or n_b > DENSE_CELLS:
             raise DenseRangeError(f"{n_a} x {n_d} merge cells")
         dense = np.zeros(3 * n_a * n_d)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,7 @@ from scipy.optimize import brentq
 
 from nudipole import _version
 from nudipole.experiments.errors import ExperimentError
-from nudipole.experiments.far_schema import FarDetectorExperiment
+from nudipole.experiments.far_schema import INTEGRATION_ORDERS, FarDetectorExperiment
 from nudipole.model import Flavour
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import (
@@ -281,6 +281,9 @@ def far_inputs(
     sel = experiment.selection
     integration = asdict(options)
     wz_opts = {k: integration.pop(k) for k in ("wz_tables", "boson_polarisation")}
+    integration.pop("detector_rules")
+    if experiment.integration.source:
+        integration["detector_rules_source"] = experiment.integration.source
     conventions: dict[str, Any] = {
         "statistic": str(preset.statistic),
         "signal_events_required": threshold,
@@ -342,6 +345,19 @@ def far_inputs(
     return out
 
 
+def detector_options(experiment: FarDetectorExperiment, options: SourceOptions) -> SourceOptions:
+    """``options`` with the detector's own quadrature orders (its ``[integration]`` table,
+    :class:`nudipole.experiments.far_schema.IntegrationRules`) where it states them and
+    ``options.detector_rules`` is True; the result has ``detector_rules`` False (resolved)."""
+    if not options.detector_rules:
+        return options
+    rules = experiment.integration
+    changes = {
+        name: value for name in INTEGRATION_ORDERS if (value := getattr(rules, name)) is not None
+    }
+    return replace(options, detector_rules=False, **changes)
+
+
 def compute_far_reach(
     experiment: FarDetectorExperiment,
     masses: Sequence[float] | FloatArray,
@@ -369,7 +385,9 @@ def compute_far_reach(
     default rule; NaN when ``error_estimate`` is False. ``acceptance`` is the fraction of the N
     produced (all channels) whose direction crosses the detector.
     """
-    opts = options or SourceOptions(form_factor=str(preset.form_factor))
+    opts = detector_options(
+        experiment, options or SourceOptions(form_factor=str(preset.form_factor))
+    )
     chans = parse_channels(channels)
     check_couplings(chans, flavour, couplings)
     m = validate_far_masses(masses, chans)
@@ -612,7 +630,9 @@ def far_events(
     electroweak ``couplings`` of a scenario, as in :func:`compute_far_reach`)."""
     if not 1.0e-20 <= d <= 1.0e3:  # also NaN; below 1e-20 the decay lengths overflow
         raise ExperimentError(f"d must be a positive number in GeV^-1 (1e-20 to 1e3), got {d!r}")
-    opts = options or SourceOptions(form_factor=str(preset.form_factor))
+    opts = detector_options(
+        experiment, options or SourceOptions(form_factor=str(preset.form_factor))
+    )
     chans = parse_channels(channels)
     check_couplings(chans, flavour, couplings)
     (m,) = validate_far_masses([mass], chans)
