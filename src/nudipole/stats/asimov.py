@@ -39,6 +39,9 @@ import numpy as np
 
 from nudipole.physics._types import ArrayLike, FloatArray
 
+#: Relative variances v/b^2 below this count as zero: the profile then changes q by a relative
+#: amount of order v/b^2 (and b^2/v would overflow).
+_NEGLIGIBLE_VARIANCE = 1.0e-24
 #: Below this |y| the function h(y) = y - ln(1 + y) is summed as a series (the difference
 #: would lose all digits); the series' first omitted term is below 1e-17 relative there.
 _SERIES_BELOW = 1.0e-3
@@ -61,7 +64,7 @@ def profiled_shift(signal: ArrayLike, background: ArrayLike, variance: ArrayLike
     s = np.asarray(signal, dtype=float)
     b = np.asarray(background, dtype=float)
     v = np.asarray(variance, dtype=float)
-    live = (v > 0.0) & (b > 0.0) & (s > 0.0)
+    live = (v > _NEGLIGIBLE_VARIANCE * b * b) & (b > 1e-12 * s) & (s > 0.0)
     s_ = np.where(live, s, 1.0)
     b_ = np.where(live, b, 1.0)
     v_ = np.where(live, v, 1.0)
@@ -89,8 +92,10 @@ def exclusion_q(signal: ArrayLike, background: ArrayLike, variance: ArrayLike = 
     s = np.asarray(signal, dtype=float)
     b = np.asarray(background, dtype=float)
     v = np.broadcast_to(np.asarray(variance, dtype=float), np.broadcast(s, b).shape)
+    v = np.where(v > _NEGLIGIBLE_VARIANCE * b * b, v, 0.0)
     delta = profiled_shift(s, b, v)
-    has_b = b > 0.0
+    # b << s: q = 2 s up to terms of relative size (b/s) ln(s/b) (and s/b would overflow)
+    has_b = b > 1e-12 * s
     b_ = np.where(has_b, b, 1.0)
     stat = 2.0 * b_ * h((s + delta) / b_)
     v_ = np.where(v > 0.0, v, 1.0)

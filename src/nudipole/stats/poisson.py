@@ -33,7 +33,7 @@ from typing import Final
 
 import numpy as np
 from scipy.optimize import brentq
-from scipy.special import pdtr
+from scipy.special import betaln, pdtr
 from scipy.stats import nbinom
 
 #: Largest background (events) accepted: beyond it a Gaussian treatment is appropriate and the
@@ -66,7 +66,9 @@ def _check_uncertainty(uncertainty: float) -> None:
 
 
 def _smeared(background: float, uncertainty: float) -> bool:
-    return uncertainty > 0.0 and background > 0.0
+    """Whether the gamma averaging changes anything: below r^2 B = 1e-200 the negative
+    binomial is the Poisson distribution to that relative precision."""
+    return background > 0.0 and uncertainty**2 * background > 1e-200
 
 
 def _negative_binomial(background: float, uncertainty: float) -> tuple[float, float]:
@@ -76,6 +78,24 @@ def _negative_binomial(background: float, uncertainty: float) -> tuple[float, fl
     return k, 1.0 / (1.0 + background * uncertainty**2)
 
 
+def _negative_binomial_pmf(j: np.ndarray, background: float, uncertainty: float) -> np.ndarray:
+    """NB(j; k = 1/r^2, p = 1/(1 + r^2 B)) for integers j >= 0.
+
+    ln NB = ln Gamma(k + j) - ln Gamma(k) - ln j! + k ln p + j ln(1 - p), with
+    ln Gamma(k + j) - ln Gamma(k) - ln j! = -ln j - ln B(k, j) for j >= 1 (B the beta function):
+    accurate also for the huge k of a small r, where the difference of ln Gamma loses digits.
+    """
+    y = uncertainty**2 * background
+    k = 1.0 / uncertainty**2
+    jj = np.maximum(j, 1).astype(float)
+    log_pmf = np.where(
+        j > 0,
+        -np.log(jj) - betaln(k, jj) + jj * (math.log(y) - math.log1p(y)),
+        0.0,
+    ) - k * math.log1p(y)
+    return np.asarray(np.exp(log_pmf))
+
+
 def marginal_cdf(n: int, signal: float, background: float, uncertainty: float = 0.0) -> float:
     """P(n' <= n) for a Poisson signal of mean S plus a background of mean B known to a
     relative uncertainty r (gamma-averaged, module docstring). Counts in events."""
@@ -83,10 +103,9 @@ def marginal_cdf(n: int, signal: float, background: float, uncertainty: float = 
         return 0.0
     if not _smeared(background, uncertainty):
         return float(pdtr(n, signal + background))
-    k, p = _negative_binomial(background, uncertainty)
     sd = math.sqrt(background + (uncertainty * background) ** 2)
     j = np.arange(max(0, math.floor(background - _TAIL_SIGMAS * sd)), n + 1)
-    return float(np.sum(nbinom.pmf(j, k, p) * pdtr(n - j, signal)))
+    return float(np.sum(_negative_binomial_pmf(j, background, uncertainty) * pdtr(n - j, signal)))
 
 
 def background_median(background: float, uncertainty: float = 0.0) -> int:
@@ -95,8 +114,13 @@ def background_median(background: float, uncertainty: float = 0.0) -> int:
     _check_uncertainty(uncertainty)
     if not _smeared(background, uncertainty):
         return poisson_median(background)
-    k, p = _negative_binomial(background, uncertainty)
-    return int(nbinom.ppf(0.5, k, p))
+    # scipy's quantile as the first guess, corrected with the accurate distribution
+    n = max(0, int(nbinom.ppf(0.5, *_negative_binomial(background, uncertainty))))
+    while n > 0 and marginal_cdf(n - 1, 0.0, background, uncertainty) >= 0.5:
+        n -= 1
+    while marginal_cdf(n, 0.0, background, uncertainty) < 0.5:
+        n += 1
+    return n
 
 
 def poisson_median(mean: float) -> int:
