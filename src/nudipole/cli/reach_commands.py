@@ -238,8 +238,18 @@ def curve_result(
     seed: int,
     progress: Callable[[int], None] | None,
     m_min: float = 0.01,
+    background_uncertainty: float | None = None,
 ) -> ReachResult:
-    """Reach of one recipe curve on ``n`` log-spaced masses (or the given ``masses``)."""
+    """Reach of one recipe curve on ``n`` log-spaced masses (or the given ``masses``), with
+    the selection's background uncertainty or ``background_uncertainty`` (relative)."""
     exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
     m = masses if masses is not None else mass_grid(m_min, 0.995 * exp.max_sqrt_s, n)
-    return reach(exp, m, selection=curve.selection, preset=preset, seed=seed, progress=progress)
+    return reach(
+        exp,
+        m,
+        selection=curve.selection,
+        preset=preset,
+        seed=seed,
+        progress=progress,
+        background_uncertainty=background_uncertainty,
+    )
