@@ -111,6 +111,12 @@ def test_uncertainty_weakens_every_statistic_monotonically() -> None:
         assert np.all(np.diff(d) > 0), (stat, d)
 
 
+def test_poisson_statistic_refuses_huge_backgrounds() -> None:
+    with pytest.raises(ExperimentError, match="poisson-cls is for few events") as info:
+        nudipole.reach("belle2", [1.0], statistic="poisson-cls", selection="high-mass")
+    assert "\n" not in str(info.value)
+
+
 def test_published_limits_record_no_uncertainty() -> None:
     res = nudipole.reach("lep", [1.0], selection="opal", n_events=2048, scenario="I")
     assert res.inputs["conventions"]["background_uncertainty"] is None

@@ -44,6 +44,7 @@ from nudipole.reach.signal import (
     concatenate_nodes,
 )
 from nudipole.stats import DELTA_CHI2_95, Statistic, limit_spread, solve_upper_limit
+from nudipole.stats.poisson import MAX_BACKGROUND as MAX_POISSON_BACKGROUND
 from nudipole.stats.poisson import expected_signal_limit
 from nudipole.units import format_luminosity, inverse_pb_to_natural
 
@@ -385,6 +386,12 @@ def prepare_scan(
         if statistic is Statistic.POISSON:
             # one counting bin: the summed signal against the median expected CLs limit
             total = float(sum(b.total for b in bkgs))
+            if total > MAX_POISSON_BACKGROUND:
+                raise ExperimentError(
+                    f"--statistic poisson-cls is for few events: selection {sel.name!r} "
+                    f"expects {total:.3g} background events (more than "
+                    f"{MAX_POISSON_BACKGROUND:g}); use chi2 or asimov, which are exact there"
+                )
             threshold = expected_signal_limit(total, uncertainty=uncertainty)
     else:
         # A published cross-section limit: the rate is the accepted cross section (GeV^-2).
