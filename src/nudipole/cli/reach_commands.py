@@ -52,7 +52,8 @@ CONVENTION_OPTIONS: tuple[tuple[str, Iterable[StrEnum], str], ...] = (
     (
         "--statistic",
         USER_STATISTICS,
-        "override the test statistic (chi2 = seed's S^2/(S+B); asimov = Poisson likelihood)",
+        "override the test statistic (chi2 = seed's S^2/(S+B); asimov = Poisson likelihood; "
+        "poisson-cls = median CLs limit on the summed signal, for few events)",
     ),
     (
         "--photon-angular",
