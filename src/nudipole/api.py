@@ -366,13 +366,15 @@ def collider_events(
     a: float | None = None,
     sin2w: float | None = None,
     w_interference: bool = True,
+    background_uncertainty: float | None = None,
 ) -> list[SelectionEvents]:
     """Expected counts of an e+ e- experiment at one point (m_N GeV, d GeV^-1), per selection:
     N produced, N in acceptance, N decaying inside, events passing, background, and whether
     the 95 % CL statistic of :func:`reach` (same options, same integration) excludes d.
 
     ``selection`` restricts to one selection (all, default first, otherwise); the other
-    keywords are those of :func:`reach`. Definitions: :mod:`nudipole.reach.collider_events`.
+    keywords (``background_uncertainty`` included) are those of :func:`reach`. Definitions:
+    :mod:`nudipole.reach.collider_events`.
     """
     exp = resolve_experiment(experiment, sqrt_s=sqrt_s, lumi=lumi)
     chosen = collider_preset(preset, statistic, photon_angular, charge_states, decay_model, nature)
@@ -384,6 +386,7 @@ def collider_events(
         selections=None if selection is None else [selection],
         options=IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed),
         model=make_model(flavour, scenario, a, sin2w, w_interference),
+        background_uncertainty=background_uncertainty,
     )
 
 
@@ -452,6 +455,7 @@ def reach(
     signal: str | FarSignal = FarSignal.PHOTON,
     boson_polarisation: str = "lo",
     wz_tables: str = "pythia",
+    background_uncertainty: float | None = None,
 ) -> ReachResult:
     """Expected 95 % CL limit on the dipole coupling d (GeV^-1) versus m_N (GeV).
 
@@ -498,6 +502,11 @@ def reach(
         "photon" (N -> nu gamma, default) or "visible" (every visible decay of N); the N
         angular distribution in the W/Z frame, "lo" (transverse polarisation about the boson
         direction, default) or "unpolarised"; the W/Z tables, "pythia" (default) or "foresee".
+    background_uncertainty
+        Relative uncertainty of the expected background (0.01 = 1 %, from 0 to 1), profiled in
+        the ``chi2``/``asimov`` statistic or averaged over in ``poisson-cls``
+        (:mod:`nudipole.stats`); the selection's (far detector: the photon selection's) value
+        from its file if None, 0 for the built-in experiments.
 
     Examples
     --------
@@ -525,6 +534,8 @@ def reach(
                 "to e+e- experiments; drop them"
             )
         far = definition if lumi is None else definition.with_luminosity(luminosity_pb(lumi))
+        if background_uncertainty is not None:
+            far = far.with_background_uncertainty(background_uncertainty)
         m = _chosen_masses(masses, mass_range, np.geomspace(*DEFAULT_FAR_MASSES, DEFAULT_N_MASSES))
         return far_reach(
             far,
@@ -561,4 +572,6 @@ def reach(
     chosen = collider_preset(preset, statistic, photon_angular, charge_states, decay_model, nature)
     options = IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed)
     model = make_model(flavour, scenario, a, sin2w, w_interference)
-    return compute_reach(exp, m, chosen, selection, options, progress, model)
+    return compute_reach(
+        exp, m, chosen, selection, options, progress, model, background_uncertainty
+    )

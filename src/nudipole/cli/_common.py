@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from nudipole.api import mass_grid
 from nudipole.experiments import ExperimentError
+from nudipole.experiments.schema import MAX_BACKGROUND_UNCERTAINTY
 from nudipole.io.results import dumps, to_csv, write_atomic
 from nudipole.reach.result import ReachResult
 
@@ -81,6 +82,23 @@ def seed_value(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r}: a seed must be a whole number >= 0")
+    return value
+
+
+def background_uncertainty_value(text: str) -> float:
+    """``--bkg-uncertainty``: a relative background uncertainty from 0 to
+    :data:`~nudipole.experiments.schema.MAX_BACKGROUND_UNCERTAINTY` (0.01 = 1 %)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number; give a relative uncertainty such as 0.01 (1 %)"
+        ) from None
+    if not 0.0 <= value <= MAX_BACKGROUND_UNCERTAINTY:  # also NaN
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a relative background uncertainty must be a number from 0 to "
+            f"{MAX_BACKGROUND_UNCERTAINTY:g} (0.01 = 1 %)"
+        )
     return value
 
 

@@ -142,6 +142,8 @@ def _header(args: argparse.Namespace, exp: Experiment, kwargs: dict[str, Any]) -
             "decay_model": str(preset.decay_model),
             "statistic": str(preset.statistic),
             "nature": str(preset.nature),
+            # relative; None: each selection's own (0 for the built-in experiments)
+            "background_uncertainty": kwargs["background_uncertainty"],
         },
         "couplings": model.describe(),
         "photon_efficiency": exp.detector.efficiency,

@@ -9,7 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nudipole.cli._common import curve_points, progress_bar, seed_value
+from nudipole.cli._common import (
+    background_uncertainty_value,
+    curve_points,
+    progress_bar,
+    seed_value,
+)
 from nudipole.cli.ew_commands import add_coupling_options
 from nudipole.cli.landscape_commands import add_limit_options, chosen_limits, make_landscape
 from nudipole.cli.lhc_commands import (
@@ -43,6 +48,7 @@ FIGURE_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "a": ("--a", ("lep-cepc", "lhc-llp")),
     "sin2w": ("--sin2w", ("lep-cepc", "lhc-llp")),
     "seed": ("--seed", (*sorted(FIGURES), "landscape", "lep-cepc")),
+    "bkg_uncertainty": ("--bkg-uncertainty", tuple(sorted(FIGURES))),
 }
 
 
@@ -89,30 +95,52 @@ def add_figure(sub: Any) -> None:
         help="landscape: overlay a saved reach result (.json or .csv); repeatable",
     )
     p.add_argument("--experiment", help="lhc-channels: the far detector (default faser2)")
+    p.add_argument(
+        "--bkg-uncertainty",
+        type=background_uncertainty_value,
+        metavar="R",
+        help=f"{', '.join(sorted(FIGURES))}: also shade, for each curve, the band from the "
+        "statistics-only limit to the one with this relative background uncertainty "
+        "(0 to 1, e.g. 0.05 = 5 %%)",
+    )
     add_limit_options(p)
     add_coupling_options(p, default_sin2w=None)  # lep-cepc: scenario I unless given
     p.set_defaults(func=run_figure)
 
 
 def make_figure(
-    name: str, output: Path, presets: list[str], n: int, seed: int, show_progress: bool
+    name: str,
+    output: Path,
+    presets: list[str],
+    n: int,
+    seed: int,
+    show_progress: bool,
+    bkg_uncertainty: float | None = None,
 ) -> list[ReachResult]:
+    """Draw figure ``name`` (seed Fig. 1 or 2); with ``bkg_uncertainty`` (relative) each curve
+    also gets the band up to its limit with that background uncertainty (twice the work)."""
     curves = FIGURES[name]
-    total = len(curves) * len(presets) * n
+    passes = 1 if bkg_uncertainty is None else 2
+    total = passes * len(curves) * len(presets) * n
     drawn: list[tuple[ReachResult, str, str]] = []
+    bands: list[ReachResult | None] = []
     with progress_bar(total, f"figure {name}", show_progress) as progress:
         for preset in presets:
             for curve in curves:
-                drawn.append(
-                    (
-                        curve_result(curve, preset, None, n, seed, progress),
-                        curve.label,
-                        curve.color,
+                # statistics only (0 whatever the file says) when a band is drawn over it
+                base = None if bkg_uncertainty is None else 0.0
+                result = curve_result(curve, preset, None, n, seed, progress, 0.01, base)
+                drawn.append((result, curve.label, curve.color))
+                bands.append(
+                    None
+                    if bkg_uncertainty is None
+                    else curve_result(
+                        curve, preset, result.mass, n, seed, progress, 0.01, bkg_uncertainty
                     )
                 )
     from nudipole.plotting.reach_plots import plot_curves, save_figure
 
-    fig = plot_curves(drawn, title=FIGURE_TITLES[name], xlim=(0.01, 11.0))
+    fig = plot_curves(drawn, title=FIGURE_TITLES[name], xlim=(0.01, 11.0), systematics=bands)
     save_figure(fig, output)
     return [r for r, _, _ in drawn]
 
@@ -213,6 +241,6 @@ def run_figure(args: argparse.Namespace) -> int:
             output, flavour, chosen_limits(args), presets, args.points, seed, extra, True
         )
     else:
-        make_figure(args.name, output, presets, args.points, seed, True)
+        make_figure(args.name, output, presets, args.points, seed, True, args.bkg_uncertainty)
     sys.stdout.write(f"wrote {output}\n")
     return 0

@@ -307,6 +307,8 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
             if args.lumi is None
             else definition.with_luminosity(luminosity_pb(args.lumi))
         )
+        if args.bkg_uncertainty is not None:
+            far = far.with_background_uncertainty(args.bkg_uncertainty)
         masses = mass_grid(*FIGURE_MASSES, args.points)
         with progress_bar(len(masses), f"{far.title} band", not args.json) as progress:
             return far_reach(
@@ -334,6 +336,7 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
         args.selection,
         IntegrationOptions(sampler=kw["sampler"], n_events=kw["n_events"], seed=kw["seed"]),
         make_model(kw["flavour"], kw["scenario"], kw["a"], kw["sin2w"], kw["w_interference"]),
+        kw["background_uncertainty"],
     )
     return result, d95_at
 

@@ -119,6 +119,14 @@ def reject_far_options(args: argparse.Namespace) -> None:
         )
 
 
+def with_bkg_uncertainty(
+    exp: FarDetectorExperiment, args: argparse.Namespace
+) -> FarDetectorExperiment:
+    """The detector with the background uncertainty of ``--bkg-uncertainty`` if given."""
+    value = getattr(args, "bkg_uncertainty", None)
+    return exp if value is None else exp.with_background_uncertainty(value)
+
+
 def reject_collider_options(args: argparse.Namespace, title: str) -> None:
     given = [flag for name, flag in COLLIDER_ONLY if getattr(args, name, None) is not None]
     if getattr(args, "w_interference", True) is False:
@@ -233,6 +241,7 @@ def run_far_reach(args: argparse.Namespace, exp: FarDetectorExperiment, out: Pat
         from nudipole.api import luminosity_pb
 
         exp = exp.with_luminosity(luminosity_pb(args.lumi))
+    exp = with_bkg_uncertainty(exp, args)
     masses = _far_masses(args)
     with progress_bar(len(masses), f"{exp.title} band", not args.json) as progress:
         result = far_reach(
@@ -257,6 +266,11 @@ def run_far_events(args: argparse.Namespace, exp: FarDetectorExperiment) -> int:
     """``nudipole events`` for a far detector: counts per meson channel (the parser is in
     :mod:`nudipole.cli.events_commands`)."""
     reject_collider_options(args, exp.title)
+    if getattr(args, "bkg_uncertainty", None) is not None:
+        raise ExperimentError(
+            f"{exp.title} is a far detector: its event counts do not depend on "
+            "--bkg-uncertainty (it enters the CLs limit of nudipole reach); drop it"
+        )
     kwargs = far_kwargs(args)
     rows = far_detector_events(exp, args.mass, args.d, lumi=args.lumi, **kwargs)
     electroweak = kwargs["scenario"] is not None or kwargs["a"] is not None

@@ -21,6 +21,7 @@ from rich.table import Table
 from nudipole.api import mass_grid, reach, resolve_experiment
 from nudipole.cli._common import (
     _positive_int,
+    background_uncertainty_value,
     check_output,
     console,
     given_masses,
@@ -51,7 +52,8 @@ CONVENTION_OPTIONS: tuple[tuple[str, Iterable[StrEnum], str], ...] = (
     (
         "--statistic",
         USER_STATISTICS,
-        "override the test statistic (chi2 = seed's S^2/(S+B); asimov = Poisson likelihood)",
+        "override the test statistic (chi2 = seed's S^2/(S+B); asimov = Poisson likelihood; "
+        "poisson-cls = median CLs limit on the summed signal, for few events)",
     ),
     (
         "--photon-angular",
@@ -79,6 +81,13 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
         "--events", type=_positive_int, help=f"events per mass (mc, sobol; default {N_EVENTS})"
     )
     p.add_argument("--seed", type=int, help=f"random seed (mc, sobol; default {SEED})")
+    p.add_argument(
+        "--bkg-uncertainty",
+        type=background_uncertainty_value,
+        metavar="R",
+        help="relative uncertainty of the expected background, 0 to 1 (e.g. 0.01 = 1 %%; "
+        "default: the selection's, 0 for the built-in experiments), profiled in the statistic",
+    )
     if flavour:  # (newground has its own, required --flavour)
         p.add_argument(
             "--flavour",
@@ -111,6 +120,7 @@ def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "a": args.a,
         "sin2w": args.sin2w,
         "w_interference": args.w_interference,
+        "background_uncertainty": args.bkg_uncertainty,
     }
 
 
@@ -157,7 +167,7 @@ def print_table(result: ReachResult, console: Console) -> None:
     console.print(
         f"photons: {conv['photon_angular']}, channels: {conv['charge_states']}, decay: "
         f"{conv['decay_model']}, statistic: {conv['statistic']} "
-        f"(Delta = {conv['delta_chi2']:.4f}), "
+        f"({_threshold_text(conv)}), "
         f"{inp['integration']['sampler']} seed {inp['integration']['seed']}"
     )
     cpl = inp["couplings"]
@@ -171,9 +181,11 @@ def print_table(result: ReachResult, console: Console) -> None:
     if limit["type"] == "counting":
         bkg_irr = sum(p["background_irreducible"] for p in inp["points"])
         bkg_red = sum(p["background_reducible"] for p in inp["points"])
+        unc = conv.get("background_uncertainty") or 0.0
         console.print(
             f"background: {bkg_irr:.4g} irreducible (SM nu nubar gamma, "
-            f"{inp['sm_background']}) + {bkg_red:.4g} reducible events"
+            f"{inp['sm_background']}) + {bkg_red:.4g} reducible events, "
+            f"relative uncertainty {100 * unc:g} %"
         )
     else:
         console.print(f"limit: {limit['type']} ({limit['source']})")
@@ -192,6 +204,14 @@ def print_table(result: ReachResult, console: Console) -> None:
             f"{a:.3f}",
         )
     console.print(table)
+
+
+def _threshold_text(conv: dict[str, Any]) -> str:
+    """What the statistic must reach: Delta, or the signal events of poisson-cls."""
+    events = conv.get("signal_events_required")
+    if events is not None:
+        return f"S95 = {events:.4g} events"
+    return f"Delta = {conv['delta_chi2']:.4f}"
 
 
 def run_reach(args: argparse.Namespace) -> int:
@@ -219,8 +239,18 @@ def curve_result(
     seed: int,
     progress: Callable[[int], None] | None,
     m_min: float = 0.01,
+    background_uncertainty: float | None = None,
 ) -> ReachResult:
-    """Reach of one recipe curve on ``n`` log-spaced masses (or the given ``masses``)."""
+    """Reach of one recipe curve on ``n`` log-spaced masses (or the given ``masses``), with
+    the selection's background uncertainty or ``background_uncertainty`` (relative)."""
     exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
     m = masses if masses is not None else mass_grid(m_min, 0.995 * exp.max_sqrt_s, n)
-    return reach(exp, m, selection=curve.selection, preset=preset, seed=seed, progress=progress)
+    return reach(
+        exp,
+        m,
+        selection=curve.selection,
+        preset=preset,
+        seed=seed,
+        progress=progress,
+        background_uncertainty=background_uncertainty,
+    )

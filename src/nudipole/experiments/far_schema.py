@@ -20,6 +20,7 @@ from nudipole.detectors import BeamAxisAnnulus, BeamAxisCylinder, Box, Shape
 from nudipole.detectors.vertical_cylinder import VerticalCylinder
 from nudipole.experiments._validate import Table, describe
 from nudipole.experiments.errors import ExperimentError
+from nudipole.experiments.schema import MAX_BACKGROUND_UNCERTAINTY, check_background_uncertainty
 from nudipole.production.absorber import ChargedMesonDecays
 from nudipole.units import format_luminosity
 
@@ -42,8 +43,11 @@ class PhotonSelection:
 
     ``photon_energy_min``: lab-frame photon energy threshold (GeV). ``efficiency``: photon
     reconstruction efficiency. ``background``: expected background events for the whole
-    luminosity after the selection. Used by the ``default`` preset; the ``paper`` preset counts
-    every decay inside the volume with no background, as the LHC papers do.
+    luminosity after the selection; ``background_uncertainty``: its relative uncertainty
+    (0.01 = 1 %, default 0), averaged over in the CLs limit
+    (:func:`nudipole.stats.poisson.expected_signal_limit`). Used by the ``default`` preset; the
+    ``paper`` preset counts every decay inside the volume with no background, as the LHC papers
+    do.
     """
 
     photon_energy_min: float
@@ -51,6 +55,7 @@ class PhotonSelection:
     background: float
     source: str = ""
     estimated: bool = False
+    background_uncertainty: float = 0.0
 
 
 #: The quadrature orders a far-detector file may set in ``[integration]`` (see
@@ -109,6 +114,12 @@ class FarDetectorExperiment:
         factor = luminosity_pb / self.luminosity_pb
         sel = replace(self.selection, background=self.selection.background * factor)
         return replace(self, luminosity_pb=luminosity_pb, selection=sel)
+
+    def with_background_uncertainty(self, uncertainty: float) -> FarDetectorExperiment:
+        """The same detector with another relative background uncertainty (0 to 1)."""
+        check_background_uncertainty(uncertainty)
+        sel = replace(self.selection, background_uncertainty=uncertainty)
+        return replace(self, selection=sel)
 
 
 def _length(
@@ -194,6 +205,9 @@ def far_experiment_from_dict(data: dict[str, Any], origin: str) -> FarDetectorEx
         background=sel.number("background", minimum=0.0, maximum=1.0e7),
         source=sel.string("source"),
         estimated=sel.boolean("estimated", default=False),
+        background_uncertainty=sel.number(
+            "background_uncertainty", default=0.0, minimum=0.0, maximum=MAX_BACKGROUND_UNCERTAINTY
+        ),
     )
     sel.finish()
     charged = ChargedMesonDecays(

@@ -3,9 +3,9 @@
 An experiment file has the tables ``[experiment]``, ``[beams]``, ``[detector]`` (with
 ``[detector.fiducial]``), one or more ``[[points]]`` (energy points summed in the chi^2),
 optional ``[[runs]]`` (alternative single-energy runs selectable with ``--sqrt-s``) and
-``[selections.NAME]`` each with a list of ``cuts`` and an optional
-``reducible_background``. Every number carries a ``source`` string. See
-``docs/experiments.md`` and the built-in files in ``nudipole/experiments/data``.
+``[selections.NAME]`` each with a list of ``cuts``, an optional ``reducible_background`` and
+an optional relative ``background_uncertainty`` (default 0). Every number carries a ``source``
+string. See ``docs/experiments.md`` and the built-in files in ``nudipole/experiments/data``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from nudipole.units import LuminosityError, check_luminosity_pb
 #: lepton-collider energies proposed); outside it the cross sections are meaningless or overflow.
 MIN_SQRT_S = 1.022e-3
 MAX_SQRT_S = 1.0e4
+#: Largest relative background uncertainty accepted (100 %: a background known only to its
+#: order of magnitude; the statistics of :mod:`nudipole.stats` are defined for any r >= 0).
+MAX_BACKGROUND_UNCERTAINTY = 1.0
 #: Most energy points (or runs) in one experiment file: each is integrated separately, with at
 #: least 512 integration events, for every mass (BESIII, the largest built-in, has 71).
 MAX_POINTS = 500
@@ -38,6 +41,17 @@ def check_sqrt_s(sqrt_s: float) -> float:
             f"(2 m_e) to {MAX_SQRT_S:g} GeV"
         )
     return sqrt_s
+
+
+def check_background_uncertainty(value: float, flag: str = "--bkg-uncertainty") -> float:
+    """``value`` if it is a relative background uncertainty in [0, 1] (0.01 = 1 %), else a
+    one-line ExperimentError naming it as given with ``flag``."""
+    if not 0.0 <= value <= MAX_BACKGROUND_UNCERTAINTY:  # also NaN
+        raise ExperimentError(
+            f"{flag} {value:g}: a relative background uncertainty must be a number from 0 to "
+            f"{MAX_BACKGROUND_UNCERTAINTY:g} (0.01 = 1 %)"
+        )
+    return value
 
 
 def _check_luminosity(luminosity_pb: float) -> float:
@@ -114,7 +128,10 @@ class Selection:
 
     ``sqrt_s``: if set, the selection uses only the energy point at that sqrt(s) (an analysis of
     one data set, e.g. LEP1 or LEP2); ``limit``: how the limit is set (:class:`LimitSpec`);
-    ``detector``: the detector of this analysis if it differs from the experiment's (LEP).
+    ``detector``: the detector of this analysis if it differs from the experiment's (LEP);
+    ``background_uncertainty``: relative uncertainty r of the expected background of every
+    energy point (0.01 = 1 %; 0, the seed's assumption, by default), profiled or averaged by
+    the statistic (:mod:`nudipole.stats`).
     """
 
     name: str
@@ -125,6 +142,7 @@ class Selection:
     sqrt_s: float | None = None
     limit: LimitSpec = LimitSpec()
     detector: Detector | None = None
+    background_uncertainty: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -297,6 +315,9 @@ def _selection(name: str, table: Table) -> Selection:
         sqrt_s=table.number("sqrt_s", positive=True) if table.has("sqrt_s") else None,
         limit=_limit(table.table("limit", required=False)),
         detector=None if not table.has("detector") else _detector(table.subtable("detector")),
+        background_uncertainty=table.number(
+            "background_uncertainty", default=0.0, minimum=0.0, maximum=MAX_BACKGROUND_UNCERTAINTY
+        ),
     )
     table.finish()
     if not cuts and selection.limit.type != "z-invisible-width":

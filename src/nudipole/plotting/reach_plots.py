@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nudipole.io.results import write_atomic
@@ -28,6 +29,7 @@ def plot_curves(
     title: str = "",
     xlim: tuple[float, float] | None = None,
     ylim: tuple[float, float] | None = None,
+    systematics: Sequence[ReachResult | None] | None = None,
 ) -> Figure:
     """Reach curves d95(m_N) of one-sided (collider) results on log axes.
 
@@ -40,6 +42,10 @@ def plot_curves(
         Axes title.
     xlim, ylim
         Axes ranges (GeV, GeV^-1); automatic if not given.
+    systematics
+        One entry per curve: the same curve with a relative background uncertainty (its
+        ``inputs.conventions.background_uncertainty``), drawn as a band shaded in the curve's
+        colour from the curve (statistics only) to it; None for no band.
 
     Returns
     -------
@@ -52,7 +58,11 @@ def plot_curves(
     ax = fig.subplots()
     presets: list[str] = []
     texts = [title]
-    for result, label, color in curves:
+    uncertainties: list[float] = []
+    bands = list(systematics) if systematics is not None else [None] * len(curves)
+    if len(bands) != len(curves):
+        raise ValueError(f"{len(bands)} systematics results for {len(curves)} curves")
+    for (result, label, color), band in zip(curves, bands, strict=True):
         preset = str(result.inputs.get("preset", "default")).split("[")[0]
         if preset not in presets:
             presets.append(preset)
@@ -65,6 +75,11 @@ def plot_curves(
             label=curve_label(f"{label} [{preset}]", result),
             gid=f"{result.inputs.get('experiment')}:{result.inputs.get('selection')}:{preset}",
         )
+        if band is not None:
+            _systematics_band(ax, result, band, color, preset)
+            unc = band.inputs.get("conventions", {}).get("background_uncertainty")
+            if unc is not None and unc not in uncertainties:
+                uncertainties.append(float(unc))
         texts.append(label)
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -86,8 +101,33 @@ def plot_curves(
                 for p in presets
             )
         )
+    if uncertainties:
+        shown = ", ".join(f"{100 * u:g} %" for u in uncertainties)
+        notes.append(
+            "shaded: from the statistics-only curve to the one with a relative background "
+            f"uncertainty of {shown} (profiled, docs/conventions.md)"
+        )
     add_notes(fig, [*notes, *glossary_notes(texts)], fontsize=6.5)
     return fig
+
+
+def _systematics_band(
+    ax: Axes, result: ReachResult, band: ReachResult, color: str, preset: str
+) -> None:
+    """Shade between d95 without (``result``) and with (``band``) a background uncertainty,
+    at the masses where both have a limit; the two results must share their masses."""
+    if band.mass.shape != result.mass.shape or not np.allclose(band.mass, result.mass):
+        raise ValueError("a systematics band needs the masses of its statistics-only curve")
+    ok = np.isfinite(result.d95) & np.isfinite(band.d95)
+    ax.fill_between(
+        result.mass[ok],
+        result.d95[ok],
+        band.d95[ok],
+        color=color,
+        alpha=0.18,
+        linewidth=0.0,
+        gid=f"band:{result.inputs.get('experiment')}:{result.inputs.get('selection')}:{preset}",
+    )
 
 
 FORMATS = ("pdf", "png", "svg")

@@ -65,7 +65,7 @@ from nudipole.reach.scan import (
     selection_points,
 )
 from nudipole.reach.signal import build_templates, charge_multiplicity
-from nudipole.stats import Statistic, per_point_statistic
+from nudipole.stats import SIGNAL_COUNTING, Statistic, per_point_statistic
 from nudipole.stats.limits import signal_counts
 from nudipole.units import inverse_pb_to_natural
 
@@ -195,9 +195,14 @@ def check_point(experiment: Experiment, mass: float, d: float) -> None:
 
 
 def required_signal(
-    signal: FloatArray, background: FloatArray, statistic: Statistic, threshold: float
+    signal: FloatArray,
+    background: FloatArray,
+    statistic: Statistic,
+    threshold: float,
+    uncertainty: float = 0.0,
 ) -> float:
-    """Total signal at which sum_i q_i(t S_i, B_i) = threshold, in the units of ``signal``.
+    """Total signal at which sum_i q_i(t S_i, B_i) = threshold, in the units of ``signal``;
+    ``uncertainty`` is the relative background uncertainty of every point.
 
     The shares S_i / sum S of the points are held fixed; q increases with S, so t is unique
     (Brent's method in ln t). NaN if there is no signal.
@@ -205,11 +210,11 @@ def required_signal(
     total = float(np.sum(signal))
     if not total > 0.0:
         return float("nan")
-    if statistic is Statistic.SIGNAL:
+    if statistic in SIGNAL_COUNTING:
         return threshold
 
     def excess(log_t: float) -> float:
-        q = per_point_statistic(math.exp(log_t) * signal, background, statistic)
+        q = per_point_statistic(math.exp(log_t) * signal, background, statistic, uncertainty)
         return float(np.sum(q)) - threshold
 
     lo, hi = -1.0, 1.0
@@ -267,8 +272,10 @@ def selection_events(
     preset: Preset,
     options: IntegrationOptions,
     model: CouplingModel = PHOTON_ONLY,
+    background_uncertainty: float | None = None,
 ) -> SelectionEvents:
-    """Counts of one selection at (m_N GeV, d GeV^-1); ``experiment`` with overrides applied."""
+    """Counts of one selection at (m_N GeV, d GeV^-1); ``experiment`` with overrides applied;
+    ``background_uncertainty`` overrides the selection's (relative, 0.01 = 1 %)."""
     exp, points = selection_points(experiment, sel)
     sqrt_s = np.array([p.sqrt_s for p in points], dtype=float)
     lumi = np.array([inverse_pb_to_natural(p.luminosity_pb) for p in points])
@@ -279,7 +286,9 @@ def selection_events(
     )
     if sel.limit.type == "z-invisible-width":
         return _z_width_events(sel, points, produced, d, preset, model, mass)
-    setup: ScanSetup = prepare_scan(exp, sel, points, preset, options, model)
+    setup: ScanSetup = prepare_scan(
+        exp, sel, points, preset, options, model, background_uncertainty
+    )
     tpl = build_templates(
         exp, sel, preset, setup.sqrt_s, setup.luminosity, mass, setup.nodes, model
     )
@@ -309,8 +318,9 @@ def selection_events(
         for i, p in enumerate(points)
     )
     background = np.array([b.total for b in setup.backgrounds])
-    q = float(np.sum(per_point_statistic(scan_signal, background, setup.statistic)))
-    required = required_signal(scan_signal, background, setup.statistic, setup.threshold)
+    unc = setup.background_uncertainty
+    q = float(np.sum(per_point_statistic(scan_signal, background, setup.statistic, unc)))
+    required = required_signal(scan_signal, background, setup.statistic, setup.threshold, unc)
     total_scan = float(np.sum(scan_signal))
     # In events: the scan's units times the passing events per unit (1 for counting).
     required_events = required * float(np.sum(passing)) / total_scan if total_scan > 0 else required
@@ -354,6 +364,7 @@ def collider_events(
     selections: Sequence[str] | None = None,
     options: IntegrationOptions | None = None,
     model: CouplingModel = PHOTON_ONLY,
+    background_uncertainty: float | None = None,
 ) -> list[SelectionEvents]:
     """Expected counts at one point (m_N GeV, d GeV^-1), one entry per selection.
 
@@ -373,6 +384,9 @@ def collider_events(
         Integration options; the scan's defaults (same nodes as ``nudipole reach``) if None.
     model
         Flavour and d_Z/d_gamma, d_W/d_gamma (photon only by default).
+    background_uncertainty
+        Relative background uncertainty of every selection (0.01 = 1 %); each selection's own
+        ``background_uncertainty`` if None.
     """
     check_point(experiment, mass, d)
     opts = options or IntegrationOptions()
@@ -382,7 +396,9 @@ def collider_events(
         sel = experiment.selection(name)
         if selections is None and not _has_energy(experiment, sel):
             continue
-        out.append(selection_events(experiment, sel, mass, d, preset, opts, model))
+        out.append(
+            selection_events(experiment, sel, mass, d, preset, opts, model, background_uncertainty)
+        )
     if not out:
         raise ExperimentError(
             f"no selection of {experiment.title} analyses the energies of this run; "

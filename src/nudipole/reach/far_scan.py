@@ -140,8 +140,10 @@ def signal_threshold(experiment: FarDetectorExperiment, preset: FarPreset) -> fl
     """Signal events that the 95 % CL region requires (see :mod:`far_presets`)."""
     if preset.statistic is FarStatistic.THREE_EVENTS:
         return THREE_EVENTS
-    background = experiment.selection.background if preset.photon_selection else 0.0
-    return expected_signal_limit(background)
+    if not preset.photon_selection:
+        return expected_signal_limit(0.0)
+    sel = experiment.selection
+    return expected_signal_limit(sel.background, uncertainty=sel.background_uncertainty)
 
 
 def _efficiency(

@@ -16,7 +16,13 @@ import numpy as np
 
 from nudipole._version import provenance
 from nudipole.experiments.errors import ExperimentError
-from nudipole.experiments.schema import EnergyPoint, Experiment, LimitSpec, Selection
+from nudipole.experiments.schema import (
+    EnergyPoint,
+    Experiment,
+    LimitSpec,
+    Selection,
+    check_background_uncertainty,
+)
 from nudipole.experiments.selections import Frame
 from nudipole.kinematics.sampling import (
     Nodes,
@@ -38,6 +44,8 @@ from nudipole.reach.signal import (
     concatenate_nodes,
 )
 from nudipole.stats import DELTA_CHI2_95, Statistic, limit_spread, solve_upper_limit
+from nudipole.stats.poisson import MAX_BACKGROUND as MAX_POISSON_BACKGROUND
+from nudipole.stats.poisson import expected_signal_limit
 from nudipole.units import format_luminosity, inverse_pb_to_natural
 
 SAMPLERS = ("mc", "sobol", "quadrature")
@@ -225,8 +233,16 @@ def _inputs(
     backgrounds: list[dict[str, float]],
     model: CouplingModel,
     points: tuple[EnergyPoint, ...],
+    setup: ScanSetup | None = None,
 ) -> dict[str, Any]:
     sel = experiment.selection(selection_name)
+    # relative background uncertainty and signal events required (poisson-cls), if counting
+    uncertainty: float | None = None
+    events_required: float | None = None
+    if setup is not None and sel.limit.type == "counting":
+        uncertainty = setup.background_uncertainty
+        if preset.statistic is Statistic.POISSON:
+            events_required = setup.threshold
     return {
         **provenance(),
         "experiment": experiment.name,
@@ -243,6 +259,8 @@ def _inputs(
             "statistic": str(preset.statistic),
             "nature": str(preset.nature),
             "delta_chi2": DELTA_CHI2_95,
+            "background_uncertainty": uncertainty,
+            "signal_events_required": events_required,
         },
         "couplings": model.describe(),
         "limit": asdict(sel.limit),
@@ -307,7 +325,10 @@ class ScanSetup:
     backgrounds
         Expected background counts per point (zero for a published limit).
     statistic, threshold
-        The test statistic and the value it must reach at 95 % CL.
+        The test statistic and the value it must reach at 95 % CL (for ``poisson-cls`` the
+        median expected CLs limit on the summed signal, events).
+    background_uncertainty
+        Relative uncertainty of every point's background (0 for a published limit).
     """
 
     nodes: PointNodes
@@ -316,6 +337,7 @@ class ScanSetup:
     backgrounds: list[BackgroundCounts]
     statistic: Statistic
     threshold: float
+    background_uncertainty: float = 0.0
 
 
 def prepare_scan(
@@ -325,12 +347,15 @@ def prepare_scan(
     preset: Preset,
     options: IntegrationOptions,
     model: CouplingModel = PHOTON_ONLY,
+    background_uncertainty: float | None = None,
 ) -> ScanSetup:
     """Nodes, luminosities, backgrounds and statistic of a scan of ``sel`` over ``points``.
 
     ``experiment`` as returned by :func:`selection_points`. The nodes are drawn from
     ``options.seed`` in the same order for every call, so a scan and the ``events`` command
     (:mod:`nudipole.reach.collider_events`) see the same integration.
+    ``background_uncertainty``: relative background uncertainty, the selection's
+    (``sel.background_uncertainty``) if None.
     """
     limit = sel.limit
     counting = limit.type == "counting"
@@ -354,12 +379,26 @@ def prepare_scan(
             )
             for f, lum, p in zip(frames, lumis, points, strict=True)
         ]
+        uncertainty = check_background_uncertainty(
+            sel.background_uncertainty if background_uncertainty is None else background_uncertainty
+        )
         statistic, threshold = preset.statistic, DELTA_CHI2_95
+        if statistic is Statistic.POISSON:
+            # one counting bin: the summed signal against the median expected CLs limit
+            total = float(sum(b.total for b in bkgs))
+            if total > MAX_POISSON_BACKGROUND:
+                raise ExperimentError(
+                    f"--statistic poisson-cls is for few events: selection {sel.name!r} "
+                    f"expects {total:.3g} background events (more than "
+                    f"{MAX_POISSON_BACKGROUND:g}); use chi2 or asimov, which are exact there"
+                )
+            threshold = expected_signal_limit(total, uncertainty=uncertainty)
     else:
         # A published cross-section limit: the rate is the accepted cross section (GeV^-2).
         lumis = [1.0 for _ in points]
         bkgs = [BackgroundCounts(0.0, 0.0) for _ in points]
         statistic, threshold = Statistic.SIGNAL, excluded_signal(limit, model)
+        uncertainty = 0.0
     return ScanSetup(
         nodes=all_nodes,
         sqrt_s=np.array([f.sqrt_s for f in frames], dtype=float),
@@ -367,6 +406,7 @@ def prepare_scan(
         backgrounds=bkgs,
         statistic=statistic,
         threshold=threshold,
+        background_uncertainty=uncertainty,
     )
 
 
@@ -429,11 +469,14 @@ def _solve_masses(
             if progress is not None:
                 progress(1)
         mean_w, mean_k = combine_batches(weight, kappa)
-        d = solve_upper_limit(rate, mean_w, mean_k, background, setup.statistic, setup.threshold)
+        unc = setup.background_uncertainty
+        d = solve_upper_limit(
+            rate, mean_w, mean_k, background, setup.statistic, setup.threshold, uncertainty=unc
+        )
         d95[lo : lo + part.size] = d
         if n_batch > 1 and with_error:
             d95_error[lo : lo + part.size] = limit_spread(
-                d, rate, weight, kappa, background, setup.statistic, setup.threshold
+                d, rate, weight, kappa, background, setup.statistic, setup.threshold, unc
             )
         total_rate = rate.sum(axis=1)
         acceptance[lo : lo + part.size] = np.divide(
@@ -451,11 +494,13 @@ def reach_function(
     selection: str | None = None,
     options: IntegrationOptions | None = None,
     model: CouplingModel = PHOTON_ONLY,
+    background_uncertainty: float | None = None,
 ) -> Callable[[float], float]:
     """d95 (GeV^-1) at any mass of the curve :func:`compute_reach` scans, NaN where there is
     no sensitivity or outside (:data:`MIN_MASS`, threshold): the same nodes (same seed),
     templates and solver, set up once. Used to solve where the curve crosses an existing
-    limit on the curve itself rather than on a mass grid."""
+    limit on the curve itself rather than on a mass grid. ``background_uncertainty`` as in
+    :func:`compute_reach`."""
     opts = options or IntegrationOptions()
     sel = experiment.selection(selection)
     experiment, points = selection_points(experiment, sel)
@@ -469,7 +514,7 @@ def reach_function(
             return float(z_width_limit(limit, model, preset, np.array([mass]))[0]) if ok else np.nan
 
         return z_width
-    setup = prepare_scan(experiment, sel, points, preset, opts, model)
+    setup = prepare_scan(experiment, sel, points, preset, opts, model, background_uncertainty)
 
     def d95_at(mass: float) -> float:
         key = float(mass)
@@ -494,6 +539,7 @@ def compute_reach(
     options: IntegrationOptions | None = None,
     progress: Callable[[int], None] | None = None,
     model: CouplingModel = PHOTON_ONLY,
+    background_uncertainty: float | None = None,
 ) -> ReachResult:
     """Expected 95 % CL upper limit on d for each mass.
 
@@ -513,8 +559,14 @@ def compute_reach(
         Called with 1 after each mass (for a progress bar).
     model
         Flavour and d_Z/d_gamma, d_W/d_gamma (photon only by default); the limit is on d_gamma.
+    background_uncertainty
+        Relative uncertainty of the expected background (0.01 = 1 %), overriding the
+        selection's ``background_uncertainty`` (0 unless its file says otherwise); recorded in
+        ``inputs.conventions``.
     """
     opts = options or IntegrationOptions()
+    if background_uncertainty is not None:
+        check_background_uncertainty(background_uncertainty)
     sel = experiment.selection(selection)
     experiment, points = selection_points(experiment, sel)
     m = validate_masses(masses, replace(experiment, points=points))
@@ -531,7 +583,7 @@ def compute_reach(
             acceptance=np.where(np.isnan(d95), 0.0, 1.0),
             inputs=_inputs(experiment, sel.name, preset, opts, [{} for _ in points], model, points),
         )
-    setup = prepare_scan(experiment, sel, points, preset, opts, model)
+    setup = prepare_scan(experiment, sel, points, preset, opts, model, background_uncertainty)
     bkgs = setup.backgrounds
     d95, d95_error, acceptance = _solve_masses(experiment, sel, preset, setup, model, m, progress)
     backgrounds = [
@@ -542,5 +594,5 @@ def compute_reach(
         d95=d95,
         d95_error=np.where(np.isnan(d95), np.nan, d95_error),
         acceptance=acceptance,
-        inputs=_inputs(experiment, sel.name, preset, opts, backgrounds, model, points),
+        inputs=_inputs(experiment, sel.name, preset, opts, backgrounds, model, points, setup),
     )

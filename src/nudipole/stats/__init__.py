@@ -2,8 +2,10 @@
 
 from nudipole.stats.limits import (
     DELTA_CHI2_95,
+    SIGNAL_COUNTING,
     USER_STATISTICS,
     Statistic,
+    background_variance,
     limit_spread,
     per_point_statistic,
     solve_upper_limit,
@@ -11,8 +13,10 @@ from nudipole.stats.limits import (
 
 __all__ = [
     "DELTA_CHI2_95",
+    "SIGNAL_COUNTING",
     "USER_STATISTICS",
     "Statistic",
+    "background_variance",
     "limit_spread",
     "per_point_statistic",
     "solve_upper_limit",

@@ -1,12 +1,20 @@
 """Expected 95 % CL upper limits on d from signal and background counts.
 
-Two test statistics, summed over independent energy points i:
+Test statistics, summed over independent energy points i, each point's background B_i known
+to a relative uncertainty r (``background_uncertainty``, default 0; variance v_i = (r B_i)^2,
+independent between points):
 
-``chi2`` (the seed's, Sec. II.1-II.2): chi^2_i(d) = S_i^2 / (S_i + B_i); the limit solves
-    chi^2_tot(d95) - chi^2_tot(0) = Delta, with chi^2_tot(0) = 0.
-``asimov`` (labelled alternative): the Poisson likelihood ratio for background-only Asimov data
-    n_i = B_i, q_i(d) = 2 [S_i - B_i ln(1 + S_i / B_i)] (Cowan, Cranmer, Gross, Vitells,
-    EPJC 71 (2011) 1554, arXiv:1007.1727, Eq. 97 with mu' = 0), same Delta.
+``chi2`` (the seed's, Sec. II.1-II.2): chi^2_i(d) = S_i^2 / (S_i + B_i + v_i)
+    (:mod:`nudipole.stats.chi2`); the limit solves chi^2_tot(d95) - chi^2_tot(0) = Delta,
+    with chi^2_tot(0) = 0.
+``asimov`` (labelled alternative): the Poisson likelihood ratio for background-only Asimov
+    data, the background profiled (:mod:`nudipole.stats.asimov`); for r = 0
+    q_i(d) = 2 [S_i - B_i ln(1 + S_i / B_i)] (Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011)
+    1554, arXiv:1007.1727, Eq. 97 with mu' = 0), same Delta.
+``poisson-cls`` (few events): the points are one counting bin; the limit solves
+    sum_i S_i(d95) = S95(sum_i B_i, r), the median expected CLs limit
+    (:func:`nudipole.stats.poisson.expected_signal_limit`; 2.996 events at B = 0, the "three
+    events" of background-free searches).
 
 Delta = 2.7055, the 90 % quantile of chi^2 with one degree of freedom (one-sided 95 % CL;
 the seed rounds it to 2.71).
@@ -27,6 +35,8 @@ import numpy as np
 from scipy.stats import chi2 as _chi2
 
 from nudipole.physics._types import ArrayLike, FloatArray
+from nudipole.stats.asimov import exclusion_q, exclusion_slope
+from nudipole.stats.chi2 import chi2_q, chi2_slope
 
 #: One-sided 95 % CL threshold on Delta chi^2 (one parameter).
 DELTA_CHI2_95: Final[float] = float(_chi2.ppf(0.90, df=1))
@@ -40,31 +50,41 @@ class Statistic(StrEnum):
 
     CHI2 = "chi2"
     ASIMOV = "asimov"
+    #: Median expected CLs Poisson limit on the summed signal (few events).
+    POISSON = "poisson-cls"
     #: Q = S summed over points: solves S(d) = threshold, for limits published as a cross
     #: section or a branching ratio (the threshold is then the excluded signal).
     SIGNAL = "signal"
 
 
 #: The statistics a user chooses between for expected limits.
-USER_STATISTICS: Final = (Statistic.CHI2, Statistic.ASIMOV)
+USER_STATISTICS: Final = (Statistic.CHI2, Statistic.ASIMOV, Statistic.POISSON)
+#: Statistics whose Q is the summed signal (the threshold is a number of events or a signal).
+SIGNAL_COUNTING: Final = (Statistic.SIGNAL, Statistic.POISSON)
+
+
+def background_variance(background: ArrayLike, uncertainty: float) -> FloatArray:
+    """v = (r B)^2 (events^2): the variance of a background of B events known to a relative
+    uncertainty r."""
+    return np.asarray((uncertainty * np.asarray(background, dtype=float)) ** 2)
 
 
 def per_point_statistic(
-    signal: ArrayLike, background: ArrayLike, statistic: Statistic
+    signal: ArrayLike,
+    background: ArrayLike,
+    statistic: Statistic,
+    uncertainty: float = 0.0,
 ) -> FloatArray:
-    """Per-point statistic for signal S >= 0 and background B >= 0 (see module docstring)."""
+    """Per-point statistic for signal S >= 0 and background B >= 0 (events) whose relative
+    uncertainty is ``uncertainty`` (see module docstring)."""
     s = np.asarray(signal, dtype=float)
     b = np.asarray(background, dtype=float)
-    if statistic is Statistic.SIGNAL:
+    if statistic in SIGNAL_COUNTING:
         return np.asarray(s + 0.0 * b)
+    v = background_variance(b, uncertainty)
     if statistic is Statistic.CHI2:
-        total = s + b
-        return np.asarray(np.divide(s**2, total, out=np.zeros_like(total), where=total > 0))
-    # Asimov: 2 [S - B ln(1 + S/B)]; for B -> 0 (B << S) it tends to 2 S.
-    tiny = b <= 1e-12 * s
-    safe_b = np.where(tiny | (b <= 0), 1.0, b)
-    q = np.where(tiny | (b <= 0), 2.0 * s, 2.0 * (s - safe_b * np.log1p(s / safe_b)))
-    return np.asarray(np.maximum(q, 0.0))  # rounding can leave -1e-323
+        return chi2_q(s, b, v)
+    return exclusion_q(s, b, v)
 
 
 def signal_counts(
@@ -86,6 +106,7 @@ def _statistic_and_slope(
     kappa: FloatArray,
     background: FloatArray,
     statistic: Statistic,
+    uncertainty: float = 0.0,
 ) -> tuple[FloatArray, FloatArray]:
     """Total statistic Q(t) and dQ/dt at t = ln d^2 (one value per mass)."""
     d2 = np.exp(t)
@@ -94,15 +115,14 @@ def _statistic_and_slope(
     frac = -np.expm1(-kd)
     s = rate * d2[:, None] * np.sum(weight * frac, axis=-1)
     ds_dt = s + rate * d2[:, None] * np.sum(weight * kd * expo, axis=-1)
-    total = s + background
-    q = per_point_statistic(s, background, statistic)
-    safe = np.where(total > 0, total, 1.0)
-    if statistic is Statistic.SIGNAL:
+    q = per_point_statistic(s, background, statistic, uncertainty)
+    v = background_variance(background, uncertainty)
+    if statistic in SIGNAL_COUNTING:
         dq_ds = np.ones_like(s)
     elif statistic is Statistic.CHI2:
-        dq_ds = np.where(total > 0, s * (s + 2.0 * background) / safe**2, 0.0)
+        dq_ds = chi2_slope(s, background, v)
     else:
-        dq_ds = np.where(total > 0, 2.0 * s / safe, 0.0)
+        dq_ds = exclusion_slope(s, background, v)
     return np.asarray(q.sum(axis=-1)), np.asarray((dq_ds * ds_dt).sum(axis=-1))
 
 
@@ -116,6 +136,7 @@ def solve_upper_limit(
     start: FloatArray | None = None,
     tolerance: float = 1e-10,
     max_iterations: int = 100,
+    uncertainty: float = 0.0,
 ) -> FloatArray:
     """Solve sum_i q_i(S_i(d), B_i) = threshold for d (GeV^-1), one value per mass.
 
@@ -133,6 +154,8 @@ def solve_upper_limit(
         (P,) or (M, P) expected background counts.
     start
         Optional first guess for d (M,), e.g. a previous solution.
+    uncertainty
+        Relative uncertainty r of every point's background (dimensionless, >= 0).
 
     Returns
     -------
@@ -143,13 +166,13 @@ def solve_upper_limit(
     n = rate.shape[0]
     lo = np.full(n, _T_LOW)
     hi = np.full(n, _T_HIGH)
-    q_hi, _ = _statistic_and_slope(hi, rate, weight, kappa, b, statistic)
+    q_hi, _ = _statistic_and_slope(hi, rate, weight, kappa, b, statistic, uncertainty)
     reachable = q_hi >= threshold
     t = np.full(n, np.log(1e-10)) if start is None else 2.0 * np.log(np.asarray(start, float))
     t = np.where(np.isfinite(t), t, np.log(1e-10))
     log_thr = np.log(threshold)
     for _ in range(max_iterations):
-        q, dq = _statistic_and_slope(t, rate, weight, kappa, b, statistic)
+        q, dq = _statistic_and_slope(t, rate, weight, kappa, b, statistic, uncertainty)
         above = q >= threshold
         hi = np.where(above, np.minimum(hi, t), hi)
         lo = np.where(above, lo, np.maximum(lo, t))
@@ -176,6 +199,7 @@ def limit_spread(
     background: FloatArray,
     statistic: Statistic = Statistic.CHI2,
     threshold: float = DELTA_CHI2_95,
+    uncertainty: float = 0.0,
 ) -> FloatArray:
     """Integration error on d95 from independent batches of events, linearised.
 
@@ -199,7 +223,7 @@ def limit_spread(
     kap = np.moveaxis(kappa_batches[ok], 2, 1).reshape(m * n_b, p, k)
     r = np.repeat(rate[ok], n_b, axis=0)
     b = np.broadcast_to(np.asarray(background, dtype=float), rate.shape)[ok]
-    q, dq = _statistic_and_slope(t, r, w, kap, np.repeat(b, n_b, axis=0), statistic)
+    q, dq = _statistic_and_slope(t, r, w, kap, np.repeat(b, n_b, axis=0), statistic, uncertainty)
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = np.where(dq > 0, -(q - threshold) / (2.0 * dq), np.nan).reshape(m, n_b)
     spread = np.std(shift, axis=1, ddof=1) / np.sqrt(n_b)
