@@ -44,8 +44,12 @@ from nudipole.stats import USER_STATISTICS, Statistic
 from nudipole.units import parse_luminosity
 
 DEFAULT_N_MASSES = 60
-#: Most masses a mass range may ask for (bounds time and memory).
-MAX_MASSES = 100_000
+#: Most masses any mass range may ask for (bounds the memory of the grid itself). The work
+#: done per mass sets tighter bounds where it is costly, each refused with its own message
+#: naming ``--mass-range``: a reach scan :data:`nudipole.reach.scan.MAX_MASSES`, a
+#: far-detector scan :data:`nudipole.reach.far_scan.MAX_FAR_MASSES` (both 5000), the
+#: envelope of existing limits ``MAX_ENVELOPE_MASSES`` in the landscape commands.
+MAX_GRID_MASSES = 100_000
 DEFAULT_MASS_MIN = 0.01  # GeV
 #: Default far-detector mass range (GeV): the meson source reaches up to the Upsilon(1S).
 DEFAULT_FAR_MASSES = (1.0e-3, 9.4)
@@ -189,6 +193,26 @@ def far_reach(
         error_estimate=error_estimate,
         couplings=couplings,
     )
+
+
+def far_band_function(
+    experiment: str | Path | FarDetectorExperiment, **kwargs: Any
+) -> Callable[[float], tuple[float, float]]:
+    """The excluded band (d95, d95_upper) in GeV^-1 of a far detector at any mass m_N (GeV),
+    NaN where there is none: :func:`far_reach` at that one mass with the same keywords
+    (``progress`` and ``error_estimate`` excepted). Used to solve where a band crosses an
+    existing limit on the band itself rather than between grid masses."""
+    exp = (
+        experiment
+        if isinstance(experiment, FarDetectorExperiment)
+        else load_far_experiment(experiment)
+    )
+
+    def band_at(mass: float) -> tuple[float, float]:
+        r = far_reach(exp, [mass], error_estimate=False, **kwargs)
+        return float(r.d95[0]), float(r.upper[0])
+
+    return band_at
 
 
 def events(
@@ -416,10 +440,10 @@ def mass_grid(lo: float, hi: float, n: int) -> np.ndarray:
         raise ExperimentError(
             f"--mass-range {lo:g} {hi:g} {n:g}: needs 0 < LO < HI and N >= 2 masses"
         )
-    if n > MAX_MASSES:
+    if n > MAX_GRID_MASSES:
         raise ExperimentError(
-            f"--mass-range asks for {n:g} masses; at most {MAX_MASSES} are allowed (a curve is "
-            "smooth: a few hundred resolve it)"
+            f"--mass-range asks for {n:g} masses; at most {MAX_GRID_MASSES} are allowed (a "
+            "curve is smooth: a few hundred resolve it)"
         )
     return np.geomspace(lo, hi, int(n))
 

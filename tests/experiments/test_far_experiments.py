@@ -94,6 +94,30 @@ def test_bad_fields_name_the_field(tmp_path: Path, old: str, new: str, match: st
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("name", "old", "new", "match"),
+    [
+        ("mapp2", "x_max_m = 6.0", "x_max_m = 2.0", "x_min_m = 3.0 must be smaller than x_max_m"),
+        ("facet", "r_min_m = 0.18", "r_min_m = 0.8", "r_min_m = 0.8 must be smaller than r_max_m"),
+        ("anubis", "y_max_m = 80.0", "y_max_m = 20.0", "y_min_m = 24.0 must be smaller"),
+        ("anubis", "radius_m = 9.0", "radius_m = 0.0", "radius_m = 0.0 must be positive"),
+        ("faser2", "z_max_m = 480.0", "z_max_m = 470.0", "z_min_m = 475.0 must be smaller"),
+    ],
+)
+def test_geometry_errors_name_the_keys_of_the_file(
+    tmp_path: Path, name: str, old: str, new: str, match: str
+) -> None:
+    # the shape classes say x_min; the file says x_min_m: the message names what was typed
+    text = builtin_text(name)
+    assert old in text
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(ExperimentError, match=match) as err:
+        load_definition(path)
+    assert "Box." not in str(err.value)
+    assert "\n" not in str(err.value)
+
+
 def test_empty_and_missing_files(tmp_path: Path) -> None:
     empty = tmp_path / "empty.toml"
     empty.write_text("")

@@ -14,7 +14,7 @@ from nudipole.limits.catalogue import (
     convert_units,
     read_two_columns,
 )
-from nudipole.limits.newground import envelope, new_ground_intervals
+from nudipole.limits.newground import envelope, new_ground_band_intervals, new_ground_intervals
 from nudipole.model import Flavour
 
 
@@ -117,3 +117,28 @@ def test_new_ground_intervals_refined() -> None:
     expected = np.exp(np.log(m[k - 1]) + t * (np.log(m[k]) - np.log(m[k - 1])))
     assert ivs[0].high == pytest.approx(expected, rel=1e-3)
     assert new_ground_intervals(LimitSet((upper,)), m, np.full_like(m, np.nan)) == []
+
+
+def toy_band(mass: float) -> tuple[float, float]:
+    """A far-detector-like band: [1e-6, 1e-4 (m / 0.1)^-2] up to where it closes (its edges
+    meet at m = 1 GeV), none above."""
+    low, high = 1e-6, 1e-4 * (mass / 0.1) ** -2
+    return (low, high) if high > low else (np.nan, np.nan)
+
+
+@pytest.mark.parametrize("n", [17, 40, 160])
+def test_band_new_ground_solved_on_the_band_does_not_move_with_the_grid(n: int) -> None:
+    # Existing: d > 5e-7 below 0.05 GeV, which covers the whole band there.
+    cover = make("cover", "upper-curve", [np.array([[1e-3, 5e-7], [0.05, 5e-7]])])
+    limits = LimitSet((cover,))
+    m = np.geomspace(1e-3, 10.0, n)
+    bands = np.array([toy_band(x) for x in m])
+    solved = new_ground_band_intervals(limits, m, bands[:, 0], bands[:, 1], band_at=toy_band)
+    assert len(solved) == 1
+    # starts where the limit ends (0.05 GeV) and ends where the band closes (1 GeV), each to
+    # CURVE_EDGE_RTOL = 1e-4, whatever the grid
+    assert solved[0].low == pytest.approx(0.05, rel=2e-4)
+    assert solved[0].high == pytest.approx(1.0, rel=2e-4)
+    # without the band function the interval stops at the last grid mass with a band
+    grid = new_ground_band_intervals(limits, m, bands[:, 0], bands[:, 1])
+    assert grid[0].high == pytest.approx(m[np.isfinite(bands[:, 0])][-1])

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from nudipole.api import (
     collider_preset,
+    far_band_function,
     far_reach,
     luminosity_pb,
     mass_grid,
@@ -284,7 +285,8 @@ def _given_computing_options(args: argparse.Namespace) -> list[str]:
 
 
 def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
-    """The projection and, for an e+e- experiment, its d95 at any mass (else None)."""
+    """The projection and the projection at any mass (an e+e- experiment's d95, a far
+    detector's band; None for a saved result)."""
     from nudipole.cli._common import progress_bar
 
     source = Path(args.experiment)
@@ -311,13 +313,14 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
             far = far.with_background_uncertainty(args.bkg_uncertainty)
         masses = mass_grid(*FIGURE_MASSES, args.points)
         with progress_bar(len(masses), f"{far.title} band", not args.json) as progress:
-            return far_reach(
+            result = far_reach(
                 far,
                 masses,
                 progress=progress,
                 error_estimate=False,
                 **far_kwargs(args),
-            ), None
+            )
+        return result, far_band_function(far, **far_kwargs(args))
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
     masses = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, args.points)
     kw = model_kwargs(args)
@@ -376,10 +379,12 @@ def run_newground(args: argparse.Namespace) -> int:
     limits = chosen_limits(args).for_flavour(args.flavour)
     result, d95_at = newground_result(args)
     if result.is_band:
-        intervals = new_ground_band_intervals(limits, result.mass, result.d95, result.upper)
+        intervals = new_ground_band_intervals(
+            limits, result.mass, result.d95, result.upper, band_at=d95_at
+        )
     else:
         intervals = new_ground_intervals(limits, result.mass, result.d95, d95_at=d95_at)
-    grid = grid_record(result, solved=d95_at is not None and not result.is_band)
+    grid = grid_record(result, solved=d95_at is not None)
     if args.json:
         out = {
             "intervals": [iv.as_list() for iv in intervals],

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
-from nudipole.api import far_detector_events, far_reach, mass_grid
+from nudipole.api import far_band_function, far_detector_events, far_reach, mass_grid
 from nudipole.cli._common import check_output, console, progress_bar
 from nudipole.experiments import ExperimentError, FarDetectorExperiment
 from nudipole.io.results import dumps, to_csv, write_atomic
@@ -479,7 +479,11 @@ def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
         cells = []
         for k, flavour in enumerate(Flavour):
             r = results[k * per_flavour + i]
-            ivs = new_ground_band_intervals(limits.for_flavour(flavour), r.mass, r.d95, r.upper)
+            # edges solved on the band itself (as `nudipole newground` does), not the grid
+            band_at = far_band_function(name, preset="paper", flavour=flavour)
+            ivs = new_ground_band_intervals(
+                limits.for_flavour(flavour), r.mass, r.d95, r.upper, band_at=band_at
+            )
             cells.append(", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none")
         ground.add_row(name, *cells)
     return [bands, ground]

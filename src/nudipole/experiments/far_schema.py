@@ -13,6 +13,7 @@ facet.toml.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -148,7 +149,16 @@ def _shape(det: Table) -> Shape:
             v["x_min_m"], v["x_max_m"], v["y_min_m"], v["y_max_m"], v["z_min_m"], v["z_max_m"]
         )
     except ValueError as err:
-        raise ExperimentError(f"{det.where}: {err}") from None
+        raise ExperimentError(f"{det.where}: {_toml_names(str(err), SHAPES[kind])}") from None
+
+
+def _toml_names(message: str, keys: tuple[str, ...]) -> str:
+    """A shape's error message with its field names (``Box.x_min``, ``x_max``) replaced by
+    the file's keys (``x_min_m``, ``x_max_m``), so that it names what the user wrote."""
+    for key in keys:
+        field_name = key.removesuffix("_m")
+        message = re.sub(rf"(?<![\w.])(?:[A-Z]\w*\.)?{field_name}\b(?!_m)", key, message)
+    return message
 
 
 def _integration(table: Table | None) -> IntegrationRules:

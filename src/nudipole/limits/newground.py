@@ -181,22 +181,45 @@ def _band_has_free(limits: LimitSet, m: float, low: float, high: float, n_d: int
 
 
 def new_ground_band_intervals(
-    limits: LimitSet, mass: FloatArray, d_low: FloatArray, d_high: FloatArray, refine: int = 30
+    limits: LimitSet,
+    mass: FloatArray,
+    d_low: FloatArray,
+    d_high: FloatArray,
+    refine: int = 30,
+    band_at: Callable[[float], tuple[float, float]] | None = None,
 ) -> list[Interval]:
     """Mass intervals where a projected excluded band [d_low, d_high] (far detectors) reaches
     couplings that no existing limit excludes (checked on 64 log-spaced couplings across the
-    band). Edges are refined by bisection on the log-log interpolated band edges.
+    band). With ``band_at`` (the band at any mass, e.g.
+    :func:`nudipole.api.far_band_function`) an edge is solved on the band itself by bisection
+    in ln m to :data:`CURVE_EDGE_RTOL`, so it does not move with the grid; without, on the
+    log-log interpolated band edges (``refine`` halvings).
     """
     m = np.asarray(mass, dtype=float)
     lo = np.asarray(d_low, dtype=float)
     hi = np.asarray(d_high, dtype=float)
-    ok = np.isfinite(lo) & np.isfinite(hi) & (m >= coverage_start(limits))
-    if ok.sum() == 0:
+    inside = m >= coverage_start(limits)
+    m, lo, hi = m[inside], lo[inside], hi[inside]
+    have = np.isfinite(lo) & np.isfinite(hi)
+    if not have.any():
         return []
-    m, lo, hi = m[ok], lo[ok], hi[ok]
-    free = np.array([_band_has_free(limits, *v) for v in zip(m, lo, hi, strict=True)])
+    # masses without a band stay in the grid as not new ground: an interval next to one
+    # then ends where the band itself ends (solved with band_at) or at the last band mass
+    free = np.zeros(m.size, dtype=bool)
+    free[have] = [_band_has_free(limits, *v) for v in zip(m[have], lo[have], hi[have], strict=True)]
+    if band_at is not None:
+        band = band_at
+
+        def free_on_band(mm: float) -> bool:
+            low, high = band(mm)
+            if not (np.isfinite(low) and np.isfinite(high)):
+                return False
+            return _band_has_free(limits, mm, low, high)
+
+        return _free_intervals(m, free, free_on_band, 60, rtol=np.log1p(CURVE_EDGE_RTOL))
+    mh, lh, hh = m[have], lo[have], hi[have]
 
     def free_at(mm: float) -> bool:
-        return _band_has_free(limits, mm, _interp_loglog(m, lo, mm), _interp_loglog(m, hi, mm))
+        return _band_has_free(limits, mm, _interp_loglog(mh, lh, mm), _interp_loglog(mh, hh, mm))
 
-    return _free_intervals(m, free, free_at, refine)
+    return _free_intervals(m, free, free_at, refine, refinable=have)
