@@ -20,6 +20,8 @@ where W exchange must add +1 to g_L (constructive; PHYSICS.md §5).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from dirac_algebra import GAMMA, GAMMA5, METRIC
@@ -44,6 +46,7 @@ from nudipole.physics.production_ew import (
     sigma_pieces,
     z_propagator_ratio,
 )
+from nudipole.physics.sm import SM
 from nudipole.physics.z_pole import width_z_to_nu_nbar
 
 SW2 = SIN2_THETA_W
@@ -103,7 +106,7 @@ def _sm_vertex(c_left: float, c_right: float) -> np.ndarray:
 
 
 def _z_vertex_e(z_sign: int) -> np.ndarray:
-    g_l, g_r = electron_z_couplings(SW2)
+    g_l, g_r = electron_z_couplings(replace(SM, sin2w=SW2))
     return _sm_vertex(-z_sign * G_WEAK / CW * g_l, -z_sign * G_WEAK / CW * g_r)
 
 
@@ -248,7 +251,7 @@ def test_reference_fermi_sign_from_sm_nu_e_pair_production():
     """
     s = 0.25
     nodes, weights = np.polynomial.legendre.leggauss(8)
-    g_l, g_r = electron_z_couplings(SW2)
+    g_l, g_r = electron_z_couplings(replace(SM, sin2w=SW2))
     z_only = weights @ _sm_nunubar_msq(s, nodes, with_w=False, fermi_sign=FERMI_SIGN)
     both = weights @ _sm_nunubar_msq(s, nodes, with_w=True, fermi_sign=FERMI_SIGN)
     wrong = weights @ _sm_nunubar_msq(s, nodes, with_w=True, fermi_sign=-FERMI_SIGN)
@@ -461,7 +464,7 @@ def test_threshold_and_validation():
     with pytest.raises(ValueError, match="z_sign"):
         sigma_ew(1e4, 1.0, *couplings, z_sign=0)
     with pytest.raises(ValueError, match="sin"):
-        sigma_ew(1e4, 1.0, *couplings, sin2w=1.2)
+        sigma_ew(1e4, 1.0, *couplings, sm=replace(SM, sin2w=1.2))
 
 
 # --------------------------------------------------------------------------------------------

@@ -190,7 +190,7 @@ def excluded_signal(limit: LimitSpec, model: CouplingModel) -> float:
     if limit.type == "cross-section":
         return _pb_to_natural(limit.max_pb)
     if limit.type == "z-branching-ratio":
-        return limit.value * sigma_z_peak(sin2w=model.sin2w)
+        return limit.value * sigma_z_peak(model.sm)
     if limit.type == "measured-cross-section":
         a = limit.sm_pb - limit.measured_pb
         s_pb = -a + float(np.sqrt(a**2 + DELTA_CHI2_95 * limit.error_pb**2))
@@ -351,6 +351,7 @@ def prepare_scan(
                 p.luminosity_pb,
                 experiment.detector.efficiency,
                 experiment.sm_background,
+                model.sm,
             )
             for f, lum, p in zip(frames, lumis, points, strict=True)
         ]
