@@ -21,6 +21,7 @@ where W exchange must add +1 to g_L (constructive; PHYSICS.md §5).
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pytest
@@ -36,18 +37,23 @@ from matrix_element_reference import (
 )
 
 from nudipole.constants import ALPHA_EM, GAMMA_Z, M_W, M_Z, SIN2_THETA_W
+from nudipole.physics import polarization_ew as _pol
 from nudipole.physics import production
-from nudipole.physics.polarization_ew import photon_density_polarization, polarization_ew
-from nudipole.physics.production_ew import (
-    dsigma_dcos_ew,
-    dsigma_dcos_pieces,
-    electron_z_couplings,
-    sigma_ew,
-    sigma_pieces,
-    z_propagator_ratio,
-)
-from nudipole.physics.sm import SM
+from nudipole.physics import production_ew as _prod
+from nudipole.physics.production_ew import electron_z_couplings, z_propagator_ratio
+from nudipole.physics.sm import SM, EWScheme
 from nudipole.physics.z_pole import width_z_to_nu_nbar
+
+#: The reference matrix element below is written with e = sqrt(4 pi alpha(0)), g = e / s_w,
+#: g_Z = g / c_w: the ``alpha0`` electroweak scheme. The functions under test are used in it;
+#: the other schemes are tested against it in test_schemes_rescale_the_alpha0_amplitudes.
+SM_A0 = replace(SM, scheme=EWScheme.ALPHA0)
+dsigma_dcos_ew = partial(_prod.dsigma_dcos_ew, sm=SM_A0)
+dsigma_dcos_pieces = partial(_prod.dsigma_dcos_pieces, sm=SM_A0)
+sigma_ew = partial(_prod.sigma_ew, sm=SM_A0)
+sigma_pieces = partial(_prod.sigma_pieces, sm=SM_A0)
+polarization_ew = partial(_pol.polarization_ew, sm=SM_A0)
+photon_density_polarization = partial(_pol.photon_density_polarization, sm=SM_A0)
 
 SW2 = SIN2_THETA_W
 SW = np.sqrt(SW2)

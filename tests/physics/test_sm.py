@@ -10,7 +10,10 @@ import pytest
 from nudipole import constants
 from nudipole.physics.sm import SIN2W_RANGE, SM, SMParameters
 
-NUMERIC_FIELDS = ("alpha0", "g_fermi", "m_z", "gamma_z", "m_w", "gamma_w", "sin2w", "alpha_s")
+NUMERIC_FIELDS = (
+    "alpha0", "g_fermi", "m_z", "gamma_z", "m_w", "gamma_w", "sin2w", "alpha_s",
+    "delta_alpha_lep_mz", "delta_alpha_had5_mz",
+)  # fmt: skip
 
 
 def test_defaults_equal_the_constants() -> None:
@@ -23,6 +26,8 @@ def test_defaults_equal_the_constants() -> None:
         "gamma_w": constants.GAMMA_W,
         "sin2w": constants.SIN2_THETA_W,
         "alpha_s": constants.ALPHA_S_MZ,
+        "delta_alpha_lep_mz": constants.DELTA_ALPHA_LEP_MZ,
+        "delta_alpha_had5_mz": constants.DELTA_ALPHA_HAD5_MZ,
     }
     for name, value in expected.items():
         assert getattr(SM, name) == value, name

@@ -30,10 +30,20 @@ def c_nu(sm: SMParameters = SM) -> float:
 def sigma0_contact(s: ArrayLike, sm: SMParameters = SM) -> FloatArray:
     """sigma(e+ e- -> nu nubar), summed over flavours, contact limit, GeV^-2.
 
-    sigma_0(s) = G_F^2 s C_nu / (12 pi) (PHYSICS.md §5), G_F = ``sm.g_fermi``, C_nu of
-    :func:`c_nu`.
+    sigma_0(s) = s / (12 pi) [3 (g_V^2 + g_A^2) G_Z^2 + 2 (g_V + g_A) G_Z G_W + 2 G_W^2]
+    with the four-fermion constants G_Z, G_W of Z and W exchange
+    (:attr:`~nudipole.physics.sm.SMParameters.fermi_neutral`, ``fermi_charged``); for
+    G_Z = G_W = G_F (schemes ``gmu``, ``gmu-alpha0``) this is G_F^2 s C_nu / (12 pi) of
+    PHYSICS.md §5 (C_nu of :func:`c_nu`).
     """
-    return np.asarray(sm.g_fermi**2 * np.asarray(s, dtype=float) * c_nu(sm) / (12.0 * np.pi))
+    g_v = -0.5 + 2.0 * sm.sin2w
+    g_a = -0.5
+    g_z, g_w = sm.fermi_neutral, sm.fermi_charged
+    if g_z == g_w:
+        bracket = g_z**2 * c_nu(sm)
+    else:
+        bracket = 3.0 * (g_v**2 + g_a**2) * g_z**2 + 2.0 * (g_v + g_a) * g_z * g_w + 2.0 * g_w**2
+    return np.asarray(bracket * np.asarray(s, dtype=float) / (12.0 * np.pi))
 
 
 def d2sigma_dx_dcos(

@@ -148,6 +148,10 @@ def sigma0_parts(
     """Z, interference and W terms of sigma(e+ e- -> nu nubar) (summed over flavours), GeV^-2.
 
     Formulas of the module docstring (PHYSICS.md §5 with the propagators); SM inputs from ``sm``.
+    G_F^2 stands for G_Z^2, G_Z G_W and G_W^2 in the three terms, the four-fermion constants of
+    Z and W exchange of the electroweak scheme
+    (:attr:`~nudipole.physics.sm.SMParameters.fermi_neutral`, ``fermi_charged``; both G_F in
+    the default scheme).
     """
     s_ = np.asarray(s, dtype=float)
     g_v = -0.5 + 2.0 * sm.sin2w
@@ -159,11 +163,12 @@ def sigma0_parts(
         f1 = f2 = np.ones_like(s_)
     else:
         raise ValueError(f"unknown w_exchange {w_exchange!r}: use 'propagator' or 'contact'")
-    norm = sm.g_fermi**2 * s_ / (12.0 * np.pi)
+    g_z, g_w = sm.fermi_neutral, sm.fermi_charged
+    norm = s_ / (12.0 * np.pi)
     return Sigma0Parts(
-        z=np.asarray(norm * n_nu * (g_v**2 + g_a**2) * np.abs(amp) ** 2),
-        interference=np.asarray(norm * 2.0 * (g_v + g_a) * amp.real * f1),
-        w=np.asarray(norm * 2.0 * f2),
+        z=np.asarray(g_z**2 * norm * n_nu * (g_v**2 + g_a**2) * np.abs(amp) ** 2),
+        interference=np.asarray(g_z * g_w * norm * 2.0 * (g_v + g_a) * amp.real * f1),
+        w=np.asarray(g_w**2 * norm * 2.0 * f2),
     )
 
 

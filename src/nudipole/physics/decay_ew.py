@@ -301,7 +301,8 @@ def width_nu_z_offshell(
         Final states; default :func:`z_star_channels` (sm, hadronic_thresholds).
     sm
         Standard-Model inputs: sin^2(theta_w) and alpha_s of :func:`z_star_channels` (when
-        ``channels`` is None), the Z mass and total width of the propagator (GeV) and G_F.
+        ``channels`` is None), the Z mass and total width of the propagator (GeV) and the
+        Z four-fermion constant (G_F; ``fermi_neutral`` of the scheme).
     hadronic_thresholds
         Input of :func:`z_star_channels` when ``channels`` is None.
     n_nodes
@@ -309,7 +310,7 @@ def width_nu_z_offshell(
     """
     m = _check_masses(m_n)
     chans = z_star_channels(sm, hadronic_thresholds) if channels is None else channels
-    unit = _three_body_unit(m, 0.0, chans, sm.m_z, sm.gamma_z, n_nodes, sm.g_fermi)
+    unit = _three_body_unit(m, 0.0, chans, sm.m_z, sm.gamma_z, n_nodes, sm.fermi_neutral)
     return np.asarray(_nature_factor(nature) * np.asarray(d_z, float) ** 2 * unit, dtype=float)
 
 
@@ -344,7 +345,8 @@ def width_lepton_w_offshell(
         Final states; default :func:`w_star_channels` (sm, hadronic_thresholds).
     sm
         Standard-Model inputs: alpha_s of :func:`w_star_channels` (when ``channels`` is None),
-        the W mass and total width of the propagator (GeV) and G_F.
+        the W mass and total width of the propagator (GeV) and the W four-fermion constant
+        (G_F; ``fermi_charged`` of the scheme).
     hadronic_thresholds
         Input of :func:`w_star_channels` when ``channels`` is None.
     n_nodes
@@ -352,7 +354,9 @@ def width_lepton_w_offshell(
     """
     m = _check_masses(m_n)
     chans = w_star_channels(sm, hadronic_thresholds) if channels is None else channels
-    unit = _three_body_unit(m, float(m_lepton), chans, sm.m_w, sm.gamma_w, n_nodes, sm.g_fermi)
+    unit = _three_body_unit(
+        m, float(m_lepton), chans, sm.m_w, sm.gamma_w, n_nodes, sm.fermi_charged
+    )
     return np.asarray(_nature_factor(nature) * np.asarray(d_w, float) ** 2 * unit, dtype=float)
 
 

@@ -127,12 +127,16 @@ def z_propagator_ratio(s: ArrayLike, sm: SMParameters = SM) -> ComplexArray:
     return np.asarray(s_ / (s_ - sm.m_z**2 + 1j * sm.m_z * sm.gamma_z), dtype=complex)
 
 
-def vertex_factors(s: ArrayLike, sm: SMParameters = SM) -> tuple[FloatArray, float, float]:
+def vertex_factors(
+    s: ArrayLike, sm: SMParameters = SM
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(alpha, r_Z, r_W): the photon coupling and the Z, W couplings relative to it.
 
-    alpha multiplies every piece (K = alpha a^2 / (8 s^3)); the Z amplitude carries
-    r_Z = g_Z / e = 1 / (s_w c_w) and the t-channel W amplitude r_W = g / e = 1 / s_w (module
-    docstring, with e = sqrt(4 pi alpha), g = e / s_w, g_Z = g / c_w).
+    alpha = ``sm.alpha_photon(s)`` multiplies every piece (K = alpha a^2 / (8 s^3)); the Z
+    amplitude carries r_Z = g_Z / e and the t-channel W amplitude r_W = g / e, with
+    e^2 = 4 pi alpha and g_Z^2, g^2 of the electroweak scheme
+    (:attr:`~nudipole.physics.sm.SMParameters.g_z_squared`, ``g_squared``). In the ``alpha0``
+    scheme r_Z = 1 / (s_w c_w), r_W = 1 / s_w (the module docstring's form, e = g s_w).
 
     Parameters
     ----------
@@ -144,10 +148,11 @@ def vertex_factors(s: ArrayLike, sm: SMParameters = SM) -> tuple[FloatArray, flo
     Returns
     -------
     tuple
-        alpha (array shaped like ``s``), r_Z and r_W (dimensionless).
+        alpha, r_Z and r_W (dimensionless), arrays shaped like ``s``.
     """
-    alpha = np.full_like(np.asarray(s, dtype=float), sm.alpha0)
-    return alpha, 1.0 / (sm.sin_w * sm.cos_w), 1.0 / sm.sin_w
+    alpha = sm.alpha_photon(s)
+    e2 = 4.0 * np.pi * alpha
+    return alpha, np.sqrt(sm.g_z_squared / e2), np.sqrt(sm.g_squared / e2)
 
 
 def _check_z_sign(z_sign: int) -> None:

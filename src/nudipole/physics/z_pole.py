@@ -36,13 +36,19 @@ def width_z_to_nu_nbar(m_n: ArrayLike, d_z: ArrayLike, sm: SMParameters = SM) ->
 def width_z_to_electrons(sm: SMParameters = SM) -> float:
     """Tree-level Gamma(Z -> e+ e-) = G_F M_Z^3 (g_V^2 + g_A^2) / (6 sqrt2 pi), GeV.
 
+    G_F is the four-fermion constant of Z exchange of the electroweak scheme,
+    :attr:`~nudipole.physics.sm.SMParameters.fermi_neutral` = sqrt2 g_Z^2 / (8 M_Z^2), the same
+    g_Z^2 as the signal's Z couplings and the SM background: 83.4 MeV (``gmu``) or 78.3 MeV
+    (``alpha0``).
+
     g_V = -1/2 + 2 sin^2 theta_w, g_A = -1/2 (massless electrons; standard result, e.g. PDG
     review "Electroweak model"; the same couplings as
     :func:`nudipole.physics.production_ew.electron_z_couplings`).
     """
     g_v = -0.5 + 2.0 * sm.sin2w
     g_a = -0.5
-    return float(sm.g_fermi * sm.m_z**3 * (g_v**2 + g_a**2) / (6.0 * np.sqrt(2.0) * np.pi))
+    g_z = sm.fermi_neutral
+    return float(g_z * sm.m_z**3 * (g_v**2 + g_a**2) / (6.0 * np.sqrt(2.0) * np.pi))
 
 
 def sigma_z_peak(sm: SMParameters = SM) -> float:

@@ -31,7 +31,7 @@ from nudipole.physics.couplings import (
 )
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.production import sigma as sigma_photon
-from nudipole.physics.sm import SM, SMParameters
+from nudipole.physics.sm import SM, EWScheme, SMParameters
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,21 @@ class CouplingModel:
         # The t-channel W connects the e- beam to N: only d_W of the electron flavour enters.
         return self.ratios.dw_over_dgamma if self.flavour is Flavour.E else 0.0
 
+    def with_scheme(self, scheme: EWScheme) -> CouplingModel:
+        """This model in the electroweak scheme ``scheme`` (the other SM inputs kept)."""
+        if self.sm.scheme is scheme:
+            return self
+        return replace(self, sm=replace(self.sm, scheme=scheme))
+
     def sigma_unit(self, s: ArrayLike, m_n: float) -> FloatArray:
-        """sigma(e+ e- -> N nubar) at d_gamma = 1 GeV^-1, GeV^-2 (one charge state)."""
+        """sigma(e+ e- -> N nubar) at d_gamma = 1 GeV^-1, GeV^-2 (one charge state).
+
+        Photon only: seed Eq. 3 with the photon coupling of the scheme,
+        alpha = ``sm.alpha_photon(s)``.
+        """
         if self.photon_only:
-            return np.asarray(sigma_photon(s, m_n, 1.0), dtype=float)
+            alpha = self.sm.alpha_photon(s)
+            return np.asarray(sigma_photon(s, m_n, 1.0, alpha=alpha), dtype=float)
         pieces = production_ew.sigma_pieces(s, m_n, *self._unit_couplings(), sm=self.sm)
         return self._sum(pieces)
 
@@ -135,6 +146,7 @@ class CouplingModel:
             "dZ_over_dgamma": self.ratios.dz_over_dgamma,
             "dW_over_dgamma": self.ratios.dw_over_dgamma,
             "sin2w": self.sm.sin2w,
+            "ew_scheme": str(self.sm.scheme),
             "w_interference": self.w_interference,
         }
 

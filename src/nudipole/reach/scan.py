@@ -458,6 +458,7 @@ def reach_function(
     templates and solver, set up once. Used to solve where the curve crosses an existing
     limit on the curve itself rather than on a mass grid."""
     opts = options or IntegrationOptions()
+    model = model.with_scheme(preset.ew_scheme)
     sel = experiment.selection(selection)
     experiment, points = selection_points(experiment, sel)
     top = max(p.sqrt_s for p in points)
@@ -514,8 +515,10 @@ def compute_reach(
         Called with 1 after each mass (for a progress bar).
     model
         Flavour and d_Z/d_gamma, d_W/d_gamma (photon only by default); the limit is on d_gamma.
+        Its SM inputs are used in the preset's electroweak scheme (``preset.ew_scheme``).
     """
     opts = options or IntegrationOptions()
+    model = model.with_scheme(preset.ew_scheme)
     sel = experiment.selection(selection)
     experiment, points = selection_points(experiment, sel)
     m = validate_masses(masses, replace(experiment, points=points))
