@@ -11,7 +11,10 @@ Standard-Model side (massless electrons, e = sqrt(4 pi alpha), g = e / s_w)::
     L_SM ⊃ -e Q_e ebar gamma^mu e A_mu - eta (g/c_w) ebar gamma^mu (g_L P_L + g_R P_R) e Z_mu
            - (g/sqrt2) [nubar gamma^mu P_L e W^+_mu + h.c.],
 
-g_L = -1/2 + s_w^2, g_R = s_w^2, Q_e = -1. The sign ``eta`` (argument ``z_sign``) fixes the
+g_L = -1/2 + s_w^2, g_R = s_w^2, Q_e = -1. The formulas below are written in this alpha(0)
+form (e = g s_w = g_Z s_w c_w); the electroweak scheme of :mod:`nudipole.physics.sm` replaces
+alpha by the photon coupling at the scale s and 1/(s_w c_w), 1/s_w by g_Z/e, g/e
+(:func:`vertex_factors`). The sign ``eta`` (argument ``z_sign``) fixes the
 orientation of the Z field; it is the only sign the Lagrangian above leaves open:
 
 * ``z_sign = -1`` (default): Z = s_w B - c_w W^3. This is the only orientation in which the talk's
