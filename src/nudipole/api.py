@@ -24,6 +24,7 @@ from nudipole.experiments.registry import load_far_experiment
 from nudipole.model import Flavour, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.physics.couplings import Scenario
+from nudipole.physics.sm import EWScheme
 from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
 from nudipole.production.meson_source import SPECTRA_SETS, SourceOptions
 from nudipole.reach.collider_events import SelectionEvents
@@ -354,14 +355,21 @@ def collider_preset(
     charge_states: str | ChargeStates | None = None,
     decay_model: str | DecayModel | None = None,
     nature: str | Nature | None = None,
+    ew_scheme: str | EWScheme | None = None,
 ) -> Preset:
     """The e+ e- preset ``preset`` with single conventions overridden (see :func:`reach`)."""
+    if ew_scheme is not None and ew_scheme not in set(EWScheme):
+        raise ExperimentError(
+            f"--ew-scheme {ew_scheme}: unknown electroweak scheme, choose one of "
+            f"{', '.join(s.value for s in EWScheme)}"
+        )
     chosen = get_preset(preset).with_overrides(
         statistic=None if statistic is None else Statistic(statistic),
         photon_angular=None if photon_angular is None else PhotonAngular(photon_angular),
         charge_states=None if charge_states is None else ChargeStates(charge_states),
         decay_model=None if decay_model is None else DecayModel(decay_model),
         nature=None if nature is None else Nature(nature),
+        ew_scheme=None if ew_scheme is None else EWScheme(ew_scheme),
     )
     if chosen.statistic not in USER_STATISTICS:
         raise ExperimentError(f"statistic must be one of {', '.join(USER_STATISTICS)}")
@@ -480,6 +488,7 @@ def reach(
     boson_polarisation: str = "lo",
     wz_tables: str = "pythia",
     background_uncertainty: float | None = None,
+    ew_scheme: str | EWScheme | None = None,
 ) -> ReachResult:
     """Expected 95 % CL limit on the dipole coupling d (GeV^-1) versus m_N (GeV).
 
@@ -500,8 +509,9 @@ def reach(
         Run at one sqrt(s) (GeV) and/or with another luminosity ("30/ab" or pb^-1).
     preset
         "default" (physically correct) or "paper" (reproduces arXiv:2204.07802).
-    statistic, photon_angular, charge_states, decay_model, nature
-        Override single conventions of the preset.
+    statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
+        Override single conventions of the preset (``ew_scheme``: "gmu", "gmu-alpha0" or
+        "alpha0", :mod:`nudipole.physics.sm`; e+ e- experiments only).
     sampler, n_events, seed
         Acceptance integration: "mc", "sobol" or "quadrature"; events per mass; RNG seed.
     progress
@@ -550,6 +560,7 @@ def reach(
             "photon_angular": photon_angular,
             "charge_states": charge_states,
             "decay_model": decay_model,
+            "ew_scheme": ew_scheme,
         }
         given = [k for k, v in collider_only.items() if v is not None]
         if given:
@@ -593,7 +604,9 @@ def reach(
         )
     exp = resolve_experiment(definition, sqrt_s=sqrt_s, lumi=lumi)
     m = _chosen_masses(masses, mass_range, default_masses(exp))
-    chosen = collider_preset(preset, statistic, photon_angular, charge_states, decay_model, nature)
+    chosen = collider_preset(
+        preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
+    )
     options = IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed)
     model = make_model(flavour, scenario, a, sin2w, w_interference)
     return compute_reach(

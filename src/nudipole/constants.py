@@ -67,6 +67,18 @@ _TABLE: Final = _load_table()
 #: Effective leptonic weak mixing angle (cited in data/constants.toml).
 SIN2_THETA_W: Final[float] = float(_TABLE["sin2_theta_eff"]["value"])  # type: ignore[arg-type]
 
+#: Hadronic five-flavour shift Delta alpha_had^(5)(M_Z^2) of the on-shell QED coupling
+#: (Keshavarzi, Nomura, Teubner 2018, cited in data/constants.toml).
+DELTA_ALPHA_HAD5_MZ: Final[float] = float(_TABLE["delta_alpha_had5_mz"]["value"])  # type: ignore[arg-type]
+
+#: Leptonic shift Delta alpha_lep(M_Z^2) of the on-shell QED coupling, three loops
+#: (Steinhauser 1998, cited in data/constants.toml).
+DELTA_ALPHA_LEP_MZ: Final[float] = float(_TABLE["delta_alpha_lep_mz"]["value"])  # type: ignore[arg-type]
+
+#: On-shell QED coupling at the Z pole, alpha(M_Z^2) = alpha(0) / (1 - Delta alpha_lep -
+#: Delta alpha_had^(5)) = 1/128.94 (the two cited shifts above; the top quark's is < 1e-4).
+ALPHA_MZ: Final[float] = ALPHA_EM / (1.0 - DELTA_ALPHA_LEP_MZ - DELTA_ALPHA_HAD5_MZ)
+
 #: Strong coupling alpha_s(M_Z), MS-bar (PDG world average, cited in data/constants.toml).
 ALPHA_S_MZ: Final[float] = float(_TABLE["alpha_s_mz"]["value"])  # type: ignore[arg-type]
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from nudipole.physics.production import sigma
+from nudipole.physics.sm import SM
 
 
 def _json(cli, argv: list[str]) -> dict:
@@ -17,7 +18,9 @@ def _json(cli, argv: list[str]) -> dict:
 
 
 def test_hand_count_of_n_produced(cli) -> None:
-    """N produced = 2 x sigma(e+e- -> N nubar) x L at Belle II, m_N = 1 GeV, d = 1e-5 GeV^-1."""
+    """N produced = 2 x sigma(e+e- -> N nubar) x L at Belle II, m_N = 1 GeV, d = 1e-5 GeV^-1,
+    with alpha(0) as the seed (``paper`` preset, scheme gmu-alpha0); the default preset
+    (scheme gmu) has alpha(s) at the photon vertex instead."""
     m, d, rs = 1.0, 1.0e-5, 10.58
     s = rs**2
     alpha = 1.0 / 137.035999084  # CODATA 2018
@@ -28,7 +31,12 @@ def test_hand_count_of_n_produced(cli) -> None:
     lumi_pb = 50e6  # 50 ab^-1 in pb^-1
     produced = 2 * sigma_pb * lumi_pb  # N nubar + Nbar nu
     assert produced == pytest.approx(9469, rel=1e-3)  # the number in the docs
-    data = _json(cli, ["events", "belle2", "--mass", "1", "--d", "1e-5"])
+    data = _json(cli, ["events", "belle2", "--mass", "1", "--d", "1e-5", "--preset", "paper"])
+    default = _json(cli, ["events", "belle2", "--mass", "1", "--d", "1e-5"])
+    running = float(SM.alpha_photon(s)) / SM.alpha0
+    assert running == pytest.approx(137.036 / 132.07, abs=1e-3)  # 1/alpha(10.58 GeV) = 132.07
+    for sel in default["selections"]:
+        assert sel["produced"] == pytest.approx(running * produced, rel=1e-8)
     assert data["mass"] == 1.0
     assert data["d"] == 1e-5
     assert [s["selection"] for s in data["selections"]] == ["low-mass", "bbg", "high-mass"]

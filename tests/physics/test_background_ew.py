@@ -25,6 +25,8 @@ the DELPHI comparison, which tests the package defaults.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import background_ew_reference as ref
 import background_reference as ref0
 import numpy as np
@@ -42,6 +44,7 @@ from nudipole.physics.background_ew import (
     x_radiative_return,
     z_propagator,
 )
+from nudipole.physics.sm import SMParameters
 from nudipole.units import PICOBARN_IN_GEV_M2
 
 SIN2W = 0.23153
@@ -55,6 +58,11 @@ G_A = -0.5
 
 EW = {"sin2w": SIN2W, "g_fermi": G_FERMI, "m_z": M_Z, "gamma_z": GAMMA_Z, "m_w": M_W}
 EWA = {**EW, "alpha": ALPHA}
+#: The same inputs for nudipole (Gamma_W and alpha_s do not enter the background).
+SMR = SMParameters(
+    alpha0=ALPHA, g_fermi=G_FERMI, m_z=M_Z, gamma_z=GAMMA_Z, m_w=M_W, gamma_w=2.085,
+    sin2w=SIN2W, alpha_s=0.118,
+)  # fmt: skip
 
 #: (x, z) points as in test_background_me.py.
 POINTS = [(0.05, 0.0), (0.1, -0.9), (0.3, 0.5), (0.5, -0.3), (0.7, 0.9), (0.9, 0.1), (0.2, -0.6)]
@@ -85,7 +93,7 @@ def test_w_exchange_factors_vs_quadrature(s: float) -> None:
     kw = {"epsabs": 0.0, "epsrel": 1e-13}
     e1 = 0.375 * integrate.quad(lambda c: (1 + c) ** 2 * b(c), -1, 1, **kw)[0]
     e2 = 0.375 * integrate.quad(lambda c: (1 + c) ** 2 * b(c) ** 2, -1, 1, **kw)[0]
-    f1, f2 = w_exchange_factors(s, m_w=M_W)
+    f1, f2 = w_exchange_factors(s, SMR)
     assert float(f1) == pytest.approx(e1, rel=1e-12)
     assert float(f2) == pytest.approx(e2, rel=1e-12)
 
@@ -93,7 +101,7 @@ def test_w_exchange_factors_vs_quadrature(s: float) -> None:
 def test_w_exchange_factors_at_lep2_energies() -> None:
     """How bad the contact W is: f_2 (the W^2 term) at sqrt(s) = 160 / 240 / 360 GeV is
     0.37 / 0.22 / 0.12 (documented in the module), f_1 0.58 / 0.41 / 0.27; both -> 1 as s -> 0."""
-    f1, f2 = w_exchange_factors(np.array([0.0, 160.0, 240.0, 360.0]) ** 2, m_w=M_W)
+    f1, f2 = w_exchange_factors(np.array([0.0, 160.0, 240.0, 360.0]) ** 2, SMR)
     np.testing.assert_allclose(f1, [1.0, 0.576, 0.413, 0.271], atol=2e-3)
     np.testing.assert_allclose(f2, [1.0, 0.373, 0.220, 0.117], atol=2e-3)
 
@@ -111,12 +119,12 @@ def test_sigma0_matches_explicit_2to2(sqrt_s: float, width: str) -> None:
     exact = ref.sigma_22_flavour(s, flavour="e", **kw) + 2 * ref.sigma_22_flavour(
         s, flavour="mu", **kw
     )
-    assert float(sigma0_ew(s, width=width, **EW)) == pytest.approx(exact, rel=1e-12)
+    assert float(sigma0_ew(s, width=width, sm=SMR)) == pytest.approx(exact, rel=1e-12)
     kw_c = {**kw, "m_w": np.inf}
     exact_c = ref.sigma_22_flavour(s, flavour="e", **kw_c) + 2 * ref.sigma_22_flavour(
         s, flavour="mu", **kw_c
     )
-    got_c = float(sigma0_ew(s, width=width, w_exchange="contact", **EW))
+    got_c = float(sigma0_ew(s, width=width, w_exchange="contact", sm=SMR))
     assert got_c == pytest.approx(exact_c, rel=1e-12)
 
 
@@ -132,7 +140,7 @@ def test_contact_option_is_the_physics_md_formula() -> None:
         / (12 * np.pi)
         * (3 * (G_V**2 + G_A**2) * np.abs(a) ** 2 + 2 * (G_V + G_A) * a.real + 2)
     )
-    got = sigma0_ew(s, w_exchange="contact", width="fixed", **EW)
+    got = sigma0_ew(s, w_exchange="contact", width="fixed", sm=SMR)
     np.testing.assert_allclose(got, expected, rtol=1e-13, atol=0.0)
 
 
@@ -145,18 +153,18 @@ def test_heavy_bosons_reproduce_background_module() -> None:
     """M_Z, M_W -> 10^7 GeV: sigma_0 and d2sigma_dx_dcos == nudipole.physics.background (the
     contact-limit module, itself checked against an explicit |M|^2) to 1e-9, both width schemes
     and both W options, at sqrt(s) = 4 and 10.58 GeV and the 7 (x, z) points."""
-    heavy = {"sin2w": SIN2W, "g_fermi": G_FERMI, "m_z": 1e7, "gamma_z": GAMMA_Z, "m_w": 1e7}
+    heavy = {"sm": replace(SMR, m_z=1e7, m_w=1e7)}
     xs = np.array([p[0] for p in POINTS])
     zs = np.array([p[1] for p in POINTS])
     for sqrt_s in (4.0, 10.58):
         s = sqrt_s**2
-        ref_sigma = float(contact.sigma0_contact(s, sin2w=SIN2W, g_fermi=G_FERMI))
-        ref_d2 = contact.d2sigma_dx_dcos(xs, zs, s, sin2w=SIN2W, g_fermi=G_FERMI, alpha=ALPHA)
+        ref_sigma = float(contact.sigma0_contact(s, SMR))
+        ref_d2 = contact.d2sigma_dx_dcos(xs, zs, s, SMR)
         for width in ("running", "fixed"):
             for w_exchange in ("propagator", "contact"):
                 opts = {**heavy, "width": width, "w_exchange": w_exchange}
                 assert float(sigma0_ew(s, **opts)) == pytest.approx(ref_sigma, rel=1e-9)
-                got = d2sigma_dx_dcos(xs, zs, s, alpha=ALPHA, **opts)
+                got = d2sigma_dx_dcos(xs, zs, s, **opts)
                 np.testing.assert_allclose(got, ref_d2, rtol=1e-9, atol=0.0)
 
 
@@ -200,18 +208,16 @@ def test_reduces_to_contact_with_expected_propagator_correction(
     The same ratio holds for d2sigma_dx_dcos at s' = s (1 - x) (7 (x, z) points).
     """
     s = sqrt_s**2
-    opts = {**EW, "width": width, "w_exchange": w_exchange}
-    ratio = float(sigma0_ew(s, **opts) / contact.sigma0_contact(s, sin2w=SIN2W, g_fermi=G_FERMI))
+    opts = {"sm": SMR, "width": width, "w_exchange": w_exchange}
+    ratio = float(sigma0_ew(s, **opts) / contact.sigma0_contact(s, SMR))
     assert abs(ratio / _expected_ratio(s, width, w_exchange, order=2) - 1) < 1e-5
     first = abs(ratio / _expected_ratio(s, width, w_exchange, order=1) - 1)
     assert first < (1e-5 if sqrt_s < 5 else 4e-4)
     if width == "running":
         assert abs(ratio - 1.0) > 1e-4  # the propagator effect is resolved, not hidden
     for x, z in POINTS:
-        d2 = float(d2sigma_dx_dcos(x, z, s, alpha=ALPHA, **opts))
-        d2_contact = float(
-            contact.d2sigma_dx_dcos(x, z, s, sin2w=SIN2W, g_fermi=G_FERMI, alpha=ALPHA)
-        )
+        d2 = float(d2sigma_dx_dcos(x, z, s, **opts))
+        d2_contact = float(contact.d2sigma_dx_dcos(x, z, s, SMR))
         expected = _expected_ratio(s * (1 - x), width, w_exchange, order=2)
         assert abs(d2 / d2_contact / expected - 1) < 1e-5
 
@@ -230,9 +236,9 @@ def test_z_pole_breit_wigner_peak(width: str) -> None:
     gamma_ee = G_FERMI * M_Z**3 * (G_V**2 + G_A**2) / (6 * np.sqrt(2) * np.pi)
     gamma_inv = 3 * G_FERMI * M_Z**3 / (12 * np.sqrt(2) * np.pi)
     peak = 12 * np.pi * gamma_ee * gamma_inv / (M_Z**2 * GAMMA_Z**2)
-    parts = sigma0_parts(s, width=width, **EW)  # type: ignore[arg-type]
+    parts = sigma0_parts(s, width=width, sm=SMR)  # type: ignore[arg-type]
     assert float(parts.z) == pytest.approx(peak, rel=1e-10)
-    a = complex(z_propagator(s, m_z=M_Z, gamma_z=GAMMA_Z, width=width))  # type: ignore[arg-type]
+    a = complex(z_propagator(s, SMR, width=width))  # type: ignore[arg-type]
     assert a == pytest.approx(1j * M_Z / GAMMA_Z, rel=1e-12)
     # on the pole Re A = 0: the interference vanishes, the rest is the nu_e W term
     assert abs(float(parts.interference)) < 1e-12 * float(parts.z)
@@ -294,13 +300,13 @@ def test_z_exchange_factorises_exactly_on_resonance(sqrt_s: float) -> None:
     Z propagator (the propagator depends only on s' = (q1 + q2)^2): explicit |M|^2 == formula to
     1e-9, including the radiative-return point x_Z = 1 - M_Z^2/s."""
     s = sqrt_s**2
-    pts = [*POINTS[:4], (float(x_radiative_return(s, m_z=M_Z)) + 1e-3, 0.4)]
+    pts = [*POINTS[:4], (float(x_radiative_return(s, SMR)) + 1e-3, 0.4)]
     for x, z in pts:
         if x <= 0.0:
             continue
         me = ref.d2sigma_dx_dz_flavour(x, z, s, flavour="mu", n_cos=4, n_phi=6, **EWA)
         one_flavour = float(
-            d2sigma_dx_dcos(x, z, s, n_nu=1, **EWA) - d2sigma_dx_dcos(x, z, s, n_nu=0, **EWA)
+            d2sigma_dx_dcos(x, z, s, n_nu=1, sm=SMR) - d2sigma_dx_dcos(x, z, s, n_nu=0, sm=SMR)
         )
         assert me == pytest.approx(one_flavour, rel=1e-9)
 
@@ -331,11 +337,11 @@ def test_radiator_vs_explicit_matrix_element(sqrt_s: float) -> None:
     * x = 0.95 (s' -> 0, small rate): the formula is low by up to 60 % (1 < ratio < 1.7).
     """
     s = sqrt_s**2
-    x_z = float(x_radiative_return(s, m_z=M_Z))
+    x_z = float(x_radiative_return(s, SMR))
     for z in (0.0, 0.9):
         for x in [*ME_TABLE_X, *([x_z] if x_z > 0.1 else [])]:
             me = ref.d2sigma_dx_dz(x, z, s, n_cos=10, n_phi=10, **EWA)
-            ratio = me / float(d2sigma_dx_dcos(x, z, s, **EWA))
+            ratio = me / float(d2sigma_dx_dcos(x, z, s, sm=SMR))
             if x == x_z:
                 assert abs(ratio - 1) < 2e-3
             elif x <= 0.05:
@@ -358,13 +364,13 @@ def test_radiative_return_peak(sqrt_s: float) -> None:
     240 GeV, at x_Z -+ 1.5 h, antisymmetric: the nu_e interference term ~ Re A).
     """
     s = sqrt_s**2
-    x_z = float(x_radiative_return(s, m_z=M_Z))
+    x_z = float(x_radiative_return(s, SMR))
     h = M_Z * GAMMA_Z / s
     ks = np.arange(-6, 7)
     xs = x_z + ks * h / 4
     me = np.array([ref.d2sigma_dx_dz(x, 0.5, s, n_cos=8, n_phi=8, **EWA) for x in xs])
     assert ks[np.argmax(me)] == 0
-    formula = d2sigma_dx_dcos(xs, 0.5, s, **EWA)
+    formula = d2sigma_dx_dcos(xs, 0.5, s, sm=SMR)
     assert ks[np.argmax(formula)] == 0
     ratio = me / formula
     assert abs(ratio[6] - 1) < 2e-3
@@ -425,17 +431,17 @@ def test_sigma_monophoton_quadrature() -> None:
     phi = 0.5 * (hi - lo) * u + 0.5 * (hi + lo)
     x = 1 - (M_Z**2 + mg * np.tan(phi)) / s
     jac = 0.5 * (hi - lo) * w * mg / np.cos(phi) ** 2 / s
-    fixed = float(np.sum(jac * dsigma_dx(x, s, **cut, **EWA)))
-    assert sigma_monophoton(s, x_min=0.06, **cut, **EWA) == pytest.approx(fixed, rel=1e-7)
-    for xv in (0.1, x_z := float(x_radiative_return(s, m_z=M_Z)), 0.5 * (1 + x_z)):
+    fixed = float(np.sum(jac * dsigma_dx(x, s, **cut, sm=SMR)))
+    assert sigma_monophoton(s, x_min=0.06, **cut, sm=SMR) == pytest.approx(fixed, rel=1e-7)
+    for xv in (0.1, x_z := float(x_radiative_return(s, SMR)), 0.5 * (1 + x_z)):
         num = integrate.quad(
-            lambda z, xv=xv: float(d2sigma_dx_dcos(xv, z, s, **EWA)),
+            lambda z, xv=xv: float(d2sigma_dx_dcos(xv, z, s, sm=SMR)),
             -DELPHI_COS,
             DELPHI_COS,
             epsabs=0.0,
             epsrel=1e-12,
         )[0]
-        assert float(dsigma_dx(xv, s, **cut, **EWA)) == pytest.approx(num, rel=1e-10)
+        assert float(dsigma_dx(xv, s, **cut, sm=SMR)) == pytest.approx(num, rel=1e-10)
 
 
 def test_delphi_acceptance_explicit_matrix_element() -> None:
@@ -458,8 +464,8 @@ def test_delphi_acceptance_explicit_matrix_element() -> None:
     for x, w1 in zip(xs, wx, strict=True):
         for z, w2 in zip(zg, wz, strict=True):
             me = ref.d2sigma_dx_dz_flavour(x, z, s, flavour="e", n_cos=6, n_phi=6, **EWA)
-            correction += w1 * w2 * (me - float(d2sigma_dx_dcos(x, z, s, n_nu=1, **EWA)))
-    formula = sigma_monophoton(s, x_min=0.06, cos_min=-DELPHI_COS, cos_max=DELPHI_COS, **EWA)
+            correction += w1 * w2 * (me - float(d2sigma_dx_dcos(x, z, s, n_nu=1, sm=SMR)))
+    formula = sigma_monophoton(s, x_min=0.06, cos_min=-DELPHI_COS, cos_max=DELPHI_COS, sm=SMR)
     ratio = (formula + correction) / formula
     assert ratio == pytest.approx(0.969, abs=2e-3)
     assert (formula + correction) / PICOBARN_IN_GEV_M2 / DELPHI_SM_PB == pytest.approx(

@@ -21,15 +21,20 @@ All physical inputs are explicit numbers, independent of ``nudipole.constants``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import background_reference as ref
 import numpy as np
 import pytest
 
 from nudipole.physics.background import c_nu, d2sigma_dx_dcos, sigma0_contact
+from nudipole.physics.sm import SM, SMParameters
 
 SIN2W = 0.23153
 G_FERMI = 1.1663788e-5  # GeV^-2
 ALPHA = 1.0 / 137.035999
+#: The same inputs for nudipole (the other fields do not enter the contact background).
+SMR: SMParameters = replace(SM, sin2w=SIN2W, g_fermi=G_FERMI, alpha0=ALPHA)
 G_V = -0.5 + 2.0 * SIN2W
 G_A = -0.5
 
@@ -69,7 +74,7 @@ def test_formula_matches_explicit_matrix_element(sqrt_s: float) -> None:
             for x, z in POINTS
         ]
     )
-    got = d2sigma_dx_dcos(xs, zs, s, sin2w=SIN2W, g_fermi=G_FERMI, alpha=ALPHA)
+    got = d2sigma_dx_dcos(xs, zs, s, SMR)
     assert got.shape == xs.shape
     np.testing.assert_allclose(got, expected, rtol=RTOL_FORMULA, atol=0.0)
 
@@ -105,11 +110,11 @@ def test_soft_limit(z: float) -> None:
     ratio = 1 - 2x + O(x^2), so the assertion is |ratio - 1| < 2.5 x for x = 1e-2, 1e-3, 1e-4.
     """
     s = 10.58**2
-    sigma0 = float(sigma0_contact(s, sin2w=SIN2W, g_fermi=G_FERMI))
+    sigma0 = float(sigma0_contact(s, SMR))
     for x in (1e-2, 1e-3, 1e-4):
         soft = (2.0 * ALPHA / np.pi) * sigma0 / (x * (1.0 - z**2))
         me = ref.d2sigma_dx_dz_reference(x, z, s, sin2w=SIN2W, g_fermi=G_FERMI, alpha=ALPHA)
-        formula = float(d2sigma_dx_dcos(x, z, s, sin2w=SIN2W, g_fermi=G_FERMI, alpha=ALPHA))
+        formula = float(d2sigma_dx_dcos(x, z, s, SMR))
         assert abs(me / soft - 1.0) < 2.5 * x
         assert abs(formula / soft - 1.0) < 2.5 * x
 
@@ -138,12 +143,12 @@ def test_sigma0_contact_and_c_nu() -> None:
     and sigma0_contact (array input) = sum of sigma_22; relative tolerance 1e-12.
     """
     couplings = ref.flavour_couplings(SIN2W)
-    assert c_nu(SIN2W) == pytest.approx(sum(gv**2 + ga**2 for gv, ga in couplings), rel=1e-12)
+    assert c_nu(SMR) == pytest.approx(sum(gv**2 + ga**2 for gv, ga in couplings), rel=1e-12)
     s = np.array([4.0, 10.58]) ** 2
     expected = [
         sum(ref.sigma_22(si, g_v=gv, g_a=ga, g_fermi=G_FERMI) for gv, ga in couplings) for si in s
     ]
-    got = sigma0_contact(s, sin2w=SIN2W, g_fermi=G_FERMI)
+    got = sigma0_contact(s, SMR)
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0.0)
 
 

@@ -13,6 +13,7 @@ polarisation vectors (no helicity formulas of the module are used), for
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -38,6 +39,7 @@ from nudipole.physics.boson_decays_to_n import (
     width_z_to_nu_n,
 )
 from nudipole.physics.decay_ew import width_lepton_w
+from nudipole.physics.sm import SM
 from nudipole.physics.vector_boson import lepton_mass
 from nudipole.physics.z_pole import width_z_to_nu_nbar
 
@@ -260,7 +262,9 @@ def test_crossing_against_decay_ew(m_n: float, m_lepton: float, m_v: float) -> N
     msq = float(spin_summed_msq(m_n, D, m_lepton, m_v))
     assert msq < 0.0  # the polynomial is negative where N -> l W is open
     expected = 0.5 * (-msq) * math.sqrt(lam) / (16.0 * math.pi * m_n**3)
-    assert float(width_lepton_w(m_n, D, m_lepton, m_w=m_v)) == pytest.approx(expected, rel=1e-12)
+    assert float(width_lepton_w(m_n, D, m_lepton, sm=replace(SM, m_w=m_v))) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_w_width_is_polynomial_times_phase_space() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -32,6 +33,7 @@ from nudipole.physics.decay_ew import (
     width_nu_z,
     width_nu_z_offshell,
 )
+from nudipole.physics.sm import SM
 from nudipole.physics.vector_boson import (
     FermionPair,
     lepton_mass,
@@ -127,14 +129,16 @@ def _couplings(
 def test_lepton_w_width_matches_explicit_traces(m: float, m_lepton: float) -> None:
     """Derived Gamma(N -> l W) == Dirac-trace width, including a fictitious 30 GeV lepton."""
     expected = _width_dipole_traces(m, m_lepton, 80.4, 1e-6)
-    assert width_lepton_w(m, 1e-6, m_lepton, m_w=80.4) == pytest.approx(expected, rel=1e-12)
+    assert width_lepton_w(m, 1e-6, m_lepton, sm=replace(SM, m_w=80.4)) == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 def test_nu_z_width_matches_traces_and_talk_formula() -> None:
     m, d = 150.0, 2e-6
     expected = _width_dipole_traces(m, 0.0, 91.19, d)
     talk = d**2 * (m**2 - 91.19**2) ** 2 * (2 * m**2 + 91.19**2) / (8 * math.pi * m**3)
-    assert width_nu_z(m, d, m_z=91.19) == pytest.approx(expected, rel=1e-12)
+    assert width_nu_z(m, d, sm=replace(SM, m_z=91.19)) == pytest.approx(expected, rel=1e-12)
     assert expected == pytest.approx(talk, rel=1e-12)
 
 
@@ -156,10 +160,12 @@ def test_talk_slide_reading_of_lepton_mass_term() -> None:
 
 def test_lepton_w_reduces_to_nu_z_and_photon_limits() -> None:
     m = np.array([95.0, 150.0, 1000.0])
-    assert np.allclose(width_lepton_w(m, 1e-6, 0.0, m_w=M_Z), width_nu_z(m, 1e-6), rtol=1e-14)
+    assert np.allclose(
+        width_lepton_w(m, 1e-6, 0.0, sm=replace(SM, m_w=M_Z)), width_nu_z(m, 1e-6), rtol=1e-14
+    )
     # M_W -> 0: photon-like d^2 (m^2 - ml^2)^3 / (4 pi m^3)
     ml = 1.77693
-    light = width_lepton_w(10.0, 1e-6, ml, m_w=1e-9)
+    light = width_lepton_w(10.0, 1e-6, ml, sm=replace(SM, m_w=1e-9))
     assert light == pytest.approx(1e-12 * (100 - ml**2) ** 3 / (4 * math.pi * 1000), rel=1e-12)
 
 
@@ -213,7 +219,7 @@ def _quad_width(
     """Plain adaptive quadrature in q^2 (no mapping) with the resonance and thresholds as breaks."""
 
     def gamma2(q2: float) -> float:
-        return float(width_lepton_w(m, 1.0, m_lepton, m_w=math.sqrt(q2)))
+        return float(width_lepton_w(m, 1.0, m_lepton, sm=replace(SM, m_w=math.sqrt(q2))))
 
     def f(q2: float) -> float:
         spec = float(vector_spectral_width(q2, chans, m_v))
@@ -277,8 +283,8 @@ def test_narrow_width_limit_z_and_w() -> None:
         width_lepton_w(m, 1.0, ml) * br_w, rel=GAMMA_W / M_W
     )
     eps = 1e-3
-    z_narrow = width_nu_z_offshell(m, 1.0, gamma_z=eps * GAMMA_Z)
-    w_narrow = width_lepton_w_offshell(m, 1.0, ml, gamma_w=eps * GAMMA_W)
+    z_narrow = width_nu_z_offshell(m, 1.0, sm=replace(SM, gamma_z=eps * GAMMA_Z))
+    w_narrow = width_lepton_w_offshell(m, 1.0, ml, sm=replace(SM, gamma_w=eps * GAMMA_W))
     assert z_narrow == pytest.approx(width_nu_z(m, 1.0) * br_z / eps, rel=1e-4)
     assert w_narrow == pytest.approx(width_lepton_w(m, 1.0, ml) * br_w / eps, rel=1e-4)
 
@@ -358,7 +364,7 @@ def test_hadronic_treatment_is_irrelevant_for_br_nu_gamma() -> None:
         br = branching_ratio_nu_gamma(low, cp)
         assert np.all(1.0 - br < 3e-6)
         partonic = branching_ratio_nu_gamma(low, cp, hadronic_thresholds=False)
-        no_qcd = branching_ratio_nu_gamma(low, cp, alpha_s=0.0)
+        no_qcd = branching_ratio_nu_gamma(low, cp, sm=replace(SM, alpha_s=0.0))
         assert np.max(np.abs(br - partonic)) < 1e-8
         assert np.max(np.abs(br - no_qcd)) < 1e-7
         at_50 = [branching_ratio_nu_gamma(50.0, cp, hadronic_thresholds=h) for h in (True, False)]

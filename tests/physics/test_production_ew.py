@@ -20,6 +20,9 @@ where W exchange must add +1 to g_L (constructive; PHYSICS.md §5).
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 import numpy as np
 import pytest
 from dirac_algebra import GAMMA, GAMMA5, METRIC
@@ -34,17 +37,23 @@ from matrix_element_reference import (
 )
 
 from nudipole.constants import ALPHA_EM, GAMMA_Z, M_W, M_Z, SIN2_THETA_W
+from nudipole.physics import polarization_ew as _pol
 from nudipole.physics import production
-from nudipole.physics.polarization_ew import photon_density_polarization, polarization_ew
-from nudipole.physics.production_ew import (
-    dsigma_dcos_ew,
-    dsigma_dcos_pieces,
-    electron_z_couplings,
-    sigma_ew,
-    sigma_pieces,
-    z_propagator_ratio,
-)
+from nudipole.physics import production_ew as _prod
+from nudipole.physics.production_ew import electron_z_couplings, z_propagator_ratio
+from nudipole.physics.sm import SM, EWScheme
 from nudipole.physics.z_pole import width_z_to_nu_nbar
+
+#: The reference matrix element below is written with e = sqrt(4 pi alpha(0)), g = e / s_w,
+#: g_Z = g / c_w: the ``alpha0`` electroweak scheme. The functions under test are used in it;
+#: the other schemes are tested against it in test_schemes_rescale_the_alpha0_amplitudes.
+SM_A0 = replace(SM, scheme=EWScheme.ALPHA0)
+dsigma_dcos_ew = partial(_prod.dsigma_dcos_ew, sm=SM_A0)
+dsigma_dcos_pieces = partial(_prod.dsigma_dcos_pieces, sm=SM_A0)
+sigma_ew = partial(_prod.sigma_ew, sm=SM_A0)
+sigma_pieces = partial(_prod.sigma_pieces, sm=SM_A0)
+polarization_ew = partial(_pol.polarization_ew, sm=SM_A0)
+photon_density_polarization = partial(_pol.photon_density_polarization, sm=SM_A0)
 
 SW2 = SIN2_THETA_W
 SW = np.sqrt(SW2)
@@ -103,7 +112,7 @@ def _sm_vertex(c_left: float, c_right: float) -> np.ndarray:
 
 
 def _z_vertex_e(z_sign: int) -> np.ndarray:
-    g_l, g_r = electron_z_couplings(SW2)
+    g_l, g_r = electron_z_couplings(replace(SM, sin2w=SW2))
     return _sm_vertex(-z_sign * G_WEAK / CW * g_l, -z_sign * G_WEAK / CW * g_r)
 
 
@@ -248,7 +257,7 @@ def test_reference_fermi_sign_from_sm_nu_e_pair_production():
     """
     s = 0.25
     nodes, weights = np.polynomial.legendre.leggauss(8)
-    g_l, g_r = electron_z_couplings(SW2)
+    g_l, g_r = electron_z_couplings(replace(SM, sin2w=SW2))
     z_only = weights @ _sm_nunubar_msq(s, nodes, with_w=False, fermi_sign=FERMI_SIGN)
     both = weights @ _sm_nunubar_msq(s, nodes, with_w=True, fermi_sign=FERMI_SIGN)
     wrong = weights @ _sm_nunubar_msq(s, nodes, with_w=True, fermi_sign=-FERMI_SIGN)
@@ -461,7 +470,7 @@ def test_threshold_and_validation():
     with pytest.raises(ValueError, match="z_sign"):
         sigma_ew(1e4, 1.0, *couplings, z_sign=0)
     with pytest.raises(ValueError, match="sin"):
-        sigma_ew(1e4, 1.0, *couplings, sin2w=1.2)
+        sigma_ew(1e4, 1.0, *couplings, sm=replace(SM, sin2w=1.2))
 
 
 # --------------------------------------------------------------------------------------------

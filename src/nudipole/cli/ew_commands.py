@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from nudipole.physics.couplings import (
     scenario_a,
     scenario_ratios,
 )
+from nudipole.physics.sm import SM
 
 
 def add_coupling_options(
@@ -152,7 +154,8 @@ def run_widths(args: argparse.Namespace) -> int:
     ratios, chosen = chosen_ratios(args)
     couplings = {Flavour(args.flavour): ratios.couplings(args.d_gamma)}
     nature = Nature(args.nature)
-    widths = decay_ew.partial_widths(masses, couplings, nature, sin2w=args.sin2w)
+    sm = replace(SM, sin2w=args.sin2w)
+    widths = decay_ew.partial_widths(masses, couplings, nature, sm=sm)
     total = np.asarray(sum(widths.values()), dtype=float)
     ok = total > 0.0
     br = {k: np.where(ok, v / np.where(ok, total, 1.0), np.nan) for k, v in widths.items()}

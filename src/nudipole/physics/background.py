@@ -10,48 +10,56 @@ from __future__ import annotations
 
 import numpy as np
 
-from nudipole.constants import ALPHA_EM, G_FERMI, SIN2_THETA_W
+from nudipole.constants import ALPHA_EM
 from nudipole.physics._types import ArrayLike, FloatArray
+from nudipole.physics.sm import SM, SMParameters
 
 
-def c_nu(sin2w: float = SIN2_THETA_W) -> float:
+def c_nu(sm: SMParameters = SM) -> float:
     """Effective coupling sum C_nu over the three neutrino flavours (PHYSICS.md §5).
 
     C_nu = 3 (g_V^2 + g_A^2) + 2 (g_V + g_A) + 2 with g_V = -1/2 + 2 sin^2(theta_w), g_A = -1/2:
     Z exchange for nu_e, nu_mu, nu_tau plus the Fierzed W exchange for nu_e
     (g_V -> g_V + 1, g_A -> g_A + 1 for that flavour).
     """
-    g_v = -0.5 + 2.0 * sin2w
+    g_v = -0.5 + 2.0 * sm.sin2w
     g_a = -0.5
     return 3.0 * (g_v**2 + g_a**2) + 2.0 * (g_v + g_a) + 2.0
 
 
-def sigma0_contact(
-    s: ArrayLike, *, sin2w: float = SIN2_THETA_W, g_fermi: float = G_FERMI
-) -> FloatArray:
+def sigma0_contact(s: ArrayLike, sm: SMParameters = SM) -> FloatArray:
     """sigma(e+ e- -> nu nubar), summed over flavours, contact limit, GeV^-2.
 
-    sigma_0(s) = G_F^2 s C_nu / (12 pi) (PHYSICS.md §5).
+    sigma_0(s) = s / (12 pi) [3 (g_V^2 + g_A^2) G_Z^2 + 2 (g_V + g_A) G_Z G_W + 2 G_W^2]
+    with the four-fermion constants G_Z, G_W of Z and W exchange
+    (:attr:`~nudipole.physics.sm.SMParameters.fermi_neutral`, ``fermi_charged``); for
+    G_Z = G_W = G_F (schemes ``gmu``, ``gmu-alpha0``) this is G_F^2 s C_nu / (12 pi) of
+    PHYSICS.md §5 (C_nu of :func:`c_nu`).
     """
-    return np.asarray(g_fermi**2 * np.asarray(s, dtype=float) * c_nu(sin2w) / (12.0 * np.pi))
+    g_v = -0.5 + 2.0 * sm.sin2w
+    g_a = -0.5
+    g_z, g_w = sm.fermi_neutral, sm.fermi_charged
+    if g_z == g_w:
+        bracket = g_z**2 * c_nu(sm)
+    else:
+        bracket = 3.0 * (g_v**2 + g_a**2) * g_z**2 + 2.0 * (g_v + g_a) * g_z * g_w + 2.0 * g_w**2
+    return np.asarray(bracket * np.asarray(s, dtype=float) / (12.0 * np.pi))
 
 
 def d2sigma_dx_dcos(
     x: ArrayLike,
     cos_theta: ArrayLike,
     s: ArrayLike,
-    *,
-    sin2w: float = SIN2_THETA_W,
-    g_fermi: float = G_FERMI,
-    alpha: float = ALPHA_EM,
+    sm: SMParameters = SM,
 ) -> FloatArray:
     """d^2 sigma(e+ e- -> nu nubar gamma) / dx dcos(theta_gamma) in GeV^-2, CM frame.
 
     PHYSICS.md §5: (2 alpha / pi) [(1 - x/2)^2 + x^2 z^2 / 4] / [x (1 - z^2)] sigma_0(s (1 - x)),
-    x = 2 E_gamma / sqrt(s), z = cos(theta_gamma). Zero outside 0 < x < 1, |z| < 1.
+    x = 2 E_gamma / sqrt(s), z = cos(theta_gamma). Zero outside 0 < x < 1, |z| < 1. The emitted
+    photon is real: its coupling is alpha(0) = ``sm.alpha0``.
     """
-    inside, xs, rad = photon_radiator(x, cos_theta, alpha)
-    value = rad * sigma0_contact(np.asarray(s, float) * (1.0 - xs), sin2w=sin2w, g_fermi=g_fermi)
+    inside, xs, rad = photon_radiator(x, cos_theta, sm.alpha0)
+    value = rad * sigma0_contact(np.asarray(s, float) * (1.0 - xs), sm)
     return np.asarray(np.where(inside, value, 0.0))
 
 

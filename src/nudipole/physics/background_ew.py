@@ -57,9 +57,9 @@ from typing import Literal, NamedTuple
 import numpy as np
 from scipy import integrate
 
-from nudipole.constants import ALPHA_EM, G_FERMI, GAMMA_Z, M_W, M_Z, SIN2_THETA_W
 from nudipole.physics._types import ArrayLike, FloatArray
 from nudipole.physics.background import photon_radiator
+from nudipole.physics.sm import SM, SMParameters
 
 WExchange = Literal["propagator", "contact"]
 WidthScheme = Literal["running", "fixed"]
@@ -74,17 +74,17 @@ ComplexArray = np.ndarray[tuple[int, ...], np.dtype[np.complex128]]
 
 def z_propagator(
     s: ArrayLike,
+    sm: SMParameters = SM,
     *,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
     width: WidthScheme = "running",
 ) -> ComplexArray:
     """A(s) = -M_Z^2 / (s - M_Z^2 + i M_Z Gamma(s)), the Z propagator relative to the contact limit.
 
     ``width="running"``: M_Z Gamma(s) = s Gamma_Z / M_Z (A(0) = 1); ``"fixed"``: M_Z Gamma_Z.
-    At s = M_Z^2 both give A = i M_Z / Gamma_Z.
+    At s = M_Z^2 both give A = i M_Z / Gamma_Z. M_Z, Gamma_Z from ``sm``.
     """
     s_ = np.asarray(s, dtype=float)
+    m_z, gamma_z = sm.m_z, sm.gamma_z
     if width == "running":
         im = s_ * gamma_z / m_z
     elif width == "fixed":
@@ -94,13 +94,15 @@ def z_propagator(
     return np.asarray(-(m_z**2) / (s_ - m_z**2 + 1j * im), dtype=np.complex128)
 
 
-def w_exchange_factors(s: ArrayLike, *, m_w: float = M_W) -> tuple[FloatArray, FloatArray]:
+def w_exchange_factors(s: ArrayLike, sm: SMParameters = SM) -> tuple[FloatArray, FloatArray]:
     """(f_1, f_2): t-channel W propagator factors of the nu_e interference and W^2 terms.
 
     f_1 = (3/8) Int (1+c)^2 B dc, f_2 = (3/8) Int (1+c)^2 B^2 dc, B = M_W^2/(M_W^2 + s(1-c)/2)
     (module docstring); both -> 1 in the contact limit s << M_W^2 and are in (0, 1] for s >= 0.
+    M_W = ``sm.m_w``.
     """
     s_ = np.asarray(s, dtype=float)
+    m_w = sm.m_w
     big = 1e300
     a = np.where(s_ > 0.0, 2.0 * m_w**2 / np.where(s_ > 0.0, s_, 1.0), big)
     # closed form, used for a < _A_SERIES
@@ -141,28 +143,32 @@ def sigma0_parts(
     w_exchange: WExchange = "propagator",
     width: WidthScheme = "running",
     n_nu: int = 3,
-    sin2w: float = SIN2_THETA_W,
-    g_fermi: float = G_FERMI,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
 ) -> Sigma0Parts:
-    """Z, interference and W terms of sigma(e+ e- -> nu nubar) (summed over flavours), GeV^-2."""
+    """Z, interference and W terms of sigma(e+ e- -> nu nubar) (summed over flavours), GeV^-2.
+
+    Formulas of the module docstring (PHYSICS.md §5 with the propagators); SM inputs from ``sm``.
+    G_F^2 stands for G_Z^2, G_Z G_W and G_W^2 in the three terms, the four-fermion constants of
+    Z and W exchange of the electroweak scheme
+    (:attr:`~nudipole.physics.sm.SMParameters.fermi_neutral`, ``fermi_charged``; both G_F in
+    the default scheme).
+    """
     s_ = np.asarray(s, dtype=float)
-    g_v = -0.5 + 2.0 * sin2w
+    g_v = -0.5 + 2.0 * sm.sin2w
     g_a = -0.5
-    amp = z_propagator(s_, m_z=m_z, gamma_z=gamma_z, width=width)
+    amp = z_propagator(s_, sm, width=width)
     if w_exchange == "propagator":
-        f1, f2 = w_exchange_factors(s_, m_w=m_w)
+        f1, f2 = w_exchange_factors(s_, sm)
     elif w_exchange == "contact":
         f1 = f2 = np.ones_like(s_)
     else:
         raise ValueError(f"unknown w_exchange {w_exchange!r}: use 'propagator' or 'contact'")
-    norm = g_fermi**2 * s_ / (12.0 * np.pi)
+    g_z, g_w = sm.fermi_neutral, sm.fermi_charged
+    norm = s_ / (12.0 * np.pi)
     return Sigma0Parts(
-        z=np.asarray(norm * n_nu * (g_v**2 + g_a**2) * np.abs(amp) ** 2),
-        interference=np.asarray(norm * 2.0 * (g_v + g_a) * amp.real * f1),
-        w=np.asarray(norm * 2.0 * f2),
+        z=np.asarray(g_z**2 * norm * n_nu * (g_v**2 + g_a**2) * np.abs(amp) ** 2),
+        interference=np.asarray(g_z * g_w * norm * 2.0 * (g_v + g_a) * amp.real * f1),
+        w=np.asarray(g_w**2 * norm * 2.0 * f2),
     )
 
 
@@ -172,11 +178,7 @@ def sigma0_ew(
     w_exchange: WExchange = "propagator",
     width: WidthScheme = "running",
     n_nu: int = 3,
-    sin2w: float = SIN2_THETA_W,
-    g_fermi: float = G_FERMI,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
 ) -> FloatArray:
     """sigma(e+ e- -> nu nubar) summed over N_nu flavours with Z and W propagators, GeV^-2.
 
@@ -189,11 +191,7 @@ def sigma0_ew(
         w_exchange=w_exchange,
         width=width,
         n_nu=n_nu,
-        sin2w=sin2w,
-        g_fermi=g_fermi,
-        m_z=m_z,
-        gamma_z=gamma_z,
-        m_w=m_w,
+        sm=sm,
     ).total
 
 
@@ -202,12 +200,7 @@ def d2sigma_dx_dcos(
     cos_theta: ArrayLike,
     s: ArrayLike,
     *,
-    sin2w: float = SIN2_THETA_W,
-    g_fermi: float = G_FERMI,
-    alpha: float = ALPHA_EM,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
     n_nu: int = 3,
     w_exchange: WExchange = "propagator",
     width: WidthScheme = "running",
@@ -219,17 +212,13 @@ def d2sigma_dx_dcos(
     |z| < 1. Same call as :func:`nudipole.physics.background.d2sigma_dx_dcos` (the extra
     arguments are keyword-only with defaults), so it can replace it at high energies.
     """
-    inside, xs, radiator = photon_radiator(x, cos_theta, alpha)
+    inside, xs, radiator = photon_radiator(x, cos_theta, sm.alpha0)
     sigma0 = sigma0_ew(
         np.asarray(s, dtype=float) * (1.0 - xs),
         w_exchange=w_exchange,
         width=width,
         n_nu=n_nu,
-        sin2w=sin2w,
-        g_fermi=g_fermi,
-        m_z=m_z,
-        gamma_z=gamma_z,
-        m_w=m_w,
+        sm=sm,
     )
     return np.asarray(np.where(inside, radiator * sigma0, 0.0))
 
@@ -240,12 +229,7 @@ def dsigma_dx(
     *,
     cos_min: float,
     cos_max: float,
-    sin2w: float = SIN2_THETA_W,
-    g_fermi: float = G_FERMI,
-    alpha: float = ALPHA_EM,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
     n_nu: int = 3,
     w_exchange: WExchange = "propagator",
     width: WidthScheme = "running",
@@ -267,18 +251,14 @@ def dsigma_dx(
         w_exchange=w_exchange,
         width=width,
         n_nu=n_nu,
-        sin2w=sin2w,
-        g_fermi=g_fermi,
-        m_z=m_z,
-        gamma_z=gamma_z,
-        m_w=m_w,
+        sm=sm,
     )
-    return np.asarray(np.where(inside, (2.0 * alpha / np.pi) * angular / xs * sigma0, 0.0))
+    return np.asarray(np.where(inside, (2.0 * sm.alpha0 / np.pi) * angular / xs * sigma0, 0.0))
 
 
-def x_radiative_return(s: ArrayLike, *, m_z: float = M_Z) -> FloatArray:
+def x_radiative_return(s: ArrayLike, sm: SMParameters = SM) -> FloatArray:
     """Photon energy fraction of the radiative return to the Z, x_Z = 1 - M_Z^2 / s."""
-    return np.asarray(1.0 - m_z**2 / np.asarray(s, dtype=float))
+    return np.asarray(1.0 - sm.m_z**2 / np.asarray(s, dtype=float))
 
 
 def sigma_monophoton(
@@ -288,12 +268,7 @@ def sigma_monophoton(
     x_max: float = 1.0,
     cos_min: float,
     cos_max: float,
-    sin2w: float = SIN2_THETA_W,
-    g_fermi: float = G_FERMI,
-    alpha: float = ALPHA_EM,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
     n_nu: int = 3,
     w_exchange: WExchange = "propagator",
     width: WidthScheme = "running",
@@ -315,20 +290,15 @@ def sigma_monophoton(
                 s,
                 cos_min=cos_min,
                 cos_max=cos_max,
-                sin2w=sin2w,
-                g_fermi=g_fermi,
-                alpha=alpha,
-                m_z=m_z,
-                gamma_z=gamma_z,
-                m_w=m_w,
+                sm=sm,
                 n_nu=n_nu,
                 w_exchange=w_exchange,
                 width=width,
             )
         )
 
-    x_z = float(x_radiative_return(s, m_z=m_z))
-    half_width = m_z * gamma_z / s
+    x_z = float(x_radiative_return(s, sm))
+    half_width = sm.m_z * sm.gamma_z / s
     edges = [x_min, x_hi]
     for point in (x_z - 5.0 * half_width, x_z, x_z + 5.0 * half_width):
         if x_min < point < x_hi:

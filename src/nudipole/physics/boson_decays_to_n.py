@@ -132,8 +132,8 @@ from typing import Literal
 
 import numpy as np
 
-from nudipole.constants import GAMMA_W, GAMMA_Z, M_W, M_Z
 from nudipole.physics._types import ArrayLike, FloatArray
+from nudipole.physics.sm import SM, SMParameters
 from nudipole.physics.z_pole import width_z_to_nu_nbar
 
 #: Helicity of a W from LO q qbar' -> W along the quark direction (both W charges).
@@ -169,7 +169,9 @@ def _invariants(
     return np.asarray(open_), np.asarray(lam), np.asarray(r), np.asarray(3.0 * r + lam)
 
 
-def spin_summed_msq(m_n: ArrayLike, d: ArrayLike, m_fermion: float, m_v: float = M_W) -> FloatArray:
+def spin_summed_msq(
+    m_n: ArrayLike, d: ArrayLike, m_fermion: float, m_v: float = SM.m_w
+) -> FloatArray:
     """Spin- and polarisation-summed |M|^2 of V -> f Nbar through the dipole, GeV^2 (derived).
 
     sum |M|^2 = 4 d^2 [M^4 + M^2 (m^2 + m_f^2) - 2 (m^2 - m_f^2)^2]  (module docstring, Eq. 1),
@@ -230,7 +232,7 @@ def width_vector_to_fermion_n(
 
 
 def width_w_to_lepton_n(
-    m_n: ArrayLike, d_w: ArrayLike, m_lepton: float, *, m_w: float = M_W
+    m_n: ArrayLike, d_w: ArrayLike, m_lepton: float, *, sm: SMParameters = SM
 ) -> FloatArray:
     """Gamma(W^- -> l^- Nbar) = Gamma(W^+ -> l^+ N) in GeV (derived; module docstring Eq. 2).
 
@@ -249,18 +251,18 @@ def width_w_to_lepton_n(
     m_lepton
         Mass of the charged lepton l_alpha in GeV
         (:func:`nudipole.physics.vector_boson.lepton_mass`).
-    m_w
-        W mass in GeV (PDG by default).
+    sm
+        Standard-Model inputs (the W mass ``sm.m_w`` in GeV).
 
     Returns
     -------
     ndarray
         Width in GeV.
     """
-    return width_vector_to_fermion_n(m_n, d_w, m_lepton, m_w)
+    return width_vector_to_fermion_n(m_n, d_w, m_lepton, sm.m_w)
 
 
-def width_z_to_nu_n(m_n: ArrayLike, d_z: ArrayLike, *, m_z: float = M_Z) -> FloatArray:
+def width_z_to_nu_n(m_n: ArrayLike, d_z: ArrayLike, *, sm: SMParameters = SM) -> FloatArray:
     """Gamma(Z -> nu_alpha Nbar) + Gamma(Z -> nubar_alpha N) in GeV (PHYSICS.md §3, derived).
 
     Twice :func:`nudipole.physics.z_pole.width_z_to_nu_nbar`, d_Z^2 M_Z^3 (1 - y)^2 (1 + 2 y)
@@ -273,8 +275,8 @@ def width_z_to_nu_n(m_n: ArrayLike, d_z: ArrayLike, *, m_z: float = M_Z) -> Floa
         m_N in GeV (>= 0); zero for m_N >= M_Z.
     d_z
         Z dipole coupling d_Z^alpha in GeV^-1.
-    m_z
-        Z mass in GeV (PDG by default).
+    sm
+        Standard-Model inputs (the Z mass ``sm.m_z`` in GeV).
 
     Returns
     -------
@@ -282,7 +284,7 @@ def width_z_to_nu_n(m_n: ArrayLike, d_z: ArrayLike, *, m_z: float = M_Z) -> Floa
         Width in GeV.
     """
     m = _masses(m_n)
-    return np.asarray(2.0 * width_z_to_nu_nbar(m, d_z, m_z=m_z), dtype=float)
+    return np.asarray(2.0 * width_z_to_nu_nbar(m, d_z, sm), dtype=float)
 
 
 def branching_ratio_w_to_lepton_n(
@@ -290,8 +292,7 @@ def branching_ratio_w_to_lepton_n(
     d_w: ArrayLike,
     m_lepton: float,
     *,
-    m_w: float = M_W,
-    gamma_w: float = GAMMA_W,
+    sm: SMParameters = SM,
 ) -> FloatArray:
     """Br(W^- -> l^- Nbar) = Br(W^+ -> l^+ N) = Gamma / Gamma_W, dimensionless.
 
@@ -305,19 +306,19 @@ def branching_ratio_w_to_lepton_n(
         W dipole coupling in GeV^-1.
     m_lepton
         Charged-lepton mass in GeV.
-    m_w, gamma_w
-        W mass and total width in GeV (PDG by default).
+    sm
+        Standard-Model inputs (W mass and total width ``sm.m_w``, ``sm.gamma_w`` in GeV).
 
     Returns
     -------
     ndarray
         Branching ratio per W charge and flavour.
     """
-    return np.asarray(width_w_to_lepton_n(m_n, d_w, m_lepton, m_w=m_w) / gamma_w, dtype=float)
+    return np.asarray(width_w_to_lepton_n(m_n, d_w, m_lepton, sm=sm) / sm.gamma_w, dtype=float)
 
 
 def branching_ratio_z_to_nu_n(
-    m_n: ArrayLike, d_z: ArrayLike, *, m_z: float = M_Z, gamma_z: float = GAMMA_Z
+    m_n: ArrayLike, d_z: ArrayLike, *, sm: SMParameters = SM
 ) -> FloatArray:
     """Br(Z -> nu_alpha Nbar + nubar_alpha N) = Gamma / Gamma_Z, dimensionless.
 
@@ -329,15 +330,15 @@ def branching_ratio_z_to_nu_n(
         m_N in GeV.
     d_z
         Z dipole coupling in GeV^-1.
-    m_z, gamma_z
-        Z mass and total width in GeV (PDG by default).
+    sm
+        Standard-Model inputs (Z mass and total width ``sm.m_z``, ``sm.gamma_z`` in GeV).
 
     Returns
     -------
     ndarray
         Branching ratio per flavour, both charge states.
     """
-    return np.asarray(width_z_to_nu_n(m_n, d_z, m_z=m_z) / gamma_z, dtype=float)
+    return np.asarray(width_z_to_nu_n(m_n, d_z, sm=sm) / sm.gamma_z, dtype=float)
 
 
 def decay_helicity_weights(
@@ -459,7 +460,7 @@ def angular_density_w(
     helicity: ArrayLike = LO_W_HELICITY_ALONG_QUARK,
     *,
     w_charge: int = -1,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
 ) -> FloatArray:
     """Density of cos theta* of N (W^+) or N-bar (W^-) in the rest frame of a polarised W.
 
@@ -479,8 +480,8 @@ def angular_density_w(
         W helicity -1, 0, +1 along that axis.
     w_charge
         -1: W^- -> l^- Nbar (angle of N-bar); +1: W^+ -> l^+ N (angle of N).
-    m_w
-        W mass in GeV.
+    sm
+        Standard-Model inputs (the W mass ``sm.m_w`` in GeV).
 
     Returns
     -------
@@ -490,7 +491,7 @@ def angular_density_w(
     if w_charge not in (-1, 1):
         raise ValueError(f"w_charge must be -1 or +1, got {w_charge}")
     return angular_density(
-        cos_theta, helicity, m_n, m_lepton, m_w, n_is_antiparticle=(w_charge == -1)
+        cos_theta, helicity, m_n, m_lepton, sm.m_w, n_is_antiparticle=(w_charge == -1)
     )
 
 
@@ -500,7 +501,7 @@ def angular_density_z(
     helicity: ArrayLike,
     *,
     state: ZState = "sum",
-    m_z: float = M_Z,
+    sm: SMParameters = SM,
 ) -> FloatArray:
     """Density of cos theta* of N / N-bar in the rest frame of a polarised Z (Eq. 4, m_f = 0).
 
@@ -515,14 +516,15 @@ def angular_density_z(
     state
         ``"nbar"``: Z -> nu Nbar (angle of N-bar); ``"n"``: Z -> nubar N (angle of N);
         ``"sum"``: both with their equal widths (average of the two), symmetric in c.
-    m_z
-        Z mass in GeV.
+    sm
+        Standard-Model inputs (the Z mass ``sm.m_z`` in GeV).
 
     Returns
     -------
     ndarray
         dGamma / (Gamma dcos theta*), dimensionless.
     """
+    m_z = sm.m_z
     if state == "nbar":
         return angular_density(cos_theta, helicity, m_n, 0.0, m_z, n_is_antiparticle=True)
     if state == "n":
@@ -578,7 +580,7 @@ def forward_backward_asymmetry_w(
     helicity: ArrayLike = LO_W_HELICITY_ALONG_QUARK,
     *,
     w_charge: int = -1,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
 ) -> FloatArray:
     """A_FB of N-bar (W^-) or N (W^+) about the W spin axis; default the LO W (h = -1).
 
@@ -595,8 +597,8 @@ def forward_backward_asymmetry_w(
         W helicity along the axis.
     w_charge
         -1 (W^- -> l^- Nbar) or +1 (W^+ -> l^+ N).
-    m_w
-        W mass in GeV.
+    sm
+        Standard-Model inputs (the W mass ``sm.m_w`` in GeV).
 
     Returns
     -------
@@ -606,5 +608,5 @@ def forward_backward_asymmetry_w(
     if w_charge not in (-1, 1):
         raise ValueError(f"w_charge must be -1 or +1, got {w_charge}")
     return forward_backward_asymmetry(
-        helicity, m_n, m_lepton, m_w, n_is_antiparticle=(w_charge == -1)
+        helicity, m_n, m_lepton, sm.m_w, n_is_antiparticle=(w_charge == -1)
     )

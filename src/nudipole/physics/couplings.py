@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from nudipole.model import DipoleCouplings
+from nudipole.physics.sm import check_sin2w
 
 
 class Scenario(StrEnum):
@@ -59,21 +60,6 @@ class CouplingRatios:
             d_z=self.dz_over_dgamma * d_gamma,
             d_w=self.dw_over_dgamma * d_gamma,
         )
-
-
-#: Range of sin^2 θ_w accepted (measured: about 0.23): at the ends of (0, 1) the ratios to
-#: d_gamma grow as 1/sin θ_w or 1/cos θ_w without bound and the cross sections overflow.
-SIN2W_RANGE = (0.01, 0.99)
-
-
-def check_sin2w(sin2w: float) -> float:
-    """``sin2w`` if it lies in :data:`SIN2W_RANGE`, else ValueError naming ``--sin2w``."""
-    lo, hi = SIN2W_RANGE
-    if not lo <= sin2w <= hi:  # also NaN
-        raise ValueError(
-            f"--sin2w {sin2w:g}: sin^2(theta_w) must lie in [{lo:g}, {hi:g}] (measured: about 0.23)"
-        )
-    return sin2w
 
 
 def _check_sin2w(sin2w: float) -> tuple[float, float]:

@@ -74,18 +74,10 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from nudipole.constants import (
-    ALPHA_S_MZ,
-    G_FERMI,
-    GAMMA_W,
-    GAMMA_Z,
-    M_W,
-    M_Z,
-    SIN2_THETA_W,
-)
 from nudipole.model import DipoleCouplings, Flavour, Nature
 from nudipole.physics._types import ArrayLike, FloatArray
 from nudipole.physics.decay import width_nu_gamma
+from nudipole.physics.sm import SM, SMParameters
 from nudipole.physics.vector_boson import (
     FermionPair,
     channel_arrays,
@@ -125,7 +117,7 @@ def _two_body_unit(m: FloatArray, m_lepton: float, q2: FloatArray) -> FloatArray
 
 
 def width_nu_z(
-    m_n: ArrayLike, d_z: ArrayLike, nature: Nature = Nature.DIRAC, *, m_z: float = M_Z
+    m_n: ArrayLike, d_z: ArrayLike, nature: Nature = Nature.DIRAC, *, sm: SMParameters = SM
 ) -> FloatArray:
     """On-shell Gamma(N -> nu Z) in GeV (talk; PHYSICS.md §2).
 
@@ -141,12 +133,12 @@ def width_nu_z(
         Z dipole coupling d_Z in GeV^-1.
     nature
         Dirac or Majorana.
-    m_z
-        Z mass in GeV (PDG by default).
+    sm
+        Standard-Model inputs (the Z mass ``sm.m_z`` in GeV).
     """
     m = _check_masses(m_n)
     dz = np.asarray(d_z, dtype=float)
-    width = dz**2 * _two_body_unit(m, 0.0, np.asarray(m_z**2, dtype=float))
+    width = dz**2 * _two_body_unit(m, 0.0, np.asarray(sm.m_z**2, dtype=float))
     return np.asarray(_nature_factor(nature) * width, dtype=float)
 
 
@@ -156,7 +148,7 @@ def width_lepton_w(
     m_lepton: float,
     nature: Nature = Nature.DIRAC,
     *,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
 ) -> FloatArray:
     r"""On-shell Gamma(N -> l^- W^+) in GeV (*derived*; corrects the talk's slide).
 
@@ -195,12 +187,12 @@ def width_lepton_w(
         Charged-lepton mass m_l in GeV (see :func:`lepton_mass`).
     nature
         Dirac or Majorana.
-    m_w
-        W mass in GeV (PDG by default).
+    sm
+        Standard-Model inputs (the W mass ``sm.m_w`` in GeV).
     """
     m = _check_masses(m_n)
     dw = np.asarray(d_w, dtype=float)
-    width = dw**2 * _two_body_unit(m, float(m_lepton), np.asarray(m_w**2, dtype=float))
+    width = dw**2 * _two_body_unit(m, float(m_lepton), np.asarray(sm.m_w**2, dtype=float))
     return np.asarray(_nature_factor(nature) * width, dtype=float)
 
 
@@ -221,8 +213,12 @@ def _three_body_unit(
     m_v: float,
     gamma_v: float,
     n_nodes: int,
+    g_fermi: float,
 ) -> FloatArray:
     """Dirac Gamma(N -> l V* -> l f fbar') / d^2 in GeV^3, integrated over q^2.
+
+    ``g_fermi`` normalises the V* -> f fbar' widths (G_F M_V^2 = g_V^2 / (4 sqrt2), PHYSICS.md
+    §2, :func:`~nudipole.physics.vector_boson.vector_spectral_width`).
 
     Two panels per (m_N, channel), each with ``n_nodes`` Gauss-Legendre nodes:
     [q2_min, M^2 + K M Gamma] in theta = arctan((q^2 - M^2)/(M Gamma)), which flattens the
@@ -271,7 +267,7 @@ def _three_body_unit(
         panel = (integrand(rows, cols, q2) * weight) @ w * 0.5 * length[:, 0]
         np.add.at(per_channel, (rows, cols), panel)
 
-    const = G_FERMI * m_v**2 / (6.0 * math.sqrt(2.0) * np.pi)
+    const = g_fermi * m_v**2 / (6.0 * math.sqrt(2.0) * np.pi)
     return np.asarray(const * per_channel.sum(axis=1).reshape(m.shape) / np.pi, dtype=float)
 
 
@@ -281,11 +277,8 @@ def width_nu_z_offshell(
     nature: Nature = Nature.DIRAC,
     *,
     channels: Sequence[FermionPair] | None = None,
-    sin2w: float = SIN2_THETA_W,
-    alpha_s: float = ALPHA_S_MZ,
+    sm: SMParameters = SM,
     hadronic_thresholds: bool = True,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
     n_nodes: int = _DEFAULT_NODES,
 ) -> FloatArray:
     """Gamma(N -> nu Z(*) -> nu f fbar) in GeV, summed over f, for every m_N (*derived*).
@@ -305,17 +298,19 @@ def width_nu_z_offshell(
     nature
         Dirac or Majorana (x 2).
     channels
-        Final states; default :func:`z_star_channels` (sin2w, alpha_s, hadronic_thresholds).
-    sin2w, alpha_s, hadronic_thresholds
-        Inputs of :func:`z_star_channels` when ``channels`` is None.
-    m_z, gamma_z
-        Z mass and total width in the propagator, GeV (PDG).
+        Final states; default :func:`z_star_channels` (sm, hadronic_thresholds).
+    sm
+        Standard-Model inputs: sin^2(theta_w) and alpha_s of :func:`z_star_channels` (when
+        ``channels`` is None), the Z mass and total width of the propagator (GeV) and the
+        Z four-fermion constant (G_F; ``fermi_neutral`` of the scheme).
+    hadronic_thresholds
+        Input of :func:`z_star_channels` when ``channels`` is None.
     n_nodes
         Gauss-Legendre nodes in the Breit-Wigner-mapped variable.
     """
     m = _check_masses(m_n)
-    chans = z_star_channels(sin2w, alpha_s, hadronic_thresholds) if channels is None else channels
-    unit = _three_body_unit(m, 0.0, chans, m_z, gamma_z, n_nodes)
+    chans = z_star_channels(sm, hadronic_thresholds) if channels is None else channels
+    unit = _three_body_unit(m, 0.0, chans, sm.m_z, sm.gamma_z, n_nodes, sm.fermi_neutral)
     return np.asarray(_nature_factor(nature) * np.asarray(d_z, float) ** 2 * unit, dtype=float)
 
 
@@ -326,10 +321,8 @@ def width_lepton_w_offshell(
     nature: Nature = Nature.DIRAC,
     *,
     channels: Sequence[FermionPair] | None = None,
-    alpha_s: float = ALPHA_S_MZ,
+    sm: SMParameters = SM,
     hadronic_thresholds: bool = True,
-    m_w: float = M_W,
-    gamma_w: float = GAMMA_W,
     n_nodes: int = _DEFAULT_NODES,
 ) -> FloatArray:
     """Gamma(N -> l W(*) -> l f fbar') in GeV, summed over f fbar', for every m_N (*derived*).
@@ -349,17 +342,21 @@ def width_lepton_w_offshell(
     nature
         Dirac or Majorana (x 2: l^- W^+ and l^+ W^-).
     channels
-        Final states; default :func:`w_star_channels` (alpha_s, hadronic_thresholds).
-    alpha_s, hadronic_thresholds
-        Inputs of :func:`w_star_channels` when ``channels`` is None.
-    m_w, gamma_w
-        W mass and total width in the propagator, GeV (PDG).
+        Final states; default :func:`w_star_channels` (sm, hadronic_thresholds).
+    sm
+        Standard-Model inputs: alpha_s of :func:`w_star_channels` (when ``channels`` is None),
+        the W mass and total width of the propagator (GeV) and the W four-fermion constant
+        (G_F; ``fermi_charged`` of the scheme).
+    hadronic_thresholds
+        Input of :func:`w_star_channels` when ``channels`` is None.
     n_nodes
         Gauss-Legendre nodes in the Breit-Wigner-mapped variable.
     """
     m = _check_masses(m_n)
-    chans = w_star_channels(alpha_s, hadronic_thresholds) if channels is None else channels
-    unit = _three_body_unit(m, float(m_lepton), chans, m_w, gamma_w, n_nodes)
+    chans = w_star_channels(sm, hadronic_thresholds) if channels is None else channels
+    unit = _three_body_unit(
+        m, float(m_lepton), chans, sm.m_w, sm.gamma_w, n_nodes, sm.fermi_charged
+    )
     return np.asarray(_nature_factor(nature) * np.asarray(d_w, float) ** 2 * unit, dtype=float)
 
 
@@ -368,8 +365,7 @@ def partial_widths(
     couplings: Mapping[Flavour, DipoleCouplings],
     nature: Nature = Nature.DIRAC,
     *,
-    sin2w: float = SIN2_THETA_W,
-    alpha_s: float = ALPHA_S_MZ,
+    sm: SMParameters = SM,
     hadronic_thresholds: bool = True,
     n_nodes: int = _DEFAULT_NODES,
 ) -> dict[str, FloatArray]:
@@ -391,10 +387,10 @@ def partial_widths(
         Flavour -> :class:`DipoleCouplings` (GeV^-1); missing flavours couple with zero.
     nature
         Dirac or Majorana.
-    sin2w
-        sin^2 theta_w in the Z couplings to fermions.
-    alpha_s
-        alpha_s in the (1 + alpha_s/pi) factor of the quark channels (0 switches it off).
+    sm
+        Standard-Model inputs: sin^2 theta_w in the Z couplings to fermions, alpha_s in the
+        (1 + alpha_s/pi) factor of the quark channels (0 switches it off), boson masses,
+        widths and G_F.
     hadronic_thresholds
         Quark pairs only above the two-meson thresholds (default) or from 2 m_q (partonic).
     n_nodes
@@ -414,8 +410,7 @@ def partial_widths(
             m,
             math.sqrt(dz2),
             nature,
-            sin2w=sin2w,
-            alpha_s=alpha_s,
+            sm=sm,
             hadronic_thresholds=hadronic_thresholds,
             n_nodes=n_nodes,
         )
@@ -426,7 +421,7 @@ def partial_widths(
                 c.d_w,
                 lepton_mass(flavour),
                 nature,
-                alpha_s=alpha_s,
+                sm=sm,
                 hadronic_thresholds=hadronic_thresholds,
                 n_nodes=n_nodes,
             )
@@ -438,8 +433,7 @@ def total_width(
     couplings: Mapping[Flavour, DipoleCouplings],
     nature: Nature = Nature.DIRAC,
     *,
-    sin2w: float = SIN2_THETA_W,
-    alpha_s: float = ALPHA_S_MZ,
+    sm: SMParameters = SM,
     hadronic_thresholds: bool = True,
     n_nodes: int = _DEFAULT_NODES,
 ) -> FloatArray:
@@ -448,8 +442,7 @@ def total_width(
         m_n,
         couplings,
         nature,
-        sin2w=sin2w,
-        alpha_s=alpha_s,
+        sm=sm,
         hadronic_thresholds=hadronic_thresholds,
         n_nodes=n_nodes,
     )
@@ -461,8 +454,7 @@ def branching_ratios(
     couplings: Mapping[Flavour, DipoleCouplings],
     nature: Nature = Nature.DIRAC,
     *,
-    sin2w: float = SIN2_THETA_W,
-    alpha_s: float = ALPHA_S_MZ,
+    sm: SMParameters = SM,
     hadronic_thresholds: bool = True,
     n_nodes: int = _DEFAULT_NODES,
 ) -> dict[str, FloatArray]:
@@ -475,8 +467,7 @@ def branching_ratios(
         m_n,
         couplings,
         nature,
-        sin2w=sin2w,
-        alpha_s=alpha_s,
+        sm=sm,
         hadronic_thresholds=hadronic_thresholds,
         n_nodes=n_nodes,
     )
@@ -495,8 +486,7 @@ def branching_ratio_nu_gamma(
     couplings: Mapping[Flavour, DipoleCouplings],
     nature: Nature = Nature.DIRAC,
     *,
-    sin2w: float = SIN2_THETA_W,
-    alpha_s: float = ALPHA_S_MZ,
+    sm: SMParameters = SM,
     hadronic_thresholds: bool = True,
     n_nodes: int = _DEFAULT_NODES,
 ) -> FloatArray:
@@ -505,8 +495,7 @@ def branching_ratio_nu_gamma(
         m_n,
         couplings,
         nature,
-        sin2w=sin2w,
-        alpha_s=alpha_s,
+        sm=sm,
         hadronic_thresholds=hadronic_thresholds,
         n_nodes=n_nodes,
     )["nu gamma"]

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from nudipole.constants import GAMMA_Z, M_W, M_Z, SIN2_THETA_W
 from nudipole.physics._types import ArrayLike, FloatArray
 from nudipole.physics.production_ew import (
     ComplexArray,
     s_channel_factors,
     w_channel_amplitude,
 )
+from nudipole.physics.sm import SM, SMParameters
 
 
 def _density_matrix(
@@ -28,18 +28,15 @@ def _density_matrix(
     d_gamma: ArrayLike,
     d_z: ArrayLike,
     d_w: ArrayLike,
-    sin2w: float,
-    m_z: float,
-    gamma_z: float,
-    m_w: float,
+    sm: SMParameters,
     z_sign: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray, ComplexArray]:
     """(rho_++, rho_--, trace, rho_+-) of the N helicity density matrix (unnormalised)."""
     s_ = np.asarray(s, float)
     m = np.asarray(m_n, float)
     z = np.asarray(cos_theta, float)
-    d_l, d_r, _ = s_channel_factors(s_, d_gamma, d_z, sin2w, m_z, gamma_z, z_sign)
-    w_amp = w_channel_amplitude(s_, m, z, d_w, sin2w, m_w)
+    d_l, d_r, _ = s_channel_factors(s_, d_gamma, d_z, z_sign, sm)
+    w_amp = w_channel_amplitude(s_, m, z, d_w, sm)
     sin_t = np.sqrt(np.clip(1.0 - z**2, 0.0, None))
     rs = np.sqrt(s_)
     a_lp = (d_l + w_amp) * rs * sin_t
@@ -65,10 +62,7 @@ def polarization_ew(
     d_z: ArrayLike,
     d_w: ArrayLike,
     *,
-    sin2w: float = SIN2_THETA_W,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
     z_sign: int = -1,
     charge_conjugate: bool = False,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -96,7 +90,7 @@ def polarization_ew(
 
     Parameters
     ----------
-    s, m_n, cos_theta, d_gamma, d_z, d_w, sin2w, m_z, gamma_z, m_w, z_sign, charge_conjugate
+    s, m_n, cos_theta, d_gamma, d_z, d_w, sm, z_sign, charge_conjugate
         As in :func:`~nudipole.physics.production_ew.dsigma_dcos_pieces` (GeV, GeV^2, GeV^-1).
 
     Returns
@@ -107,9 +101,7 @@ def polarization_ew(
     """
     z = np.asarray(cos_theta, float)
     sign = -1.0 if charge_conjugate else 1.0
-    rho_pp, rho_mm, trace, rho_pm = _density_matrix(
-        s, m_n, sign * z, d_gamma, d_z, d_w, sin2w, m_z, gamma_z, m_w, z_sign
-    )
+    rho_pp, rho_mm, trace, rho_pm = _density_matrix(s, m_n, sign * z, d_gamma, d_z, d_w, sm, z_sign)
     with np.errstate(invalid="ignore", divide="ignore"):
         p_long = (rho_pp - rho_mm) / trace
         p_trans = 2.0 * rho_pm.real / trace
@@ -129,10 +121,7 @@ def photon_density_polarization(
     d_z: ArrayLike,
     d_w: ArrayLike,
     *,
-    sin2w: float = SIN2_THETA_W,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
     z_sign: int = -1,
     charge_conjugate: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
@@ -153,10 +142,7 @@ def photon_density_polarization(
         d_gamma,
         d_z,
         d_w,
-        sin2w=sin2w,
-        m_z=m_z,
-        gamma_z=gamma_z,
-        m_w=m_w,
+        sm=sm,
         z_sign=z_sign,
         charge_conjugate=charge_conjugate,
     )

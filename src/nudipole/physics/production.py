@@ -36,15 +36,17 @@ def dsigma_dcos(
     return np.asarray(np.where(m2 < s_, value, 0.0))
 
 
-def sigma(s: ArrayLike, m_n: ArrayLike, d: ArrayLike, *, alpha: float = ALPHA_EM) -> FloatArray:
+def sigma(s: ArrayLike, m_n: ArrayLike, d: ArrayLike, *, alpha: ArrayLike = ALPHA_EM) -> FloatArray:
     """Total cross section sigma(e+ e- -> gamma* -> N nubar), one charge state, GeV^-2.
 
     Seed Eq. 3: alpha d^2 (s - m^2)^2 (s + 2 m^2) / (3 s^3). The Nbar nu channel adds the same
-    amount. Zero above threshold.
+    amount. Zero above threshold. ``alpha``: the photon coupling (alpha(0) as in the seed, or
+    the running alpha(s) of :meth:`nudipole.physics.sm.SMParameters.alpha_photon`; broadcast).
     """
     s_ = np.asarray(s, dtype=float)
     m2 = np.asarray(m_n, dtype=float) ** 2
-    value = alpha * np.asarray(d, float) ** 2 * (s_ - m2) ** 2 * (s_ + 2.0 * m2) / (3.0 * s_**3)
+    a_em = np.asarray(alpha, dtype=float)
+    value = a_em * np.asarray(d, float) ** 2 * (s_ - m2) ** 2 * (s_ + 2.0 * m2) / (3.0 * s_**3)
     return np.asarray(np.where(m2 < s_, value, 0.0))
 
 

@@ -11,7 +11,10 @@ Standard-Model side (massless electrons, e = sqrt(4 pi alpha), g = e / s_w)::
     L_SM ⊃ -e Q_e ebar gamma^mu e A_mu - eta (g/c_w) ebar gamma^mu (g_L P_L + g_R P_R) e Z_mu
            - (g/sqrt2) [nubar gamma^mu P_L e W^+_mu + h.c.],
 
-g_L = -1/2 + s_w^2, g_R = s_w^2, Q_e = -1. The sign ``eta`` (argument ``z_sign``) fixes the
+g_L = -1/2 + s_w^2, g_R = s_w^2, Q_e = -1. The formulas below are written in this alpha(0)
+form (e = g s_w = g_Z s_w c_w); the electroweak scheme of :mod:`nudipole.physics.sm` replaces
+alpha by the photon coupling at the scale s and 1/(s_w c_w), 1/s_w by g_Z/e, g/e
+(:func:`vertex_factors`). The sign ``eta`` (argument ``z_sign``) fixes the
 orientation of the Z field; it is the only sign the Lagrangian above leaves open:
 
 * ``z_sign = -1`` (default): Z = s_w B - c_w W^3. This is the only orientation in which the talk's
@@ -59,8 +62,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from nudipole.constants import ALPHA_EM, GAMMA_Z, M_W, M_Z, SIN2_THETA_W
 from nudipole.physics._types import ArrayLike, FloatArray
+from nudipole.physics.sm import SM, SMParameters
 
 ComplexArray = npt.NDArray[np.complex128]
 
@@ -92,31 +95,31 @@ class ProductionPieces(NamedTuple):
         )
 
 
-def electron_z_couplings(sin2w: float = SIN2_THETA_W) -> tuple[float, float]:
+def electron_z_couplings(sm: SMParameters = SM) -> tuple[float, float]:
     """Chiral Z couplings of the electron, (g_L, g_R) = (-1/2 + s_w^2, s_w^2) (tree level).
 
     Parameters
     ----------
-    sin2w
-        sin^2(theta_w), dimensionless.
+    sm
+        Standard-Model inputs; ``sm.sin2w`` is sin^2(theta_w).
 
     Returns
     -------
     tuple of float
         (g_L, g_R); g_V = g_L + g_R = -1/2 + 2 s_w^2, g_A = g_L - g_R = -1/2.
     """
-    return -0.5 + sin2w, sin2w
+    return -0.5 + sm.sin2w, sm.sin2w
 
 
-def z_propagator_ratio(s: ArrayLike, *, m_z: float = M_Z, gamma_z: float = GAMMA_Z) -> ComplexArray:
+def z_propagator_ratio(s: ArrayLike, sm: SMParameters = SM) -> ComplexArray:
     """chi(s) = s / (s - M_Z^2 + i M_Z Gamma_Z): Z propagator in units of the photon's 1/s.
 
     Parameters
     ----------
     s
         Squared CM energy in GeV^2.
-    m_z, gamma_z
-        Z mass and (fixed) width in GeV.
+    sm
+        Standard-Model inputs: Z mass and (fixed) width ``sm.m_z``, ``sm.gamma_z`` in GeV.
 
     Returns
     -------
@@ -124,13 +127,35 @@ def z_propagator_ratio(s: ArrayLike, *, m_z: float = M_Z, gamma_z: float = GAMMA
         Dimensionless; |chi|^2 = s^2 / ((s - M_Z^2)^2 + M_Z^2 Gamma_Z^2).
     """
     s_ = np.asarray(s, dtype=float)
-    return np.asarray(s_ / (s_ - m_z**2 + 1j * m_z * gamma_z), dtype=complex)
+    return np.asarray(s_ / (s_ - sm.m_z**2 + 1j * sm.m_z * sm.gamma_z), dtype=complex)
 
 
-def _weak(sin2w: float) -> tuple[float, float]:
-    if not 0.0 < sin2w < 1.0:
-        raise ValueError(f"sin^2(theta_w) must lie in (0, 1), got {sin2w}")
-    return float(np.sqrt(sin2w)), float(np.sqrt(1.0 - sin2w))
+def vertex_factors(
+    s: ArrayLike, sm: SMParameters = SM
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(alpha, r_Z, r_W): the photon coupling and the Z, W couplings relative to it.
+
+    alpha = ``sm.alpha_photon(s)`` multiplies every piece (K = alpha a^2 / (8 s^3)); the Z
+    amplitude carries r_Z = g_Z / e and the t-channel W amplitude r_W = g / e, with
+    e^2 = 4 pi alpha and g_Z^2, g^2 of the electroweak scheme
+    (:attr:`~nudipole.physics.sm.SMParameters.g_z_squared`, ``g_squared``). In the ``alpha0``
+    scheme r_Z = 1 / (s_w c_w), r_W = 1 / s_w (the module docstring's form, e = g s_w).
+
+    Parameters
+    ----------
+    s
+        Squared CM energy in GeV^2 (the scale of the photon exchange).
+    sm
+        Standard-Model inputs.
+
+    Returns
+    -------
+    tuple
+        alpha, r_Z and r_W (dimensionless), arrays shaped like ``s``.
+    """
+    alpha = sm.alpha_photon(s)
+    e2 = 4.0 * np.pi * alpha
+    return alpha, np.sqrt(sm.g_z_squared / e2), np.sqrt(sm.g_squared / e2)
 
 
 def _check_z_sign(z_sign: int) -> None:
@@ -142,17 +167,18 @@ def s_channel_factors(
     s: ArrayLike,
     d_gamma: ArrayLike,
     d_z: ArrayLike,
-    sin2w: float,
-    m_z: float,
-    gamma_z: float,
     z_sign: int,
+    sm: SMParameters = SM,
 ) -> tuple[ComplexArray, ComplexArray, ComplexArray]:
-    """(D_L, D_R, eta d_Z chi / (s_w c_w)): effective s-channel couplings in GeV^-1."""
+    """(D_L, D_R, eta d_Z chi r_Z): effective s-channel couplings in GeV^-1.
+
+    r_Z = g_Z / e of :func:`vertex_factors` (1 / (s_w c_w) at tree level).
+    """
     _check_z_sign(z_sign)
-    sw, cw = _weak(sin2w)
-    g_l, g_r = electron_z_couplings(sin2w)
-    z_part = z_sign * np.asarray(d_z, float) * z_propagator_ratio(s, m_z=m_z, gamma_z=gamma_z)
-    z_part = np.asarray(z_part / (sw * cw), dtype=complex)
+    _, r_z, _ = vertex_factors(s, sm)
+    g_l, g_r = electron_z_couplings(sm)
+    z_part = z_sign * np.asarray(d_z, float) * z_propagator_ratio(s, sm)
+    z_part = np.asarray(z_part * r_z, dtype=complex)
     dg = np.asarray(d_gamma, float)
     return (
         np.asarray(dg + g_l * z_part, dtype=complex),
@@ -162,14 +188,17 @@ def s_channel_factors(
 
 
 def w_channel_amplitude(
-    s: ArrayLike, m_n: ArrayLike, z: ArrayLike, d_w: ArrayLike, sin2w: float, m_w: float
+    s: ArrayLike, m_n: ArrayLike, z: ArrayLike, d_w: ArrayLike, sm: SMParameters = SM
 ) -> FloatArray:
-    """W(z) = -sqrt2 d_W a / (s_w [a (1 - z) + 2 M_W^2]), a = s - m^2, in GeV^-1 (derived)."""
-    sw, _ = _weak(sin2w)
+    """W(z) = -sqrt2 r_W d_W a / (a (1 - z) + 2 M_W^2), a = s - m^2, in GeV^-1 (derived).
+
+    r_W = g / e of :func:`vertex_factors` (1 / s_w at tree level).
+    """
+    _, _, r_w = vertex_factors(s, sm)
     a = np.asarray(s, float) - np.asarray(m_n, float) ** 2
     zz = np.asarray(z, float)
     return np.asarray(
-        -np.sqrt(2.0) * np.asarray(d_w, float) * a / (sw * (a * (1.0 - zz) + 2.0 * m_w**2))
+        -np.sqrt(2.0) * r_w * np.asarray(d_w, float) * a / (a * (1.0 - zz) + 2.0 * sm.m_w**2)
     )
 
 
@@ -217,11 +246,7 @@ def dsigma_dcos_pieces(
     d_z: ArrayLike,
     d_w: ArrayLike,
     *,
-    sin2w: float = SIN2_THETA_W,
-    alpha: float = ALPHA_EM,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
     z_sign: int = -1,
     charge_conjugate: bool = False,
 ) -> ProductionPieces:
@@ -256,12 +281,10 @@ def dsigma_dcos_pieces(
     d_w
         W dipole coupling d_W^e of the *electron* flavour, GeV^-1. The t-channel exists only
         for the electron flavour: pass 0 for mu and tau.
-    sin2w
-        sin^2(theta_w) of the electron Z couplings and of g = e / s_w.
-    alpha
-        Fine-structure constant (default alpha(0)).
-    m_z, gamma_z, m_w
-        Z mass, fixed Z width and W mass in GeV (the t-channel W propagator has no width).
+    sm
+        Standard-Model inputs: sin^2(theta_w) of the electron Z couplings, the couplings of
+        :func:`vertex_factors`, the Z mass and fixed width and the W mass in GeV (the t-channel
+        W propagator has no width).
     z_sign
         Orientation of the Z field, -1 (default, consistent with the talk's d_Z matching) or
         +1 (PDG; reproduces the sign of the talk's sigma^{gamma Z}); see the module docstring.
@@ -275,18 +298,18 @@ def dsigma_dcos_pieces(
         Six arrays in GeV^-2 per unit cos(theta); ``.total`` is d sigma / d cos(theta).
     """
     s_, m2, z, open_ = _kinematics(s, m_n, cos_theta, charge_conjugate)
-    sw, cw = _weak(sin2w)
     _check_z_sign(z_sign)
-    g_l, g_r = electron_z_couplings(sin2w)
+    alpha, r_z, _ = vertex_factors(s_, sm)
+    g_l, g_r = electron_z_couplings(sm)
     a = s_ - m2
     k = alpha * a**2 / (8.0 * s_**3)
     f_plus = s_ * (1.0 - z**2)
     f_l = m2 * (1.0 + z) ** 2
     f_r = m2 * (1.0 - z) ** 2
-    chi = z_propagator_ratio(s_, m_z=m_z, gamma_z=gamma_z)
-    x_z = z_sign * np.asarray(d_z, float) / (sw * cw)
+    chi = z_propagator_ratio(s_, sm)
+    x_z = z_sign * np.asarray(d_z, float) * r_z
     dg = np.asarray(d_gamma, float)
-    w_amp = w_channel_amplitude(s_, np.sqrt(m2), z, d_w, sin2w, m_w)
+    w_amp = w_channel_amplitude(s_, np.sqrt(m2), z, d_w, sm)
     left = f_plus + f_l
     right = f_plus + f_r
 
@@ -311,11 +334,7 @@ def dsigma_dcos_ew(
     d_z: ArrayLike,
     d_w: ArrayLike,
     *,
-    sin2w: float = SIN2_THETA_W,
-    alpha: float = ALPHA_EM,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
     z_sign: int = -1,
     charge_conjugate: bool = False,
 ) -> FloatArray:
@@ -334,11 +353,7 @@ def dsigma_dcos_ew(
         d_gamma,
         d_z,
         d_w,
-        sin2w=sin2w,
-        alpha=alpha,
-        m_z=m_z,
-        gamma_z=gamma_z,
-        m_w=m_w,
+        sm=sm,
         z_sign=z_sign,
         charge_conjugate=charge_conjugate,
     ).total
@@ -351,11 +366,7 @@ def sigma_pieces(
     d_z: ArrayLike,
     d_w: ArrayLike,
     *,
-    sin2w: float = SIN2_THETA_W,
-    alpha: float = ALPHA_EM,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
     z_sign: int = -1,
 ) -> ProductionPieces:
     """Integrated pieces of sigma(e+ e- -> N nubar), one charge state, GeV^-2.
@@ -387,20 +398,20 @@ def sigma_pieces(
     s_ = np.asarray(s, dtype=float)
     m2 = np.asarray(m_n, dtype=float) ** 2
     open_ = m2 < s_
-    sw, cw = _weak(sin2w)
     _check_z_sign(z_sign)
-    g_l, g_r = electron_z_couplings(sin2w)
+    alpha, r_z, r_w = vertex_factors(s_, sm)
+    g_l, g_r = electron_z_couplings(sm)
     a = np.where(open_, s_ - m2, 1.0)
     k = alpha * a**2 / (8.0 * s_**3)
-    chi = z_propagator_ratio(s_, m_z=m_z, gamma_z=gamma_z)
-    x_z = z_sign * np.asarray(d_z, float) / (sw * cw)
+    chi = z_propagator_ratio(s_, sm)
+    x_z = z_sign * np.asarray(d_z, float) * r_z
     dg = np.asarray(d_gamma, float)
     dw = np.asarray(d_w, float)
     angular = 4.0 * (s_ + 2.0 * m2) / 3.0  # int (F+ + F_L) = int (F+ + F_R)
-    i1, i2 = _t_integrals(a / m_w**2)
+    i1, i2 = _t_integrals(a / sm.m_w**2)
     # W(z) = w_scale / (1 - z + b), b = 2 M_W^2 / a, so that
     # int (1 - z^2) W dz = w_scale I1 and int (1 - z^2) W^2 dz = w_scale^2 I2
-    w_scale = -np.sqrt(2.0) * dw / sw
+    w_scale = -np.sqrt(2.0) * dw * r_w
 
     def _cut(value: npt.ArrayLike) -> FloatArray:
         return np.asarray(np.where(open_, value, 0.0), dtype=float)
@@ -422,11 +433,7 @@ def sigma_ew(
     d_z: ArrayLike,
     d_w: ArrayLike,
     *,
-    sin2w: float = SIN2_THETA_W,
-    alpha: float = ALPHA_EM,
-    m_z: float = M_Z,
-    gamma_z: float = GAMMA_Z,
-    m_w: float = M_W,
+    sm: SMParameters = SM,
     z_sign: int = -1,
 ) -> FloatArray:
     """Total sigma(e+ e- -> N nubar) through gamma, Z and W, one charge state, GeV^-2 (derived).
@@ -440,10 +447,6 @@ def sigma_ew(
         d_gamma,
         d_z,
         d_w,
-        sin2w=sin2w,
-        alpha=alpha,
-        m_z=m_z,
-        gamma_z=gamma_z,
-        m_w=m_w,
+        sm=sm,
         z_sign=z_sign,
     ).total

@@ -32,9 +32,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from nudipole.constants import ALPHA_S_MZ, CKM_MAGNITUDES, G_FERMI, SIN2_THETA_W, pdg_mass_gev
+from nudipole.constants import CKM_MAGNITUDES, G_FERMI, pdg_mass_gev
 from nudipole.model import Flavour
 from nudipole.physics._types import ArrayLike, FloatArray
+from nudipole.physics.sm import SM, SMParameters
 
 #: PDG id of the charged lepton of each flavour.
 LEPTON_PDGID: Mapping[Flavour, int] = {Flavour.E: 11, Flavour.MU: 13, Flavour.TAU: 15}
@@ -116,13 +117,15 @@ def _quark_threshold(q1: str, q2: str, hadronic_thresholds: bool) -> float:
 
 @lru_cache(maxsize=64)
 def z_star_channels(
-    sin2w: float = SIN2_THETA_W, alpha_s: float = ALPHA_S_MZ, hadronic_thresholds: bool = True
+    sm: SMParameters = SM, hadronic_thresholds: bool = True
 ) -> tuple[FermionPair, ...]:
     """Final states of Z* -> f fbar: 3 nu, e, mu, tau, u, d, s, c, b, t (tree level).
 
-    g_V = T_3 - 2 Q sin^2(theta_w), g_A = T_3. Quarks: N_c = 3 (1 + alpha_s/pi) and the
-    thresholds of the module docstring (``hadronic_thresholds=False``: 2 m_q only).
+    g_V = T_3 - 2 Q sin^2(theta_w), g_A = T_3 (sin^2(theta_w) = ``sm.sin2w``). Quarks:
+    N_c = 3 (1 + alpha_s/pi) with alpha_s = ``sm.alpha_s`` and the thresholds of the module
+    docstring (``hadronic_thresholds=False``: 2 m_q only).
     """
+    sin2w, alpha_s = sm.sin2w, sm.alpha_s
     chans = [FermionPair("nu", 3.0, 0.5, 0.5, 0.0, 0.0, 0.0)]
     g_v_lepton = -0.5 + 2.0 * sin2w
     for flavour in Flavour:
@@ -144,13 +147,15 @@ def z_star_channels(
 
 @lru_cache(maxsize=64)
 def w_star_channels(
-    alpha_s: float = ALPHA_S_MZ, hadronic_thresholds: bool = True
+    sm: SMParameters = SM, hadronic_thresholds: bool = True
 ) -> tuple[FermionPair, ...]:
     """Final states of W*+ -> f fbar': e nu, mu nu, tau nu and the nine u_i dbar_j (CKM).
 
-    c_V = c_A = |V_ij| / sqrt2 (1/sqrt2 for leptons); quarks N_c = 3 (1 + alpha_s/pi) and the
-    thresholds of the module docstring. Pairs with the top quark open only far above M_W.
+    c_V = c_A = |V_ij| / sqrt2 (1/sqrt2 for leptons); quarks N_c = 3 (1 + alpha_s/pi) with
+    alpha_s = ``sm.alpha_s`` and the thresholds of the module docstring. Pairs with the top
+    quark open only far above M_W.
     """
+    alpha_s = sm.alpha_s
     c = 1.0 / math.sqrt(2.0)
     chans = []
     for flavour in Flavour:

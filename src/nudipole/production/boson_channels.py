@@ -279,9 +279,8 @@ def cos_density(
             lepton_mass(flavour),
             LO_W_HELICITY_ALONG_QUARK,
             w_charge=info.w_charge,
-            m_w=info.mass,
         )
-    return angular_density_z(c, mass, LO_W_HELICITY_ALONG_QUARK, state="sum", m_z=info.mass)
+    return angular_density_z(c, mass, LO_W_HELICITY_ALONG_QUARK, state="sum")
 
 
 def part_tables(part: str, tables: str) -> tuple[tuple[Spectrum, bool], ...]:

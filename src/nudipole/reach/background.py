@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nudipole.constants import GAMMA_Z, M_Z
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.schema import Selection
 from nudipole.experiments.selections import Frame, Photons, combined_mask
 from nudipole.physics import background_ew
 from nudipole.physics._types import FloatArray
 from nudipole.physics.background import d2sigma_dx_dcos
+from nudipole.physics.sm import SM, SMParameters
 
 _X_MIN = 1e-4  # the cuts must reject photons below 0.005 % of the beam energy (checked)
 _ETA_MAX = 6.0  # |cos| < 0.99998
@@ -44,15 +44,15 @@ class BackgroundCounts:
         return self.irreducible + self.reducible
 
 
-def _x_edges(s: float, n_x: int, spectrum: str) -> FloatArray:
+def _x_edges(s: float, n_x: int, spectrum: str, sm: SMParameters) -> FloatArray:
     """Cell edges in u = ln x: uniform, plus a dense band across the radiative return."""
     edges = np.linspace(np.log(_X_MIN), 0.0, n_x + 1)
     if spectrum != "electroweak":
         return edges
-    x_z = 1.0 - M_Z**2 / s
+    x_z = float(background_ew.x_radiative_return(s, sm))
     if x_z <= _X_MIN:
         return edges
-    width = M_Z * GAMMA_Z / s
+    width = sm.m_z * sm.gamma_z / s
     band = x_z + width * np.linspace(-30.0, 30.0, 601)
     band = band[(band > _X_MIN) & (band < 1.0)]
     return np.unique(np.concatenate([edges, np.log(band)]))
@@ -64,8 +64,11 @@ def accepted_sm_cross_section(
     n_x: int = 300,
     n_eta: int = 600,
     spectrum: str = "contact",
+    sm: SMParameters = SM,
 ) -> float:
     """Cross section (GeV^-2) of e+ e- -> nu nubar gamma with the photon passing the cuts.
+
+    ``sm``: the Standard-Model inputs of the spectrum.
 
     Raises
     ------
@@ -74,7 +77,7 @@ def accepted_sm_cross_section(
         the SM spectrum diverges: the selection then needs an energy or angular cut.
     """
     s = frame.sqrt_s**2
-    u_edges = _x_edges(float(s), n_x, spectrum)
+    u_edges = _x_edges(float(s), n_x, spectrum, sm)
     eta_edges = np.linspace(-_ETA_MAX, _ETA_MAX, n_eta + 1)
     u = 0.5 * (u_edges[1:] + u_edges[:-1])
     eta = 0.5 * (eta_edges[1:] + eta_edges[:-1])
@@ -97,9 +100,9 @@ def accepted_sm_cross_section(
         )
     # dx dz = x (1 - z^2) du deta
     if spectrum == "electroweak":
-        d2 = background_ew.d2sigma_dx_dcos(x, z, s)
+        d2 = background_ew.d2sigma_dx_dcos(x, z, s, sm=sm)
     else:
-        d2 = d2sigma_dx_dcos(x, z, s)
+        d2 = d2sigma_dx_dcos(x, z, s, sm)
     integrand = d2 * x * (1.0 - z**2)
     du = np.diff(u_edges)[:, None]
     deta = eta_edges[1] - eta_edges[0]
@@ -113,8 +116,11 @@ def expected_background(
     luminosity_pb: float,
     efficiency: float,
     spectrum: str = "contact",
+    sm: SMParameters = SM,
 ) -> BackgroundCounts:
     """Expected background at one point: L eps_det sigma_acc(SM) + reducible(L).
+
+    ``sm``: the Standard-Model inputs of the irreducible spectrum.
 
     The photon efficiency multiplies the irreducible background as it does the signal (the
     reducible numbers of the seed are already counts after selection).
@@ -122,7 +128,7 @@ def expected_background(
     irreducible = (
         luminosity_natural
         * efficiency
-        * accepted_sm_cross_section(selection, frame, spectrum=spectrum)
+        * accepted_sm_cross_section(selection, frame, spectrum=spectrum, sm=sm)
     )
     reducible = 0.0 if selection.reducible is None else selection.reducible.expected(luminosity_pb)
     return BackgroundCounts(irreducible=irreducible, reducible=reducible)

@@ -275,7 +275,10 @@ def selection_events(
     background_uncertainty: float | None = None,
 ) -> SelectionEvents:
     """Counts of one selection at (m_N GeV, d GeV^-1); ``experiment`` with overrides applied;
-    ``background_uncertainty`` overrides the selection's (relative, 0.01 = 1 %)."""
+    ``background_uncertainty`` overrides the selection's (relative, 0.01 = 1 %).
+
+    The model's SM inputs are used in the preset's electroweak scheme, as in the scan."""
+    model = model.with_scheme(preset.ew_scheme)
     exp, points = selection_points(experiment, sel)
     sqrt_s = np.array([p.sqrt_s for p in points], dtype=float)
     lumi = np.array([inverse_pb_to_natural(p.luminosity_pb) for p in points])

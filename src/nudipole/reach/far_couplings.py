@@ -30,11 +30,11 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from nudipole.constants import ALPHA_S_MZ
 from nudipole.model import Flavour, Nature
 from nudipole.physics import decay_ew
 from nudipole.physics.couplings import CouplingRatios, Scenario
 from nudipole.physics.decay import width_nu_gamma
+from nudipole.physics.sm import SMParameters
 from nudipole.physics.vector_boson import z_star_channels
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel, make_model
 
@@ -50,7 +50,7 @@ class FarSignal(StrEnum):
 
 @lru_cache(maxsize=4096)
 def _partial_widths_unit(
-    m_n: float, nature: Nature, flavour: Flavour, ratios: CouplingRatios, sin2w: float
+    m_n: float, nature: Nature, flavour: Flavour, ratios: CouplingRatios, sm: SMParameters
 ) -> tuple[float, float, float, float]:
     """(nu gamma, nu Z(*), l W(*), nu nu nubar) widths of N at d_gamma = 1 GeV^-1, GeV.
 
@@ -60,13 +60,13 @@ def _partial_widths_unit(
     of :func:`nudipole.physics.vector_boson.z_star_channels` (three neutrino flavours).
     """
     couplings = {flavour: ratios.couplings(1.0)}
-    widths = decay_ew.partial_widths(m_n, couplings, nature, sin2w=sin2w)
-    nu_pairs = [c for c in z_star_channels(sin2w, ALPHA_S_MZ, True) if c.name == "nu"]
+    widths = decay_ew.partial_widths(m_n, couplings, nature, sm=sm)
+    nu_pairs = [c for c in z_star_channels(sm, True) if c.name == "nu"]
     invisible = 0.0
     if ratios.dz_over_dgamma != 0.0:
         invisible = float(
             decay_ew.width_nu_z_offshell(
-                m_n, ratios.dz_over_dgamma, nature, channels=nu_pairs, sin2w=sin2w
+                m_n, ratios.dz_over_dgamma, nature, channels=nu_pairs, sm=sm
             )
         )
     return (
@@ -105,7 +105,7 @@ class FarCouplings:
 
     def _widths(self, m_n: float, nature: Nature) -> tuple[float, float, float, float]:
         return _partial_widths_unit(
-            float(m_n), Nature(nature), self.model.flavour, self.model.ratios, self.model.sin2w
+            float(m_n), Nature(nature), self.model.flavour, self.model.ratios, self.model.sm
         )
 
     def width_unit(self, m_n: float, nature: Nature) -> float:

@@ -16,23 +16,22 @@ monophoton core results are reproduced exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nudipole.constants import SIN2_THETA_W
 from nudipole.model import DipoleCouplings, Flavour, Nature
 from nudipole.physics import decay_ew, polarization_ew, production_ew
 from nudipole.physics._types import ArrayLike, FloatArray
 from nudipole.physics.couplings import (
     CouplingRatios,
     Scenario,
-    check_sin2w,
     ratios_from_a,
     scenario_ratios,
 )
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.production import sigma as sigma_photon
+from nudipole.physics.sm import SM, EWScheme, SMParameters
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,9 @@ class CouplingModel:
         Active flavour k of d_k (the W t-channel and N -> l W depend on it).
     ratios
         d_Z/d_gamma and d_W/d_gamma.
-    sin2w
-        sin^2 theta_w used in the ratios and in the Z couplings to fermions.
+    sm
+        Standard-Model inputs of production, polarisation and widths; its ``sin2w`` is also
+        the sin^2 theta_w of the ratios.
     label
         How the ratios were chosen ("photon only", "scenario I", "a = -3").
     w_interference
@@ -58,7 +58,7 @@ class CouplingModel:
 
     flavour: Flavour = Flavour.E
     ratios: CouplingRatios = field(default_factory=lambda: CouplingRatios(0.0, 0.0))
-    sin2w: float = SIN2_THETA_W
+    sm: SMParameters = SM
     label: str = "photon only"
     w_interference: bool = True
 
@@ -74,11 +74,22 @@ class CouplingModel:
         # The t-channel W connects the e- beam to N: only d_W of the electron flavour enters.
         return self.ratios.dw_over_dgamma if self.flavour is Flavour.E else 0.0
 
+    def with_scheme(self, scheme: EWScheme) -> CouplingModel:
+        """This model in the electroweak scheme ``scheme`` (the other SM inputs kept)."""
+        if self.sm.scheme is scheme:
+            return self
+        return replace(self, sm=replace(self.sm, scheme=scheme))
+
     def sigma_unit(self, s: ArrayLike, m_n: float) -> FloatArray:
-        """sigma(e+ e- -> N nubar) at d_gamma = 1 GeV^-1, GeV^-2 (one charge state)."""
+        """sigma(e+ e- -> N nubar) at d_gamma = 1 GeV^-1, GeV^-2 (one charge state).
+
+        Photon only: seed Eq. 3 with the photon coupling of the scheme,
+        alpha = ``sm.alpha_photon(s)``.
+        """
         if self.photon_only:
-            return np.asarray(sigma_photon(s, m_n, 1.0), dtype=float)
-        pieces = production_ew.sigma_pieces(s, m_n, *self._unit_couplings(), sin2w=self.sin2w)
+            alpha = self.sm.alpha_photon(s)
+            return np.asarray(sigma_photon(s, m_n, 1.0, alpha=alpha), dtype=float)
+        pieces = production_ew.sigma_pieces(s, m_n, *self._unit_couplings(), sm=self.sm)
         return self._sum(pieces)
 
     def _sum(self, pieces: production_ew.ProductionPieces) -> FloatArray:
@@ -92,7 +103,7 @@ class CouplingModel:
     ) -> FloatArray:
         """d sigma / d cos(theta) at d_gamma = 1 (GeV^-2) of N nubar, or of Nbar nu."""
         pieces = production_ew.dsigma_dcos_pieces(
-            s, m_n, cos_theta, *self._unit_couplings(), sin2w=self.sin2w,
+            s, m_n, cos_theta, *self._unit_couplings(), sm=self.sm,
             charge_conjugate=charge_conjugate,
         )  # fmt: skip
         return np.maximum(self._sum(pieces), 0.0)
@@ -106,7 +117,7 @@ class CouplingModel:
     ) -> tuple[FloatArray, FloatArray]:
         """(p_long, p_trans) for :func:`nudipole.physics.angular.photon_angular_density`."""
         return polarization_ew.photon_density_polarization(
-            s, m_n, cos_theta, *self._unit_couplings(), sin2w=self.sin2w,
+            s, m_n, cos_theta, *self._unit_couplings(), sm=self.sm,
             charge_conjugate=charge_conjugate,
         )  # fmt: skip
 
@@ -115,7 +126,7 @@ class CouplingModel:
         if self.photon_only:
             return float(width_nu_gamma(m_n, 1.0, nature))
         couplings = {self.flavour: self.couplings()}
-        return float(decay_ew.total_width(m_n, couplings, nature, sin2w=self.sin2w))
+        return float(decay_ew.total_width(m_n, couplings, nature, sm=self.sm))
 
     def br_nu_gamma(self, m_n: float, nature: Nature) -> float:
         """Br(N -> nu gamma), independent of d_gamma at fixed ratios."""
@@ -123,7 +134,7 @@ class CouplingModel:
             return 1.0
         return float(
             decay_ew.branching_ratio_nu_gamma(
-                m_n, {self.flavour: self.couplings()}, nature, sin2w=self.sin2w
+                m_n, {self.flavour: self.couplings()}, nature, sm=self.sm
             )
         )
 
@@ -134,7 +145,8 @@ class CouplingModel:
             "couplings": self.label,
             "dZ_over_dgamma": self.ratios.dz_over_dgamma,
             "dW_over_dgamma": self.ratios.dw_over_dgamma,
-            "sin2w": self.sin2w,
+            "sin2w": self.sm.sin2w,
+            "ew_scheme": str(self.sm.scheme),
             "w_interference": self.w_interference,
         }
 
@@ -152,13 +164,13 @@ def make_model(
     """A coupling model from a scenario name or a = d_W/d_B (photon only if neither)."""
     if scenario is not None and a is not None:
         raise ValueError("give either a scenario or a = d_W/d_B, not both")
-    sw2 = SIN2_THETA_W if sin2w is None else check_sin2w(float(sin2w))
+    sm = SM if sin2w is None else replace(SM, sin2w=float(sin2w))
     fl = Flavour(flavour)
     if scenario is not None:
         sc = Scenario(scenario)
         return CouplingModel(
-            fl, scenario_ratios(sc, sw2), sw2, f"scenario {sc.value}", w_interference
+            fl, scenario_ratios(sc, sm.sin2w), sm, f"scenario {sc.value}", w_interference
         )
     if a is not None:
-        return CouplingModel(fl, ratios_from_a(a, sw2), sw2, f"a = {a:g}", w_interference)
-    return CouplingModel(fl, CouplingRatios(0.0, 0.0), sw2, "photon only")
+        return CouplingModel(fl, ratios_from_a(a, sm.sin2w), sm, f"a = {a:g}", w_interference)
+    return CouplingModel(fl, CouplingRatios(0.0, 0.0), sm, "photon only")

@@ -2,13 +2,17 @@
 
 ``default``
     The physically correct treatment: spin-correlated photon emission (full production
-    polarisation, PHYSICS.md §2-3), both charge states N nubar and Nbar nu, and the decay
-    vertex drawn in the laboratory frame inside the detector's fiducial cylinder.
+    polarisation, PHYSICS.md §2-3), both charge states N nubar and Nbar nu, the decay
+    vertex drawn in the laboratory frame inside the detector's fiducial cylinder, and one
+    electroweak scheme for signal, background and published limits (``gmu``: G_F, M_Z, M_W and
+    the running alpha(s); :mod:`nudipole.physics.sm`).
 ``paper``
     The conventions that reproduce the published numbers of the seed (Zhang, Song, Ding, Chen,
     PLB 829 (2022) 137116): isotropic photon emission in the N rest frame, both charge
     states, and the seed's single detector length l_D with the CM-frame N momentum (seed
-    Eqs. 5-7). See docs/conventions.md for the numbers behind this choice.
+    Eqs. 5-7), and the seed's couplings: alpha(0) at the photon vertex, G_F in the SM background
+    (electroweak scheme ``gmu-alpha0``). See docs/conventions.md for the numbers behind this
+    choice.
 
 Both use the seed's chi^2 = S^2/(S+B) statistic; :class:`~nudipole.stats.Statistic` can be
 overridden per call.
@@ -21,6 +25,7 @@ from enum import StrEnum
 
 from nudipole.model import Nature
 from nudipole.physics.angular import PhotonAngular
+from nudipole.physics.sm import EWScheme
 from nudipole.stats import Statistic
 
 
@@ -54,6 +59,9 @@ class Preset:
     statistic: Statistic = Statistic.CHI2
     nature: Nature = Nature.DIRAC
     description: str = ""
+    #: Electroweak input scheme of signal, background and published-limit conversions
+    #: (:class:`~nudipole.physics.sm.EWScheme`; docs/electroweak.md "Input scheme").
+    ew_scheme: EWScheme = EWScheme.GMU
 
     @property
     def effective_photon_angular(self) -> PhotonAngular:
@@ -71,6 +79,7 @@ class Preset:
         decay_model: DecayModel | None = None,
         statistic: Statistic | None = None,
         nature: Nature | None = None,
+        ew_scheme: EWScheme | None = None,
     ) -> Preset:
         """A copy with some conventions replaced; the name records the change."""
         changes: dict[str, object] = {}
@@ -80,6 +89,7 @@ class Preset:
             ("decay_model", decay_model),
             ("statistic", statistic),
             ("nature", nature),
+            ("ew_scheme", ew_scheme),
         ):
             if value is not None and value != getattr(self, key):
                 changes[key] = value
@@ -106,8 +116,9 @@ PAPER = Preset(
     decay_model=DecayModel.FIXED_LENGTH,
     description=(
         "reproduces arXiv:2204.07802: isotropic photons, both charge states, "
-        "fixed l_D with the CM momentum"
+        "fixed l_D with the CM momentum, alpha(0) at the photon vertex"
     ),
+    ew_scheme=EWScheme.GMU_ALPHA0,
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (DEFAULT, PAPER)}

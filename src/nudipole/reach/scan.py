@@ -198,7 +198,7 @@ def excluded_signal(limit: LimitSpec, model: CouplingModel) -> float:
     if limit.type == "cross-section":
         return _pb_to_natural(limit.max_pb)
     if limit.type == "z-branching-ratio":
-        return limit.value * sigma_z_peak(sin2w=model.sin2w)
+        return limit.value * sigma_z_peak(model.sm)
     if limit.type == "measured-cross-section":
         a = limit.sm_pb - limit.measured_pb
         s_pb = -a + float(np.sqrt(a**2 + DELTA_CHI2_95 * limit.error_pb**2))
@@ -376,6 +376,7 @@ def prepare_scan(
                 p.luminosity_pb,
                 experiment.detector.efficiency,
                 experiment.sm_background,
+                model.sm,
             )
             for f, lum, p in zip(frames, lumis, points, strict=True)
         ]
@@ -502,6 +503,7 @@ def reach_function(
     limit on the curve itself rather than on a mass grid. ``background_uncertainty`` as in
     :func:`compute_reach`."""
     opts = options or IntegrationOptions()
+    model = model.with_scheme(preset.ew_scheme)
     sel = experiment.selection(selection)
     experiment, points = selection_points(experiment, sel)
     top = max(p.sqrt_s for p in points)
@@ -562,9 +564,11 @@ def compute_reach(
     background_uncertainty
         Relative uncertainty of the expected background (0.01 = 1 %), overriding the
         selection's ``background_uncertainty`` (0 unless its file says otherwise); recorded in
-        ``inputs.conventions``.
+        ``inputs.conventions``. The model's SM inputs are used in the preset's electroweak
+        scheme (``preset.ew_scheme``).
     """
     opts = options or IntegrationOptions()
+    model = model.with_scheme(preset.ew_scheme)
     if background_uncertainty is not None:
         check_background_uncertainty(background_uncertainty)
     sel = experiment.selection(selection)
