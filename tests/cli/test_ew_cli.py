@@ -131,6 +131,9 @@ def test_figure_lep_cepc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
                   "CEPC ttbar, 1/ab", "LEP2 DELPHI monophoton"):  # fmt: skip
         assert f'id="reach:{label}"' in text, label
     assert 'id="limit:lsnd"' in text
+    for label in ("CEPC Z, 100/ab", "CEPC WW, 6/ab", "CEPC H, 20/ab", "CEPC ttbar, 1/ab"):
+        assert f'id="theta-b-band:{label}"' in text, label  # estimated cos(theta_b) range
+    assert 'id="theta-b-band:LEP1 OPAL monophoton"' not in text
 
 
 def test_reach_lep_analysis_at_another_energy_is_a_clear_error(

@@ -136,19 +136,37 @@ def test_lep2_scenario_iii_depends_on_the_w_interference() -> None:
 def test_z_to_gamma_invisible_is_the_strongest_lep_bound_when_d_z_is_nonzero(
     scenario: str,
 ) -> None:
-    """L3's Br(Z -> gamma + inv) beats OPAL, DELPHI and the Z width for 1-40 GeV, where N
-    decays promptly and its photons are soft enough for L3's lower threshold (15 vs 23 GeV)
-    to count. Outside (docs/electroweak.md): below ~0.3 GeV N is long-lived and OPAL's larger
-    calorimeter (estimated sizes) or the width bound (no decay needed) take over; near M_Z all
-    photons pass both thresholds and OPAL's 0.15 pb beats L3's 0.19 pb. Scenarios I, II, IV
-    are the talk's with d_Z != 0; in C and D (d_Z/d_gamma = 11, 140) the limits on d_gamma are
-    so small that N is long-lived up to a few GeV and OPAL leads there."""
+    """In the talk's reading of L3 (`l3-talk`: E_gamma > 15 GeV), Br(Z -> gamma + inv) beats
+    OPAL, DELPHI and the Z width for 1-40 GeV, where N decays promptly and its photons are soft
+    enough for L3's lower threshold (15 vs 23 GeV) to count. Outside (docs/electroweak.md):
+    below ~0.3 GeV N is long-lived and OPAL's larger calorimeter (estimated sizes) or the width
+    bound (no decay needed) take over; near M_Z all photons pass both thresholds and OPAL's
+    0.15 pb beats L3's 0.19 pb. Scenarios I, II, IV are the talk's with d_Z != 0; in C and D
+    (d_Z/d_gamma = 11, 140) the limits on d_gamma are so small that N is long-lived up to a few
+    GeV and OPAL leads there. With the recasts' reading (`l3`, E_gamma > E_beam/2) L3 and OPAL
+    are within 5 % at 1-10 GeV: see the next test."""
     for flavour in ("e", "mu"):
-        l3 = d95("lep", "l3", scenario, flavour)
+        l3 = d95("lep", "l3-talk", scenario, flavour)
         for other in ("opal", "delphi", "z-width"):
             o = d95("lep", other, scenario, flavour)
             for m in (1.0, 10.0, 40.0):
                 assert l3[idx(m)] < o[idx(m)], (scenario, flavour, other, m)
+
+
+@pytest.mark.parametrize("scenario", ["I", "II"])
+def test_l3_reading_of_the_recasts_is_weaker_than_the_talks_and_ties_with_opal(
+    scenario: str,
+) -> None:
+    """E_gamma > E_beam/2 over all angles (`l3`) against 15 GeV inside |cos| < 0.73
+    (`l3-talk`): the default preset's spin-correlated photons are soft, so the harder threshold
+    costs more than the full angular range gains, 1.2-1.35x in d at 1-10 GeV, and L3 then
+    lies within 5 % of OPAL there (docs/electroweak.md gives the numbers)."""
+    ours = d95("lep", "l3", scenario, "mu")
+    talk = d95("lep", "l3-talk", scenario, "mu")
+    opal = d95("lep", "opal", scenario, "mu")
+    for m in (1.0, 10.0):
+        assert 1.2 < ours[idx(m)] / talk[idx(m)] < 1.35, m
+        assert ours[idx(m)] == pytest.approx(opal[idx(m)], rel=0.05), m
 
 
 def test_z_width_bound_is_analytic_and_absent_without_d_z() -> None:

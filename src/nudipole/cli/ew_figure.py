@@ -22,6 +22,8 @@ LEP_CEPC_D_RANGE = (1e-8, 1e-1)
 M_MIN = 1e-2  # GeV
 #: The catalogue's LEP entry (photon dipole alone), replaced by the scenario's own LEP limits.
 CATALOGUE_LEP = "lep"
+#: Opacity of the cos(theta_b) bands around the CEPC curves.
+BOUNDARY_BAND_ALPHA = 0.18
 
 
 def lep_cepc_curves(
@@ -57,6 +59,76 @@ def lep_cepc_curves(
         )
         out.append((result, CurveStyle(curve.label, curve.color, style)))
     return out
+
+
+def boundary_bands(
+    flavour: Flavour,
+    scenario: str | None,
+    a: float | None,
+    sin2w: float | None,
+    preset: str,
+    n: int,
+    seed: int,
+    progress: Any,
+) -> list[tuple[ReachResult, ReachResult, Any]]:
+    """For each curve of :data:`LEP_CEPC` whose boundary-energy cut (seed Eq. 14) has a
+    ``cos_theta_b_range`` (CEPC: no source fixes theta_b), the limits at the two ends of the
+    range on the curve's mass grid: (low end, high end, style)."""
+    from nudipole.experiments.selections import BoundaryEnergyCut
+    from nudipole.plotting.landscape import CurveStyle
+
+    out = []
+    for curve, style in LEP_CEPC:
+        exp = resolve_experiment(curve.experiment)
+        sel = exp.selection(curve.selection)
+        ranges = [
+            c.cos_theta_b_range
+            for c in sel.cuts
+            if isinstance(c, BoundaryEnergyCut) and c.cos_theta_b_range is not None
+        ]
+        if not ranges:
+            continue
+        top = sel.sqrt_s if sel.sqrt_s is not None else exp.max_sqrt_s
+        masses = mass_grid(M_MIN, 0.995 * top, n)
+        ends = [
+            reach(
+                exp.with_cos_theta_b(curve.selection, cos_b),
+                masses,
+                selection=curve.selection,
+                preset=preset,
+                seed=seed,
+                progress=progress,
+                flavour=flavour,
+                scenario=scenario,
+                a=a,
+                sin2w=sin2w,
+            )
+            for cos_b in ranges[0]
+        ]
+        out.append((ends[0], ends[1], CurveStyle(curve.label, curve.color, style)))
+    return out
+
+
+def _draw_boundary_bands(
+    fig: Figure,
+    flavours: list[Flavour],
+    bands: dict[Flavour, list[tuple[ReachResult, ReachResult, Any]]],
+) -> None:
+    """Shade, on each flavour's panel, the limit between the two ends of cos(theta_b)."""
+    for ax, flavour in zip(fig.axes, flavours, strict=False):
+        for low, high, style in bands.get(flavour, []):
+            d_lo, d_hi = np.fmin(low.d95, high.d95), np.fmax(low.d95, high.d95)
+            ok = np.isfinite(d_lo) & np.isfinite(d_hi)
+            ax.fill_between(
+                low.mass[ok],
+                d_lo[ok],
+                d_hi[ok],
+                color=style.color,
+                alpha=BOUNDARY_BAND_ALPHA,
+                linewidth=0.0,
+                zorder=2,
+                gid=f"theta-b-band:{style.label}",
+            )
 
 
 def _lep_notes(
@@ -109,6 +181,7 @@ def lep_cepc_figure(
     scenario: str | None,
     a: float | None,
     preset: str,
+    bands: dict[Flavour, list[tuple[ReachResult, ReachResult, Any]]] | None = None,
 ) -> Figure:
     """The LEP/CEPC figure from computed curves (:func:`lep_cepc_curves` per flavour).
 
@@ -125,6 +198,9 @@ def lep_cepc_figure(
         The coupling scenario (or the ratio a), for the title.
     preset
         The preset, for the title.
+    bands
+        Per flavour, the CEPC limits at both ends of the estimated cos(theta_b) range
+        (:func:`boundary_bands`), shaded around the curves; none if not given.
 
     Returns
     -------
@@ -135,7 +211,13 @@ def lep_cepc_figure(
 
     name = f"scenario {scenario}" if scenario else (f"a = {a:g}" if a is not None else "")
     notes, drawn = _lep_notes(by_flavour, limits)
-    return plot_landscape(
+    if bands:
+        notes.append(
+            "Shaded around the CEPC curves: the limit for a radiative-Bhabha boundary "
+            "cos(theta_b) from 0.99 (the ECAL edge; the lines) to 0.999 (a forward veto down to "
+            "45 mrad), both estimated: no source fixes theta_b (docs/electroweak.md)."
+        )
+    fig = plot_landscape(
         flavours,
         LimitSet(tuple(lim for lim in limits if lim.id != CATALOGUE_LEP)),
         [],
@@ -146,6 +228,9 @@ def lep_cepc_figure(
         notes=notes,
         coupling="\\gamma,",
     )
+    if bands:
+        _draw_boundary_bands(fig, flavours, bands)
+    return fig
 
 
 def make_lep_cepc(
@@ -164,14 +249,26 @@ def make_lep_cepc(
 
     The catalogue's photon-only LEP region is left out (the scenario's own LEP limits are
     drawn instead, and a note says so); curves with no bound get a note, not a legend entry.
+    The CEPC curves get a band over their estimated cos(theta_b) range (:func:`boundary_bands`).
     """
     from nudipole.cli._common import progress_bar
+    from nudipole.experiments.selections import BoundaryEnergyCut
     from nudipole.plotting.reach_plots import save_figure
 
     by_flavour = {}
-    with progress_bar(len(flavours) * len(LEP_CEPC) * n, "LEP/CEPC", show_progress) as progress:
+    bands = {}
+    n_curves = len(LEP_CEPC) + 2 * sum(
+        any(
+            isinstance(c, BoundaryEnergyCut) and c.cos_theta_b_range is not None
+            for c in resolve_experiment(curve.experiment).selection(curve.selection).cuts
+        )
+        for curve, _ in LEP_CEPC
+    )
+    with progress_bar(len(flavours) * n_curves * n, "LEP/CEPC", show_progress) as progress:
         for flavour in flavours:
             by_flavour[flavour] = lep_cepc_curves(
                 flavour, scenario, a, sin2w, preset, n, seed, progress
             )
-    save_figure(lep_cepc_figure(flavours, limits, by_flavour, scenario, a, preset), output)
+            bands[flavour] = boundary_bands(flavour, scenario, a, sin2w, preset, n, seed, progress)
+    figure = lep_cepc_figure(flavours, limits, by_flavour, scenario, a, preset, bands=bands)
+    save_figure(figure, output)

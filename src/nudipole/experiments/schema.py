@@ -10,13 +10,19 @@ string. See ``docs/experiments.md`` and the built-in files in ``nudipole/experim
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nudipole.experiments._validate import Table, describe
 from nudipole.experiments.errors import ExperimentError
-from nudipole.experiments.selections import Cut, cut_from_table
+from nudipole.experiments.selections import (
+    BoundaryEnergyCut,
+    Cut,
+    cut_from_table,
+    with_cos_theta_b,
+)
 from nudipole.kinematics.lorentz import beams_boost
 from nudipole.units import LuminosityError, check_luminosity_pb
 
@@ -205,6 +211,22 @@ class Experiment:
                 f"experiment {self.name!r} has no selection {key!r}; choose one of: {known}"
             )
         return self.selections[key]
+
+    def with_cos_theta_b(self, selection: str | None, cos_theta_b: float) -> Experiment:
+        """The experiment with the boundary-energy cuts of ``selection`` (seed Eq. 14) at
+        ``cos_theta_b``; the recorded definition (``raw``) says so too.
+
+        Used to draw a limit over a boundary that no source fixes
+        (``cos_theta_b_range``, CEPC).
+        """
+        sel = self.selection(selection)
+        cuts = with_cos_theta_b(sel.cuts, cos_theta_b)
+        raw = copy.deepcopy(self.raw)
+        for cut in raw.get("selections", {}).get(sel.name, {}).get("cuts", []):
+            if isinstance(cut, dict) and cut.get("type") == BoundaryEnergyCut.kind:
+                cut["cos_theta_b"] = cos_theta_b
+        selections = {**self.selections, sel.name: replace(sel, cuts=cuts)}
+        return replace(self, selections=selections, raw=raw)
 
     def with_luminosity(self, luminosity_pb: float) -> Experiment:
         """Scale every energy point so that the total is ``luminosity_pb`` (pb^-1)."""

@@ -122,10 +122,14 @@ class BoundaryEnergyCut:
 
     Removes events whose recoiling particles could escape through the sub-detector boundary
     at cos(theta_b) (0.95 at BESIII, seed Sec. II.2 after Liu & Zhang arXiv:1808.00983).
+    ``cos_theta_b_range``: optional (low, high) containing ``cos_theta_b``, for a boundary that
+    no source fixes (CEPC); figures draw the limit over that range as a band
+    (:func:`with_cos_theta_b` gives the cut at another value).
     """
 
     kind: ClassVar[str] = "boundary-energy"
     cos_theta_b: float
+    cos_theta_b_range: tuple[float, float] | None = None
 
     def mask(self, photons: Photons, frame: Frame) -> FloatArray:
         sin_b = np.sqrt(1.0 - self.cos_theta_b**2)
@@ -133,7 +137,42 @@ class BoundaryEnergyCut:
         return np.asarray(photons.e_cm > frame.sqrt_s / (1.0 + sin_g / sin_b))
 
     def describe(self) -> str:
-        return f"E_cm > sqrt(s)/(1 + sin(theta)/sin(theta_b)), cos(theta_b) = {self.cos_theta_b}"
+        text = f"E_cm > sqrt(s)/(1 + sin(theta)/sin(theta_b)), cos(theta_b) = {self.cos_theta_b}"
+        if self.cos_theta_b_range is not None:
+            lo, hi = self.cos_theta_b_range
+            text += f" (range {lo} to {hi})"
+        return text
+
+
+def with_cos_theta_b(cuts: tuple[Cut, ...], cos_theta_b: float) -> tuple[Cut, ...]:
+    """``cuts`` with every :class:`BoundaryEnergyCut` moved to ``cos_theta_b`` (its range kept).
+
+    Parameters
+    ----------
+    cuts
+        A selection's cuts.
+    cos_theta_b
+        The new boundary cosine, in [0, 0.999999].
+
+    Returns
+    -------
+    tuple of Cut
+        The same cuts, the boundary cuts replaced.
+    """
+    if not 0.0 <= cos_theta_b <= MAX_COS_THETA_B:  # also NaN
+        raise ExperimentError(
+            f"cos(theta_b) = {cos_theta_b:g}: must be from 0 to {MAX_COS_THETA_B:g}"
+        )
+    return tuple(
+        BoundaryEnergyCut(cos_theta_b, c.cos_theta_b_range)
+        if isinstance(c, BoundaryEnergyCut)
+        else c
+        for c in cuts
+    )
+
+
+#: Largest boundary cosine accepted (sin(theta_b) must stay positive).
+MAX_COS_THETA_B = 0.999999
 
 
 def bbg_max_energy(
@@ -230,7 +269,17 @@ def cut_from_table(table: Table) -> Cut:
             regions.append((lo, hi, e_min))
         cut = EnergyThresholdByRegion(tuple(regions))
     elif kind == BoundaryEnergyCut.kind:
-        cut = BoundaryEnergyCut(table.number("cos_theta_b", minimum=0.0, maximum=0.999999))
+        cos_b = table.number("cos_theta_b", minimum=0.0, maximum=MAX_COS_THETA_B)
+        cos_range = None
+        if table.has("cos_theta_b_range"):
+            lo, hi = table.numbers("cos_theta_b_range", 2)
+            if not 0.0 <= lo <= cos_b <= hi <= MAX_COS_THETA_B:
+                raise ExperimentError(
+                    f"{table.where}.cos_theta_b_range: [{lo:g}, {hi:g}] must be increasing, "
+                    f"contain cos_theta_b = {cos_b:g} and lie in [0, {MAX_COS_THETA_B:g}]"
+                )
+            cos_range = (lo, hi)
+        cut = BoundaryEnergyCut(cos_b, cos_range)
     elif kind == BeamBackgroundCut.kind:
         cut = BeamBackgroundCut(
             table.number("theta1_lab_deg", minimum=0.0, maximum=90.0),
