@@ -49,10 +49,13 @@ def test_lower_edge_scales_as_rate_to_minus_quarter() -> None:
 
 
 def test_events_at_the_edges_equal_the_threshold() -> None:
+    # `events` counts every ray; the band is solved on rays merged in 4 % cells of ln(l/p),
+    # which changes N at second order: by 0.3 % at the upper edge (a u ~ 5 there), i.e. the
+    # edge by ~0.03 % in d (dN/N = 2 (a u - 1) dd/d), and by far less at the lower edge.
     r = far_reach("facet", [0.05], preset="paper", error_estimate=False)
-    for d in (r.d95[0], r.upper[0]):
+    for d, rel in ((r.d95[0], 2e-3), (r.upper[0], 5e-3)):
         total = sum(x.passing for x in events("facet", 0.05, d, preset="paper"))
-        assert total == pytest.approx(3.0, rel=2e-3)
+        assert total == pytest.approx(3.0, rel=rel)
     per_channel = r.inputs["events_at_d95_per_channel"]
     assert sum(v[0] for v in per_channel.values() if v[0]) == pytest.approx(3.0, rel=1e-3)
 
