@@ -19,7 +19,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from nudipole.limits.catalogue import ExistingLimit, LimitSet
-from nudipole.model import Flavour
+from nudipole.model import Flavour, FlavourMode
 from nudipole.physics._types import FloatArray
 from nudipole.plotting.labels import curve_label, glossary_notes
 from nudipole.plotting.layout import (
@@ -47,10 +47,38 @@ __all__ = [
     "draw_curves",
     "draw_limits",
     "limit_label",
+    "panel_limits",
+    "panel_texts",
     "plot_landscape",
 ]
 
 FLAVOUR_SYMBOL = {Flavour.E: "e", Flavour.MU: r"\mu", Flavour.TAU: r"\tau"}
+
+
+def panel_limits(limits: LimitSet, panel: Flavour | FlavourMode) -> LimitSet:
+    """The existing limits drawn on a panel: those on its flavour; on a flavour-universal
+    panel (d_e = d_mu = d_tau = d) every limit, since a limit on any single d_k bounds d
+    (module docstring of :mod:`nudipole.plotting.llp_plots`)."""
+    mode = FlavourMode(panel)
+    if mode is FlavourMode.UNIVERSAL:
+        return limits
+    return limits.for_flavour(mode.value)
+
+
+def panel_texts(panel: Flavour | FlavourMode, coupling: str, title: str) -> tuple[str, str]:
+    """(y label, title) of a panel; ``coupling`` is the subscript before the flavour."""
+    mode = FlavourMode(panel)
+    if mode is FlavourMode.UNIVERSAL:
+        ds = " = ".join(f"d_{{{coupling}{FLAVOUR_SYMBOL[f]}}}" for f in Flavour)
+        ylabel = f"${ds}$ [GeV$^{{-1}}$]"
+        head = r"flavour-universal dipole portal ($d_e = d_\mu = d_\tau$)"
+    else:
+        symbol = FLAVOUR_SYMBOL[Flavour(mode.value)]
+        ylabel = rf"$d_{{{coupling}{symbol}}}$ [GeV$^{{-1}}$]"
+        head = rf"$\nu_{{{symbol}}}$ dipole portal"
+    return ylabel, head + (f" — {title}" if title else "")
+
+
 #: Mass axis (GeV): up to beyond the Belle II threshold, sqrt(s) = 10.58 GeV.
 MASS_RANGE = (1e-3, 12.0)
 D_RANGE = (1e-11, 1e-2)
@@ -246,11 +274,13 @@ def _legends(fig: Figure, axes: Sequence[Axes]) -> None:
 
 
 def plot_landscape(
-    flavours: Sequence[Flavour],
+    flavours: Sequence[Flavour | FlavourMode],
     limits: LimitSet,
     curves: Sequence[tuple[ReachResult, CurveStyle]],
     title: str = "",
-    curves_by_flavour: Mapping[Flavour, Sequence[tuple[ReachResult, CurveStyle]]] | None = None,
+    curves_by_flavour: Mapping[Flavour, Sequence[tuple[ReachResult, CurveStyle]]]
+    | Mapping[FlavourMode, Sequence[tuple[ReachResult, CurveStyle]]]
+    | None = None,
     mass_range: tuple[float, float] = MASS_RANGE,
     d_range: tuple[float, float] = D_RANGE,
     notes: Sequence[str] = (),
@@ -262,9 +292,10 @@ def plot_landscape(
     Parameters
     ----------
     flavours
-        One panel per flavour, left to right.
+        One panel per flavour, left to right; ``FlavourMode.UNIVERSAL`` is a panel for
+        d_e = d_mu = d_tau (:func:`panel_limits`: every limit applies).
     limits
-        Existing limits; each panel draws those on its flavour.
+        Existing limits; each panel draws those on its flavour (:func:`panel_limits`).
     curves
         Drawn on every panel.
     title
@@ -292,11 +323,12 @@ def plot_landscape(
     fig = Figure(figsize=(6.6 * n, 7.2), layout="constrained")
     axes = fig.subplots(1, n, squeeze=False)
     missing: list[str] = []
+    by_panel = {FlavourMode(k): v for k, v in (curves_by_flavour or {}).items()}
     drawn: list[tuple[Axes, LimitSet, list[tuple[ReachResult, CurveStyle]]]] = []
     texts = [title]
     for ax, flavour in zip(axes[0], flavours, strict=True):
-        own = limits.for_flavour(flavour)
-        panel = [*curves, *(curves_by_flavour or {}).get(flavour, ())]
+        own = panel_limits(limits, flavour)
+        panel = [*curves, *by_panel.get(FlavourMode(flavour), ())]
         draw_limits(ax, own)
         for name in draw_curves(ax, panel):
             if name not in missing:
@@ -308,12 +340,9 @@ def plot_landscape(
         ax.set_xlim(*mass_range)
         ax.set_ylim(*d_range)
         ax.set_xlabel(r"$m_N$ [GeV]")
-        ax.set_ylabel(rf"$d_{{{coupling}{FLAVOUR_SYMBOL[flavour]}}}$ [GeV$^{{-1}}$]")
-        ax.set_title(
-            rf"$\nu_{{{FLAVOUR_SYMBOL[flavour]}}}$ dipole portal"
-            + (f" — {title}" if title else ""),
-            fontsize=10,
-        )
+        ylabel, panel_title = panel_texts(flavour, coupling, title)
+        ax.set_ylabel(ylabel)
+        ax.set_title(panel_title, fontsize=10)
         ax.grid(True, which="major", alpha=0.25)
     _legends(fig, [ax for ax, _, _ in drawn])
     all_notes = list(notes)
