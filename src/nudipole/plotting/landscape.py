@@ -106,15 +106,25 @@ class CurveStyle:
     linewidth: float = 1.8
 
 
-def limit_label(limit: ExistingLimit) -> str:
-    """Legend text of an existing limit: name, confidence level and arXiv number."""
+def flavour_tag(limit: ExistingLimit) -> str:
+    """The flavours of a limit on some flavours only, as " ($d_\\mu$)" (the universal panel
+    names them); "" for a limit on every flavour."""
+    if set(limit.flavours) == set(Flavour):
+        return ""
+    return " (" + ", ".join(f"$d_{{{FLAVOUR_SYMBOL[f]}}}$" for f in limit.flavours) + ")"
+
+
+def limit_label(limit: ExistingLimit, tag_flavour: bool = False) -> str:
+    """Legend text of an existing limit: name (with its flavour when ``tag_flavour`` and it
+    bounds some flavours only), confidence level and arXiv number."""
     cl = f"{round(100 * limit.cl)}% CL" + (", rescaled" if limit.rescaled else "")
-    return f"{limit.label} ({cl}) [arXiv:{limit.arxiv}]"
+    tag = flavour_tag(limit) if tag_flavour else ""
+    return f"{limit.label}{tag} ({cl}) [arXiv:{limit.arxiv}]"
 
 
-def draw_limits(ax: Axes, limits: LimitSet) -> None:
+def draw_limits(ax: Axes, limits: LimitSet, tag_flavour: bool = False) -> None:
     """Shade each excluded region in its own style (:func:`~nudipole.plotting.styles.limit_style`)
-    and outline it."""
+    and outline it (``tag_flavour``: see :func:`limit_label`)."""
     for limit in limits:
         style = limit_style(limit)
         ax.fill(
@@ -124,7 +134,7 @@ def draw_limits(ax: Axes, limits: LimitSet) -> None:
             edgecolor=to_rgba(style.edge, 0.9),
             hatch=style.hatch,
             linewidth=0.8,
-            label=limit_label(limit),
+            label=limit_label(limit, tag_flavour),
             gid=f"limit:{limit.id}",
             zorder=1,
         )
@@ -236,11 +246,12 @@ def _band_labels(curves: Sequence[tuple[ReachResult, CurveStyle]]) -> list[Regio
     return out
 
 
-def _limit_labels(limits: LimitSet) -> list[RegionLabel]:
+def _limit_labels(limits: LimitSet, tag_flavour: bool = False) -> list[RegionLabel]:
     out = []
     for limit in limits:
         style = limit_style(limit)
-        out.append(RegionLabel(limit.id, style.short, style.edge, polygon_contains(limit.polygon)))
+        text = style.short + (flavour_tag(limit) if tag_flavour else "")
+        out.append(RegionLabel(limit.id, text, style.edge, polygon_contains(limit.polygon)))
     return out
 
 
@@ -324,16 +335,17 @@ def plot_landscape(
     axes = fig.subplots(1, n, squeeze=False)
     missing: list[str] = []
     by_panel = {FlavourMode(k): v for k, v in (curves_by_flavour or {}).items()}
-    drawn: list[tuple[Axes, LimitSet, list[tuple[ReachResult, CurveStyle]]]] = []
+    drawn: list[tuple[Axes, LimitSet, list[tuple[ReachResult, CurveStyle]], bool]] = []
     texts = [title]
     for ax, flavour in zip(axes[0], flavours, strict=True):
         own = panel_limits(limits, flavour)
         panel = [*curves, *by_panel.get(FlavourMode(flavour), ())]
-        draw_limits(ax, own)
+        universal = FlavourMode(flavour) is FlavourMode.UNIVERSAL
+        draw_limits(ax, own, tag_flavour=universal)
         for name in draw_curves(ax, panel):
             if name not in missing:
                 missing.append(name)
-        drawn.append((ax, own, panel))
+        drawn.append((ax, own, panel, universal))
         texts += [style.label for _, style in panel]
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -344,7 +356,7 @@ def plot_landscape(
         ax.set_ylabel(ylabel)
         ax.set_title(panel_title, fontsize=10)
         ax.grid(True, which="major", alpha=0.25)
-    _legends(fig, [ax for ax, _, _ in drawn])
+    _legends(fig, [ax for ax, _, _, _ in drawn])
     all_notes = list(notes)
     if missing:
         all_notes.append("No sensitivity on the mass axis (not drawn): " + ", ".join(missing))
@@ -352,6 +364,7 @@ def plot_landscape(
     add_notes(fig, all_notes)
     if label_regions:
         fig.draw_without_rendering()  # final axes positions, for the names inside regions
-        for ax, own, panel in drawn:
-            place_region_labels(ax, [*_band_labels(panel), *_limit_labels(own)])
+        for ax, own, panel, universal in drawn:
+            labels = [*_band_labels(panel), *_limit_labels(own, tag_flavour=universal)]
+            place_region_labels(ax, labels)
     return fig
