@@ -49,7 +49,8 @@ def test_universal_width_is_the_sum_of_the_flavours(m_n: float, signal: FarSigna
     assert (br_photon + br_other) * total == pytest.approx(visible)
     # photon only (meson source without a scenario): Gamma = sum_k d_k^2 m^3 / (4 pi)
     photon = make_far_couplings("universal")
-    assert photon.photon_only and photon.universal
+    assert photon.photon_only
+    assert photon.universal
     assert photon.width_unit(m_n, Nature.MAJORANA) == pytest.approx(
         3.0 * float(width_nu_gamma(m_n, 1.0, Nature.MAJORANA))
     )
