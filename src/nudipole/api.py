@@ -507,7 +507,9 @@ def reach(
         scenario (I-IV, A-D) or from a = d_W/d_B, at sin^2 theta_w (default: data file value).
         Without scenario or a the photon-only model of the seed is used; the limit is on d_gamma.
         For a far detector they set the W/Z production (required with ``sources`` "wz") and
-        the total width of N (:mod:`nudipole.reach.far_couplings`).
+        the total width of N (:mod:`nudipole.reach.far_couplings`); there ``flavour`` may also
+        be "universal" (d_e = d_mu = d_tau: the three flavours' production, three-flavour
+        width; :class:`~nudipole.model.FlavourMode`).
     w_interference
         False drops the W-gamma and W-Z interference in e+ e- -> N nu (electron flavour), as the
         talk's cross-section slide does (:class:`~nudipole.reach.model.CouplingModel`).

@@ -303,7 +303,10 @@ def run_far_events(args: argparse.Namespace, exp: FarDetectorExperiment) -> int:
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
         return 0
     c = console()
-    label = f"d_{args.flavour}" if not electroweak else f"d_gamma ({args.flavour})"
+    which = "d_e = d_mu = d_tau" if args.flavour == FlavourMode.UNIVERSAL else args.flavour
+    label = f"d_{args.flavour}" if not electroweak else f"d_gamma ({which})"
+    if not electroweak and args.flavour == FlavourMode.UNIVERSAL:
+        label = "d (d_e = d_mu = d_tau)"
     c.print(
         f"[bold]{exp.title}[/bold]  m_N = {args.mass:g} GeV, {label} = {args.d:g} GeV^-1, "
         f"preset={args.preset}"
