@@ -83,8 +83,9 @@ def test_universal_band_against_hand_built_sum_of_flavours(detector: str, m_n: f
     )
     lo, hi = _hand_band(detector, m_n)
     assert math.isfinite(lo)
-    assert result.d95[0] == pytest.approx(lo, rel=2e-3)
-    assert result.upper[0] == pytest.approx(hi, rel=2e-3)
+    # measured: 4e-6 and 9e-5 (lower), 4e-5 (upper): the compiled kernel vs unmerged NumPy rays
+    assert result.d95[0] == pytest.approx(lo, rel=5e-4)
+    assert result.upper[0] == pytest.approx(hi, rel=5e-4)
     assert result.inputs["couplings"]["flavour"] == "universal"
     assert result.inputs["couplings"]["couplings"] == "scenario C"
 
