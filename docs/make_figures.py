@@ -1,6 +1,6 @@
 """Regenerate every figure shown in README.md and docs/ (one script, never by hand).
 
-Run from the repository root:  python docs/make_figures.py [--only lhc]
+Run from the repository root:  python docs/make_figures.py [--only lhc|llp|...]
 
 Each figure is made by the same CLI command a user would run; the command is printed.
 ``tests/plotting/test_figure_rules.py`` checks that every image README.md and docs/*.md show
@@ -52,6 +52,12 @@ FIGURES: list[tuple[str, str, list[str]]] = [
             "--points",
             "40",
         ],
+    ),
+    # the talk's LLP figure for W/Z-produced N: flavour universal (left) and d_tau (right)
+    (
+        "llp",
+        "fig_lhc_llp_C.png",
+        ["figure", "lhc-llp", "--scenario", "C", "--preset", "default", "--points", "40"],
     ),
 ]
 

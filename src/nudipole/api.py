@@ -21,7 +21,7 @@ from nudipole.experiments import (
     load_experiment,
 )
 from nudipole.experiments.registry import load_far_experiment
-from nudipole.model import Flavour, Nature
+from nudipole.model import Flavour, FlavourMode, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.physics.couplings import Scenario
 from nudipole.physics.sm import EWScheme
@@ -54,6 +54,22 @@ MAX_GRID_MASSES = 100_000
 DEFAULT_MASS_MIN = 0.01  # GeV
 #: Default far-detector mass range (GeV): the meson source reaches up to the Upsilon(1S).
 DEFAULT_FAR_MASSES = (1.0e-3, 9.4)
+
+
+def single_flavour(flavour: str | Flavour | FlavourMode) -> Flavour:
+    """The flavour of an e+ e- run: e, mu or tau; ExperimentError for ``universal`` (a
+    far-detector choice) or an unknown name."""
+    if flavour == FlavourMode.UNIVERSAL:
+        raise ExperimentError(
+            "--flavour universal (d_e = d_mu = d_tau) applies only to far detectors (faser2, "
+            "mathusla, ...); for an e+e- experiment choose e, mu or tau"
+        )
+    try:
+        return Flavour(flavour)
+    except ValueError:
+        raise ExperimentError(
+            f"unknown flavour {flavour!r}; choose one of {', '.join(f.value for f in Flavour)}"
+        ) from None
 
 
 def resolve_experiment(
@@ -118,7 +134,7 @@ def far_setup(
     *,
     sources: str | Sequence[str] | None,
     channels: str | Sequence[str] | None,
-    flavour: str | Flavour,
+    flavour: str | Flavour | FlavourMode,
     scenario: str | Scenario | None,
     a: float | None,
     sin2w: float | None,
@@ -153,7 +169,7 @@ def far_reach(
     *,
     preset: str = "default",
     channels: str | Sequence[str] | None = None,
-    flavour: str | Flavour = Flavour.E,
+    flavour: str | Flavour | FlavourMode = Flavour.E,
     spectra: str = "default",
     form_factor: str | None = None,
     nature: str | Nature | None = None,
@@ -167,7 +183,11 @@ def far_reach(
     boson_polarisation: str = "lo",
     wz_tables: str = "pythia",
 ) -> ReachResult:
-    """Excluded band of a far detector (see :func:`reach`, which dispatches here)."""
+    """Excluded band of a far detector (see :func:`reach`, which dispatches here).
+
+    ``flavour`` "universal" (d_e = d_mu = d_tau): the band on the common d from the three
+    flavours' production with the three-flavour width (:func:`nudipole.reach.far_scan.
+    compute_far_reach`)."""
     exp = (
         experiment
         if isinstance(experiment, FarDetectorExperiment)
@@ -188,7 +208,7 @@ def far_reach(
         masses,
         chosen,
         channels=chans,
-        flavour=Flavour(flavour),
+        flavour=FlavourMode(flavour),
         options=_far_options(spectra, chosen.form_factor, boson_polarisation, wz_tables),
         progress=progress,
         error_estimate=error_estimate,
@@ -223,7 +243,7 @@ def events(
     *,
     preset: str = "default",
     channels: str | Sequence[str] | None = None,
-    flavour: str | Flavour = Flavour.E,
+    flavour: str | Flavour | FlavourMode = Flavour.E,
     spectra: str = "default",
     form_factor: str | None = None,
     nature: str | Nature | None = None,
@@ -303,7 +323,7 @@ def far_detector_events(
     *,
     preset: str = "default",
     channels: str | Sequence[str] | None = None,
-    flavour: str | Flavour = Flavour.E,
+    flavour: str | Flavour | FlavourMode = Flavour.E,
     spectra: str = "default",
     form_factor: str | None = None,
     nature: str | Nature | None = None,
@@ -342,7 +362,7 @@ def far_detector_events(
         d,
         chosen,
         channels=chans,
-        flavour=Flavour(flavour),
+        flavour=FlavourMode(flavour),
         options=_far_options(spectra, chosen.form_factor, boson_polarisation, wz_tables),
         couplings=couplings,
     )
@@ -393,7 +413,7 @@ def collider_events(
     sampler: str = "mc",
     n_events: int = 16384,
     seed: int = 20220415,
-    flavour: str | Flavour = Flavour.E,
+    flavour: str | Flavour | FlavourMode = Flavour.E,
     scenario: str | Scenario | None = None,
     a: float | None = None,
     sin2w: float | None = None,
@@ -417,7 +437,7 @@ def collider_events(
         chosen,
         selections=None if selection is None else [selection],
         options=IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed),
-        model=make_model(flavour, scenario, a, sin2w, w_interference),
+        model=make_model(single_flavour(flavour), scenario, a, sin2w, w_interference),
         background_uncertainty=background_uncertainty,
     )
 
@@ -474,7 +494,7 @@ def reach(
     n_events: int = 16384,
     seed: int = 20220415,
     progress: Callable[[int], None] | None = None,
-    flavour: str | Flavour = Flavour.E,
+    flavour: str | Flavour | FlavourMode = Flavour.E,
     scenario: str | Scenario | None = None,
     a: float | None = None,
     sin2w: float | None = None,
@@ -521,7 +541,9 @@ def reach(
         scenario (I-IV, A-D) or from a = d_W/d_B, at sin^2 theta_w (default: data file value).
         Without scenario or a the photon-only model of the seed is used; the limit is on d_gamma.
         For a far detector they set the W/Z production (required with ``sources`` "wz") and
-        the total width of N (:mod:`nudipole.reach.far_couplings`).
+        the total width of N (:mod:`nudipole.reach.far_couplings`); there ``flavour`` may also
+        be "universal" (d_e = d_mu = d_tau: the three flavours' production, three-flavour
+        width; :class:`~nudipole.model.FlavourMode`).
     w_interference
         False drops the W-gamma and W-Z interference in e+ e- -> N nu (electron flavour), as the
         talk's cross-section slide does (:class:`~nudipole.reach.model.CouplingModel`).
@@ -608,7 +630,7 @@ def reach(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
     )
     options = IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed)
-    model = make_model(flavour, scenario, a, sin2w, w_interference)
+    model = make_model(single_flavour(flavour), scenario, a, sin2w, w_interference)
     return compute_reach(
         exp, m, chosen, selection, options, progress, model, background_uncertainty
     )

@@ -24,6 +24,24 @@ class Flavour(StrEnum):
     TAU = "tau"
 
 
+class FlavourMode(StrEnum):
+    """Which flavours carry the dipole of a far-detector scan: one flavour k (d_k alone), or
+    all three with the same coupling (``universal``: d_e = d_mu = d_tau = d; the talk's left
+    LLP panel, W. Liu, Y. Zhang, EPJC 83 (2023) 568, arXiv:2302.02081)."""
+
+    E = "e"
+    MU = "mu"
+    TAU = "tau"
+    UNIVERSAL = "universal"
+
+    @property
+    def flavours(self) -> tuple[Flavour, ...]:
+        """The flavours with a non-zero dipole: all three for ``universal``, else one."""
+        if self is FlavourMode.UNIVERSAL:
+            return tuple(Flavour)
+        return (Flavour(self.value),)
+
+
 class Nature(StrEnum):
     """Dirac or Majorana heavy neutral lepton.
 

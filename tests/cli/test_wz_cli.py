@@ -132,7 +132,7 @@ def test_far_only_options_refused_for_colliders(cli, extra: list[str]) -> None:
 
 def test_figure_lhc_llp(cli, tmp_path) -> None:
     out = tmp_path / "llp.png"
-    argv = ["figure", "lhc-llp", "--flavour", "tau", "--points", "3", "--preset", "paper"]
+    argv = ["figure", "lhc-llp", "--flavour", "universal", "--points", "3", "--preset", "paper"]
     code, stdout, err = cli([*argv, "--scenario", "C", "-o", str(out)])
     assert code == 0, err
     assert out.read_bytes().startswith(b"\x89PNG")
@@ -142,3 +142,43 @@ def test_figure_lhc_llp(cli, tmp_path) -> None:
     assert "--scenario" in err
     assert_one_line_error(err)
     assert not (tmp_path / "x.png").exists()
+
+
+def test_llp_panels_default_to_the_talks_pair() -> None:
+    from nudipole.cli.figure_commands import llp_panels
+    from nudipole.model import FlavourMode
+
+    assert llp_panels(None) == [FlavourMode.UNIVERSAL, FlavourMode.TAU]
+    assert llp_panels("all") == [FlavourMode.E, FlavourMode.MU, FlavourMode.TAU]
+    assert llp_panels("mu") == [FlavourMode.MU]
+
+
+def test_reach_universal_json_records_the_flavour(cli) -> None:
+    argv = ["reach", "faser2", "--sources", "wz", "--scenario", "C", "--masses", "0.05"]
+    code, out, err = cli([*argv, "--flavour", "universal", "--json", *FAST])
+    assert code == 0, err
+    universal = json.loads(out)
+    assert universal["inputs"]["couplings"]["flavour"] == "universal"
+    code, out, err = cli([*argv, "--flavour", "e", "--json", *FAST])
+    assert code == 0, err
+    single = json.loads(out)
+    # W/Z only at 50 MeV: the flavours are alike, the universal band is the e band / sqrt(3)
+    ratio = single["d95"][0] / universal["d95"][0]
+    assert ratio == pytest.approx(3.0**0.5, rel=2e-3)
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["reach", "belle2", "--masses", "1", "--flavour", "universal"], "far detectors"),
+        (["events", "belle2", "--mass", "1", "--d", "1e-4", "--flavour", "universal"], "e+e-"),
+        (["figure", "lhc-far", "--flavour", "universal"], "lhc-llp"),
+        (["figure", "landscape", "--flavour", "universal"], "lhc-llp"),
+    ],
+)
+def test_universal_refused_where_it_does_not_apply(cli, argv: list[str], needle: str) -> None:
+    code, _out, err = cli(argv)
+    assert code == 2
+    assert "universal" in err
+    assert needle in err
+    assert_one_line_error(err)

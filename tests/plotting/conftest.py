@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from nudipole.api import far_reach, reach
-from nudipole.model import Flavour
+from nudipole.model import Flavour, FlavourMode
 from nudipole.plotting.landscape import CurveStyle
 from nudipole.reach.recipes import FIGURES, LANDSCAPE, LEP_CEPC
 from nudipole.reach.result import ReachResult
@@ -24,6 +24,9 @@ SEED = 20220415
 BELLE2_MASSES = np.array([0.01, 0.1, 1.0, 5.0, 10.4])
 #: Masses of the far-detector bands (GeV): the band closes between the last two.
 FAR_MASSES = np.geomspace(1e-3, 0.3, 6)
+
+#: Masses of the W/Z bands of the lhc-llp figure (GeV): MATHUSLA's closes between the last two.
+LLP_MASSES = np.geomspace(1e-3, 2.0, 5)
 
 Curves = list[tuple[ReachResult, CurveStyle]]
 
@@ -112,3 +115,19 @@ def faser2_channels() -> list[ReachResult]:
         )
         for channel, mass in (("pi0", 0.1349), ("eta", 0.5478))
     ]
+
+
+@pytest.fixture(scope="session")
+def mathusla_llp_bands() -> dict[FlavourMode, ReachResult]:
+    """MATHUSLA's bands on d_gamma with N from W/Z (scenario C), flavour universal and d_tau."""
+    return {
+        mode: far_reach(
+            "mathusla",
+            LLP_MASSES,
+            flavour=mode,
+            sources="wz",
+            scenario="C",
+            error_estimate=False,
+        )
+        for mode in (FlavourMode.UNIVERSAL, FlavourMode.TAU)
+    }

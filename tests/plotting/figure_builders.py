@@ -6,9 +6,10 @@ from matplotlib.figure import Figure
 
 from nudipole.cli.ew_figure import lep_cepc_figure
 from nudipole.limits import load_catalogue
-from nudipole.model import Flavour
+from nudipole.model import Flavour, FlavourMode
 from nudipole.plotting.far_plots import plot_channel_bands
 from nudipole.plotting.landscape import CurveStyle, plot_landscape
+from nudipole.plotting.llp_plots import plot_llp_bands
 from nudipole.plotting.reach_plots import plot_curves
 from nudipole.reach.recipes import FIGURE_TITLES
 from nudipole.reach.result import ReachResult
@@ -50,3 +51,14 @@ def lhc_far_figure(band: ReachResult) -> Figure:
 def lhc_channels_figure(total: ReachResult, channels: list[ReachResult]) -> Figure:
     """``figure lhc-channels``: FASER-2's band per meson channel."""
     return plot_channel_bands(total, channels)
+
+
+def lhc_llp_figure(bands: dict[FlavourMode, ReachResult]) -> Figure:
+    """``figure lhc-llp --scenario C`` with MATHUSLA only: the talk's two panels (flavour
+    universal, d_tau) over the seed's limits."""
+    return plot_llp_bands(
+        {mode: [(band, "darkorange")] for mode, band in bands.items()},
+        PAPER_LIMITS,
+        "scenario C",
+        "default",
+    )

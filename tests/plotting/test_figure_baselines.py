@@ -28,10 +28,12 @@ from figure_builders import (
     lep_cepc_iii_figure,
     lhc_channels_figure,
     lhc_far_figure,
+    lhc_llp_figure,
 )
 from matplotlib.figure import Figure
 from matplotlib.testing.compare import compare_images
 
+from nudipole.model import FlavourMode
 from nudipole.plotting.landscape import CurveStyle
 from nudipole.reach.result import ReachResult
 
@@ -102,3 +104,7 @@ def test_lhc_channels(
     faser2_band: ReachResult, faser2_channels: list[ReachResult], tmp_path: Path
 ) -> None:
     check(lambda: lhc_channels_figure(faser2_band, faser2_channels), "lhc_channels", tmp_path)
+
+
+def test_lhc_llp(mathusla_llp_bands: dict[FlavourMode, ReachResult], tmp_path: Path) -> None:
+    check(lambda: lhc_llp_figure(mathusla_llp_bands), "lhc_llp_universal_tau", tmp_path)

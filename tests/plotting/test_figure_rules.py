@@ -19,6 +19,7 @@ from figure_builders import (
     lep_cepc_iii_figure,
     lhc_channels_figure,
     lhc_far_figure,
+    lhc_llp_figure,
 )
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -27,7 +28,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from nudipole.limits import load_catalogue
-from nudipole.model import Flavour
+from nudipole.model import Flavour, FlavourMode
 from nudipole.plotting.labels import curve_label, format_luminosity
 from nudipole.plotting.landscape import MASS_RANGE, CurveStyle, plot_landscape
 from nudipole.plotting.reach_plots import plot_curves
@@ -82,6 +83,7 @@ def figures(
     lep_cepc_curves: list[tuple[ReachResult, CurveStyle]],
     faser2_band: ReachResult,
     faser2_channels: list[ReachResult],
+    mathusla_llp_bands: dict[FlavourMode, ReachResult],
 ) -> dict[str, Figure]:
     return {
         name: rendered(fig)
@@ -91,11 +93,12 @@ def figures(
             "lep-cepc": lep_cepc_iii_figure(lep_cepc_curves),
             "lhc-far": lhc_far_figure(faser2_band),
             "lhc-channels": lhc_channels_figure(faser2_band, faser2_channels),
+            "lhc-llp": lhc_llp_figure(mathusla_llp_bands),
         }.items()
     }
 
 
-FIGURE_NAMES = ["belle2", "landscape", "lep-cepc", "lhc-far", "lhc-channels"]
+FIGURE_NAMES = ["belle2", "landscape", "lep-cepc", "lhc-far", "lhc-channels", "lhc-llp"]
 
 
 @pytest.mark.parametrize("name", FIGURE_NAMES)
@@ -127,7 +130,7 @@ def test_names_on_the_plot_touch_no_line_and_no_other_name(
                 assert not a.overlaps(b), f"{name}: names overlap"
 
 
-@pytest.mark.parametrize("name", ["landscape", "lep-cepc", "lhc-far"])
+@pytest.mark.parametrize("name", ["landscape", "lep-cepc", "lhc-far", "lhc-llp"])
 def test_every_region_in_view_is_named(name: str, figures: dict[str, Figure]) -> None:
     for ax in figures[name].axes:
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
@@ -252,3 +255,23 @@ def test_every_figure_in_readme_and_docs_is_made_by_make_figures() -> None:
     assert shown <= made, f"not made by docs/make_figures.py: {sorted(shown - made)}"
     stored = {p.name for p in (ROOT / "docs/img").glob("*.png")}
     assert stored <= made, f"stale images nobody remakes: {sorted(stored - made)}"
+
+
+def test_the_universal_panel_draws_every_limit_and_the_tau_panel_its_own(
+    figures: dict[str, Figure],
+) -> None:
+    """d_e = d_mu = d_tau = d: a limit on any single d_k bounds d, so the universal panel
+    shows every limit of the set (flavour-specific ones named with their flavour)."""
+    universal, tau = figures["lhc-llp"].axes[:2]
+    paper = load_catalogue().paper_set()
+
+    def shown(ax: Axes) -> set[str]:
+        return {str(p.get_gid()) for p in ax.patches if str(p.get_gid()).startswith("limit:")}
+
+    assert shown(universal) == {f"limit:{i}" for i in paper.ids()}
+    assert shown(tau) == {f"limit:{i}" for i in paper.for_flavour(Flavour.TAU).ids()}
+    assert "=" in universal.get_ylabel()
+    assert "universal" in universal.get_title()
+    texts = {t.get_text() for t in names(universal)}
+    assert any("LSND" in t and "d_{e}" in t for t in texts)
+    assert r"\tau" in tau.get_ylabel()

@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.table import Table
 
-from nudipole.api import collider_events, collider_preset, resolve_experiment
+from nudipole.api import collider_events, collider_preset, resolve_experiment, single_flavour
 from nudipole.cli._common import console
 from nudipole.cli.lhc_commands import add_far_options, reject_far_options, run_far_events
 from nudipole.cli.reach_commands import add_model_options, model_kwargs
@@ -122,7 +122,7 @@ def _header(args: argparse.Namespace, exp: Experiment, kwargs: dict[str, Any]) -
         kwargs["nature"],
     )
     model = make_model(
-        kwargs["flavour"],
+        single_flavour(kwargs["flavour"]),
         kwargs["scenario"],
         kwargs["a"],
         kwargs["sin2w"],

@@ -18,6 +18,7 @@ from nudipole.cli._common import (
 from nudipole.cli.ew_commands import add_coupling_options
 from nudipole.cli.landscape_commands import add_limit_options, chosen_limits, make_landscape
 from nudipole.cli.lhc_commands import (
+    LLP_PANELS,
     check_figure_output,
     make_lhc_channels,
     make_lhc_far,
@@ -26,7 +27,7 @@ from nudipole.cli.lhc_commands import (
 from nudipole.cli.reach_commands import curve_result
 from nudipole.experiments import ExperimentError
 from nudipole.io.results import load_result
-from nudipole.model import Flavour
+from nudipole.model import Flavour, FlavourMode
 from nudipole.reach.presets import PRESETS
 from nudipole.reach.recipes import FIGURE_TITLES, FIGURES
 from nudipole.reach.result import ReachResult
@@ -83,9 +84,11 @@ def add_figure(sub: Any) -> None:
     )
     p.add_argument(
         "--flavour",
-        choices=[*LANDSCAPE_FLAVOURS, "all"],
+        choices=[*LANDSCAPE_FLAVOURS, FlavourMode.UNIVERSAL.value, "all"],
         help="landscape, lep-cepc, lhc-far: one flavour or all three panels (default all); "
-        "lhc-channels: one flavour (default e)",
+        "lhc-channels: one flavour (default e); lhc-llp: one panel, e, mu, tau or universal "
+        "(d_e = d_mu = d_tau), or all three flavours (default: universal and tau, the talk's "
+        "two panels)",
     )
     p.add_argument(
         "--curve",
@@ -176,11 +179,26 @@ def check_figure_options(args: argparse.Namespace) -> None:
             f"figure {name} draws one preset: --preset both is not available; choose "
             f"{' or '.join(sorted(PRESETS))}"
         )
+    if args.flavour == FlavourMode.UNIVERSAL.value and name != "lhc-llp":
+        raise ExperimentError(
+            f"figure {name} has no flavour-universal panel: --flavour universal applies to "
+            f"lhc-llp; choose {', '.join(LANDSCAPE_FLAVOURS)} or all"
+        )
     if name == "lhc-channels" and args.flavour == "all":
         raise ExperimentError(
             "figure lhc-channels draws one flavour: --flavour all is not available; choose "
             f"{', '.join(LANDSCAPE_FLAVOURS)}"
         )
+
+
+def llp_panels(flavour: str | None) -> list[FlavourMode]:
+    """The panels of ``figure lhc-llp``: the talk's two (universal, tau) by default, the three
+    single flavours for ``all``, else the one chosen."""
+    if flavour is None:
+        return list(LLP_PANELS)
+    if flavour == "all":
+        return [FlavourMode(f.value) for f in Flavour]
+    return [FlavourMode(flavour)]
 
 
 def run_figure(args: argparse.Namespace) -> int:
@@ -191,10 +209,10 @@ def run_figure(args: argparse.Namespace) -> int:
     seed = DEFAULT_SEED if args.seed is None else args.seed
     flavour = args.flavour or "all"
     if args.name == "lhc-llp":
-        flavours = list(Flavour) if flavour == "all" else [Flavour(flavour)]
+        panels = llp_panels(args.flavour)
         make_lhc_llp(
             output,
-            flavours,
+            panels,
             chosen_limits(args),
             args.scenario,
             args.a,

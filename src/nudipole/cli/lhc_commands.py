@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from nudipole.api import far_band_function, far_detector_events, far_reach, mass
 from nudipole.cli._common import check_output, console, progress_bar
 from nudipole.experiments import ExperimentError, FarDetectorExperiment
 from nudipole.io.results import dumps, to_csv, write_atomic
-from nudipole.model import Flavour
+from nudipole.model import Flavour, FlavourMode
 from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
 from nudipole.production.channels import ALL_CHANNELS, SOURCES
 from nudipole.production.meson_source import SPECTRA_SETS
@@ -26,6 +27,9 @@ from nudipole.reach.result import ReachResult
 
 #: Built-in far detectors drawn by ``figure lhc-far``, with their colours.
 FAR_DETECTORS = (("faser2", "crimson"), ("facet", "darkgreen"), ("mapp2", "royalblue"))
+#: Panels of ``figure lhc-llp`` by default, as in the talk ("Left is the flavor universal
+#: coupling case, right for d_tau dominance"; Liu & Zhang, EPJC 83 (2023) 568).
+LLP_PANELS: tuple[FlavourMode, ...] = (FlavourMode.UNIVERSAL, FlavourMode.TAU)
 #: Masses of the lhc-far figures (GeV): from 1 MeV to just below the Upsilon(1S).
 FIGURE_MASSES = (1.0e-3, 9.4)
 
@@ -299,7 +303,10 @@ def run_far_events(args: argparse.Namespace, exp: FarDetectorExperiment) -> int:
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
         return 0
     c = console()
-    label = f"d_{args.flavour}" if not electroweak else f"d_gamma ({args.flavour})"
+    which = "d_e = d_mu = d_tau" if args.flavour == FlavourMode.UNIVERSAL else args.flavour
+    label = f"d_{args.flavour}" if not electroweak else f"d_gamma ({which})"
+    if not electroweak and args.flavour == FlavourMode.UNIVERSAL:
+        label = "d (d_e = d_mu = d_tau)"
     c.print(
         f"[bold]{exp.title}[/bold]  m_N = {args.mass:g} GeV, {label} = {args.d:g} GeV^-1, "
         f"preset={args.preset}"
@@ -492,7 +499,7 @@ def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
 # ------------------------------------------------------------------------------ lhc-llp
 def make_lhc_llp(
     output: Path,
-    flavours: list[Flavour],
+    flavours: Sequence[FlavourMode],
     limits: Any,
     scenario: str | None,
     a: float | None,
@@ -502,8 +509,8 @@ def make_lhc_llp(
     show: bool,
 ) -> list[ReachResult]:
     """Bands on d_gamma of the seven far detectors with N from W/Z decays for one scenario
-    (or a = d_W/d_B), one panel per flavour, over the existing limits
-    (:func:`nudipole.plotting.llp_plots.plot_llp_bands`)."""
+    (or a = d_W/d_B), one panel per flavour choice (``universal``: d_e = d_mu = d_tau), over
+    the existing limits (:func:`nudipole.plotting.llp_plots.plot_llp_bands`)."""
     from nudipole.plotting.llp_plots import LLP_DETECTORS, plot_llp_bands
     from nudipole.plotting.reach_plots import save_figure
 
@@ -511,7 +518,7 @@ def make_lhc_llp(
         raise ExperimentError("figure lhc-llp needs --scenario A|B|C|D|I|II|III|IV or --a")
     label = f"scenario {scenario}" if scenario is not None else f"a = {a:g}"
     masses = mass_grid(*FIGURE_MASSES, n)
-    drawn: dict[Flavour, list[tuple[ReachResult, str]]] = {}
+    drawn: dict[FlavourMode, list[tuple[ReachResult, str]]] = {}
     results = []
     with progress_bar(len(flavours) * len(LLP_DETECTORS) * n, "lhc-llp", show) as progress:
         for flavour in flavours:

@@ -35,7 +35,7 @@ from nudipole.experiments import (
     builtin_names,
     load_definition,
 )
-from nudipole.model import Flavour, Nature
+from nudipole.model import FlavourMode, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.reach.presets import PRESETS, ChargeStates, DecayModel
 from nudipole.reach.recipes import Curve
@@ -91,9 +91,11 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
     if flavour:  # (newground has its own, required --flavour)
         p.add_argument(
             "--flavour",
-            choices=[f.value for f in Flavour],
+            choices=[f.value for f in FlavourMode],
             default="e",
-            help="flavour of d (matters with --scenario/--a: W exchange, N -> l W)",
+            help="flavour of d (matters with --scenario/--a: W exchange, N -> l W); far "
+            "detectors also take universal (d_e = d_mu = d_tau: the three flavours' production "
+            "with the three-flavour width)",
         )
     add_coupling_options(p, default_sin2w=None)
     p.add_argument(

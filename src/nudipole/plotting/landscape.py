@@ -19,7 +19,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from nudipole.limits.catalogue import ExistingLimit, LimitSet
-from nudipole.model import Flavour
+from nudipole.model import Flavour, FlavourMode
 from nudipole.physics._types import FloatArray
 from nudipole.plotting.labels import curve_label, glossary_notes
 from nudipole.plotting.layout import (
@@ -47,10 +47,38 @@ __all__ = [
     "draw_curves",
     "draw_limits",
     "limit_label",
+    "panel_limits",
+    "panel_texts",
     "plot_landscape",
 ]
 
 FLAVOUR_SYMBOL = {Flavour.E: "e", Flavour.MU: r"\mu", Flavour.TAU: r"\tau"}
+
+
+def panel_limits(limits: LimitSet, panel: Flavour | FlavourMode) -> LimitSet:
+    """The existing limits drawn on a panel: those on its flavour; on a flavour-universal
+    panel (d_e = d_mu = d_tau = d) every limit, since a limit on any single d_k bounds d
+    (module docstring of :mod:`nudipole.plotting.llp_plots`)."""
+    mode = FlavourMode(panel)
+    if mode is FlavourMode.UNIVERSAL:
+        return limits
+    return limits.for_flavour(mode.value)
+
+
+def panel_texts(panel: Flavour | FlavourMode, coupling: str, title: str) -> tuple[str, str]:
+    """(y label, title) of a panel; ``coupling`` is the subscript before the flavour."""
+    mode = FlavourMode(panel)
+    if mode is FlavourMode.UNIVERSAL:
+        ds = " = ".join(f"d_{{{coupling}{FLAVOUR_SYMBOL[f]}}}" for f in Flavour)
+        ylabel = f"${ds}$ [GeV$^{{-1}}$]"
+        head = r"flavour-universal dipole portal ($d_e = d_\mu = d_\tau$)"
+    else:
+        symbol = FLAVOUR_SYMBOL[Flavour(mode.value)]
+        ylabel = rf"$d_{{{coupling}{symbol}}}$ [GeV$^{{-1}}$]"
+        head = rf"$\nu_{{{symbol}}}$ dipole portal"
+    return ylabel, head + (f" — {title}" if title else "")
+
+
 #: Mass axis (GeV): up to beyond the Belle II threshold, sqrt(s) = 10.58 GeV.
 MASS_RANGE = (1e-3, 12.0)
 D_RANGE = (1e-11, 1e-2)
@@ -78,15 +106,25 @@ class CurveStyle:
     linewidth: float = 1.8
 
 
-def limit_label(limit: ExistingLimit) -> str:
-    """Legend text of an existing limit: name, confidence level and arXiv number."""
+def flavour_tag(limit: ExistingLimit) -> str:
+    """The flavours of a limit on some flavours only, as " ($d_\\mu$)" (the universal panel
+    names them); "" for a limit on every flavour."""
+    if set(limit.flavours) == set(Flavour):
+        return ""
+    return " (" + ", ".join(f"$d_{{{FLAVOUR_SYMBOL[f]}}}$" for f in limit.flavours) + ")"
+
+
+def limit_label(limit: ExistingLimit, tag_flavour: bool = False) -> str:
+    """Legend text of an existing limit: name (with its flavour when ``tag_flavour`` and it
+    bounds some flavours only), confidence level and arXiv number."""
     cl = f"{round(100 * limit.cl)}% CL" + (", rescaled" if limit.rescaled else "")
-    return f"{limit.label} ({cl}) [arXiv:{limit.arxiv}]"
+    tag = flavour_tag(limit) if tag_flavour else ""
+    return f"{limit.label}{tag} ({cl}) [arXiv:{limit.arxiv}]"
 
 
-def draw_limits(ax: Axes, limits: LimitSet) -> None:
+def draw_limits(ax: Axes, limits: LimitSet, tag_flavour: bool = False) -> None:
     """Shade each excluded region in its own style (:func:`~nudipole.plotting.styles.limit_style`)
-    and outline it."""
+    and outline it (``tag_flavour``: see :func:`limit_label`)."""
     for limit in limits:
         style = limit_style(limit)
         ax.fill(
@@ -96,7 +134,7 @@ def draw_limits(ax: Axes, limits: LimitSet) -> None:
             edgecolor=to_rgba(style.edge, 0.9),
             hatch=style.hatch,
             linewidth=0.8,
-            label=limit_label(limit),
+            label=limit_label(limit, tag_flavour),
             gid=f"limit:{limit.id}",
             zorder=1,
         )
@@ -208,11 +246,12 @@ def _band_labels(curves: Sequence[tuple[ReachResult, CurveStyle]]) -> list[Regio
     return out
 
 
-def _limit_labels(limits: LimitSet) -> list[RegionLabel]:
+def _limit_labels(limits: LimitSet, tag_flavour: bool = False) -> list[RegionLabel]:
     out = []
     for limit in limits:
         style = limit_style(limit)
-        out.append(RegionLabel(limit.id, style.short, style.edge, polygon_contains(limit.polygon)))
+        text = style.short + (flavour_tag(limit) if tag_flavour else "")
+        out.append(RegionLabel(limit.id, text, style.edge, polygon_contains(limit.polygon)))
     return out
 
 
@@ -246,11 +285,13 @@ def _legends(fig: Figure, axes: Sequence[Axes]) -> None:
 
 
 def plot_landscape(
-    flavours: Sequence[Flavour],
+    flavours: Sequence[Flavour | FlavourMode],
     limits: LimitSet,
     curves: Sequence[tuple[ReachResult, CurveStyle]],
     title: str = "",
-    curves_by_flavour: Mapping[Flavour, Sequence[tuple[ReachResult, CurveStyle]]] | None = None,
+    curves_by_flavour: Mapping[Flavour, Sequence[tuple[ReachResult, CurveStyle]]]
+    | Mapping[FlavourMode, Sequence[tuple[ReachResult, CurveStyle]]]
+    | None = None,
     mass_range: tuple[float, float] = MASS_RANGE,
     d_range: tuple[float, float] = D_RANGE,
     notes: Sequence[str] = (),
@@ -262,9 +303,10 @@ def plot_landscape(
     Parameters
     ----------
     flavours
-        One panel per flavour, left to right.
+        One panel per flavour, left to right; ``FlavourMode.UNIVERSAL`` is a panel for
+        d_e = d_mu = d_tau (:func:`panel_limits`: every limit applies).
     limits
-        Existing limits; each panel draws those on its flavour.
+        Existing limits; each panel draws those on its flavour (:func:`panel_limits`).
     curves
         Drawn on every panel.
     title
@@ -292,30 +334,29 @@ def plot_landscape(
     fig = Figure(figsize=(6.6 * n, 7.2), layout="constrained")
     axes = fig.subplots(1, n, squeeze=False)
     missing: list[str] = []
-    drawn: list[tuple[Axes, LimitSet, list[tuple[ReachResult, CurveStyle]]]] = []
+    by_panel = {FlavourMode(k): v for k, v in (curves_by_flavour or {}).items()}
+    drawn: list[tuple[Axes, LimitSet, list[tuple[ReachResult, CurveStyle]], bool]] = []
     texts = [title]
     for ax, flavour in zip(axes[0], flavours, strict=True):
-        own = limits.for_flavour(flavour)
-        panel = [*curves, *(curves_by_flavour or {}).get(flavour, ())]
-        draw_limits(ax, own)
+        own = panel_limits(limits, flavour)
+        panel = [*curves, *by_panel.get(FlavourMode(flavour), ())]
+        universal = FlavourMode(flavour) is FlavourMode.UNIVERSAL
+        draw_limits(ax, own, tag_flavour=universal)
         for name in draw_curves(ax, panel):
             if name not in missing:
                 missing.append(name)
-        drawn.append((ax, own, panel))
+        drawn.append((ax, own, panel, universal))
         texts += [style.label for _, style in panel]
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(*mass_range)
         ax.set_ylim(*d_range)
         ax.set_xlabel(r"$m_N$ [GeV]")
-        ax.set_ylabel(rf"$d_{{{coupling}{FLAVOUR_SYMBOL[flavour]}}}$ [GeV$^{{-1}}$]")
-        ax.set_title(
-            rf"$\nu_{{{FLAVOUR_SYMBOL[flavour]}}}$ dipole portal"
-            + (f" — {title}" if title else ""),
-            fontsize=10,
-        )
+        ylabel, panel_title = panel_texts(flavour, coupling, title)
+        ax.set_ylabel(ylabel)
+        ax.set_title(panel_title, fontsize=10)
         ax.grid(True, which="major", alpha=0.25)
-    _legends(fig, [ax for ax, _, _ in drawn])
+    _legends(fig, [ax for ax, _, _, _ in drawn])
     all_notes = list(notes)
     if missing:
         all_notes.append("No sensitivity on the mass axis (not drawn): " + ", ".join(missing))
@@ -323,6 +364,7 @@ def plot_landscape(
     add_notes(fig, all_notes)
     if label_regions:
         fig.draw_without_rendering()  # final axes positions, for the names inside regions
-        for ax, own, panel in drawn:
-            place_region_labels(ax, [*_band_labels(panel), *_limit_labels(own)])
+        for ax, own, panel, universal in drawn:
+            labels = [*_band_labels(panel), *_limit_labels(own, tag_flavour=universal)]
+            place_region_labels(ax, labels)
     return fig

@@ -16,6 +16,14 @@ arXiv:2301.06050; Liu & Zhang, EPJC 83 (2023) 568, arXiv:2302.02081), u = d_gamm
   efficiency 1 and no energy threshold (**estimated**: the LLP detectors are built for charged
   tracks); the photon selection of the ``default`` preset applies to nu gamma only.
 
+Flavour-universal dipole (``universal``, :class:`nudipole.model.FlavourMode`; d_e = d_mu = d_tau
+= d): the width sums the three flavours at the same d. decay_ew.partial_widths sums
+Gamma(N -> nu_k gamma) over k (seed Eq. 4 per flavour: 3 x the one-flavour photon width), nu
+Z(*) with sum_k d_Z^k^2 = 3 d_Z^2 (massless nu_k: 3 x) and l_k W(*) per flavour with its lepton
+mass (N -> tau W* closes below m_tau, so the W part is not exactly 3 x); the invisible part
+likewise with 3 d_Z^2. The production of the three flavours is summed by
+:func:`nudipole.reach.far_scan.compute_far_reach`.
+
 Without a scenario (:data:`PHOTON_ONLY`, the meson-only default) the width is
 Gamma(N -> nu gamma) = d^2 m^3 / (4 pi) (seed Eq. 4, :func:`nudipole.physics.decay.
 width_nu_gamma`) and the signal fraction 1, exactly as before the W/Z source existed: the
@@ -30,7 +38,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from nudipole.model import Flavour, Nature
+from nudipole.model import Flavour, FlavourMode, Nature
 from nudipole.physics import decay_ew
 from nudipole.physics.couplings import CouplingRatios, Scenario
 from nudipole.physics.decay import width_nu_gamma
@@ -50,24 +58,29 @@ class FarSignal(StrEnum):
 
 @lru_cache(maxsize=4096)
 def _partial_widths_unit(
-    m_n: float, nature: Nature, flavour: Flavour, ratios: CouplingRatios, sm: SMParameters
+    m_n: float,
+    nature: Nature,
+    flavours: tuple[Flavour, ...],
+    ratios: CouplingRatios,
+    sm: SMParameters,
 ) -> tuple[float, float, float, float]:
-    """(nu gamma, nu Z(*), l W(*), nu nu nubar) widths of N at d_gamma = 1 GeV^-1, GeV.
+    """(nu gamma, nu Z(*), l W(*), nu nu nubar) widths of N at d_gamma = 1 GeV^-1, GeV, with
+    the same d_gamma, d_Z = r_Z, d_W = r_W for every flavour of ``flavours``.
 
-    The first three are :func:`nudipole.physics.decay_ew.partial_widths` (one flavour,
-    d_Z = r_Z, d_W = r_W); the last is the invisible part of ``nu Z(*)``,
+    The first three are :func:`nudipole.physics.decay_ew.partial_widths` (summed over the
+    flavours there); the last is the invisible part of ``nu Z(*)``,
     :func:`nudipole.physics.decay_ew.width_nu_z_offshell` with only the Z* -> nu nubar pair
-    of :func:`nudipole.physics.vector_boson.z_star_channels` (three neutrino flavours).
+    of :func:`nudipole.physics.vector_boson.z_star_channels` (three neutrino flavours) and
+    d_Z^2 summed over the flavours (as partial_widths does: massless nu_k).
     """
-    couplings = {flavour: ratios.couplings(1.0)}
+    couplings = {flavour: ratios.couplings(1.0) for flavour in flavours}
     widths = decay_ew.partial_widths(m_n, couplings, nature, sm=sm)
     nu_pairs = [c for c in z_star_channels(sm, True) if c.name == "nu"]
     invisible = 0.0
     if ratios.dz_over_dgamma != 0.0:
+        dz_all = abs(ratios.dz_over_dgamma) * math.sqrt(len(flavours))
         invisible = float(
-            decay_ew.width_nu_z_offshell(
-                m_n, ratios.dz_over_dgamma, nature, channels=nu_pairs, sm=sm
-            )
+            decay_ew.width_nu_z_offshell(m_n, dz_all, nature, channels=nu_pairs, sm=sm)
         )
     return (
         float(widths["nu gamma"]),
@@ -88,10 +101,24 @@ class FarCouplings:
         :data:`~nudipole.reach.model.PHOTON_ONLY` by default: d_Z = d_W = 0).
     signal
         :class:`FarSignal`.
+    universal
+        Flavour-universal dipole (d_e = d_mu = d_tau, module docstring): the width sums the
+        three flavours (``model.flavour`` is then not used).
     """
 
     model: CouplingModel = field(default_factory=lambda: PHOTON_ONLY)
     signal: FarSignal = FarSignal.PHOTON
+    universal: bool = False
+
+    @property
+    def mode(self) -> FlavourMode:
+        """The flavour choice: ``universal`` or the model's flavour."""
+        return FlavourMode.UNIVERSAL if self.universal else FlavourMode(self.model.flavour.value)
+
+    @property
+    def flavours(self) -> tuple[Flavour, ...]:
+        """The flavours with a dipole (all three when universal)."""
+        return self.mode.flavours
 
     @property
     def photon_only(self) -> bool:
@@ -105,17 +132,18 @@ class FarCouplings:
 
     def _widths(self, m_n: float, nature: Nature) -> tuple[float, float, float, float]:
         return _partial_widths_unit(
-            float(m_n), Nature(nature), self.model.flavour, self.model.ratios, self.model.sm
+            float(m_n), Nature(nature), self.flavours, self.model.ratios, self.model.sm
         )
 
     def width_unit(self, m_n: float, nature: Nature) -> float:
         """Total width of N per unit d_gamma^2, GeV^3 (GeV at d_gamma = 1 GeV^-1).
 
-        Photon only: Gamma(N -> nu gamma) / d^2 = m^3 / (4 pi) (seed Eq. 4; x 2 Majorana).
+        Photon only: Gamma(N -> nu gamma) / d^2 = m^3 / (4 pi) (seed Eq. 4; x 2 Majorana),
+        times the number of flavours (3 when universal: sum_k d_k^2 = 3 d^2).
         Otherwise the sum of :func:`nudipole.physics.decay_ew.partial_widths`.
         """
         if self.photon_only:
-            return float(width_nu_gamma(m_n, 1.0, nature))
+            return float(width_nu_gamma(m_n, 1.0, nature)) * len(self.flavours)
         return math.fsum(self._widths(m_n, nature)[:3])
 
     def signal_fractions(self, m_n: float, nature: Nature) -> tuple[float, float]:
@@ -136,9 +164,10 @@ class FarCouplings:
     def describe(self) -> dict[str, Any]:
         """For the result metadata: the coupling model (as the e+ e- results) and the signal."""
         if self.photon_only:
-            return {"couplings": "photon only", "flavour": str(self.model.flavour)}
+            return {"couplings": "photon only", "flavour": str(self.mode)}
         out = self.model.describe()
         out.pop("w_interference", None)  # an e+ e- production option
+        out["flavour"] = str(self.mode)
         return out
 
 
@@ -147,18 +176,25 @@ PHOTON_SIGNAL = FarCouplings()
 
 
 def make_far_couplings(
-    flavour: Flavour | str = Flavour.E,
+    flavour: Flavour | FlavourMode | str = Flavour.E,
     scenario: str | None = None,
     a: float | None = None,
     sin2w: float | None = None,
     signal: FarSignal | str = FarSignal.PHOTON,
 ) -> FarCouplings:
     """:class:`FarCouplings` from a named scenario (I-IV, A-D) or a = d_W/d_B at sin^2 theta_w
-    (:func:`nudipole.reach.model.make_model`; photon only if neither), and the signal.
+    (:func:`nudipole.reach.model.make_model`; photon only if neither), the signal and the
+    flavour (e, mu, tau or ``universal``, :class:`nudipole.model.FlavourMode`).
 
     Raises ValueError for a non-finite ``a`` or ``sin2w``, both a scenario and ``a``, an
-    unknown scenario or signal, and at the pole a = -2 cot theta_w (d_gamma = 0).
+    unknown flavour, scenario or signal, and at the pole a = -2 cot theta_w (d_gamma = 0).
     """
+    try:
+        mode = FlavourMode(flavour)
+    except ValueError:
+        raise ValueError(
+            f"unknown flavour {flavour!r}; choose one of {', '.join(f.value for f in FlavourMode)}"
+        ) from None
     if a is not None and not math.isfinite(float(a)):
         raise ValueError(f"--a must be a finite number (a = d_W/d_B), got {a!r}")
     if sin2w is not None and not (math.isfinite(float(sin2w)) and 0.0 < float(sin2w) < 1.0):
@@ -177,7 +213,9 @@ def make_far_couplings(
                 f"unknown scenario {scenario!r}; choose one of "
                 f"{', '.join(s.value for s in Scenario)}"
             ) from None
-    return FarCouplings(make_model(flavour, scenario, a, sin2w), chosen)
+    universal = mode is FlavourMode.UNIVERSAL
+    model_flavour = Flavour.E if universal else Flavour(mode.value)
+    return FarCouplings(make_model(model_flavour, scenario, a, sin2w), chosen, universal)
 
 
 __all__ = ["PHOTON_SIGNAL", "FarCouplings", "FarSignal", "make_far_couplings"]

@@ -8,6 +8,12 @@ exp(-l_in/l_dec) - exp(-l_out/l_dec) with l_dec = p/(m Gamma); the photon select
 ``default`` preset multiplies each ray by its efficiency; :mod:`nudipole.reach.band` solves
 both edges. Mass-independent work (spectra, sub-bin nodes, charged-parent decay weights) is
 done once per channel and cached.
+
+Flavour-universal dipole (``flavour="universal"``, d_e = d_mu = d_tau = d): the rays of the
+three flavours, each made with its own production (W -> l_k N with m_{l_k}, Z -> nu_k N, the
+meson channels of flavour k) and all decaying with the universal width of ``couplings``
+(:mod:`nudipole.reach.far_couplings`), are merged into one band (:func:`_merged_rays`): the
+flavours give distinct final states, so their rates add at the same d.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from scipy.optimize import brentq
 from nudipole import _version
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.far_schema import INTEGRATION_ORDERS, FarDetectorExperiment
-from nudipole.model import Flavour
+from nudipole.model import Flavour, FlavourMode
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import (
     decay_probability_in_segment,
@@ -120,16 +126,27 @@ def has_bosons(channels: Sequence[str]) -> bool:
 
 
 def check_couplings(
-    channels: Sequence[str], flavour: Flavour | str, couplings: FarCouplings
+    channels: Sequence[str], flavour: Flavour | FlavourMode | str, couplings: FarCouplings
 ) -> None:
     """The W/Z channels need d_Z, d_W relative to d_gamma (a scenario or a), and the coupling
-    model's flavour must be the scan's; ExperimentError otherwise."""
+    model's flavour must be the scan's (a universal scan needs universal couplings, whose
+    width has all three flavours); ExperimentError otherwise."""
     if has_bosons(channels) and couplings.photon_only:
         raise ExperimentError(
             "N from W/Z decays (channels W, Z; --sources wz) needs d_Z and d_W relative to "
             "d_gamma: give --scenario A|B|C|D|I|II|III|IV or --a"
         )
-    if not couplings.photon_only and Flavour(flavour) is not couplings.model.flavour:
+    mode = FlavourMode(flavour)
+    if (mode is FlavourMode.UNIVERSAL) != couplings.universal:
+        raise ExperimentError(
+            f"the couplings are for flavour {couplings.mode}, the scan for {mode}: a "
+            "flavour-universal scan needs make_far_couplings('universal', ...) and vice versa"
+        )
+    if (
+        not couplings.photon_only
+        and not couplings.universal
+        and Flavour(mode.value) is not couplings.model.flavour
+    ):
         raise ExperimentError(
             f"the coupling model is for flavour {couplings.model.flavour}, the scan for "
             f"{Flavour(flavour)}: use one flavour"
@@ -211,7 +228,7 @@ def channel_counts(
     """Per-channel counts at coupling ``d`` (GeV^-1; d_gamma with electroweak couplings) for
     the luminosity of ``experiment``."""
     lumi = experiment.luminosity_pb
-    if couplings.photon_only:
+    if couplings.photon_only and not couplings.universal:
         # Gamma(N -> nu gamma) = d^2 m^3 / (4 pi) (seed Eq. 4), as before the W/Z source
         gamma = float(width_nu_gamma(flux.mass, d, preset.nature))
     else:
@@ -273,7 +290,7 @@ def far_inputs(
     experiment: FarDetectorExperiment,
     preset: FarPreset,
     channels: Sequence[str],
-    flavour: Flavour,
+    flavour: Flavour | FlavourMode,
     options: SourceOptions,
     threshold: float,
     couplings: FarCouplings = PHOTON_SIGNAL,
@@ -365,7 +382,7 @@ def compute_far_reach(
     masses: Sequence[float] | FloatArray,
     preset: FarPreset,
     channels: Sequence[str] = CHANNELS,
-    flavour: Flavour = Flavour.E,
+    flavour: Flavour | FlavourMode = Flavour.E,
     options: SourceOptions | None = None,
     progress: Callable[[int], None] | None = None,
     error_estimate: bool = True,
@@ -380,7 +397,10 @@ def compute_far_reach(
     ``couplings`` (:mod:`nudipole.reach.far_couplings`): the coupling model (d_Z/d_gamma,
     d_W/d_gamma of a scenario; the W/Z channels need it) and the signal; the band is then on
     d_gamma, with the total width of N. The default is the photon-only model (meson numbers
-    as always).
+    as always). ``flavour="universal"`` (:class:`~nudipole.model.FlavourMode`; d_e = d_mu =
+    d_tau, with couplings of ``make_far_couplings("universal", ...)``): the band on the common
+    d (d_gamma) from the production of the three flavours with the universal width (module
+    docstring).
 
     ``d95_error`` is the change of the lower edge when every integration rule is halved
     (:meth:`SourceOptions.coarsened`), which overestimates the integration error of the
@@ -394,7 +414,7 @@ def compute_far_reach(
     check_couplings(chans, flavour, couplings)
     m = validate_far_masses(masses, chans)
     threshold = signal_threshold(experiment, preset)
-    flav = str(Flavour(flavour))
+    flav = str(FlavourMode(flavour))
     window = experiment.shape.polar_window()
     lows, highs, errs, accs = [], [], [], []
     per_channel: dict[str, list[float | None]] = {c: [] for c in chans}
@@ -414,10 +434,14 @@ def compute_far_reach(
         lows.append(lo)
         highs.append(hi)
         errs.append(err)
-        totals = channel_totals(
-            float(mass), chans, flav, window, experiment.charged_mesons, opts, cpl.ratios
+        total = math.fsum(
+            float(
+                channel_totals(
+                    float(mass), chans, str(f), window, experiment.charged_mesons, opts, cpl.ratios
+                ).produced.sum()
+            )
+            for f in FlavourMode(flav).flavours
         )
-        total = float(totals.produced.sum())
         accs.append(float(heading.sum()) / total if total > 0 else 0.0)
         for k, c in enumerate(chans):
             # events passing the selection at d95 (ChannelCounts.passing), from the
@@ -425,7 +449,7 @@ def compute_far_reach(
             per_channel[c].append(merged.rays(k).events(lo * lo) if math.isfinite(lo) else None)
         if progress is not None:
             progress(1)
-    inputs = far_inputs(experiment, preset, chans, Flavour(flav), opts, threshold, cpl)
+    inputs = far_inputs(experiment, preset, chans, FlavourMode(flav), opts, threshold, cpl)
     inputs["events_at_d95_per_channel"] = per_channel
     ends: tuple[BandEnd, ...] = ()
     if locate_ends:
@@ -518,7 +542,19 @@ def _merged_rays(
 ) -> tuple[RayMerger, FloatArray]:
     """Merged rays per channel and N heading into the detector per channel: by the compiled
     kernel (:mod:`nudipole.reach.far_rays`) or, with ``options.kernel = numpy`` or where the
-    cells do not fit its dense accumulator, by :func:`merged_rays_numpy`."""
+    cells do not fit its dense accumulator, by :func:`merged_rays_numpy`. ``flavour``
+    "universal": the merged rays of the three flavours (each with ``couplings``' universal
+    width) added per channel, and their N heading summed."""
+    if flavour == FlavourMode.UNIVERSAL:
+        merger = RayMerger(len(channels))
+        heading = np.zeros(len(channels))
+        for f in Flavour:
+            one, head = _merged_rays(experiment, mass, channels, str(f), options, preset, couplings)
+            heading += head
+            for k in range(len(channels)):
+                rays = one.rays(k)
+                merger.add(k, rays.coeff, rays.a, rays.b)
+        return merger, heading
     if options.kernel is Kernel.COMPILED:
         try:
             return far_rays.merged_rays(
@@ -624,12 +660,13 @@ def far_events(
     d: float,
     preset: FarPreset,
     channels: Sequence[str] = CHANNELS,
-    flavour: Flavour = Flavour.E,
+    flavour: Flavour | FlavourMode = Flavour.E,
     options: SourceOptions | None = None,
     couplings: FarCouplings = PHOTON_SIGNAL,
 ) -> list[ChannelCounts]:
     """Per-channel expected counts at one point (m_N GeV, d GeV^-1; d_gamma with the
-    electroweak ``couplings`` of a scenario, as in :func:`compute_far_reach`)."""
+    electroweak ``couplings`` of a scenario, as in :func:`compute_far_reach`; summed over the
+    three flavours for ``flavour="universal"``, :func:`sum_flavours`)."""
     if not 1.0e-20 <= d <= 1.0e3:  # also NaN; below 1e-20 the decay lengths overflow
         raise ExperimentError(f"d must be a positive number in GeV^-1 (1e-20 to 1e3), got {d!r}")
     opts = detector_options(
@@ -638,5 +675,39 @@ def far_events(
     chans = parse_channels(channels)
     check_couplings(chans, flavour, couplings)
     (m,) = validate_far_masses([mass], chans)
-    flux = _flux(experiment, float(m), chans, str(Flavour(flavour)), opts, couplings)
-    return channel_counts(flux, experiment, preset, d, couplings)
+    per_flavour = [
+        channel_counts(
+            _flux(experiment, float(m), chans, str(f), opts, couplings),
+            experiment,
+            preset,
+            d,
+            couplings,
+        )
+        for f in FlavourMode(flavour).flavours
+    ]
+    return [sum_flavours(rows) for rows in zip(*per_flavour, strict=True)]
+
+
+def sum_flavours(rows: Sequence[ChannelCounts]) -> ChannelCounts:
+    """One channel's counts summed over flavours (flavour-universal dipole): the N produced,
+    heading, decaying and passing add (distinct final states); the parents are the same
+    hadrons or bosons for every flavour (counted once)."""
+    first = rows[0]
+    if len(rows) == 1:
+        return first
+    parts = {
+        part: {
+            "parents": counts["parents"],
+            "produced": math.fsum(r.by_part[part]["produced"] for r in rows),
+        }
+        for part, counts in first.by_part.items()
+    }
+    return ChannelCounts(
+        channel=first.channel,
+        parents=first.parents,
+        produced=math.fsum(r.produced for r in rows),
+        heading=math.fsum(r.heading for r in rows),
+        decaying=math.fsum(r.decaying for r in rows),
+        passing=math.fsum(r.passing for r in rows),
+        by_part=parts,
+    )
