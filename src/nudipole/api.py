@@ -419,17 +419,20 @@ def collider_events(
     sin2w: float | None = None,
     w_interference: bool = True,
     background_uncertainty: float | None = None,
+    ew_scheme: str | EWScheme | None = None,
 ) -> list[SelectionEvents]:
     """Expected counts of an e+ e- experiment at one point (m_N GeV, d GeV^-1), per selection:
     N produced, N in acceptance, N decaying inside, events passing, background, and whether
     the 95 % CL statistic of :func:`reach` (same options, same integration) excludes d.
 
     ``selection`` restricts to one selection (all, default first, otherwise); the other
-    keywords (``background_uncertainty`` included) are those of :func:`reach`. Definitions:
-    :mod:`nudipole.reach.collider_events`.
+    keywords (``background_uncertainty`` and ``ew_scheme`` included) are those of
+    :func:`reach`. Definitions: :mod:`nudipole.reach.collider_events`.
     """
     exp = resolve_experiment(experiment, sqrt_s=sqrt_s, lumi=lumi)
-    chosen = collider_preset(preset, statistic, photon_angular, charge_states, decay_model, nature)
+    chosen = collider_preset(
+        preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
+    )
     return compute_collider_events(
         exp,
         float(mass),

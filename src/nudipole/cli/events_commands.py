@@ -120,14 +120,16 @@ def _header(args: argparse.Namespace, exp: Experiment, kwargs: dict[str, Any]) -
         kwargs["charge_states"],
         kwargs["decay_model"],
         kwargs["nature"],
+        kwargs["ew_scheme"],
     )
+    # the SM inputs in the preset's scheme, as the counts use them
     model = make_model(
         single_flavour(kwargs["flavour"]),
         kwargs["scenario"],
         kwargs["a"],
         kwargs["sin2w"],
         kwargs["w_interference"],
-    )
+    ).with_scheme(preset.ew_scheme)
     return {
         "experiment": exp.name,
         "experiment_title": exp.title,

@@ -335,6 +335,7 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
             kw["charge_states"],
             kw["decay_model"],
             kw["nature"],
+            kw["ew_scheme"],
         ),
         args.selection,
         IntegrationOptions(sampler=kw["sampler"], n_events=kw["n_events"], seed=kw["seed"]),

@@ -99,6 +99,7 @@ COLLIDER_ONLY = (
     ("sampler", "--sampler"),
     ("events", "--events"),
     ("seed", "--seed"),
+    ("ew_scheme", "--ew-scheme"),
 )
 #: Options that only far detectors take (name in args, flag), beyond --spectra etc.
 FAR_ONLY = (

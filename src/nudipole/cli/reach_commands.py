@@ -37,6 +37,7 @@ from nudipole.experiments import (
 )
 from nudipole.model import FlavourMode, Nature
 from nudipole.physics.angular import PhotonAngular
+from nudipole.physics.sm import EWScheme
 from nudipole.reach.presets import PRESETS, ChargeStates, DecayModel
 from nudipole.reach.recipes import Curve
 from nudipole.reach.result import ReachResult
@@ -88,6 +89,13 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
         help="relative uncertainty of the expected background, 0 to 1 (e.g. 0.01 = 1 %%; "
         "default: the selection's, 0 for the built-in experiments), profiled in the statistic",
     )
+    p.add_argument(
+        "--ew-scheme",
+        choices=[s.value for s in EWScheme],
+        help="electroweak input scheme of the e+e- signal, background and published-limit "
+        "conversions (default: the preset's; gmu for default, gmu-alpha0 for paper; see "
+        "docs/electroweak.md)",
+    )
     if flavour:  # (newground has its own, required --flavour)
         p.add_argument(
             "--flavour",
@@ -123,6 +131,7 @@ def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "sin2w": args.sin2w,
         "w_interference": args.w_interference,
         "background_uncertainty": args.bkg_uncertainty,
+        "ew_scheme": args.ew_scheme,
     }
 
 
