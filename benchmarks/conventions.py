@@ -22,6 +22,7 @@ VARIANTS = [
     ("paper + N nubar only", dict(preset="paper", charge_states="n-only")),
     ("paper + spin-correlated", dict(preset="paper", photon_angular="spin-correlated")),
     ("paper + lab-volume decay", dict(preset="paper", decay_model="lab-volume")),
+    ("paper + gmu scheme (running alpha)", dict(preset="paper", ew_scheme="gmu")),
     ("default: spin-corr., both, lab-volume", dict(preset="default")),
     ("default + asimov statistic", dict(preset="default", statistic="asimov")),
 ]
