@@ -10,9 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nudipole.constants import HBARC_GEV_M
 from nudipole.detectors import BeamAxisAnnulus, BeamAxisCylinder, Box, azimuthal_nodes
 from nudipole.production import meson_source as ms
 from nudipole.production.absorber import ChargedMesonDecays
+from nudipole.production.angular_rules import arcsin_series_terms, polar_angle
+from nudipole.production.detector_grid import detector_grid
 from nudipole.production.meson_rates import energy_nodes
 from nudipole.production.meson_table import channel_info
 
@@ -87,10 +90,10 @@ def test_cells_keep_every_node_of_the_reference(shape, channel: str, m_n: float)
 @settings(max_examples=200, deadline=None)
 @given(st.floats(0.0, 0.05), st.floats(1e-12, 1.0))
 def test_arcsin_series_is_arcsin(x_max: float, frac: float) -> None:
-    coef = ms._arcsin_series_terms(x_max)
+    coef = arcsin_series_terms(x_max)
     assert coef is not None
     x = np.array([frac * x_max])
-    assert ms._polar_angle(x, coef)[0] == pytest.approx(
+    assert polar_angle(x, coef)[0] == pytest.approx(
         2 * math.asin(math.sqrt(x[0])), rel=1e-15, abs=0
     )
 
@@ -98,7 +101,7 @@ def test_arcsin_series_is_arcsin(x_max: float, frac: float) -> None:
 def test_detector_grid_is_the_exact_geometry_at_its_angles() -> None:
     box = Box(3.0, 6.0, -2.0, 1.0, 48.0, 61.0)
     window = box.polar_window()
-    grid = ms.detector_grid(box, window, 512, 4)
+    grid = detector_grid(box, window, 512, 4)
     theta = window[0] + (np.arange(512) + 0.5) * grid.step
     nodes = azimuthal_nodes(box, theta, 4)
     hit = (nodes.weight > 0) & (nodes.l_out > nodes.l_in)
@@ -106,4 +109,4 @@ def test_detector_grid_is_the_exact_geometry_at_its_angles() -> None:
     np.testing.assert_allclose(
         grid.fraction, np.where(hit, nodes.weight, 0).sum(axis=1), rtol=1e-14
     )
-    np.testing.assert_allclose(grid.l_in * ms.HBARC_GEV_M, nodes.l_in[hit], rtol=1e-14)
+    np.testing.assert_allclose(grid.l_in * HBARC_GEV_M, nodes.l_in[hit], rtol=1e-14)

@@ -129,13 +129,15 @@ def test_dense_range_error_falls_back_to_numpy(monkeypatch: pytest.MonkeyPatch) 
 
 
 def _rows(name: str) -> tuple[np.ndarray, np.ndarray]:
-    from nudipole.production.meson_source import detector_grid, detector_grid_size
+    from nudipole.production.detector_grid import detector_grid, detector_grid_size
     from nudipole.reach.band import MERGE_LOG_STEP
 
     exp = load_far_experiment(name)
     opts = SourceOptions()
     shape = exp.shape
-    grid = detector_grid(shape, shape.polar_window(), detector_grid_size(opts), opts.n_azimuth)
+    grid = detector_grid(
+        shape, shape.polar_window(), detector_grid_size(opts.n_theta_cells), opts.n_azimuth
+    )
     with np.errstate(divide="ignore"):
         key_in = grid.log_l_in / MERGE_LOG_STEP
     rows = np.stack([grid.start, grid.count, grid.fraction], axis=1).astype(float)

@@ -33,8 +33,8 @@ the parents of a group sorted by theta_P, the ones that can send such an N into 
 |theta_P - alpha| < theta_hi and theta_lo < theta_P + alpha < 2 pi - theta_lo, are one
 contiguous run found by binary search, and only those nodes are evaluated. The detector
 geometry is tabulated once per detector at 64 polar angles per theta cell
-(:func:`detector_grid`). Rays can be streamed block by block (:func:`ray_blocks`) so that a
-scan never holds every ray of a mass.
+(:func:`nudipole.production.detector_grid.detector_grid`). Rays can be streamed block by
+block (:func:`ray_blocks`) so that a scan never holds every ray of a mass.
 
 Everything is per unit d^2: a ray's weight is sigma_bin x dBr/d^2 (pb GeV^2).
 
@@ -60,12 +60,16 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from nudipole.constants import HBARC_GEV_M
-from nudipole.detectors import Shape, azimuthal_nodes
+from nudipole.detectors import Shape
 from nudipole.physics._types import FloatArray
 from nudipole.physics.couplings import CouplingRatios
 from nudipole.production import boson_channels
 from nudipole.production.absorber import ChargedMesonDecays
+from nudipole.production.angular_rules import (
+    arcsin_series_terms,
+    gauss_legendre,
+    polar_angle,
+)
 from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
 from nudipole.production.channels import (
     ALL_CHANNELS,
@@ -74,6 +78,7 @@ from nudipole.production.channels import (
     part_info,
     part_is_boson,
 )
+from nudipole.production.detector_grid import DetectorGrid, detector_grid, detector_grid_size
 from nudipole.production.energy_rule import gauss_rule
 from nudipole.production.meson_rates import energy_nodes
 from nudipole.production.meson_table import channel_info
@@ -110,8 +115,9 @@ class SourceOptions:
     ``n_theta_cells``, ``log_p_step``: cells in which the N are merged before the detector
     geometry and the band solve by the NumPy path (equal polar-angle bins across the
     detector's window; steps in ln p; the compiled path keeps every N's own angle and
-    momentum and uses ``n_theta_cells`` only for the geometry table); the
-    geometry is tabulated at 64 polar angles per cell (:func:`detector_grid`).
+    momentum and uses ``n_theta_cells`` only for the geometry table); the geometry is
+    tabulated at 64 polar angles per cell
+    (:func:`nudipole.production.detector_grid.detector_grid`).
     W/Z channels only (:mod:`nudipole.production.boson_channels`): ``wz_tables``, the W/Z
     spectra ("pythia": nudipole's full-angle Pythia 8 tables, "foresee": FORESEE's forward
     tables mirrored), and ``boson_polarisation``, the N angular distribution in the boson
@@ -231,19 +237,9 @@ class NFlux:
         return np.asarray(np.sqrt(self.momentum**2 + self.mass**2))
 
 
-@lru_cache(maxsize=64)
-def _gauss(n: int) -> tuple[FloatArray, FloatArray]:
-    """Gauss-Legendre nodes and weights on [-1, 1] (cached, read-only)."""
-    x, w = np.polynomial.legendre.leggauss(n)
-    out = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
-    for arr in out:
-        arr.setflags(write=False)
-    return out
-
-
 def _expand_bins(spec: Spectrum, n_sub: int) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Bin centres -> Gauss-Legendre nodes in log10 theta inside each bin (p at its centre)."""
-    x, w = _gauss(n_sub)
+    x, w = gauss_legendre(n_sub)
     half = 0.5 * spec.bin_width_log10
     log_t = (spec.log10_theta[:, None] + half * x[None, :]).ravel()
     sig = (spec.sigma_pb[:, None] * 0.5 * w[None, :]).ravel()
@@ -390,17 +386,6 @@ def channel_parents(
     )
 
 
-def _segment(
-    shape: Shape, theta: FloatArray, n_azimuth: int
-) -> tuple[np.ndarray, FloatArray, FloatArray, FloatArray]:
-    """(ray index, l_in [m], l_out [m], azimuthal weight) of the detector along polar angles."""
-    phi_nodes = azimuthal_nodes(shape, theta, n_azimuth)
-    _, w, l_in, l_out = phi_nodes
-    idx = np.broadcast_to(np.arange(theta.size)[:, None], w.shape)
-    hit = (w > 0.0) & (l_out > l_in)
-    return idx[hit], l_in[hit], l_out[hit], w[hit]
-
-
 #: Parent momenta that agree to this relative precision form one momentum group (the merged
 #: nodes of one spectrum bin differ only by rounding, see :func:`_merge_theta`); the N
 #: kinematics of a group is computed once, at its smallest momentum.
@@ -479,40 +464,6 @@ def _parent_table(parents: Parents, parent_mass: float) -> _ParentTable:
     )
 
 
-#: Largest sin^2(theta/2) for which theta is taken from the arcsin series (theta < 0.45).
-_SERIES_MAX = 0.05
-
-
-def _arcsin_series_terms(x_max: float) -> FloatArray | None:
-    """Coefficients a_n of arcsin(y) = y sum_n a_n y^(2n) (Abramowitz & Stegun 4.4.40),
-    a_0 = 1, a_n = a_(n-1) (2n-1)^2 / (2n (2n+1)), enough terms that the remainder is below
-    1e-17 relative for y^2 <= x_max; None when x_max is too large for the series."""
-    if not x_max <= _SERIES_MAX:
-        return None
-    coef = [1.0]
-    while coef[-1] * x_max ** (len(coef) - 1) > 1e-17 or len(coef) < 2:
-        n = len(coef)
-        coef.append(coef[-1] * (2 * n - 1) ** 2 / (2 * n * (2 * n + 1)))
-    return np.asarray(coef)
-
-
-def _polar_angle(sin2_half: FloatArray, coef: FloatArray | None) -> FloatArray:
-    """theta = 2 arcsin(sqrt(x)) of x = sin^2(theta/2) in [0, 1] (series when ``coef``)."""
-    y = np.sqrt(sin2_half)
-    if coef is None:
-        np.minimum(y, 1.0, out=y)  # rounding may put x a little above 1
-        np.arcsin(y, out=y)
-        y *= 2.0
-        return y
-    acc: FloatArray = sin2_half * (2.0 * float(coef[-1]))
-    for a in coef[-2:0:-1]:
-        acc += 2.0 * float(a)
-        acc *= sin2_half
-    acc += 2.0 * float(coef[0])
-    acc *= y
-    return acc
-
-
 #: Nodes (parent, E*, cos theta*) handled together in :func:`_table_cells`: small enough that
 #: the work arrays stay in cache and are recycled by the allocator (a pure speed setting;
 #: results do not depend on it beyond rounding).
@@ -552,7 +503,7 @@ def cos_theta_rule(
     density 1/2 of an unpolarised parent."""
     if cos_rule is not None:
         return np.asarray(cos_rule[0], dtype=float), np.asarray(cos_rule[1], dtype=float)
-    c, wc = _gauss(n_cos)
+    c, wc = gauss_legendre(n_cos)
     return c, 0.5 * wc
 
 
@@ -689,11 +640,11 @@ def _table_cells(
     invp_c = 1.0 / combos.momentum
     start = np.cumsum(count) - count
     shift = first - start  # parent index = node index + shift of its combo
-    coef = _arcsin_series_terms(s_hi * (1.0 + 1e-9))
+    coef = arcsin_series_terms(s_hi * (1.0 + 1e-9))
     scale = n_t / (th_hi - th_lo)
-    x_f, wx_f = _gauss(min(2, options.n_phi))
+    x_f, wx_f = gauss_legendre(min(2, options.n_phi))
     sig2_f = np.sin(0.25 * math.pi * (x_f + 1.0)) ** 2
-    x_p, wx_p = _gauss(options.n_phi)
+    x_p, wx_p = gauss_legendre(options.n_phi)
     frac_p = 0.5 * (x_p + 1.0)
     # chunks of whole ln p rows (so that no cell is split between chunks) of about
     # _CHUNK nodes
@@ -766,7 +717,7 @@ def _table_cells(
             width *= weight[sel_p]
             w2_p = w2[m_f:].reshape(wx_p.size, sel_p.size)
             np.multiply((wx_p / math.pi)[:, None], width[None, :], out=w2_p)
-        theta = _polar_angle(sin2, coef)
+        theta = polar_angle(sin2, coef)
         t_cell = theta - th_lo if th_lo else theta.copy()
         t_cell *= scale
         it = t_cell.astype(np.int64)
@@ -876,7 +827,7 @@ def part_cos_rule(
     if not part_is_boson(part):
         return None
     small = window[1] < BOSON_SMALL_WINDOW
-    x, w = _gauss(BOSON_COS_FACTOR * options.n_cos if small else options.n_cos)
+    x, w = gauss_legendre(BOSON_COS_FACTOR * options.n_cos if small else options.n_cos)
     theta = 0.5 * math.pi * (x + 1.0)
     c = np.cos(theta)
     dens = boson_channels.cos_density(part, c, m_n, flavour, options.boson_polarisation)
@@ -917,30 +868,6 @@ def channel_sources(
     return out
 
 
-def detector_grid_size(options: SourceOptions) -> int:
-    """Polar angles at which the detector geometry is tabulated (:func:`detector_grid`)."""
-    return min(_GRID_PER_CELL * options.n_theta_cells, _GRID_MAX)
-
-
-def azimuth_rules(
-    s_hi: float, n_phi: int
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """The phi* rules of the module docstring for a window up to sin^2(theta_hi/2) = s_hi:
-    the arcsin series coefficients (empty: use arcsin), sin^2(phi*/2) and weights of the
-    full-azimuth nodes, fractions of the accepted psi interval and weights / pi of the
-    nodes where a window edge cuts the azimuth."""
-    coef = _arcsin_series_terms(s_hi * (1.0 + 1e-9))
-    x_f, wx_f = _gauss(min(2, n_phi))
-    x_p, wx_p = _gauss(n_phi)
-    return (
-        coef if coef is not None else np.empty(0),
-        np.sin(0.25 * math.pi * (x_f + 1.0)) ** 2,
-        0.5 * wx_f,
-        0.5 * (x_p + 1.0),
-        wx_p / math.pi,
-    )
-
-
 def channel_rays(
     parents: Parents,
     parent_mass: float,
@@ -963,34 +890,6 @@ def channel_rays(
         options,
         cos_rule,
     )
-
-
-@dataclass(frozen=True)
-class DetectorGrid:
-    """A detector seen from the interaction point along ``n_grid`` polar angles equally
-    spaced across its polar window (bin centres theta_lo + (g + 1/2) step), from the exact
-    segments and azimuthal quadrature of :func:`nudipole.detectors.azimuthal.azimuthal_nodes`.
-
-    Hits (rays that cross the volume) of grid angle g are the entries start[g] ..
-    start[g] + count[g] - 1 of the per-hit arrays: ``w_azimuth`` (fraction of the azimuth),
-    ``l_in``/``l_out`` (GeV^-1), their logarithms (-inf where l_in = 0), and
-    ``w_l_in``/``w_l_out`` = w_azimuth x l. ``fraction[g]`` is the azimuthal fraction that
-    hits (sum of w_azimuth); ``origin_inside`` is whether some l_in is 0.
-    """
-
-    theta_lo: float
-    step: float
-    start: npt.NDArray[np.intp]
-    count: npt.NDArray[np.intp]
-    fraction: FloatArray
-    w_azimuth: FloatArray
-    l_in: FloatArray
-    l_out: FloatArray
-    log_l_in: FloatArray
-    log_l_out: FloatArray
-    w_l_in: FloatArray
-    w_l_out: FloatArray
-    origin_inside: bool
 
 
 @dataclass(frozen=True)
@@ -1040,64 +939,8 @@ class ChannelTotals:
     by_part: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
 
 
-#: Polar angles per source cell at which the detector geometry is tabulated (equally spaced
-#: across the polar window, at most _GRID_MAX in all; each cell uses the nearest one, at most
-#: window / (2 x 64 n_theta_cells) away: 1e-5 rad for MAPP-2, changing the band edges by
-#: less than 2e-5).
-_GRID_PER_CELL = 64
-_GRID_MAX = 1 << 16
 #: Cells expanded into rays together in :func:`ray_blocks` (a pure speed setting).
 _RAY_CHUNK = 1 << 13
-
-
-@lru_cache(maxsize=32)
-def detector_grid(
-    shape: Shape, window: tuple[float, float], n_grid: int, n_azimuth: int
-) -> DetectorGrid:
-    """:class:`DetectorGrid` of ``shape`` at ``n_grid`` polar angles across ``window``, with
-    ``n_azimuth`` nodes per smooth azimuthal piece (mass independent, cached)."""
-    th_lo, th_hi = window
-    step = (th_hi - th_lo) / n_grid
-    theta = np.asarray(th_lo + (np.arange(n_grid) + 0.5) * step, dtype=np.float64)
-    chunk = 4096
-    parts = [_segment(shape, theta[i : i + chunk], n_azimuth) for i in range(0, n_grid, chunk)]
-    idx = np.concatenate([p[0] + i for p, i in zip(parts, range(0, n_grid, chunk), strict=True)])
-    l_in = np.concatenate([p[1] for p in parts]) / HBARC_GEV_M
-    l_out = np.concatenate([p[2] for p in parts]) / HBARC_GEV_M
-    w_az = np.concatenate([p[3] for p in parts])
-    count = np.bincount(idx, minlength=n_grid)
-    with np.errstate(divide="ignore"):
-        log_l_in = np.log(l_in)
-        log_l_out = np.log(l_out)
-    out = DetectorGrid(
-        theta_lo=th_lo,
-        step=step,
-        start=np.cumsum(count) - count,
-        count=count,
-        fraction=np.asarray(np.bincount(idx, weights=w_az, minlength=n_grid), dtype=float),
-        w_azimuth=w_az,
-        l_in=l_in,
-        l_out=l_out,
-        log_l_in=log_l_in,
-        log_l_out=log_l_out,
-        w_l_in=w_az * l_in,
-        w_l_out=w_az * l_out,
-        origin_inside=bool(np.any(l_in <= 0.0)),
-    )
-    for name in (
-        "start",
-        "count",
-        "fraction",
-        "w_azimuth",
-        "l_in",
-        "l_out",
-        "log_l_in",
-        "log_l_out",
-        "w_l_in",
-        "w_l_out",
-    ):
-        getattr(out, name).setflags(write=False)
-    return out
 
 
 def _check_channels(channels: Sequence[str]) -> None:
@@ -1189,7 +1032,7 @@ def ray_blocks(
     widest window) and saves evaluating the azimuthal quadrature for every cell.
     """
     _check_channels(channels)
-    n_grid = min(_GRID_PER_CELL * options.n_theta_cells, _GRID_MAX)
+    n_grid = detector_grid_size(options.n_theta_cells)
     grid: DetectorGrid | None = None
     for k, name in enumerate(channels):
         for src in channel_sources(name, m_n, flavour, charged, window, options, ratios):

@@ -5,7 +5,7 @@ the meson source straight to the merged rays of the band solve.
 :func:`nudipole.production.meson_source.meson_flux` (module docstring there: the accepted
 phi* interval, 2 nodes where the whole azimuth is in the window and ``n_phi`` where an edge
 cuts it), and for each node adds its rays through the detector (the tabulated geometry
-:class:`nudipole.production.meson_source.DetectorGrid`) to the cells of
+:class:`nudipole.production.detector_grid.DetectorGrid`) to the cells of
 :func:`nudipole.reach.band.merge_rays`, without the intermediate (theta, ln p) cells and ray
 lists of the NumPy path: each N keeps its own polar angle and momentum. Both paths are
 compared in ``tests/reach/test_far_rays.py``.

@@ -4,7 +4,7 @@ Same physics and nodes as the NumPy path of :mod:`nudipole.reach.far_scan` (whic
 through the (theta, ln p) cells of :func:`nudipole.production.meson_source.ray_blocks`):
 for each channel the node combinations of
 :func:`nudipole.production.meson_source.node_combos` are expanded, node by node, into rays
-through the tabulated detector (:func:`nudipole.production.meson_source.detector_grid`) and
+through the tabulated detector (:func:`nudipole.production.detector_grid.detector_grid`) and
 added to the cells of :func:`nudipole.reach.band.merge_rays` by
 :func:`nudipole.reach._far_kernel.flux_rays_kernel`. Per ray: prefactor
 c = L eps(E) w (eps = photon selection efficiency x the fraction of photons above threshold,
@@ -32,16 +32,14 @@ from nudipole.detectors import Shape
 from nudipole.experiments.far_schema import FarDetectorExperiment
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import photon_energy_fraction
+from nudipole.production.angular_rules import azimuth_rules
+from nudipole.production.detector_grid import DetectorGrid, detector_grid, detector_grid_size
 from nudipole.production.meson_source import (
-    DetectorGrid,
     NodeCombos,
     PartSource,
     SourceOptions,
-    azimuth_rules,
     channel_sources,
     cos_theta_rule,
-    detector_grid,
-    detector_grid_size,
     parent_key_layout,
 )
 from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
@@ -174,7 +172,7 @@ def merged_rays(
     th_lo, th_hi = window
     s_lo = math.sin(0.5 * th_lo) ** 2
     s_hi = math.sin(0.5 * th_hi) ** 2
-    rows = _kernel_rows(shape, window, detector_grid_size(options), options.n_azimuth)
+    rows = _kernel_rows(shape, window, detector_grid_size(options.n_theta_cells), options.n_azimuth)
     grid, grid_rows, hit_rows, region = rows.grid, rows.grid_rows, rows.hit_rows, rows.region
     coef, sig2_f, w_f, frac_p, w_p = azimuth_rules(s_hi, options.n_phi)
     g = couplings.width_unit(mass, preset.nature)
