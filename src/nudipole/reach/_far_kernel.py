@@ -42,7 +42,7 @@ def _polar(x: float, coef: FloatArray) -> float:  # pragma: no cover - compiled
 
 #: Largest change of ln l_in / step and ln l_out / step (in merge steps of 1 %) across the
 #: polar angles of one region of :func:`grid_regions`: 1e-2 of a merge cell, i.e. l_in and
-#: l_out constant to 1e-4 relative within a region.
+#: l_out constant to 4e-4 relative within a region (merge cells of 4 %).
 REGION_KEY_TOL = 1.0e-2
 
 
@@ -160,6 +160,8 @@ def flux_rays_kernel(
     grid_rows: FloatArray,
     hit_rows: FloatArray,
     region: IntArray,
+    region_s_lo: FloatArray,
+    region_s_hi: FloatArray,
     a0: int,
     d0: int,
     n_d: int,
@@ -179,9 +181,12 @@ def flux_rays_kernel(
     ln l_in / step (-inf where l_in = 0), ln l_out / step, l_in, l_out (GeV^-1)). Rows, not
     separate arrays: a ray then touches two cache lines of the geometry, not eight.
     ``region[g]``: the region of polar angle g (:func:`grid_regions`, computed once per
-    detector by the caller). A node whose polar range lies in one region of the grid (the
-    detector looks the same there) is one ray carrying its whole weight; otherwise its phi*
-    nodes are rays. A ray
+    detector by the caller), and ``region_s_lo[r]``, ``region_s_hi[r]`` the range of
+    sin^2(theta/2) of region r (-inf and +inf at the ends of the window). A node whose polar
+    range lies in one region of the grid (the detector looks the same there) is one ray
+    carrying its whole weight; otherwise its phi* nodes are rays. The region of the previous
+    node is tried first (neighbouring nodes mostly share it), so most nodes need no polar
+    angle here. A ray
     (node, hit) with prefactor c = coeff w h_w adds (c, c a, c b), a = l_in scale,
     b = l_out scale, to ``dense[3 * ((ka - a0) * n_d + kb - ka - d0) + 0..2]`` with
     ka, kb = floor(key + key_c),
@@ -208,6 +213,7 @@ def flux_rays_kernel(
     state = np.zeros(4)
     state[0] = -1.0  # no cell written yet
     n_r = 0
+    r_prev = 0
     for k in range(first.size):
         ck = cos_c[k]
         sk = sin_c[k]
@@ -224,9 +230,14 @@ def flux_rays_kernel(
             # One ray when the detector looks the same across the node's polar range (its
             # two ends fall in one region of the grid): the phi* integral of a constant is
             # its whole weight, exactly.
-            g_a = int((_polar(max(base, s_lo), coef) - g_lo) * g_inv_step)
-            g_b = int((_polar(min(top, s_hi), coef) - g_lo) * g_inv_step)
-            same = region[min(max(g_a, 0), n_grid - 1)] == region[min(max(g_b, 0), n_grid - 1)]
+            x_a = max(base, s_lo)
+            x_b = min(top, s_hi)
+            if x_a >= region_s_lo[r_prev] and x_b < region_s_hi[r_prev]:
+                same = True
+            else:
+                g_a = int((_polar(x_a, coef) - g_lo) * g_inv_step)
+                r_prev = region[min(max(g_a, 0), n_grid - 1)]
+                same = x_b < region_s_hi[r_prev]
             if base >= s_lo and top <= s_hi:
                 if same:
                     ray_x[n_r] = base + 0.5 * span

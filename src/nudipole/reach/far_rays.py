@@ -57,6 +57,10 @@ class _KernelRows:
     grid_rows: FloatArray
     hit_rows: FloatArray
     region: npt.NDArray[np.int64]
+    #: sin^2(theta/2) at the lower and upper end of every region (-inf, +inf at the ends of
+    #: the window, so that a node clipped to the window stays in its end region)
+    region_s_lo: FloatArray
+    region_s_hi: FloatArray
     #: (min, max) over the hits with l_in > 0 of ln l_in / step and of (ln l_out - ln l_in) /
     #: step, and over the hits with l_in = 0 of ln l_out / step (NaN where there are none):
     #: the index ranges of the merge cells before the mass-dependent shift.
@@ -85,6 +89,14 @@ def _kernel_rows(
     for arr in (grid_rows, hit_rows, region):
         arr.setflags(write=False)
     finite = np.isfinite(key_in)
+    starts = np.flatnonzero(np.diff(region, prepend=-1))
+    ends = np.append(starts[1:], region.size)
+    region_s_lo = np.sin(0.5 * (grid.theta_lo + starts * grid.step)) ** 2
+    region_s_hi = np.sin(0.5 * (grid.theta_lo + ends * grid.step)) ** 2
+    region_s_lo[0] = -np.inf
+    region_s_hi[-1] = np.inf
+    for arr in (region_s_lo, region_s_hi):
+        arr.setflags(write=False)
 
     def span(values: FloatArray) -> tuple[float, float]:
         if values.size == 0:
@@ -96,6 +108,8 @@ def _kernel_rows(
         grid_rows,
         hit_rows,
         region,
+        region_s_lo,
+        region_s_hi,
         key_in_range=span(key_in[finite]),
         depth_range=span(key_out[finite] - key_in[finite]),
         key_zero_range=span(key_out[~finite]),
@@ -246,6 +260,8 @@ def merged_rays(
             grid_rows,
             hit_rows,
             region,
+            rows.region_s_lo,
+            rows.region_s_hi,
             a0,
             d0,
             n_d,
