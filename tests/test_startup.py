@@ -38,3 +38,21 @@ def test_cli_help_imports_no_heavy_module(argv: list[str]) -> None:
         "    pass\n"
     )
     assert _heavy_modules_after(statement) == "[]"
+
+
+def test_lazy_reach_is_the_function_after_the_subpackage_is_imported() -> None:
+    code = (
+        "import nudipole, sys\n"
+        "assert 'nudipole.api' not in sys.modules\n"
+        "import nudipole.reach.scan\n"
+        "from nudipole.api import reach\n"
+        "from nudipole.reach.result import ReachResult\n"
+        "assert nudipole.reach is reach and nudipole.ReachResult is ReachResult\n"
+        "from nudipole import reach as r\n"
+        "assert r is reach\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "ok"
