@@ -60,3 +60,37 @@ def test_cache_keeps_the_error_of_each_selection() -> None:
     for name in ("first", "second"):
         with pytest.raises(ExperimentError, match=name):
             accepted_sm_cross_section(Selection(name, cuts), Frame(4.0, 0.0))
+
+
+def test_unhashable_cut_is_integrated_without_the_cache() -> None:
+    """A cut made in Python that is not frozen (no hash) still works, uncached."""
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    import numpy as np
+
+    from nudipole.experiments.selections import Photons
+
+    @dataclass
+    class MutableRange:
+        kind: ClassVar[str] = "mutable-range"
+        theta_min_deg: float
+        theta_max_deg: float
+
+        def mask(self, photons: Photons, frame: Frame) -> np.ndarray:
+            return LabPolarRange(self.theta_min_deg, self.theta_max_deg).mask(photons, frame)
+
+        def describe(self) -> str:
+            return "mutable"
+
+    exp = load_definition("belle2")
+    assert isinstance(exp, Experiment)
+    frozen = exp.selection("low-mass")
+    cuts = tuple(
+        MutableRange(c.theta_min_deg, c.theta_max_deg) if isinstance(c, LabPolarRange) else c
+        for c in frozen.cuts
+    )
+    assert any(isinstance(c, MutableRange) for c in cuts)
+    frame = Frame(exp.points[0].sqrt_s, exp.beta)
+    mutable = accepted_sm_cross_section(Selection("mutable", cuts), frame)
+    assert mutable == pytest.approx(accepted_sm_cross_section(frozen, frame), rel=1e-12)

@@ -85,6 +85,12 @@ def accepted_sm_cross_section(
         If the cuts let photons through at the edge of the grid (x -> 0 or |cos| -> 1), where
         the SM spectrum diverges: the selection then needs an energy or angular cut.
     """
+    try:
+        hash((selection.cuts, sm))
+    except TypeError:  # a cut built in Python that is not frozen: integrate without the cache
+        return direct_accepted_sm_cross_section(
+            selection.name, selection.cuts, frame, n_x, n_eta, spectrum, sm
+        )
     return _accepted_cached(
         selection.name, selection.cuts, float(frame.sqrt_s), frame.beta, n_x, n_eta, spectrum, sm
     )
