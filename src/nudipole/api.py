@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,18 +31,17 @@ from nudipole.reach.collider_events import SelectionEvents
 from nudipole.reach.collider_events import collider_events as compute_collider_events
 from nudipole.reach.far_couplings import FarCouplings, FarSignal, make_far_couplings
 from nudipole.reach.far_presets import FarPreset, FormFactor, get_far_preset
-from nudipole.reach.far_scan import (
-    ChannelCounts,
-    compute_far_reach,
-    far_events,
-    resolve_channels,
-)
 from nudipole.reach.model import make_model
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset, get_preset
 from nudipole.reach.result import ReachResult
 from nudipole.reach.scan import IntegrationOptions, compute_reach
 from nudipole.stats import USER_STATISTICS, Statistic
 from nudipole.units import parse_luminosity
+
+if TYPE_CHECKING:
+    # nudipole.reach.far_scan (and the band solver, scipy.optimize, numba with it) is imported
+    # by the far-detector functions that use it, not by `import nudipole`.
+    from nudipole.reach.far_scan import ChannelCounts
 
 DEFAULT_N_MASSES = 60
 #: Most masses any mass range may ask for (bounds the memory of the grid itself). The work
@@ -146,6 +145,8 @@ def far_setup(
     The W/Z source needs a scenario or ``a`` (d_Z, d_W relative to d_gamma); with the meson
     source alone a scenario only changes the N width and the signal fraction.
     """
+    from nudipole.reach.far_scan import resolve_channels
+
     chans = resolve_channels(sources, channels)
     try:
         couplings = make_far_couplings(
@@ -203,6 +204,8 @@ def far_reach(
         sin2w=sin2w,
         signal=signal,
     )
+    from nudipole.reach.far_scan import compute_far_reach
+
     return compute_far_reach(
         exp,
         masses,
@@ -356,6 +359,8 @@ def far_detector_events(
         sin2w=sin2w,
         signal=signal,
     )
+    from nudipole.reach.far_scan import far_events
+
     return far_events(
         exp,
         mass,

@@ -1,7 +1,10 @@
 """Physical constants used inside nudipole, in natural units (GeV, hbar = c = 1).
 
 Every number comes from a library (``scipy.constants`` for CODATA values, ``particle`` for
-PDG masses and widths) or from the cited data file ``nudipole/data/constants.toml``.
+PDG masses and widths) or from the cited data file ``nudipole/data/constants.toml``. The four
+CODATA values are written out as ``scipy.constants`` gives them (CODATA 2022, scipy 1.17),
+so that importing nudipole does not import scipy (0.2-0.4 s); tests/test_constants.py checks
+them against scipy.constants to the last bit.
 Lengths enter and leave the package in metres and are converted with :data:`HBARC_GEV_M`.
 """
 
@@ -14,28 +17,35 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Final
 
-import scipy.constants as _sc
 from particle import Particle
 
+#: CODATA 2022 values as ``scipy.constants`` gives them (module docstring): fine_structure,
+#: physical_constants["Fermi coupling constant"], ["reduced Planck constant times c in MeV fm"]
+#: and ["electron mass energy equivalent in MeV"]; mega, giga, femto are 1e6, 1e9, 1e-15.
+CODATA: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        "fine_structure": 0.0072973525643,
+        "Fermi coupling constant": 1.1663787e-05,
+        "reduced Planck constant times c in MeV fm": 197.3269804593025,
+        "electron mass energy equivalent in MeV": 0.51099895069,
+    }
+)
+
 #: Fine-structure constant alpha(0) (CODATA, via scipy.constants).
-ALPHA_EM: Final[float] = float(_sc.fine_structure)
+ALPHA_EM: Final[float] = CODATA["fine_structure"]
 
 #: Fermi constant G_F in GeV^-2 (CODATA, via scipy.constants).
-G_FERMI: Final[float] = float(_sc.physical_constants["Fermi coupling constant"][0])
+G_FERMI: Final[float] = CODATA["Fermi coupling constant"]
 
 #: hbar*c in GeV*m (CODATA, via scipy.constants): 1 GeV^-1 = HBARC_GEV_M metres.
 HBARC_GEV_M: Final[float] = (
-    float(_sc.physical_constants["reduced Planck constant times c in MeV fm"][0])
-    * (_sc.mega / _sc.giga)
-    * _sc.femto
+    CODATA["reduced Planck constant times c in MeV fm"] * (1e6 / 1e9) * 1e-15
 )
 
-_MEV_TO_GEV: Final[float] = _sc.mega / _sc.giga
+_MEV_TO_GEV: Final[float] = 1e6 / 1e9
 
 #: Electron mass in GeV (CODATA, via scipy.constants).
-M_ELECTRON: Final[float] = (
-    float(_sc.physical_constants["electron mass energy equivalent in MeV"][0]) * _MEV_TO_GEV
-)
+M_ELECTRON: Final[float] = CODATA["electron mass energy equivalent in MeV"] * _MEV_TO_GEV
 
 #: Bohr magneton mu_B = e / (2 m_e) in GeV^-1 (natural units, e = sqrt(4 pi alpha)).
 BOHR_MAGNETON_GEV: Final[float] = math.sqrt(4.0 * math.pi * ALPHA_EM) / (2.0 * M_ELECTRON)

@@ -95,3 +95,12 @@ def test_limit_spread_scales_with_batch_scatter() -> None:
     # d ~ acc^(-1/2): relative error = 0.5 * std(acc)/mean/sqrt(n)
     expected = 0.5 * np.std(acc, ddof=1) / acc.mean() / np.sqrt(n_b)
     assert err[0] / d95[0] == pytest.approx(expected, rel=0.05)
+
+
+def test_delta_chi2_95_is_scipys_chi2_quantile() -> None:
+    """The written-out threshold is scipy's chi^2_1 quantile at 0.90, to the last bit."""
+    from scipy.stats import chi2
+
+    from nudipole.stats import DELTA_CHI2_95
+
+    assert float(chi2.ppf(0.90, df=1)) == DELTA_CHI2_95

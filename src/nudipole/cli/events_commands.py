@@ -17,6 +17,7 @@ from typing import Any
 from rich.table import Table
 
 from nudipole.api import collider_events, collider_preset, resolve_experiment, single_flavour
+from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console
 from nudipole.cli.lhc_commands import add_far_options, reject_far_options, run_far_events
 from nudipole.cli.reach_commands import add_model_options, model_kwargs
@@ -51,7 +52,7 @@ DEFINITIONS = {
 def add_events(sub: Any) -> None:
     p = sub.add_parser(
         "events",
-        help="expected events at one (m_N, d) point, stage by stage (any experiment)",
+        help=COMMANDS["events"].help,
         description="Far detectors, per meson channel: parents, N produced, N heading into the "
         "detector, N decaying inside it, events passing the selection. e+e- experiments, per "
         "selection: N produced, N in acceptance (photon passing the cuts), N decaying inside "

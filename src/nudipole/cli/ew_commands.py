@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
+from nudipole.cli._commands import COMMANDS
 from nudipole.constants import HBARC_GEV_M, SIN2_THETA_W
 from nudipole.io.results import json_safe
 from nudipole.model import Flavour, Nature
@@ -82,7 +83,7 @@ def chosen_name(chosen: dict[str, Any]) -> str:
 def add_couplings(sub: Any) -> None:
     p = sub.add_parser(
         "couplings",
-        help="d_Z/d_gamma and d_W/d_gamma of a scenario or of a = d_W/d_B",
+        help=COMMANDS["couplings"].help,
         description="Electroweak dipole couplings after symmetry breaking (talk; "
         "Zhang & Liu, PRD 107 (2023) 095031).",
     )
@@ -123,7 +124,7 @@ def run_couplings(args: argparse.Namespace) -> int:
 def add_widths(sub: Any) -> None:
     p = sub.add_parser(
         "widths",
-        help="partial widths, total width and Br(N -> nu gamma) of N",
+        help=COMMANDS["widths"].help,
         description="Decay widths of N for a parameter point {m_N, d_gamma, scenario or a}: "
         "N -> nu gamma, nu Z(*) (incl. three-body nu f fbar) and l W(*) (incl. l f fbar').",
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.table import Table
 
+from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console
 from nudipole.experiments import (
     ExperimentError,
@@ -21,7 +22,7 @@ from nudipole.units import format_luminosity
 
 
 def add_experiments(sub: Any) -> None:
-    p = sub.add_parser("experiments", help="list built-in experiments or print one's TOML to copy")
+    p = sub.add_parser("experiments", help=COMMANDS["experiments"].help)
     p.add_argument("name", nargs="?", help="print this experiment's TOML definition")
     p.set_defaults(func=run_experiments)
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import (
     background_uncertainty_value,
     curve_points,
@@ -56,7 +57,7 @@ FIGURE_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 def add_figure(sub: Any) -> None:
     p = sub.add_parser(
         "figure",
-        help="reproduce a figure of the seed paper",
+        help=COMMANDS["figure"].help,
         description="belle2 = seed Fig. 1; besiii-stcf = seed Fig. 2; landscape = seed Fig. 3 "
         "(existing limits and projections, per flavour); lep-cepc = LEP limits and CEPC reach "
         "for an electroweak scenario (talk; arXiv:2301.06050); lhc-far = FASER-2, FACET and "

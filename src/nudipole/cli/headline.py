@@ -11,6 +11,7 @@ import numpy as np
 from rich.markup import escape
 from rich.table import Table
 
+from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console, curve_points, progress_bar
 from nudipole.cli.figure_commands import LANDSCAPE_FLAVOURS, make_figure
 from nudipole.cli.landscape_commands import curve_function, landscape_curves
@@ -26,7 +27,7 @@ from nudipole.reach.result import ReachResult
 def add_headline(sub: Any) -> None:
     p = sub.add_parser(
         "headline",
-        help="main job: seed Figs. 1-3, the LHC far-detector figure, and the headline tables",
+        help=COMMANDS["headline"].help,
         description="Reproduce seed Figs. 1-3 (Belle II; BESIII and STCF; the landscape per "
         "flavour), the far-detector bands of FASER-2, FACET and MAPP-2 over the existing "
         "limits, and print the tables of limits and new ground.",

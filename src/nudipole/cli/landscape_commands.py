@@ -21,6 +21,7 @@ from nudipole.api import (
     reach,
     resolve_experiment,
 )
+from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import curve_points, range_count
 from nudipole.cli.reach_commands import add_model_options, curve_result, model_kwargs
 from nudipole.experiments import ExperimentError, FarDetectorExperiment, load_definition
@@ -87,7 +88,7 @@ def _catalogue_rows(limits: LimitSet) -> list[dict[str, Any]]:
 def add_limits(sub: Any) -> None:
     p = sub.add_parser(
         "limits",
-        help="list existing limits, or their envelope for one flavour",
+        help=COMMANDS["limits"].help,
         description="The catalogue of existing limits on d_e, d_mu, d_tau.",
     )
     p.add_argument("--flavour", choices=FLAVOURS, help="only limits on this flavour")
@@ -239,7 +240,7 @@ def add_newground(sub: Any) -> None:
 
     p = sub.add_parser(
         "newground",
-        help="mass intervals where a projection beats every existing limit",
+        help=COMMANDS["newground"].help,
         description="Where the projected limit is stronger than every existing limit. Given an "
         "experiment, the reach is computed on a log grid of --points masses and each interval "
         "edge is solved on the curve itself (e+e- experiments); given a saved result, the "

@@ -7,24 +7,14 @@ written in that case (output files are written atomically after the work succeed
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, NoReturn
 
 from nudipole._version import __version__
-from nudipole.cli import (
-    events_commands,
-    ew_commands,
-    experiments_commands,
-    figure_commands,
-    headline,
-    landscape_commands,
-    reach_commands,
-    spectra_commands,
-)
-from nudipole.experiments import ExperimentError
-from nudipole.units import LuminosityError
+from nudipole.cli._commands import COMMANDS
 
 EXIT_USAGE = 2
 
@@ -47,21 +37,27 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The ``nudipole`` parser with every subcommand.
+
+    ``full``: the subcommands whose parsers are built (their modules imported); the others get
+    a placeholder with their help line only, enough for ``nudipole --help``. All if None.
+    """
     parser = _Parser(prog="nudipole", description="Collider reach on the neutrino dipole portal.")
     parser.add_argument("--version", action="version", version=f"nudipole {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    reach_commands.add_reach(sub)
-    figure_commands.add_figure(sub)
-    headline.add_headline(sub)
-    experiments_commands.add_experiments(sub)
-    landscape_commands.add_limits(sub)
-    landscape_commands.add_newground(sub)
-    ew_commands.add_couplings(sub)
-    ew_commands.add_widths(sub)
-    events_commands.add_events(sub)
-    spectra_commands.add_spectra(sub)
+    for name, command in COMMANDS.items():
+        if full is None or name in full:
+            module = importlib.import_module(f"nudipole.cli.{command.module}")
+            getattr(module, command.adder)(sub)
+        else:
+            sub.add_parser(name, help=command.help)
     return parser
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line (the first word not an option), if any."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 #: Options that name an output file or folder: an empty value would write nothing silently.
@@ -69,6 +65,8 @@ _OUTPUT_OPTIONS = (("output", "-o/--output"), ("outdir", "--outdir"))
 
 
 def _check_empty_outputs(args: argparse.Namespace) -> None:
+    from nudipole.experiments import ExperimentError
+
     for dest, flag in _OUTPUT_OPTIONS:
         value = getattr(args, dest, None)
         if isinstance(value, str) and not value.strip():
@@ -76,9 +74,14 @@ def _check_empty_outputs(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     raw = sys.argv[1:] if argv is None else argv
+    # only the command being run is built: `nudipole --help` imports none of them
+    parser = build_parser(full={c for c in [_command(raw)] if c is not None})
     args = parser.parse_args(list(raw))
+
+    from nudipole.experiments import ExperimentError
+    from nudipole.units import LuminosityError
+
     try:
         _check_empty_outputs(args)
         return int(args.func(args))

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nudipole.api import mass_grid, reach, resolve_experiment
+from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import (
     _positive_int,
     background_uncertainty_value,
@@ -139,7 +140,7 @@ def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 def add_reach(sub: Any) -> None:
     p = sub.add_parser(
         "reach",
-        help="expected 95%% CL limit on d versus m_N for one experiment",
+        help=COMMANDS["reach"].help,
         description="Expected 95%% CL upper limit on the dipole coupling d.",
     )
     p.add_argument(

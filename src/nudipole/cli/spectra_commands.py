@@ -29,6 +29,7 @@ from typing import Any, Final
 import hepunits
 from rich.table import Table
 
+from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import check_output, console, progress_bar
 from nudipole.production.pythia_spectra import (
     MAX_EVENTS,
@@ -67,7 +68,7 @@ def add_spectra(sub: Any) -> None:
     """Register ``spectra`` (and its ``show`` / ``generate`` actions) on the sub-parsers."""
     p = sub.add_parser(
         "spectra",
-        help="forward LHC meson/boson spectra: list the built-in tables, check or generate one",
+        help=COMMANDS["spectra"].help,
         description="Forward production spectra in the FORESEE format (Kling & Trojanowski, "
         "arXiv:2105.07077): without an action, list the tables shipped with nudipole.",
     )

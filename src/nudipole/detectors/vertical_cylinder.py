@@ -67,7 +67,6 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import integrate, optimize
 
 from nudipole.detectors.base import (
     _angles,
@@ -398,6 +397,8 @@ def _circle_extremes(
 ) -> tuple[list[float], list[float]]:
     """Minima and maxima of the polar angle along the circle at height y: the global ones
     (``local`` False; the three best samples refined) or every local one (True), in rad."""
+    from scipy import optimize  # here, not at import: `import nudipole` stays light
+
     psi = np.linspace(0.0, _TWO_PI, _CIRCLE_SCAN, endpoint=False)
     step = _TWO_PI / _CIRCLE_SCAN
     th = _circle_theta(radius, xc, zc, y, psi)
@@ -468,6 +469,8 @@ def _solid_angle(radius: float, xc: float, zc: float, y_min: float, y_max: float
                 th = math.atan2(math.hypot(reach * math.sin(beta), y_r), reach * math.cos(beta))
                 if lo < th < hi:
                     cuts.add(th)
+
+    from scipy import integrate  # here, not at import: `import nudipole` stays light
 
     def integrand(th: float) -> float:
         return 0.5 * math.sin(th) * float(shape.hit_fraction(np.array([th]))[0])

@@ -22,7 +22,6 @@ from importlib import resources
 from typing import Any, Final
 
 import numpy as np
-from matplotlib.path import Path as MplPath
 
 from nudipole.constants import BOHR_MAGNETON_GEV
 from nudipole.model import Flavour, d_from_mu_tr
@@ -154,6 +153,8 @@ class ExistingLimit:
         f = self.cl_factor()
         if f == 1.0:
             return self
+        from matplotlib.path import Path as MplPath  # here: matplotlib costs 0.2 s to import
+
         path = MplPath(np.log10(self.polygon), closed=True)
 
         def shrink(points: FloatArray) -> FloatArray:
@@ -180,6 +181,8 @@ class ExistingLimit:
                 np.log10(np.broadcast_to(dd, shape).ravel()),
             ]
         )
+        from matplotlib.path import Path as MplPath  # here: matplotlib costs 0.2 s to import
+
         path = MplPath(np.log10(self.polygon), closed=True)
         return np.asarray(path.contains_points(pts)).reshape(shape)
 

@@ -55,7 +55,6 @@ import itertools
 from typing import Literal, NamedTuple
 
 import numpy as np
-from scipy import integrate
 
 from nudipole.physics._types import ArrayLike, FloatArray
 from nudipole.physics.background import photon_radiator
@@ -304,6 +303,8 @@ def sigma_monophoton(
         if x_min < point < x_hi:
             edges.append(point)
     edges.sort()
+    from scipy import integrate  # here, not at import: `import nudipole` stays light
+
     total = 0.0
     for lo, hi in itertools.pairwise(edges):
         value, _ = integrate.quad(integrand, lo, hi, epsabs=0.0, epsrel=1e-10, limit=200)

@@ -17,12 +17,14 @@ return peak at x_Z = 1 - M_Z^2/s, of width ~ M_Z Gamma_Z / s in x, gets extra no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.schema import Selection
-from nudipole.experiments.selections import Frame, Photons, combined_mask
+from nudipole.experiments.selections import Cut, Frame, Photons, combined_mask
 from nudipole.physics import background_ew
 from nudipole.physics._types import FloatArray
 from nudipole.physics.background import d2sigma_dx_dcos
@@ -30,6 +32,8 @@ from nudipole.physics.sm import SM, SMParameters
 
 _X_MIN = 1e-4  # the cuts must reject photons below 0.005 % of the beam energy (checked)
 _ETA_MAX = 6.0  # |cos| < 0.99998
+
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,12 @@ def accepted_sm_cross_section(
 ) -> float:
     """Cross section (GeV^-2) of e+ e- -> nu nubar gamma with the photon passing the cuts.
 
-    ``sm``: the Standard-Model inputs of the spectrum.
+    ``sm``: the Standard-Model inputs of the spectrum. Cached per (cuts, sqrt(s), beta, grid,
+    spectrum, sm) (the cuts and the inputs are frozen), so a scan, a figure and ``nudipole
+    headline`` integrate each background once; in the contact limit, where the spectrum is s
+    times a function of (x, cos theta), the integral is also shared by every energy point whose
+    cuts accept the same cells (BESIII's boundary cut scales with sqrt(s)): sigma_acc / s is
+    then computed once (:func:`_contact_integral`).
 
     Raises
     ------
@@ -76,37 +85,134 @@ def accepted_sm_cross_section(
         If the cuts let photons through at the edge of the grid (x -> 0 or |cos| -> 1), where
         the SM spectrum diverges: the selection then needs an energy or angular cut.
     """
-    s = frame.sqrt_s**2
-    u_edges = _x_edges(float(s), n_x, spectrum, sm)
+    try:
+        hash((selection.cuts, sm))
+    except TypeError:  # a cut built in Python that is not frozen: integrate without the cache
+        return direct_accepted_sm_cross_section(
+            selection.name, selection.cuts, frame, n_x, n_eta, spectrum, sm
+        )
+    return _accepted_cached(
+        selection.name, selection.cuts, float(frame.sqrt_s), frame.beta, n_x, n_eta, spectrum, sm
+    )
+
+
+#: Grids up to this many cells are cached (a 300 x 600 grid is 1.8e5 cells; the finer grids of
+#: the convergence tests are integrated directly rather than held in memory).
+_MAX_CACHED_CELLS = 1_000_000
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Midpoint grid in (u = ln x, eta = artanh cos theta) and the photons' s-free parts."""
+
+    u_edges: FloatArray
+    deta: float
+    x: FloatArray  # (n_u, 1)
+    z: FloatArray  # (1, n_eta)
+    cos_cm: FloatArray  # (n_u, n_eta)
+    cos_lab: FloatArray  # (n_u, n_eta)
+    gamma: float
+    doppler: FloatArray  # (n_u, n_eta): 1 + beta cos_cm
+
+
+def _make_grid(u_edges: FloatArray, n_eta: int, beta: float) -> _Grid:
     eta_edges = np.linspace(-_ETA_MAX, _ETA_MAX, n_eta + 1)
     u = 0.5 * (u_edges[1:] + u_edges[:-1])
     eta = 0.5 * (eta_edges[1:] + eta_edges[:-1])
     x = np.exp(u)[:, None]
     z = np.tanh(eta)[None, :]
-    e_cm = 0.5 * frame.sqrt_s * x * np.ones_like(z)
     cos_cm = z * np.ones_like(x)
-    gamma = 1.0 / np.sqrt(1.0 - frame.beta**2)
-    photons = Photons(
-        e_cm=e_cm,
+    gamma = 1.0 / np.sqrt(1.0 - beta**2)
+    return _Grid(
+        u_edges=u_edges,
+        deta=float(eta_edges[1] - eta_edges[0]),
+        x=x,
+        z=z,
         cos_cm=cos_cm,
-        e_lab=gamma * e_cm * (1.0 + frame.beta * cos_cm),
-        cos_lab=(cos_cm + frame.beta) / (1.0 + frame.beta * cos_cm),
+        cos_lab=(cos_cm + beta) / (1.0 + beta * cos_cm),
+        gamma=float(gamma),
+        doppler=1.0 + beta * cos_cm,
     )
-    passed = combined_mask(selection.cuts, photons, frame)
+
+
+@lru_cache(maxsize=4)
+def _contact_grid(n_x: int, n_eta: int, beta: float) -> _Grid:
+    """The contact-spectrum grid (its x edges do not depend on s), cached per frame velocity."""
+    return _make_grid(_x_edges(1.0, n_x, "contact", SM), n_eta, beta)
+
+
+def _passed(name: str, cuts: tuple[Cut, ...], grid: _Grid, frame: Frame) -> BoolArray:
+    """Cells whose photon passes ``cuts``; raises if the cuts reach the divergent edges."""
+    e_cm = 0.5 * frame.sqrt_s * grid.x * np.ones_like(grid.z)
+    photons = Photons(
+        e_cm=e_cm, cos_cm=grid.cos_cm, e_lab=grid.gamma * e_cm * grid.doppler, cos_lab=grid.cos_lab
+    )
+    passed = np.asarray(combined_mask(cuts, photons, frame), dtype=bool)
     if passed[0, :].any() or passed[:, 0].any() or passed[:, -1].any():
         raise ExperimentError(
-            f"selection {selection.name!r} accepts arbitrarily soft or collinear photons, where "
+            f"selection {name!r} accepts arbitrarily soft or collinear photons, where "
             "the SM background diverges; add an energy threshold and an angular range"
         )
-    # dx dz = x (1 - z^2) du deta
+    return passed
+
+
+def _masked_sum(grid: _Grid, passed: BoolArray, d2: FloatArray) -> float:
+    """Midpoint sum of d2 over the passed cells: dx dz = x (1 - z^2) du deta."""
+    integrand = d2 * grid.x * (1.0 - grid.z**2)
+    du = np.diff(grid.u_edges)[:, None]
+    return float(np.sum(np.where(passed, integrand, 0.0) * du) * grid.deta)
+
+
+@lru_cache(maxsize=64)
+def _contact_integral(
+    n_x: int, n_eta: int, beta: float, sm: SMParameters, shape: tuple[int, int], packed: bytes
+) -> float:
+    """sigma_acc / s of the contact spectrum over the cells of a packed mask (GeV^-4)."""
+    grid = _contact_grid(n_x, n_eta, beta)
+    bits = np.unpackbits(np.frombuffer(packed, dtype=np.uint8), count=shape[0] * shape[1])
+    passed = bits.reshape(shape).astype(bool)
+    return _masked_sum(grid, passed, d2sigma_dx_dcos(grid.x, grid.z, 1.0, sm))
+
+
+@lru_cache(maxsize=256)
+def _accepted_cached(
+    name: str,
+    cuts: tuple[Cut, ...],
+    sqrt_s: float,
+    beta: float,
+    n_x: int,
+    n_eta: int,
+    spectrum: str,
+    sm: SMParameters,
+) -> float:
+    s = sqrt_s**2
+    frame = Frame(sqrt_s, beta)
+    if spectrum != "electroweak" and n_x * n_eta <= _MAX_CACHED_CELLS:
+        grid = _contact_grid(n_x, n_eta, beta)
+        passed = _passed(name, cuts, grid, frame)
+        packed = np.packbits(passed).tobytes()
+        return s * _contact_integral(n_x, n_eta, beta, sm, passed.shape, packed)
+    return direct_accepted_sm_cross_section(name, cuts, frame, n_x, n_eta, spectrum, sm)
+
+
+def direct_accepted_sm_cross_section(
+    name: str,
+    cuts: tuple[Cut, ...],
+    frame: Frame,
+    n_x: int = 300,
+    n_eta: int = 600,
+    spectrum: str = "contact",
+    sm: SMParameters = SM,
+) -> float:
+    """:func:`accepted_sm_cross_section` integrated afresh at this point (no cache)."""
+    s = float(frame.sqrt_s) ** 2
+    grid = _make_grid(_x_edges(s, n_x, spectrum, sm), n_eta, frame.beta)
+    passed = _passed(name, cuts, grid, frame)
     if spectrum == "electroweak":
-        d2 = background_ew.d2sigma_dx_dcos(x, z, s, sm=sm)
+        d2 = background_ew.d2sigma_dx_dcos(grid.x, grid.z, s, sm=sm)
     else:
-        d2 = d2sigma_dx_dcos(x, z, s, sm)
-    integrand = d2 * x * (1.0 - z**2)
-    du = np.diff(u_edges)[:, None]
-    deta = eta_edges[1] - eta_edges[0]
-    return float(np.sum(np.where(passed, integrand, 0.0) * du) * deta)
+        d2 = d2sigma_dx_dcos(grid.x, grid.z, s, sm)
+    return _masked_sum(grid, passed, d2)
 
 
 def expected_background(

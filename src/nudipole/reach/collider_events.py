@@ -48,7 +48,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.schema import EnergyPoint, Experiment, Selection
@@ -222,6 +221,8 @@ def required_signal(
         lo -= 10.0
     while excess(hi) < 0.0:
         hi += 10.0
+    from scipy.optimize import brentq  # here, not at import: `import nudipole` stays light
+
     log_t = brentq(excess, lo, hi, xtol=1e-14, rtol=4.0 * np.finfo(float).eps)
     return math.exp(log_t) * total
 

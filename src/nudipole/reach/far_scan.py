@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
 
 from nudipole import _version
 from nudipole.experiments.errors import ExperimentError
@@ -490,6 +489,8 @@ def band_ends(
     two edges meet at the peak; where a channel closes kinematically (max N jumps) the
     solution is the kinematic threshold and the edges stay apart, a vertical end.
     """
+    from scipy.optimize import brentq  # here, not at import: `import nudipole` stays light
+
     ends: list[BandEnd] = []
     have = np.isfinite(lower)
     cache: dict[float, float] = {}

@@ -2,7 +2,8 @@
 
 Work is organised so that the cost is one pass of vectorised kinematics per mass:
 integration nodes are drawn once (common random numbers for all masses, which makes the curve
-smooth), the background is integrated once per energy point, every mass yields a binned signal
+smooth), the background is integrated at most once per energy point and cached across scans
+(:func:`nudipole.reach.background.accepted_sm_cross_section`), every mass yields a binned signal
 template, and the limit is solved for all masses together.
 """
 

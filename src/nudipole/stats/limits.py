@@ -32,14 +32,15 @@ from enum import StrEnum
 from typing import Final
 
 import numpy as np
-from scipy.stats import chi2 as _chi2
 
 from nudipole.physics._types import ArrayLike, FloatArray
 from nudipole.stats.asimov import exclusion_q, exclusion_slope
 from nudipole.stats.chi2 import chi2_q, chi2_slope
 
-#: One-sided 95 % CL threshold on Delta chi^2 (one parameter).
-DELTA_CHI2_95: Final[float] = float(_chi2.ppf(0.90, df=1))
+#: One-sided 95 % CL threshold on Delta chi^2 (one parameter): the chi^2_1 quantile at 0.90,
+#: (Phi^-1(0.95))^2, as ``scipy.stats.chi2.ppf(0.90, df=1)`` returns it (written out so that
+#: importing nudipole does not import scipy.stats; tests/stats compare it with scipy's, ==).
+DELTA_CHI2_95: Final[float] = 2.705543454095404
 
 _T_LOW: Final[float] = np.log(1e-40)  # bounds on ln d^2, d in GeV^-1
 _T_HIGH: Final[float] = np.log(1e10)

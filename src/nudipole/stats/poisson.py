@@ -32,9 +32,9 @@ import math
 from typing import Final
 
 import numpy as np
-from scipy.optimize import brentq
-from scipy.special import betaln, pdtr
-from scipy.stats import nbinom
+
+# scipy.special, scipy.stats and scipy.optimize are imported where they are used, so that
+# importing nudipole (and `nudipole --help`) does not load them.
 
 #: Largest background (events) accepted: beyond it a Gaussian treatment is appropriate and the
 #: Poisson sums here would be needlessly slow.
@@ -85,6 +85,8 @@ def _negative_binomial_pmf(j: np.ndarray, background: float, uncertainty: float)
     ln Gamma(k + j) - ln Gamma(k) - ln j! = -ln j - ln B(k, j) for j >= 1 (B the beta function):
     accurate also for the huge k of a small r, where the difference of ln Gamma loses digits.
     """
+    from scipy.special import betaln
+
     y = uncertainty**2 * background
     k = 1.0 / uncertainty**2
     jj = np.maximum(j, 1).astype(float)
@@ -99,6 +101,8 @@ def _negative_binomial_pmf(j: np.ndarray, background: float, uncertainty: float)
 def marginal_cdf(n: int, signal: float, background: float, uncertainty: float = 0.0) -> float:
     """P(n' <= n) for a Poisson signal of mean S plus a background of mean B known to a
     relative uncertainty r (gamma-averaged, module docstring). Counts in events."""
+    from scipy.special import pdtr
+
     if n < 0:
         return 0.0
     if not _smeared(background, uncertainty):
@@ -114,6 +118,8 @@ def background_median(background: float, uncertainty: float = 0.0) -> int:
     _check_uncertainty(uncertainty)
     if not _smeared(background, uncertainty):
         return poisson_median(background)
+    from scipy.stats import nbinom
+
     # scipy's quantile as the first guess, corrected with the accurate distribution
     n = max(0, int(nbinom.ppf(0.5, *_negative_binomial(background, uncertainty))))
     while n > 0 and marginal_cdf(n - 1, 0.0, background, uncertainty) >= 0.5:
@@ -129,6 +135,8 @@ def poisson_median(mean: float) -> int:
         raise ValueError(f"Poisson mean must be a finite number >= 0, got {mean!r}")
     if mean == 0.0:
         return 0
+    from scipy.special import pdtr
+
     # The median lies in [mean - ln 2, mean + 1/3] (Choi, Proc. AMS 121 (1994) 245).
     n = max(0, math.floor(mean - math.log(2.0)))
     while pdtr(n, mean) < 0.5:
@@ -159,6 +167,8 @@ def cls_signal_limit(
     hi = 3.0 + n_observed + 10.0 * math.sqrt(n_observed + background + 1.0)
     while excess(hi) > 0.0:
         hi *= 2.0
+    from scipy.optimize import brentq
+
     return float(brentq(excess, 0.0, hi, xtol=1e-12, rtol=1e-12))
 
 
