@@ -1,4 +1,5 @@
-"""Proposed tests (helper could not add files): RayMerger, solve_band's single-precision scan."""
+"""The ray merger of the band solve (RayMerger, merge_rays) against a reference merge and the
+unmerged rays, and the single-precision scan of solve_band."""
 
 from __future__ import annotations
 
