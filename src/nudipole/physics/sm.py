@@ -297,9 +297,19 @@ class SMParameters:
         schemes: alpha(0).
         """
         s_ = np.asarray(s, dtype=float)
-        if self.scheme is EWScheme.GMU:
-            return np.asarray(self.alpha0 / (1.0 - self.delta_alpha(s_)), dtype=float)
-        return np.full_like(s_, self.alpha0)
+        if self.scheme is not EWScheme.GMU:
+            return np.full_like(s_, self.alpha0)
+        # The callers pass s per node, with few distinct values (one per energy point): the
+        # vacuum polarisation is evaluated once per distinct s (same numbers).
+        flat = s_.ravel()
+        if flat.size > 1:
+            if bool(np.all(flat == flat[0])):
+                distinct, back = flat[:1], np.zeros(flat.size, dtype=np.intp)
+            else:
+                distinct, back = np.unique(flat, return_inverse=True)
+            values = self.alpha0 / (1.0 - self.delta_alpha(distinct))
+            return np.asarray(values[back].reshape(s_.shape), dtype=float)
+        return np.asarray(self.alpha0 / (1.0 - self.delta_alpha(s_)), dtype=float)
 
 
 #: The default parameter set (immutable; build variants with ``dataclasses.replace``).

@@ -1,0 +1,148 @@
+"""The table of issue 11 (not a unit test): time and numerical error of the reach engine's
+standard work, with the Monte Carlo sampler (the default) and the deterministic quadrature
+sampler on the same work in the same run.
+
+Run:  python benchmarks/engine_table.py [--repeat 2] [--headline]
+
+CPU time of this process (``time.process_time``) for the in-process work, best of the repeats;
+wall time of a fresh interpreter for the start-up rows and the end-to-end rows. ``error`` is
+the largest reported relative error of d95 over the curve (``d95_error / d95``: the Monte Carlo
+error for ``mc``, the change under a coarser rule for ``quadrature``). ``--headline`` adds
+``nudipole headline`` (about a minute).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+import nudipole
+from nudipole.api import reach, resolve_experiment
+
+N_MASSES = 200
+SAMPLERS = ("mc", "quadrature")
+
+#: (label, experiment, keywords of reach, presets)
+CURVES = [
+    ("Belle II low-mass", "belle2", {"selection": "low-mass"}, ("paper", "default")),
+    ("STCF 4 GeV 30/ab", "stcf", {"sqrt_s": 4.0, "lumi": "30/ab"}, ("paper", "default")),
+    ("BESIII 2012-20 (71 points)", "besiii", {}, ("paper", "default")),
+    (
+        "LEP L3, scenario II, mu",
+        "lep",
+        {"selection": "l3", "scenario": "II", "flavour": "mu"},
+        ("default",),
+    ),
+    ("CEPC Z, scenario II, mu", "cepc-z", {"scenario": "II", "flavour": "mu"}, ("default",)),
+]
+
+#: The 8 curves of seed Figs. 1-3 with both presets, end to end in one fresh process.
+FIGURES_SCRIPT = """
+import numpy as np, nudipole
+from nudipole.api import resolve_experiment
+from nudipole.reach.recipes import FIGURES
+seen = set()
+for fig in FIGURES.values():
+    for c in fig:
+        key = (c.experiment, c.selection, c.sqrt_s, c.lumi)
+        if key in seen:
+            continue
+        seen.add(key)
+        exp = resolve_experiment(c.experiment, sqrt_s=c.sqrt_s, lumi=c.lumi)
+        m = np.geomspace(0.01, 0.995 * exp.max_sqrt_s, 200)
+        for preset in ("paper", "default"):
+            nudipole.reach(exp, m, selection=c.selection, preset=preset{extra})
+print(len(seen))
+"""
+
+
+def curve_time(
+    name: str, kw: dict[str, object], preset: str, sampler: str, repeat: int
+) -> tuple[float, float]:
+    extra = {k: v for k, v in kw.items() if k not in ("sqrt_s", "lumi")}
+    exp = resolve_experiment(name, sqrt_s=kw.get("sqrt_s"), lumi=kw.get("lumi"))  # type: ignore[arg-type]
+    selection = exp.selection(str(kw["selection"]) if "selection" in kw else None)
+    top = selection.sqrt_s or exp.max_sqrt_s  # a selection at its own energy (LEP's L3)
+    masses = np.geomspace(0.01, 0.995 * top, N_MASSES)
+    best = np.inf
+    result = None
+    for _ in range(repeat):
+        t0 = time.process_time()
+        result = reach(exp, masses, preset=preset, sampler=sampler, **extra)  # type: ignore[arg-type]
+        best = min(best, time.process_time() - t0)
+    assert result is not None
+    rel = result.d95_error / result.d95
+    err = float(np.nanmax(rel)) if np.any(np.isfinite(rel)) else float("nan")
+    return best, err
+
+
+def percent(err: float) -> str:
+    """A relative error as a percentage; "none reported" where the sampler gives none."""
+    return "none reported" if np.isnan(err) else f"{100 * err:.2f} %"
+
+
+def wall(argv: list[str], repeat: int) -> float:
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - t0)
+    return float(best)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--headline", action="store_true")
+    parser.add_argument(
+        "--only", default="", help="comma-separated labels' first words (e.g. LEP,CEPC)"
+    )
+    args = parser.parse_args()
+    print(f"nudipole {nudipole.__version__}, {N_MASSES} masses per curve, best of {args.repeat}")
+    print()
+    cols = ("work", "preset", "mc [s]", "mc error", "quadrature [s]", "quadrature error")
+    print("| " + " | ".join((*cols, "mc / quadrature")) + " |")
+    print("|---|---|---|---|---|---|---|")
+    only = [w for w in args.only.split(",") if w]
+    for label, name, kw, presets in CURVES:
+        if only and label.split()[0] not in only:
+            continue
+        for preset in presets:
+            (t_mc, e_mc), (t_q, e_q) = (
+                curve_time(name, kw, preset, s, args.repeat) for s in SAMPLERS
+            )
+            print(
+                f"| {label} | {preset} | {t_mc:.2f} | {percent(e_mc)} | {t_q:.2f} | "
+                f"{percent(e_q)} | {t_mc / t_q:.1f} |"
+            )
+    py = sys.executable
+    if only:
+        return
+    print()
+    print("| work (fresh process, wall time) | mc [s] | quadrature [s] |")
+    print("|---|---|---|")
+    rows = {
+        s: wall([py, "-c", FIGURES_SCRIPT.replace("{extra}", f", sampler={s!r}")], 1)
+        for s in SAMPLERS
+    }
+    times = " | ".join(f"{rows[s]:.1f}" for s in SAMPLERS)
+    print(f"| the 8 curves of seed Figs. 1-3, both presets | {times} |")
+    t_imp = wall([py, "-c", "import nudipole"], 3)
+    t_help = wall([py, "-m", "nudipole", "--help"], 3)
+    t_reach_help = wall([py, "-m", "nudipole", "reach", "--help"], 3)
+    print(f"| `import nudipole` | {t_imp:.2f} | |")
+    print(f"| `nudipole --help` | {t_help:.2f} | |")
+    print(f"| `nudipole reach --help` | {t_reach_help:.2f} | |")
+    if args.headline:
+        with tempfile.TemporaryDirectory() as out:
+            t_head = wall([py, "-m", "nudipole", "headline", "--outdir", out], 1)
+        print(f"| `nudipole headline` | {t_head:.1f} | |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""``python -m nudipole``: the command line, as the ``nudipole`` script."""
+
+import sys
+
+from nudipole.cli.main import main
+
+sys.exit(main())
