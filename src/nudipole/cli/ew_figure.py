@@ -45,20 +45,36 @@ def lep_cepc_curves(
         sel = exp.selection(curve.selection)
         top = sel.sqrt_s if sel.sqrt_s is not None else exp.max_sqrt_s
         masses = mass_grid(M_MIN, 0.995 * top, n)
-        result = reach(
-            exp,
-            masses,
-            selection=curve.selection,
-            preset=preset,
-            seed=seed,
-            progress=progress,
-            flavour=flavour,
-            scenario=scenario,
-            a=a,
-            sin2w=sin2w,
-        )
+        model = (flavour, scenario, a, sin2w)
+        result = _curve(exp, masses, curve.selection, preset, seed, progress, model)
         out.append((result, CurveStyle(curve.label, curve.color, style)))
     return out
+
+
+def _curve(
+    exp: Any,
+    masses: Any,
+    selection: str | None,
+    preset: str,
+    seed: int,
+    progress: Any,
+    model: tuple[Flavour, str | None, float | None, float | None],
+) -> ReachResult:
+    """One curve of the figure: the reach with the figure's settings and coupling ``model``
+    (flavour, scenario, a, sin2w)."""
+    flavour, scenario, a, sin2w = model
+    return reach(
+        exp,
+        masses,
+        selection=selection,
+        preset=preset,
+        seed=seed,
+        progress=progress,
+        flavour=flavour,
+        scenario=scenario,
+        a=a,
+        sin2w=sin2w,
+    )
 
 
 def boundary_bands(
@@ -90,18 +106,16 @@ def boundary_bands(
             continue
         top = sel.sqrt_s if sel.sqrt_s is not None else exp.max_sqrt_s
         masses = mass_grid(M_MIN, 0.995 * top, n)
+        model = (flavour, scenario, a, sin2w)
         ends = [
-            reach(
+            _curve(
                 exp.with_cos_theta_b(curve.selection, cos_b),
                 masses,
-                selection=curve.selection,
-                preset=preset,
-                seed=seed,
-                progress=progress,
-                flavour=flavour,
-                scenario=scenario,
-                a=a,
-                sin2w=sin2w,
+                curve.selection,
+                preset,
+                seed,
+                progress,
+                model,
             )
             for cos_b in ranges[0]
         ]

@@ -58,26 +58,16 @@ def _add_rays(
     ray_w: FloatArray,
     ray_k: IntArray,
     ray_g: IntArray,
-    coef: FloatArray,
-    g_lo: float,
-    g_inv_step: float,
-    grid_rows: FloatArray,
-    hit_rows: FloatArray,
-    coeff_c: FloatArray,
-    scale_c: FloatArray,
-    key_c: FloatArray,
-    a0: int,
-    d0: int,
-    n_d: int,
-    b0: int,
-    dense: FloatArray,
-    zero: FloatArray,
-    state: FloatArray,
+    geo: tuple,  # type: ignore[type-arg]
 ) -> float:  # pragma: no cover - compiled; tested through flux_rays_kernel
     """Add rays 0 .. n_r - 1 (sin^2 of half the polar angle ``ray_x``, weight ``ray_w``, combo
     ``ray_k``; ``ray_g`` is scratch) to the cells as :func:`flux_rays_kernel` describes;
-    return their N heading into the detector. ``state`` = (cell, three sums) of the cell
+    return their N heading into the detector. ``geo`` = (coef, g_lo, g_inv_step, grid_rows,
+    hit_rows, coeff_c, scale_c, key_c, a0, d0, n_d, b0, dense, zero, state), the arguments of
+    :func:`flux_rays_kernel` of the same names; ``state`` = (cell, three sums) of the cell
     last written, carried from block to block."""
+    coef, g_lo, g_inv_step, grid_rows, hit_rows, coeff_c, scale_c, key_c, a0, d0 = geo[:10]
+    n_d, b0, dense, zero, state = geo[10:]
     n_grid = grid_rows.shape[0]
     for i in range(n_r):
         g = int((_polar(ray_x[i], coef) - g_lo) * g_inv_step)
@@ -212,6 +202,9 @@ def flux_rays_kernel(
     ray_g = np.empty(size, dtype=np.int64)
     state = np.zeros(4)
     state[0] = -1.0  # no cell written yet
+    # what every block of rays needs besides the rays (see _add_rays)
+    geo = (coef, g_lo, g_inv_step, grid_rows, hit_rows, coeff_c, scale_c, key_c, a0, d0)
+    geo = (*geo, n_d, b0, dense, zero, state)  # type: ignore[assignment]
     n_r = 0
     r_prev = 0
     for k in range(first.size):
@@ -271,51 +264,9 @@ def flux_rays_kernel(
                         ray_k[n_r] = k
                         n_r += 1
             if n_r >= RAY_BLOCK:
-                heading += _add_rays(
-                    n_r,
-                    ray_x,
-                    ray_w,
-                    ray_k,
-                    ray_g,
-                    coef,
-                    g_lo,
-                    g_inv_step,
-                    grid_rows,
-                    hit_rows,
-                    coeff_c,
-                    scale_c,
-                    key_c,
-                    a0,
-                    d0,
-                    n_d,
-                    b0,
-                    dense,
-                    zero,
-                    state,
-                )
+                heading += _add_rays(n_r, ray_x, ray_w, ray_k, ray_g, geo)
                 n_r = 0
-    heading += _add_rays(
-        n_r,
-        ray_x,
-        ray_w,
-        ray_k,
-        ray_g,
-        coef,
-        g_lo,
-        g_inv_step,
-        grid_rows,
-        hit_rows,
-        coeff_c,
-        scale_c,
-        key_c,
-        a0,
-        d0,
-        n_d,
-        b0,
-        dense,
-        zero,
-        state,
-    )
+    heading += _add_rays(n_r, ray_x, ray_w, ray_k, ray_g, geo)
     cur = int(state[0])
     if cur >= 0:
         dense[cur] += state[1]
