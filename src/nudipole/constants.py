@@ -2,9 +2,9 @@
 
 Every number comes from a library (``scipy.constants`` for CODATA values, ``particle`` for
 PDG masses and widths) or from the cited data file ``nudipole/data/constants.toml``. The four
-CODATA values are written out as ``scipy.constants`` gives them (CODATA 2022, scipy 1.17),
-so that importing nudipole does not import scipy (0.2-0.4 s); tests/test_constants.py checks
-them against scipy.constants to the last bit.
+CODATA values are in the ``[codata]`` table of that file, as ``scipy.constants`` gives them
+(CODATA 2022, scipy 1.17), so that importing nudipole does not import scipy (0.2-0.4 s);
+tests/test_constants.py checks them against scipy.constants to the last bit.
 Lengths enter and leave the package in metres and are converted with :data:`HBARC_GEV_M`.
 """
 
@@ -19,15 +19,21 @@ from typing import Final
 
 from particle import Particle
 
-#: CODATA 2022 values as ``scipy.constants`` gives them (module docstring): fine_structure,
-#: physical_constants["Fermi coupling constant"], ["reduced Planck constant times c in MeV fm"]
-#: and ["electron mass energy equivalent in MeV"]; mega, giga, femto are 1e6, 1e9, 1e-15.
+
+def _load_table() -> dict[str, dict[str, object]]:
+    text = resources.files("nudipole.data").joinpath("constants.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+_TABLE: Final = _load_table()
+
+#: CODATA 2022 values as ``scipy.constants`` gives them (module docstring), read from the
+#: ``[codata]`` table of data/constants.toml under scipy's names.
 CODATA: Final[Mapping[str, float]] = MappingProxyType(
     {
-        "fine_structure": 0.0072973525643,
-        "Fermi coupling constant": 1.1663787e-05,
-        "reduced Planck constant times c in MeV fm": 197.3269804593025,
-        "electron mass energy equivalent in MeV": 0.51099895069,
+        name: float(value)  # type: ignore[arg-type]
+        for name, value in _TABLE["codata"].items()
+        if name not in ("description", "source")
     }
 )
 
@@ -66,13 +72,6 @@ GAMMA_Z: Final[float] = _pdg_gev(23, "width")
 M_W: Final[float] = _pdg_gev(24, "mass")
 GAMMA_W: Final[float] = _pdg_gev(24, "width")
 
-
-def _load_table() -> dict[str, dict[str, object]]:
-    text = resources.files("nudipole.data").joinpath("constants.toml").read_text("utf-8")
-    return tomllib.loads(text)
-
-
-_TABLE: Final = _load_table()
 
 #: Effective leptonic weak mixing angle (cited in data/constants.toml).
 SIN2_THETA_W: Final[float] = float(_TABLE["sin2_theta_eff"]["value"])  # type: ignore[arg-type]
