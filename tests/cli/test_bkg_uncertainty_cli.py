@@ -14,7 +14,7 @@ CliRunner = Callable[[list[str]], tuple[int, str, str]]
 HOSTILE = ["-1", "nan", "inf", "1e300", "abc", "1.01", ""]
 
 
-def _refused(cli: CliRunner, argv: list[str], needle: str) -> None:
+def assert_refused(cli: CliRunner, argv: list[str], needle: str) -> None:
     code, out, err = cli(argv)
     assert code == 2, (argv, err)
     assert out == ""
@@ -24,7 +24,7 @@ def _refused(cli: CliRunner, argv: list[str], needle: str) -> None:
 
 @pytest.mark.parametrize("bad", HOSTILE)
 def test_reach_refuses_hostile_values(cli: CliRunner, bad: str) -> None:
-    _refused(
+    assert_refused(
         cli,
         ["reach", "belle2", "--masses", "1", *FAST, f"--bkg-uncertainty={bad}"],
         f"--bkg-uncertainty: {bad!r}",
@@ -41,7 +41,7 @@ def test_reach_refuses_hostile_values(cli: CliRunner, bad: str) -> None:
     ],
 )
 def test_other_commands_refuse_hostile_values(cli: CliRunner, argv: list[str], bad: str) -> None:
-    _refused(cli, [*argv, f"--bkg-uncertainty={bad}"], "--bkg-uncertainty")
+    assert_refused(cli, [*argv, f"--bkg-uncertainty={bad}"], "--bkg-uncertainty")
 
 
 def test_reach_records_the_uncertainty(cli: CliRunner, tmp_path: Path) -> None:
@@ -69,12 +69,12 @@ def test_poisson_statistic_in_the_table(cli: CliRunner) -> None:
 
 
 def test_ignored_uses_are_refused(cli: CliRunner) -> None:
-    _refused(
+    assert_refused(
         cli,
         ["events", "faser2", "--mass", "0.1", "--d", "1e-5", "--bkg-uncertainty", "0.1"],
         "do not depend on --bkg-uncertainty",
     )
-    _refused(
+    assert_refused(
         cli,
         ["figure", "landscape", "--points", "2", "--bkg-uncertainty", "0.1"],
         "does not use --bkg-uncertainty",

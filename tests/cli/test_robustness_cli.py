@@ -28,7 +28,7 @@ from nudipole.physics.couplings import scenario_ratios
 CliRunner = Callable[[list[str]], tuple[int, str, str]]
 
 
-def refused(cli: CliRunner, argv: list[str], *needles: str) -> str:
+def assert_refused(cli: CliRunner, argv: list[str], *needles: str) -> str:
     """Run ``argv``, check the refusal contract and that the message holds every needle."""
     code, out, err = cli(argv)
     assert code == 2, (argv, err)
@@ -74,7 +74,7 @@ def belle2_toml(tmp_path: Path, name: str, old: str, new: str) -> Path:
 
 # ------------------------------------------------------------------------------ tracebacks
 def test_sqrt_s_that_overflows_is_refused(cli: CliRunner) -> None:
-    refused(
+    assert_refused(
         cli,
         ["reach", "stcf", "--masses", "1", "--sqrt-s", "1e300", "--lumi", "10/ab", *FAST],
         "--sqrt-s 1e+300",
@@ -83,43 +83,55 @@ def test_sqrt_s_that_overflows_is_refused(cli: CliRunner) -> None:
 
 
 def test_widths_d_gamma_that_overflows_is_refused(cli: CliRunner) -> None:
-    refused(cli, ["widths", "--masses", "1", "--d-gamma", "1e300"], "--d-gamma 1e+300")
-    refused(cli, ["widths", "--masses", "1e300"], "--masses 1e+300")
+    assert_refused(cli, ["widths", "--masses", "1", "--d-gamma", "1e300"], "--d-gamma 1e+300")
+    assert_refused(cli, ["widths", "--masses", "1e300"], "--masses 1e+300")
 
 
 def test_newground_on_a_json_array_is_refused(cli: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "array.json"
     path.write_text("[1, 2, 3]", "utf-8")
-    refused(cli, ["newground", str(path), "--flavour", "e"], "array.json", "JSON object")
-    refused(cli, ["figure", "landscape", "--curve", str(path), "-o", str(tmp_path / "f.png")])
+    assert_refused(cli, ["newground", str(path), "--flavour", "e"], "array.json", "JSON object")
+    assert_refused(
+        cli, ["figure", "landscape", "--curve", str(path), "-o", str(tmp_path / "f.png")]
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["array.json"]
 
 
 def test_events_beyond_the_memory_bound_are_refused(cli: CliRunner) -> None:
     for n in ("10000000000", "100000000"):
-        refused(
+        assert_refused(
             cli, ["reach", "belle2", "--masses", "1", "--events", n], f"--events {n}", "1048576"
         )
 
 
 def test_limits_huge_mass_range_is_refused(cli: CliRunner) -> None:
     argv = ["limits", "--mass-range", "1e-3", "10", "10000000"]
-    refused(cli, argv, "--mass-range", "--flavour", "--json")  # would be ignored: say so
-    refused(cli, [*argv, "--flavour", "e", "--json"], "N = 10000000", "at most 2000")
-    refused(cli, ["limits", "--flavour", "e", "--json", "--mass-range", "1e-3", "1", "inf"], "inf")
+    assert_refused(cli, argv, "--mass-range", "--flavour", "--json")  # would be ignored: say so
+    assert_refused(cli, [*argv, "--flavour", "e", "--json"], "N = 10000000", "at most 2000")
+    assert_refused(
+        cli, ["limits", "--flavour", "e", "--json", "--mass-range", "1e-3", "1", "inf"], "inf"
+    )
 
 
 # ------------------------------------------------------------------------------- runaways
 def test_mass_count_is_bounded(cli: CliRunner) -> None:
-    refused(cli, ["reach", "belle2", "--mass-range", "0.01", "10", "10000000", *FAST], "at most")
-    refused(cli, ["reach", "belle2", "--mass-range", "0.01", "10", "6000", *FAST], "at most 5000")
+    assert_refused(
+        cli, ["reach", "belle2", "--mass-range", "0.01", "10", "10000000", *FAST], "at most"
+    )
+    assert_refused(
+        cli, ["reach", "belle2", "--mass-range", "0.01", "10", "6000", *FAST], "at most 5000"
+    )
 
 
 def test_figure_points_are_bounded(cli: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "f.png"
-    refused(cli, ["figure", "belle2", "--points", "100000", "-o", str(out)], "--points", "1000")
-    refused(cli, ["headline", "--points", "100000", "--outdir", str(tmp_path / "h")], "--points")
-    refused(cli, ["newground", "belle2", "--flavour", "e", "--points", "5000"], "--points")
+    assert_refused(
+        cli, ["figure", "belle2", "--points", "100000", "-o", str(out)], "--points", "1000"
+    )
+    assert_refused(
+        cli, ["headline", "--points", "100000", "--outdir", str(tmp_path / "h")], "--points"
+    )
+    assert_refused(cli, ["newground", "belle2", "--flavour", "e", "--points", "5000"], "--points")
     assert not out.exists()
 
 
@@ -130,7 +142,9 @@ def test_toml_with_too_many_energy_points_is_refused_quickly(
     text = builtin_text("belle2").replace("[[points]]", point * 20000 + "[[points]]", 1)
     path = tmp_path / "many.toml"
     path.write_text(text, "utf-8")
-    refused(cli, ["reach", str(path), "--masses", "1"], "many.toml", "20001 [[points]]", "500")
+    assert_refused(
+        cli, ["reach", str(path), "--masses", "1"], "many.toml", "20001 [[points]]", "500"
+    )
 
 
 def test_chunked_scan_matches_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,10 +179,10 @@ def test_couplings_a_inf_is_scenario_ii(cli: CliRunner) -> None:
 
 
 def test_couplings_a_nan_is_an_error(cli: CliRunner) -> None:
-    refused(cli, ["couplings", "--a", "nan"], "--a nan")
-    refused(cli, ["couplings", "--a", "nan", "--json"], "--a nan")
-    refused(cli, ["widths", "--masses", "1", "--a", "nan"], "--a nan")
-    refused(cli, ["reach", "lep", "--masses", "1", "--a", "nan", *FAST], "--a nan")
+    assert_refused(cli, ["couplings", "--a", "nan"], "--a nan")
+    assert_refused(cli, ["couplings", "--a", "nan", "--json"], "--a nan")
+    assert_refused(cli, ["widths", "--masses", "1", "--a", "nan"], "--a nan")
+    assert_refused(cli, ["reach", "lep", "--masses", "1", "--a", "nan", *FAST], "--a nan")
 
 
 def test_newground_refuses_descending_masses(
@@ -180,7 +194,7 @@ def test_newground_refuses_descending_masses(
         return data
 
     path = edited(result_file, tmp_path, "desc.json", reverse)
-    refused(cli, ["newground", str(path), "--flavour", "e"], "desc.json", "increasing order")
+    assert_refused(cli, ["newground", str(path), "--flavour", "e"], "desc.json", "increasing order")
 
 
 def test_newground_refuses_negative_d95(cli: CliRunner, result_file: Path, tmp_path: Path) -> None:
@@ -189,7 +203,9 @@ def test_newground_refuses_negative_d95(cli: CliRunner, result_file: Path, tmp_p
         return data
 
     path = edited(result_file, tmp_path, "neg.json", negate)
-    refused(cli, ["newground", str(path), "--flavour", "e"], "neg.json", "d95[0]", "positive")
+    assert_refused(
+        cli, ["newground", str(path), "--flavour", "e"], "neg.json", "d95[0]", "positive"
+    )
 
 
 def test_newground_all_null_d95_says_no_sensitivity(
@@ -214,7 +230,7 @@ def test_newground_saved_result_refuses_computing_options(
     cli: CliRunner, result_file: Path
 ) -> None:
     for extra in (["--lumi", "1/ab"], ["--preset", "paper"], ["--points", "30"]):
-        refused(cli, ["newground", str(result_file), "--flavour", "e", *extra], extra[0])
+        assert_refused(cli, ["newground", str(result_file), "--flavour", "e", *extra], extra[0])
 
 
 def test_figure_options_that_would_be_ignored_are_refused(
@@ -222,47 +238,55 @@ def test_figure_options_that_would_be_ignored_are_refused(
 ) -> None:
     out = tmp_path / "f.png"
     base = ["-o", str(out), "--points", "2"]
-    refused(cli, ["figure", "belle2", "--curve", str(result_file), *base], "--curve", "landscape")
-    refused(cli, ["figure", "lep-cepc", "--preset", "both", *base], "--preset both")
-    refused(cli, ["figure", "besiii-stcf", "--scenario", "II", *base], "--scenario")
-    refused(cli, ["figure", "lhc-far", "--seed", "3", *base], "--seed")
-    refused(cli, ["figure", "lhc-channels", "--flavour", "all", *base], "--flavour all")
+    assert_refused(
+        cli, ["figure", "belle2", "--curve", str(result_file), *base], "--curve", "landscape"
+    )
+    assert_refused(cli, ["figure", "lep-cepc", "--preset", "both", *base], "--preset both")
+    assert_refused(cli, ["figure", "besiii-stcf", "--scenario", "II", *base], "--scenario")
+    assert_refused(cli, ["figure", "lhc-far", "--seed", "3", *base], "--seed")
+    assert_refused(cli, ["figure", "lhc-channels", "--flavour", "all", *base], "--flavour all")
     assert not out.exists()
 
 
 def test_empty_output_name_is_refused(cli: CliRunner, tmp_path: Path) -> None:
-    refused(cli, ["reach", "belle2", "--masses", "1", *FAST, "-o", ""], "-o/--output ''")
-    refused(cli, ["figure", "belle2", "--output=", "--points", "2"], "-o/--output")
-    refused(cli, ["headline", "--outdir", ""], "--outdir ''")
+    assert_refused(cli, ["reach", "belle2", "--masses", "1", *FAST, "-o", ""], "-o/--output ''")
+    assert_refused(cli, ["figure", "belle2", "--output=", "--points", "2"], "-o/--output")
+    assert_refused(cli, ["headline", "--outdir", ""], "--outdir ''")
 
 
 def test_infinite_or_huge_energies_and_luminosities_are_refused(
     cli: CliRunner, tmp_path: Path
 ) -> None:
     one = ["reach", "belle2", "--masses", "1", *FAST]
-    refused(cli, [*one, "--sqrt-s", "inf", "--lumi", "10/ab"], "--sqrt-s inf")
-    refused(cli, [*one, "--sqrt-s", "inf"], "--sqrt-s inf")
-    refused(cli, [*one, "--lumi", "1e400/ab"], "'1e400/ab'", "1e6/ab")
-    refused(cli, [*one, "--lumi", "1e-300/ab"], "'1e-300/ab'", "1/nb")
+    assert_refused(cli, [*one, "--sqrt-s", "inf", "--lumi", "10/ab"], "--sqrt-s inf")
+    assert_refused(cli, [*one, "--sqrt-s", "inf"], "--sqrt-s inf")
+    assert_refused(cli, [*one, "--lumi", "1e400/ab"], "'1e400/ab'", "1e6/ab")
+    assert_refused(cli, [*one, "--lumi", "1e-300/ab"], "'1e-300/ab'", "1/nb")
     path = belle2_toml(tmp_path, "sinf.toml", "sqrt_s = 10.58", "sqrt_s = inf")
-    refused(cli, ["reach", str(path), "--masses", "1"], "sinf.toml", "points[0].sqrt_s")
+    assert_refused(cli, ["reach", str(path), "--masses", "1"], "sinf.toml", "points[0].sqrt_s")
 
 
 def test_nan_in_cut_coefficients_is_refused(cli: CliRunner, tmp_path: Path) -> None:
     path = belle2_toml(tmp_path, "cnan.toml", "195.71]", "nan]")
-    refused(cli, ["reach", str(path), "--masses", "1"], "cnan.toml", "theta_min_deg_coeffs[2]")
+    assert_refused(
+        cli, ["reach", str(path), "--masses", "1"], "cnan.toml", "theta_min_deg_coeffs[2]"
+    )
     path = belle2_toml(tmp_path, "vinf.toml", "[31.4, 32.2]", "[31.4, inf]")
-    refused(cli, ["reach", str(path), "--masses", "1"], "vinf.toml", "ranges_deg")
+    assert_refused(cli, ["reach", str(path), "--masses", "1"], "vinf.toml", "ranges_deg")
 
 
 def test_infinite_reducible_events_are_refused(cli: CliRunner, tmp_path: Path) -> None:
     path = belle2_toml(tmp_path, "evinf.toml", "events = 300\n", "events = inf\n")
-    refused(cli, ["reach", str(path), "--masses", "1"], "evinf.toml", "reducible_background.events")
+    assert_refused(
+        cli, ["reach", str(path), "--masses", "1"], "evinf.toml", "reducible_background.events"
+    )
 
 
 def test_tiny_masses_are_refused_without_a_warning(cli: CliRunner) -> None:
-    refused(cli, ["reach", "belle2", "--masses", "1e-30", *FAST], "m_N = 1e-30", "1e-05 GeV")
-    refused(cli, ["events", "belle2", "--mass", "1e-30", "--d", "1e-5", *FAST], "--mass 1e-30")
+    assert_refused(cli, ["reach", "belle2", "--masses", "1e-30", *FAST], "m_N = 1e-30", "1e-05 GeV")
+    assert_refused(
+        cli, ["events", "belle2", "--mass", "1e-30", "--d", "1e-5", *FAST], "--mass 1e-30"
+    )
     code, out, err = cli(["reach", "belle2", "--masses", "1e-5", *FAST, "--json"])
     assert code == 0, err
     assert err == ""
@@ -271,7 +295,9 @@ def test_tiny_masses_are_refused_without_a_warning(cli: CliRunner) -> None:
 
 def test_too_few_events_for_a_stated_precision_are_refused(cli: CliRunner) -> None:
     for n in ("8", "64", "1023"):
-        refused(cli, ["reach", "belle2", "--masses", "1", "--events", n], f"--events {n}", "1024")
+        assert_refused(
+            cli, ["reach", "belle2", "--masses", "1", "--events", n], f"--events {n}", "1024"
+        )
     code, out, err = cli(["reach", "belle2", "--masses", "1", "--events", "1024", "--json"])
     assert code == 0, err
     data = strict_json(out)
@@ -329,29 +355,31 @@ def test_widths_says_which_scenario_it_uses(cli: CliRunner) -> None:
 # ------------------------------------------------------------------------------ messages
 def test_messages_name_what_the_user_typed(cli: CliRunner, tmp_path: Path) -> None:
     one = ["reach", "belle2", "--masses", "1"]
-    refused(cli, [*one, "--seed", "-1", *FAST], "--seed -1")
-    err = refused(cli, [*one, "--events", "1"], "--events 1")
+    assert_refused(cli, [*one, "--seed", "-1", *FAST], "--seed -1")
+    err = assert_refused(cli, [*one, "--events", "1"], "--events 1")
     assert "n_batch" not in err
-    refused(cli, ["couplings", "--a", "nan"], "--a nan")
-    err = refused(cli, ["figure", "belle2", "--points", "1"], "--points", "'1'")
+    assert_refused(cli, ["couplings", "--a", "nan"], "--a nan")
+    err = assert_refused(cli, ["figure", "belle2", "--points", "1"], "--points", "'1'")
     assert "mass range" not in err
     assert "mass-range" not in err
-    err = refused(cli, ["newground", "belle2", "--flavour", "e", "--points", "1"], "--points")
+    err = assert_refused(
+        cli, ["newground", "belle2", "--flavour", "e", "--points", "1"], "--points"
+    )
     assert "mass-range" not in err
-    refused(cli, [*one, "--events", "abc"], "--events", "'abc'")
-    refused(cli, ["experiments", "my.toml"], "'my.toml'", "nudipole reach my.toml")
-    refused(cli, ["experiments", "fcc-ee"], "'fcc-ee'", "belle2")
+    assert_refused(cli, [*one, "--events", "abc"], "--events", "'abc'")
+    assert_refused(cli, ["experiments", "my.toml"], "'my.toml'", "nudipole reach my.toml")
+    assert_refused(cli, ["experiments", "fcc-ee"], "'fcc-ee'", "belle2")
     afile = tmp_path / "a-file"
     afile.write_text("x", "utf-8")
-    refused(cli, ["headline", "--outdir", str(afile)], "--outdir", "a-file")
-    refused(cli, ["reach", "belle2", "--mass-range", "0.1", "1", "nan", *FAST], "N = nan")
+    assert_refused(cli, ["headline", "--outdir", str(afile)], "--outdir", "a-file")
+    assert_refused(cli, ["reach", "belle2", "--mass-range", "0.1", "1", "nan", *FAST], "N = nan")
 
 
 def test_toml_errors_name_the_file_and_the_field(cli: CliRunner, tmp_path: Path) -> None:
     path = belle2_toml(tmp_path, "eff.toml", "efficiency = 0.95", "efficiency = 'high'")
-    refused(cli, ["reach", str(path), "--masses", "1"], "eff.toml", "detector.efficiency")
+    assert_refused(cli, ["reach", str(path), "--masses", "1"], "eff.toml", "detector.efficiency")
     path = belle2_toml(tmp_path, "lum.toml", 'luminosity = "50/ab"', 'luminosity = "1e9/ab"')
-    refused(cli, ["reach", str(path), "--masses", "1"], "lum.toml", "points[0].luminosity")
+    assert_refused(cli, ["reach", str(path), "--masses", "1"], "lum.toml", "points[0].luminosity")
 
 
 def test_write_failure_names_the_file_not_a_temporary(
@@ -362,7 +390,7 @@ def test_write_failure_names_the_file_not_a_temporary(
 
     monkeypatch.setattr(results_io.tempfile, "mkstemp", denied)
     target = tmp_path / "r.json"
-    err = refused(
+    err = assert_refused(
         cli, ["reach", "belle2", "--masses", "1", *FAST, "-o", str(target)], "r.json", "denied"
     )
     assert ".nudipole-" not in err
@@ -384,10 +412,10 @@ def test_write_failure_while_writing_removes_the_temporary(
 
 
 def test_negative_numbers_after_options_parse(cli: CliRunner) -> None:
-    refused(cli, ["widths", "--masses", "1", "--d-gamma", "-1e-6"], "--d-gamma -1e-06")
-    refused(cli, ["reach", "belle2", "--mass-range", "-1", "1", "3"], "--mass-range -1 1 3")
-    refused(cli, ["reach", "belle2", "--masses", "-1e-3", "1"], "m_N = -0.001")
-    refused(cli, ["reach", "belle2", "--masses", "1", "--lumi", "-3/ab"], "'-3/ab'")
+    assert_refused(cli, ["widths", "--masses", "1", "--d-gamma", "-1e-6"], "--d-gamma -1e-06")
+    assert_refused(cli, ["reach", "belle2", "--mass-range", "-1", "1", "3"], "--mass-range -1 1 3")
+    assert_refused(cli, ["reach", "belle2", "--masses", "-1e-3", "1"], "m_N = -0.001")
+    assert_refused(cli, ["reach", "belle2", "--masses", "1", "--lumi", "-3/ab"], "'-3/ab'")
 
 
 # ------------------------------------------------------------------------ hostile sweep
@@ -484,7 +512,7 @@ def test_empty_files_are_refused(
     full = [a.replace("{f}", stem) for a in argv]
     if full[0] == "figure":
         full += ["-o", str(tmp_path / "f.png")]
-    refused(cli, full, needle.replace("{f}", "empty"))
+    assert_refused(cli, full, needle.replace("{f}", "empty"))
     assert not (tmp_path / "f.png").exists()
 
 
@@ -507,4 +535,4 @@ def test_wrong_types_in_toml_name_file_and_field(
     original = next(raw for raw in text.splitlines() if raw.strip().startswith(f"{key} = "))
     path = tmp_path / "typed.toml"
     path.write_text(text.replace(original, line, 1), "utf-8")
-    refused(cli, ["reach", str(path), "--masses", "1"], "typed.toml", field)
+    assert_refused(cli, ["reach", str(path), "--masses", "1"], "typed.toml", field)
