@@ -41,7 +41,7 @@ from nudipole.units import parse_luminosity
 if TYPE_CHECKING:
     # nudipole.reach.far_scan (and the band solver, scipy.optimize, numba with it) is imported
     # by the far-detector functions that use it, not by `import nudipole`.
-    from nudipole.reach.far_scan import ChannelCounts
+    from nudipole.reach.far_events import ChannelCounts
 
 DEFAULT_N_MASSES = 60
 #: Most masses any mass range may ask for (bounds the memory of the grid itself). The work
@@ -259,7 +259,7 @@ def events(
 ) -> list[ChannelCounts] | list[SelectionEvents]:
     """Expected counts at one point (m_N in GeV, d in GeV^-1) of any experiment.
 
-    A far detector gives one :class:`~nudipole.reach.far_scan.ChannelCounts` per channel
+    A far detector gives one :class:`~nudipole.reach.far_events.ChannelCounts` per channel
     (meson channels, and W, Z with ``sources="wz"`` and a scenario: parents, N produced, N
     heading into the detector, N decaying inside, events passing); an e+ e- experiment one
     :class:`~nudipole.reach.collider_events.SelectionEvents` per selection (see
@@ -359,7 +359,7 @@ def far_detector_events(
         sin2w=sin2w,
         signal=signal,
     )
-    from nudipole.reach.far_scan import far_events
+    from nudipole.reach.far_events import far_events
 
     return far_events(
         exp,

@@ -25,8 +25,9 @@ from nudipole.production.boson_spectra import boson_spectrum
 from nudipole.production.meson_source import Kernel, SourceOptions, part_cos_rule
 from nudipole.reach.band import solve_band
 from nudipole.reach.far_couplings import make_far_couplings
+from nudipole.reach.far_events import far_events
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import _merged_rays, far_events
+from nudipole.reach.far_scan import _merged_rays
 
 PAPER = get_far_preset("paper")
 COUPLINGS = make_far_couplings("e", "D")

@@ -1,5 +1,5 @@
 """Band peaks and where a band ends in mass (nudipole.reach.band.band_peak,
-nudipole.reach.far_scan.band_ends), their files and outlines."""
+nudipole.reach.band_ends.band_ends), their files and outlines."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from nudipole.experiments.registry import load_far_experiment
 from nudipole.io.results import load_csv, load_json, save_csv, save_json
 from nudipole.plotting.landscape import band_outline
 from nudipole.reach.band import BandRays, band_peak, solve_band
+from nudipole.reach.band_ends import BAND_END_RTOL, band_ends
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import BAND_END_RTOL, band_ends, compute_far_reach
+from nudipole.reach.far_scan import compute_far_reach
 
 S95 = 3.0
 

@@ -17,9 +17,9 @@ from nudipole.physics.decay import width_nu_gamma
 from nudipole.production.meson_source import SourceOptions
 from nudipole.reach.band import merge_rays, solve_band
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarSignal, make_far_couplings
+from nudipole.reach.far_events import _flux
 from nudipole.reach.far_presets import get_far_preset
 from nudipole.reach.far_scan import (
-    _flux,
     band_rays,
     compute_far_reach,
     detector_options,

@@ -18,8 +18,9 @@ from nudipole.physics import decay_ew
 from nudipole.physics.couplings import scenario_ratios
 from nudipole.production.meson_table import lepton_mass
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, make_far_couplings
+from nudipole.reach.far_events import far_events
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import compute_far_reach, far_events
+from nudipole.reach.far_scan import compute_far_reach
 
 PAPER = get_far_preset("paper")
 

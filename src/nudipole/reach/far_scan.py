@@ -1,4 +1,5 @@
-"""Reach of a far detector: the excluded band [d95, d95_upper] versus m_N, and event counts.
+"""Reach of a far detector: the excluded band [d95, d95_upper] versus m_N (event counts at one
+point: :mod:`nudipole.reach.far_events`; where a band ends: :mod:`nudipole.reach.band_ends`).
 
 Pipeline (source x detector -> band): the meson source gives, for each mass, deterministic
 rays of N that cross the detector (:mod:`nudipole.production.meson_source`), each with its
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import numpy as np
@@ -31,9 +32,7 @@ from nudipole.experiments.far_schema import INTEGRATION_ORDERS, FarDetectorExper
 from nudipole.model import Flavour, FlavourMode
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import (
-    decay_probability_in_segment,
     photon_energy_fraction,
-    width_nu_gamma,
 )
 from nudipole.production.boson_channels import BOSON_CHANNELS
 from nudipole.production.channels import (
@@ -47,7 +46,6 @@ from nudipole.production.meson_source import (
     NFlux,
     SourceOptions,
     channel_totals,
-    meson_flux,
     ray_blocks,
 )
 from nudipole.production.meson_table import CHANNELS
@@ -56,10 +54,10 @@ from nudipole.reach.band import (
     MERGE_LOG_STEP,
     BandRays,
     RayMerger,
-    band_peak,
     merge_rays,
     solve_band,
 )
+from nudipole.reach.band_ends import BAND_END_RTOL, band_ends
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import FarPreset, FarStatistic
 from nudipole.reach.result import BandEnd, ReachResult
@@ -162,7 +160,7 @@ def signal_threshold(experiment: FarDetectorExperiment, preset: FarPreset) -> fl
     return expected_signal_limit(sel.background, uncertainty=sel.background_uncertainty)
 
 
-def _efficiency(
+def selection_efficiency(
     flux: NFlux,
     experiment: FarDetectorExperiment,
     preset: FarPreset,
@@ -194,67 +192,10 @@ def band_rays(
     g = couplings.width_unit(flux.mass, preset.nature)
     scale = flux.mass * g / flux.momentum
     return merge_rays(
-        lumi * flux.weight * _efficiency(flux, experiment, preset, couplings),
+        lumi * flux.weight * selection_efficiency(flux, experiment, preset, couplings),
         flux.l_in * scale,
         flux.l_out * scale,
     )
-
-
-@dataclass(frozen=True)
-class ChannelCounts:
-    """Expected counts for one channel at one (m_N, d): parents (both charge states, those
-    that can decay before absorption), N produced, N heading into the detector, N decaying
-    inside it (any decay), and events passing the selection (the signal: N -> nu gamma, or
-    every visible decay, :mod:`nudipole.reach.far_couplings`). ``by_part``: for a channel of
-    several parent species (W: W+ and W-), their parents and N produced."""
-
-    channel: str
-    parents: float
-    produced: float
-    heading: float
-    decaying: float
-    passing: float
-    by_part: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-def channel_counts(
-    flux: NFlux,
-    experiment: FarDetectorExperiment,
-    preset: FarPreset,
-    d: float,
-    couplings: FarCouplings = PHOTON_SIGNAL,
-) -> list[ChannelCounts]:
-    """Per-channel counts at coupling ``d`` (GeV^-1; d_gamma with electroweak couplings) for
-    the luminosity of ``experiment``."""
-    lumi = experiment.luminosity_pb
-    if couplings.photon_only and not couplings.universal:
-        # Gamma(N -> nu gamma) = d^2 m^3 / (4 pi) (seed Eq. 4), as before the W/Z source
-        gamma = float(width_nu_gamma(flux.mass, d, preset.nature))
-    else:
-        gamma = couplings.width_unit(flux.mass, preset.nature) * d**2
-    l_dec = flux.momentum / (flux.mass * gamma)
-    p_dec = decay_probability_in_segment(flux.l_in, flux.l_out, l_dec)
-    eff = _efficiency(flux, experiment, preset, couplings)
-    out = []
-    for k, name in enumerate(flux.channels):
-        sel = flux.channel == k
-        w = flux.weight[sel]
-        parts = {
-            part: {"parents": lumi * pb, "produced": lumi * d**2 * made}
-            for part, (pb, made) in flux.by_part.get(name, {}).items()
-        }
-        out.append(
-            ChannelCounts(
-                channel=name,
-                parents=lumi * float(flux.parents_pb[k]),
-                produced=lumi * d**2 * float(flux.produced[k]),
-                heading=lumi * d**2 * float(flux.heading[k]),
-                decaying=lumi * d**2 * float(np.dot(w, p_dec[sel])),
-                passing=lumi * d**2 * float(np.dot(w, (eff * p_dec)[sel])),
-                by_part=parts,
-            )
-        )
-    return out
 
 
 def validate_far_masses(
@@ -469,69 +410,6 @@ def compute_far_reach(
     )
 
 
-#: Relative precision in mass of :func:`band_ends`.
-BAND_END_RTOL = 1.0e-3
-
-
-def band_ends(
-    masses: FloatArray,
-    lower: FloatArray,
-    band_at: Callable[[float], BandRays],
-    threshold: float,
-    rtol: float = BAND_END_RTOL,
-) -> tuple[BandEnd, ...]:
-    """Where each island of a band ends between two scanned masses.
-
-    Between neighbours of which one has a band (finite ``lower``) and one has none, the mass
-    at which the largest count max_d N(m, d) crosses ``threshold`` is bracketed and solved by
-    Brent's method on ln(max N / S95) in ln m, to ``rtol`` in mass; the band (both edges) at
-    the bracket's end on the band's side is returned. Where the island closes smoothly the
-    two edges meet at the peak; where a channel closes kinematically (max N jumps) the
-    solution is the kinematic threshold and the edges stay apart, a vertical end.
-    """
-    from scipy.optimize import brentq  # here, not at import: `import nudipole` stays light
-
-    ends: list[BandEnd] = []
-    have = np.isfinite(lower)
-    cache: dict[float, float] = {}
-
-    def g(t: float) -> float:
-        if t not in cache:
-            _, peak = band_peak(band_at(math.exp(t)))
-            cache[t] = math.log(max(peak, 1e-300) / threshold)
-        return cache[t]
-
-    for i in range(masses.size - 1):
-        if have[i] == have[i + 1]:
-            continue
-        side = "upper" if have[i] else "lower"
-        t_a, t_b = math.log(float(masses[i])), math.log(float(masses[i + 1]))
-        t_in, t_out = (t_a, t_b) if have[i] else (t_b, t_a)
-        if g(t_in) < 0.0 or g(t_out) >= 0.0:
-            # band_peak and the scan's solve_band disagree at a scanned mass (the peak
-            # within rounding of the threshold): the scanned mass stays the end
-            continue
-        brentq(g, t_a, t_b, xtol=rtol, rtol=1e-12)
-        # the evaluated masses nearest the crossing on either side (Brent's final bracket)
-        t_in = min((t for t, v in cache.items() if v >= 0.0), key=lambda t: abs(t - t_out))
-        t_out = min((t for t, v in cache.items() if v < 0.0), key=lambda t: abs(t - t_in))
-        rays = band_at(math.exp(t_in))
-        lo, hi = solve_band(rays, threshold)
-        if not math.isfinite(lo):  # the peak within rounding of the threshold
-            lo = hi = band_peak(rays)[0]
-        ends.append(
-            BandEnd(
-                mass=math.exp(t_in),
-                d95=lo,
-                d95_upper=hi,
-                side=side,
-                tolerance=abs(math.expm1(t_out - t_in)),
-            )
-        )
-        cache.clear()
-    return tuple(ends)
-
-
 def _merged_rays(
     experiment: FarDetectorExperiment,
     mass: float,
@@ -581,7 +459,7 @@ def merged_rays_numpy(
     Per ray i (cell c, detector hit j): prefactor c_i = L w_c eps_c x w_j, exponents
     a_i = l_in,j s_c, b_i = l_out,j s_c with s_c = m g / p_c (as in :func:`band_rays`); the
     merge cells follow from ln a_i = ln l_in,j + ln s_c. With electroweak couplings g is the
-    total width per d_gamma^2 and eps_c carries the signal fraction (:func:`_efficiency`).
+    total width per d_gamma^2 and eps_c carries the signal fraction (:func:`selection_efficiency`).
     """
     shape = experiment.shape
     lumi = experiment.luminosity_pb
@@ -632,83 +510,3 @@ def merged_rays_numpy(
             zero_a=(grid.l_in[node] <= 0.0) if grid.origin_inside else None,
         )
     return merger, heading
-
-
-def _flux(
-    experiment: FarDetectorExperiment,
-    mass: float,
-    channels: Sequence[str],
-    flavour: str,
-    options: SourceOptions,
-    couplings: FarCouplings = PHOTON_SIGNAL,
-) -> NFlux:
-    shape = experiment.shape
-    return meson_flux(
-        mass,
-        channels,
-        flavour,
-        shape,
-        shape.polar_window(),
-        experiment.charged_mesons,
-        options,
-        couplings.ratios,
-    )
-
-
-def far_events(
-    experiment: FarDetectorExperiment,
-    mass: float,
-    d: float,
-    preset: FarPreset,
-    channels: Sequence[str] = CHANNELS,
-    flavour: Flavour | FlavourMode = Flavour.E,
-    options: SourceOptions | None = None,
-    couplings: FarCouplings = PHOTON_SIGNAL,
-) -> list[ChannelCounts]:
-    """Per-channel expected counts at one point (m_N GeV, d GeV^-1; d_gamma with the
-    electroweak ``couplings`` of a scenario, as in :func:`compute_far_reach`; summed over the
-    three flavours for ``flavour="universal"``, :func:`sum_flavours`)."""
-    if not 1.0e-20 <= d <= 1.0e3:  # also NaN; below 1e-20 the decay lengths overflow
-        raise ExperimentError(f"d must be a positive number in GeV^-1 (1e-20 to 1e3), got {d!r}")
-    opts = detector_options(
-        experiment, options or SourceOptions(form_factor=str(preset.form_factor))
-    )
-    chans = parse_channels(channels)
-    check_couplings(chans, flavour, couplings)
-    (m,) = validate_far_masses([mass], chans)
-    per_flavour = [
-        channel_counts(
-            _flux(experiment, float(m), chans, str(f), opts, couplings),
-            experiment,
-            preset,
-            d,
-            couplings,
-        )
-        for f in FlavourMode(flavour).flavours
-    ]
-    return [sum_flavours(rows) for rows in zip(*per_flavour, strict=True)]
-
-
-def sum_flavours(rows: Sequence[ChannelCounts]) -> ChannelCounts:
-    """One channel's counts summed over flavours (flavour-universal dipole): the N produced,
-    heading, decaying and passing add (distinct final states); the parents are the same
-    hadrons or bosons for every flavour (counted once)."""
-    first = rows[0]
-    if len(rows) == 1:
-        return first
-    parts = {
-        part: {
-            "parents": counts["parents"],
-            "produced": math.fsum(r.by_part[part]["produced"] for r in rows),
-        }
-        for part, counts in first.by_part.items()
-    }
-    return ChannelCounts(
-        channel=first.channel,
-        parents=first.parents,
-        produced=math.fsum(r.produced for r in rows),
-        heading=math.fsum(r.heading for r in rows),
-        decaying=math.fsum(r.decaying for r in rows),
-        passing=math.fsum(r.passing for r in rows),
-        by_part=parts,
-    )
