@@ -76,12 +76,12 @@ def test_luminosity_override_scales_background() -> None:
         ("absorber_distance_m = 20.0", "absorber_distance_m = 0.0", "absorber_distance_m"),
         ('kind = "far-detector"', 'kind = "telescope"', "kind"),
         ("radius_m = 1.0", "radius_m = 1.0\ncolour = 3", "unknown field"),
-        ("n_phi = 3", "n_phi = 0", "n_phi"),
-        ("n_phi = 3", "n_phi = 2.5", "whole number"),
-        ("n_phi = 3", "n_phi = 1e9", "n_phi"),
-        ("n_phi = 3", "n_phi = nan", "finite"),
-        ("n_phi = 3", 'n_phi = "three"', "number"),
-        ("n_phi = 3", "n_phi = 3\nn_theta = 4", "unknown field"),
+        ("n_phi = 1", "n_phi = 0", "n_phi"),
+        ("n_phi = 1", "n_phi = 2.5", "whole number"),
+        ("n_phi = 1", "n_phi = 1e9", "n_phi"),
+        ("n_phi = 1", "n_phi = nan", "finite"),
+        ("n_phi = 1", 'n_phi = "three"', "number"),
+        ("n_phi = 1", "n_phi = 1\nn_theta = 4", "unknown field"),
     ],
 )
 def test_bad_fields_name_the_field(tmp_path: Path, old: str, new: str, match: str) -> None:

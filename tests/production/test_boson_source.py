@@ -154,11 +154,13 @@ def test_theta_star_rule_integrates_the_density(part: str, window: tuple[float, 
 
 @pytest.mark.parametrize("name", ["faser2", "mathusla"])
 def test_compiled_and_numpy_paths_agree_for_wz(name: str) -> None:
+    # 16 phi* nodes: the compiled count is exact in phi* inside a region of the detector, the
+    # NumPy one converges to it with more nodes (tests/reach/test_far_rays.py)
     exp = load_far_experiment(name)
     edges = []
     for kernel in (Kernel.COMPILED, Kernel.NUMPY):
         merged, heading = _merged_rays(
-            exp, 0.3, ("W", "Z"), "e", SourceOptions(kernel=kernel), PAPER, COUPLINGS
+            exp, 0.3, ("W", "Z"), "e", SourceOptions(kernel=kernel, n_phi=16), PAPER, COUPLINGS
         )
         edges.append((solve_band(merged.rays(), 3.0), heading))
     (lo_c, hi_c), head_c = edges[0]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nudipole.production.energy_rule import gauss_rule
+from nudipole.production.energy_rule import gauss_rule, gauss_rule_numpy
 from nudipole.production.meson_rates import energy_nodes
 
 
@@ -41,6 +41,22 @@ def test_moments_exact_to_degree_2n_minus_1(n: int, seed: int, size: int) -> Non
     for k in range(2 * n):
         exact = np.dot(w, x**k)
         assert np.dot(gw, gx**k) == pytest.approx(exact, rel=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 8), seed=st.integers(0, 2**32 - 1), size=st.integers(1, 200))
+def test_compiled_rule_equals_numpy_steps(n: int, seed: int, size: int) -> None:
+    # the compiled kernel and the NumPy reference: the same algorithm, so the same rule to
+    # rounding (zero weights dropped, ties and small supports included)
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.uniform(0.1, 3.0, size), 1 if seed % 2 else 12)
+    w = np.where(rng.random(size) < 0.2, 0.0, rng.uniform(0.0, 1.0, size))
+    if not np.any(w > 0.0):
+        w[0] = 1.0
+    gx, gw = gauss_rule(x, w, n)
+    rx, rw = gauss_rule_numpy(x, w, n)
+    np.testing.assert_allclose(gx, rx, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(gw, rw, rtol=1e-10, atol=1e-12 * float(w.sum()))
 
 
 def test_small_support_returned_unchanged() -> None:

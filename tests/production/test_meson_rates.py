@@ -15,7 +15,12 @@ import pytest
 
 from nudipole.constants import ALPHA_EM, G_FERMI
 from nudipole.physics.mesons import max_energy, vector_width
-from nudipole.production.meson_rates import br_error_estimate, br_per_d2, energy_nodes
+from nudipole.production.meson_rates import (
+    br_error_estimate,
+    br_per_d2,
+    energy_nodes,
+    energy_nodes_many,
+)
 from nudipole.production.meson_table import (
     CHANNELS,
     FLAVOURS,
@@ -213,3 +218,41 @@ def test_bad_inputs_raise_in_rates() -> None:
         energy_nodes("eta", 0.01, "e", form_factor="dipole")
     with pytest.raises(ValueError, match="m_n=nan"):
         br_per_d2("rho", float("nan"), "e")
+
+
+@pytest.mark.parametrize(
+    ("name", "flavour", "form_factor"),
+    [("pi0", "e", "point"), ("etap", "e", "vmd"), ("K", "mu", "point"), ("Ds", "tau", "point")],
+)
+def test_energy_nodes_for_many_masses_equal_one_at_a_time(
+    name: str, flavour: str, form_factor: str
+) -> None:
+    # one array pass over the masses: the same nodes and weights as mass by mass, closed
+    # masses (above the threshold) included as empty rules
+    masses = np.geomspace(1e-3, 6.0, 17)
+    many = energy_nodes_many(name, masses, flavour, form_factor)
+    assert len(many) == masses.size
+    opened = 0
+    for m, (e, w) in zip(masses, many, strict=True):
+        e1, w1 = energy_nodes(name, float(m), flavour, form_factor)
+        assert e.shape == e1.shape
+        np.testing.assert_allclose(e, e1, rtol=1e-13)
+        np.testing.assert_allclose(w, w1, rtol=1e-12, atol=0.0)
+        opened += e.size > 0
+    assert 0 < opened < masses.size
+
+
+def test_prefetched_energy_rules_equal_the_rules_of_one_mass() -> None:
+    from nudipole.production import meson_source as ms
+
+    opts = ms.SourceOptions(n_energy=3)
+    masses = [0.0123, 0.234, 1.5]
+    ms.prefetch_energy_rules(("eta", "B", "rho", "W"), masses, "e", opts)
+    for name in ("eta", "B", "rho"):
+        for m in masses:
+            got = ms.energy_rule(name, m, "e", opts)
+            e, w = energy_nodes(name, m, "e")
+            want = ms._compress(e, w, 3)
+            for a, b in zip(got, want, strict=True):
+                np.testing.assert_allclose(a, b, rtol=1e-12)
+                assert not a.flags.writeable

@@ -120,3 +120,23 @@ def test_produced_matches_branching_ratio_and_closed_channels_vanish() -> None:
     assert flux.produced[1] == pytest.approx(rho, rel=0.01)
     # Charged kaons decay before the absorber only rarely: parents_pb << sigma(K+) + sigma(K-).
     assert flux.parents_pb[2] < 0.1 * (1.574e11 + 1.636e11)
+
+
+@pytest.mark.parametrize("n", [2, 4, 6, 8, 12])
+def test_isotropic_theta_rule_integrates_the_isotropic_density(n: int) -> None:
+    # nodes in theta* with the density 1/2 in cos theta*: the weights sum to 1, and the even
+    # moments <c^2> = 1/3, <c^4> = 1/5 converge (odd ones vanish by symmetry)
+    from nudipole.production.meson_source import isotropic_theta_rule
+
+    c, w = isotropic_theta_rule(n)
+    assert float(w.sum()) == pytest.approx(1.0, rel=1e-14)
+    assert float(np.dot(w, c)) == pytest.approx(0.0, abs=1e-14)
+    # measured relative errors of <c^2>, <c^4>: 4 nodes 2e-2, 0.17; 6 nodes 7e-5, 7e-3;
+    # 8 nodes 6e-8, 5e-5; 12 nodes 2e-15, 1e-10
+    tol2, tol4 = {2: (1.0, 1.0), 4: (3e-2, 0.2), 6: (1e-4, 1e-2), 8: (1e-7, 1e-4)}.get(
+        n, (1e-12, 1e-9)
+    )
+    assert float(np.dot(w, c**2)) == pytest.approx(1.0 / 3.0, rel=tol2)
+    assert float(np.dot(w, c**4)) == pytest.approx(1.0 / 5.0, rel=tol4)
+    assert np.all(np.diff(c) < 0.0)
+    assert not c.flags.writeable

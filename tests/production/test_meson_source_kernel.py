@@ -1,5 +1,5 @@
-"""Proposed tests (helper could not add files): the fast meson-source kernel against an
-independent, node-by-node reference (the pre-optimisation algorithm), and its helpers."""
+"""The fast meson-source kernel against an independent, node-by-node reference (the
+pre-optimisation algorithm), and its helpers."""
 
 from __future__ import annotations
 
@@ -25,7 +25,13 @@ RULE = ChargedMesonDecays(absorber_distance_m=20.0, beam_pipe_radius_m=0.05)
 def _reference_nodes(parents, parent_mass, e_star, e_weight, m_n, window, options):
     """Every (parent, E*, cos theta*, phi*) node, written out with arctan2 / arcsin / sin."""
     th_lo, th_hi = window
-    c, wc = np.polynomial.legendre.leggauss(options.n_cos)
+    # Gauss-Legendre in theta* on [0, pi] with the isotropic density: weight (pi/4) w sin
+    # theta*, normalised to 1
+    x, wx = np.polynomial.legendre.leggauss(options.n_cos)
+    theta_star = 0.5 * np.pi * (x + 1.0)
+    c = np.cos(theta_star)
+    wc = 0.25 * np.pi * wx * np.sin(theta_star)
+    wc = 2.0 * wc / wc.sum()  # the reference multiplies by 1/2 below (density of c)
     e_p = np.sqrt(parents.momentum**2 + parent_mass**2)
     gam, bet = e_p / parent_mass, parents.momentum / e_p
     p_star = np.sqrt(np.maximum(e_star**2 - m_n**2, 0.0))
@@ -47,7 +53,7 @@ def _reference_nodes(parents, parent_mass, e_star, e_weight, m_n, window, option
     ok = phi_b > phi_a
     full = ok & (phi_a <= 0) & (phi_b >= np.pi)
     thetas, moms, weights = [], [], []
-    for sel, n in ((full, min(2, options.n_phi)), (ok & ~full, options.n_phi)):
+    for sel, n in ((full, options.n_phi), (ok & ~full, options.n_phi)):
         x, wx = np.polynomial.legendre.leggauss(n)
         wd = (phi_b - phi_a)[sel][:, None]
         phi = phi_a[sel][:, None] + 0.5 * wd * (x + 1)

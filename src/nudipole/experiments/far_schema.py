@@ -71,8 +71,12 @@ class IntegrationRules:
     defaults of :class:`nudipole.production.meson_source.SourceOptions` (None: keep the
     default). ``source`` states the convergence check that justifies them (each built-in
     choice is tested against every rule doubled in ``tests/reach/test_far_convergence.py``).
-    A detector seen over its whole azimuth (a cylinder on the beam axis) needs fewer phi*
-    nodes than a box off the axis, whose azimuthal window changes with the polar angle.
+    ``n_phi``: nodes of the phi* rule beyond the first region of the detector that a node's
+    accepted interval meets (the part inside that region is integrated exactly,
+    :func:`nudipole.reach._far_kernel.flux_rays_kernel`); ``n_cos``: theta* nodes of the
+    meson parts (the W/Z parts keep ``SourceOptions.n_cos_boson``). A detector seen over its
+    whole azimuth (a cylinder on the beam axis) needs fewer phi* nodes than a box off the
+    axis, whose azimuthal window changes with the polar angle.
     """
 
     n_phi: int | None = None

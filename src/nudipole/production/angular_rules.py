@@ -56,20 +56,14 @@ def polar_angle(sin2_half: FloatArray, coef: FloatArray | None) -> FloatArray:
     return acc
 
 
-def azimuth_rules(
-    s_hi: float, n_phi: int
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    """The phi* rules of the module docstring for a window up to sin^2(theta_hi/2) = s_hi:
-    the arcsin series coefficients (empty: use arcsin), sin^2(phi*/2) and weights of the
-    full-azimuth nodes, fractions of the accepted psi interval and weights / pi of the
-    nodes where a window edge cuts the azimuth."""
+def azimuth_rules(s_hi: float, n_phi: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The phi* rule of the compiled count for a window up to sin^2(theta_hi/2) = s_hi: the
+    arcsin series coefficients (empty: use arcsin), and the ``n_phi`` Gauss-Legendre nodes as
+    fractions of an interval of psi = phi*/2 with their weights / pi."""
     coef = arcsin_series_terms(s_hi * (1.0 + 1e-9))
-    x_f, wx_f = gauss_legendre(min(2, n_phi))
     x_p, wx_p = gauss_legendre(n_phi)
     return (
         coef if coef is not None else np.empty(0),
-        np.sin(0.25 * math.pi * (x_f + 1.0)) ** 2,
-        0.5 * wx_f,
         0.5 * (x_p + 1.0),
         wx_p / math.pi,
     )

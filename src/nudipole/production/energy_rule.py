@@ -37,10 +37,11 @@ def gauss_rule(nodes: FloatArray, weights: FloatArray, n: int) -> tuple[FloatArr
 
     Notes
     -----
-    The recurrence coefficients of the monic orthogonal polynomials are built by the
-    discrete Stieltjes procedure on the nodes mapped to [-1, 1] (well conditioned for the
-    few-node rules used here), and the rule follows from the eigen-decomposition of the
-    Jacobi matrix (Golub-Welsch).
+    Computed by the compiled :func:`nudipole.production._gauss_kernel.gauss_rule_kernel`;
+    :func:`gauss_rule_numpy` is the same in NumPy. The recurrence coefficients of the monic
+    orthogonal polynomials are built by the discrete Stieltjes procedure on the nodes mapped
+    to [-1, 1] (well conditioned for the few-node rules used here), and the rule follows from
+    the eigen-decomposition of the Jacobi matrix (Golub-Welsch).
     """
     x = np.asarray(nodes, dtype=float)
     w = np.asarray(weights, dtype=float)
@@ -48,6 +49,25 @@ def gauss_rule(nodes: FloatArray, weights: FloatArray, n: int) -> tuple[FloatArr
         raise ValueError("nodes and weights must be 1-d arrays of equal length")
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"the number of Gauss nodes must be a positive integer, got {n!r}")
+    from nudipole.production._gauss_kernel import gauss_rule_kernel  # numba: lazily
+
+    gx, gw, distinct = gauss_rule_kernel(np.ascontiguousarray(x), np.ascontiguousarray(w), n)
+    if distinct == 0:
+        raise ValueError("the measure has no positive weight")
+    if distinct <= n:
+        keep = w > 0.0
+        ux, inv = np.unique(x[keep], return_inverse=True)
+        return ux, np.asarray(np.bincount(inv, weights=w[keep]), dtype=float)
+    return np.asarray(gx, dtype=float), np.asarray(gw, dtype=float)
+
+
+def gauss_rule_numpy(
+    nodes: FloatArray, weights: FloatArray, n: int
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`gauss_rule` step by step in NumPy (the reference of the compiled rule; same
+    arguments and result)."""
+    x = np.asarray(nodes, dtype=float)
+    w = np.asarray(weights, dtype=float)
     keep = w > 0.0
     x, w = x[keep], w[keep]
     if x.size == 0:

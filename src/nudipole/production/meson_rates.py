@@ -31,6 +31,7 @@ from nudipole.physics.mesons import (
     neutral_pseudoscalar_br,
     neutral_pseudoscalar_d2br,
     parent_frame_energy_nodes,
+    parent_frame_energy_nodes_many,
     parent_frame_rate_error,
     vector_br_over_br_ee,
     vector_energy,
@@ -65,8 +66,11 @@ def _peak(info: MesonChannel, form_factor: str) -> tuple[float, float] | None:
     return info.vmd_pole_mass**2, info.vmd_pole_mass * info.vmd_pole_width
 
 
-def _d2_rate(info: MesonChannel, m_n: float, flavour: str, form_factor: str) -> DoubleDifferential:
-    """d(Br/d^2)/dq^2 dcos(theta) of a three-body channel (dimensionless: GeV^2 per GeV^2)."""
+def _d2_rate(
+    info: MesonChannel, m_n: float | FloatArray, flavour: str, form_factor: str
+) -> DoubleDifferential:
+    """d(Br/d^2)/dq^2 dcos(theta) of a three-body channel (dimensionless: GeV^2 per GeV^2);
+    ``m_n`` may be an array that broadcasts against q^2 (several masses at once)."""
     if info.kind == "neutral-pseudoscalar":
         ff = _form_factor(info, form_factor)
         assert info.br_gg is not None
@@ -170,6 +174,44 @@ def energy_nodes(
         angular_order,
         _peak(info, form_factor),
     )
+
+
+def energy_nodes_many(
+    name: str,
+    masses: FloatArray,
+    flavour: str,
+    form_factor: str = "point",
+    order: int = DEFAULT_Q2_ORDER,
+    angular_order: int = DEFAULT_ANGULAR_ORDER,
+) -> list[tuple[FloatArray, FloatArray]]:
+    """:func:`energy_nodes` at every mass of ``masses`` (GeV, 1-d): the same nodes and
+    weights, computed for all masses in one array pass
+    (:func:`nudipole.physics.mesons.parent_frame_energy_nodes_many`) instead of one NumPy
+    pass per mass. Masses where the channel is closed give empty arrays."""
+    ms = np.atleast_1d(np.asarray(masses, dtype=float))
+    info = _check_channel(name)
+    if info.kind == "vector":
+        return [energy_nodes(name, float(m), flavour, form_factor, order) for m in ms]
+    checked = [_checked(name, float(m), flavour, form_factor)[1] for m in ms]
+    ok = np.array([allowed(name, m, flavour) for m in checked], dtype=bool)
+    out: list[tuple[FloatArray, FloatArray]] = [(np.zeros(0), np.zeros(0))] * ms.size
+    idx = np.flatnonzero(ok)
+    if idx.size == 0:
+        return out
+    m_open = ms[idx]
+    rate = _d2_rate(info, m_open[:, None, None], flavour, form_factor)
+    many = parent_frame_energy_nodes_many(
+        info.mass,
+        _recoil_mass(info, flavour),
+        m_open,
+        rate,
+        order,
+        angular_order,
+        _peak(info, form_factor),
+    )
+    for i, nodes in zip(idx, many, strict=True):
+        out[int(i)] = nodes
+    return out
 
 
 def br_error_estimate(

@@ -188,7 +188,7 @@ def merged_rays(
     s_hi = math.sin(0.5 * th_hi) ** 2
     rows = _kernel_rows(shape, window, detector_grid_size(options.n_theta_cells), options.n_azimuth)
     grid, grid_rows, hit_rows, region = rows.grid, rows.grid_rows, rows.hit_rows, rows.region
-    coef, sig2_f, w_f, frac_p, w_p = azimuth_rules(s_hi, options.n_phi)
+    coef, frac_p, w_p = azimuth_rules(s_hi, options.n_phi)
     g = couplings.width_unit(mass, preset.nature)
     br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     lumi = experiment.luminosity_pb
@@ -251,8 +251,6 @@ def merged_rays(
             s_lo,
             s_hi,
             coef,
-            sig2_f,
-            w_f,
             frac_p,
             w_p,
             grid.theta_lo,

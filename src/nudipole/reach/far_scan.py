@@ -46,6 +46,7 @@ from nudipole.production.meson_source import (
     NFlux,
     SourceOptions,
     channel_totals,
+    prefetch_energy_rules,
     ray_blocks,
 )
 from nudipole.production.meson_table import CHANNELS
@@ -359,6 +360,11 @@ def compute_far_reach(
     lows, highs, errs, accs = [], [], [], []
     per_channel: dict[str, list[float | None]] = {c: [] for c in chans}
     cpl = couplings
+    # the parent-frame energy rules of all masses in one array pass per channel
+    for f in FlavourMode(flav).flavours:
+        prefetch_energy_rules(chans, m, str(f), opts)
+        if error_estimate:
+            prefetch_energy_rules(chans, m, str(f), opts.coarsened())
     for mass in m:
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.

@@ -53,6 +53,7 @@ from nudipole.physics.mesons.phase_space import (
     max_energy,
     parent_frame_energy,
     parent_frame_energy_nodes,
+    parent_frame_energy_nodes_many,
     parent_frame_rate_error,
     q2_quadrature,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "neutral_pseudoscalar_msq",
     "parent_frame_energy",
     "parent_frame_energy_nodes",
+    "parent_frame_energy_nodes_many",
     "parent_frame_rate_error",
     "pgg_coupling",
     "q2_quadrature",

@@ -229,6 +229,53 @@ def parent_frame_energy_nodes(
     return np.asarray(energies.ravel()), np.asarray(weights.ravel())
 
 
+def parent_frame_energy_nodes_many(
+    m_parent: float,
+    m_recoil: float,
+    m_n: ArrayLike,
+    d2_rate: DoubleDifferential,
+    order: int = DEFAULT_Q2_ORDER,
+    angular_order: int = DEFAULT_ANGULAR_ORDER,
+    peak: tuple[float, float] | None = None,
+) -> list[tuple[FloatArray, FloatArray]]:
+    """:func:`parent_frame_energy_nodes` for every mass of ``m_n`` (1-d, GeV) in one array
+    pass: the same nodes and weights, mass by mass (tested to rounding).
+
+    ``d2_rate(q2, c)`` is evaluated once on q2 of shape (masses, n, 1) and c of shape
+    (1, 1, angular_order), so it must broadcast over the masses itself (the caller builds it
+    with m_N of shape (masses, 1, 1)). Closed masses (m_N + m_r >= M) give empty arrays.
+    """
+    n_q = _check_order("order", order)
+    n_c = _check_order("angular_order", angular_order)
+    mp = float(_check_positive("m_parent", m_parent))
+    mr = float(_check_nonnegative("m_recoil", m_recoil))
+    mn = np.atleast_1d(_check_nonnegative("m_n", m_n)).astype(float)
+    if mn.ndim != 1:
+        raise ValueError("m_n must be a 1-d array of masses (GeV)")
+    open_ = mn + mr < mp
+    out: list[tuple[FloatArray, FloatArray]] = [(np.zeros(0), np.zeros(0))] * mn.size
+    if not np.any(open_):
+        return out
+    # closed masses ride along at the channel's midpoint and are dropped afterwards
+    m_eval = np.where(open_, mn, 0.5 * (mp - mr))
+    q2, wq = q2_quadrature(m_eval**2, np.full(mn.size, (mp - mr) ** 2), n_q, peak)
+    c, wc = _legendre(n_c)
+    q2_col = q2[:, :, None]
+    c_row = c[None, None, :]
+    density = np.asarray(d2_rate(q2_col, c_row), dtype=float)
+    weights = (wq[:, :, None] * wc[None, None, :]) * density
+    energies = np.broadcast_to(
+        parent_frame_energy(mp, mr, m_eval[:, None, None], q2_col, c_row), weights.shape
+    )
+    for i in np.flatnonzero(open_):
+        keep = wq[i] > 0.0  # drop the nodes of empty panels
+        out[i] = (
+            np.ascontiguousarray(energies[i][keep]).ravel(),
+            np.ascontiguousarray(weights[i][keep]).ravel(),
+        )
+    return out
+
+
 def parent_frame_rate_error(
     m_parent: float,
     m_recoil: float,
