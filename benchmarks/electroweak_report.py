@@ -6,11 +6,13 @@ docs/electroweak.md, with timings.
 
 from __future__ import annotations
 
+import copy
 import time
 
 import numpy as np
 
-from nudipole.api import reach
+from nudipole.api import reach, resolve_experiment
+from nudipole.experiments.schema import Experiment, experiment_from_dict
 from nudipole.limits import load_catalogue
 
 MASSES = [0.01, 0.1, 1.0, 10.0, 50.0, 80.0]
@@ -28,6 +30,37 @@ RUNS = [
 
 def fmt(values: np.ndarray) -> str:
     return " / ".join("–" if not np.isfinite(v) else f"{v:.2g}" for v in values)
+
+
+def opal_over_barrel(abs_cos_max: float) -> Experiment:
+    """LEP with OPAL's 0.15 pb read over |cos theta| < abs_cos_max instead of the shipped 0.7."""
+    raw = copy.deepcopy(resolve_experiment("lep").raw)
+    raw["selections"]["opal"]["cuts"][0]["regions"][0]["abs_cos_max"] = abs_cos_max
+    return experiment_from_dict(raw, "lep-opal-barrel")
+
+
+def readings_table() -> None:
+    """The table of docs/electroweak.md, "How the published limits are read" (nu_mu)."""
+    m = [0.01, 0.1, 1.0, 10.0, 30.0, 50.0, 70.0, 85.0]
+    print("\nHow the published limits are read: d95 [GeV^-1], nu_mu\n")
+    print("| m_N [GeV] | " + " | ".join(f"{v:g}" for v in m) + " |")
+    print("|---|" + "---|" * len(m))
+
+    def row(label: str, values: np.ndarray, spec: str = ".3g") -> None:
+        print(f"| {label} | " + " | ".join(format(v, spec) for v in values) + " |")
+
+    for scenario in ("I", "II"):
+        ours = reach("lep", m, selection="l3", scenario=scenario, flavour="mu").d95
+        talk = reach("lep", m, selection="l3-talk", scenario=scenario, flavour="mu").d95
+        row(f"{scenario}, `l3`", ours)
+        row(f"{scenario}, `l3-talk`", talk)
+        if scenario == "I":
+            row("ratio", ours / talk, ".2f")
+    opal = reach("lep", m, selection="opal", scenario="I", flavour="mu").d95
+    barrel = reach(opal_over_barrel(0.82), m, selection="opal", scenario="I", flavour="mu").d95
+    row("OPAL, I (for comparison)", opal)
+    row("OPAL, I, over the whole barrel (\\|cos θ\\| < 0.82)", barrel)
+    row("ratio barrel / shipped", barrel / opal, ".3f")
 
 
 def main() -> None:
@@ -64,6 +97,8 @@ def main() -> None:
     print(f"| ours, L3, d_Z = {dz:.3f} d_gamma | " + " | ".join(f"{v:.3g}" for v in equal.d95))
     talk = reach("lep", m, selection="l3-talk", a=2 * 1.3576 / 0.3952, flavour="mu")
     print(f"| ours, L3 (l3-talk), d_Z = {dz:.3f} d_gamma | " + " | ".join(f"{v:.3g}" for v in talk.d95))
+
+    readings_table()
 
     t0 = time.perf_counter()
     reach("cepc-z", np.geomspace(0.01, 90.0, 200), scenario="II", flavour="mu")

@@ -1,7 +1,8 @@
 """How a relative background uncertainty moves the headline limits: the numbers behind the
 "Background uncertainty" section of docs/conventions.md.
 
-Run:  PYTHONPATH=src python benchmarks/systematics.py  (a few minutes). For each headline curve
+Run:  PYTHONPATH=src python benchmarks/systematics.py [LABEL ...]  (a few minutes; with LABELs
+only the curves whose label contains one of them, e.g. "CEPC"). For each headline curve
 and mass it prints d95 without background uncertainty and its ratio with r = 1 % and 5 % (chi2,
 the default statistic, and the profiled Asimov), the background and S/B at the limit, and the
 poisson-cls limit.
@@ -9,6 +10,7 @@ poisson-cls limit.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import nudipole
@@ -22,6 +24,9 @@ CURVES: list[tuple[str, dict[str, Any]]] = [
     ("Belle II bBG", dict(experiment="belle2", selection="bbg")),
     ("STCF 4 GeV 30/ab", dict(experiment="stcf", sqrt_s=4.0, lumi="30/ab")),
     ("CEPC Z 100/ab", dict(experiment="cepc-z")),
+    ("CEPC WW 6/ab", dict(experiment="cepc-ww")),
+    ("CEPC H 20/ab", dict(experiment="cepc-h")),
+    ("CEPC tt 1/ab", dict(experiment="cepc-tt")),
 ]
 MASSES = [0.05, 0.2, 1.0, 3.0]
 UNCERTAINTIES = [0.01, 0.05]
@@ -32,14 +37,15 @@ def _run(ckw: dict[str, Any], masses: list[float], **kw: Any) -> Any:
     return nudipole.reach(ckw["experiment"], masses, **extra, **kw)
 
 
-def main() -> None:
+def main(labels: list[str]) -> None:
+    curves = [c for c in CURVES if not labels or any(x in c[0] for x in labels)]
     for preset in ("default", "paper"):
         print(f"\n### preset {preset}: d95 [GeV^-1] at r = 0, ratio d95(r)/d95(0)\n")
         head = "| curve | statistic | m_N [GeV] | B | S/B at limit | d95 (r = 0) |"
         head += "".join(f" r = {100 * r:g} % |" for r in UNCERTAINTIES)
         print(head)
         print("|" + "---|" * (6 + len(UNCERTAINTIES)))
-        for label, ckw in CURVES:
+        for label, ckw in curves:
             for stat in ("chi2", "asimov", "poisson-cls"):
                 try:
                     base = _run(ckw, MASSES, preset=preset, statistic=stat)
@@ -73,4 +79,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

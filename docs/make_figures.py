@@ -27,6 +27,17 @@ FIGURES: list[tuple[str, str, list[str]]] = [
     ("core", "fig_landscape_all.png", ["figure", "landscape", "--limits", "all"]),
     ("ew", "fig_lep_cepc_I.png", ["figure", "lep-cepc", "--scenario", "I"]),
     ("ew", "fig_lep_cepc_II.png", ["figure", "lep-cepc", "--scenario", "II"]),
+    # statistics-only curves with the band up to a 1 % background uncertainty (issue 12 §3)
+    (
+        "syst",
+        "fig_belle2_bkg.png",
+        ["figure", "belle2", "--preset", "paper", "--bkg-uncertainty", "0.01"],
+    ),
+    (
+        "syst",
+        "fig_lep_cepc_II_bkg.png",
+        ["figure", "lep-cepc", "--scenario", "II", "--flavour", "mu", "--bkg-uncertainty", "0.01"],
+    ),
     (
         "lhc",
         "fig_lhc_far.png",

@@ -145,3 +145,21 @@ def test_reach_lep_analysis_at_another_energy_is_a_clear_error(
     assert "analyses the data at sqrt(s) = 205.4 GeV" in err
     assert err.count("\n") == 1
     assert out == ""
+
+
+def test_figure_lep_cepc_background_uncertainty_band(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--bkg-uncertainty hatches each CEPC curve up to its limit with that uncertainty (issue 12
+    §3); the LEP curves, published results, get none; the note says the size."""
+    out = tmp_path / "lepcepc.svg"
+    argv = ["figure", "lep-cepc", "--scenario", "II", "--flavour", "mu", "--points", "4",
+            "--limits", "paper", "--bkg-uncertainty", "0.05", "-o", str(out)]  # fmt: skip
+    code, _, err = run(argv, capsys)
+    assert code == 0, err
+    text = out.read_text("utf-8")
+    for label in ("CEPC Z, 100/ab", "CEPC WW, 6/ab", "CEPC H, 20/ab", "CEPC ttbar, 1/ab"):
+        assert f'id="bkg-band:{label}"' in text, label
+    for label in ("LEP1 OPAL monophoton", "LEP2 DELPHI monophoton"):
+        assert f'id="bkg-band:{label}"' not in text, label
+    assert "uncertainty of 5 %" in text

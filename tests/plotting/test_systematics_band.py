@@ -1,5 +1,6 @@
-"""The systematics band of :func:`nudipole.plotting.reach_plots.plot_curves`: shaded between
-the statistics-only curve and the one with a background uncertainty, and said in a note."""
+"""The systematics bands of :func:`nudipole.plotting.reach_plots.plot_curves` (shaded) and of
+the LEP/CEPC figure (:func:`nudipole.cli.ew_figure.lep_cepc_figure`, hatched): between the
+statistics-only curve and the one with a background uncertainty, and said in a note."""
 
 from __future__ import annotations
 
@@ -55,3 +56,33 @@ def test_band_needs_matching_masses() -> None:
         plot_curves([(stat, "x", "black")], systematics=[_result(m * 1.1, m, 0.05)])
     with pytest.raises(ValueError, match="1 curves"):
         plot_curves([(stat, "x", "black")], systematics=[None, None])
+
+
+def test_lep_cepc_band_is_hatched_from_the_curve_to_its_systematics_limit() -> None:
+    """``figure lep-cepc --bkg-uncertainty``: the band of a CEPC curve runs from its
+    statistics-only limit to the one with the uncertainty, hatched, named after the curve."""
+    from nudipole.cli.ew_figure import SYSTEMATICS_HATCH, lep_cepc_figure
+    from nudipole.limits import LimitSet
+    from nudipole.model import Flavour
+    from nudipole.plotting.landscape import CurveStyle
+
+    m = np.geomspace(0.01, 80.0, 10)
+    stat = _result(m, 2e-7 * np.ones_like(m), 0.0)
+    syst = _result(m, 1.3e-6 * np.ones_like(m), 0.01)
+    style = CurveStyle("CEPC Z, 100/ab", "tab:red", "--")
+    fig = lep_cepc_figure(
+        [Flavour.MU],
+        LimitSet(()),
+        {Flavour.MU: [(stat, style)]},
+        "II",
+        None,
+        "default",
+        systematics={Flavour.MU: [(stat, syst, style)]},
+        uncertainty=0.01,
+    )
+    (band,) = [c for c in fig.axes[0].collections if c.get_gid() == "bkg-band:CEPC Z, 100/ab"]
+    assert band.get_hatch() == SYSTEMATICS_HATCH
+    ys = np.concatenate([p.vertices[:, 1] for p in band.get_paths()])
+    assert ys.min() == pytest.approx(2e-7)
+    assert ys.max() == pytest.approx(1.3e-6)
+    assert "uncertainty of 1 %" in " ".join(t.get_text() for t in fig.texts)

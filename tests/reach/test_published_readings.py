@@ -1,18 +1,23 @@
 """Published limits read as their papers meant (issue 12 §2): the two readings of L3's
-Br(Z -> gamma + invisible) < 3.2e-6 and the estimated cos(theta_b) range of the CEPC runs,
-each against a hand calculation (docs/electroweak.md, "How the published limits are read").
+Br(Z -> gamma + invisible) < 3.2e-6, OPAL's cross section in its (estimated) angular range and
+the sourced barrel radius, DELPHI's measured cross section, the Z-width bound and the estimated
+cos(theta_b) range of the CEPC runs, each against a hand calculation (docs/electroweak.md,
+"How the published limits are read").
 """
 
 from __future__ import annotations
 
+import copy
 import math
+from typing import Any
 
 import numpy as np
 import pytest
 
 from nudipole.api import reach, resolve_experiment
+from nudipole.constants import M_Z, SIN2_THETA_W
 from nudipole.experiments.errors import ExperimentError
-from nudipole.experiments.schema import experiment_from_dict
+from nudipole.experiments.schema import Experiment, experiment_from_dict
 from nudipole.experiments.selections import (
     BoundaryEnergyCut,
     EnergyThresholdByRegion,
@@ -108,6 +113,65 @@ def test_l3_reading_changes_the_limit_as_the_hand_acceptance_says() -> None:
         for sel in ("l3", "l3-talk")
     }
     assert d["l3"] / d["l3-talk"] == pytest.approx(math.sqrt(a_talk / a_half), rel=0.02)
+
+
+# ----------------------------------------------------------------------------- OPAL, DELPHI, width
+OPAL_CUT_COS = 0.7  # estimated fiducial cut (lep.toml)
+OPAL_BARREL_COS = 0.82  # barrel lead glass, |cos theta| < 0.82 (OPAL detector description)
+
+
+def test_opal_limit_is_the_quoted_cross_section_above_23_gev() -> None:
+    """OPAL's 0.15 pb is used as printed, on photons with E > 23 GeV inside |cos| < 0.7, and N
+    must decay inside the barrel lead glass at 2455 mm (the sourced radius)."""
+    sel = resolve_experiment("lep").selection("opal")
+    assert gev_m2_to_pb(excluded_signal(sel.limit, PHOTON_ONLY)) == pytest.approx(0.15, rel=1e-12)
+    (cut,) = sel.cuts
+    assert isinstance(cut, EnergyThresholdByRegion)
+    assert cut.regions == ((0.0, OPAL_CUT_COS, 23.0),)
+    assert sel.detector.fiducial.radius_m == 2.455
+
+
+def test_delphi_chi2_excludes_the_signal_by_hand() -> None:
+    """chi^2(S) - chi^2(0) = 2.7055 with sigma_SM = 1.61, sigma_meas = 1.50 +- 0.11 pb:
+    (0.11 + S)^2 = 0.11^2 (1 + 2.7055), S = 0.11 (sqrt(3.7055) - 1) = 0.1017 pb."""
+    by_hand = 0.11 * (math.sqrt(1.0 + 2.7055) - 1.0)
+    assert by_hand == pytest.approx(0.1017, abs=1e-4)
+    sel = resolve_experiment("lep").selection("delphi")
+    assert gev_m2_to_pb(excluded_signal(sel.limit, PHOTON_ONLY)) == pytest.approx(by_hand, 1e-4)
+
+
+def _opal_with_barrel_cut(abs_cos_max: float) -> Experiment:
+    exp = resolve_experiment("lep")
+    raw = copy.deepcopy(exp.raw)
+    raw["selections"]["opal"]["cuts"][0]["regions"][0]["abs_cos_max"] = abs_cos_max
+    return experiment_from_dict(raw, "lep-opal-barrel")
+
+
+@pytest.mark.slow
+def test_opal_angular_range_changes_the_limit_as_the_hand_acceptance_says() -> None:
+    """Were OPAL's 0.15 pb counted over the whole barrel (|cos| < 0.82, sourced) instead of the
+    estimated 0.7, d95 ~ A^(-1/2) moves by sqrt(A(0.7)/A(0.82)) = 0.96 (hand acceptances of the
+    isotropic decay at m_N = 5 GeV: the energy factor cancels)."""
+    m = 5.0
+    ratio = math.sqrt(
+        _acceptance_by_hand(m, 23.0, OPAL_CUT_COS) / _acceptance_by_hand(m, 23.0, OPAL_BARREL_COS)
+    )
+    assert ratio == pytest.approx(0.96, abs=0.005)
+    kw: dict[str, Any] = dict(selection="opal", scenario="I", flavour="mu", preset="paper")
+    shipped = reach("lep", [m], n_events=65536, **kw).d95[0]
+    barrel = reach(_opal_with_barrel_cut(OPAL_BARREL_COS), [m], n_events=65536, **kw).d95[0]
+    assert barrel / shipped == pytest.approx(ratio, rel=0.01)
+
+
+def test_z_width_bound_by_hand() -> None:
+    """Gamma(Z -> nu Nbar) + Gamma(Z -> nubar N) = 2 d_Z^2 M_Z^3 (1-y)^2 (1+2y)/(12 pi)
+    < 2.0 MeV (Phys. Rept. 427 (2006) 257), d_Z = cot(theta_w) d_gamma in scenario II."""
+    m = np.array([1.0, 30.0])
+    res = reach("lep", m, selection="z-width", scenario="II", flavour="mu")
+    cot_w = math.sqrt((1.0 - SIN2_THETA_W) / SIN2_THETA_W)
+    y = m**2 / M_Z**2
+    unit = 2.0 * cot_w**2 * M_Z**3 * (1 - y) ** 2 * (1 + 2 * y) / (12.0 * math.pi)
+    np.testing.assert_allclose(res.d95, np.sqrt(2.0e-3 / unit), rtol=1e-9)
 
 
 # ----------------------------------------------------------------------------- CEPC theta_b

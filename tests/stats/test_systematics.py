@@ -53,6 +53,29 @@ def test_profiled_asimov_is_the_on_off_likelihood_ratio(s: float, b: float, r: f
     assert exclusion_q(s, b, (r * b) ** 2) == pytest.approx(_on_off_q(s, b, (r * b) ** 2), rel=1e-8)
 
 
+def _z_excl_km_squared(s: float, b: float, db: float) -> float:
+    """Z^KM_excl squared as Kumar & Martin (PRD 92 (2015) 115018, arXiv:1510.03456) write it
+    and Bhattiprolu, Martin, Wells (EPJC 81 (2021) 123, arXiv:2009.07249) quote it:
+    2 {s - b ln[(b+s+x)/2b] - (b^2/db^2) ln[(b-s+x)/2b]} - (b+s-x)(1 + b/db^2),
+    x = sqrt((s+b)^2 - 4 s b db^2/(b + db^2)); db the absolute background uncertainty."""
+    v = db * db
+    x = math.sqrt((s + b) ** 2 - 4.0 * s * b * v / (b + v))
+    logs = s - b * math.log((b + s + x) / (2 * b)) - (b * b / v) * math.log((b - s + x) / (2 * b))
+    return 2.0 * logs - (b + s - x) * (1.0 + b / v)
+
+
+@pytest.mark.parametrize(
+    ("s", "b", "r"),
+    [(5.0, 10.0, 0.1), (3.0, 0.9, 0.2), (50.0, 886.0, 0.05), (300.0, 1.1e4, 0.01), (20, 40, 1)],
+)
+def test_closed_form_is_kumar_martin(s: float, b: float, r: float) -> None:
+    """The h-form of stats/asimov.py is Z^KM_excl^2 (rearranged for accuracy only). The direct
+    form cancels digits at large b, so the cases stay where it keeps 1e-9."""
+    assert exclusion_q(s, b, (r * b) ** 2) == pytest.approx(
+        _z_excl_km_squared(s, b, r * b), rel=1e-9
+    )
+
+
 @given(signals, backgrounds)
 def test_known_background_limit(s: float, b: float) -> None:
     """sigma_b -> 0: the known-background statistics of the seed and of Cowan et al."""

@@ -24,6 +24,11 @@ M_MIN = 1e-2  # GeV
 CATALOGUE_LEP = "lep"
 #: Opacity of the cos(theta_b) bands around the CEPC curves.
 BOUNDARY_BAND_ALPHA = 0.18
+#: Hatch and opacity of the background-uncertainty bands (``--bkg-uncertainty``), drawn over
+#: the cos(theta_b) bands: hatched (against the existing limits' forward hatch) so that the
+#: two stay apart.
+SYSTEMATICS_HATCH = "\\\\\\\\"
+SYSTEMATICS_ALPHA = 0.55
 
 
 def lep_cepc_curves(
@@ -59,9 +64,11 @@ def _curve(
     seed: int,
     progress: Any,
     model: tuple[Flavour, str | None, float | None, float | None],
+    background_uncertainty: float | None = None,
 ) -> ReachResult:
     """One curve of the figure: the reach with the figure's settings and coupling ``model``
-    (flavour, scenario, a, sin2w)."""
+    (flavour, scenario, a, sin2w), with the selection's background uncertainty or
+    ``background_uncertainty`` (relative)."""
     flavour, scenario, a, sin2w = model
     return reach(
         exp,
@@ -74,7 +81,70 @@ def _curve(
         scenario=scenario,
         a=a,
         sin2w=sin2w,
+        background_uncertainty=background_uncertainty,
     )
+
+
+def counted_curves() -> list[tuple[Any, str]]:
+    """The curves of :data:`LEP_CEPC` whose limit is counted from signal and background (the
+    CEPC runs), as (curve, line style): only they depend on a background uncertainty; the LEP
+    curves use published results."""
+    return [
+        (curve, style)
+        for curve, style in LEP_CEPC
+        if resolve_experiment(curve.experiment).selection(curve.selection).limit.type == "counting"
+    ]
+
+
+def systematics_bands(
+    curves: list[tuple[ReachResult, Any]],
+    model: tuple[Flavour, str | None, float | None, float | None],
+    uncertainty: float,
+    preset: str,
+    seed: int,
+    progress: Any,
+) -> list[tuple[ReachResult, ReachResult, Any]]:
+    """For each counted curve among ``curves`` (the statistics-only results of
+    :func:`lep_cepc_curves` for the coupling ``model``: flavour, scenario, a, sin2w), the same
+    curve with a relative background uncertainty ``uncertainty``, profiled as its statistic
+    says (docs/conventions.md): (statistics-only, with uncertainty, style)."""
+    counted = {curve.label: curve for curve, _ in counted_curves()}
+    out = []
+    for result, style in curves:
+        curve = counted.get(style.label)
+        if curve is None:
+            continue
+        exp = resolve_experiment(curve.experiment)
+        syst = _curve(
+            exp, result.mass, curve.selection, preset, seed, progress, model,
+            background_uncertainty=uncertainty,
+        )  # fmt: skip
+        out.append((result, syst, style))
+    return out
+
+
+def _draw_systematics_bands(
+    fig: Figure,
+    flavours: list[Flavour],
+    bands: dict[Flavour, list[tuple[ReachResult, ReachResult, Any]]],
+) -> None:
+    """Hatch, on each flavour's panel, from each counted curve to its limit with the
+    background uncertainty (the two share their masses)."""
+    for ax, flavour in zip(fig.axes, flavours, strict=False):
+        for stat, syst, style in bands.get(flavour, []):
+            ok = np.isfinite(stat.d95) & np.isfinite(syst.d95)
+            ax.fill_between(
+                stat.mass[ok],
+                stat.d95[ok],
+                syst.d95[ok],
+                facecolor="none",
+                edgecolor=style.color,
+                hatch=SYSTEMATICS_HATCH,
+                alpha=SYSTEMATICS_ALPHA,
+                linewidth=0.0,
+                zorder=2,
+                gid=f"bkg-band:{style.label}",
+            )
 
 
 def boundary_bands(
@@ -196,6 +266,8 @@ def lep_cepc_figure(
     a: float | None,
     preset: str,
     bands: dict[Flavour, list[tuple[ReachResult, ReachResult, Any]]] | None = None,
+    systematics: dict[Flavour, list[tuple[ReachResult, ReachResult, Any]]] | None = None,
+    uncertainty: float | None = None,
 ) -> Figure:
     """The LEP/CEPC figure from computed curves (:func:`lep_cepc_curves` per flavour).
 
@@ -215,6 +287,9 @@ def lep_cepc_figure(
     bands
         Per flavour, the CEPC limits at both ends of the estimated cos(theta_b) range
         (:func:`boundary_bands`), shaded around the curves; none if not given.
+    systematics, uncertainty
+        Per flavour, each counted curve with the relative background ``uncertainty``
+        (:func:`systematics_bands`), hatched from the statistics-only curve; none if not given.
 
     Returns
     -------
@@ -231,6 +306,12 @@ def lep_cepc_figure(
             "cos(theta_b) from 0.99 (the ECAL edge; the lines) to 0.999 (a forward veto down to "
             "45 mrad), both estimated: no source fixes theta_b (docs/electroweak.md)."
         )
+    if systematics and uncertainty is not None:
+        notes.append(
+            "Hatched from each CEPC curve: up to its limit with a relative background "
+            f"uncertainty of {100 * uncertainty:g} % (profiled, docs/conventions.md); the "
+            "lines are statistics only. The LEP curves use published results and do not change."
+        )
     fig = plot_landscape(
         flavours,
         LimitSet(tuple(lim for lim in limits if lim.id != CATALOGUE_LEP)),
@@ -244,6 +325,8 @@ def lep_cepc_figure(
     )
     if bands:
         _draw_boundary_bands(fig, flavours, bands)
+    if systematics:
+        _draw_systematics_bands(fig, flavours, systematics)
     return fig
 
 
@@ -258,12 +341,15 @@ def make_lep_cepc(
     n: int,
     seed: int,
     show_progress: bool,
+    background_uncertainty: float | None = None,
 ) -> None:
     """Compute the LEP limits and CEPC reach for each flavour and save the figure.
 
     The catalogue's photon-only LEP region is left out (the scenario's own LEP limits are
     drawn instead, and a note says so); curves with no bound get a note, not a legend entry.
-    The CEPC curves get a band over their estimated cos(theta_b) range (:func:`boundary_bands`).
+    The CEPC curves get a band over their estimated cos(theta_b) range (:func:`boundary_bands`)
+    and, with ``background_uncertainty`` (relative), a hatched band up to their limit with that
+    uncertainty (:func:`systematics_bands`).
     """
     from nudipole.cli._common import progress_bar
     from nudipole.experiments.selections import BoundaryEnergyCut
@@ -278,11 +364,29 @@ def make_lep_cepc(
         )
         for curve, _ in LEP_CEPC
     )
+    if background_uncertainty is not None:
+        n_curves += len(counted_curves())
+    systematics = {}
     with progress_bar(len(flavours) * n_curves * n, "LEP/CEPC", show_progress) as progress:
         for flavour in flavours:
             by_flavour[flavour] = lep_cepc_curves(
                 flavour, scenario, a, sin2w, preset, n, seed, progress
             )
             bands[flavour] = boundary_bands(flavour, scenario, a, sin2w, preset, n, seed, progress)
-    figure = lep_cepc_figure(flavours, limits, by_flavour, scenario, a, preset, bands=bands)
+            if background_uncertainty is not None:
+                model = (flavour, scenario, a, sin2w)
+                systematics[flavour] = systematics_bands(
+                    by_flavour[flavour], model, background_uncertainty, preset, seed, progress
+                )
+    figure = lep_cepc_figure(
+        flavours,
+        limits,
+        by_flavour,
+        scenario,
+        a,
+        preset,
+        bands=bands,
+        systematics=systematics or None,
+        uncertainty=background_uncertainty,
+    )
     save_figure(figure, output)

@@ -50,7 +50,7 @@ FIGURE_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "a": ("--a", ("lep-cepc", "lhc-llp")),
     "sin2w": ("--sin2w", ("lep-cepc", "lhc-llp")),
     "seed": ("--seed", (*sorted(FIGURES), "landscape", "lep-cepc")),
-    "bkg_uncertainty": ("--bkg-uncertainty", tuple(sorted(FIGURES))),
+    "bkg_uncertainty": ("--bkg-uncertainty", (*sorted(FIGURES), "lep-cepc")),
 }
 
 
@@ -103,9 +103,9 @@ def add_figure(sub: Any) -> None:
         "--bkg-uncertainty",
         type=background_uncertainty_value,
         metavar="R",
-        help=f"{', '.join(sorted(FIGURES))}: also shade, for each curve, the band from the "
-        "statistics-only limit to the one with this relative background uncertainty "
-        "(0 to 1, e.g. 0.05 = 5 %%)",
+        help=f"{', '.join(sorted(FIGURES))}, lep-cepc: also shade, for each curve with a "
+        "background (lep-cepc: the CEPC runs), the band from the statistics-only limit to the "
+        "one with this relative background uncertainty (0 to 1, e.g. 0.05 = 5 %%)",
     )
     add_limit_options(p)
     add_coupling_options(p, default_sin2w=None)  # lep-cepc: scenario I unless given
@@ -251,6 +251,7 @@ def run_figure(args: argparse.Namespace) -> int:
             args.points,
             seed,
             True,
+            args.bkg_uncertainty,
         )
     elif args.name == "landscape":
         extra = [Path(c) for c in args.curve]

@@ -19,9 +19,20 @@ and q = -2 ln[L(s, b'') / L(0, b)] is
     q(s; b, v) = 2 b h((s + delta)/b) + 2 (b^2 / v) h(delta/b),   h(y) = y - ln(1 + y).
 
 This is the Asimov exclusion significance with an uncertain background, Z_excl^2 = q, of
-Bhattiprolu, Martin, Wells, EPJC 81 (2021) 123, arXiv:2009.07249 (Sec. 3, uncertain
-background, the Asimov approximation for exclusion), written with h so that it stays
-accurate for small s/b and small v. Limits (tested in tests/stats/test_systematics.py):
+Kumar & Martin, PRD 92 (2015) 115018, arXiv:1510.03456, in the form
+
+    Z_excl^2 = 2 {s - b ln[(b + s + x)/(2b)] - (b^2/v) ln[(b - s + x)/(2b)]}
+               - (b + s - x)(1 + b/v),
+
+which Bhattiprolu, Martin, Wells, EPJC 81 (2021) 123, arXiv:2009.07249, quote as
+"Z^KM_excl" (the likelihood-ratio Asimov approximation for exclusion, known and uncertain
+background) and compare with their exact Asimov significance. Neither paper's equation
+number could be read (no full text of either was reachable; the search is listed in
+docs/conventions.md); the identity of this closed form with Z^KM_excl as BMW's own package
+evaluates it (Zstats, function ZexclAsimovKM) is checked to 1e-9 in
+tests/stats/test_systematics.py. Here it is written with h so that it stays accurate for
+small s/b and small v (the form above loses all digits there). Limits (tested in
+tests/stats/test_systematics.py):
 
 * v -> 0: q = 2 [s - b ln(1 + s/b)], the known-background Asimov statistic of
   :mod:`nudipole.stats.limits` (Cowan et al., Eq. 97 with the roles of the hypotheses

@@ -8,8 +8,9 @@ variance:
     chi^2(S; B, v) = S^2 / (S + B + v),   v = Delta_B^2.
 
 For S << B it is the leading term of the profiled Asimov statistic q = S^2 / (B + v)
-(:mod:`nudipole.stats.asimov`; Bhattiprolu, Martin, Wells, EPJC 81 (2021) 123,
-arXiv:2009.07249, Sec. 3), the usual Gaussian significance Z = S / sqrt(B + Delta_B^2) with the
+(:mod:`nudipole.stats.asimov`: Z^KM_excl of Kumar & Martin, PRD 92 (2015) 115018,
+arXiv:1510.03456, as quoted by Bhattiprolu, Martin, Wells, EPJC 81 (2021) 123,
+arXiv:2009.07249), the usual Gaussian significance Z = S / sqrt(B + Delta_B^2) with the
 signal's own fluctuation kept as in the seed. v = 0 gives the seed's form exactly.
 
 Slope: d chi^2/dS = S (S + 2 (B + v)) / (S + B + v)^2.
