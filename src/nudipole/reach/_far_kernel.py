@@ -47,6 +47,12 @@ def _polar(x: float, coef: FloatArray) -> float:  # pragma: no cover - compiled
 REGION_KEY_TOL = 1.0e-2
 
 
+#: Fewest rows of the detector grid (64 per polar cell) that make a region "wide" for
+#: :func:`flux_rays_kernel`: the part of a node's phi* interval inside it is integrated
+#: exactly even when the interval runs on into other regions.
+SPLIT_MIN_ROWS = 64
+
+
 #: Rays generated before they are added to the cells (:func:`flux_rays_kernel`); a pure
 #: speed setting (the arrays of one block stay in the first-level cache).
 RAY_BLOCK = 2048
@@ -176,10 +182,13 @@ def flux_rays_kernel(
     sin^2(theta/2) of region r (-inf and +inf at the ends of the window).
 
     phi* of a node (psi = phi*/2, sin^2(theta_N/2) = base + span sin^2(psi), accepted from
-    psi_a to psi_b): the part up to the end of the region in which the accepted interval
-    starts, psi_a to psi_m, is integrated exactly (the detector looks the same there, so the
-    integral is the weight x (psi_m - psi_a) 2/pi), the rest, psi_m to psi_b, with the
-    ``n_phi`` Gauss-Legendre nodes (``frac_p``, ``w_p``) as rays. The exact parts of a
+    psi_a to psi_b): where the whole interval lies in one region of the grid it is integrated
+    exactly (the detector looks the same there: weight x (psi_b - psi_a) 2/pi). Where it runs
+    beyond the region in which it starts and that region is wide (at least
+    :data:`SPLIT_MIN_ROWS` rows), the part up to the region's end, psi_a to psi_m, is exact
+    and the rest, psi_m to psi_b, gets the ``n_phi`` Gauss-Legendre nodes (``frac_p``,
+    ``w_p``) as rays; otherwise (a box off the axis, whose every row is a region) the whole
+    interval gets the Gauss nodes. The exact parts of a
     combo are gathered per region into one ray on the region's first row (its rows agree to
     :data:`REGION_KEY_TOL` in the cell keys, 4e-4 in l_in and l_out, and exactly in the
     azimuthal weights): this is exact where the region's end lies beyond the accepted
@@ -219,9 +228,17 @@ def flux_rays_kernel(
     geo = (*geo, n_d, b0, dense, zero, state)  # type: ignore[assignment]
     # the row that stands for each region: its first (the rows of a region agree to
     # REGION_KEY_TOL in the cell keys and exactly in the azimuthal weights)
-    rep = np.empty(region[n_grid - 1] + 1, dtype=np.int64)
+    n_reg = region[n_grid - 1] + 1
+    rep = np.empty(n_reg, dtype=np.int64)
     for g in range(n_grid - 1, -1, -1):
         rep[region[g]] = g
+    # a region of at least SPLIT_MIN_ROWS rows is worth integrating exactly up to its end
+    # when a node's accepted interval runs beyond it; narrower ones (a box off the axis:
+    # every row is its own region) leave the whole interval to the Gauss nodes
+    rows_in = np.zeros(n_reg, dtype=np.int64)
+    for g in range(n_grid):
+        rows_in[region[g]] += 1
+    wide = rows_in >= SPLIT_MIN_ROWS
     # running sum of the parents' cross sections: a run of parents whose whole cone lies in
     # the first region is added in one step
     n_par = sigma.size
@@ -275,7 +292,10 @@ def flux_rays_kernel(
             if not (x_a >= region_s_lo[r_prev] and x_a < region_s_hi[r_prev]):
                 g_a = int((_polar(x_a, coef) - g_lo) * g_inv_step)
                 r_prev = region[min(max(g_a, 0), n_grid - 1)]
-            if r_prev != acc_r:
+            r_hi = region_s_hi[r_prev]
+            inside = x_b < r_hi
+            split = not inside and wide[r_prev]
+            if (inside or split) and r_prev != acc_r:
                 if acc_r >= 0:
                     ray_x[n_r] = 0.0
                     ray_w[n_r] = acc
@@ -284,25 +304,26 @@ def flux_rays_kernel(
                     n_r += 1
                 acc = 0.0
                 acc_r = r_prev
-            r_hi = region_s_hi[r_prev]
             psi_a = 0.0
             if x_a > base:
                 psi_a = math.asin(math.sqrt(min((x_a - base) / span, 1.0)))
             psi_b = half_pi
             if x_b < top:
                 psi_b = math.asin(math.sqrt(min(max((x_b - base) / span, 0.0), 1.0)))
-            if x_b < r_hi:
+            if inside:
                 # the detector looks the same over the whole accepted part: the phi*
                 # integral of a constant, exactly
                 acc += two_over_pi * (psi_b - psi_a) * weight
             else:
-                # exactly up to the end of the region, then n_p Gauss-Legendre nodes in psi
-                psi_m = math.asin(math.sqrt(min(max((r_hi - base) / span, 0.0), 1.0)))
-                acc += two_over_pi * (psi_m - psi_a) * weight
-                width = psi_b - psi_m
+                psi_lo = psi_a
+                if split:
+                    # exactly up to the end of a wide region, then the Gauss nodes
+                    psi_lo = math.asin(math.sqrt(min(max((r_hi - base) / span, 0.0), 1.0)))
+                    acc += two_over_pi * (psi_lo - psi_a) * weight
+                width = psi_b - psi_lo
                 ww = width * weight
                 for i in range(n_p):
-                    sn = math.sin(frac_p[i] * width + psi_m)
+                    sn = math.sin(frac_p[i] * width + psi_lo)
                     ray_x[n_r] = base + span * sn * sn
                     ray_w[n_r] = w_p[i] * ww
                     ray_k[n_r] = k
