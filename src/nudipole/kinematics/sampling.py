@@ -81,3 +81,84 @@ def quadrature_nodes(n_cos_n: int = 48, n_cos_star: int = 48, n_phi: int = 24) -
         weight=ww.ravel(),
         rule="quadrature",
     )
+
+
+#: 15-point Gauss-Kronrod rule on [-1, 1] (abscissae >= 0; the rule is symmetric) and the
+#: weights of its embedded 7-point Gauss rule (at the odd-indexed abscissae), from QUADPACK
+#: dqk15 (R. Piessens, E. de Doncker-Kapenga, C. Ueberhuber, D. Kahaner, QUADPACK, Springer
+#: 1983). tests/kinematics/test_sampling.py checks them against numpy's Gauss-Legendre rule
+#: and the Kronrod rule's exactness for polynomials of degree 22.
+_GK15_X = (
+    0.991455371120812639206854697526329,
+    0.949107912342758524526189684047851,
+    0.864864423359769072789712788640926,
+    0.741531185599394439863864773280788,
+    0.586087235467691130294144845693013,
+    0.405845151377397166906606412076961,
+    0.207784955007898467600689403773245,
+    0.0,
+)
+_GK15_WK = (
+    0.022935322010529224963732008058970,
+    0.063092092629978553290700663189204,
+    0.104790010322250183839876322541518,
+    0.140653259715525918745189590510238,
+    0.169004726639267902826583426598550,
+    0.190350578064785409913256402421014,
+    0.204432940075298892414161999234649,
+    0.209482141084727828012999174891714,
+)
+_G7_W = (
+    0.129484966168869693270611432679082,
+    0.279705391489276667901467771423780,
+    0.381830050505118944950369775488975,
+    0.417959183673469387755102040816327,
+)
+
+
+def gauss_kronrod_15() -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The 15-point Gauss-Kronrod rule on [-1, 1] with its embedded 7-point Gauss rule.
+
+    Returns
+    -------
+    x, w_kronrod, w_gauss
+        15 abscissae (increasing), the Kronrod weights (exact for polynomials of degree 22)
+        and the Gauss weights on the same abscissae (zero at the 8 Kronrod-only points; exact
+        to degree 13). Source: QUADPACK dqk15 (Piessens et al. 1983).
+    """
+    half = np.asarray(_GK15_X)
+    x = np.concatenate([-half[:-1], half[::-1]])
+    wk_half = np.asarray(_GK15_WK)
+    wk = np.concatenate([wk_half[:-1], wk_half[::-1]])
+    wg_half = np.zeros(8)
+    wg_half[1::2] = _G7_W
+    wg = np.concatenate([wg_half[:-1], wg_half[::-1]])
+    return x, wk, wg
+
+
+def composite_gauss_kronrod(edges: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The 15-point Gauss-Kronrod rule on every panel between consecutive ``edges``.
+
+    Parameters
+    ----------
+    edges
+        (..., E + 1) non-decreasing panel edges along the last axis; a zero-width panel gets
+        zero weights.
+
+    Returns
+    -------
+    x, w_kronrod, w_gauss
+        (..., 15 E) abscissae and the weights of the composite Kronrod and embedded Gauss
+        rules (each summing to edges[..., -1] - edges[..., 0]).
+    """
+    xk, wk, wg = gauss_kronrod_15()
+    e = np.asarray(edges, dtype=float)
+    mid = 0.5 * (e[..., 1:] + e[..., :-1])
+    half = 0.5 * (e[..., 1:] - e[..., :-1])
+    shape = (*e.shape[:-1], 15 * (e.shape[-1] - 1))
+    x = (mid[..., None] + half[..., None] * xk).reshape(shape)
+    return (
+        np.asarray(x),
+        np.asarray((half[..., None] * wk).reshape(shape)),
+        np.asarray((half[..., None] * wg).reshape(shape)),
+    )

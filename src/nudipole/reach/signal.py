@@ -32,8 +32,9 @@ from nudipole.kinematics.sampling import Nodes
 from nudipole.model import Nature
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import width_nu_gamma
-from nudipole.physics.production import n_momentum_cm
-from nudipole.production import ee_source
+from nudipole.physics.production import n_energy_cm, n_momentum_cm
+from nudipole.production import ee_rules, ee_source
+from nudipole.production.ee_rules import RulePanels
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset
 
@@ -110,6 +111,25 @@ def _kappa(
 
     ``width_unit``: total width at d = 1 (GeV); the photon-only width if None.
     """
+    return kappa_of_n(
+        events.n_cos_lab, events.n_momentum_lab, experiment, preset, s, m, width_unit
+    )
+
+
+def kappa_of_n(
+    n_cos_lab: FloatArray,
+    n_momentum_lab: FloatArray,
+    experiment: Experiment,
+    preset: Preset,
+    s: FloatArray,
+    m: float,
+    width_unit: float | None = None,
+) -> FloatArray:
+    """kappa = L m Gamma(d = 1) / p of an N with lab polar cosine ``n_cos_lab`` and momentum
+    ``n_momentum_lab`` (GeV), GeV^2: L its path to the fiducial cylinder's surface
+    (``lab-volume``) or the seed's l_D with the CM momentum (``fixed-length``, seed Eqs. 5-7);
+    m Gamma / p = 1 / (beta gamma c tau) per unit length. ``width_unit`` as in :func:`_kappa`.
+    """
     if width_unit is None:
         width_unit = float(width_nu_gamma(m, 1.0, preset.nature))
     det = experiment.detector
@@ -118,12 +138,12 @@ def _kappa(
         return np.asarray(length * m * width_unit / n_momentum_cm(s, m))
     fid = det.fiducial
     path = path_length_in_cylinder(
-        events.n_cos_lab,
+        n_cos_lab,
         metres_to_natural(fid.radius_m),
         metres_to_natural(fid.z_min_m),
         metres_to_natural(fid.z_max_m),
     )
-    return np.asarray(path * m * width_unit / events.n_momentum_lab)
+    return np.asarray(path * m * width_unit / n_momentum_lab)
 
 
 def _bin(
@@ -200,14 +220,89 @@ def build_templates(
     w_b, k_b = _bin(w, k, point * n_b + nodes.batch[use], n_p * n_b, n_b)
     weight = w_b.reshape(n_p, n_b, N_KAPPA_BINS)
     kappa = k_b.reshape(n_p, n_b, N_KAPPA_BINS)
+    rate = _rate(experiment, preset, sqrt_s, luminosity_natural, m_n, model)
+    return Templates(rate, weight, kappa)
+
+
+def _rate(
+    experiment: Experiment,
+    preset: Preset,
+    sqrt_s: FloatArray,
+    luminosity_natural: FloatArray,
+    m_n: float,
+    model: CouplingModel,
+) -> FloatArray:
+    """R per point (GeV^2, or GeV^-2 with unit luminosity), zero above threshold."""
     s_all = sqrt_s**2
-    rate = np.where(
-        m_n < sqrt_s,
-        luminosity_natural
-        * experiment.detector.efficiency
-        * charge_multiplicity(preset)
-        * model.br_nu_gamma(m_n, preset.nature)
-        * model.sigma_unit(np.maximum(s_all, m_n**2), m_n),
-        0.0,
+    return np.asarray(
+        np.where(
+            m_n < sqrt_s,
+            luminosity_natural
+            * experiment.detector.efficiency
+            * charge_multiplicity(preset)
+            * model.br_nu_gamma(m_n, preset.nature)
+            * model.sigma_unit(np.maximum(s_all, m_n**2), m_n),
+            0.0,
+        )
     )
-    return Templates(np.asarray(rate), weight, kappa)
+
+
+def build_rule_templates(
+    experiment: Experiment,
+    selection: Selection,
+    preset: Preset,
+    sqrt_s: FloatArray,
+    luminosity_natural: FloatArray,
+    m_n: float,
+    panels: RulePanels,
+    model: CouplingModel = PHOTON_ONLY,
+) -> Templates:
+    """Templates from the cut-adapted rule (:mod:`nudipole.production.ee_rules`) at one mass.
+
+    The batch axis of the result holds the two embedded rules: index 0 the Gauss-Kronrod rule
+    (the result), index 1 its Gauss rule on the same nodes (for the error estimate). kappa
+    follows from each node's z_N as in :func:`build_templates`.
+    """
+    n_p = sqrt_s.size
+    weight = np.zeros((n_p, 2, N_KAPPA_BINS))
+    kappa = np.ones((n_p, 2, N_KAPPA_BINS))
+    open_points = np.flatnonzero(m_n < sqrt_s)
+    if open_points.size == 0:
+        return Templates(np.zeros(n_p), weight, kappa)
+    rs = sqrt_s[open_points]
+    beta = experiment.beta
+    nodes = ee_rules.rule_nodes(selection.cuts, panels, rs, beta, m_n)
+    s = rs[nodes.point] ** 2
+    a, b = ee_source.density_coefficients(
+        s,
+        m_n,
+        preset.effective_photon_angular,
+        nodes.cos_n,
+        nodes.cos_star,
+        production=model,
+        conjugate_fraction=conjugate_fraction(preset),
+    )
+    density = a + b * nodes.cos_phi
+    # N in the lab (as in ee_source.generate): momentum and polar cosine from z
+    e_n, p_n = n_energy_cm(s, m_n), n_momentum_cm(s, m_n)
+    gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+    z = nodes.cos_n
+    pz_lab = gamma_b * (p_n * z + beta * e_n)
+    pt = p_n * np.sqrt(np.clip(1.0 - z**2, 0.0, None))
+    p_lab = np.sqrt(pz_lab**2 + pt**2)
+    cos_lab = np.divide(pz_lab, p_lab, out=np.ones_like(p_lab), where=p_lab > 0)
+    k = kappa_of_n(
+        cos_lab, p_lab, experiment, preset, s, m_n, model.width_unit(m_n, preset.nature)
+    )
+    point = open_points[nodes.point]
+    w_b, k_b = _bin(
+        np.concatenate([nodes.weight_kronrod * density, nodes.weight_gauss * density]),
+        np.concatenate([k, k]),
+        np.concatenate([2 * point, 2 * point + 1]),
+        2 * n_p,
+        1,
+    )
+    weight = w_b.reshape(n_p, 2, N_KAPPA_BINS)
+    kappa = k_b.reshape(n_p, 2, N_KAPPA_BINS)
+    rate = _rate(experiment, preset, sqrt_s, luminosity_natural, m_n, model)
+    return Templates(rate, weight, kappa)

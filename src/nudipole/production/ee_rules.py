@@ -1,0 +1,375 @@
+"""Cut-adapted deterministic integration of the e+ e- signal acceptance (issue 11).
+
+The acceptance of one energy point at one mass is (:mod:`nudipole.production.ee_source`)
+
+    A = int dz/2 int dc*/2 int df*/(2 pi) [a(z, c*) + b(z, c*) cos f*] 1[photon passes],
+
+z = cos theta_N, c* and f* the photon polar cosine and azimuth in the N helicity frame; the
+physical density is linear in cos f* (:func:`~nudipole.production.ee_source.density_coefficients`).
+At fixed (z, c*) the photon CM energy E = gamma_N (m/2)(1 + beta_N c*) does not depend on f*,
+and its CM polar cosine is linear in u = cos f* (the boost along the N direction and the
+rotation to the beam axes of :func:`~nudipole.production.ee_source.generate`):
+
+    cos theta_cm = A + B u,  A = z (gamma_N c* + beta_gamma_N) (m/2) / E,
+                             B = -sqrt(1 - z^2) sqrt(1 - c*^2) (m/2) / E.
+
+Every built-in cut is a condition on (E, cos theta_cm) (lab quantities follow by the boost
+along the beam, :func:`nudipole.kinematics.lorentz.massless_cos_to_other_frame`), so the
+accepted set in u is a union of intervals whose ends are the cut's edges in cos theta_cm at
+that energy, given in closed form by :func:`cos_cm_edges`. Which pieces pass is decided by the
+cut's own ``mask`` at each piece's midpoint, so an edge that is listed but not crossed costs
+nothing. The f* integral over an accepted piece [u1, u2] is exact:
+
+    (1/pi) int_{arccos u2}^{arccos u1} (a + b cos f) df
+        = [a (arccos u1 - arccos u2) + b (sqrt(1 - u1^2) - sqrt(1 - u2^2))] / pi
+
+(f* and 2 pi - f* give the same photon polar angle, hence 1/pi over [0, pi]).
+
+What remains is a smooth integrand in (z, c*) up to kinks where an edge leaves [-1, 1] and
+steps where the accepted set appears or vanishes at a photon energy (an energy threshold in a
+symmetric collider, the boundary cut's end point, an energy window closing). Those energies,
+:func:`energy_edges`, are at fixed c* for a given mass and point, so the c* axis is split into
+panels there. Both axes use composite 15-point Gauss-Kronrod rules; the embedded 7-point Gauss
+rule on the same nodes gives the error estimate at no extra cost (QUADPACK, Piessens et al.
+1983, :func:`nudipole.kinematics.sampling.composite_gauss_kronrod`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nudipole.experiments.selections import (
+    BeamBackgroundCut,
+    BoundaryEnergyCut,
+    Cut,
+    EnergyDependentPolarWindow,
+    EnergyThresholdByRegion,
+    Frame,
+    LabPolarRange,
+    LabPolarVeto,
+    Photons,
+    combined_mask,
+)
+from nudipole.kinematics.lorentz import massless_cos_to_other_frame
+from nudipole.kinematics.sampling import composite_gauss_kronrod
+from nudipole.physics._types import FloatArray
+from nudipole.physics.production import n_energy_cm, n_momentum_cm
+
+
+@dataclass(frozen=True)
+class RulePanels:
+    """Orders of the cut-adapted rule (:func:`rule_nodes`): ``n_c`` equal panels in c*,
+    ``n_theta`` equal panels in the photon CM polar angle (each further split at the cuts'
+    edges; 15 Gauss-Kronrod nodes per panel) and ``n_psi`` trapezoid intervals (even) in the
+    N azimuth about the photon."""
+
+    n_c: int = 2
+    n_theta: int = 2
+    n_psi: int = 8
+
+    def __post_init__(self) -> None:
+        if self.n_c < 1 or self.n_theta < 1:
+            raise ValueError("the rule needs at least one panel per axis")
+        if self.n_psi < 2 or self.n_psi % 2:
+            raise ValueError("the azimuth rule needs an even number (>= 2) of intervals")
+
+
+def _to_cm(cos_lab: FloatArray | float, beta: float) -> FloatArray:
+    """Lab polar cosine of a massless particle -> CM (aberration, boost by -beta)."""
+    return massless_cos_to_other_frame(cos_lab, -beta)
+
+
+def cos_cm_edges(
+    cut: Cut, e_cm: FloatArray, sqrt_s: FloatArray, beta: float
+) -> list[FloatArray]:
+    """Photon CM polar cosines at which ``cut`` can change from pass to fail, at CM energy
+    ``e_cm`` (arrays broadcast with ``sqrt_s``; NaN where an edge does not exist).
+
+    Derived from each cut's definition in :mod:`nudipole.experiments.selections`:
+    a lab angle maps to the CM by aberration; E_lab = gamma (1 + beta cos_cm) E_cm; the
+    boundary cut (seed Eq. 14) passes for sin theta > sin theta_b (sqrt(s)/E - 1); the bBG
+    cut (seed Eq. 8) changes where sqrt(s) K = E [a (c1 - cos) - sin - s1], K = a c1 - s1, i.e.
+    a cos + sin = K (1 - sqrt(s)/E), solved as sqrt(1 + a^2) sin(theta + phi), phi = atan2(a, 1).
+    Listing an edge that the cut does not have is harmless (pieces are tested by ``mask``).
+    """
+    e = np.asarray(e_cm, dtype=float)
+    if isinstance(cut, LabPolarRange):
+        return [
+            _to_cm(np.cos(np.radians(t)), beta) + 0.0 * e
+            for t in (cut.theta_min_deg, cut.theta_max_deg)
+        ]
+    if isinstance(cut, LabPolarVeto):
+        return [
+            _to_cm(np.cos(np.radians(t)), beta) + 0.0 * e for pair in cut.ranges_deg for t in pair
+        ]
+    if isinstance(cut, EnergyThresholdByRegion):
+        out: list[FloatArray] = []
+        gamma = 1.0 / np.sqrt(1.0 - beta**2)
+        for lo, hi, e_min in cut.regions:
+            out += [_to_cm(c, beta) + 0.0 * e for c in (lo, -lo, hi, -hi)]
+            if beta != 0.0:
+                with np.errstate(divide="ignore"):
+                    out.append(np.asarray((e_min / (gamma * e) - 1.0) / beta))
+        return out
+    if isinstance(cut, BoundaryEnergyCut):
+        sin_b = np.sqrt(1.0 - cut.cos_theta_b**2)
+        x = sin_b * (np.asarray(sqrt_s) / e - 1.0)
+        root = np.sqrt(np.where(x <= 1.0, 1.0 - np.minimum(x, 1.0) ** 2, np.nan))
+        return [np.asarray(root), np.asarray(-root)]
+    if isinstance(cut, BeamBackgroundCut):
+        a, k = _bbg_constants(cut, beta)
+        r = np.sqrt(1.0 + a * a)
+        q = k * (1.0 - np.asarray(sqrt_s) / e)
+        psi = np.arcsin(np.where(np.abs(q) <= r, q / r, np.nan))
+        phi = np.arctan2(a, 1.0)
+        return [np.asarray(np.cos(psi - phi)), np.asarray(np.cos(np.pi - psi - phi))]
+    if isinstance(cut, EnergyDependentPolarWindow):
+        out = []
+        for coeffs in (cut.theta_min_coeffs, cut.theta_max_coeffs):
+            theta = np.clip(np.polyval(coeffs, e), 0.0, 180.0)
+            out.append(_to_cm(np.cos(np.radians(theta)), beta))
+        return out
+    raise TypeError(f"no cut-adapted rule for cut type {type(cut).__name__}")
+
+
+def _bbg_constants(cut: BeamBackgroundCut, beta: float) -> tuple[float, float]:
+    """(a, K) of seed Eq. 8 with the calorimeter edges moved to the CM (as in the cut's mask)."""
+    c1 = float(_to_cm(np.cos(np.radians(cut.theta1_lab_deg)), beta))
+    c2 = float(_to_cm(np.cos(np.radians(cut.theta2_lab_deg)), beta))
+    s1, s2 = np.sqrt(1.0 - c1 * c1), np.sqrt(1.0 - c2 * c2)
+    a = (s1 - s2) / (c1 - c2)
+    return float(a), float(a * c1 - s1)
+
+
+def energy_edges(cut: Cut, sqrt_s: FloatArray, beta: float) -> list[FloatArray]:
+    """Photon CM energies (GeV, one array per edge, shaped like ``sqrt_s``; NaN if none) at
+    which the accepted set of ``cut`` appears, vanishes or changes shape abruptly.
+
+    A symmetric collider's energy threshold (E_lab = E_cm); the thresholds of the lab energy at
+    the two ends cos_cm = -1, 1 otherwise; the boundary cut's end point sin theta_b
+    (sqrt(s)/E - 1) = 1 (seed Eq. 14); the energies at which the bBG edge equation
+    (:func:`cos_cm_edges`) gains or loses its solutions; the energies at which the Belle II
+    window's bounds (seed Eqs. 10-13) cross each other or 0 and 180 degrees.
+    """
+    rs = np.asarray(sqrt_s, dtype=float)
+    nan = np.full(rs.shape, np.nan)
+    if isinstance(cut, LabPolarRange | LabPolarVeto):
+        return []
+    if isinstance(cut, EnergyThresholdByRegion):
+        gamma = 1.0 / np.sqrt(1.0 - beta**2)
+        return [
+            np.full(rs.shape, e_min / (gamma * (1.0 + sign * beta)))
+            for _, _, e_min in cut.regions
+            for sign in ((0.0,) if beta == 0.0 else (-1.0, 1.0))
+        ]
+    if isinstance(cut, BoundaryEnergyCut):
+        sin_b = np.sqrt(1.0 - cut.cos_theta_b**2)
+        return [np.asarray(rs / (1.0 + 1.0 / sin_b))]
+    if isinstance(cut, BeamBackgroundCut):
+        a, k = _bbg_constants(cut, beta)
+        r = np.sqrt(1.0 + a * a)
+        out = []
+        for sign in (-1.0, 1.0):
+            den = 1.0 - sign * r / k if k != 0.0 else 0.0
+            out.append(np.asarray(rs / den) if den > 0.0 else nan)
+        return out
+    if isinstance(cut, EnergyDependentPolarWindow):
+        lo, hi = np.asarray(cut.theta_min_coeffs), np.asarray(cut.theta_max_coeffs)
+        polys = [lo - hi, lo, hi, lo - [0, 0, 180.0], hi - [0, 0, 180.0]]
+        out = []
+        for p in polys:
+            for root in np.roots(p) if np.any(p[:2] != 0.0) else []:
+                if abs(root.imag) < 1e-12 and root.real > 0.0:
+                    out.append(np.full(rs.shape, root.real))
+        return out
+    raise TypeError(f"no cut-adapted rule for cut type {type(cut).__name__}")
+
+
+def fixed_cos_cm_edges(cut: Cut, beta: float) -> list[float]:
+    """The edges of ``cut`` in the photon CM polar cosine that do not depend on its energy
+    (lab angles by aberration; see :func:`cos_cm_edges`)."""
+    if isinstance(cut, LabPolarRange):
+        angles = [cut.theta_min_deg, cut.theta_max_deg]
+    elif isinstance(cut, LabPolarVeto):
+        angles = [t for pair in cut.ranges_deg for t in pair]
+    elif isinstance(cut, EnergyThresholdByRegion):
+        cosines = [c for lo, hi, _ in cut.regions for c in (lo, -lo, hi, -hi)]
+        return [float(_to_cm(c, beta)) for c in cosines]
+    else:
+        return []
+    return [float(_to_cm(np.cos(np.radians(t)), beta)) for t in angles]
+
+
+def energies_at_cos_cm(cut: Cut, cos_cm: float, sqrt_s: FloatArray, beta: float) -> list[FloatArray]:
+    """Photon CM energies at which an energy-dependent edge of ``cut`` (:func:`cos_cm_edges`)
+    passes through ``cos_cm``: where the accepted set in the photon angle changes shape, so
+    that the acceptance has a kink as a function of c*. Each edge equation inverted:
+    E = E_min / (gamma (1 + beta cos)) (lab energy threshold); E = sqrt(s) / (1 + X / sin
+    theta_b), X = sin theta (seed Eq. 14); E = sqrt(s) / (1 - (a cos + sin) / K) (seed Eq. 8);
+    the real roots of theta(E) = theta (seed Eqs. 10-13)."""
+    rs = np.asarray(sqrt_s, dtype=float)
+    nan = np.full(rs.shape, np.nan)
+    sin_t = float(np.sqrt(max(0.0, 1.0 - cos_cm**2)))
+    if isinstance(cut, EnergyThresholdByRegion):
+        if beta == 0.0:
+            return []
+        gamma = 1.0 / np.sqrt(1.0 - beta**2)
+        return [np.full(rs.shape, e_min / (gamma * (1.0 + beta * cos_cm))) for _, _, e_min in cut.regions]
+    if isinstance(cut, BoundaryEnergyCut):
+        sin_b = np.sqrt(1.0 - cut.cos_theta_b**2)
+        return [np.asarray(rs / (1.0 + sin_t / sin_b))]
+    if isinstance(cut, BeamBackgroundCut):
+        a, k = _bbg_constants(cut, beta)
+        den = 1.0 - (a * cos_cm + sin_t) / k if k != 0.0 else 0.0
+        return [np.asarray(rs / den)] if den > 0.0 else []
+    if isinstance(cut, EnergyDependentPolarWindow):
+        theta = float(np.degrees(np.arccos(float(_to_cm(cos_cm, -beta)))))  # lab angle
+        out = []
+        for coeffs in (cut.theta_min_coeffs, cut.theta_max_coeffs):
+            for root in np.roots(np.asarray(coeffs) - np.array([0.0, 0.0, theta])):
+                if abs(root.imag) < 1e-12 and root.real > 0.0:
+                    out.append(np.full(rs.shape, root.real))
+        return out
+    return []
+
+
+def _c_star_edges(
+    cuts: Sequence[Cut], n_c: int, sqrt_s: FloatArray, beta: float, m_n: float
+) -> FloatArray:
+    """(P, n_c + 1 + extra) sorted c* panel edges: ``n_c`` equal panels, split at the cuts'
+    :func:`energy_edges` (E = gamma_N (m/2)(1 + beta_N c*) inverted)."""
+    rs = np.asarray(sqrt_s, dtype=float)
+    s = rs**2
+    gamma_n = n_energy_cm(s, m_n) / m_n
+    bg_n = n_momentum_cm(s, m_n) / m_n
+    base = np.broadcast_to(np.linspace(-1.0, 1.0, n_c + 1), (rs.size, n_c + 1))
+    extra = [e for cut in cuts for e in energy_edges(cut, rs, beta)]
+    crossings = {-1.0, 1.0, *(c for cut in cuts for c in fixed_cos_cm_edges(cut, beta))}
+    extra += [
+        e for cut in cuts for c0 in sorted(crossings) for e in energies_at_cos_cm(cut, c0, rs, beta)
+    ]
+    if not extra:
+        return np.array(base)
+    energies = np.stack([np.broadcast_to(e, rs.shape) for e in extra], axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c_edge = (2.0 * energies / m_n - gamma_n[:, None]) / bg_n[:, None]
+    c_edge = np.clip(np.nan_to_num(c_edge, nan=1.0), -1.0, 1.0)
+    return np.sort(np.concatenate([base, c_edge], axis=1), axis=1)
+
+
+@dataclass(frozen=True)
+class RuleNodes:
+    """Nodes of the cut-adapted rule at one mass, only where the photon passes the cuts.
+
+    Attributes
+    ----------
+    point
+        Energy-point index of each node.
+    cos_n, cos_star, cos_phi
+        z_N, c* and cos f* of the node.
+    weight_kronrod, weight_gauss
+        Weights of the Gauss-Kronrod rule and of its embedded Gauss rule (with every other
+        azimuth node); each sums to the acceptance of a density equal to one.
+    """
+
+    point: np.ndarray
+    cos_n: FloatArray
+    cos_star: FloatArray
+    cos_phi: FloatArray
+    weight_kronrod: FloatArray
+    weight_gauss: FloatArray
+
+
+def rule_nodes(
+    cuts: Sequence[Cut], panels: RulePanels, sqrt_s: FloatArray, beta: float, m_n: float
+) -> RuleNodes:
+    """The cut-adapted rule at mass ``m_n`` (GeV) for the points ``sqrt_s`` (P,).
+
+    Variables (module docstring): c*, then the photon CM polar angle theta_g, then the N
+    azimuth psi about the photon. At fixed c* the photon leaves at the angle alpha to N with
+    cos alpha = (c* + beta_N)/(1 + beta_N c*) (aberration); (N direction, f*) -> (photon
+    direction, psi) preserves the uniform measure, so
+
+        A = int dc*/2 int sin(theta_g) dtheta_g / 2 int_0^pi dpsi / pi
+            [a(z, c*) + b(z, c*) cos f*] 1[photon passes at (E(c*), cos theta_g)],
+        z = cos theta_g cos alpha + sin theta_g sin alpha cos psi,
+        cos f* = (z cos alpha - cos theta_g) / (sqrt(1 - z^2) sin alpha).
+
+    The pass/fail indicator is constant between the cut edges in cos theta_g
+    (:func:`cos_cm_edges`), so theta_g is split there and each piece's verdict is the cut's
+    mask at its midpoint; c* is split at :func:`energy_edges`. Composite 15-point
+    Gauss-Kronrod rules in c* and theta_g, the trapezoid rule with ``panels.n_psi`` intervals
+    in psi (periodic and even: spectrally accurate). The embedded rule for the error estimate
+    takes the 7-point Gauss rules and every other psi node.
+    """
+    rs = np.asarray(sqrt_s, dtype=float)
+    n_p = rs.size
+    c_edges = _c_star_edges(cuts, panels.n_c, rs, beta, m_n)
+    c, wck, wcg = composite_gauss_kronrod(c_edges)  # (P, Nc)
+    s = (rs**2)[:, None]
+    gamma_n = n_energy_cm(s, m_n) / m_n
+    bg_n = n_momentum_cm(s, m_n) / m_n
+    beta_n = bg_n / gamma_n
+    e_cm = 0.5 * m_n * (gamma_n + bg_n * c)  # (P, Nc)
+    # photon polar-angle edges at each c* node: theta in [0, pi], decreasing in cos
+    edges = [np.broadcast_to(np.linspace(0.0, np.pi, panels.n_theta + 1)[:, None, None],
+                             (panels.n_theta + 1, *c.shape))]
+    for cut in cuts:
+        for edge in cos_cm_edges(cut, e_cm, rs[:, None], beta):
+            edges.append(np.arccos(np.clip(np.nan_to_num(edge, nan=1.0), -1.0, 1.0))[None])
+    theta_edges = np.sort(
+        np.concatenate([np.broadcast_to(e, (e.shape[0], *c.shape)) for e in edges], axis=0),
+        axis=0,
+    )  # (J, P, Nc)
+    lo, hi = theta_edges[:-1], theta_edges[1:]
+    mid = 0.5 * (lo + hi)
+    cos_mid = np.cos(mid)
+    gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+    e_pieces = np.broadcast_to(e_cm, mid.shape)
+    photons = Photons(
+        e_pieces,
+        cos_mid,
+        gamma_b * e_pieces * (1.0 + beta * cos_mid),
+        np.clip((cos_mid + beta) / (1.0 + beta * cos_mid), -1.0, 1.0),
+    )
+    keep = combined_mask(tuple(cuts), photons, Frame(rs[None, :, None], beta)) & (hi > lo)
+    piece, p_idx, c_idx = np.nonzero(keep)
+    # theta_g nodes on the kept pieces
+    th, wtk, wtg = composite_gauss_kronrod(
+        np.stack([lo[piece, p_idx, c_idx], hi[piece, p_idx, c_idx]], axis=1)
+    )  # (K, 15)
+    sin_th = np.sin(th)
+    # psi: trapezoid on [0, pi] (weights / pi sum to 1), embedded: every other node
+    n_psi = panels.n_psi
+    psi = np.linspace(0.0, np.pi, n_psi + 1)
+    wpk = np.full(n_psi + 1, 1.0 / n_psi)
+    wpk[[0, -1]] *= 0.5
+    wpg = np.zeros(n_psi + 1)
+    wpg[::2] = 2.0 / n_psi
+    wpg[[0, -1]] *= 0.5
+    cos_a = ((c + beta_n) / (1.0 + beta_n * c))[p_idx, c_idx][:, None, None]
+    sin_a = (
+        np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c))
+    )[p_idx, c_idx][:, None, None]
+    cos_g = np.cos(th)[:, :, None]
+    z = np.clip(cos_g * cos_a + sin_th[:, :, None] * sin_a * np.cos(psi), -1.0, 1.0)
+    den = np.sqrt(np.clip(1.0 - z**2, 0.0, None)) * sin_a
+    cos_phi = np.divide(z * cos_a - cos_g, den, out=np.zeros_like(z), where=den > 0.0)
+    w_c_k = wck[p_idx, c_idx][:, None, None]
+    w_c_g = wcg[p_idx, c_idx][:, None, None]
+    # measures dc*/2, sin(theta) dtheta / 2, dpsi / pi
+    w_k = 0.25 * w_c_k * (wtk * sin_th)[:, :, None] * wpk
+    w_g = 0.25 * w_c_g * (wtg * sin_th)[:, :, None] * wpg
+    shape = z.shape
+    del n_p
+    return RuleNodes(
+        point=np.broadcast_to(p_idx[:, None, None], shape).ravel(),
+        cos_n=z.ravel(),
+        cos_star=np.broadcast_to(c[p_idx, c_idx][:, None, None], shape).ravel(),
+        cos_phi=np.clip(cos_phi, -1.0, 1.0).ravel(),
+        weight_kronrod=w_k.ravel(),
+        weight_gauss=w_g.ravel(),
+    )
