@@ -78,7 +78,11 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
     )
     for flag, values, text in CONVENTION_OPTIONS:
         p.add_argument(flag, choices=[v.value for v in values], help=text)
-    p.add_argument("--sampler", choices=SAMPLERS, help="acceptance integration (default mc)")
+    p.add_argument(
+        "--sampler",
+        choices=SAMPLERS,
+        help="acceptance integration (default rules: deterministic, cut-adapted)",
+    )
     p.add_argument(
         "--events", type=_positive_int, help=f"events per mass (mc, sobol; default {N_EVENTS})"
     )
@@ -123,7 +127,7 @@ def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "charge_states": args.charge_states,
         "decay_model": args.decay_model,
         "nature": args.nature,
-        "sampler": args.sampler or "mc",
+        "sampler": args.sampler or "rules",
         "n_events": N_EVENTS if args.events is None else args.events,
         "seed": SEED if args.seed is None else args.seed,
         "flavour": args.flavour,

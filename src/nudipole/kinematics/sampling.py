@@ -116,6 +116,46 @@ _G7_W = (
 )
 
 
+#: 7-point Gauss-Kronrod rule (abscissae >= 0) and its embedded 3-point Gauss rule
+#: (Kronrod 1965; tabulated e.g. by Laurie, Math. Comp. 66 (1997) 1133); checked like GK15.
+_GK7_X = (
+    0.960491268708020283423507092629080,
+    0.774596669241483377035853079956480,
+    0.434243749346802558002071502844628,
+    0.0,
+)
+_GK7_WK = (
+    0.104656226026467265193823857192073,
+    0.268488089868333440728569280666710,
+    0.401397414775962222905051818618432,
+    0.450916538658474142345110087045571,
+)
+_G3_W = (0.555555555555555555555555555555556, 0.888888888888888888888888888888889)
+
+
+def gauss_kronrod(points: int = 15) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The ``points``-point Gauss-Kronrod rule (7 or 15) on [-1, 1] with its embedded Gauss
+    rule (3 or 7 points): abscissae (increasing), Kronrod weights, Gauss weights (zero at the
+    Kronrod-only abscissae). Sources as for :data:`_GK15_X` and :data:`_GK7_X`."""
+    if points == 15:
+        xs, wks, wgs = _GK15_X, _GK15_WK, _G7_W
+    elif points == 3:  # Gauss-Legendre 3 = Kronrod extension of the midpoint rule
+        xs, wks, wgs = (np.sqrt(0.6), 0.0), (5.0 / 9.0, 8.0 / 9.0), (2.0,)
+    elif points == 7:
+        xs, wks, wgs = _GK7_X, _GK7_WK, _G3_W
+    else:
+        raise ValueError("Gauss-Kronrod rules of 3, 7 or 15 points are available")
+    half = np.asarray(xs)
+    n = half.size
+    x = np.concatenate([-half[:-1], half[::-1]])
+    wk_half = np.asarray(wks)
+    wk = np.concatenate([wk_half[:-1], wk_half[::-1]])
+    wg_half = np.zeros(n)
+    wg_half[1::2] = wgs
+    wg = np.concatenate([wg_half[:-1], wg_half[::-1]])
+    return x, wk, wg
+
+
 def gauss_kronrod_15() -> tuple[FloatArray, FloatArray, FloatArray]:
     """The 15-point Gauss-Kronrod rule on [-1, 1] with its embedded 7-point Gauss rule.
 
@@ -126,18 +166,14 @@ def gauss_kronrod_15() -> tuple[FloatArray, FloatArray, FloatArray]:
         and the Gauss weights on the same abscissae (zero at the 8 Kronrod-only points; exact
         to degree 13). Source: QUADPACK dqk15 (Piessens et al. 1983).
     """
-    half = np.asarray(_GK15_X)
-    x = np.concatenate([-half[:-1], half[::-1]])
-    wk_half = np.asarray(_GK15_WK)
-    wk = np.concatenate([wk_half[:-1], wk_half[::-1]])
-    wg_half = np.zeros(8)
-    wg_half[1::2] = _G7_W
-    wg = np.concatenate([wg_half[:-1], wg_half[::-1]])
-    return x, wk, wg
+    return gauss_kronrod(15)
 
 
-def composite_gauss_kronrod(edges: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The 15-point Gauss-Kronrod rule on every panel between consecutive ``edges``.
+def composite_gauss_kronrod(
+    edges: FloatArray, points: int = 15
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The ``points``-point Gauss-Kronrod rule (7 or 15) on every panel between consecutive
+    ``edges``.
 
     Parameters
     ----------
@@ -148,14 +184,14 @@ def composite_gauss_kronrod(edges: FloatArray) -> tuple[FloatArray, FloatArray, 
     Returns
     -------
     x, w_kronrod, w_gauss
-        (..., 15 E) abscissae and the weights of the composite Kronrod and embedded Gauss
+        (..., points E) abscissae and the weights of the composite Kronrod and embedded Gauss
         rules (each summing to edges[..., -1] - edges[..., 0]).
     """
-    xk, wk, wg = gauss_kronrod_15()
+    xk, wk, wg = gauss_kronrod(points)
     e = np.asarray(edges, dtype=float)
     mid = 0.5 * (e[..., 1:] + e[..., :-1])
     half = 0.5 * (e[..., 1:] - e[..., :-1])
-    shape = (*e.shape[:-1], 15 * (e.shape[-1] - 1))
+    shape = (*e.shape[:-1], points * (e.shape[-1] - 1))
     x = (mid[..., None] + half[..., None] * xk).reshape(shape)
     return (
         np.asarray(x),

@@ -67,10 +67,13 @@ class RulePanels:
     N azimuth about the photon."""
 
     n_c: int = 2
-    n_theta: int = 2
-    n_psi: int = 8
+    n_theta: int = 1
+    n_psi: int = 4
+    points: int = 7
 
     def __post_init__(self) -> None:
+        if self.points not in (3, 7, 15):
+            raise ValueError("the rule's panels have 3, 7 or 15 Gauss-Kronrod points")
         if self.n_c < 1 or self.n_theta < 1:
             raise ValueError("the rule needs at least one panel per axis")
         if self.n_psi < 2 or self.n_psi % 2:
@@ -82,9 +85,7 @@ def _to_cm(cos_lab: FloatArray | float, beta: float) -> FloatArray:
     return massless_cos_to_other_frame(cos_lab, -beta)
 
 
-def cos_cm_edges(
-    cut: Cut, e_cm: FloatArray, sqrt_s: FloatArray, beta: float
-) -> list[FloatArray]:
+def cos_cm_edges(cut: Cut, e_cm: FloatArray, sqrt_s: FloatArray, beta: float) -> list[FloatArray]:
     """Photon CM polar cosines at which ``cut`` can change from pass to fail, at CM energy
     ``e_cm`` (arrays broadcast with ``sqrt_s``; NaN where an edge does not exist).
 
@@ -203,7 +204,9 @@ def fixed_cos_cm_edges(cut: Cut, beta: float) -> list[float]:
     return [float(_to_cm(np.cos(np.radians(t)), beta)) for t in angles]
 
 
-def energies_at_cos_cm(cut: Cut, cos_cm: float, sqrt_s: FloatArray, beta: float) -> list[FloatArray]:
+def energies_at_cos_cm(
+    cut: Cut, cos_cm: float, sqrt_s: FloatArray, beta: float
+) -> list[FloatArray]:
     """Photon CM energies at which an energy-dependent edge of ``cut`` (:func:`cos_cm_edges`)
     passes through ``cos_cm``: where the accepted set in the photon angle changes shape, so
     that the acceptance has a kink as a function of c*. Each edge equation inverted:
@@ -217,7 +220,10 @@ def energies_at_cos_cm(cut: Cut, cos_cm: float, sqrt_s: FloatArray, beta: float)
         if beta == 0.0:
             return []
         gamma = 1.0 / np.sqrt(1.0 - beta**2)
-        return [np.full(rs.shape, e_min / (gamma * (1.0 + beta * cos_cm))) for _, _, e_min in cut.regions]
+        return [
+            np.full(rs.shape, e_min / (gamma * (1.0 + beta * cos_cm)))
+            for _, _, e_min in cut.regions
+        ]
     if isinstance(cut, BoundaryEnergyCut):
         sin_b = np.sqrt(1.0 - cut.cos_theta_b**2)
         return [np.asarray(rs / (1.0 + sin_t / sin_b))]
@@ -236,24 +242,51 @@ def energies_at_cos_cm(cut: Cut, cos_cm: float, sqrt_s: FloatArray, beta: float)
     return []
 
 
-def _c_star_edges(
-    cuts: Sequence[Cut], n_c: int, sqrt_s: FloatArray, beta: float, m_n: float
-) -> FloatArray:
-    """(P, n_c + 1 + extra) sorted c* panel edges: ``n_c`` equal panels, split at the cuts'
-    :func:`energy_edges` (E = gamma_N (m/2)(1 + beta_N c*) inverted)."""
+def cut_energies(cuts: Sequence[Cut], sqrt_s: FloatArray, beta: float) -> FloatArray:
+    """(P, E) photon CM energies (GeV; NaN: none) at which the acceptance can step or kink as
+    a function of c*: the cuts' :func:`energy_edges` and the energies at which an
+    energy-dependent edge crosses a fixed edge or the ends cos = -1, 1
+    (:func:`energies_at_cos_cm`). They do not depend on the mass: computed once per scan."""
     rs = np.asarray(sqrt_s, dtype=float)
-    s = rs**2
-    gamma_n = n_energy_cm(s, m_n) / m_n
-    bg_n = n_momentum_cm(s, m_n) / m_n
-    base = np.broadcast_to(np.linspace(-1.0, 1.0, n_c + 1), (rs.size, n_c + 1))
     extra = [e for cut in cuts for e in energy_edges(cut, rs, beta)]
     crossings = {-1.0, 1.0, *(c for cut in cuts for c in fixed_cos_cm_edges(cut, beta))}
     extra += [
         e for cut in cuts for c0 in sorted(crossings) for e in energies_at_cos_cm(cut, c0, rs, beta)
     ]
     if not extra:
+        return np.zeros((rs.size, 0))
+    return np.stack([np.broadcast_to(e, rs.shape) for e in extra], axis=1)
+
+
+@dataclass(frozen=True)
+class CutRule:
+    """The mass-independent part of the cut-adapted rule of a scan: its orders, the cuts, the
+    frame and the (P, E) energies of :func:`cut_energies`."""
+
+    panels: RulePanels
+    cuts: tuple[Cut, ...]
+    sqrt_s: FloatArray
+    beta: float
+    energies: FloatArray
+
+    @classmethod
+    def plan(
+        cls, cuts: Sequence[Cut], panels: RulePanels, sqrt_s: FloatArray, beta: float
+    ) -> CutRule:
+        rs = np.asarray(sqrt_s, dtype=float)
+        return cls(panels, tuple(cuts), rs, beta, cut_energies(cuts, rs, beta))
+
+
+def _c_star_edges(n_c: int, energies: FloatArray, sqrt_s: FloatArray, m_n: float) -> FloatArray:
+    """(P, n_c + 1 + E) sorted c* panel edges: ``n_c`` equal panels, split where the photon
+    energy E = gamma_N (m/2)(1 + beta_N c*) equals one of ``energies`` (P, E)."""
+    rs = np.asarray(sqrt_s, dtype=float)
+    s = rs**2
+    gamma_n = n_energy_cm(s, m_n) / m_n
+    bg_n = n_momentum_cm(s, m_n) / m_n
+    base = np.broadcast_to(np.linspace(-1.0, 1.0, n_c + 1), (rs.size, n_c + 1))
+    if energies.shape[1] == 0:
         return np.array(base)
-    energies = np.stack([np.broadcast_to(e, rs.shape) for e in extra], axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         c_edge = (2.0 * energies / m_n - gamma_n[:, None]) / bg_n[:, None]
     c_edge = np.clip(np.nan_to_num(c_edge, nan=1.0), -1.0, 1.0)
@@ -283,10 +316,9 @@ class RuleNodes:
     weight_gauss: FloatArray
 
 
-def rule_nodes(
-    cuts: Sequence[Cut], panels: RulePanels, sqrt_s: FloatArray, beta: float, m_n: float
-) -> RuleNodes:
-    """The cut-adapted rule at mass ``m_n`` (GeV) for the points ``sqrt_s`` (P,).
+def rule_nodes(rule: CutRule, m_n: float, points: np.ndarray | None = None) -> RuleNodes:
+    """The cut-adapted rule at mass ``m_n`` (GeV) for the points of ``rule`` (or those
+    indexed by ``points``; ``RuleNodes.point`` then indexes ``points``).
 
     Variables (module docstring): c*, then the photon CM polar angle theta_g, then the N
     azimuth psi about the photon. At fixed c* the photon leaves at the angle alpha to N with
@@ -305,18 +337,23 @@ def rule_nodes(
     in psi (periodic and even: spectrally accurate). The embedded rule for the error estimate
     takes the 7-point Gauss rules and every other psi node.
     """
-    rs = np.asarray(sqrt_s, dtype=float)
-    n_p = rs.size
-    c_edges = _c_star_edges(cuts, panels.n_c, rs, beta, m_n)
-    c, wck, wcg = composite_gauss_kronrod(c_edges)  # (P, Nc)
+    panels, cuts, beta = rule.panels, rule.cuts, rule.beta
+    rs = rule.sqrt_s if points is None else rule.sqrt_s[points]
+    energies = rule.energies if points is None else rule.energies[points]
+    c_edges = _c_star_edges(panels.n_c, energies, rs, m_n)
+    c, wck, wcg = composite_gauss_kronrod(c_edges, panels.points)  # (P, Nc)
     s = (rs**2)[:, None]
     gamma_n = n_energy_cm(s, m_n) / m_n
     bg_n = n_momentum_cm(s, m_n) / m_n
     beta_n = bg_n / gamma_n
     e_cm = 0.5 * m_n * (gamma_n + bg_n * c)  # (P, Nc)
     # photon polar-angle edges at each c* node: theta in [0, pi], decreasing in cos
-    edges = [np.broadcast_to(np.linspace(0.0, np.pi, panels.n_theta + 1)[:, None, None],
-                             (panels.n_theta + 1, *c.shape))]
+    edges = [
+        np.broadcast_to(
+            np.linspace(0.0, np.pi, panels.n_theta + 1)[:, None, None],
+            (panels.n_theta + 1, *c.shape),
+        )
+    ]
     for cut in cuts:
         for edge in cos_cm_edges(cut, e_cm, rs[:, None], beta):
             edges.append(np.arccos(np.clip(np.nan_to_num(edge, nan=1.0), -1.0, 1.0))[None])
@@ -335,11 +372,14 @@ def rule_nodes(
         gamma_b * e_pieces * (1.0 + beta * cos_mid),
         np.clip((cos_mid + beta) / (1.0 + beta * cos_mid), -1.0, 1.0),
     )
-    keep = combined_mask(tuple(cuts), photons, Frame(rs[None, :, None], beta)) & (hi > lo)
+    # pieces of non-zero width in c* panels of non-zero width (edges outside [-1, 1] are
+    # clipped onto the ends) that pass the cuts
+    keep = (hi > lo) & (wck > 0.0)
+    keep &= combined_mask(tuple(cuts), photons, Frame(rs[None, :, None], beta))
     piece, p_idx, c_idx = np.nonzero(keep)
     # theta_g nodes on the kept pieces
     th, wtk, wtg = composite_gauss_kronrod(
-        np.stack([lo[piece, p_idx, c_idx], hi[piece, p_idx, c_idx]], axis=1)
+        np.stack([lo[piece, p_idx, c_idx], hi[piece, p_idx, c_idx]], axis=1), panels.points
     )  # (K, 15)
     sin_th = np.sin(th)
     # psi: trapezoid on [0, pi] (weights / pi sum to 1), embedded: every other node
@@ -351,9 +391,9 @@ def rule_nodes(
     wpg[::2] = 2.0 / n_psi
     wpg[[0, -1]] *= 0.5
     cos_a = ((c + beta_n) / (1.0 + beta_n * c))[p_idx, c_idx][:, None, None]
-    sin_a = (
-        np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c))
-    )[p_idx, c_idx][:, None, None]
+    sin_a = (np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c)))[
+        p_idx, c_idx
+    ][:, None, None]
     cos_g = np.cos(th)[:, :, None]
     z = np.clip(cos_g * cos_a + sin_th[:, :, None] * sin_a * np.cos(psi), -1.0, 1.0)
     den = np.sqrt(np.clip(1.0 - z**2, 0.0, None)) * sin_a
@@ -364,7 +404,6 @@ def rule_nodes(
     w_k = 0.25 * w_c_k * (wtk * sin_th)[:, :, None] * wpk
     w_g = 0.25 * w_c_g * (wtg * sin_th)[:, :, None] * wpg
     shape = z.shape
-    del n_p
     return RuleNodes(
         point=np.broadcast_to(p_idx[:, None, None], shape).ravel(),
         cos_n=z.ravel(),

@@ -203,9 +203,7 @@ def generate(
     p_n = n_momentum_cm(s, m_n)
     gamma_n, beta_gamma_n = e_n / m_n, p_n / m_n
 
-    a, b = density_coefficients(
-        s, m_n, angular, z, nodes.cos_star, production, conjugate_fraction
-    )
+    a, b = density_coefficients(s, m_n, angular, z, nodes.cos_star, production, conjugate_fraction)
     weight = nodes.weight * (a + b * np.cos(nodes.phi_star))
 
     # Photon in the N rest frame, helicity-frame components (energy m/2).

@@ -34,7 +34,7 @@ from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
 from nudipole.production import ee_rules, ee_source
-from nudipole.production.ee_rules import RulePanels
+from nudipole.production.ee_rules import CutRule
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset
 
@@ -111,9 +111,7 @@ def _kappa(
 
     ``width_unit``: total width at d = 1 (GeV); the photon-only width if None.
     """
-    return kappa_of_n(
-        events.n_cos_lab, events.n_momentum_lab, experiment, preset, s, m, width_unit
-    )
+    return kappa_of_n(events.n_cos_lab, events.n_momentum_lab, experiment, preset, s, m, width_unit)
 
 
 def kappa_of_n(
@@ -254,7 +252,7 @@ def build_rule_templates(
     sqrt_s: FloatArray,
     luminosity_natural: FloatArray,
     m_n: float,
-    panels: RulePanels,
+    rule: CutRule,
     model: CouplingModel = PHOTON_ONLY,
 ) -> Templates:
     """Templates from the cut-adapted rule (:mod:`nudipole.production.ee_rules`) at one mass.
@@ -269,9 +267,13 @@ def build_rule_templates(
     open_points = np.flatnonzero(m_n < sqrt_s)
     if open_points.size == 0:
         return Templates(np.zeros(n_p), weight, kappa)
-    rs = sqrt_s[open_points]
+    # points at the same sqrt(s) share their template: integrate each energy once
+    _, first, inverse = np.unique(sqrt_s[open_points], return_index=True, return_inverse=True)
+    distinct = open_points[first]
+    n_d = distinct.size
+    rs = sqrt_s[distinct]
     beta = experiment.beta
-    nodes = ee_rules.rule_nodes(selection.cuts, panels, rs, beta, m_n)
+    nodes = ee_rules.rule_nodes(rule, m_n, distinct)
     s = rs[nodes.point] ** 2
     a, b = ee_source.density_coefficients(
         s,
@@ -291,18 +293,16 @@ def build_rule_templates(
     pt = p_n * np.sqrt(np.clip(1.0 - z**2, 0.0, None))
     p_lab = np.sqrt(pz_lab**2 + pt**2)
     cos_lab = np.divide(pz_lab, p_lab, out=np.ones_like(p_lab), where=p_lab > 0)
-    k = kappa_of_n(
-        cos_lab, p_lab, experiment, preset, s, m_n, model.width_unit(m_n, preset.nature)
-    )
-    point = open_points[nodes.point]
+    k = kappa_of_n(cos_lab, p_lab, experiment, preset, s, m_n, model.width_unit(m_n, preset.nature))
+    point = nodes.point
     w_b, k_b = _bin(
         np.concatenate([nodes.weight_kronrod * density, nodes.weight_gauss * density]),
         np.concatenate([k, k]),
         np.concatenate([2 * point, 2 * point + 1]),
-        2 * n_p,
+        2 * n_d,
         1,
     )
-    weight = w_b.reshape(n_p, 2, N_KAPPA_BINS)
-    kappa = k_b.reshape(n_p, 2, N_KAPPA_BINS)
+    weight[open_points] = w_b.reshape(n_d, 2, N_KAPPA_BINS)[inverse]
+    kappa[open_points] = k_b.reshape(n_d, 2, N_KAPPA_BINS)[inverse]
     rate = _rate(experiment, preset, sqrt_s, luminosity_natural, m_n, model)
     return Templates(rate, weight, kappa)
