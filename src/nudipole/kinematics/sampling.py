@@ -137,10 +137,13 @@ def gauss_kronrod(points: int = 15) -> tuple[FloatArray, FloatArray, FloatArray]
     """The ``points``-point Gauss-Kronrod rule (7 or 15) on [-1, 1] with its embedded Gauss
     rule (3 or 7 points): abscissae (increasing), Kronrod weights, Gauss weights (zero at the
     Kronrod-only abscissae). Sources as for :data:`_GK15_X` and :data:`_GK7_X`."""
+    xs: tuple[float, ...]
+    wks: tuple[float, ...]
+    wgs: tuple[float, ...]
     if points == 15:
         xs, wks, wgs = _GK15_X, _GK15_WK, _G7_W
     elif points == 3:  # Gauss-Legendre 3 = Kronrod extension of the midpoint rule
-        xs, wks, wgs = (np.sqrt(0.6), 0.0), (5.0 / 9.0, 8.0 / 9.0), (2.0,)
+        xs, wks, wgs = (float(np.sqrt(0.6)), 0.0), (5.0 / 9.0, 8.0 / 9.0), (2.0,)
     elif points == 7:
         xs, wks, wgs = _GK7_X, _GK7_WK, _G3_W
     else:

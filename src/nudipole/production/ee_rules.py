@@ -182,7 +182,7 @@ def energy_edges(cut: Cut, sqrt_s: FloatArray, beta: float) -> list[FloatArray]:
         polys = [lo - hi, lo, hi, lo - [0, 0, 180.0], hi - [0, 0, 180.0]]
         out = []
         for p in polys:
-            for root in np.roots(p) if np.any(p[:2] != 0.0) else []:
+            for root in np.roots(p):
                 if abs(root.imag) < 1e-12 and root.real > 0.0:
                     out.append(np.full(rs.shape, root.real))
         return out
@@ -214,7 +214,6 @@ def energies_at_cos_cm(
     theta_b), X = sin theta (seed Eq. 14); E = sqrt(s) / (1 - (a cos + sin) / K) (seed Eq. 8);
     the real roots of theta(E) = theta (seed Eqs. 10-13)."""
     rs = np.asarray(sqrt_s, dtype=float)
-    nan = np.full(rs.shape, np.nan)
     sin_t = float(np.sqrt(max(0.0, 1.0 - cos_cm**2)))
     if isinstance(cut, EnergyThresholdByRegion):
         if beta == 0.0:
@@ -375,7 +374,7 @@ def rule_nodes(rule: CutRule, m_n: float, points: np.ndarray | None = None) -> R
     # pieces of non-zero width in c* panels of non-zero width (edges outside [-1, 1] are
     # clipped onto the ends) that pass the cuts
     keep = (hi > lo) & (wck > 0.0)
-    keep &= combined_mask(tuple(cuts), photons, Frame(rs[None, :, None], beta))
+    keep &= np.asarray(combined_mask(tuple(cuts), photons, Frame(rs[None, :, None], beta)), bool)
     piece, p_idx, c_idx = np.nonzero(keep)
     # theta_g nodes on the kept pieces
     th, wtk, wtg = composite_gauss_kronrod(
