@@ -70,9 +70,10 @@ class RulePanels:
     n_theta: int = 1
     n_psi: int = 4
     points: int = 7
+    theta_points: int | None = None
 
     def __post_init__(self) -> None:
-        if self.points not in (3, 7, 15):
+        if self.points not in (3, 7, 15) or self.theta_points not in (None, 3, 7, 15):
             raise ValueError("the rule's panels have 3, 7 or 15 Gauss-Kronrod points")
         if self.n_c < 1 or self.n_theta < 1:
             raise ValueError("the rule needs at least one panel per axis")
@@ -110,7 +111,8 @@ def cos_cm_edges(cut: Cut, e_cm: FloatArray, sqrt_s: FloatArray, beta: float) ->
         out: list[FloatArray] = []
         gamma = 1.0 / np.sqrt(1.0 - beta**2)
         for lo, hi, e_min in cut.regions:
-            out += [_to_cm(c, beta) + 0.0 * e for c in (lo, -lo, hi, -hi)]
+            # |cos| >= 0 always: abs_cos_min = 0 is no edge
+            out += [_to_cm(c, beta) + 0.0 * e for c in (lo, -lo, hi, -hi) if c != 0.0]
             if beta != 0.0:
                 with np.errstate(divide="ignore"):
                     out.append(np.asarray((e_min / (gamma * e) - 1.0) / beta))
@@ -197,7 +199,7 @@ def fixed_cos_cm_edges(cut: Cut, beta: float) -> list[float]:
     elif isinstance(cut, LabPolarVeto):
         angles = [t for pair in cut.ranges_deg for t in pair]
     elif isinstance(cut, EnergyThresholdByRegion):
-        cosines = [c for lo, hi, _ in cut.regions for c in (lo, -lo, hi, -hi)]
+        cosines = [c for lo, hi, _ in cut.regions for c in (lo, -lo, hi, -hi) if c != 0.0]
         return [float(_to_cm(c, beta)) for c in cosines]
     else:
         return []
@@ -276,18 +278,20 @@ class CutRule:
         return cls(panels, tuple(cuts), rs, beta, cut_energies(cuts, rs, beta))
 
 
-def _c_star_edges(n_c: int, energies: FloatArray, sqrt_s: FloatArray, m_n: float) -> FloatArray:
-    """(P, n_c + 1 + E) sorted c* panel edges: ``n_c`` equal panels, split where the photon
-    energy E = gamma_N (m/2)(1 + beta_N c*) equals one of ``energies`` (P, E)."""
-    rs = np.asarray(sqrt_s, dtype=float)
-    s = rs**2
+def _c_star_edges(
+    n_c: int, energies: FloatArray, sqrt_s: FloatArray, m_n: FloatArray
+) -> FloatArray:
+    """(G, n_c + 1 + E) sorted c* panel edges of G (mass, point) groups: ``n_c`` equal panels,
+    split where the photon energy E = gamma_N (m/2)(1 + beta_N c*) equals one of ``energies``
+    (G, E); ``sqrt_s``, ``m_n`` (G,)."""
+    s = sqrt_s**2
     gamma_n = n_energy_cm(s, m_n) / m_n
     bg_n = n_momentum_cm(s, m_n) / m_n
-    base = np.broadcast_to(np.linspace(-1.0, 1.0, n_c + 1), (rs.size, n_c + 1))
+    base = np.broadcast_to(np.linspace(-1.0, 1.0, n_c + 1), (sqrt_s.size, n_c + 1))
     if energies.shape[1] == 0:
         return np.array(base)
     with np.errstate(invalid="ignore", divide="ignore"):
-        c_edge = (2.0 * energies / m_n - gamma_n[:, None]) / bg_n[:, None]
+        c_edge = (2.0 * energies / m_n[:, None] - gamma_n[:, None]) / bg_n[:, None]
     c_edge = np.clip(np.nan_to_num(c_edge, nan=1.0), -1.0, 1.0)
     return np.sort(np.concatenate([base, c_edge], axis=1), axis=1)
 
@@ -299,7 +303,7 @@ class RuleNodes:
     Attributes
     ----------
     point
-        Energy-point index of each node.
+        Group index of each node (:func:`rule_nodes`).
     cos_n, cos_star, cos_phi
         z_N, c* and cos f* of the node.
     weight_kronrod, weight_gauss
@@ -315,9 +319,12 @@ class RuleNodes:
     weight_gauss: FloatArray
 
 
-def rule_nodes(rule: CutRule, m_n: float, points: np.ndarray | None = None) -> RuleNodes:
-    """The cut-adapted rule at mass ``m_n`` (GeV) for the points of ``rule`` (or those
-    indexed by ``points``; ``RuleNodes.point`` then indexes ``points``).
+def rule_nodes(
+    rule: CutRule, m_n: float | FloatArray, points: np.ndarray | None = None
+) -> RuleNodes:
+    """The cut-adapted rule for groups of (mass, energy point): ``m_n`` (GeV) one mass or one
+    per group, ``points`` the index of each group's point in ``rule`` (all points if None);
+    ``RuleNodes.point`` is the group index. All groups are integrated in one array pass.
 
     Variables (module docstring): c*, then the photon CM polar angle theta_g, then the N
     azimuth psi about the photon. At fixed c* the photon leaves at the angle alpha to N with
@@ -337,29 +344,34 @@ def rule_nodes(rule: CutRule, m_n: float, points: np.ndarray | None = None) -> R
     takes the 7-point Gauss rules and every other psi node.
     """
     panels, cuts, beta = rule.panels, rule.cuts, rule.beta
-    rs = rule.sqrt_s if points is None else rule.sqrt_s[points]
+    rs_g = rule.sqrt_s if points is None else rule.sqrt_s[points]
     energies = rule.energies if points is None else rule.energies[points]
-    c_edges = _c_star_edges(panels.n_c, energies, rs, m_n)
-    c, wck, wcg = composite_gauss_kronrod(c_edges, panels.points)  # (P, Nc)
-    s = (rs**2)[:, None]
-    gamma_n = n_energy_cm(s, m_n) / m_n
-    bg_n = n_momentum_cm(s, m_n) / m_n
+    mass_g = np.broadcast_to(np.asarray(m_n, dtype=float), rs_g.shape)
+    c_edges = _c_star_edges(panels.n_c, energies, rs_g, mass_g)
+    c_all, wck_all, wcg_all = composite_gauss_kronrod(c_edges, panels.points)  # (G, Nc)
+    # c* nodes of panels of non-zero width only (edges outside [-1, 1] are clipped onto the
+    # ends), flattened over the groups
+    group, col = np.nonzero(wck_all > 0.0)
+    c, wck, wcg = c_all[group, col], wck_all[group, col], wcg_all[group, col]
+    rs, mass = rs_g[group], mass_g[group]
+    s = rs**2
+    gamma_n = n_energy_cm(s, mass) / mass
+    bg_n = n_momentum_cm(s, mass) / mass
     beta_n = bg_n / gamma_n
-    e_cm = 0.5 * m_n * (gamma_n + bg_n * c)  # (P, Nc)
+    e_cm = 0.5 * mass * (gamma_n + bg_n * c)  # (V,)
     # photon polar-angle edges at each c* node: theta in [0, pi], decreasing in cos
     edges = [
         np.broadcast_to(
-            np.linspace(0.0, np.pi, panels.n_theta + 1)[:, None, None],
-            (panels.n_theta + 1, *c.shape),
+            np.linspace(0.0, np.pi, panels.n_theta + 1)[:, None], (panels.n_theta + 1, c.size)
         )
     ]
     for cut in cuts:
-        for edge in cos_cm_edges(cut, e_cm, rs[:, None], beta):
+        for edge in cos_cm_edges(cut, e_cm, rs, beta):
             edges.append(np.arccos(np.clip(np.nan_to_num(edge, nan=1.0), -1.0, 1.0))[None])
     theta_edges = np.sort(
-        np.concatenate([np.broadcast_to(e, (e.shape[0], *c.shape)) for e in edges], axis=0),
+        np.concatenate([np.broadcast_to(e, (e.shape[0], c.size)) for e in edges], axis=0),
         axis=0,
-    )  # (J, P, Nc)
+    )  # (J, V)
     lo, hi = theta_edges[:-1], theta_edges[1:]
     mid = 0.5 * (lo + hi)
     cos_mid = np.cos(mid)
@@ -371,15 +383,14 @@ def rule_nodes(rule: CutRule, m_n: float, points: np.ndarray | None = None) -> R
         gamma_b * e_pieces * (1.0 + beta * cos_mid),
         np.clip((cos_mid + beta) / (1.0 + beta * cos_mid), -1.0, 1.0),
     )
-    # pieces of non-zero width in c* panels of non-zero width (edges outside [-1, 1] are
-    # clipped onto the ends) that pass the cuts
-    keep = (hi > lo) & (wck > 0.0)
-    keep &= np.asarray(combined_mask(tuple(cuts), photons, Frame(rs[None, :, None], beta)), bool)
-    piece, p_idx, c_idx = np.nonzero(keep)
+    # pieces of non-zero width that pass the cuts
+    keep = hi > lo
+    keep &= np.asarray(combined_mask(tuple(cuts), photons, Frame(rs[None, :], beta)), bool)
+    piece, v = np.nonzero(keep)
     # theta_g nodes on the kept pieces
     th, wtk, wtg = composite_gauss_kronrod(
-        np.stack([lo[piece, p_idx, c_idx], hi[piece, p_idx, c_idx]], axis=1), panels.points
-    )  # (K, 15)
+        np.stack([lo[piece, v], hi[piece, v]], axis=1), panels.theta_points or panels.points
+    )  # (K, points)
     sin_th = np.sin(th)
     # psi: trapezoid on [0, pi] (weights / pi sum to 1), embedded: every other node
     n_psi = panels.n_psi
@@ -389,24 +400,22 @@ def rule_nodes(rule: CutRule, m_n: float, points: np.ndarray | None = None) -> R
     wpg = np.zeros(n_psi + 1)
     wpg[::2] = 2.0 / n_psi
     wpg[[0, -1]] *= 0.5
-    cos_a = ((c + beta_n) / (1.0 + beta_n * c))[p_idx, c_idx][:, None, None]
-    sin_a = (np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c)))[
-        p_idx, c_idx
-    ][:, None, None]
+    cos_a = ((c + beta_n) / (1.0 + beta_n * c))[v][:, None, None]
+    sin_a = (np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c)))[v][
+        :, None, None
+    ]
     cos_g = np.cos(th)[:, :, None]
     z = np.clip(cos_g * cos_a + sin_th[:, :, None] * sin_a * np.cos(psi), -1.0, 1.0)
     den = np.sqrt(np.clip(1.0 - z**2, 0.0, None)) * sin_a
     cos_phi = np.divide(z * cos_a - cos_g, den, out=np.zeros_like(z), where=den > 0.0)
-    w_c_k = wck[p_idx, c_idx][:, None, None]
-    w_c_g = wcg[p_idx, c_idx][:, None, None]
     # measures dc*/2, sin(theta) dtheta / 2, dpsi / pi
-    w_k = 0.25 * w_c_k * (wtk * sin_th)[:, :, None] * wpk
-    w_g = 0.25 * w_c_g * (wtg * sin_th)[:, :, None] * wpg
+    w_k = 0.25 * wck[v][:, None, None] * (wtk * sin_th)[:, :, None] * wpk
+    w_g = 0.25 * wcg[v][:, None, None] * (wtg * sin_th)[:, :, None] * wpg
     shape = z.shape
     return RuleNodes(
-        point=np.broadcast_to(p_idx[:, None, None], shape).ravel(),
+        point=np.broadcast_to(group[v][:, None, None], shape).ravel(),
         cos_n=z.ravel(),
-        cos_star=np.broadcast_to(c[p_idx, c_idx][:, None, None], shape).ravel(),
+        cos_star=np.broadcast_to(c[v][:, None, None], shape).ravel(),
         cos_phi=np.clip(cos_phi, -1.0, 1.0).ravel(),
         weight_kronrod=w_k.ravel(),
         weight_gauss=w_g.ravel(),

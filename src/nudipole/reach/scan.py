@@ -43,6 +43,7 @@ from nudipole.reach.signal import (
     PointNodes,
     Templates,
     build_rule_templates,
+    build_rule_templates_many,
     build_templates,
     charge_multiplicity,
     concatenate_nodes,
@@ -57,6 +58,9 @@ SAMPLERS = ("rules", "mc", "sobol", "quadrature")
 
 #: Most energy points for which the "rules" sampler uses 15-point panels by default.
 FEW_POINTS = 8
+#: (mass, energy point) pairs integrated together by the "rules" sampler: bounds the memory
+#: (up to about 2 x 10^4 nodes per pair, some 20 arrays of them).
+RULE_GROUPS = 64
 #: Fewest events per mass for mc and sobol: below 128 per batch (of 8) batches can be empty, the
 #: batch error estimate fails and the limit is off by up to tens of per cent without a word.
 MIN_EVENTS = 1024
@@ -517,11 +521,26 @@ def _solve_masses(
         rate = np.zeros((part.size, n_p))
         weight = np.zeros((part.size, n_p, n_batch, N_KAPPA_BINS))
         kappa = np.ones((part.size, n_p, n_batch, N_KAPPA_BINS))
-        for i, mass in enumerate(part):
-            tpl = templates(experiment, sel, preset, setup, float(mass), model)
-            rate[i], weight[i], kappa[i] = tpl.rate, tpl.weight, tpl.kappa
-            if progress is not None:
-                progress(1)
+        if isinstance(setup.nodes, CutRule):
+            # all masses of a batch in one array pass (bounded memory: RULE_GROUPS groups)
+            step = max(1, RULE_GROUPS // np.unique(setup.sqrt_s).size)
+            for i in range(0, part.size, step):
+                sub = part[i : i + step]
+                rate[i : i + step], weight[i : i + step], kappa[i : i + step] = (
+                    build_rule_templates_many(
+                        experiment, sel, preset, setup.sqrt_s, setup.luminosity, sub,
+                        setup.nodes, model,
+                    )
+                )  # fmt: skip
+                if progress is not None:
+                    for _ in sub:
+                        progress(1)
+        else:
+            for i, mass in enumerate(part):
+                tpl = templates(experiment, sel, preset, setup, float(mass), model)
+                rate[i], weight[i], kappa[i] = tpl.rate, tpl.weight, tpl.kappa
+                if progress is not None:
+                    progress(1)
         mean_w, mean_k = combine_batches(weight, kappa, embedded)
         unc = setup.background_uncertainty
         d = solve_upper_limit(

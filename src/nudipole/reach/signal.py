@@ -120,8 +120,8 @@ def kappa_of_n(
     experiment: Experiment,
     preset: Preset,
     s: FloatArray,
-    m: float,
-    width_unit: float | None = None,
+    m: float | FloatArray,
+    width_unit: float | FloatArray | None = None,
 ) -> FloatArray:
     """kappa = L m Gamma(d = 1) / p of an N with lab polar cosine ``n_cos_lab`` and momentum
     ``n_momentum_lab`` (GeV), GeV^2: L its path to the fiducial cylinder's surface
@@ -129,7 +129,7 @@ def kappa_of_n(
     m Gamma / p = 1 / (beta gamma c tau) per unit length. ``width_unit`` as in :func:`_kappa`.
     """
     if width_unit is None:
-        width_unit = float(width_nu_gamma(m, 1.0, preset.nature))
+        width_unit = np.asarray(width_nu_gamma(m, 1.0, preset.nature))
     det = experiment.detector
     if preset.decay_model is DecayModel.FIXED_LENGTH:
         length = metres_to_natural(det.decay_length_m)
@@ -255,54 +255,94 @@ def build_rule_templates(
     rule: CutRule,
     model: CouplingModel = PHOTON_ONLY,
 ) -> Templates:
-    """Templates from the cut-adapted rule (:mod:`nudipole.production.ee_rules`) at one mass.
-
-    The batch axis of the result holds the two embedded rules: index 0 the Gauss-Kronrod rule
-    (the result), index 1 its Gauss rule on the same nodes (for the error estimate). kappa
-    follows from each node's z_N as in :func:`build_templates`.
-    """
-    n_p = sqrt_s.size
-    weight = np.zeros((n_p, 2, N_KAPPA_BINS))
-    kappa = np.ones((n_p, 2, N_KAPPA_BINS))
-    open_points = np.flatnonzero(m_n < sqrt_s)
-    if open_points.size == 0:
-        return Templates(np.zeros(n_p), weight, kappa)
-    # points at the same sqrt(s) share their template: integrate each energy once
-    _, first, inverse = np.unique(sqrt_s[open_points], return_index=True, return_inverse=True)
-    distinct = open_points[first]
-    n_d = distinct.size
-    rs = sqrt_s[distinct]
-    beta = experiment.beta
-    nodes = ee_rules.rule_nodes(rule, m_n, distinct)
-    s = rs[nodes.point] ** 2
-    a, b = ee_source.density_coefficients(
-        s,
-        m_n,
-        preset.effective_photon_angular,
-        nodes.cos_n,
-        nodes.cos_star,
-        production=model,
-        conjugate_fraction=conjugate_fraction(preset),
+    """Templates from the cut-adapted rule (:mod:`nudipole.production.ee_rules`) at one mass
+    (:func:`build_rule_templates_many` with one mass)."""
+    rate, weight, kappa = build_rule_templates_many(
+        experiment, selection, preset, sqrt_s, luminosity_natural, np.array([m_n]), rule, model
     )
+    return Templates(rate[0], weight[0], kappa[0])
+
+
+def build_rule_templates_many(
+    experiment: Experiment,
+    selection: Selection,
+    preset: Preset,
+    sqrt_s: FloatArray,
+    luminosity_natural: FloatArray,
+    masses: FloatArray,
+    rule: CutRule,
+    model: CouplingModel = PHOTON_ONLY,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Templates of all ``masses`` (M,) and points from the cut-adapted rule, in one pass.
+
+    Returns ``rate`` (M, P) and ``weight``, ``kappa`` (M, P, 2, K): the batch axis holds the two
+    embedded rules, index 0 the Gauss-Kronrod rule (the result), index 1 its Gauss rule on the
+    same nodes (for the error estimate). kappa follows from each node's z_N as in
+    :func:`build_templates`, and the ln-kappa bins of each mass span its accepted nodes (as
+    :func:`_bin` does per mass). Points at the same sqrt(s) share their template.
+    """
+    n_m, n_p = masses.size, sqrt_s.size
+    rate = np.stack(
+        [_rate(experiment, preset, sqrt_s, luminosity_natural, float(m), model) for m in masses]
+    ).reshape(n_m, n_p)
+    weight = np.zeros((n_m, n_p, 2, N_KAPPA_BINS))
+    kappa = np.ones((n_m, n_p, 2, N_KAPPA_BINS))
+    _, first, inverse = np.unique(sqrt_s, return_index=True, return_inverse=True)
+    n_d = first.size
+    g_mass, g_dist = np.nonzero(masses[:, None] < sqrt_s[first][None, :])
+    if g_mass.size == 0:
+        return rate, weight, kappa
+    nodes = ee_rules.rule_nodes(rule, masses[g_mass], first[g_dist])
+    node_mass = g_mass[nodes.point]
+    m = masses[node_mass]
+    s = sqrt_s[first[g_dist[nodes.point]]] ** 2
+    angular, conj = preset.effective_photon_angular, conjugate_fraction(preset)
+    if model.photon_only:
+        a, b = ee_source.density_coefficients(s, m, angular, nodes.cos_n, nodes.cos_star)
+    else:  # the electroweak production takes one mass at a time
+        a, b = np.empty_like(m), np.empty_like(m)
+        order = np.argsort(node_mass, kind="stable")
+        bounds = np.searchsorted(node_mass[order], np.arange(n_m + 1))
+        for i in range(n_m):
+            sel = order[bounds[i] : bounds[i + 1]]
+            if sel.size:
+                a[sel], b[sel] = ee_source.density_coefficients(
+                    s[sel], float(masses[i]), angular, nodes.cos_n[sel], nodes.cos_star[sel],
+                    production=model, conjugate_fraction=conj,
+                )  # fmt: skip
     density = a + b * nodes.cos_phi
     # N in the lab (as in ee_source.generate): momentum and polar cosine from z
-    e_n, p_n = n_energy_cm(s, m_n), n_momentum_cm(s, m_n)
+    beta = experiment.beta
+    e_n, p_n = n_energy_cm(s, m), n_momentum_cm(s, m)
     gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
     z = nodes.cos_n
     pz_lab = gamma_b * (p_n * z + beta * e_n)
     pt = p_n * np.sqrt(np.clip(1.0 - z**2, 0.0, None))
     p_lab = np.sqrt(pz_lab**2 + pt**2)
     cos_lab = np.divide(pz_lab, p_lab, out=np.ones_like(p_lab), where=p_lab > 0)
-    k = kappa_of_n(cos_lab, p_lab, experiment, preset, s, m_n, model.width_unit(m_n, preset.nature))
-    point = nodes.point
-    w_b, k_b = _bin(
-        np.concatenate([nodes.weight_kronrod * density, nodes.weight_gauss * density]),
-        np.concatenate([k, k]),
-        np.concatenate([2 * point, 2 * point + 1]),
-        2 * n_d,
-        1,
-    )
-    weight[open_points] = w_b.reshape(n_d, 2, N_KAPPA_BINS)[inverse]
-    kappa[open_points] = k_b.reshape(n_d, 2, N_KAPPA_BINS)[inverse]
-    rate = _rate(experiment, preset, sqrt_s, luminosity_natural, m_n, model)
-    return Templates(rate, weight, kappa)
+    widths = np.array([model.width_unit(float(mi), preset.nature) for mi in masses])
+    k = kappa_of_n(cos_lab, p_lab, experiment, preset, s, m, widths[node_mass])
+    # bins: (mass, distinct point, rule); ln-kappa edges per mass over its accepted nodes
+    group = (node_mass * n_d + g_dist[nodes.point]) * 2
+    w_all = np.concatenate([nodes.weight_kronrod * density, nodes.weight_gauss * density])
+    k_all = np.concatenate([k, k])
+    g_all = np.concatenate([group, group + 1])
+    m_all = np.concatenate([node_mass, node_mass])
+    pos = w_all > 0
+    w_all, k_all, g_all, m_all = w_all[pos], k_all[pos], g_all[pos], m_all[pos]
+    lk = np.log(k_all)
+    lo = np.full(n_m, np.inf)
+    hi = np.full(n_m, -np.inf)
+    np.minimum.at(lo, m_all, lk)
+    np.maximum.at(hi, m_all, lk)
+    width = (hi + 1e-12 - lo) / N_KAPPA_BINS
+    idx = np.clip(((lk - lo[m_all]) / width[m_all]).astype(int), 0, N_KAPPA_BINS - 1)
+    flat = g_all * N_KAPPA_BINS + idx
+    size = n_m * n_d * 2 * N_KAPPA_BINS
+    sum_w = np.bincount(flat, weights=w_all, minlength=size)
+    sum_wk = np.bincount(flat, weights=w_all * k_all, minlength=size)
+    mean_k = np.divide(sum_wk, sum_w, out=np.ones(size), where=sum_w > 0)
+    shape = (n_m, n_d, 2, N_KAPPA_BINS)
+    w_out = np.asarray(sum_w, dtype=float).reshape(shape)[:, inverse]
+    k_out = np.asarray(mean_k, dtype=float).reshape(shape)[:, inverse]
+    return rate, w_out, k_out
