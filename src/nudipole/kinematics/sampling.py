@@ -9,6 +9,10 @@ approximates the average of ``g`` over that box (uniform measure). Three rules:
   ``numpy.random.Generator`` (weights 1/n, error from the sample variance);
 * :func:`sobol_nodes`: scrambled Sobol points (randomised quasi-Monte Carlo);
 * :func:`quadrature_nodes`: a deterministic Gauss-Legendre x Gauss-Legendre x midpoint grid.
+
+The default e+ e- integration is not a box rule: it is the cut-adapted rule of
+:mod:`nudipole.production.ee_rules`, built from the composite Gauss-Kronrod rules here
+(:func:`gauss_kronrod`, :func:`composite_gauss_kronrod`).
 """
 
 from __future__ import annotations
