@@ -262,20 +262,29 @@ def cut_energies(cuts: Sequence[Cut], sqrt_s: FloatArray, beta: float) -> FloatA
 @dataclass(frozen=True)
 class CutRule:
     """The mass-independent part of the cut-adapted rule of a scan: its orders, the cuts, the
-    frame and the (P, E) energies of :func:`cut_energies`."""
+    frame, the (P, E) energies of :func:`cut_energies` and further photon CM polar cosines at
+    which the photon angle is split although no cut changes there (``smooth_edges``: where the
+    integrand has a kink of its own, e.g. the decay path at the fiducial cylinder's corners)."""
 
     panels: RulePanels
     cuts: tuple[Cut, ...]
     sqrt_s: FloatArray
     beta: float
     energies: FloatArray
+    smooth_edges: tuple[float, ...] = ()
 
     @classmethod
     def plan(
-        cls, cuts: Sequence[Cut], panels: RulePanels, sqrt_s: FloatArray, beta: float
+        cls,
+        cuts: Sequence[Cut],
+        panels: RulePanels,
+        sqrt_s: FloatArray,
+        beta: float,
+        smooth_edges: Sequence[float] = (),
     ) -> CutRule:
         rs = np.asarray(sqrt_s, dtype=float)
-        return cls(panels, tuple(cuts), rs, beta, cut_energies(cuts, rs, beta))
+        energies = cut_energies(cuts, rs, beta)
+        return cls(panels, tuple(cuts), rs, beta, energies, tuple(smooth_edges))
 
 
 def _c_star_edges(
@@ -368,6 +377,8 @@ def rule_nodes(
     for cut in cuts:
         for edge in cos_cm_edges(cut, e_cm, rs, beta):
             edges.append(np.arccos(np.clip(np.nan_to_num(edge, nan=1.0), -1.0, 1.0))[None])
+    if rule.smooth_edges:
+        edges.append(np.arccos(np.clip(np.asarray(rule.smooth_edges), -1.0, 1.0))[:, None])
     theta_edges = np.sort(
         np.concatenate([np.broadcast_to(e, (e.shape[0], c.size)) for e in edges], axis=0),
         axis=0,

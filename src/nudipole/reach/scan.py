@@ -25,6 +25,7 @@ from nudipole.experiments.schema import (
     check_background_uncertainty,
 )
 from nudipole.experiments.selections import Frame
+from nudipole.kinematics.lorentz import massless_cos_to_other_frame
 from nudipole.kinematics.sampling import (
     Nodes,
     monte_carlo_nodes,
@@ -36,7 +37,7 @@ from nudipole.physics.z_pole import sigma_z_peak, width_z_to_nu_nbar
 from nudipole.production.ee_rules import CutRule, RulePanels
 from nudipole.reach.background import BackgroundCounts, expected_background
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
-from nudipole.reach.presets import Preset
+from nudipole.reach.presets import DecayModel, Preset
 from nudipole.reach.result import ReachResult
 from nudipole.reach.signal import (
     N_KAPPA_BINS,
@@ -361,6 +362,18 @@ class ScanSetup:
     background_uncertainty: float = 0.0
 
 
+def _corner_cosines(experiment: Experiment, preset: Preset) -> tuple[float, ...]:
+    """Photon CM polar cosines at the fiducial cylinder's corners (lab cosines
+    z / sqrt(z^2 + R^2) moved to the CM by massless aberration): the decay path, and so
+    kappa, has a kink where the N direction crosses a corner, and at small m_N the photon
+    follows the N. Only with the lab-volume decay model (kappa depends on the direction)."""
+    if preset.decay_model is not DecayModel.LAB_VOLUME:
+        return ()
+    fid = experiment.detector.fiducial
+    lab = [z / np.hypot(z, fid.radius_m) for z in (fid.z_min_m, fid.z_max_m)]
+    return tuple(float(massless_cos_to_other_frame(c, -experiment.beta)) for c in lab)
+
+
 def prepare_scan(
     experiment: Experiment,
     sel: Selection,
@@ -390,6 +403,7 @@ def prepare_scan(
             ),
             np.array([p.sqrt_s for p in points], dtype=float),
             experiment.beta,
+            _corner_cosines(experiment, preset),
         )
     else:
         rng = np.random.default_rng(options.seed)
