@@ -293,9 +293,11 @@ def build_rule_templates_many(
     if g_mass.size == 0:
         return rate, weight, kappa
     nodes = ee_rules.rule_nodes(rule, masses[g_mass], first[g_dist])
-    node_mass = g_mass[nodes.point]
+    group = nodes.point
+    node_mass = g_mass[group]
+    s_g = sqrt_s[first[g_dist]] ** 2
     m = masses[node_mass]
-    s = sqrt_s[first[g_dist[nodes.point]]] ** 2
+    s = s_g[group]
     angular, conj = preset.effective_photon_angular, conjugate_fraction(preset)
     if model.photon_only:
         a, b = ee_source.density_coefficients(s, m, angular, nodes.cos_n, nodes.cos_star)
@@ -313,34 +315,40 @@ def build_rule_templates_many(
     density = a + b * nodes.cos_phi
     # N in the lab (as in ee_source.generate): momentum and polar cosine from z
     beta = experiment.beta
-    e_n, p_n = n_energy_cm(s, m), n_momentum_cm(s, m)
-    gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
     z = nodes.cos_n
-    pz_lab = gamma_b * (p_n * z + beta * e_n)
-    pt = p_n * np.sqrt(np.clip(1.0 - z**2, 0.0, None))
-    p_lab = np.sqrt(pz_lab**2 + pt**2)
-    cos_lab = np.divide(pz_lab, p_lab, out=np.ones_like(p_lab), where=p_lab > 0)
+    m_g = masses[g_mass]
+    p_n_g = n_momentum_cm(s_g, m_g)
+    if beta == 0.0:
+        p_lab, cos_lab = p_n_g[group], z
+    else:
+        e_n, p_n = n_energy_cm(s_g, m_g)[group], p_n_g[group]
+        gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+        pz_lab = gamma_b * (p_n * z + beta * e_n)
+        pt = p_n * np.sqrt(np.clip(1.0 - z**2, 0.0, None))
+        p_lab = np.sqrt(pz_lab**2 + pt**2)
+        cos_lab = np.divide(pz_lab, p_lab, out=np.ones_like(p_lab), where=p_lab > 0)
     widths = np.array([model.width_unit(float(mi), preset.nature) for mi in masses])
     k = kappa_of_n(cos_lab, p_lab, experiment, preset, s, m, widths[node_mass])
-    # bins: (mass, distinct point, rule); ln-kappa edges per mass over its accepted nodes
-    group = (node_mass * n_d + g_dist[nodes.point]) * 2
-    w_all = np.concatenate([nodes.weight_kronrod * density, nodes.weight_gauss * density])
-    k_all = np.concatenate([k, k])
-    g_all = np.concatenate([group, group + 1])
-    m_all = np.concatenate([node_mass, node_mass])
-    pos = w_all > 0
-    w_all, k_all, g_all, m_all = w_all[pos], k_all[pos], g_all[pos], m_all[pos]
-    lk = np.log(k_all)
+    # bins: (mass, distinct point, rule); ln-kappa edges per mass over its accepted nodes (the
+    # Gauss rule's nodes are among the Kronrod rule's)
+    w_k = nodes.weight_kronrod * density
+    w_g = nodes.weight_gauss * density
+    pos = w_k > 0
+    w_k, w_g, k, node_mass, cell = w_k[pos], w_g[pos], k[pos], node_mass[pos], group[pos]
+    lk = np.log(k)
     lo = np.full(n_m, np.inf)
     hi = np.full(n_m, -np.inf)
-    np.minimum.at(lo, m_all, lk)
-    np.maximum.at(hi, m_all, lk)
+    np.minimum.at(lo, node_mass, lk)
+    np.maximum.at(hi, node_mass, lk)
     width = (hi + 1e-12 - lo) / N_KAPPA_BINS
-    idx = np.clip(((lk - lo[m_all]) / width[m_all]).astype(int), 0, N_KAPPA_BINS - 1)
-    flat = g_all * N_KAPPA_BINS + idx
+    idx = np.clip(((lk - lo[node_mass]) / width[node_mass]).astype(int), 0, N_KAPPA_BINS - 1)
+    flat = ((node_mass * n_d + g_dist[cell]) * 2) * N_KAPPA_BINS + idx
     size = n_m * n_d * 2 * N_KAPPA_BINS
-    sum_w = np.bincount(flat, weights=w_all, minlength=size)
-    sum_wk = np.bincount(flat, weights=w_all * k_all, minlength=size)
+    sum_w = np.zeros(size)
+    sum_wk = np.zeros(size)
+    for r, w in enumerate((w_k, w_g)):
+        sum_w += np.bincount(flat + r * N_KAPPA_BINS, weights=w, minlength=size)
+        sum_wk += np.bincount(flat + r * N_KAPPA_BINS, weights=w * k, minlength=size)
     mean_k = np.divide(sum_wk, sum_w, out=np.ones(size), where=sum_w > 0)
     shape = (n_m, n_d, 2, N_KAPPA_BINS)
     w_out = np.asarray(sum_w, dtype=float).reshape(shape)[:, inverse]
