@@ -6,32 +6,30 @@ The acceptance of one energy point at one mass is (:mod:`nudipole.production.ee_
 
 z = cos theta_N, c* and f* the photon polar cosine and azimuth in the N helicity frame; the
 physical density is linear in cos f* (:func:`~nudipole.production.ee_source.density_coefficients`).
-At fixed (z, c*) the photon CM energy E = gamma_N (m/2)(1 + beta_N c*) does not depend on f*,
-and its CM polar cosine is linear in u = cos f* (the boost along the N direction and the
-rotation to the beam axes of :func:`~nudipole.production.ee_source.generate`):
+At fixed c* the photon has the CM energy E = gamma_N (m/2)(1 + beta_N c*) and leaves at the
+angle alpha to the N direction, cos alpha = (c* + beta_N) / (1 + beta_N c*) (aberration).
+The map (N direction, f*) -> (photon direction, psi = azimuth of N about the photon) keeps the
+uniform measure, and every cut and the detector are symmetric about the beam, so
 
-    cos theta_cm = A + B u,  A = z (gamma_N c* + beta_gamma_N) (m/2) / E,
-                             B = -sqrt(1 - z^2) sqrt(1 - c*^2) (m/2) / E.
+    A = int dc*/2 int sin(theta_g) dtheta_g / 2 int_0^pi dpsi / pi
+        [a(z, c*) + b(z, c*) cos f*] 1[photon passes at (E(c*), cos theta_g)],
+    z = cos theta_g cos alpha + sin theta_g sin alpha cos psi,
+    cos f* = (z cos alpha - cos theta_g) / (sqrt(1 - z^2) sin alpha)
 
-Every built-in cut is a condition on (E, cos theta_cm) (lab quantities follow by the boost
-along the beam, :func:`nudipole.kinematics.lorentz.massless_cos_to_other_frame`), so the
-accepted set in u is a union of intervals whose ends are the cut's edges in cos theta_cm at
-that energy, given in closed form by :func:`cos_cm_edges`. Which pieces pass is decided by the
-cut's own ``mask`` at each piece's midpoint, so an edge that is listed but not crossed costs
-nothing. The f* integral over an accepted piece [u1, u2] is exact:
+(the second line is the rotation of :func:`~nudipole.production.ee_source.generate`,
+cos theta_g = z cos alpha - sqrt(1 - z^2) sin alpha cos f*, solved for cos f*). Every built-in
+cut is a condition on (E, cos theta_g) alone (lab quantities by the boost along the beam), so
+the indicator is constant between the cut's edges in cos theta_g at that energy, given in
+closed form by :func:`cos_cm_edges`: theta_g is split there, and each piece's verdict is the
+cut's own ``mask`` at its midpoint (an edge listed but not crossed costs nothing).
 
-    (1/pi) int_{arccos u2}^{arccos u1} (a + b cos f) df
-        = [a (arccos u1 - arccos u2) + b (sqrt(1 - u1^2) - sqrt(1 - u2^2))] / pi
-
-(f* and 2 pi - f* give the same photon polar angle, hence 1/pi over [0, pi]).
-
-What remains is a smooth integrand in (z, c*) up to kinks where an edge leaves [-1, 1] and
-steps where the accepted set appears or vanishes at a photon energy (an energy threshold in a
-symmetric collider, the boundary cut's end point, an energy window closing). Those energies,
-:func:`energy_edges`, are at fixed c* for a given mass and point, so the c* axis is split into
-panels there. Both axes use composite 15-point Gauss-Kronrod rules; the embedded 7-point Gauss
-rule on the same nodes gives the error estimate at no extra cost (QUADPACK, Piessens et al.
-1983, :func:`nudipole.kinematics.sampling.composite_gauss_kronrod`).
+What remains is smooth within the panels up to kinks in c* where the accepted set appears,
+vanishes or changes shape at a photon energy (an energy threshold in a symmetric collider, the
+boundary cut's end point, an energy-dependent edge crossing a fixed one): those energies,
+:func:`cut_energies`, do not depend on the mass and split the c* axis. c* and theta_g use
+composite Gauss-Kronrod rules, psi the trapezoid rule (periodic: spectrally accurate); the
+embedded Gauss rules and every other psi node give the error estimate at no extra cost
+(QUADPACK, Piessens et al. 1983, :func:`nudipole.kinematics.sampling.composite_gauss_kronrod`).
 """
 
 from __future__ import annotations
@@ -63,8 +61,8 @@ from nudipole.physics.production import n_energy_cm, n_momentum_cm
 class RulePanels:
     """Orders of the cut-adapted rule (:func:`rule_nodes`): ``n_c`` equal panels in c*,
     ``n_theta`` equal panels in the photon CM polar angle (each further split at the cuts'
-    edges; 15 Gauss-Kronrod nodes per panel) and ``n_psi`` trapezoid intervals (even) in the
-    N azimuth about the photon."""
+    edges), ``points`` Gauss-Kronrod nodes per panel (``theta_points`` in the photon angle, if
+    given) and ``n_psi`` trapezoid intervals (even) in the N azimuth about the photon."""
 
     n_c: int = 2
     n_theta: int = 1
@@ -347,10 +345,11 @@ def rule_nodes(
 
     The pass/fail indicator is constant between the cut edges in cos theta_g
     (:func:`cos_cm_edges`), so theta_g is split there and each piece's verdict is the cut's
-    mask at its midpoint; c* is split at :func:`energy_edges`. Composite 15-point
-    Gauss-Kronrod rules in c* and theta_g, the trapezoid rule with ``panels.n_psi`` intervals
-    in psi (periodic and even: spectrally accurate). The embedded rule for the error estimate
-    takes the 7-point Gauss rules and every other psi node.
+    mask at its midpoint (and also at ``rule.smooth_edges``); c* is split at the energies of
+    :func:`cut_energies`. Composite Gauss-Kronrod rules (``panels.points`` per panel) in c*
+    and theta_g, the trapezoid rule with ``panels.n_psi`` intervals in psi (periodic and even:
+    spectrally accurate). The embedded rule for the error estimate takes the embedded Gauss
+    rules and every other psi node.
     """
     panels, cuts, beta = rule.panels, rule.cuts, rule.beta
     rs_g = rule.sqrt_s if points is None else rule.sqrt_s[points]
