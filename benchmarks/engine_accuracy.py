@@ -1,5 +1,5 @@
 """Accuracy of the deterministic default (``rules``) against high-statistics Monte Carlo
-(not a unit test; tests/reach/test_rules_reach.py asserts the same with 2^17 events).
+(not a unit test; tests/reach/test_rules_reach.py asserts the same with 2^16 events).
 
 Run:  python benchmarks/engine_accuracy.py [--events 262144] [--masses 12]
 

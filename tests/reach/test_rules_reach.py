@@ -17,7 +17,7 @@ from nudipole.experiments.registry import builtin_names, load_definition
 from nudipole.reach.presets import PRESETS
 from nudipole.reach.scan import IntegrationOptions, compute_reach
 
-MC_EVENTS = 1 << 17
+MC_EVENTS = 1 << 16
 PULL = 4.0
 
 
