@@ -7,7 +7,17 @@ import pytest
 
 from nudipole.experiments import Experiment
 from nudipole.experiments.registry import builtin_names, load_definition
-from nudipole.experiments.selections import Frame, Photons, combined_mask
+from nudipole.experiments.selections import (
+    BeamBackgroundCut,
+    BoundaryEnergyCut,
+    EnergyDependentPolarWindow,
+    EnergyThresholdByRegion,
+    Frame,
+    LabPolarRange,
+    LabPolarVeto,
+    Photons,
+    combined_mask,
+)
 from nudipole.physics.angular import PhotonAngular, photon_angular_density, polarization_vector
 from nudipole.production import ee_rules
 from nudipole.production.ee_source import density_coefficients, production_density_ratio
@@ -41,12 +51,7 @@ def test_every_built_in_collider_selection_is_covered() -> None:
     assert {n for n, _ in SELECTIONS} >= {"belle2", "besiii", "stcf", "lep", "cepc-z"}
 
 
-@pytest.mark.parametrize(("name", "selection"), SELECTIONS)
-def test_cut_changes_only_at_listed_edges(name: str, selection: str) -> None:
-    """Scan cos theta_cm finely at many photon energies: every change of the mask lies within
-    one grid step of an edge of :func:`cos_cm_edges`."""
-    exp, rs, beta = _frame(name, selection)
-    cuts = exp.selection(selection).cuts
+def _assert_edges_complete(cuts: tuple, rs: float, beta: float) -> None:
     energies = np.linspace(1e-3, 0.5 * rs, 157)[:, None]
     grid = np.linspace(-1.0, 1.0, 20001)[None, :]
     step = grid[0, 1] - grid[0, 0]
@@ -63,7 +68,33 @@ def test_cut_changes_only_at_listed_edges(name: str, selection: str) -> None:
     )  # fmt: skip
     crossing = 0.5 * (grid[0, j] + grid[0, j + 1])
     distance = np.nanmin(np.abs(edges[i] - crossing[:, None]), axis=1)
+    assert i.size > 0
     assert np.all(distance <= step)
+
+
+@pytest.mark.parametrize(("name", "selection"), SELECTIONS)
+def test_cut_changes_only_at_listed_edges(name: str, selection: str) -> None:
+    """Scan cos theta_cm finely at many photon energies: every change of the mask lies within
+    one grid step of an edge of :func:`cos_cm_edges`."""
+    exp, rs, beta = _frame(name, selection)
+    _assert_edges_complete(exp.selection(selection).cuts, rs, beta)
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        LabPolarRange(17.0, 150.0),
+        LabPolarVeto(((30.0, 33.0), (120.0, 131.0))),
+        EnergyThresholdByRegion(((0.0, 0.7, 0.5), (0.8, 0.95, 1.5))),
+        BoundaryEnergyCut(0.9),
+        BeamBackgroundCut(17.0, 150.0),
+        EnergyDependentPolarWindow((5.399, -58.82, 195.71), (-7.982, 87.77, -120.6)),
+    ],
+)
+@pytest.mark.parametrize("beta", [0.0, 3 / 11, -0.4])
+def test_every_cut_type_in_a_boosted_frame(cut: object, beta: float) -> None:
+    """Each cut type alone, also in boosted frames (a user's TOML may combine any of them)."""
+    _assert_edges_complete((cut,), 10.58, beta)
 
 
 @pytest.mark.parametrize("angular", list(PhotonAngular))
