@@ -63,10 +63,7 @@ def main() -> None:
     dz = equal.inputs["couplings"]["dZ_over_dgamma"]
     print(f"| ours, L3, d_Z = {dz:.3f} d_gamma | " + " | ".join(f"{v:.3g}" for v in equal.d95))
     talk = reach("lep", m, selection="l3-talk", a=2 * 1.3576 / 0.3952, flavour="mu")
-    print(
-        f"| ours, L3 (l3-talk), d_Z = {dz:.3f} d_gamma | "
-        + " | ".join(f"{v:.3g}" for v in talk.d95)
-    )
+    print(f"| ours, L3 (l3-talk), d_Z = {dz:.3f} d_gamma | " + " | ".join(f"{v:.3g}" for v in talk.d95))
 
     t0 = time.perf_counter()
     reach("cepc-z", np.geomspace(0.01, 90.0, 200), scenario="II", flavour="mu")
