@@ -145,3 +145,29 @@ def test_embedded_estimate_bounds_the_error(name: str, selection: str) -> None:
         k, g = _acceptance(default, m)
         ref, _ = _acceptance(fine, m)
         assert abs(k - ref) <= abs(k - g) + 1e-12 * ref
+
+
+def _acceptance_with(rule: ee_rules.CutRule, m: float, angular: PhotonAngular) -> float:
+    nodes = ee_rules.rule_nodes(rule, m)
+    a, b = density_coefficients(
+        rule.sqrt_s[nodes.point] ** 2, m, angular, nodes.cos_n, nodes.cos_star
+    )
+    return float(np.sum(nodes.weight_kronrod * (a + b * nodes.cos_phi)))
+
+
+@pytest.mark.parametrize("angular", list(PhotonAngular))
+def test_three_psi_nodes_are_exact_for_the_photon_only_density(angular: PhotonAngular) -> None:
+    """:func:`psi_is_exact`: with photon-only production the density is quadratic in cos psi,
+    so 2 trapezoid intervals give the same acceptance as 16."""
+    exp, rs, beta = _frame("belle2", "low-mass")
+    cuts = exp.selection("low-mass").cuts
+    coarse = ee_rules.CutRule.plan(
+        cuts, ee_rules.RulePanels(n_psi=2, psi_exact=True), np.array([rs]), beta
+    )
+    fine = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(n_psi=16), np.array([rs]), beta)
+    assert ee_rules.psi_is_exact(photon_only=True, kappa_depends_on_direction=False)
+    assert not ee_rules.psi_is_exact(photon_only=True, kappa_depends_on_direction=True)
+    for m in (0.01, 1.0, 8.0):
+        assert _acceptance_with(coarse, m, angular) == pytest.approx(
+            _acceptance_with(fine, m, angular), rel=1e-12
+        )

@@ -62,13 +62,17 @@ class RulePanels:
     """Orders of the cut-adapted rule (:func:`rule_nodes`): ``n_c`` equal panels in c*,
     ``n_theta`` equal panels in the photon CM polar angle (each further split at the cuts'
     edges), ``points`` Gauss-Kronrod nodes per panel (``theta_points`` in the photon angle, if
-    given) and ``n_psi`` trapezoid intervals (even) in the N azimuth about the photon."""
+    given) and ``n_psi`` trapezoid intervals (even) in the N azimuth about the photon.
+    ``psi_exact``: the integrand is a polynomial of degree <= 2 in cos psi, which the trapezoid
+    rule with 2 or more intervals integrates exactly (:func:`psi_is_exact`): the embedded rule
+    then keeps all psi nodes (no psi error to estimate)."""
 
     n_c: int = 2
     n_theta: int = 1
     n_psi: int = 4
     points: int = 7
     theta_points: int | None = None
+    psi_exact: bool = False
 
     def __post_init__(self) -> None:
         if self.points not in (3, 7, 15) or self.theta_points not in (None, 3, 7, 15):
@@ -285,6 +289,22 @@ class CutRule:
         return cls(panels, tuple(cuts), rs, beta, energies, tuple(smooth_edges))
 
 
+def psi_is_exact(photon_only: bool, kappa_depends_on_direction: bool) -> bool:
+    """Whether the psi integrand is a polynomial of degree <= 2 in cos psi.
+
+    With the photon-only production (seed Eq. 2) the density a + b cos f* is: a = (3/2)
+    [(1 - z^2) s + (1 + z^2) m^2 - c* ((1 - z^2) s - (1 + z^2) m^2) P] / (s + 2 m^2) with P = 1
+    (spin-correlated, ``one-minus-cos``) or 0 (isotropic), quadratic in z (PHYSICS.md §2-3,
+    :func:`nudipole.physics.production.polarization_longitudinal`); and b cos f* =
+    -3 sqrt(s) m z sqrt(1 - c*^2) (z cos alpha - cos theta_g) / ((s + 2 m^2) sin alpha) (P_T
+    of :func:`~nudipole.physics.production.polarization_transverse` carries sqrt(1 - z^2),
+    which cancels that of cos f*), also quadratic in z; z is linear in cos psi. The binning in
+    kappa adds nothing if kappa does not depend on the N direction (``fixed-length``). The
+    trapezoid rule with n intervals on [0, pi] integrates cos(k psi) exactly for k < 2n.
+    """
+    return photon_only and not kappa_depends_on_direction
+
+
 def _c_star_edges(
     n_c: int, energies: FloatArray, sqrt_s: FloatArray, m_n: FloatArray
 ) -> FloatArray:
@@ -410,6 +430,8 @@ def rule_nodes(
     wpg = np.zeros(n_psi + 1)
     wpg[::2] = 2.0 / n_psi
     wpg[[0, -1]] *= 0.5
+    if panels.psi_exact:
+        wpg = wpk
     cos_a = ((c + beta_n) / (1.0 + beta_n * c))[v][:, None, None]
     sin_a = (np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c)))[v][
         :, None, None

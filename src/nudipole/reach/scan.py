@@ -34,7 +34,7 @@ from nudipole.kinematics.sampling import (
 )
 from nudipole.physics._types import FloatArray
 from nudipole.physics.z_pole import sigma_z_peak, width_z_to_nu_nbar
-from nudipole.production.ee_rules import CutRule, RulePanels
+from nudipole.production.ee_rules import CutRule, RulePanels, psi_is_exact
 from nudipole.reach.background import BackgroundCounts, expected_background
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import DecayModel, Preset
@@ -90,7 +90,8 @@ class IntegrationOptions:
     (:data:`MIN_EVENTS` to :data:`MAX_EVENTS`). ``seed``: a whole number >= 0.
     ``n_batch``: independent batches for the error estimate (mc, sobol).
     ``quadrature_orders``: (z_N, cos t*, phi*) orders. ``rule_orders``: (c* panels, photon
-    angle panels, azimuth intervals) of the "rules" sampler (:class:`RulePanels`);
+    angle panels, azimuth intervals) of the "rules" sampler (:class:`RulePanels`; 2 azimuth
+    intervals, exact, for photon-only production with the fixed-length decay model);
     ``rule_points``: Gauss-Kronrod points per panel (3, 7 or 15), or None for 15 with at most
     :data:`FEW_POINTS` energy points and 7 with more (the 7-point rule is as accurate here but
     its embedded 3-point Gauss rule states errors up to 1 %; with BESIII's 71 points the
@@ -395,11 +396,16 @@ def prepare_scan(
     counting = limit.type == "counting"
     all_nodes: PointNodes | CutRule
     if options.sampler == "rules":
+        exact = psi_is_exact(model.photon_only, preset.decay_model is DecayModel.LAB_VOLUME)
+        n_c, n_theta, n_psi = options.rule_orders
         all_nodes = CutRule.plan(
             sel.cuts,
             RulePanels(
-                *options.rule_orders,
+                n_c,
+                n_theta,
+                2 if exact else n_psi,
                 points=options.rule_points or (15 if len(points) <= FEW_POINTS else 7),
+                psi_exact=exact,
             ),
             np.array([p.sqrt_s for p in points], dtype=float),
             experiment.beta,
