@@ -57,7 +57,7 @@ def test_reach_table_has_title_headers_and_one_row_per_mass(
     assert "Belle II" in out
     assert "selection=low-mass" in out
     assert "luminosity=50/ab" in out
-    for header in ("m_N [GeV]", "d95 [GeV^-1]", "MC error", "acceptance"):
+    for header in ("m_N [GeV]", "d95 [GeV^-1]", "int. error", "acceptance"):
         assert header in out
     rows = [line for line in out.splitlines() if re.match(r"^\s*(0\.5|1)\s", line)]
     assert len(rows) == 2

@@ -183,8 +183,7 @@ def print_table(result: ReachResult, console: Console) -> None:
     console.print(
         f"photons: {conv['photon_angular']}, channels: {conv['charge_states']}, decay: "
         f"{conv['decay_model']}, statistic: {conv['statistic']} "
-        f"({_threshold_text(conv)}), "
-        f"{inp['integration']['sampler']} seed {inp['integration']['seed']}"
+        f"({_threshold_text(conv)}), {integration_text(inp['integration'])}"
     )
     cpl = inp["couplings"]
     if cpl["couplings"] != "photon only":
@@ -208,7 +207,7 @@ def print_table(result: ReachResult, console: Console) -> None:
     table = Table(show_edge=False, header_style="bold")
     table.add_column("m_N [GeV]", justify="right")
     table.add_column("d95 [GeV^-1]", justify="right")
-    table.add_column("MC error", justify="right")
+    table.add_column("int. error", justify="right")
     table.add_column("acceptance", justify="right")
     for m, d, e, a in zip(
         result.mass, result.d95, result.d95_error, result.acceptance, strict=True
@@ -220,6 +219,13 @@ def print_table(result: ReachResult, console: Console) -> None:
             f"{a:.3f}",
         )
     console.print(table)
+
+
+def integration_text(integration: dict[str, Any]) -> str:
+    """How the acceptance was integrated, for the header lines: the seed only where it is used."""
+    if integration["sampler"] == "rules":
+        return "rules (deterministic)"
+    return f"{integration['sampler']} seed {integration['seed']}"
 
 
 def _threshold_text(conv: dict[str, Any]) -> str:
