@@ -33,6 +33,7 @@ from nudipole.model import Nature
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
+from nudipole.physics.production import sigma as sigma_photon
 from nudipole.production import ee_rules, ee_source
 from nudipole.production.ee_rules import CutRule
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
@@ -282,9 +283,18 @@ def build_rule_templates_many(
     :func:`_bin` does per mass). Points at the same sqrt(s) share their template.
     """
     n_m, n_p = masses.size, sqrt_s.size
-    rate = np.stack(
-        [_rate(experiment, preset, sqrt_s, luminosity_natural, float(m), model) for m in masses]
-    ).reshape(n_m, n_p)
+    if model.photon_only:  # seed Eq. 3 with alpha(s) and Gamma of seed Eq. 4, all masses at once
+        mc = masses[:, None]
+        s_all = sqrt_s**2
+        sigma = sigma_photon(s_all, mc, 1.0, alpha=model.sm.alpha_photon(s_all))
+        scale = experiment.detector.efficiency * charge_multiplicity(preset)
+        rate = np.asarray(np.where(mc < sqrt_s, luminosity_natural * scale * sigma, 0.0))
+        widths = np.asarray(width_nu_gamma(masses, 1.0, preset.nature), dtype=float)
+    else:
+        rate = np.stack(
+            [_rate(experiment, preset, sqrt_s, luminosity_natural, float(m), model) for m in masses]
+        ).reshape(n_m, n_p)
+        widths = np.array([model.width_unit(float(mi), preset.nature) for mi in masses])
     weight = np.zeros((n_m, n_p, 2, N_KAPPA_BINS))
     kappa = np.ones((n_m, n_p, 2, N_KAPPA_BINS))
     _, first, inverse = np.unique(sqrt_s, return_index=True, return_inverse=True)
@@ -327,7 +337,6 @@ def build_rule_templates_many(
         pt = p_n * np.sqrt(np.clip(1.0 - z**2, 0.0, None))
         p_lab = np.sqrt(pz_lab**2 + pt**2)
         cos_lab = np.divide(pz_lab, p_lab, out=np.ones_like(p_lab), where=p_lab > 0)
-    widths = np.array([model.width_unit(float(mi), preset.nature) for mi in masses])
     k = kappa_of_n(cos_lab, p_lab, experiment, preset, s, m, widths[node_mass])
     # bins: (mass, distinct point, rule); ln-kappa edges per mass over its accepted nodes (the
     # Gauss rule's nodes are among the Kronrod rule's)
