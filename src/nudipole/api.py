@@ -415,7 +415,7 @@ def collider_events(
     charge_states: str | ChargeStates | None = None,
     decay_model: str | DecayModel | None = None,
     nature: str | Nature | None = None,
-    sampler: str = "mc",
+    sampler: str = "rules",
     n_events: int = 16384,
     seed: int = 20220415,
     flavour: str | Flavour | FlavourMode = Flavour.E,
@@ -498,7 +498,7 @@ def reach(
     charge_states: str | ChargeStates | None = None,
     decay_model: str | DecayModel | None = None,
     nature: str | Nature | None = None,
-    sampler: str = "mc",
+    sampler: str = "rules",
     n_events: int = 16384,
     seed: int = 20220415,
     progress: Callable[[int], None] | None = None,
@@ -541,7 +541,8 @@ def reach(
         Override single conventions of the preset (``ew_scheme``: "gmu", "gmu-alpha0" or
         "alpha0", :mod:`nudipole.physics.sm`; e+ e- experiments only).
     sampler, n_events, seed
-        Acceptance integration: "mc", "sobol" or "quadrature"; events per mass; RNG seed.
+        Acceptance integration (e+ e- experiments): "rules" (deterministic, cut-adapted;
+        the default), "mc", "sobol" or "quadrature"; events per mass and RNG seed (mc, sobol).
     progress
         Callback called once per mass.
     flavour, scenario, a, sin2w

@@ -57,7 +57,7 @@ def test_reach_table_has_title_headers_and_one_row_per_mass(
     assert "Belle II" in out
     assert "selection=low-mass" in out
     assert "luminosity=50/ab" in out
-    for header in ("m_N [GeV]", "d95 [GeV^-1]", "MC error", "acceptance"):
+    for header in ("m_N [GeV]", "d95 [GeV^-1]", "int. error", "acceptance"):
         assert header in out
     rows = [line for line in out.splitlines() if re.match(r"^\s*(0\.5|1)\s", line)]
     assert len(rows) == 2
@@ -247,3 +247,24 @@ def test_reach_bad_output_rejected_before_work(
     assert code == 2
     assert "does not exist" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_default_sampler_is_the_deterministic_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(["reach", "belle2", "--masses", "1", "3"], capsys)
+    assert data["inputs"]["integration"]["sampler"] == "rules"
+    assert all(0.0 < e < 0.003 * d for d, e in zip(data["d95"], data["d95_error"], strict=True))
+    mc = run_json(["reach", "belle2", "--masses", "1", "3", "--sampler", "mc", *FAST], capsys)
+    assert mc["inputs"]["integration"]["sampler"] == "mc"
+    # the rule against 2048 Monte Carlo events, within 4 combined errors
+    for d, e, d_mc, e_mc in zip(
+        data["d95"], data["d95_error"], mc["d95"], mc["d95_error"], strict=True
+    ):
+        assert abs(d - d_mc) <= 4 * np.hypot(e, e_mc)
+
+
+def test_unknown_sampler_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["reach", "belle2", "--masses", "1", "--sampler", "exact"], capsys)
+    assert code == 2
+    assert out == ""
+    assert_one_line_error(err)
+    assert "rules" in err

@@ -67,7 +67,7 @@ def test_majorana_runs_and_is_stronger() -> None:
 
 
 def test_quadrature_and_monte_carlo_reach_agree_within_errors() -> None:
-    mc = nudipole.reach("belle2", [0.5, 2.0], preset="default", n_events=65536)
+    mc = nudipole.reach("belle2", [0.5, 2.0], preset="default", sampler="mc", n_events=65536)
     quad = nudipole.reach("belle2", [0.5, 2.0], preset="default", sampler="quadrature")
     sobol = nudipole.reach("belle2", [0.5, 2.0], preset="default", sampler="sobol", n_events=65536)
     assert np.all(np.abs(mc.d95 - quad.d95) < 4 * mc.d95_error + 0.003 * quad.d95)
@@ -76,11 +76,19 @@ def test_quadrature_and_monte_carlo_reach_agree_within_errors() -> None:
 
 
 def test_reproducible_with_seed_and_sensitive_to_it() -> None:
-    a = nudipole.reach("stcf", [1.0], seed=1, **KW).d95
-    b = nudipole.reach("stcf", [1.0], seed=1, **KW).d95
-    c = nudipole.reach("stcf", [1.0], seed=2, **KW).d95
+    a = nudipole.reach("stcf", [1.0], seed=1, sampler="mc", **KW).d95
+    b = nudipole.reach("stcf", [1.0], seed=1, sampler="mc", **KW).d95
+    c = nudipole.reach("stcf", [1.0], seed=2, sampler="mc", **KW).d95
     assert a[0] == b[0]
     assert a[0] != c[0]
+
+
+def test_default_rule_is_deterministic_and_ignores_the_seed() -> None:
+    a = nudipole.reach("stcf", [1.0], seed=1, **KW)
+    b = nudipole.reach("stcf", [1.0], seed=2, **KW)
+    assert a.inputs["integration"]["sampler"] == "rules"
+    assert a.d95[0] == b.d95[0]
+    assert 0.0 < a.d95_error[0] < 0.003 * a.d95[0]
 
 
 def test_no_sensitivity_is_nan_and_inputs_recorded() -> None:

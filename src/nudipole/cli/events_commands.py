@@ -20,7 +20,7 @@ from nudipole.api import collider_events, collider_preset, resolve_experiment, s
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console
 from nudipole.cli.lhc_commands import add_far_options, reject_far_options, run_far_events
-from nudipole.cli.reach_commands import add_model_options, model_kwargs
+from nudipole.cli.reach_commands import add_model_options, integration_text, model_kwargs
 from nudipole.experiments import Experiment, ExperimentError, builtin_names, load_definition
 from nudipole.reach.collider_events import PointEvents, SelectionEvents
 from nudipole.reach.model import make_model
@@ -244,8 +244,7 @@ def _print_table(header: dict[str, Any], rows: list[SelectionEvents], per_point:
         f"photons: {conv['photon_angular']}, channels: {conv['charge_states']} "
         f"(n = {conv['charge_multiplicity']:g}), decay: {conv['decay_model']}, "
         f"statistic: {conv['statistic']}, {conv['nature']} N, photon efficiency "
-        f"{header['photon_efficiency']:g}, {header['integration']['sampler']} seed "
-        f"{header['integration']['seed']}"
+        f"{header['photon_efficiency']:g}, {integration_text(header['integration'])}"
     )
     if cpl["couplings"] != "photon only":
         c.print(

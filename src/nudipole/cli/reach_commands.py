@@ -78,7 +78,11 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
     )
     for flag, values, text in CONVENTION_OPTIONS:
         p.add_argument(flag, choices=[v.value for v in values], help=text)
-    p.add_argument("--sampler", choices=SAMPLERS, help="acceptance integration (default mc)")
+    p.add_argument(
+        "--sampler",
+        choices=SAMPLERS,
+        help="acceptance integration (default rules: deterministic, cut-adapted)",
+    )
     p.add_argument(
         "--events", type=_positive_int, help=f"events per mass (mc, sobol; default {N_EVENTS})"
     )
@@ -123,7 +127,7 @@ def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "charge_states": args.charge_states,
         "decay_model": args.decay_model,
         "nature": args.nature,
-        "sampler": args.sampler or "mc",
+        "sampler": args.sampler or "rules",
         "n_events": N_EVENTS if args.events is None else args.events,
         "seed": SEED if args.seed is None else args.seed,
         "flavour": args.flavour,
@@ -179,8 +183,7 @@ def print_table(result: ReachResult, console: Console) -> None:
     console.print(
         f"photons: {conv['photon_angular']}, channels: {conv['charge_states']}, decay: "
         f"{conv['decay_model']}, statistic: {conv['statistic']} "
-        f"({_threshold_text(conv)}), "
-        f"{inp['integration']['sampler']} seed {inp['integration']['seed']}"
+        f"({_threshold_text(conv)}), {integration_text(inp['integration'])}"
     )
     cpl = inp["couplings"]
     if cpl["couplings"] != "photon only":
@@ -204,7 +207,7 @@ def print_table(result: ReachResult, console: Console) -> None:
     table = Table(show_edge=False, header_style="bold")
     table.add_column("m_N [GeV]", justify="right")
     table.add_column("d95 [GeV^-1]", justify="right")
-    table.add_column("MC error", justify="right")
+    table.add_column("int. error", justify="right")
     table.add_column("acceptance", justify="right")
     for m, d, e, a in zip(
         result.mass, result.d95, result.d95_error, result.acceptance, strict=True
@@ -216,6 +219,13 @@ def print_table(result: ReachResult, console: Console) -> None:
             f"{a:.3f}",
         )
     console.print(table)
+
+
+def integration_text(integration: dict[str, Any]) -> str:
+    """How the acceptance was integrated, for the header lines: the seed only where it is used."""
+    if integration["sampler"] == "rules":
+        return "rules (deterministic)"
+    return f"{integration['sampler']} seed {integration['seed']}"
 
 
 def _threshold_text(conv: dict[str, Any]) -> str:

@@ -25,7 +25,7 @@ import numpy as np
 
 from nudipole.kinematics.sampling import Nodes
 from nudipole.physics._types import FloatArray
-from nudipole.physics.angular import PhotonAngular, photon_angular_density, polarization_vector
+from nudipole.physics.angular import PhotonAngular, polarization_vector
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
 
 
@@ -83,36 +83,85 @@ def production_density_ratio(s: float | FloatArray, m_n: float, cos_n: FloatArra
     return np.asarray(1.5 * f / (s + 2.0 * m2))
 
 
-def _ew_weight(
+def _ew_coefficients(
     production: ProductionShape,
     s: FloatArray,
     m_n: float,
     angular: PhotonAngular,
-    nodes: Nodes,
+    cos_n: FloatArray,
+    cos_star: FloatArray,
     conjugate_fraction: float,
-) -> FloatArray:
-    """Density ratio x 4 pi x photon density, averaged over the two charge states.
+) -> tuple[FloatArray, FloatArray]:
+    """Density ratio x 4 pi x photon density as a + b cos f*, averaged over the two charge
+    states.
 
     N nubar and Nbar nu share the nodes (the kinematics is the same with theta the angle of
     N or of Nbar); with Z exchange their angular distributions and polarisations differ
     (z -> -z), so each gets its own weight, mixed with ``conjugate_fraction`` (0.5 for both).
     """
-    s_arr = np.broadcast_to(np.asarray(s, dtype=float), nodes.cos_n.shape)
+    shape = np.broadcast_shapes(np.shape(s), np.shape(cos_n), np.shape(cos_star))
+    s_arr = np.broadcast_to(np.asarray(s, dtype=float), shape)
+    z = np.broadcast_to(cos_n, shape)
     # sigma once per energy point, not per node
     s_unique, where = np.unique(s_arr, return_inverse=True)
-    norm = np.asarray(production.sigma_unit(s_unique, m_n))[where.reshape(s_arr.shape)]
-    total = np.zeros_like(nodes.cos_n)
+    norm = np.asarray(production.sigma_unit(s_unique, m_n))[where.reshape(shape)]
+    a = np.zeros(shape)
+    b = np.zeros(shape)
     for conj, frac in ((False, 1.0 - conjugate_fraction), (True, conjugate_fraction)):
         if frac == 0.0:
             continue
-        shape = 2.0 * production.dsigma_unit(s_arr, m_n, nodes.cos_n, conj) / norm
+        ratio = 2.0 * production.dsigma_unit(s_arr, m_n, z, conj) / norm
         if angular is PhotonAngular.SPIN_CORRELATED:
-            p_l, p_t = production.photon_polarization(s_arr, m_n, nodes.cos_n, conj)
+            p_l, p_t = production.photon_polarization(s_arr, m_n, z, conj)
         else:
-            p_l, p_t = polarization_vector(angular, s_arr, m_n, nodes.cos_n)
-        density = photon_angular_density(nodes.cos_star, nodes.phi_star, p_l, p_t)
-        total = total + frac * shape * 4.0 * np.pi * density
-    return np.asarray(total)
+            p_l, p_t = polarization_vector(angular, s_arr, m_n, z)
+        a_part, b_part = _photon_coefficients(ratio, cos_star, p_l, p_t)
+        a = a + frac * a_part
+        b = b + frac * b_part
+    return np.asarray(a), np.asarray(b)
+
+
+def _photon_coefficients(
+    ratio: FloatArray, cos_star: FloatArray, p_l: FloatArray, p_t: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """``ratio`` x 4 pi x photon density as a + b cos f*: the density of
+    :func:`nudipole.physics.angular.photon_angular_density` (PHYSICS.md §2-3),
+    (1/4 pi)[1 - P_L cos t* - P_T sin t* cos f*], is linear in cos f*."""
+    sin_star = np.sqrt(np.clip(1.0 - np.asarray(cos_star) ** 2, 0.0, None))
+    return (
+        np.asarray(ratio * (1.0 - p_l * cos_star)),
+        np.asarray(-ratio * p_t * sin_star),
+    )
+
+
+def density_coefficients(
+    s: float | FloatArray,
+    m_n: float,
+    angular: PhotonAngular,
+    cos_n: FloatArray,
+    cos_star: FloatArray,
+    production: ProductionShape | None = None,
+    conjugate_fraction: float = 0.5,
+) -> tuple[FloatArray, FloatArray]:
+    """Physical / uniform density at (z_N, c*, f*) as a(z_N, c*) + b(z_N, c*) cos f*.
+
+    The density is 2 p(z_N) x 4 pi W(c*, f* | z_N) (module docstring): the production shape
+    (seed Eq. 2, or the electroweak d sigma / d cos theta) times the photon angular density
+    (1/4 pi)[1 - P_L cos t* - P_T sin t* cos f*] (PHYSICS.md §2-3), which is linear in
+    cos f*. Arrays broadcast together; arguments as for :func:`generate`.
+    """
+    if production is None or production.photon_only:
+        p_l, p_t = polarization_vector(angular, s, m_n, cos_n)
+        return _photon_coefficients(production_density_ratio(s, m_n, cos_n), cos_star, p_l, p_t)
+    return _ew_coefficients(
+        production,
+        np.asarray(s, dtype=float),
+        m_n,
+        angular,
+        cos_n,
+        cos_star,
+        conjugate_fraction,
+    )
 
 
 def generate(
@@ -154,19 +203,8 @@ def generate(
     p_n = n_momentum_cm(s, m_n)
     gamma_n, beta_gamma_n = e_n / m_n, p_n / m_n
 
-    if production is None or production.photon_only:
-        p_l, p_t = polarization_vector(angular, s, m_n, z)
-        weight = (
-            nodes.weight
-            * production_density_ratio(s, m_n, z)
-            * 4.0
-            * np.pi
-            * photon_angular_density(nodes.cos_star, nodes.phi_star, p_l, p_t)
-        )
-    else:
-        weight = nodes.weight * _ew_weight(
-            production, np.asarray(s, dtype=float), m_n, angular, nodes, conjugate_fraction
-        )
+    a, b = density_coefficients(s, m_n, angular, z, nodes.cos_star, production, conjugate_fraction)
+    weight = nodes.weight * (a + b * np.cos(nodes.phi_star))
 
     # Photon in the N rest frame, helicity-frame components (energy m/2).
     half_m = 0.5 * m_n

@@ -53,6 +53,7 @@ from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.schema import EnergyPoint, Experiment, Selection
 from nudipole.physics._types import FloatArray
 from nudipole.physics.z_pole import width_z_to_nu_nbar
+from nudipole.production.ee_rules import CutRule
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import Preset
 from nudipole.reach.scan import (
@@ -62,8 +63,9 @@ from nudipole.reach.scan import (
     combine_batches,
     prepare_scan,
     selection_points,
+    templates,
 )
-from nudipole.reach.signal import build_templates, charge_multiplicity
+from nudipole.reach.signal import charge_multiplicity
 from nudipole.stats import SIGNAL_COUNTING, Statistic, per_point_statistic
 from nudipole.stats.limits import signal_counts
 from nudipole.units import inverse_pb_to_natural
@@ -293,10 +295,8 @@ def selection_events(
     setup: ScanSetup = prepare_scan(
         exp, sel, points, preset, options, model, background_uncertainty
     )
-    tpl = build_templates(
-        exp, sel, preset, setup.sqrt_s, setup.luminosity, mass, setup.nodes, model
-    )
-    mean_w, mean_k = combine_batches(tpl.weight, tpl.kappa)
+    tpl = templates(exp, sel, preset, setup, mass, model)
+    mean_w, mean_k = combine_batches(tpl.weight, tpl.kappa, isinstance(setup.nodes, CutRule))
     counting = sel.limit.type == "counting"  # else a published limit: no background of its own
     nan = float("nan")
     d2 = np.array([d**2])

@@ -32,8 +32,10 @@ from nudipole.kinematics.sampling import Nodes
 from nudipole.model import Nature
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import width_nu_gamma
-from nudipole.physics.production import n_momentum_cm
-from nudipole.production import ee_source
+from nudipole.physics.production import n_energy_cm, n_momentum_cm
+from nudipole.physics.production import sigma as sigma_photon
+from nudipole.production import ee_rules, ee_source
+from nudipole.production.ee_rules import CutRule
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset
 
@@ -110,20 +112,37 @@ def _kappa(
 
     ``width_unit``: total width at d = 1 (GeV); the photon-only width if None.
     """
+    return kappa_of_n(events.n_cos_lab, events.n_momentum_lab, experiment, preset, s, m, width_unit)
+
+
+def kappa_of_n(
+    n_cos_lab: FloatArray,
+    n_momentum_lab: FloatArray,
+    experiment: Experiment,
+    preset: Preset,
+    s: FloatArray,
+    m: float | FloatArray,
+    width_unit: float | FloatArray | None = None,
+) -> FloatArray:
+    """kappa = L m Gamma(d = 1) / p of an N with lab polar cosine ``n_cos_lab`` and momentum
+    ``n_momentum_lab`` (GeV), GeV^2: L its path to the fiducial cylinder's surface
+    (``lab-volume``) or the seed's l_D with the CM momentum (``fixed-length``, seed Eqs. 5-7);
+    m Gamma / p = 1 / (beta gamma c tau) per unit length. ``width_unit`` as in :func:`_kappa`.
+    """
     if width_unit is None:
-        width_unit = float(width_nu_gamma(m, 1.0, preset.nature))
+        width_unit = np.asarray(width_nu_gamma(m, 1.0, preset.nature))
     det = experiment.detector
     if preset.decay_model is DecayModel.FIXED_LENGTH:
         length = metres_to_natural(det.decay_length_m)
         return np.asarray(length * m * width_unit / n_momentum_cm(s, m))
     fid = det.fiducial
     path = path_length_in_cylinder(
-        events.n_cos_lab,
+        n_cos_lab,
         metres_to_natural(fid.radius_m),
         metres_to_natural(fid.z_min_m),
         metres_to_natural(fid.z_max_m),
     )
-    return np.asarray(path * m * width_unit / events.n_momentum_lab)
+    return np.asarray(path * m * width_unit / n_momentum_lab)
 
 
 def _bin(
@@ -200,14 +219,147 @@ def build_templates(
     w_b, k_b = _bin(w, k, point * n_b + nodes.batch[use], n_p * n_b, n_b)
     weight = w_b.reshape(n_p, n_b, N_KAPPA_BINS)
     kappa = k_b.reshape(n_p, n_b, N_KAPPA_BINS)
+    rate = _rate(experiment, preset, sqrt_s, luminosity_natural, m_n, model)
+    return Templates(rate, weight, kappa)
+
+
+def _rate(
+    experiment: Experiment,
+    preset: Preset,
+    sqrt_s: FloatArray,
+    luminosity_natural: FloatArray,
+    m_n: float,
+    model: CouplingModel,
+) -> FloatArray:
+    """R per point (GeV^2, or GeV^-2 with unit luminosity), zero above threshold."""
     s_all = sqrt_s**2
-    rate = np.where(
-        m_n < sqrt_s,
-        luminosity_natural
-        * experiment.detector.efficiency
-        * charge_multiplicity(preset)
-        * model.br_nu_gamma(m_n, preset.nature)
-        * model.sigma_unit(np.maximum(s_all, m_n**2), m_n),
-        0.0,
+    return np.asarray(
+        np.where(
+            m_n < sqrt_s,
+            luminosity_natural
+            * experiment.detector.efficiency
+            * charge_multiplicity(preset)
+            * model.br_nu_gamma(m_n, preset.nature)
+            * model.sigma_unit(np.maximum(s_all, m_n**2), m_n),
+            0.0,
+        )
     )
-    return Templates(np.asarray(rate), weight, kappa)
+
+
+def build_rule_templates(
+    experiment: Experiment,
+    selection: Selection,
+    preset: Preset,
+    sqrt_s: FloatArray,
+    luminosity_natural: FloatArray,
+    m_n: float,
+    rule: CutRule,
+    model: CouplingModel = PHOTON_ONLY,
+) -> Templates:
+    """Templates from the cut-adapted rule (:mod:`nudipole.production.ee_rules`) at one mass
+    (:func:`build_rule_templates_many` with one mass)."""
+    rate, weight, kappa = build_rule_templates_many(
+        experiment, selection, preset, sqrt_s, luminosity_natural, np.array([m_n]), rule, model
+    )
+    return Templates(rate[0], weight[0], kappa[0])
+
+
+def build_rule_templates_many(
+    experiment: Experiment,
+    selection: Selection,
+    preset: Preset,
+    sqrt_s: FloatArray,
+    luminosity_natural: FloatArray,
+    masses: FloatArray,
+    rule: CutRule,
+    model: CouplingModel = PHOTON_ONLY,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Templates of all ``masses`` (M,) and points from the cut-adapted rule, in one pass.
+
+    Returns ``rate`` (M, P) and ``weight``, ``kappa`` (M, P, 2, K): the batch axis holds the two
+    embedded rules, index 0 the Gauss-Kronrod rule (the result), index 1 its Gauss rule on the
+    same nodes (for the error estimate). kappa follows from each node's z_N as in
+    :func:`build_templates`, and the ln-kappa bins of each mass span its accepted nodes (as
+    :func:`_bin` does per mass). Points at the same sqrt(s) share their template.
+    """
+    n_m, n_p = masses.size, sqrt_s.size
+    if model.photon_only:  # seed Eq. 3 with alpha(s) and Gamma of seed Eq. 4, all masses at once
+        mc = masses[:, None]
+        s_all = sqrt_s**2
+        sigma = sigma_photon(s_all, mc, 1.0, alpha=model.sm.alpha_photon(s_all))
+        scale = experiment.detector.efficiency * charge_multiplicity(preset)
+        rate = np.asarray(np.where(mc < sqrt_s, luminosity_natural * scale * sigma, 0.0))
+        widths = np.asarray(width_nu_gamma(masses, 1.0, preset.nature), dtype=float)
+    else:
+        rate = np.stack(
+            [_rate(experiment, preset, sqrt_s, luminosity_natural, float(m), model) for m in masses]
+        ).reshape(n_m, n_p)
+        widths = np.array([model.width_unit(float(mi), preset.nature) for mi in masses])
+    weight = np.zeros((n_m, n_p, 2, N_KAPPA_BINS))
+    kappa = np.ones((n_m, n_p, 2, N_KAPPA_BINS))
+    _, first, inverse = np.unique(sqrt_s, return_index=True, return_inverse=True)
+    n_d = first.size
+    g_mass, g_dist = np.nonzero(masses[:, None] < sqrt_s[first][None, :])
+    if g_mass.size == 0:
+        return rate, weight, kappa
+    nodes = ee_rules.rule_nodes(rule, masses[g_mass], first[g_dist])
+    group = nodes.point
+    node_mass = g_mass[group]
+    s_g = sqrt_s[first[g_dist]] ** 2
+    m = masses[node_mass]
+    s = s_g[group]
+    angular, conj = preset.effective_photon_angular, conjugate_fraction(preset)
+    if model.photon_only:
+        a, b = ee_source.density_coefficients(s, m, angular, nodes.cos_n, nodes.cos_star)
+    else:  # the electroweak production takes one mass at a time
+        a, b = np.empty_like(m), np.empty_like(m)
+        order = np.argsort(node_mass, kind="stable")
+        bounds = np.searchsorted(node_mass[order], np.arange(n_m + 1))
+        for i in range(n_m):
+            sel = order[bounds[i] : bounds[i + 1]]
+            if sel.size:
+                a[sel], b[sel] = ee_source.density_coefficients(
+                    s[sel], float(masses[i]), angular, nodes.cos_n[sel], nodes.cos_star[sel],
+                    production=model, conjugate_fraction=conj,
+                )  # fmt: skip
+    density = a + b * nodes.cos_phi
+    # N in the lab (as in ee_source.generate): momentum and polar cosine from z
+    beta = experiment.beta
+    z = nodes.cos_n
+    m_g = masses[g_mass]
+    p_n_g = n_momentum_cm(s_g, m_g)
+    if beta == 0.0:
+        p_lab, cos_lab = p_n_g[group], z
+    else:
+        e_n, p_n = n_energy_cm(s_g, m_g)[group], p_n_g[group]
+        gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+        pz_lab = gamma_b * (p_n * z + beta * e_n)
+        pt = p_n * np.sqrt(np.clip(1.0 - z**2, 0.0, None))
+        p_lab = np.sqrt(pz_lab**2 + pt**2)
+        cos_lab = np.divide(pz_lab, p_lab, out=np.ones_like(p_lab), where=p_lab > 0)
+    k = kappa_of_n(cos_lab, p_lab, experiment, preset, s, m, widths[node_mass])
+    # bins: (mass, distinct point, rule); ln-kappa edges per mass over its accepted nodes (the
+    # Gauss rule's nodes are among the Kronrod rule's)
+    w_k = nodes.weight_kronrod * density
+    w_g = nodes.weight_gauss * density
+    pos = w_k > 0
+    w_k, w_g, k, node_mass, cell = w_k[pos], w_g[pos], k[pos], node_mass[pos], group[pos]
+    lk = np.log(k)
+    lo = np.full(n_m, np.inf)
+    hi = np.full(n_m, -np.inf)
+    np.minimum.at(lo, node_mass, lk)
+    np.maximum.at(hi, node_mass, lk)
+    width = (hi + 1e-12 - lo) / N_KAPPA_BINS
+    idx = np.clip(((lk - lo[node_mass]) / width[node_mass]).astype(int), 0, N_KAPPA_BINS - 1)
+    flat = ((node_mass * n_d + g_dist[cell]) * 2) * N_KAPPA_BINS + idx
+    size = n_m * n_d * 2 * N_KAPPA_BINS
+    sum_w = np.zeros(size)
+    sum_wk = np.zeros(size)
+    for r, w in enumerate((w_k, w_g)):
+        sum_w += np.bincount(flat + r * N_KAPPA_BINS, weights=w, minlength=size)
+        sum_wk += np.bincount(flat + r * N_KAPPA_BINS, weights=w * k, minlength=size)
+    mean_k = np.divide(sum_wk, sum_w, out=np.ones(size), where=sum_w > 0)
+    shape = (n_m, n_d, 2, N_KAPPA_BINS)
+    w_out = np.asarray(sum_w, dtype=float).reshape(shape)[:, inverse]
+    k_out = np.asarray(mean_k, dtype=float).reshape(shape)[:, inverse]
+    return rate, w_out, k_out

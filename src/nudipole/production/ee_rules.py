@@ -1,0 +1,454 @@
+"""Cut-adapted deterministic integration of the e+ e- signal acceptance (issue 11).
+
+The acceptance of one energy point at one mass is (:mod:`nudipole.production.ee_source`)
+
+    A = int dz/2 int dc*/2 int df*/(2 pi) [a(z, c*) + b(z, c*) cos f*] 1[photon passes],
+
+z = cos theta_N, c* and f* the photon polar cosine and azimuth in the N helicity frame; the
+physical density is linear in cos f* (:func:`~nudipole.production.ee_source.density_coefficients`).
+At fixed c* the photon has the CM energy E = gamma_N (m/2)(1 + beta_N c*) and leaves at the
+angle alpha to the N direction, cos alpha = (c* + beta_N) / (1 + beta_N c*) (aberration).
+The map (N direction, f*) -> (photon direction, psi = azimuth of N about the photon) keeps the
+uniform measure, and every cut and the detector are symmetric about the beam, so
+
+    A = int dc*/2 int sin(theta_g) dtheta_g / 2 int_0^pi dpsi / pi
+        [a(z, c*) + b(z, c*) cos f*] 1[photon passes at (E(c*), cos theta_g)],
+    z = cos theta_g cos alpha + sin theta_g sin alpha cos psi,
+    cos f* = (z cos alpha - cos theta_g) / (sqrt(1 - z^2) sin alpha)
+
+(the second line is the rotation of :func:`~nudipole.production.ee_source.generate`,
+cos theta_g = z cos alpha - sqrt(1 - z^2) sin alpha cos f*, solved for cos f*). Every built-in
+cut is a condition on (E, cos theta_g) alone (lab quantities by the boost along the beam), so
+the indicator is constant between the cut's edges in cos theta_g at that energy, given in
+closed form by :func:`cos_cm_edges`: theta_g is split there, and each piece's verdict is the
+cut's own ``mask`` at its midpoint (an edge listed but not crossed costs nothing).
+
+What remains is smooth within the panels up to kinks in c* where the accepted set appears,
+vanishes or changes shape at a photon energy (an energy threshold in a symmetric collider, the
+boundary cut's end point, an energy-dependent edge crossing a fixed one): those energies,
+:func:`cut_energies`, do not depend on the mass and split the c* axis. c* and theta_g use
+composite Gauss-Kronrod rules, psi the trapezoid rule (periodic: spectrally accurate); the
+embedded Gauss rules and every other psi node give the error estimate at no extra cost
+(QUADPACK, Piessens et al. 1983, :func:`nudipole.kinematics.sampling.composite_gauss_kronrod`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nudipole.experiments.selections import (
+    BeamBackgroundCut,
+    BoundaryEnergyCut,
+    Cut,
+    EnergyDependentPolarWindow,
+    EnergyThresholdByRegion,
+    Frame,
+    LabPolarRange,
+    LabPolarVeto,
+    Photons,
+    combined_mask,
+)
+from nudipole.kinematics.lorentz import massless_cos_to_other_frame
+from nudipole.kinematics.sampling import composite_gauss_kronrod
+from nudipole.physics._types import FloatArray
+from nudipole.physics.production import n_energy_cm, n_momentum_cm
+
+
+@dataclass(frozen=True)
+class RulePanels:
+    """Orders of the cut-adapted rule (:func:`rule_nodes`): ``n_c`` equal panels in c*,
+    ``n_theta`` equal panels in the photon CM polar angle (each further split at the cuts'
+    edges), ``points`` Gauss-Kronrod nodes per panel (``theta_points`` in the photon angle, if
+    given) and ``n_psi`` trapezoid intervals (even) in the N azimuth about the photon.
+    ``psi_exact``: the integrand is a polynomial of degree <= 2 in cos psi, which the trapezoid
+    rule with 2 or more intervals integrates exactly (:func:`psi_is_exact`): the embedded rule
+    then keeps all psi nodes (no psi error to estimate)."""
+
+    n_c: int = 2
+    n_theta: int = 1
+    n_psi: int = 4
+    points: int = 7
+    theta_points: int | None = None
+    psi_exact: bool = False
+
+    def __post_init__(self) -> None:
+        if self.points not in (3, 7, 15) or self.theta_points not in (None, 3, 7, 15):
+            raise ValueError("the rule's panels have 3, 7 or 15 Gauss-Kronrod points")
+        if self.n_c < 1 or self.n_theta < 1:
+            raise ValueError("the rule needs at least one panel per axis")
+        if self.n_psi < 2 or self.n_psi % 2:
+            raise ValueError("the azimuth rule needs an even number (>= 2) of intervals")
+
+
+def _to_cm(cos_lab: FloatArray | float, beta: float) -> FloatArray:
+    """Lab polar cosine of a massless particle -> CM (aberration, boost by -beta)."""
+    return massless_cos_to_other_frame(cos_lab, -beta)
+
+
+def cos_cm_edges(cut: Cut, e_cm: FloatArray, sqrt_s: FloatArray, beta: float) -> list[FloatArray]:
+    """Photon CM polar cosines at which ``cut`` can change from pass to fail, at CM energy
+    ``e_cm`` (arrays broadcast with ``sqrt_s``; NaN where an edge does not exist).
+
+    Derived from each cut's definition in :mod:`nudipole.experiments.selections`:
+    a lab angle maps to the CM by aberration; E_lab = gamma (1 + beta cos_cm) E_cm; the
+    boundary cut (seed Eq. 14) passes for sin theta > sin theta_b (sqrt(s)/E - 1); the bBG
+    cut (seed Eq. 8) changes where sqrt(s) K = E [a (c1 - cos) - sin - s1], K = a c1 - s1, i.e.
+    a cos + sin = K (1 - sqrt(s)/E), solved as sqrt(1 + a^2) sin(theta + phi), phi = atan2(a, 1).
+    Listing an edge that the cut does not have is harmless (pieces are tested by ``mask``).
+    """
+    e = np.asarray(e_cm, dtype=float)
+    if isinstance(cut, LabPolarRange):
+        return [
+            _to_cm(np.cos(np.radians(t)), beta) + 0.0 * e
+            for t in (cut.theta_min_deg, cut.theta_max_deg)
+        ]
+    if isinstance(cut, LabPolarVeto):
+        return [
+            _to_cm(np.cos(np.radians(t)), beta) + 0.0 * e for pair in cut.ranges_deg for t in pair
+        ]
+    if isinstance(cut, EnergyThresholdByRegion):
+        out: list[FloatArray] = []
+        gamma = 1.0 / np.sqrt(1.0 - beta**2)
+        for lo, hi, e_min in cut.regions:
+            # |cos| >= 0 always: abs_cos_min = 0 is no edge
+            out += [_to_cm(c, beta) + 0.0 * e for c in (lo, -lo, hi, -hi) if c != 0.0]
+            if beta != 0.0:
+                with np.errstate(divide="ignore"):
+                    out.append(np.asarray((e_min / (gamma * e) - 1.0) / beta))
+        return out
+    if isinstance(cut, BoundaryEnergyCut):
+        sin_b = np.sqrt(1.0 - cut.cos_theta_b**2)
+        x = sin_b * (np.asarray(sqrt_s) / e - 1.0)
+        root = np.sqrt(np.where(x <= 1.0, 1.0 - np.minimum(x, 1.0) ** 2, np.nan))
+        return [np.asarray(root), np.asarray(-root)]
+    if isinstance(cut, BeamBackgroundCut):
+        a, k = _bbg_constants(cut, beta)
+        r = np.sqrt(1.0 + a * a)
+        q = k * (1.0 - np.asarray(sqrt_s) / e)
+        psi = np.arcsin(np.where(np.abs(q) <= r, q / r, np.nan))
+        phi = np.arctan2(a, 1.0)
+        return [np.asarray(np.cos(psi - phi)), np.asarray(np.cos(np.pi - psi - phi))]
+    if isinstance(cut, EnergyDependentPolarWindow):
+        out = []
+        for coeffs in (cut.theta_min_coeffs, cut.theta_max_coeffs):
+            theta = np.clip(np.polyval(coeffs, e), 0.0, 180.0)
+            out.append(_to_cm(np.cos(np.radians(theta)), beta))
+        return out
+    raise TypeError(f"no cut-adapted rule for cut type {type(cut).__name__}")
+
+
+def _bbg_constants(cut: BeamBackgroundCut, beta: float) -> tuple[float, float]:
+    """(a, K) of seed Eq. 8 with the calorimeter edges moved to the CM (as in the cut's mask)."""
+    c1 = float(_to_cm(np.cos(np.radians(cut.theta1_lab_deg)), beta))
+    c2 = float(_to_cm(np.cos(np.radians(cut.theta2_lab_deg)), beta))
+    s1, s2 = np.sqrt(1.0 - c1 * c1), np.sqrt(1.0 - c2 * c2)
+    a = (s1 - s2) / (c1 - c2)
+    return float(a), float(a * c1 - s1)
+
+
+def energy_edges(cut: Cut, sqrt_s: FloatArray, beta: float) -> list[FloatArray]:
+    """Photon CM energies (GeV, one array per edge, shaped like ``sqrt_s``; NaN if none) at
+    which the accepted set of ``cut`` appears, vanishes or changes shape abruptly.
+
+    A symmetric collider's energy threshold (E_lab = E_cm); the thresholds of the lab energy at
+    the two ends cos_cm = -1, 1 otherwise; the boundary cut's end point sin theta_b
+    (sqrt(s)/E - 1) = 1 (seed Eq. 14); the energies at which the bBG edge equation
+    (:func:`cos_cm_edges`) gains or loses its solutions; the energies at which the Belle II
+    window's bounds (seed Eqs. 10-13) cross each other or 0 and 180 degrees.
+    """
+    rs = np.asarray(sqrt_s, dtype=float)
+    nan = np.full(rs.shape, np.nan)
+    if isinstance(cut, LabPolarRange | LabPolarVeto):
+        return []
+    if isinstance(cut, EnergyThresholdByRegion):
+        gamma = 1.0 / np.sqrt(1.0 - beta**2)
+        return [
+            np.full(rs.shape, e_min / (gamma * (1.0 + sign * beta)))
+            for _, _, e_min in cut.regions
+            for sign in ((0.0,) if beta == 0.0 else (-1.0, 1.0))
+        ]
+    if isinstance(cut, BoundaryEnergyCut):
+        sin_b = np.sqrt(1.0 - cut.cos_theta_b**2)
+        return [np.asarray(rs / (1.0 + 1.0 / sin_b))]
+    if isinstance(cut, BeamBackgroundCut):
+        a, k = _bbg_constants(cut, beta)
+        r = np.sqrt(1.0 + a * a)
+        out = []
+        for sign in (-1.0, 1.0):
+            den = 1.0 - sign * r / k if k != 0.0 else 0.0
+            out.append(np.asarray(rs / den) if den > 0.0 else nan)
+        return out
+    if isinstance(cut, EnergyDependentPolarWindow):
+        lo, hi = np.asarray(cut.theta_min_coeffs), np.asarray(cut.theta_max_coeffs)
+        polys = [lo - hi, lo, hi, lo - [0, 0, 180.0], hi - [0, 0, 180.0]]
+        out = []
+        for p in polys:
+            for root in np.roots(p):
+                if abs(root.imag) < 1e-12 and root.real > 0.0:
+                    out.append(np.full(rs.shape, root.real))
+        return out
+    raise TypeError(f"no cut-adapted rule for cut type {type(cut).__name__}")
+
+
+def fixed_cos_cm_edges(cut: Cut, beta: float) -> list[float]:
+    """The edges of ``cut`` in the photon CM polar cosine that do not depend on its energy
+    (lab angles by aberration; see :func:`cos_cm_edges`)."""
+    if isinstance(cut, LabPolarRange):
+        angles = [cut.theta_min_deg, cut.theta_max_deg]
+    elif isinstance(cut, LabPolarVeto):
+        angles = [t for pair in cut.ranges_deg for t in pair]
+    elif isinstance(cut, EnergyThresholdByRegion):
+        cosines = [c for lo, hi, _ in cut.regions for c in (lo, -lo, hi, -hi) if c != 0.0]
+        return [float(_to_cm(c, beta)) for c in cosines]
+    else:
+        return []
+    return [float(_to_cm(np.cos(np.radians(t)), beta)) for t in angles]
+
+
+def energies_at_cos_cm(
+    cut: Cut, cos_cm: float, sqrt_s: FloatArray, beta: float
+) -> list[FloatArray]:
+    """Photon CM energies at which an energy-dependent edge of ``cut`` (:func:`cos_cm_edges`)
+    passes through ``cos_cm``: where the accepted set in the photon angle changes shape, so
+    that the acceptance has a kink as a function of c*. Each edge equation inverted:
+    E = E_min / (gamma (1 + beta cos)) (lab energy threshold); E = sqrt(s) / (1 + X / sin
+    theta_b), X = sin theta (seed Eq. 14); E = sqrt(s) / (1 - (a cos + sin) / K) (seed Eq. 8);
+    the real roots of theta(E) = theta (seed Eqs. 10-13)."""
+    rs = np.asarray(sqrt_s, dtype=float)
+    sin_t = float(np.sqrt(max(0.0, 1.0 - cos_cm**2)))
+    if isinstance(cut, EnergyThresholdByRegion):
+        if beta == 0.0:
+            return []
+        gamma = 1.0 / np.sqrt(1.0 - beta**2)
+        return [
+            np.full(rs.shape, e_min / (gamma * (1.0 + beta * cos_cm)))
+            for _, _, e_min in cut.regions
+        ]
+    if isinstance(cut, BoundaryEnergyCut):
+        sin_b = np.sqrt(1.0 - cut.cos_theta_b**2)
+        return [np.asarray(rs / (1.0 + sin_t / sin_b))]
+    if isinstance(cut, BeamBackgroundCut):
+        a, k = _bbg_constants(cut, beta)
+        den = 1.0 - (a * cos_cm + sin_t) / k if k != 0.0 else 0.0
+        return [np.asarray(rs / den)] if den > 0.0 else []
+    if isinstance(cut, EnergyDependentPolarWindow):
+        theta = float(np.degrees(np.arccos(float(_to_cm(cos_cm, -beta)))))  # lab angle
+        out = []
+        for coeffs in (cut.theta_min_coeffs, cut.theta_max_coeffs):
+            for root in np.roots(np.asarray(coeffs) - np.array([0.0, 0.0, theta])):
+                if abs(root.imag) < 1e-12 and root.real > 0.0:
+                    out.append(np.full(rs.shape, root.real))
+        return out
+    return []
+
+
+def cut_energies(cuts: Sequence[Cut], sqrt_s: FloatArray, beta: float) -> FloatArray:
+    """(P, E) photon CM energies (GeV; NaN: none) at which the acceptance can step or kink as
+    a function of c*: the cuts' :func:`energy_edges` and the energies at which an
+    energy-dependent edge crosses a fixed edge or the ends cos = -1, 1
+    (:func:`energies_at_cos_cm`). They do not depend on the mass: computed once per scan."""
+    rs = np.asarray(sqrt_s, dtype=float)
+    extra = [e for cut in cuts for e in energy_edges(cut, rs, beta)]
+    crossings = {-1.0, 1.0, *(c for cut in cuts for c in fixed_cos_cm_edges(cut, beta))}
+    extra += [
+        e for cut in cuts for c0 in sorted(crossings) for e in energies_at_cos_cm(cut, c0, rs, beta)
+    ]
+    if not extra:
+        return np.zeros((rs.size, 0))
+    return np.stack([np.broadcast_to(e, rs.shape) for e in extra], axis=1)
+
+
+@dataclass(frozen=True)
+class CutRule:
+    """The mass-independent part of the cut-adapted rule of a scan: its orders, the cuts, the
+    frame, the (P, E) energies of :func:`cut_energies` and further photon CM polar cosines at
+    which the photon angle is split although no cut changes there (``smooth_edges``: where the
+    integrand has a kink of its own, e.g. the decay path at the fiducial cylinder's corners)."""
+
+    panels: RulePanels
+    cuts: tuple[Cut, ...]
+    sqrt_s: FloatArray
+    beta: float
+    energies: FloatArray
+    smooth_edges: tuple[float, ...] = ()
+
+    @classmethod
+    def plan(
+        cls,
+        cuts: Sequence[Cut],
+        panels: RulePanels,
+        sqrt_s: FloatArray,
+        beta: float,
+        smooth_edges: Sequence[float] = (),
+    ) -> CutRule:
+        rs = np.asarray(sqrt_s, dtype=float)
+        energies = cut_energies(cuts, rs, beta)
+        return cls(panels, tuple(cuts), rs, beta, energies, tuple(smooth_edges))
+
+
+def psi_is_exact(photon_only: bool, kappa_depends_on_direction: bool) -> bool:
+    """Whether the psi integrand is a polynomial of degree <= 2 in cos psi.
+
+    With the photon-only production (seed Eq. 2) the density a + b cos f* is: a = (3/2)
+    [(1 - z^2) s + (1 + z^2) m^2 - c* ((1 - z^2) s - (1 + z^2) m^2) P] / (s + 2 m^2) with P = 1
+    (spin-correlated, ``one-minus-cos``) or 0 (isotropic), quadratic in z (PHYSICS.md §2-3,
+    :func:`nudipole.physics.production.polarization_longitudinal`); and b cos f* =
+    -3 sqrt(s) m z sqrt(1 - c*^2) (z cos alpha - cos theta_g) / ((s + 2 m^2) sin alpha) (P_T
+    of :func:`~nudipole.physics.production.polarization_transverse` carries sqrt(1 - z^2),
+    which cancels that of cos f*), also quadratic in z; z is linear in cos psi. The binning in
+    kappa adds nothing if kappa does not depend on the N direction (``fixed-length``). The
+    trapezoid rule with n intervals on [0, pi] integrates cos(k psi) exactly for k < 2n.
+    """
+    return photon_only and not kappa_depends_on_direction
+
+
+def _c_star_edges(
+    n_c: int, energies: FloatArray, sqrt_s: FloatArray, m_n: FloatArray
+) -> FloatArray:
+    """(G, n_c + 1 + E) sorted c* panel edges of G (mass, point) groups: ``n_c`` equal panels,
+    split where the photon energy E = gamma_N (m/2)(1 + beta_N c*) equals one of ``energies``
+    (G, E); ``sqrt_s``, ``m_n`` (G,)."""
+    s = sqrt_s**2
+    gamma_n = n_energy_cm(s, m_n) / m_n
+    bg_n = n_momentum_cm(s, m_n) / m_n
+    base = np.broadcast_to(np.linspace(-1.0, 1.0, n_c + 1), (sqrt_s.size, n_c + 1))
+    if energies.shape[1] == 0:
+        return np.array(base)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c_edge = (2.0 * energies / m_n[:, None] - gamma_n[:, None]) / bg_n[:, None]
+    c_edge = np.clip(np.nan_to_num(c_edge, nan=1.0), -1.0, 1.0)
+    return np.sort(np.concatenate([base, c_edge], axis=1), axis=1)
+
+
+@dataclass(frozen=True)
+class RuleNodes:
+    """Nodes of the cut-adapted rule at one mass, only where the photon passes the cuts.
+
+    Attributes
+    ----------
+    point
+        Group index of each node (:func:`rule_nodes`).
+    cos_n, cos_star, cos_phi
+        z_N, c* and cos f* of the node.
+    weight_kronrod, weight_gauss
+        Weights of the Gauss-Kronrod rule and of its embedded Gauss rule (with every other
+        azimuth node); each sums to the acceptance of a density equal to one.
+    """
+
+    point: np.ndarray
+    cos_n: FloatArray
+    cos_star: FloatArray
+    cos_phi: FloatArray
+    weight_kronrod: FloatArray
+    weight_gauss: FloatArray
+
+
+def rule_nodes(
+    rule: CutRule, m_n: float | FloatArray, points: np.ndarray | None = None
+) -> RuleNodes:
+    """The cut-adapted rule for groups of (mass, energy point): ``m_n`` (GeV) one mass or one
+    per group, ``points`` the index of each group's point in ``rule`` (all points if None);
+    ``RuleNodes.point`` is the group index. All groups are integrated in one array pass.
+
+    Variables (module docstring): c*, then the photon CM polar angle theta_g, then the N
+    azimuth psi about the photon. At fixed c* the photon leaves at the angle alpha to N with
+    cos alpha = (c* + beta_N)/(1 + beta_N c*) (aberration); (N direction, f*) -> (photon
+    direction, psi) preserves the uniform measure, so
+
+        A = int dc*/2 int sin(theta_g) dtheta_g / 2 int_0^pi dpsi / pi
+            [a(z, c*) + b(z, c*) cos f*] 1[photon passes at (E(c*), cos theta_g)],
+        z = cos theta_g cos alpha + sin theta_g sin alpha cos psi,
+        cos f* = (z cos alpha - cos theta_g) / (sqrt(1 - z^2) sin alpha).
+
+    The pass/fail indicator is constant between the cut edges in cos theta_g
+    (:func:`cos_cm_edges`), so theta_g is split there and each piece's verdict is the cut's
+    mask at its midpoint (and also at ``rule.smooth_edges``); c* is split at the energies of
+    :func:`cut_energies`. Composite Gauss-Kronrod rules (``panels.points`` per panel) in c*
+    and theta_g, the trapezoid rule with ``panels.n_psi`` intervals in psi (periodic and even:
+    spectrally accurate). The embedded rule for the error estimate takes the embedded Gauss
+    rules and every other psi node.
+    """
+    panels, cuts, beta = rule.panels, rule.cuts, rule.beta
+    rs_g = rule.sqrt_s if points is None else rule.sqrt_s[points]
+    energies = rule.energies if points is None else rule.energies[points]
+    mass_g = np.broadcast_to(np.asarray(m_n, dtype=float), rs_g.shape)
+    c_edges = _c_star_edges(panels.n_c, energies, rs_g, mass_g)
+    c_all, wck_all, wcg_all = composite_gauss_kronrod(c_edges, panels.points)  # (G, Nc)
+    # c* nodes of panels of non-zero width only (edges outside [-1, 1] are clipped onto the
+    # ends), flattened over the groups
+    group, col = np.nonzero(wck_all > 0.0)
+    c, wck, wcg = c_all[group, col], wck_all[group, col], wcg_all[group, col]
+    rs, mass = rs_g[group], mass_g[group]
+    s = rs**2
+    gamma_n = n_energy_cm(s, mass) / mass
+    bg_n = n_momentum_cm(s, mass) / mass
+    beta_n = bg_n / gamma_n
+    e_cm = 0.5 * mass * (gamma_n + bg_n * c)  # (V,)
+    # photon polar-angle edges at each c* node: theta in [0, pi], decreasing in cos
+    edges = [
+        np.broadcast_to(
+            np.linspace(0.0, np.pi, panels.n_theta + 1)[:, None], (panels.n_theta + 1, c.size)
+        )
+    ]
+    for cut in cuts:
+        for edge in cos_cm_edges(cut, e_cm, rs, beta):
+            edges.append(np.arccos(np.clip(np.nan_to_num(edge, nan=1.0), -1.0, 1.0))[None])
+    if rule.smooth_edges:
+        edges.append(np.arccos(np.clip(np.asarray(rule.smooth_edges), -1.0, 1.0))[:, None])
+    theta_edges = np.sort(
+        np.concatenate([np.broadcast_to(e, (e.shape[0], c.size)) for e in edges], axis=0),
+        axis=0,
+    )  # (J, V)
+    lo, hi = theta_edges[:-1], theta_edges[1:]
+    mid = 0.5 * (lo + hi)
+    cos_mid = np.cos(mid)
+    gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+    e_pieces = np.broadcast_to(e_cm, mid.shape)
+    photons = Photons(
+        e_pieces,
+        cos_mid,
+        gamma_b * e_pieces * (1.0 + beta * cos_mid),
+        np.clip((cos_mid + beta) / (1.0 + beta * cos_mid), -1.0, 1.0),
+    )
+    # pieces of non-zero width that pass the cuts
+    keep = hi > lo
+    keep &= np.asarray(combined_mask(tuple(cuts), photons, Frame(rs[None, :], beta)), bool)
+    piece, v = np.nonzero(keep)
+    # theta_g nodes on the kept pieces
+    th, wtk, wtg = composite_gauss_kronrod(
+        np.stack([lo[piece, v], hi[piece, v]], axis=1), panels.theta_points or panels.points
+    )  # (K, points)
+    sin_th = np.sin(th)
+    # psi: trapezoid on [0, pi] (weights / pi sum to 1), embedded: every other node
+    n_psi = panels.n_psi
+    psi = np.linspace(0.0, np.pi, n_psi + 1)
+    wpk = np.full(n_psi + 1, 1.0 / n_psi)
+    wpk[[0, -1]] *= 0.5
+    wpg = np.zeros(n_psi + 1)
+    wpg[::2] = 2.0 / n_psi
+    wpg[[0, -1]] *= 0.5
+    if panels.psi_exact:
+        wpg = wpk
+    cos_a = ((c + beta_n) / (1.0 + beta_n * c))[v][:, None, None]
+    sin_a = (np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c)))[v][
+        :, None, None
+    ]
+    cos_g = np.cos(th)[:, :, None]
+    z = np.clip(cos_g * cos_a + sin_th[:, :, None] * sin_a * np.cos(psi), -1.0, 1.0)
+    den = np.sqrt(np.clip(1.0 - z**2, 0.0, None)) * sin_a
+    cos_phi = np.divide(z * cos_a - cos_g, den, out=np.zeros_like(z), where=den > 0.0)
+    # measures dc*/2, sin(theta) dtheta / 2, dpsi / pi
+    w_k = 0.25 * wck[v][:, None, None] * (wtk * sin_th)[:, :, None] * wpk
+    w_g = 0.25 * wcg[v][:, None, None] * (wtg * sin_th)[:, :, None] * wpg
+    shape = z.shape
+    return RuleNodes(
+        point=np.broadcast_to(group[v][:, None, None], shape).ravel(),
+        cos_n=z.ravel(),
+        cos_star=np.broadcast_to(c[v][:, None, None], shape).ravel(),
+        cos_phi=np.clip(cos_phi, -1.0, 1.0).ravel(),
+        weight_kronrod=w_k.ravel(),
+        weight_gauss=w_g.ravel(),
+    )

@@ -1,0 +1,173 @@
+"""The cut-adapted rule of the e+ e- acceptance: every cut changes only at the edges the rule
+lists, the f* and photon-angle integration is exact for the density's form, and the embedded
+error estimate bounds the difference to a much finer rule."""
+
+import numpy as np
+import pytest
+
+from nudipole.experiments import Experiment
+from nudipole.experiments.registry import builtin_names, load_definition
+from nudipole.experiments.selections import (
+    BeamBackgroundCut,
+    BoundaryEnergyCut,
+    EnergyDependentPolarWindow,
+    EnergyThresholdByRegion,
+    Frame,
+    LabPolarRange,
+    LabPolarVeto,
+    Photons,
+    combined_mask,
+)
+from nudipole.physics.angular import PhotonAngular, photon_angular_density, polarization_vector
+from nudipole.production import ee_rules
+from nudipole.production.ee_source import density_coefficients, production_density_ratio
+
+
+def _collider_selections() -> list[tuple[str, str]]:
+    out = []
+    for name in builtin_names():
+        exp = load_definition(name)
+        if isinstance(exp, Experiment):
+            out += [
+                (name, s)
+                for s in sorted(exp.selections)
+                if exp.selection(s).limit.type != "z-invisible-width"
+            ]
+    return out
+
+
+SELECTIONS = _collider_selections()
+
+
+def _frame(name: str, selection: str) -> tuple[Experiment, float, float]:
+    exp = load_definition(name)
+    assert isinstance(exp, Experiment)
+    sel = exp.selection(selection)
+    beta = (sel.detector and exp.beta) or exp.beta
+    return exp, float(sel.sqrt_s or exp.max_sqrt_s), beta
+
+
+def test_every_built_in_collider_selection_is_covered() -> None:
+    assert {n for n, _ in SELECTIONS} >= {"belle2", "besiii", "stcf", "lep", "cepc-z"}
+
+
+def _assert_edges_complete(cuts: tuple, rs: float, beta: float) -> None:
+    energies = np.linspace(1e-3, 0.5 * rs, 157)[:, None]
+    grid = np.linspace(-1.0, 1.0, 20001)[None, :]
+    step = grid[0, 1] - grid[0, 0]
+    cos = np.broadcast_to(grid, (energies.size, grid.size))
+    e = np.broadcast_to(energies, cos.shape)
+    gamma = 1.0 / np.sqrt(1.0 - beta**2)
+    photons = Photons(e, cos, gamma * e * (1 + beta * cos), (cos + beta) / (1 + beta * cos))
+    mask = combined_mask(cuts, photons, Frame(rs, beta))
+    i, j = np.nonzero(mask[:, 1:] != mask[:, :-1])
+    edges = np.stack(
+        [np.broadcast_to(c, energies.shape)[:, 0] for cut in cuts
+         for c in ee_rules.cos_cm_edges(cut, energies, np.asarray(rs), beta)],
+        axis=1,
+    )  # fmt: skip
+    crossing = 0.5 * (grid[0, j] + grid[0, j + 1])
+    distance = np.nanmin(np.abs(edges[i] - crossing[:, None]), axis=1)
+    assert i.size > 0
+    assert np.all(distance <= step)
+
+
+@pytest.mark.parametrize(("name", "selection"), SELECTIONS)
+def test_cut_changes_only_at_listed_edges(name: str, selection: str) -> None:
+    """Scan cos theta_cm finely at many photon energies: every change of the mask lies within
+    one grid step of an edge of :func:`cos_cm_edges`."""
+    exp, rs, beta = _frame(name, selection)
+    _assert_edges_complete(exp.selection(selection).cuts, rs, beta)
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        LabPolarRange(17.0, 150.0),
+        LabPolarVeto(((30.0, 33.0), (120.0, 131.0))),
+        EnergyThresholdByRegion(((0.0, 0.7, 0.5), (0.8, 0.95, 1.5))),
+        BoundaryEnergyCut(0.9),
+        BeamBackgroundCut(17.0, 150.0),
+        EnergyDependentPolarWindow((5.399, -58.82, 195.71), (-7.982, 87.77, -120.6)),
+    ],
+)
+@pytest.mark.parametrize("beta", [0.0, 3 / 11, -0.4])
+def test_every_cut_type_in_a_boosted_frame(cut: object, beta: float) -> None:
+    """Each cut type alone, also in boosted frames (a user's TOML may combine any of them)."""
+    _assert_edges_complete((cut,), 10.58, beta)
+
+
+@pytest.mark.parametrize("angular", list(PhotonAngular))
+def test_density_is_linear_in_cos_phi(angular: PhotonAngular) -> None:
+    """a + b cos f* equals 2 p(z) x 4 pi W(c*, f*) of seed Eq. 2 and PHYSICS.md §2-3."""
+    rng = np.random.default_rng(5)
+    z, c, phi = rng.uniform(-1, 1, 50), rng.uniform(-1, 1, 50), rng.uniform(0, 2 * np.pi, 50)
+    s, m = 16.0, 1.3
+    a, b = density_coefficients(s, m, angular, z, c)
+    p_l, p_t = polarization_vector(angular, s, m, z)
+    direct = (
+        production_density_ratio(s, m, z) * 4 * np.pi * photon_angular_density(c, phi, p_l, p_t)
+    )
+    np.testing.assert_allclose(a + b * np.cos(phi), direct, rtol=1e-13, atol=1e-15)
+
+
+def _acceptance(rule: ee_rules.CutRule, m: float) -> tuple[float, float]:
+    nodes = ee_rules.rule_nodes(rule, m)
+    a, b = density_coefficients(
+        rule.sqrt_s[nodes.point] ** 2, m, PhotonAngular.SPIN_CORRELATED, nodes.cos_n,
+        nodes.cos_star,
+    )  # fmt: skip
+    density = a + b * nodes.cos_phi
+    return float(np.sum(nodes.weight_kronrod * density)), float(
+        np.sum(nodes.weight_gauss * density)
+    )
+
+
+def test_full_acceptance_is_one_within_the_estimate() -> None:
+    """With cuts that accept everything the rule integrates the normalised density to 1 within
+    its stated error (the photon-angle rule is not exact for sin(theta) x polynomial(cos))."""
+    rule = ee_rules.CutRule.plan((), ee_rules.RulePanels(), np.array([4.0]), 0.0)
+    for m in (0.01, 1.0, 3.9):
+        k, g = _acceptance(rule, m)
+        assert abs(k - 1.0) <= abs(k - g)
+        assert abs(k - 1.0) < 1e-4
+
+
+@pytest.mark.parametrize(("name", "selection"), SELECTIONS)
+def test_embedded_estimate_bounds_the_error(name: str, selection: str) -> None:
+    """|Kronrod - Gauss| of the default rule bounds its difference to a rule with twice the
+    panels, 15-point panels and four times the azimuth nodes."""
+    exp, rs, beta = _frame(name, selection)
+    cuts = exp.selection(selection).cuts
+    default = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(), np.array([rs]), beta)
+    fine = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(4, 2, 16, 15), np.array([rs]), beta)
+    for m in np.geomspace(0.01, 0.98 * rs, 6):
+        k, g = _acceptance(default, m)
+        ref, _ = _acceptance(fine, m)
+        assert abs(k - ref) <= abs(k - g) + 1e-12 * ref
+
+
+def _acceptance_with(rule: ee_rules.CutRule, m: float, angular: PhotonAngular) -> float:
+    nodes = ee_rules.rule_nodes(rule, m)
+    a, b = density_coefficients(
+        rule.sqrt_s[nodes.point] ** 2, m, angular, nodes.cos_n, nodes.cos_star
+    )
+    return float(np.sum(nodes.weight_kronrod * (a + b * nodes.cos_phi)))
+
+
+@pytest.mark.parametrize("angular", list(PhotonAngular))
+def test_three_psi_nodes_are_exact_for_the_photon_only_density(angular: PhotonAngular) -> None:
+    """:func:`psi_is_exact`: with photon-only production the density is quadratic in cos psi,
+    so 2 trapezoid intervals give the same acceptance as 16."""
+    exp, rs, beta = _frame("belle2", "low-mass")
+    cuts = exp.selection("low-mass").cuts
+    coarse = ee_rules.CutRule.plan(
+        cuts, ee_rules.RulePanels(n_psi=2, psi_exact=True), np.array([rs]), beta
+    )
+    fine = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(n_psi=16), np.array([rs]), beta)
+    assert ee_rules.psi_is_exact(photon_only=True, kappa_depends_on_direction=False)
+    assert not ee_rules.psi_is_exact(photon_only=True, kappa_depends_on_direction=True)
+    for m in (0.01, 1.0, 8.0):
+        assert _acceptance_with(coarse, m, angular) == pytest.approx(
+            _acceptance_with(fine, m, angular), rel=1e-12
+        )
