@@ -1,6 +1,11 @@
-"""Regenerate every figure shown in README.md and docs/ (one script, never by hand).
+"""Regenerate every figure shown in README.md and docs/, and README's headline tables (one
+script, never by hand).
 
-Run from the repository root:  python docs/make_figures.py [--only lhc|llp|...]
+Run from the repository root:  python docs/make_figures.py [--only numbers|lhc|llp|...]
+
+``--only numbers`` rewrites the two tables of README.md between the markers
+``<!-- headline-table -->`` / ``<!-- /headline-table -->`` and ``<!-- newground-table -->`` /
+``<!-- /newground-table -->`` from the same functions ``nudipole headline`` prints them with.
 
 Each figure is made by the same CLI command a user would run; the command is printed.
 ``tests/plotting/test_figure_rules.py`` checks that every image README.md and docs/*.md show
@@ -73,11 +78,62 @@ FIGURES: list[tuple[str, str, list[str]]] = [
 ]
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _replace_between(text: str, tag: str, body: str) -> str:
+    """``text`` with the lines between ``<!-- tag -->`` and ``<!-- /tag -->`` replaced."""
+    start, end = f"<!-- {tag} -->", f"<!-- /{tag} -->"
+    i, j = text.index(start) + len(start), text.index(end)
+    return text[:i] + "\n" + body + text[j:]
+
+
+def readme_numbers() -> None:
+    """README's headline table (d95 at m_N = 1 GeV, both presets, against the seed) and its
+    new-ground table (paper preset against the limits the seed drew, edges solved on each
+    curve), as ``nudipole headline`` computes them."""
+    from nudipole.cli.headline import headline_rows
+    from nudipole.cli.landscape_commands import curve_function, landscape_curves
+    from nudipole.limits import load_catalogue
+    from nudipole.limits.newground import new_ground_intervals
+    from nudipole.model import Flavour
+    from nudipole.reach.recipes import LANDSCAPE
+
+    lines = [
+        "| curve | published (seed) | `paper` preset | ratio | `default` preset | default/paper |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in headline_rows():
+        lines.append(
+            f"| {row['curve']} | {row['published']:.2g} | {row['paper']:.3g} | "
+            f"{row['paper'] / row['published']:.2f} | {row['default']:.3g} | "
+            f"{row['default'] / row['paper']:.2f} |"
+        )
+    text = _replace_between(README.read_text(), "headline-table", "\n".join(lines) + "\n")
+    limits = load_catalogue().paper_set()
+    curves = landscape_curves(["paper"], 120, 20220415, None)
+    lines = ["| curve | d_e | d_μ | d_τ |", "|---|---|---|---|"]
+    for (result, style), (curve, _) in zip(curves, LANDSCAPE, strict=True):
+        at = curve_function(curve, "paper", 20220415)
+        cells = []
+        for flavour in Flavour:
+            ivs = new_ground_intervals(
+                limits.for_flavour(flavour.value), result.mass, result.d95, d95_at=at
+            )
+            cells.append(", ".join(f"{iv.low:.2g}–{iv.high:.3g}" for iv in ivs) or "none")
+        lines.append(f"| {style.label.rsplit(' [', 1)[0]} | " + " | ".join(cells) + " |")
+    text = _replace_between(text, "newground-table", "\n".join(lines) + "\n")
+    README.write_text(text)
+
+
 def run() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=sorted({g for g, _, _ in FIGURES}))
+    parser.add_argument("--only", choices=sorted({g for g, _, _ in FIGURES} | {"numbers"}))
     args = parser.parse_args()
     IMG.mkdir(exist_ok=True)
+    if args.only in (None, "numbers"):
+        print("README tables (headline, new ground)", flush=True)
+        readme_numbers()
     for group, name, argv in FIGURES:
         if args.only and group != args.only:
             continue
