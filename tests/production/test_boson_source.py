@@ -169,3 +169,31 @@ def test_compiled_and_numpy_paths_agree_for_wz(name: str) -> None:
     assert lo_n == pytest.approx(lo_c, rel=1e-3)
     assert hi_n == pytest.approx(hi_c, rel=1e-3)
     np.testing.assert_allclose(head_n, head_c, rtol=2e-3)
+
+
+@pytest.mark.parametrize("kernel", [Kernel.COMPILED, Kernel.NUMPY])
+def test_wz_parts_take_their_own_phi_rule(kernel: Kernel) -> None:
+    # n_phi_boson replaces n_phi for the W/Z parts only, in both paths
+    exp = load_far_experiment("mapp2")
+
+    def band(channels: tuple[str, ...], **orders: int) -> tuple[float, float]:
+        merged, _ = _merged_rays(
+            exp, 0.3, channels, "e", SourceOptions(kernel=kernel, **orders), PAPER, COUPLINGS
+        )
+        return solve_band(merged.rays(), 3.0)
+
+    own = band(("W", "Z"), n_phi=2, n_phi_boson=8)
+    assert math.isfinite(own[0])
+    assert own == band(("W", "Z"), n_phi=8)
+    assert own != band(("W", "Z"), n_phi=2)
+    assert band(("pi0",), n_phi=2, n_phi_boson=8) == band(("pi0",), n_phi=2)
+
+
+def test_n_phi_boson_is_refined_and_coarsened_with_the_rules() -> None:
+    assert SourceOptions().n_phi_boson is None
+    assert SourceOptions().refined().n_phi_boson is None
+    assert SourceOptions(n_phi_boson=3).refined().n_phi_boson == 6
+    assert SourceOptions(n_phi_boson=3).coarsened().n_phi_boson == 2
+    for bad in (0, 65, 2.5):
+        with pytest.raises(ValueError, match="n_phi_boson"):
+            SourceOptions(n_phi_boson=bad)  # type: ignore[arg-type]
