@@ -213,3 +213,12 @@ def test_coincident_hits_merged_keep_every_segment_and_weight(name: str, at_most
             assert same.any()
             assert w == pytest.approx(grid.w_azimuth[old][same].sum(), rel=1e-12)
         assert np.unique(np.stack([l_in[new], l_out[new]]), axis=1).shape[1] == count[g]
+
+
+def test_sin_of_the_phi_nodes_matches_the_library_sin() -> None:
+    from nudipole.reach._far_kernel import _sin_quarter
+
+    # Taylor series to y^15 on [0, pi/2]: remainder below (pi/2)^17 / 17! = 6e-12
+    bound = (0.5 * math.pi) ** 17 / math.factorial(17)
+    for y in np.linspace(0.0, 0.5 * math.pi, 1001):
+        assert abs(_sin_quarter(float(y)) - math.sin(y)) <= bound
