@@ -869,15 +869,71 @@ def part_cos_rule(
     """
     if not part_is_boson(part):
         return None
+    n = _boson_cos_nodes(options, window)
+    key = (part, float(m_n), flavour, options.boson_polarisation, n)
+    rule = _COS_RULES.get(key)
+    if rule is not None:
+        return rule
+    c, base = _boson_theta_rule(n)
+    dens = boson_channels.cos_density(part, c, m_n, flavour, options.boson_polarisation)
+    weight = base * dens
+    weight.setflags(write=False)
+    _COS_RULES.put(key, (c, weight))
+    return c, weight
+
+
+def _boson_cos_nodes(options: SourceOptions, window: tuple[float, float]) -> int:
+    """Nodes of the W/Z theta* rule for a polar ``window`` (:func:`part_cos_rule`)."""
     small = window[1] < BOSON_SMALL_WINDOW
-    x, w = gauss_legendre(BOSON_COS_FACTOR * options.n_cos_boson if small else options.n_cos_boson)
+    return BOSON_COS_FACTOR * options.n_cos_boson if small else options.n_cos_boson
+
+
+@lru_cache(maxsize=16)
+def _boson_theta_rule(n: int) -> tuple[FloatArray, FloatArray]:
+    """(c, w_GL (pi/2) sin theta*) of ``n`` Gauss-Legendre nodes in theta* on [0, pi]: the
+    W/Z rule of :func:`part_cos_rule` before the density (read-only, cached)."""
+    x, w = gauss_legendre(n)
     theta = 0.5 * math.pi * (x + 1.0)
     c = np.cos(theta)
-    dens = boson_channels.cos_density(part, c, m_n, flavour, options.boson_polarisation)
-    weight = 0.5 * math.pi * w * np.sin(theta) * dens
-    for arr in (c, weight):
+    base = 0.5 * math.pi * w * np.sin(theta)
+    for arr in (c, base):
         arr.setflags(write=False)
-    return c, weight
+    return c, base
+
+
+def prefetch_cos_rules(
+    channels: Sequence[str],
+    masses: Sequence[float] | FloatArray,
+    flavour: str,
+    options: SourceOptions,
+    window: tuple[float, float],
+) -> None:
+    """Compute the theta* rules of the W/Z parts of ``channels`` at all ``masses`` (GeV) in
+    one array pass per part (:func:`nudipole.production.boson_channels.cos_density_many`)
+    and keep them for :func:`part_cos_rule`: the same rules, element by element, as one mass
+    at a time, without a NumPy pass per mass. Meson channels and closed parts are skipped."""
+    n = _boson_cos_nodes(options, window)
+    pol = options.boson_polarisation
+    c, base = _boson_theta_rule(n)
+    for name in channels:
+        if name not in ALL_CHANNELS:
+            continue
+        for part in channel_parts(name):
+            if not part_is_boson(part):
+                continue
+            missing = [
+                float(m)
+                for m in masses
+                if part_allowed(part, float(m), flavour)
+                and _COS_RULES.get((part, float(m), flavour, pol, n)) is None
+            ]
+            if not missing:
+                continue
+            dens = boson_channels.cos_density_many(part, c, missing, flavour, pol)
+            for m, row in zip(missing, dens, strict=True):
+                weight = base * row
+                weight.setflags(write=False)
+                _COS_RULES.put((part, m, flavour, pol, n), (c, weight))
 
 
 def part_phi_order(part: str, options: SourceOptions) -> int:
@@ -1031,6 +1087,9 @@ class _EnergyRuleMemo:
 
 
 _ENERGY_RULES = _EnergyRuleMemo(_ENERGY_MEMO_SIZE)
+#: The W/Z theta* rules (part, mass, flavour, polarisation, nodes) of :func:`part_cos_rule`,
+#: filled one at a time or for many masses by :func:`prefetch_cos_rules`.
+_COS_RULES = _EnergyRuleMemo(_ENERGY_MEMO_SIZE)
 
 
 def _compress(energy: FloatArray, weight: FloatArray, n_energy: int) -> _Rule:
