@@ -88,7 +88,9 @@ def coincident_hits_merged(
     :func:`nudipole.reach.band.merge_rays` is linear in the azimuthal weight w_h and its cell
     depends only on (l_in, l_out), so two hits with the same segment give the sum of their
     weights times one hit. A detector symmetric under x -> -x (MATHUSLA's box |x| < 50 m,
-    ANUBIS's shaft on x = 0) sees every segment at phi and at pi - phi: half its hits go.
+    ANUBIS's shaft on x = 0) sees every segment at phi and at pi - phi: half its hits go. A
+    box seen through its front and back faces only (part of MAPP-2's window) has one segment,
+    z_min / cos(theta) to z_max / cos(theta), at every azimuth of a polar angle.
     """
     n_grid = grid.count.size
     row = np.repeat(np.arange(n_grid), grid.count)
