@@ -6,7 +6,8 @@ Run:  python benchmarks/wz_benchmark.py [--repeat 3] [--masses 100]
 For each detector and scenario (sources=wz: channels W, Z; d_tau) it prints the CPU time of
 a band on N log-spaced masses from 1 MeV to 9.4 GeV (best of the repeats, one process),
 without and with the band ends and the integration-error pass, and the time per mass split
-into the rays (source x detector, the compiled kernel) and the band solve
+into the rays (source x detector, the compiled kernel, with the detector's own
+``[integration]`` orders as in the band) and the band solve
 (nudipole.reach.band.solve_band). The first call's extra cost (W/Z tables, parent tables,
 detector geometry, numba compilation or cache load) is printed once.
 """
@@ -25,7 +26,7 @@ from nudipole.production.meson_source import SourceOptions
 from nudipole.reach.band import solve_band
 from nudipole.reach.far_couplings import make_far_couplings
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import _merged_rays, compute_far_reach
+from nudipole.reach.far_scan import _merged_rays, compute_far_reach, detector_options
 
 
 def main() -> None:
@@ -48,6 +49,7 @@ def main() -> None:
     )
     for name in args.detectors.split(","):
         exp = load_far_experiment(name)
+        opts = detector_options(exp, SourceOptions(form_factor=str(preset.form_factor)))
         t0 = time.perf_counter()
         compute_far_reach(
             exp,
@@ -83,9 +85,7 @@ def main() -> None:
             t_rays = t_solve = 0.0
             for m in masses[:: max(1, args.masses // 20)]:
                 t = time.process_time()
-                merged, _ = _merged_rays(
-                    exp, float(m), ("W", "Z"), "tau", SourceOptions(), preset, cpl
-                )
+                merged, _ = _merged_rays(exp, float(m), ("W", "Z"), "tau", opts, preset, cpl)
                 t_rays += time.process_time() - t
                 t = time.process_time()
                 solve_band(merged.rays(), 3.0)

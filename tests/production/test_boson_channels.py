@@ -133,3 +133,16 @@ def test_channel_dispatch() -> None:
             ch.parse_sources(bad)
     with pytest.raises(ValueError, match="unknown channel"):
         ch.channel_parts("Wplus")
+
+
+@pytest.mark.parametrize("part", ["W+", "W-", "Z"])
+@pytest.mark.parametrize("pol", ["lo", "unpolarised"])
+def test_cos_density_many_is_cos_density_at_each_mass(part: str, pol: str) -> None:
+    c = np.linspace(-1.0, 1.0, 9)
+    masses = [0.0, 0.01, 1.5, 9.0]
+    many = bc.cos_density_many(part, c, masses, "tau", pol)
+    assert many.shape == (len(masses), c.size)
+    for m, row in zip(masses, many, strict=True):
+        np.testing.assert_array_equal(row, bc.cos_density(part, c, m, "tau", pol))
+    with pytest.raises(ValueError, match="masses"):
+        bc.cos_density_many(part, c, [0.1, -1.0], "tau", pol)

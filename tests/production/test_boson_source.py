@@ -169,3 +169,51 @@ def test_compiled_and_numpy_paths_agree_for_wz(name: str) -> None:
     assert lo_n == pytest.approx(lo_c, rel=1e-3)
     assert hi_n == pytest.approx(hi_c, rel=1e-3)
     np.testing.assert_allclose(head_n, head_c, rtol=2e-3)
+
+
+@pytest.mark.parametrize("kernel", [Kernel.COMPILED, Kernel.NUMPY])
+def test_wz_parts_take_their_own_phi_rule(kernel: Kernel) -> None:
+    # n_phi_boson replaces n_phi for the W/Z parts only, in both paths
+    exp = load_far_experiment("mapp2")
+
+    def band(channels: tuple[str, ...], **orders: int) -> tuple[float, float]:
+        merged, _ = _merged_rays(
+            exp, 0.3, channels, "e", SourceOptions(kernel=kernel, **orders), PAPER, COUPLINGS
+        )
+        return solve_band(merged.rays(), 3.0)
+
+    own = band(("W", "Z"), n_phi=2, n_phi_boson=8)
+    assert math.isfinite(own[0])
+    assert own == band(("W", "Z"), n_phi=8)
+    assert own != band(("W", "Z"), n_phi=2)
+    assert band(("pi0",), n_phi=2, n_phi_boson=8) == band(("pi0",), n_phi=2)
+
+
+def test_n_phi_boson_is_refined_and_coarsened_with_the_rules() -> None:
+    assert SourceOptions().n_phi_boson is None
+    assert SourceOptions().refined().n_phi_boson is None
+    assert SourceOptions(n_phi_boson=3).refined().n_phi_boson == 6
+    assert SourceOptions(n_phi_boson=3).coarsened().n_phi_boson == 2
+    for bad in (0, 65, 2.5):
+        with pytest.raises(ValueError, match="n_phi_boson"):
+            SourceOptions(n_phi_boson=bad)  # type: ignore[arg-type]
+
+
+def test_prefetched_theta_rules_equal_the_rule_of_one_mass() -> None:
+    from nudipole.production import meson_source as ms
+
+    opts = SourceOptions(n_cos_boson=5)  # a node count no other test uses
+    window = (0.3, 0.9)
+    masses = [0.0123, 0.456, 7.89]
+    one = {
+        (part, m): part_cos_rule(part, m, "mu", opts, window)
+        for part in ("W+", "W-", "Z")
+        for m in masses
+    }
+    ms._COS_RULES._data.clear()
+    ms.prefetch_cos_rules(("W", "Z", "pi0"), masses, "mu", opts, window)
+    for (part, m), (c, w) in one.items():
+        assert ms._COS_RULES.get((part, m, "mu", opts.boson_polarisation, 5)) is not None
+        c2, w2 = part_cos_rule(part, m, "mu", opts, window)
+        np.testing.assert_array_equal(c2, c)
+        np.testing.assert_array_equal(w2, w)

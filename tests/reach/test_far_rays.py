@@ -187,3 +187,38 @@ def test_grid_regions_group_rows_where_the_detector_looks_the_same() -> None:
     rows_b, hits_b = _rows("mapp2")
     region_b = grid_regions(rows_b, hits_b, REGION_KEY_TOL)
     assert region_b[-1] + 1 > 0.9 * rows_b.shape[0]
+
+
+@pytest.mark.parametrize(("name", "at_most"), [("mathusla", 0.6), ("anubis", 0.6), ("mapp2", 1.0)])
+def test_coincident_hits_merged_keep_every_segment_and_weight(name: str, at_most: float) -> None:
+    from nudipole.production.detector_grid import detector_grid
+
+    shape = load_far_experiment(name).shape
+    grid = detector_grid(shape, shape.polar_window(), 256, SourceOptions().n_azimuth)
+    start, count, w_az, l_in, l_out = far_rays.coincident_hits_merged(grid)
+    # a detector symmetric under x -> -x sees each segment twice (MATHUSLA |x| < 50 m,
+    # ANUBIS's shaft on x = 0); a box seen through its front and back faces only (part of
+    # MAPP-2's window) has one segment, z_min / cos(theta) to z_max / cos(theta), for all
+    # the azimuths of a polar angle
+    assert count.sum() < at_most * grid.count.sum()
+    for g in range(0, grid.count.size, 17):
+        old = slice(grid.start[g], grid.start[g] + grid.count[g])
+        new = slice(start[g], start[g] + count[g])
+        assert w_az[new].sum() == pytest.approx(grid.fraction[g], rel=1e-12)
+        # every original hit is one merged hit with its segment, the weights add up
+        for h_in, h_out, w in zip(l_in[new], l_out[new], w_az[new], strict=True):
+            same = (np.abs(grid.l_in[old] - h_in) <= 1e-12 * grid.l_out[old].max()) & (
+                np.abs(grid.l_out[old] - h_out) <= 1e-12 * grid.l_out[old].max()
+            )
+            assert same.any()
+            assert w == pytest.approx(grid.w_azimuth[old][same].sum(), rel=1e-12)
+        assert np.unique(np.stack([l_in[new], l_out[new]]), axis=1).shape[1] == count[g]
+
+
+def test_sin_of_the_phi_nodes_matches_the_library_sin() -> None:
+    from nudipole.reach._far_kernel import _sin_quarter
+
+    # Taylor series to y^15 on [0, pi/2]: remainder below (pi/2)^17 / 17! = 6e-12
+    bound = (0.5 * math.pi) ** 17 / math.factorial(17)
+    for y in np.linspace(0.0, 0.5 * math.pi, 1001):
+        assert abs(_sin_quarter(float(y)) - math.sin(y)) <= bound

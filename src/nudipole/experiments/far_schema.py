@@ -61,7 +61,7 @@ class PhotonSelection:
 
 #: The quadrature orders a far-detector file may set in ``[integration]`` (see
 #: :class:`IntegrationRules`), with their allowed range.
-INTEGRATION_ORDERS = ("n_phi", "n_cos")
+INTEGRATION_ORDERS = ("n_phi", "n_cos", "n_phi_boson", "n_cos_boson")
 MAX_ORDER = 64
 
 
@@ -74,13 +74,18 @@ class IntegrationRules:
     ``n_phi``: nodes of the phi* rule beyond the first region of the detector that a node's
     accepted interval meets (the part inside that region is integrated exactly,
     :func:`nudipole.reach._far_kernel.flux_rays_kernel`); ``n_cos``: theta* nodes of the
-    meson parts (the W/Z parts keep ``SourceOptions.n_cos_boson``). A detector seen over its
-    whole azimuth (a cylinder on the beam axis) needs fewer phi* nodes than a box off the
-    axis, whose azimuthal window changes with the polar angle.
+    meson parts; ``n_phi_boson``, ``n_cos_boson``: the phi* and theta* rules of the W/Z parts
+    (``n_phi_boson`` unset: the W/Z parts take ``n_phi``;
+    :func:`nudipole.production.meson_source.part_phi_order`,
+    :func:`nudipole.production.meson_source.part_cos_rule`). A detector seen over its whole
+    azimuth (a cylinder on the beam axis) needs fewer phi* nodes than a box off the axis,
+    whose azimuthal window changes with the polar angle.
     """
 
     n_phi: int | None = None
     n_cos: int | None = None
+    n_phi_boson: int | None = None
+    n_cos_boson: int | None = None
     source: str = ""
 
 

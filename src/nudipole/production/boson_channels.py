@@ -283,6 +283,38 @@ def cos_density(
     return angular_density_z(c, mass, LO_W_HELICITY_ALONG_QUARK, state="sum")
 
 
+def cos_density_many(
+    part: str,
+    cos_theta: ArrayLike,
+    masses: ArrayLike,
+    flavour: str,
+    polarisation: BosonPolarisation | str = BosonPolarisation.LO,
+) -> FloatArray:
+    """:func:`cos_density` at every mass of ``masses`` (GeV) in one array pass: row i is
+    ``cos_density(part, cos_theta, masses[i], flavour, polarisation)``, element by element
+    the same arithmetic (the densities broadcast over m_N)."""
+    m = np.asarray(masses, dtype=float).ravel()
+    if not np.all(np.isfinite(m)) or np.any(m < 0.0):
+        raise ValueError("masses must be finite HNL masses >= 0 in GeV")
+    info, _ = _check(part, 0.0, flavour)
+    pol = BosonPolarisation(polarisation)
+    c = np.asarray(cos_theta, dtype=float)[None, :]
+    if pol is BosonPolarisation.UNPOLARISED:
+        return np.full((m.size, c.size), 0.5)
+    if info.recoil == "lepton":
+        assert info.w_charge is not None
+        out = angular_density_w(
+            c,
+            m[:, None],
+            lepton_mass(flavour),
+            LO_W_HELICITY_ALONG_QUARK,
+            w_charge=info.w_charge,
+        )
+    else:
+        out = angular_density_z(c, m[:, None], LO_W_HELICITY_ALONG_QUARK, state="sum")
+    return np.asarray(np.broadcast_to(out, (m.size, c.size)), dtype=float)
+
+
 def part_tables(part: str, tables: str) -> tuple[tuple[Spectrum, bool], ...]:
     """The normalised spectra of ``part`` with a flag ``backward``: the forward table (theta
     from +z) and the backward one (theta from -z; the source puts those parents at pi - theta)
@@ -310,6 +342,7 @@ __all__ = [
     "boson_parts",
     "br_per_dv2",
     "cos_density",
+    "cos_density_many",
     "coupling_ratio",
     "energy_rule",
     "is_boson",

@@ -111,7 +111,8 @@ class SourceOptions:
 
     ``n_cos``: nodes in theta* per E* node of the meson parts (:func:`isotropic_theta_rule`);
     ``n_cos_boson``: the same for the W/Z parts (:func:`part_cos_rule`); ``n_phi``: nodes in the
-    accepted phi* interval; ``n_sub``: nodes in log theta_P inside each spectrum bin;
+    accepted phi* interval; ``n_phi_boson``: the same for the W/Z parts (None: ``n_phi``;
+    :func:`part_phi_order`); ``n_sub``: nodes in log theta_P inside each spectrum bin;
     ``n_azimuth``: nodes per smooth piece of a non-axisymmetric detector's azimuthal window;
     ``n_energy``: the nodes of the Gauss rule that represents a three-body decay's
     parent-frame N energy distribution (:func:`nudipole.production.energy_rule.gauss_rule`
@@ -127,7 +128,8 @@ class SourceOptions:
     tables mirrored), and ``boson_polarisation``, the N angular distribution in the boson
     frame ("lo" or "unpolarised", :class:`~nudipole.production.boson_channels.
     BosonPolarisation`). ``detector_rules``: a far-detector file may state the orders
-    ``n_phi``/``n_cos`` (mesons) its count is converged with (``[integration]``,
+    ``n_phi``/``n_cos`` (mesons) and ``n_phi_boson``/``n_cos_boson`` (W/Z) its count is
+    converged with (``[integration]``,
     :class:`nudipole.experiments.far_schema.IntegrationRules`); the reach and the counts
     (:func:`nudipole.reach.far_scan.detector_options`) then use them instead of these
     defaults, unless this is False.
@@ -138,6 +140,7 @@ class SourceOptions:
     n_cos: int = 8
     n_cos_boson: int = 8
     n_phi: int = 6
+    n_phi_boson: int | None = None
     n_sub: int = 1
     n_azimuth: int = 4
     n_energy: int = 4
@@ -166,6 +169,11 @@ class SourceOptions:
             value = getattr(self, name)
             if not isinstance(value, int) or not 1 <= value <= 64:
                 raise ValueError(f"source option {name} must be an integer in 1..64, got {value!r}")
+        value = self.n_phi_boson
+        if value is not None and (not isinstance(value, int) or not 1 <= value <= 64):
+            raise ValueError(
+                f"source option n_phi_boson must be None or an integer in 1..64, got {value!r}"
+            )
 
     def refined(self) -> SourceOptions:
         """Every rule doubled (for convergence tests); a detector's own rules no longer
@@ -176,6 +184,7 @@ class SourceOptions:
             n_cos=2 * self.n_cos,
             n_cos_boson=2 * self.n_cos_boson,
             n_phi=2 * self.n_phi,
+            n_phi_boson=None if self.n_phi_boson is None else 2 * self.n_phi_boson,
             n_sub=2 * self.n_sub,
             n_azimuth=2 * self.n_azimuth,
             n_energy=2 * self.n_energy,
@@ -193,6 +202,7 @@ class SourceOptions:
             n_cos=max(2, self.n_cos // 2),
             n_cos_boson=max(2, self.n_cos_boson // 2),
             n_phi=max(2, self.n_phi // 2),
+            n_phi_boson=None if self.n_phi_boson is None else max(2, self.n_phi_boson // 2),
             n_azimuth=max(2, self.n_azimuth // 2),
             n_energy=max(2, self.n_energy // 2),
             n_theta_cells=max(1, self.n_theta_cells // 2),
@@ -641,13 +651,16 @@ def _table_cells(
     window: tuple[float, float],
     options: SourceOptions,
     cos_rule: tuple[FloatArray, FloatArray] | None = None,
+    n_phi: int | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Cells (theta, p, weight) of the N of one channel inside the polar ``window``.
 
     The same nodes as described in the module docstring, computed without waste: only the
     (parent, E*, cos theta*) nodes of :func:`node_combos` are evaluated, in chunks.
-    ``cos_rule``: as in :func:`node_combos`.
+    ``cos_rule``: as in :func:`node_combos`; ``n_phi``: the phi* nodes (None:
+    ``options.n_phi``; the W/Z parts pass :func:`part_phi_order`).
     """
+    n_phi = options.n_phi if n_phi is None else n_phi
     th_lo, th_hi = window
     s_lo = math.sin(0.5 * th_lo) ** 2
     s_hi = math.sin(0.5 * th_hi) ** 2
@@ -671,9 +684,9 @@ def _table_cells(
     shift = first - start  # parent index = node index + shift of its combo
     coef = arcsin_series_terms(s_hi * (1.0 + 1e-9))
     scale = n_t / (th_hi - th_lo)
-    x_f, wx_f = gauss_legendre(options.n_phi)
+    x_f, wx_f = gauss_legendre(n_phi)
     sig2_f = np.sin(0.25 * math.pi * (x_f + 1.0)) ** 2
-    x_p, wx_p = gauss_legendre(options.n_phi)
+    x_p, wx_p = gauss_legendre(n_phi)
     frac_p = 0.5 * (x_p + 1.0)
     # chunks of whole ln p rows (so that no cell is split between chunks) of about
     # _CHUNK nodes
@@ -752,13 +765,13 @@ def _table_cells(
         it = t_cell.astype(np.int64)
         np.clip(it, 0, n_t - 1, out=it)
         wq = np.empty_like(w2)
-        for sel, part, n_phi in blocks:
+        for sel, part, n_node in blocks:
             if sel.size:
-                it[part].reshape(n_phi, sel.size)[...] += cell[sel][None, :]
+                it[part].reshape(n_node, sel.size)[...] += cell[sel][None, :]
                 np.multiply(
-                    w2[part].reshape(n_phi, sel.size),
+                    w2[part].reshape(n_node, sel.size),
                     inv_p[sel][None, :],
-                    out=wq[part].reshape(n_phi, sel.size),
+                    out=wq[part].reshape(n_node, sel.size),
                 )
         n_cell = int(cell_c[k1 - 1]) - lo + n_t
         tot = np.asarray(np.bincount(it, weights=w2, minlength=n_cell), dtype=float)
@@ -856,15 +869,82 @@ def part_cos_rule(
     """
     if not part_is_boson(part):
         return None
+    n = _boson_cos_nodes(options, window)
+    key = (part, float(m_n), flavour, options.boson_polarisation, n)
+    rule = _COS_RULES.get(key)
+    if rule is not None:
+        return rule
+    c, base = _boson_theta_rule(n)
+    dens = boson_channels.cos_density(part, c, m_n, flavour, options.boson_polarisation)
+    weight = base * dens
+    weight.setflags(write=False)
+    _COS_RULES.put(key, (c, weight))
+    return c, weight
+
+
+def _boson_cos_nodes(options: SourceOptions, window: tuple[float, float]) -> int:
+    """Nodes of the W/Z theta* rule for a polar ``window`` (:func:`part_cos_rule`)."""
     small = window[1] < BOSON_SMALL_WINDOW
-    x, w = gauss_legendre(BOSON_COS_FACTOR * options.n_cos_boson if small else options.n_cos_boson)
+    return BOSON_COS_FACTOR * options.n_cos_boson if small else options.n_cos_boson
+
+
+@lru_cache(maxsize=16)
+def _boson_theta_rule(n: int) -> tuple[FloatArray, FloatArray]:
+    """(c, w_GL (pi/2) sin theta*) of ``n`` Gauss-Legendre nodes in theta* on [0, pi]: the
+    W/Z rule of :func:`part_cos_rule` before the density (read-only, cached)."""
+    x, w = gauss_legendre(n)
     theta = 0.5 * math.pi * (x + 1.0)
     c = np.cos(theta)
-    dens = boson_channels.cos_density(part, c, m_n, flavour, options.boson_polarisation)
-    weight = 0.5 * math.pi * w * np.sin(theta) * dens
-    for arr in (c, weight):
+    base = 0.5 * math.pi * w * np.sin(theta)
+    for arr in (c, base):
         arr.setflags(write=False)
-    return c, weight
+    return c, base
+
+
+def prefetch_cos_rules(
+    channels: Sequence[str],
+    masses: Sequence[float] | FloatArray,
+    flavour: str,
+    options: SourceOptions,
+    window: tuple[float, float],
+) -> None:
+    """Compute the theta* rules of the W/Z parts of ``channels`` at all ``masses`` (GeV) in
+    one array pass per part (:func:`nudipole.production.boson_channels.cos_density_many`)
+    and keep them for :func:`part_cos_rule`: the same rules, element by element, as one mass
+    at a time, without a NumPy pass per mass. Meson channels and closed parts are skipped."""
+    n = _boson_cos_nodes(options, window)
+    pol = options.boson_polarisation
+    c, base = _boson_theta_rule(n)
+    for name in channels:
+        if name not in ALL_CHANNELS:
+            continue
+        for part in channel_parts(name):
+            if not part_is_boson(part):
+                continue
+            missing = [
+                float(m)
+                for m in masses
+                if part_allowed(part, float(m), flavour)
+                and _COS_RULES.get((part, float(m), flavour, pol, n)) is None
+            ]
+            if not missing:
+                continue
+            dens = boson_channels.cos_density_many(part, c, missing, flavour, pol)
+            for m, row in zip(missing, dens, strict=True):
+                weight = base * row
+                weight.setflags(write=False)
+                _COS_RULES.put((part, m, flavour, pol, n), (c, weight))
+
+
+def part_phi_order(part: str, options: SourceOptions) -> int:
+    """The phi* nodes of ``part``: ``options.n_phi_boson`` for the W/Z parts when set, else
+    ``options.n_phi``. The N of a W/Z decay are spread over a wide cone about a slow parent
+    (their directions vary smoothly across the parent table), so a far detector's W/Z count
+    may converge with fewer phi* nodes than its meson count (each detector's ``[integration]``
+    states its orders with the convergence check, ``tests/reach/test_far_convergence.py``)."""
+    if part_is_boson(part) and options.n_phi_boson is not None:
+        return options.n_phi_boson
+    return options.n_phi
 
 
 def channel_sources(
@@ -1007,6 +1087,9 @@ class _EnergyRuleMemo:
 
 
 _ENERGY_RULES = _EnergyRuleMemo(_ENERGY_MEMO_SIZE)
+#: The W/Z theta* rules (part, mass, flavour, polarisation, nodes) of :func:`part_cos_rule`,
+#: filled one at a time or for many masses by :func:`prefetch_cos_rules`.
+_COS_RULES = _EnergyRuleMemo(_ENERGY_MEMO_SIZE)
 
 
 def _compress(energy: FloatArray, weight: FloatArray, n_energy: int) -> _Rule:
@@ -1131,7 +1214,14 @@ def ray_blocks(
     for k, name in enumerate(channels):
         for src in channel_sources(name, m_n, flavour, charged, window, options, ratios):
             theta_n, mom, w_cell = _table_cells(
-                src.table, src.e_star, src.e_weight, m_n, window, options, src.cos_rule
+                src.table,
+                src.e_star,
+                src.e_weight,
+                m_n,
+                window,
+                options,
+                src.cos_rule,
+                part_phi_order(src.part, options),
             )
             if theta_n.size == 0:
                 continue

@@ -41,6 +41,7 @@ from nudipole.production.meson_source import (
     channel_sources,
     cos_theta_rule,
     parent_key_layout,
+    part_phi_order,
 )
 from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
@@ -51,7 +52,8 @@ from nudipole.reach.far_presets import FarPreset
 class _KernelRows:
     """The tabulated detector as the kernel reads it (mass independent): per polar angle
     (first hit, hits, azimuthal fraction), per hit (weight, ln l_in / step, ln l_out / step,
-    l_in, l_out) and the region of every polar angle."""
+    l_in, l_out; the hits of one polar angle with the same segment merged,
+    :func:`coincident_hits_merged`) and the region of every polar angle."""
 
     grid: DetectorGrid
     grid_rows: FloatArray
@@ -69,6 +71,65 @@ class _KernelRows:
     key_zero_range: tuple[float, float]
 
 
+#: Hits of one polar angle whose l_in and l_out agree to this relative precision (of the
+#: row's largest l_out) are one segment seen from two azimuths (:func:`coincident_hits_merged`).
+COINCIDENT_RTOL = 1.0e-12
+
+
+def coincident_hits_merged(
+    grid: DetectorGrid,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray, FloatArray, FloatArray]:
+    """The hits of ``grid`` with the hits of one polar angle that have the same segment
+    [l_in, l_out] (to :data:`COINCIDENT_RTOL`) merged into one, their azimuthal weights
+    added: (start, count) per polar angle and (w_azimuth, l_in, l_out) per merged hit, in the
+    order of each group's first hit.
+
+    Exact (derived): a ray's contribution c w_h (1, a_h, b_h) to the cells of
+    :func:`nudipole.reach.band.merge_rays` is linear in the azimuthal weight w_h and its cell
+    depends only on (l_in, l_out), so two hits with the same segment give the sum of their
+    weights times one hit. A detector symmetric under x -> -x (MATHUSLA's box |x| < 50 m,
+    ANUBIS's shaft on x = 0) sees every segment at phi and at pi - phi: half its hits go. A
+    box seen through its front and back faces only (part of MAPP-2's window) has one segment,
+    z_min / cos(theta) to z_max / cos(theta), at every azimuth of a polar angle.
+    """
+    n_grid = grid.count.size
+    row = np.repeat(np.arange(n_grid), grid.count)
+    l_in = np.asarray(grid.l_in, dtype=float)
+    l_out = np.asarray(grid.l_out, dtype=float)
+    if row.size == 0:
+        return (
+            np.asarray(grid.start, dtype=np.int64),
+            np.asarray(grid.count, dtype=np.int64),
+            np.asarray(grid.w_azimuth, dtype=float),
+            l_in,
+            l_out,
+        )
+    scale = np.zeros(n_grid)
+    np.maximum.at(scale, row, l_out)
+    tol = COINCIDENT_RTOL * scale[row]
+    order = np.lexsort((l_out, l_in, row))
+    same = np.zeros(row.size, dtype=bool)
+    same[1:] = (
+        (row[order][1:] == row[order][:-1])
+        & (np.abs(np.diff(l_in[order])) <= tol[order][1:])
+        & (np.abs(np.diff(l_out[order])) <= tol[order][1:])
+    )
+    group_sorted = np.cumsum(~same) - 1
+    group = np.empty(row.size, dtype=np.int64)
+    group[order] = group_sorted
+    n_groups = int(group_sorted[-1]) + 1
+    # each group at its first hit, in the original order of the hits
+    first = np.full(n_groups, row.size, dtype=np.int64)
+    np.minimum.at(first, group, np.arange(row.size))
+    keep = np.sort(first)
+    rank = np.empty(n_groups, dtype=np.int64)
+    rank[group[keep]] = np.arange(n_groups)
+    w_az = np.bincount(rank[group], weights=grid.w_azimuth, minlength=n_groups)
+    count = np.bincount(row[keep], minlength=n_grid).astype(np.int64)
+    start = (np.cumsum(count) - count).astype(np.int64)
+    return start, count, np.asarray(w_az, dtype=float), l_in[keep], l_out[keep]
+
+
 @lru_cache(maxsize=32)
 def _kernel_rows(
     shape: Shape, window: tuple[float, float], n_grid: int, n_azimuth: int
@@ -77,14 +138,13 @@ def _kernel_rows(
     from nudipole.reach._far_kernel import REGION_KEY_TOL, grid_regions
 
     grid = detector_grid(shape, window, n_grid, n_azimuth)
+    start, count, w_az, l_in, l_out = coincident_hits_merged(grid)
     inv_step = 1.0 / MERGE_LOG_STEP
     with np.errstate(divide="ignore"):
-        key_in = grid.log_l_in * inv_step
-    key_out = grid.log_l_out * inv_step
-    grid_rows = np.ascontiguousarray(np.stack([grid.start, grid.count, grid.fraction], axis=1))
-    hit_rows = np.ascontiguousarray(
-        np.stack([grid.w_azimuth, key_in, key_out, grid.l_in, grid.l_out], axis=1)
-    )
+        key_in = np.log(l_in) * inv_step
+    key_out = np.log(l_out) * inv_step
+    grid_rows = np.ascontiguousarray(np.stack([start, count, grid.fraction], axis=1))
+    hit_rows = np.ascontiguousarray(np.stack([w_az, key_in, key_out, l_in, l_out], axis=1))
     region = np.asarray(grid_regions(grid_rows, hit_rows, REGION_KEY_TOL), dtype=np.int64)
     for arr in (grid_rows, hit_rows, region):
         arr.setflags(write=False)
@@ -188,7 +248,6 @@ def merged_rays(
     s_hi = math.sin(0.5 * th_hi) ** 2
     rows = _kernel_rows(shape, window, detector_grid_size(options.n_theta_cells), options.n_azimuth)
     grid, grid_rows, hit_rows, region = rows.grid, rows.grid_rows, rows.hit_rows, rows.region
-    coef, frac_p, w_p = azimuth_rules(s_hi, options.n_phi)
     g = couplings.width_unit(mass, preset.nature)
     br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     lumi = experiment.luminosity_pb
@@ -204,6 +263,7 @@ def merged_rays(
     ]
     for k, src in sources:
         table = src.table
+        coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(src.part, options))
         combos = compiled_node_combos(src, mass, window, options)
         if combos is None:
             continue

@@ -46,6 +46,7 @@ from nudipole.production.meson_source import (
     NFlux,
     SourceOptions,
     channel_totals,
+    prefetch_cos_rules,
     prefetch_energy_rules,
     ray_blocks,
 )
@@ -360,11 +361,14 @@ def compute_far_reach(
     lows, highs, errs, accs = [], [], [], []
     per_channel: dict[str, list[float | None]] = {c: [] for c in chans}
     cpl = couplings
-    # the parent-frame energy rules of all masses in one array pass per channel
+    # the parent-frame energy rules and the W/Z theta* rules of all masses in one array pass
+    # per channel
     for f in FlavourMode(flav).flavours:
         prefetch_energy_rules(chans, m, str(f), opts)
+        prefetch_cos_rules(chans, m, str(f), opts, window)
         if error_estimate:
             prefetch_energy_rules(chans, m, str(f), opts.coarsened())
+            prefetch_cos_rules(chans, m, str(f), opts.coarsened(), window)
     for mass in m:
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.
