@@ -201,6 +201,7 @@ def test_n_phi_boson_is_refined_and_coarsened_with_the_rules() -> None:
 
 def test_prefetched_theta_rules_equal_the_rule_of_one_mass() -> None:
     from nudipole.production import meson_source as ms
+    from nudipole.production import source_rules as rules
 
     opts = SourceOptions(n_cos_boson=5)  # a node count no other test uses
     window = (0.3, 0.9)
@@ -210,10 +211,10 @@ def test_prefetched_theta_rules_equal_the_rule_of_one_mass() -> None:
         for part in ("W+", "W-", "Z")
         for m in masses
     }
-    ms._COS_RULES._data.clear()
+    rules._COS_RULES._data.clear()
     ms.prefetch_cos_rules(("W", "Z", "pi0"), masses, "mu", opts, window)
     for (part, m), (c, w) in one.items():
-        assert ms._COS_RULES.get((part, m, "mu", opts.boson_polarisation, 5)) is not None
+        assert rules._COS_RULES.get((part, m, "mu", opts.boson_polarisation, 5)) is not None
         c2, w2 = part_cos_rule(part, m, "mu", opts, window)
         np.testing.assert_array_equal(c2, c)
         np.testing.assert_array_equal(w2, w)

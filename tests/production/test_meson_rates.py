@@ -244,6 +244,7 @@ def test_energy_nodes_for_many_masses_equal_one_at_a_time(
 
 def test_prefetched_energy_rules_equal_the_rules_of_one_mass() -> None:
     from nudipole.production import meson_source as ms
+    from nudipole.production import source_rules as rules
 
     opts = ms.SourceOptions(n_energy=3)
     masses = [0.0123, 0.234, 1.5]
@@ -252,7 +253,7 @@ def test_prefetched_energy_rules_equal_the_rules_of_one_mass() -> None:
         for m in masses:
             got = ms.energy_rule(name, m, "e", opts)
             e, w = energy_nodes(name, m, "e")
-            want = ms._compress(e, w, 3)
+            want = rules._compress(e, w, 3)
             for a, b in zip(got, want, strict=True):
                 np.testing.assert_allclose(a, b, rtol=1e-12)
                 assert not a.flags.writeable

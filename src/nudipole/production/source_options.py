@@ -1,0 +1,130 @@
+"""How the far-detector count is integrated: :class:`SourceOptions` (every rule and order of
+the meson and W/Z sources, all deterministic) and :class:`Kernel` (compiled or NumPy path).
+
+Moved out of :mod:`nudipole.production.meson_source`, which re-exports both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
+
+#: Spectra sets: "default" = EPOS-LHC light mesons + Pythia 8 heavy ones (the talk's Table I);
+#: "nlo" = NLO+Pythia 8 for D, D_s and B (the default for the rest).
+SPECTRA_SETS = ("default", "nlo")
+
+
+class Kernel(StrEnum):
+    """How the far-detector count is computed: ``compiled`` (numba kernel,
+    :mod:`nudipole.reach.far_rays`: every N node straight into the merged rays) or ``numpy``
+    (the reference: N cells in (theta, ln p), then rays; :func:`ray_blocks`)."""
+
+    COMPILED = "compiled"
+    NUMPY = "numpy"
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How the meson source is integrated (all deterministic).
+
+    ``n_cos``: nodes in theta* per E* node of the meson parts (:func:`isotropic_theta_rule`);
+    ``n_cos_boson``: the same for the W/Z parts (:func:`part_cos_rule`); ``n_phi``: nodes in the
+    accepted phi* interval; ``n_phi_boson``: the same for the W/Z parts (None: ``n_phi``;
+    :func:`part_phi_order`); ``n_sub``: nodes in log theta_P inside each spectrum bin;
+    ``n_azimuth``: nodes per smooth piece of a non-axisymmetric detector's azimuthal window;
+    ``n_energy``: the nodes of the Gauss rule that represents a three-body decay's
+    parent-frame N energy distribution (:func:`nudipole.production.energy_rule.gauss_rule`
+    of the accurate rule of :func:`nudipole.production.meson_rates.energy_nodes`).
+    ``n_theta_cells``, ``log_p_step``: cells in which the N are merged before the detector
+    geometry and the band solve by the NumPy path (equal polar-angle bins across the
+    detector's window; steps in ln p; the compiled path keeps every N's own angle and
+    momentum and uses ``n_theta_cells`` only for the geometry table); the geometry is
+    tabulated at 64 polar angles per cell
+    (:func:`nudipole.production.detector_grid.detector_grid`).
+    W/Z channels only (:mod:`nudipole.production.boson_channels`): ``wz_tables``, the W/Z
+    spectra ("pythia": nudipole's full-angle Pythia 8 tables, "foresee": FORESEE's forward
+    tables mirrored), and ``boson_polarisation``, the N angular distribution in the boson
+    frame ("lo" or "unpolarised", :class:`~nudipole.production.boson_channels.
+    BosonPolarisation`). ``detector_rules``: a far-detector file may state the orders
+    ``n_phi``/``n_cos`` (mesons) and ``n_phi_boson``/``n_cos_boson`` (W/Z) its count is
+    converged with (``[integration]``,
+    :class:`nudipole.experiments.far_schema.IntegrationRules`); the reach and the counts
+    (:func:`nudipole.reach.far_scan.detector_options`) then use them instead of these
+    defaults, unless this is False.
+    """
+
+    spectra_set: str = "default"
+    form_factor: str = "point"
+    n_cos: int = 8
+    n_cos_boson: int = 8
+    n_phi: int = 6
+    n_phi_boson: int | None = None
+    n_sub: int = 1
+    n_azimuth: int = 4
+    n_energy: int = 4
+    n_theta_cells: int = 64
+    log_p_step: float = 1.0e-2
+    kernel: Kernel = Kernel.COMPILED
+    wz_tables: str = "pythia"
+    boson_polarisation: str = "lo"
+    detector_rules: bool = True
+
+    def __post_init__(self) -> None:
+        if self.wz_tables not in BOSON_TABLE_SETS:
+            raise ValueError(
+                f"W/Z tables must be one of {', '.join(BOSON_TABLE_SETS)}, got {self.wz_tables!r}"
+            )
+        if self.boson_polarisation not in {str(p) for p in BosonPolarisation}:
+            raise ValueError(
+                "boson polarisation must be one of "
+                f"{', '.join(str(p) for p in BosonPolarisation)}, got {self.boson_polarisation!r}"
+            )
+        if not 1 <= self.n_theta_cells <= 4096:
+            raise ValueError(f"n_theta_cells must be in 1..4096, got {self.n_theta_cells!r}")
+        if not 1e-5 <= self.log_p_step <= 0.1:
+            raise ValueError(f"log_p_step must be in [1e-5, 0.1], got {self.log_p_step!r}")
+        for name in ("n_cos", "n_cos_boson", "n_phi", "n_sub", "n_azimuth", "n_energy"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or not 1 <= value <= 64:
+                raise ValueError(f"source option {name} must be an integer in 1..64, got {value!r}")
+        value = self.n_phi_boson
+        if value is not None and (not isinstance(value, int) or not 1 <= value <= 64):
+            raise ValueError(
+                f"source option n_phi_boson must be None or an integer in 1..64, got {value!r}"
+            )
+
+    def refined(self) -> SourceOptions:
+        """Every rule doubled (for convergence tests); a detector's own rules no longer
+        replace them (``detector_rules`` False)."""
+        return replace(
+            self,
+            detector_rules=False,
+            n_cos=2 * self.n_cos,
+            n_cos_boson=2 * self.n_cos_boson,
+            n_phi=2 * self.n_phi,
+            n_phi_boson=None if self.n_phi_boson is None else 2 * self.n_phi_boson,
+            n_sub=2 * self.n_sub,
+            n_azimuth=2 * self.n_azimuth,
+            n_energy=2 * self.n_energy,
+            n_theta_cells=2 * self.n_theta_cells,
+            log_p_step=0.5 * self.log_p_step,
+        )
+
+    def coarsened(self) -> SourceOptions:
+        """Every rule halved (at least 2 nodes): the change of a result under this rule
+        bounds the integration error of the default rule from above (the error estimate).
+        A detector's own rules no longer replace them (``detector_rules`` False)."""
+        return replace(
+            self,
+            detector_rules=False,
+            n_cos=max(2, self.n_cos // 2),
+            n_cos_boson=max(2, self.n_cos_boson // 2),
+            n_phi=max(2, self.n_phi // 2),
+            n_phi_boson=None if self.n_phi_boson is None else max(2, self.n_phi_boson // 2),
+            n_azimuth=max(2, self.n_azimuth // 2),
+            n_energy=max(2, self.n_energy // 2),
+            n_theta_cells=max(1, self.n_theta_cells // 2),
+            log_p_step=min(0.1, 2.0 * self.log_p_step),
+        )
