@@ -123,28 +123,49 @@ def systematics_bands(
     return out
 
 
+def _fill_bands(
+    fig: Figure,
+    flavours: list[Flavour],
+    bands: dict[Flavour, list[tuple[ReachResult, ReachResult, Any]]],
+    gid: str,
+    **style_kw: Any,
+) -> None:
+    """Fill, on each flavour's panel, between the two limits of each band (they share their
+    masses), with the curve's colour as ``style_kw`` asks (``color`` or ``edgecolor`` set to
+    it) and ``gid`` = "<gid>:<label>"."""
+    for ax, flavour in zip(fig.axes, flavours, strict=False):
+        for one, two, style in bands.get(flavour, []):
+            d_lo, d_hi = np.fmin(one.d95, two.d95), np.fmax(one.d95, two.d95)
+            ok = np.isfinite(d_lo) & np.isfinite(d_hi)
+            colour = {k: style.color for k, v in style_kw.items() if v is None}
+            ax.fill_between(
+                one.mass[ok],
+                d_lo[ok],
+                d_hi[ok],
+                **{**style_kw, **colour},
+                linewidth=0.0,
+                zorder=2,
+                gid=f"{gid}:{style.label}",
+            )
+
+
 def _draw_systematics_bands(
     fig: Figure,
     flavours: list[Flavour],
     bands: dict[Flavour, list[tuple[ReachResult, ReachResult, Any]]],
 ) -> None:
     """Hatch, on each flavour's panel, from each counted curve to its limit with the
-    background uncertainty (the two share their masses)."""
-    for ax, flavour in zip(fig.axes, flavours, strict=False):
-        for stat, syst, style in bands.get(flavour, []):
-            ok = np.isfinite(stat.d95) & np.isfinite(syst.d95)
-            ax.fill_between(
-                stat.mass[ok],
-                stat.d95[ok],
-                syst.d95[ok],
-                facecolor="none",
-                edgecolor=style.color,
-                hatch=SYSTEMATICS_HATCH,
-                alpha=SYSTEMATICS_ALPHA,
-                linewidth=0.0,
-                zorder=2,
-                gid=f"bkg-band:{style.label}",
-            )
+    background uncertainty."""
+    _fill_bands(
+        fig,
+        flavours,
+        bands,
+        "bkg-band",
+        facecolor="none",
+        edgecolor=None,
+        hatch=SYSTEMATICS_HATCH,
+        alpha=SYSTEMATICS_ALPHA,
+    )
 
 
 def boundary_bands(
@@ -199,20 +220,7 @@ def _draw_boundary_bands(
     bands: dict[Flavour, list[tuple[ReachResult, ReachResult, Any]]],
 ) -> None:
     """Shade, on each flavour's panel, the limit between the two ends of cos(theta_b)."""
-    for ax, flavour in zip(fig.axes, flavours, strict=False):
-        for low, high, style in bands.get(flavour, []):
-            d_lo, d_hi = np.fmin(low.d95, high.d95), np.fmax(low.d95, high.d95)
-            ok = np.isfinite(d_lo) & np.isfinite(d_hi)
-            ax.fill_between(
-                low.mass[ok],
-                d_lo[ok],
-                d_hi[ok],
-                color=style.color,
-                alpha=BOUNDARY_BAND_ALPHA,
-                linewidth=0.0,
-                zorder=2,
-                gid=f"theta-b-band:{style.label}",
-            )
+    _fill_bands(fig, flavours, bands, "theta-b-band", color=None, alpha=BOUNDARY_BAND_ALPHA)
 
 
 def _lep_notes(
