@@ -96,7 +96,8 @@ def main() -> None:
     dz = equal.inputs["couplings"]["dZ_over_dgamma"]
     print(f"| ours, L3, d_Z = {dz:.3f} d_gamma | " + " | ".join(f"{v:.3g}" for v in equal.d95))
     talk = reach("lep", m, selection="l3-talk", a=2 * 1.3576 / 0.3952, flavour="mu")
-    print(f"| ours, L3 (l3-talk), d_Z = {dz:.3f} d_gamma | " + " | ".join(f"{v:.3g}" for v in talk.d95))
+    cells = " | ".join(f"{v:.3g}" for v in talk.d95)
+    print(f"| ours, L3 (l3-talk), d_Z = {dz:.3f} d_gamma | " + cells)
 
     readings_table()
 

@@ -61,7 +61,14 @@ class PhotonSelection:
 
 #: The quadrature orders a far-detector file may set in ``[integration]`` (see
 #: :class:`IntegrationRules`), with their allowed range.
-INTEGRATION_ORDERS = ("n_phi", "n_cos", "n_phi_boson", "n_cos_boson")
+INTEGRATION_ORDERS = (
+    "n_phi",
+    "n_cos",
+    "n_phi_boson",
+    "n_cos_boson",
+    "n_theta_cells",
+    "n_azimuth",
+)
 MAX_ORDER = 64
 
 
@@ -79,13 +86,20 @@ class IntegrationRules:
     :func:`nudipole.production.meson_source.part_phi_order`,
     :func:`nudipole.production.meson_source.part_cos_rule`). A detector seen over its whole
     azimuth (a cylinder on the beam axis) needs fewer phi* nodes than a box off the axis,
-    whose azimuthal window changes with the polar angle.
+    whose azimuthal window changes with the polar angle. ``n_theta_cells``: the polar cells
+    of the detector table (64 rows each, :func:`nudipole.production.detector_grid.
+    detector_grid_size`; the NumPy path also merges the N into that many polar cells);
+    ``n_azimuth``: the azimuthal nodes per smooth piece of the detector's azimuthal window at
+    each row. A large box far off the axis changes slowly with
+    the polar angle and needs fewer of both than a small detector on the axis.
     """
 
     n_phi: int | None = None
     n_cos: int | None = None
     n_phi_boson: int | None = None
     n_cos_boson: int | None = None
+    n_theta_cells: int | None = None
+    n_azimuth: int | None = None
     source: str = ""
 
 

@@ -25,6 +25,12 @@ class Kernel(StrEnum):
     NUMPY = "numpy"
 
 
+#: N mass (GeV) whose W/Z rays stand for every mass up to ``SourceOptions.light_boson_mass``.
+LIGHT_BOSON_REFERENCE = 1.0e-3
+#: Largest ``light_boson_mass`` accepted (GeV): (3 GeV / M_W)^2 = 1.4e-3.
+LIGHT_BOSON_MAX = 3.0
+
+
 @dataclass(frozen=True)
 class SourceOptions:
     """How the meson source is integrated (all deterministic).
@@ -47,7 +53,13 @@ class SourceOptions:
     spectra ("pythia": nudipole's full-angle Pythia 8 tables, "foresee": FORESEE's forward
     tables mirrored), and ``boson_polarisation``, the N angular distribution in the boson
     frame ("lo" or "unpolarised", :class:`~nudipole.production.boson_channels.
-    BosonPolarisation`). ``detector_rules``: a far-detector file may state the orders
+    BosonPolarisation`), and ``light_boson_mass`` (GeV): up to this N mass a reach scan by the
+    compiled kernel takes the rays of the W/Z parts (directions, momenta and weights of the N
+    heading into the detector) from N of :data:`LIGHT_BOSON_REFERENCE` GeV, with each mass's
+    own prefactors, decay lengths and production rate
+    (:func:`nudipole.reach.far_rays.merged_rays`): the kinematics of W/Z -> l N and Z -> nu N
+    depend on m_N through m_N^2/M_W^2 (< 1.6e-4 at 1 GeV) only; 0 computes every mass
+    afresh. ``detector_rules``: a far-detector file may state the orders
     ``n_phi``/``n_cos`` (mesons) and ``n_phi_boson``/``n_cos_boson`` (W/Z) its count is
     converged with (``[integration]``,
     :class:`nudipole.experiments.far_schema.IntegrationRules`); the reach and the counts
@@ -69,6 +81,7 @@ class SourceOptions:
     kernel: Kernel = Kernel.COMPILED
     wz_tables: str = "pythia"
     boson_polarisation: str = "lo"
+    light_boson_mass: float = 1.0
     detector_rules: bool = True
 
     def __post_init__(self) -> None:
@@ -83,6 +96,11 @@ class SourceOptions:
             )
         if not 1 <= self.n_theta_cells <= 4096:
             raise ValueError(f"n_theta_cells must be in 1..4096, got {self.n_theta_cells!r}")
+        if not 0.0 <= self.light_boson_mass <= LIGHT_BOSON_MAX:
+            raise ValueError(
+                f"light_boson_mass must be in [0, {LIGHT_BOSON_MAX:g}] GeV, got "
+                f"{self.light_boson_mass!r}"
+            )
         if not 1e-5 <= self.log_p_step <= 0.1:
             raise ValueError(f"log_p_step must be in [1e-5, 0.1], got {self.log_p_step!r}")
         for name in ("n_cos", "n_cos_boson", "n_phi", "n_sub", "n_azimuth", "n_energy"):

@@ -33,6 +33,7 @@ from nudipole.experiments.far_schema import FarDetectorExperiment
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import photon_energy_fraction
 from nudipole.production.angular_rules import azimuth_rules
+from nudipole.production.channels import part_is_boson
 from nudipole.production.detector_grid import DetectorGrid, detector_grid, detector_grid_size
 from nudipole.production.meson_source import (
     NodeCombos,
@@ -43,6 +44,7 @@ from nudipole.production.meson_source import (
     parent_key_layout,
     part_phi_order,
 )
+from nudipole.production.source_options import LIGHT_BOSON_REFERENCE
 from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import FarPreset
@@ -223,6 +225,121 @@ class DenseRangeError(Exception):
     """The merge cells of a mass do not fit the dense accumulator (use the NumPy path)."""
 
 
+@dataclass(frozen=True)
+class LightRays:
+    """The rays of one W/Z part at the reference mass :data:`LIGHT_BOSON_REFERENCE`, kept
+    for the masses up to ``SourceOptions.light_boson_mass`` (:func:`merged_rays`): per ray
+    the detector row, the weight (production x phi* and theta* rules, pb GeV^2 per d^2) and
+    the node combination; per combination the N momentum (GeV); and the production rate of
+    the part at the reference mass (the sum of its parent-frame weights)."""
+
+    row: npt.NDArray[np.int64]
+    weight: FloatArray
+    combo: npt.NDArray[np.int64]
+    momentum: FloatArray
+    production: float
+
+
+#: Empty record arrays: :func:`nudipole.reach._far_kernel.flux_rays_kernel` keeps no rays.
+_NO_INT = np.empty(0, dtype=np.int64)
+_NO_FLOAT = np.empty(0)
+
+#: Rays of the W/Z parts at the reference mass, per (channel, part, flavour, options), kept
+#: by one reach scan (a plain dict the caller owns).
+LightCache = dict[tuple[str, str, str, SourceOptions], "LightRays | None"]
+
+
+def _light_rays(
+    cache: LightCache,
+    channel: str,
+    part: str,
+    experiment: FarDetectorExperiment,
+    flavour: str,
+    options: SourceOptions,
+    couplings: FarCouplings,
+    rows: _KernelRows,
+) -> LightRays | None:
+    """The :class:`LightRays` of ``part`` of ``channel`` (from ``cache`` or computed and
+    kept there); None where the part sends no N into the window at the reference mass."""
+    key = (channel, part, flavour, options)
+    if key in cache:
+        return cache[key]
+    from nudipole.reach._far_kernel import flux_rays_kernel
+
+    window = experiment.shape.polar_window()
+    s_lo = math.sin(0.5 * window[0]) ** 2
+    s_hi = math.sin(0.5 * window[1]) ** 2
+    m_ref = LIGHT_BOSON_REFERENCE
+    found = [
+        src
+        for src in channel_sources(
+            channel, m_ref, flavour, experiment.charged_mesons, window, options, couplings.ratios
+        )
+        if src.part == part
+    ]
+    combos = compiled_node_combos(found[0], m_ref, window, options) if found else None
+    if combos is None:
+        cache[key] = None
+        return None
+    src = found[0]
+    coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(part, options))
+    size = int(combos.count.sum()) * (frac_p.size + 1) + combos.first.size + 2
+    rec_g = np.empty(size, dtype=np.int64)
+    rec_w = np.empty(size)
+    rec_k = np.empty(size, dtype=np.int64)
+    rec_n = np.zeros(1, dtype=np.int64)
+    n_c = combos.momentum.size
+    table = src.table
+    # prefactors 0: the kernel only generates (and records) the rays, it adds no hits
+    flux_rays_kernel(
+        combos.first,
+        combos.count,
+        combos.cos_half,
+        combos.sin_half,
+        combos.sin_alpha,
+        combos.weight,
+        np.zeros(n_c),
+        np.ones(n_c),
+        np.zeros(n_c),
+        table.sin_half,
+        table.cos_half,
+        table.sin_theta,
+        table.sigma_pb,
+        s_lo,
+        s_hi,
+        coef,
+        frac_p,
+        w_p,
+        rows.grid.theta_lo,
+        1.0 / rows.grid.step,
+        rows.grid_rows,
+        rows.hit_rows,
+        rows.region,
+        rows.region_s_lo,
+        rows.region_s_hi,
+        0,
+        0,
+        1,
+        0,
+        np.zeros(3),
+        np.zeros(2),
+        rec_g,
+        rec_w,
+        rec_k,
+        rec_n,
+    )
+    n = int(rec_n[0])
+    light = LightRays(
+        row=rec_g[:n].copy(),
+        weight=rec_w[:n].copy(),
+        combo=rec_k[:n].copy(),
+        momentum=combos.momentum,
+        production=float(np.sum(src.e_weight)),
+    )
+    cache[key] = light
+    return light
+
+
 def merged_rays(
     experiment: FarDetectorExperiment,
     mass: float,
@@ -231,15 +348,25 @@ def merged_rays(
     options: SourceOptions,
     preset: FarPreset,
     couplings: FarCouplings = PHOTON_SIGNAL,
+    light: LightCache | None = None,
 ) -> tuple[RayMerger, FloatArray]:
     """Merged rays per channel and the N heading into the detector per channel (pb GeV^2 per
     d^2), as :func:`nudipole.reach.far_scan.merged_rays_numpy` returns them.
+
+    ``light`` (a dict the caller keeps for a scan; None: every mass afresh): at masses up to
+    ``options.light_boson_mass`` the W/Z parts take their rays from :class:`LightRays` (N of
+    :data:`LIGHT_BOSON_REFERENCE` GeV: directions, momenta, rule weights; the N kinematics of
+    W -> l N and Z -> nu N change with m_N only through m_N^2 / M_W^2, below 1.6e-4 at 1 GeV)
+    and this mass's own prefactors (photon selection at each N energy and this mass,
+    branching fractions), decay scales m Gamma / p and production rate (the rays' weights
+    scaled by the part's rate at this mass over that at the reference). The NumPy path and
+    the meson channels always compute every mass.
 
     Raises :class:`DenseRangeError` when the cells of a channel span more than
     :data:`nudipole.reach.band.DENSE_CELLS` (a detector of extreme depth).
     """
     # numba is imported here, not with the package (it costs ~0.3 s of start-up)
-    from nudipole.reach._far_kernel import flux_rays_kernel
+    from nudipole.reach._far_kernel import flux_rays_kernel, replay_rays_kernel
 
     shape = experiment.shape
     window = shape.polar_window()
@@ -255,25 +382,37 @@ def merged_rays(
     merger = RayMerger(len(channels))
     heading = np.zeros(len(channels))
     sources = [
-        (k, src)
+        (k, name, src)
         for k, name in enumerate(channels)
         for src in channel_sources(
             name, mass, flavour, experiment.charged_mesons, window, options, couplings.ratios
         )
     ]
-    for k, src in sources:
+    for k, name, src in sources:
         table = src.table
         coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(src.part, options))
-        combos = compiled_node_combos(src, mass, window, options)
-        if combos is None:
-            continue
-        p = combos.momentum
-        coeff = np.full(p.size, lumi)
+        reuse: LightRays | None = None
+        combos: NodeCombos | None = None
+        rate = 1.0
+        if light is not None and mass <= options.light_boson_mass and part_is_boson(src.part):
+            reuse = _light_rays(
+                light, name, src.part, experiment, flavour, options, couplings, rows
+            )
+            if reuse is None:
+                continue
+            p = reuse.momentum
+            rate = float(np.sum(src.e_weight)) / reuse.production
+        else:
+            combos = compiled_node_combos(src, mass, window, options)
+            if combos is None:
+                continue
+            p = combos.momentum
+        coeff = np.full(p.size, lumi * rate)
         if preset.photon_selection:
             energy = np.sqrt(p * p + mass * mass)
             coeff *= sel.efficiency * photon_energy_fraction(energy, mass, sel.photon_energy_min)
         if not couplings.photon_only:
-            coeff = coeff * br_photon + lumi * br_other
+            coeff = coeff * br_photon + lumi * rate * br_other
         scale = mass * g / p
         key_c = np.log(scale) / MERGE_LOG_STEP
         lo_c, hi_c = float(key_c.min()), float(key_c.max())
@@ -294,39 +433,62 @@ def merged_rays(
             raise DenseRangeError(f"{n_a} x {n_d} merge cells")
         dense = np.zeros(3 * n_a * n_d)
         zero = np.zeros(2 * n_b)
-        heading[k] += flux_rays_kernel(
-            combos.first,
-            combos.count,
-            combos.cos_half,
-            combos.sin_half,
-            combos.sin_alpha,
-            combos.weight,
-            coeff,
-            scale,
-            key_c,
-            table.sin_half,
-            table.cos_half,
-            table.sin_theta,
-            table.sigma_pb,
-            s_lo,
-            s_hi,
-            coef,
-            frac_p,
-            w_p,
-            grid.theta_lo,
-            1.0 / grid.step,
-            grid_rows,
-            hit_rows,
-            region,
-            rows.region_s_lo,
-            rows.region_s_hi,
-            a0,
-            d0,
-            n_d,
-            b0,
-            dense,
-            zero,
-        )
+        if reuse is not None:
+            heading[k] += rate * replay_rays_kernel(
+                reuse.row,
+                reuse.weight,
+                reuse.combo,
+                coeff,
+                scale,
+                key_c,
+                grid_rows,
+                hit_rows,
+                a0,
+                d0,
+                n_d,
+                b0,
+                dense,
+                zero,
+            )
+        else:
+            assert combos is not None
+            heading[k] += flux_rays_kernel(
+                combos.first,
+                combos.count,
+                combos.cos_half,
+                combos.sin_half,
+                combos.sin_alpha,
+                combos.weight,
+                coeff,
+                scale,
+                key_c,
+                table.sin_half,
+                table.cos_half,
+                table.sin_theta,
+                table.sigma_pb,
+                s_lo,
+                s_hi,
+                coef,
+                frac_p,
+                w_p,
+                grid.theta_lo,
+                1.0 / grid.step,
+                grid_rows,
+                hit_rows,
+                region,
+                rows.region_s_lo,
+                rows.region_s_hi,
+                a0,
+                d0,
+                n_d,
+                b0,
+                dense,
+                zero,
+                _NO_INT,
+                _NO_FLOAT,
+                _NO_INT,
+                np.zeros(1, dtype=np.int64),
+            )
         cells = dense.reshape(-1, 3)
         used = np.flatnonzero(cells[:, 0])
         ka = a0 + used // n_d

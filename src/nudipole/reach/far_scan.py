@@ -369,15 +369,20 @@ def compute_far_reach(
         if error_estimate:
             prefetch_energy_rules(chans, m, str(f), opts.coarsened())
             prefetch_cos_rules(chans, m, str(f), opts.coarsened(), window)
+    # the W/Z rays of the reference mass, kept for the light masses of this scan
+    # (SourceOptions.light_boson_mass, far_rays.merged_rays)
+    light: far_rays.LightCache = {}
     for mass in m:
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.
-        merged, heading = _merged_rays(experiment, float(mass), chans, flav, opts, preset, cpl)
+        merged, heading = _merged_rays(
+            experiment, float(mass), chans, flav, opts, preset, cpl, light
+        )
         lo, hi = solve_band(merged.rays(), threshold)
         err = math.nan
         if error_estimate and math.isfinite(lo):
             coarse, _ = _merged_rays(
-                experiment, float(mass), chans, flav, opts.coarsened(), preset, cpl
+                experiment, float(mass), chans, flav, opts.coarsened(), preset, cpl, light
             )
             lo_c, _ = solve_band(coarse.rays(), threshold)
             err = abs(lo_c - lo) if math.isfinite(lo_c) else math.nan
@@ -405,7 +410,7 @@ def compute_far_reach(
     if locate_ends:
 
         def band_at(mass: float) -> BandRays:
-            return _merged_rays(experiment, mass, chans, flav, opts, preset, cpl)[0].rays()
+            return _merged_rays(experiment, mass, chans, flav, opts, preset, cpl, light)[0].rays()
 
         ends = band_ends(m, np.asarray(lows), band_at, threshold)
     inputs["band_end_tolerance"] = BAND_END_RTOL if locate_ends else None
@@ -428,17 +433,21 @@ def _merged_rays(
     options: SourceOptions,
     preset: FarPreset,
     couplings: FarCouplings = PHOTON_SIGNAL,
+    light: far_rays.LightCache | None = None,
 ) -> tuple[RayMerger, FloatArray]:
     """Merged rays per channel and N heading into the detector per channel: by the compiled
     kernel (:mod:`nudipole.reach.far_rays`) or, with ``options.kernel = numpy`` or where the
     cells do not fit its dense accumulator, by :func:`merged_rays_numpy`. ``flavour``
     "universal": the merged rays of the three flavours (each with ``couplings``' universal
-    width) added per channel, and their N heading summed."""
+    width) added per channel, and their N heading summed. ``light``: the W/Z rays of the
+    reference mass kept by a scan (:func:`nudipole.reach.far_rays.merged_rays`)."""
     if flavour == FlavourMode.UNIVERSAL:
         merger = RayMerger(len(channels))
         heading = np.zeros(len(channels))
         for f in Flavour:
-            one, head = _merged_rays(experiment, mass, channels, str(f), options, preset, couplings)
+            one, head = _merged_rays(
+                experiment, mass, channels, str(f), options, preset, couplings, light
+            )
             heading += head
             for k in range(len(channels)):
                 rays = one.rays(k)
@@ -447,7 +456,7 @@ def _merged_rays(
     if options.kernel is Kernel.COMPILED:
         try:
             return far_rays.merged_rays(
-                experiment, mass, channels, flavour, options, preset, couplings
+                experiment, mass, channels, flavour, options, preset, couplings, light
             )
         except far_rays.DenseRangeError:
             pass
