@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 
+@cache  # an installed distribution's version does not change while the process runs
 def _get(name: str) -> str:
     try:
         return version(name)

@@ -8,6 +8,7 @@ energies in GeV; internally cosines and GeV.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -52,6 +53,16 @@ def _theta_deg(cos_theta: FloatArray) -> FloatArray:
     return np.asarray(np.degrees(np.arccos(np.clip(cos_theta, -1.0, 1.0))))
 
 
+def _cos_deg(theta_deg: float) -> float:
+    """cos of a polar angle in degrees; exactly +-1 at 0 and 180 deg (so that theta > 0 deg
+    and theta < 180 deg exclude only the beam directions, as they do in degrees)."""
+    if theta_deg <= 0.0:
+        return 1.0
+    if theta_deg >= 180.0:
+        return -1.0
+    return math.cos(math.radians(theta_deg))
+
+
 @dataclass(frozen=True)
 class LabPolarRange:
     """theta_min < theta_lab < theta_max (degrees): calorimeter coverage.
@@ -64,8 +75,10 @@ class LabPolarRange:
     theta_max_deg: float
 
     def mask(self, photons: Photons, frame: Frame) -> FloatArray:
-        theta = _theta_deg(photons.cos_lab)
-        return np.asarray((theta > self.theta_min_deg) & (theta < self.theta_max_deg))
+        # theta_min < theta < theta_max as cos(theta_max) < cos theta < cos(theta_min): no
+        # arccos per photon (cos falls monotonically on [0, 180] deg)
+        z = photons.cos_lab
+        return np.asarray((z < _cos_deg(self.theta_min_deg)) & (z > _cos_deg(self.theta_max_deg)))
 
     def describe(self) -> str:
         return f"{self.theta_min_deg} deg < theta_lab < {self.theta_max_deg} deg"
@@ -82,10 +95,10 @@ class LabPolarVeto:
     ranges_deg: tuple[tuple[float, float], ...]
 
     def mask(self, photons: Photons, frame: Frame) -> FloatArray:
-        theta = _theta_deg(photons.cos_lab)
-        keep = np.ones(theta.shape, dtype=bool)
-        for lo, hi in self.ranges_deg:
-            keep &= ~((theta > lo) & (theta < hi))
+        z = np.asarray(photons.cos_lab)
+        keep = np.ones(z.shape, dtype=bool)
+        for lo, hi in self.ranges_deg:  # lo < theta < hi as cos(hi) < cos theta < cos(lo)
+            keep &= ~((z < _cos_deg(lo)) & (z > _cos_deg(hi)))
         return keep
 
     def describe(self) -> str:

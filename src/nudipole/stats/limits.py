@@ -172,22 +172,29 @@ def solve_upper_limit(
     t = np.full(n, np.log(1e-10)) if start is None else 2.0 * np.log(np.asarray(start, float))
     t = np.where(np.isfinite(t), t, np.log(1e-10))
     log_thr = np.log(threshold)
+    # only the masses still iterating are evaluated (each mass's iteration is its own, so
+    # the result is the same as iterating all of them until the last converges)
+    act = np.flatnonzero(reachable)
     for _ in range(max_iterations):
-        q, dq = _statistic_and_slope(t, rate, weight, kappa, b, statistic, uncertainty)
+        if act.size == 0:
+            break
+        t_a, lo_a, hi_a = t[act], lo[act], hi[act]
+        q, dq = _statistic_and_slope(
+            t_a, rate[act], weight[act], kappa[act], b[act], statistic, uncertainty
+        )
         above = q >= threshold
-        hi = np.where(above, np.minimum(hi, t), hi)
-        lo = np.where(above, lo, np.maximum(lo, t))
+        hi_a = np.where(above, np.minimum(hi_a, t_a), hi_a)
+        lo_a = np.where(above, lo_a, np.maximum(lo_a, t_a))
         with np.errstate(divide="ignore", invalid="ignore"):
             g = np.log(np.maximum(q, 1e-300)) - log_thr
             slope = np.where(q > 0, dq / np.maximum(q, 1e-300), 0.0)
             step = np.where(slope > 0, -g / slope, np.nan)
-        t_new = t + step
-        bad = ~np.isfinite(t_new) | (t_new <= lo) | (t_new >= hi)
-        t_new = np.where(bad, 0.5 * (lo + hi), t_new)
-        done = np.abs(t_new - t) < tolerance
-        t = t_new
-        if np.all(done | ~reachable):
-            break
+        t_new = t_a + step
+        bad = ~np.isfinite(t_new) | (t_new <= lo_a) | (t_new >= hi_a)
+        t_new = np.where(bad, 0.5 * (lo_a + hi_a), t_new)
+        done = np.abs(t_new - t_a) < tolerance
+        t[act], lo[act], hi[act] = t_new, lo_a, hi_a
+        act = act[~done]
     d95 = np.exp(0.5 * t)
     return np.asarray(np.where(reachable, d95, np.nan))
 
