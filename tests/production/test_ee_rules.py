@@ -171,3 +171,48 @@ def test_three_psi_nodes_are_exact_for_the_photon_only_density(angular: PhotonAn
         assert _acceptance_with(coarse, m, angular) == pytest.approx(
             _acceptance_with(fine, m, angular), rel=1e-12
         )
+
+
+def test_compiled_node_values_equal_the_array_expressions() -> None:
+    # rule_nodes' last step (production/_ee_nodes_kernel.py) against the NumPy expressions
+    # it replaced, on random pieces, c* nodes and angles
+    from nudipole.production._ee_nodes_kernel import rule_node_values
+
+    rng = np.random.default_rng(7)
+    n_v, n_k, n_t, n_psi = 13, 29, 7, 6
+    c = rng.uniform(-1.0, 1.0, n_v)
+    beta_n = rng.uniform(0.0, 0.99, n_v)
+    gamma_n = 1.0 / np.sqrt(1.0 - beta_n**2)
+    wck, wcg = rng.uniform(0.0, 1.0, (2, n_v))
+    group = rng.integers(0, 5, n_v)
+    v = rng.integers(0, n_v, n_k)
+    th = rng.uniform(0.0, np.pi, (n_k, n_t))
+    wtk, wtg = rng.uniform(0.0, 1.0, (2, n_k, n_t))
+    psi = np.linspace(0.0, np.pi, n_psi + 1)
+    wpk, wpg = rng.uniform(0.0, 1.0, (2, n_psi + 1))
+    cos_a = (c + beta_n) / (1.0 + beta_n * c)
+    sin_a = np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c))
+    sin_th = np.sin(th)
+    got = rule_node_values(
+        v, np.cos(th), sin_th, wtk, wtg, cos_a, sin_a, wck, wcg, group, c, np.cos(psi), wpk, wpg
+    )
+    # the NumPy expressions (as rule_nodes had them)
+    ca, sa = cos_a[v][:, None, None], sin_a[v][:, None, None]
+    cos_g = np.cos(th)[:, :, None]
+    z = np.clip(cos_g * ca + sin_th[:, :, None] * sa * np.cos(psi), -1.0, 1.0)
+    den = np.sqrt(np.clip(1.0 - z**2, 0.0, None)) * sa
+    cos_phi = np.divide(z * ca - cos_g, den, out=np.zeros_like(z), where=den > 0.0)
+    w_k = 0.25 * wck[v][:, None, None] * (wtk * sin_th)[:, :, None] * wpk
+    w_g = 0.25 * wcg[v][:, None, None] * (wtg * sin_th)[:, :, None] * wpg
+    shape = z.shape
+    want = (
+        np.broadcast_to(group[v][:, None, None], shape).ravel(),
+        z.ravel(),
+        np.broadcast_to(c[v][:, None, None], shape).ravel(),
+        np.clip(cos_phi, -1.0, 1.0).ravel(),
+        w_k.ravel(),
+        w_g.ravel(),
+    )
+    np.testing.assert_array_equal(got[0], want[0])
+    for g, w in zip(got[1:], want[1:], strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-13, atol=1e-15)

@@ -111,6 +111,7 @@ TABLE_RULES = {
     "anubis": (4, 3),
     "codexb": (4, 3),
     "al3x": (4, SourceOptions().n_azimuth),
+    "mapp2": (8, 3),
 }
 
 

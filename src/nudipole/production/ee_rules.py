@@ -432,23 +432,32 @@ def rule_nodes(
     wpg[[0, -1]] *= 0.5
     if panels.psi_exact:
         wpg = wpk
-    cos_a = ((c + beta_n) / (1.0 + beta_n * c))[v][:, None, None]
-    sin_a = (np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c)))[v][
-        :, None, None
-    ]
-    cos_g = np.cos(th)[:, :, None]
-    z = np.clip(cos_g * cos_a + sin_th[:, :, None] * sin_a * np.cos(psi), -1.0, 1.0)
-    den = np.sqrt(np.clip(1.0 - z**2, 0.0, None)) * sin_a
-    cos_phi = np.divide(z * cos_a - cos_g, den, out=np.zeros_like(z), where=den > 0.0)
-    # measures dc*/2, sin(theta) dtheta / 2, dpsi / pi
-    w_k = 0.25 * wck[v][:, None, None] * (wtk * sin_th)[:, :, None] * wpk
-    w_g = 0.25 * wcg[v][:, None, None] * (wtg * sin_th)[:, :, None] * wpg
-    shape = z.shape
+    cos_a = (c + beta_n) / (1.0 + beta_n * c)
+    sin_a = np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c))
+    # numba is imported here, not with the package (start-up)
+    from nudipole.production._ee_nodes_kernel import rule_node_values
+
+    point, cos_n, cos_star, cos_phi, w_k, w_g = rule_node_values(
+        v.astype(np.int64),
+        np.cos(th),
+        sin_th,
+        wtk,
+        wtg,
+        cos_a,
+        sin_a,
+        wck,
+        wcg,
+        group.astype(np.int64),
+        c,
+        np.cos(psi),
+        wpk,
+        wpg,
+    )
     return RuleNodes(
-        point=np.broadcast_to(group[v][:, None, None], shape).ravel(),
-        cos_n=z.ravel(),
-        cos_star=np.broadcast_to(c[v][:, None, None], shape).ravel(),
-        cos_phi=np.clip(cos_phi, -1.0, 1.0).ravel(),
-        weight_kronrod=w_k.ravel(),
-        weight_gauss=w_g.ravel(),
+        point=point,
+        cos_n=cos_n,
+        cos_star=cos_star,
+        cos_phi=cos_phi,
+        weight_kronrod=w_k,
+        weight_gauss=w_g,
     )
