@@ -416,7 +416,7 @@ def rule_nodes(
     # pieces of non-zero width that pass the cuts
     keep = hi > lo
     keep &= np.asarray(combined_mask(tuple(cuts), photons, Frame(rs[None, :], beta)), bool)
-    piece, v = np.nonzero(keep)
+    v, piece = np.nonzero(keep.T)  # ordered by c* node, hence by group (mass, point)
     # theta_g nodes on the kept pieces
     th, wtk, wtg = composite_gauss_kronrod(
         np.stack([lo[piece, v], hi[piece, v]], axis=1), panels.theta_points or panels.points

@@ -356,7 +356,7 @@ def build_rule_templates_many(
         runs = node_mass[starts]
         lo[runs] = np.minimum.reduceat(lk, starts)
         hi[runs] = np.maximum.reduceat(lk, starts)
-    else:  # pragma: no cover - rule_nodes orders its nodes by group
+    else:  # rule_nodes orders its nodes by group; any other order still works
         np.minimum.at(lo, node_mass, lk)
         np.maximum.at(hi, node_mass, lk)
     width = (hi + 1e-12 - lo) / N_KAPPA_BINS
