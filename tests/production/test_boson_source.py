@@ -126,7 +126,10 @@ def test_heading_matches_an_independent_integration(which: str) -> None:
         (row,) = far_events(exp, m_n, 1e-7, PAPER, ("W",), "e", opts, COUPLINGS)
         got[pol] = row.heading / row.produced
         want[pol] = _w_acceptance(exp, m_n, pol)
-        assert got[pol] == pytest.approx(want[pol], rel=1e-2)
+        # measured: FASER-2 (per-parent theta* rule) -2e-4 and +2.9e-3, the annulus (fixed
+        # rule) +1.7e-3 and +2.5e-4; the rest is the parent tables (sub-bins, far parents
+        # merged in theta) against the bin centres here
+        assert got[pol] == pytest.approx(want[pol], rel=5e-3)
     # the LO density changes the acceptance as the direct integral says
     assert got["lo"] / got["unpolarised"] == pytest.approx(
         want["lo"] / want["unpolarised"], rel=1e-2

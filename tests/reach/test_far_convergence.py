@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nudipole.experiments.far_schema import IntegrationRules
 from nudipole.experiments.registry import load_far_experiment
 from nudipole.production.meson_source import SourceOptions
 from nudipole.reach.far_couplings import make_far_couplings
@@ -42,7 +41,7 @@ def test_band_edges_converged_in_the_integration_rules(name: str) -> None:
 #: edge at 3 MeV is 0.62 % from the doubled count with any phi* rule, from the parents'
 #: sub-bin rule (``n_sub``, not a detector order; benchmarks/wz_convergence.py), so its
 #: masses start at 10 MeV like the others'.
-WZ_RULES = {"mathusla": 4, "anubis": 4, "codexb": 3, "al3x": 3, "mapp2": 4}
+WZ_RULES = {"mathusla": 4, "anubis": 4, "codexb": 3, "al3x": 3, "mapp2": 4, "facet": 4}
 WZ_MASSES = (0.01, 0.05, 0.3)
 
 
@@ -79,7 +78,9 @@ def test_detector_rules_replace_the_defaults_only_where_stated() -> None:
     mapp2 = load_far_experiment("mapp2")
     assert (faser2.integration.n_phi, faser2.integration.n_cos) == (1, 6)
     assert "convergence" in faser2.integration.source
-    assert facet.integration == IntegrationRules()
+    # FACET sets only the W/Z phi* rule
+    assert facet.integration.n_phi is None
+    assert facet.integration.n_phi_boson == 4
     # MAPP-2 sets only the W/Z phi* rule
     assert (mapp2.integration.n_phi, mapp2.integration.n_phi_boson) == (None, 4)
     assert "convergence" in mapp2.integration.source
@@ -92,7 +93,9 @@ def test_detector_rules_replace_the_defaults_only_where_stated() -> None:
     own = SourceOptions(n_phi=12, detector_rules=False)
     assert detector_options(faser2, own) is own
     assert detector_options(mapp2, SourceOptions()).n_phi == SourceOptions().n_phi
-    assert detector_options(facet, SourceOptions()) == SourceOptions(detector_rules=False)
+    assert detector_options(facet, SourceOptions()) == SourceOptions(
+        detector_rules=False, n_phi_boson=4
+    )
     # FASER-2's W/Z parts follow its n_phi (no n_phi_boson there)
     assert resolved.n_phi_boson is None
     # the doubled and halved rules never take the detector's orders back
@@ -141,3 +144,36 @@ def test_meson_band_edges_converged_with_the_coarser_table(name: str) -> None:
     assert np.all(np.isfinite(run["rule"].d95))
     np.testing.assert_allclose(run["rule"].d95, run["doubled"].d95, rtol=5e-3)
     np.testing.assert_allclose(run["rule"].d95_upper, run["doubled"].d95_upper, rtol=5e-3)
+
+
+#: Detectors under a small polar window, whose W/Z parts take the per-parent theta* rule
+#: (nudipole.production.window_theta), and masses inside their W/Z bands (d_tau, C) up to
+#: where FASER-2's lower edge used to jump with the fixed theta* rule (by up to 3 %).
+SMALL_WINDOW_MASSES = {"faser2": (0.01, 0.03, 0.07, 0.1), "facet": (0.01, 0.05, 0.3)}
+
+
+@pytest.mark.parametrize("name", sorted(SMALL_WINDOW_MASSES))
+def test_wz_band_edges_converged_under_a_small_window(name: str) -> None:
+    exp = load_far_experiment(name)
+    preset = get_far_preset("paper")
+    opts = detector_options(exp, SourceOptions(form_factor=str(preset.form_factor)))
+    cpl = make_far_couplings("tau", "C")
+    masses = SMALL_WINDOW_MASSES[name]
+    run = {
+        label: compute_far_reach(
+            exp,
+            masses,
+            preset,
+            channels=("W", "Z"),
+            flavour="tau",
+            options=o,
+            couplings=cpl,
+            error_estimate=False,
+            locate_ends=False,
+        )
+        for label, o in (("rule", opts), ("doubled", opts.refined()))
+    }
+    assert np.all(np.isfinite(run["rule"].d95))
+    # measured: FASER-2 <= 4e-4, FACET <= 1e-3 (lower), <= 1e-4 (upper)
+    np.testing.assert_allclose(run["rule"].d95, run["doubled"].d95, rtol=3e-3)
+    np.testing.assert_allclose(run["rule"].d95_upper, run["doubled"].d95_upper, rtol=3e-3)

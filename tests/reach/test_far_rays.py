@@ -250,20 +250,27 @@ def test_rays_of_the_reference_mass_replayed_equal_the_kernel() -> None:
             )
 
 
+@pytest.mark.parametrize("name", ["mathusla", "faser2"])
+@pytest.mark.parametrize("preset_name", ["paper", "default"])
 @pytest.mark.parametrize(("flavour", "scenario"), [("tau", "C"), ("e", "D"), ("tau", "A")])
-def test_light_masses_take_the_w_z_rays_of_the_reference_mass(flavour: str, scenario: str) -> None:
+def test_light_masses_take_the_w_z_rays_of_the_reference_mass(
+    name: str, preset_name: str, flavour: str, scenario: str
+) -> None:
     # The N kinematics of W -> l N and Z -> nu N depend on m_N through m_N^2/M_W^2 only
-    # (1.6e-4 at 1 GeV): with the reference rays the band edges stay within 1e-4 of the
-    # count made afresh at every mass (measured on 100 masses 1 MeV-9.4 GeV, both presets,
-    # d_tau C, d_e D, d_tau A, universal C: <= 8.4e-5; acceptance <= 1.5e-4); above the
-    # limit nothing changes.
+    # (1.4e-5 at 0.3 GeV, more where a parent moves almost as fast as the N in its frame and
+    # a small window sees the turn of the aberration): with the reference rays the band
+    # edges stay within 2e-4 of the count made afresh at every mass (measured on 100 masses
+    # 1 MeV-9.4 GeV, both presets, d_tau C, d_e D, d_tau A, at MATHUSLA, ANUBIS, FASER-2 and
+    # FACET: <= 1.7e-4; acceptance <= 2.2e-4); above the limit nothing changes. Without a
+    # photon selection (paper) the cells themselves are scaled; with it (default) the rays
+    # are added again.
     from nudipole.reach.far_couplings import make_far_couplings
     from nudipole.reach.far_scan import detector_options
 
-    exp = load_far_experiment("mathusla")
-    preset = get_far_preset("default")
+    exp = load_far_experiment(name)
+    preset = get_far_preset(preset_name)
     base = detector_options(exp, SourceOptions())
-    masses = (0.003, 0.1, 0.5, 1.0, 2.0)
+    masses = (0.003, 0.03, 0.1, 0.3, 1.0)
     run = {
         lm: compute_far_reach(
             exp,
@@ -276,15 +283,16 @@ def test_light_masses_take_the_w_z_rays_of_the_reference_mass(flavour: str, scen
             error_estimate=False,
             locate_ends=False,
         )
-        for lm in (0.0, 1.0)
+        for lm in (0.0, 0.3)
     }
-    kept, fresh = run[1.0], run[0.0]
-    assert np.all(np.isfinite(fresh.d95[:2]))
-    np.testing.assert_allclose(kept.d95, fresh.d95, rtol=2e-4)
-    np.testing.assert_allclose(kept.d95_upper, fresh.d95_upper, rtol=2e-4)
+    kept, fresh = run[0.3], run[0.0]
+    assert np.isfinite(fresh.d95[0])
+    np.testing.assert_allclose(kept.d95, fresh.d95, rtol=3e-4)
+    np.testing.assert_allclose(kept.d95_upper, fresh.d95_upper, rtol=3e-4)
     np.testing.assert_allclose(kept.acceptance, fresh.acceptance, rtol=3e-4)
-    assert kept.d95[-1] == fresh.d95[-1] or not (np.isfinite(kept.d95[-1]))
-    assert kept.inputs["integration"]["light_boson_mass"] == 1.0
+    # above the limit: the very same count
+    assert kept.acceptance[-1] == fresh.acceptance[-1]
+    assert kept.inputs["integration"]["light_boson_mass"] == 0.3
 
 
 @pytest.mark.parametrize("value", [-1.0, math.nan, 5.0, math.inf])

@@ -96,6 +96,7 @@ from nudipole.production.source_rules import part_phi_order as part_phi_order
 from nudipole.production.source_rules import prefetch_cos_rules as prefetch_cos_rules
 from nudipole.production.source_rules import prefetch_energy_rules as prefetch_energy_rules
 from nudipole.production.spectra import Spectrum, builtin_spectrum
+from nudipole.production.window_theta import WindowThetaRule, window_nodes
 
 #: Channels whose parent and its charge conjugate are distinct particles with their own
 #: spectra (the others are self-conjugate: both N nubar and Nbar nu come from one spectrum).
@@ -510,22 +511,30 @@ def _table_cells(
     options: SourceOptions,
     cos_rule: tuple[FloatArray, FloatArray] | None = None,
     n_phi: int | None = None,
+    window_rule: WindowThetaRule | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Cells (theta, p, weight) of the N of one channel inside the polar ``window``.
 
     The same nodes as described in the module docstring, computed without waste: only the
     (parent, E*, cos theta*) nodes of :func:`node_combos` are evaluated, in chunks.
     ``cos_rule``: as in :func:`node_combos`; ``n_phi``: the phi* nodes (None:
-    ``options.n_phi``; the W/Z parts pass :func:`part_phi_order`).
+    ``options.n_phi``; the W/Z parts pass :func:`part_phi_order`); ``window_rule``: the
+    per-parent theta* rule of a W/Z part under a small window (:func:`window_combos`, in
+    place of ``cos_rule``).
     """
     n_phi = options.n_phi if n_phi is None else n_phi
     th_lo, th_hi = window
     s_lo = math.sin(0.5 * th_lo) ** 2
     s_hi = math.sin(0.5 * th_hi) ** 2
     empty = np.empty(0), np.empty(0), np.empty(0)
-    combos = node_combos(
-        table, e_star, e_weight, m_n, window, options.n_cos, options.log_p_step, cos_rule
-    )
+    if window_rule is not None:
+        combos = window_combos(
+            table, e_star, e_weight, m_n, window, window_rule, options.log_p_step
+        )
+    else:
+        combos = node_combos(
+            table, e_star, e_weight, m_n, window, options.n_cos, options.log_p_step, cos_rule
+        )
     if combos is None:
         return empty
     ip_cmb = np.floor(np.log(combos.momentum) / options.log_p_step).astype(np.int64)
@@ -659,13 +668,15 @@ class PartSource:
     ``table`` (:func:`channel_table`), the parent-frame energy rule (``e_star`` GeV,
     ``e_weight`` GeV^2 per d^2, :func:`energy_rule`) and the density of cos theta* at the
     rule in cos theta* with its density (None: isotropic Gauss-Legendre; see
-    :func:`node_combos`)."""
+    :func:`node_combos`); ``window_rule``: for a W/Z part under a small polar window, the
+    per-parent theta* rule that replaces ``cos_rule`` (:func:`window_combos`)."""
 
     part: str
     table: _ParentTable
     e_star: FloatArray
     e_weight: FloatArray
     cos_rule: tuple[FloatArray, FloatArray] | None
+    window_rule: WindowThetaRule | None = None
 
 
 def channel_sources(
@@ -694,9 +705,56 @@ def channel_sources(
                 e_star=e_star,
                 e_weight=e_w,
                 cos_rule=part_cos_rule(part, m_n, flavour, options, window),
+                window_rule=part_window_rule(part, m_n, flavour, options, window),
             )
         )
     return out
+
+
+def part_window_rule(
+    part: str, m_n: float, flavour: str, options: SourceOptions, window: tuple[float, float]
+) -> WindowThetaRule | None:
+    """The per-parent theta* rule of a W/Z part under a polar window ending below
+    :data:`BOSON_SMALL_WINDOW` rad (FASER-2, FACET; :mod:`nudipole.production.window_theta`),
+    ``n_cos_boson`` // 2 nodes per theta* interval (at least 2); None for the mesons and wider
+    windows."""
+    if not part_is_boson(part) or not window[1] < BOSON_SMALL_WINDOW:
+        return None
+    n = max(2, options.n_cos_boson // 2)
+    return WindowThetaRule(part, float(m_n), flavour, options.boson_polarisation, n)
+
+
+def window_combos(
+    table: _ParentTable,
+    e_star: FloatArray,
+    e_weight: FloatArray,
+    m_n: float,
+    window: tuple[float, float],
+    rule: WindowThetaRule,
+    log_p_step: float,
+) -> NodeCombos | None:
+    """The combos of the per-parent theta* rule (:mod:`nudipole.production.window_theta`):
+    one parent each (``count`` 1), ordered by their ln p cell as :func:`node_combos` orders
+    its own; None if no N can reach the window."""
+    if table.momentum.size == 0 or e_star.size == 0:
+        return None
+    parent, weight, mom, cos_h, sin_h, sin_a = window_nodes(
+        table.key, table.beta, table.gamma, e_star, e_weight, m_n, window, rule, _KEY_STRIDE
+    )
+    keep = np.flatnonzero(weight > 0.0)
+    if keep.size == 0:
+        return None
+    ip = np.floor(np.log(mom[keep]) / log_p_step).astype(np.int64)
+    order = keep[np.argsort(ip, kind="stable")]
+    return NodeCombos(
+        first=parent[order].astype(np.int64),
+        count=np.ones(order.size, dtype=np.int64),
+        cos_half=cos_h[order],
+        sin_half=sin_h[order],
+        sin_alpha=sin_a[order],
+        weight=weight[order],
+        momentum=mom[order],
+    )
 
 
 def channel_rays(
@@ -853,6 +911,7 @@ def ray_blocks(
                 options,
                 src.cos_rule,
                 part_phi_order(src.part, options),
+                src.window_rule,
             )
             if theta_n.size == 0:
                 continue

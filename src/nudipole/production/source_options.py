@@ -81,7 +81,7 @@ class SourceOptions:
     kernel: Kernel = Kernel.COMPILED
     wz_tables: str = "pythia"
     boson_polarisation: str = "lo"
-    light_boson_mass: float = 1.0
+    light_boson_mass: float = 0.3
     detector_rules: bool = True
 
     def __post_init__(self) -> None:

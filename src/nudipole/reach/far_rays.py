@@ -43,6 +43,7 @@ from nudipole.production.meson_source import (
     cos_theta_rule,
     parent_key_layout,
     part_phi_order,
+    window_combos,
 )
 from nudipole.production.source_options import LIGHT_BOSON_REFERENCE
 from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
@@ -189,6 +190,10 @@ def compiled_node_combos(
     table = src.table
     if table.momentum.size == 0 or src.e_star.size == 0:
         return None
+    if src.window_rule is not None:  # a W/Z part under a small window: per-parent theta*
+        return window_combos(
+            table, src.e_star, src.e_weight, mass, window, src.window_rule, options.log_p_step
+        )
     cos_star, w_cos = cos_theta_rule(options.n_cos, src.cos_rule)
     stride, pad = parent_key_layout()
     first, count, cos_h, sin_h, sin_a, weight, mom = node_combos_kernel(
@@ -230,14 +235,20 @@ class LightRays:
     """The rays of one W/Z part at the reference mass :data:`LIGHT_BOSON_REFERENCE`, kept
     for the masses up to ``SourceOptions.light_boson_mass`` (:func:`merged_rays`): per ray
     the detector row, the weight (production x phi* and theta* rules, pb GeV^2 per d^2) and
-    the node combination; per combination the N momentum (GeV); and the production rate of
-    the part at the reference mass (the sum of its parent-frame weights)."""
+    the node combination; per combination the N momentum (GeV); the production rate of
+    the part at the reference mass (the sum of its parent-frame weights); and the rays'
+    cells with prefactor 1 and decay scale 1/p (``unit_cells``, m Gamma = 1 GeV^2) with
+    their N heading into the detector: without a photon selection every prefactor of a
+    mass is one number and every decay scale m Gamma(m)/p, so that mass's cells are these
+    scaled (:func:`_scaled_cells`)."""
 
     row: npt.NDArray[np.int64]
     weight: FloatArray
     combo: npt.NDArray[np.int64]
     momentum: FloatArray
     production: float
+    unit_cells: tuple[Cells, ...] = ()
+    heading: float = 0.0
 
 
 #: Empty record arrays: :func:`nudipole.reach._far_kernel.flux_rays_kernel` keeps no rays.
@@ -329,15 +340,99 @@ def _light_rays(
         rec_n,
     )
     n = int(rec_n[0])
+    row, weight, combo = rec_g[:n].copy(), rec_w[:n].copy(), rec_k[:n].copy()
+    # the cells with prefactor 1 and decay scale 1/p
+    from nudipole.reach._far_kernel import replay_rays_kernel
+
+    scale = 1.0 / combos.momentum
+    key_c = np.log(scale) / MERGE_LOG_STEP
+    a0, n_a, d0, n_d, b0, n_b = _cell_ranges(rows, key_c)
+    dense = np.zeros(3 * n_a * n_d)
+    zero = np.zeros(2 * n_b)
+    heading = replay_rays_kernel(
+        row, weight, combo, np.ones(n_c), scale, key_c, rows.grid_rows, rows.hit_rows,
+        a0, d0, n_d, b0, dense, zero,
+    )  # fmt: skip
     light = LightRays(
-        row=rec_g[:n].copy(),
-        weight=rec_w[:n].copy(),
-        combo=rec_k[:n].copy(),
+        row=row,
+        weight=weight,
+        combo=combo,
         momentum=combos.momentum,
         production=float(np.sum(src.e_weight)),
+        unit_cells=_dense_cells(dense, zero, a0, d0, n_d, b0),
+        heading=float(heading),
     )
     cache[key] = light
     return light
+
+
+def _cell_ranges(rows: _KernelRows, key_c: FloatArray) -> tuple[int, int, int, int, int, int]:
+    """(a0, n_a, d0, n_d, b0, n_b): the index ranges of the cells of rays whose combos have
+    the keys ``key_c`` = ln(scale)/step (one cell of margin against rounding)."""
+    lo_c, hi_c = float(key_c.min()), float(key_c.max())
+    a0 = b0 = d0 = 0
+    n_a = n_d = n_b = 1
+    in_lo, in_hi = rows.key_in_range
+    if not math.isnan(in_lo):
+        a0 = math.floor(in_lo + lo_c) - 1
+        n_a = math.floor(in_hi + hi_c) + 2 - a0
+        d0 = math.floor(rows.depth_range[0]) - 1
+        n_d = math.floor(rows.depth_range[1]) + 3 - d0
+    z_lo, z_hi = rows.key_zero_range
+    if not math.isnan(z_lo):
+        b0 = math.floor(z_lo + lo_c) - 1
+        n_b = math.floor(z_hi + hi_c) + 2 - b0
+    if n_a * n_d > DENSE_CELLS or n_b > DENSE_CELLS:
+        raise DenseRangeError(f"{n_a} x {n_d} merge cells")
+    return a0, n_a, d0, n_d, b0, n_b
+
+
+def _dense_cells(
+    dense: FloatArray, zero: FloatArray, a0: int, d0: int, n_d: int, b0: int
+) -> tuple[Cells, ...]:
+    """The used cells of the kernel's accumulators (rays with l_in > 0, then l_in = 0)."""
+    cells = dense.reshape(-1, 3)
+    used = np.flatnonzero(cells[:, 0])
+    ka = a0 + used // n_d
+    out = [
+        Cells(
+            key_a=ka.astype(np.int64),
+            key_b=(ka + d0 + used % n_d).astype(np.int64),
+            coeff=cells[used, 0],
+            coeff_a=cells[used, 1],
+            coeff_b=cells[used, 2],
+        )
+    ]
+    zcells = zero.reshape(-1, 2)
+    used_z = np.flatnonzero(zcells[:, 0])
+    if used_z.size:
+        out.append(
+            Cells(
+                key_a=np.full(used_z.size, ZERO_ROW, dtype=np.int64),
+                key_b=(b0 + used_z).astype(np.int64),
+                coeff=zcells[used_z, 0],
+                coeff_a=np.zeros(used_z.size),
+                coeff_b=zcells[used_z, 1],
+            )
+        )
+    return tuple(out)
+
+
+def _scaled_cells(cells: Cells, coeff: float, scale: float) -> Cells:
+    """``cells`` with every prefactor times ``coeff`` and every decay scale times ``scale``
+    (sums c -> coeff c, c a -> coeff scale c a, c b likewise), their keys shifted by the
+    whole number of cells nearest to ln(scale)/step (ZERO_ROW stays): the same groups of
+    rays, each still within one cell width, and cells of different parts scaled alike stay
+    apart or together as they were."""
+    shift = round(math.log(scale) / MERGE_LOG_STEP)
+    zero = cells.key_a == ZERO_ROW
+    return Cells(
+        key_a=np.where(zero, ZERO_ROW, cells.key_a + shift).astype(np.int64),
+        key_b=(cells.key_b + shift).astype(np.int64),
+        coeff=cells.coeff * coeff,
+        coeff_a=cells.coeff_a * (coeff * scale),
+        coeff_b=cells.coeff_b * (coeff * scale),
+    )
 
 
 def merged_rays(
@@ -407,6 +502,13 @@ def merged_rays(
             if combos is None:
                 continue
             p = combos.momentum
+        if reuse is not None and not preset.photon_selection:
+            # one prefactor for every combo, one decay scale m Gamma/p: the unit cells scaled
+            c0 = lumi * rate * (1.0 if couplings.photon_only else br_photon + br_other)
+            for unit in reuse.unit_cells:
+                merger.add_cells(k, _scaled_cells(unit, c0, mass * g))
+            heading[k] += rate * reuse.heading
+            continue
         coeff = np.full(p.size, lumi * rate)
         if preset.photon_selection:
             energy = np.sqrt(p * p + mass * mass)
@@ -415,22 +517,7 @@ def merged_rays(
             coeff = coeff * br_photon + lumi * rate * br_other
         scale = mass * g / p
         key_c = np.log(scale) / MERGE_LOG_STEP
-        lo_c, hi_c = float(key_c.min()), float(key_c.max())
-        # index ranges of the cells (one cell of margin against rounding)
-        a0 = b0 = d0 = 0
-        n_a = n_d = n_b = 1
-        in_lo, in_hi = rows.key_in_range
-        if not math.isnan(in_lo):
-            a0 = math.floor(in_lo + lo_c) - 1
-            n_a = math.floor(in_hi + hi_c) + 2 - a0
-            d0 = math.floor(rows.depth_range[0]) - 1
-            n_d = math.floor(rows.depth_range[1]) + 3 - d0
-        z_lo, z_hi = rows.key_zero_range
-        if not math.isnan(z_lo):
-            b0 = math.floor(z_lo + lo_c) - 1
-            n_b = math.floor(z_hi + hi_c) + 2 - b0
-        if n_a * n_d > DENSE_CELLS or n_b > DENSE_CELLS:
-            raise DenseRangeError(f"{n_a} x {n_d} merge cells")
+        a0, n_a, d0, n_d, b0, n_b = _cell_ranges(rows, key_c)
         dense = np.zeros(3 * n_a * n_d)
         zero = np.zeros(2 * n_b)
         if reuse is not None:
@@ -489,30 +576,6 @@ def merged_rays(
                 _NO_INT,
                 np.zeros(1, dtype=np.int64),
             )
-        cells = dense.reshape(-1, 3)
-        used = np.flatnonzero(cells[:, 0])
-        ka = a0 + used // n_d
-        merger.add_cells(
-            k,
-            Cells(
-                key_a=ka.astype(np.int64),
-                key_b=(ka + d0 + used % n_d).astype(np.int64),
-                coeff=cells[used, 0],
-                coeff_a=cells[used, 1],
-                coeff_b=cells[used, 2],
-            ),
-        )
-        zcells = zero.reshape(-1, 2)
-        used_z = np.flatnonzero(zcells[:, 0])
-        if used_z.size:
-            merger.add_cells(
-                k,
-                Cells(
-                    key_a=np.full(used_z.size, ZERO_ROW, dtype=np.int64),
-                    key_b=(b0 + used_z).astype(np.int64),
-                    coeff=zcells[used_z, 0],
-                    coeff_a=np.zeros(used_z.size),
-                    coeff_b=zcells[used_z, 1],
-                ),
-            )
+        for cells in _dense_cells(dense, zero, a0, d0, n_d, b0):
+            merger.add_cells(k, cells)
     return merger, heading
