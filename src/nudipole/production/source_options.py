@@ -58,10 +58,13 @@ class SourceOptions:
     heading into the detector) from N of :data:`LIGHT_BOSON_REFERENCE` GeV, with each mass's
     own prefactors, decay lengths and production rate
     (:func:`nudipole.reach.far_rays.merged_rays`): the kinematics of W/Z -> l N and Z -> nu N
-    depend on m_N through m_N^2/M_W^2 (< 1.6e-4 at 1 GeV) only; 0 computes every mass
-    afresh. ``detector_rules``: a far-detector file may state the orders
-    ``n_phi``/``n_cos`` (mesons) and ``n_phi_boson``/``n_cos_boson`` (W/Z) its count is
-    converged with (``[integration]``,
+    depend on m_N through m_N^2/M_W^2 (1.4e-5 at 0.3 GeV) only; 0 computes every mass
+    afresh; ``boson_reference_step``: above ``light_boson_mass`` (up to 10 GeV) the W/Z count
+    of a mass is interpolated linearly in m_N^2 between the rays of the two neighbouring
+    masses of the grid light_boson_mass x step^i (0: every mass afresh).
+    ``detector_rules``: a far-detector file may state the orders ``n_phi``/``n_cos``
+    (mesons) and ``n_phi_boson``/``n_cos_boson`` (W/Z) its count is converged with
+    (``[integration]``,
     :class:`nudipole.experiments.far_schema.IntegrationRules`); the reach and the counts
     (:func:`nudipole.reach.far_scan.detector_options`) then use them instead of these
     defaults, unless this is False.
@@ -82,6 +85,7 @@ class SourceOptions:
     wz_tables: str = "pythia"
     boson_polarisation: str = "lo"
     light_boson_mass: float = 0.3
+    boson_reference_step: float = 1.5
     detector_rules: bool = True
 
     def __post_init__(self) -> None:
@@ -101,6 +105,9 @@ class SourceOptions:
                 f"light_boson_mass must be in [0, {LIGHT_BOSON_MAX:g}] GeV, got "
                 f"{self.light_boson_mass!r}"
             )
+        step = self.boson_reference_step
+        if not (step == 0.0 or 1.05 <= step <= 10.0):
+            raise ValueError(f"boson_reference_step must be 0 (off) or in [1.05, 10], got {step!r}")
         if not 1e-5 <= self.log_p_step <= 0.1:
             raise ValueError(f"log_p_step must be in [1e-5, 0.1], got {self.log_p_step!r}")
         for name in ("n_cos", "n_cos_boson", "n_phi", "n_sub", "n_azimuth", "n_energy"):

@@ -255,9 +255,40 @@ class LightRays:
 _NO_INT = np.empty(0, dtype=np.int64)
 _NO_FLOAT = np.empty(0)
 
-#: Rays of the W/Z parts at the reference mass, per (channel, part, flavour, options), kept
-#: by one reach scan (a plain dict the caller owns).
-LightCache = dict[tuple[str, str, str, SourceOptions], "LightRays | None"]
+#: Rays of the W/Z parts at the reference masses, per (channel, part, flavour, options,
+#: reference mass), kept by one reach scan (a plain dict the caller owns).
+LightCache = dict[tuple[str, str, str, SourceOptions, float], "LightRays | None"]
+
+#: Heaviest N (GeV) whose W/Z count is interpolated between reference masses
+#: (:func:`reference_weights`); heavier masses are computed afresh.
+BOSON_INTERPOLATION_MAX = 10.0
+
+
+def reference_weights(
+    mass: float, options: SourceOptions, interpolate: bool = True
+) -> list[tuple[float, float]] | None:
+    """The reference masses (GeV) whose W/Z rays stand for ``mass`` and their weights: up to
+    ``options.light_boson_mass`` the one reference :data:`LIGHT_BOSON_REFERENCE`; above it,
+    up to :data:`BOSON_INTERPOLATION_MAX` and if ``interpolate``, the two neighbouring masses
+    of the grid light_boson_mass x boson_reference_step^i, weighted linearly in m_N^2 (the
+    kinematics depend on m_N through m_N^2/M^2); None: compute this mass afresh."""
+    light = options.light_boson_mass
+    if mass <= light:
+        return [(LIGHT_BOSON_REFERENCE, 1.0)] if light > 0.0 else None
+    step = options.boson_reference_step
+    if not interpolate or step <= 1.0 or light <= 0.0 or mass > BOSON_INTERPOLATION_MAX:
+        return None
+    i = math.floor(math.log(mass / light) / math.log(step))
+    lo = light * step**i
+    hi = light * step ** (i + 1)
+    if lo > mass:  # rounding at a grid mass
+        lo, hi = light * step ** (i - 1), lo
+    elif hi <= mass:
+        lo, hi = hi, light * step ** (i + 2)
+    if hi > BOSON_INTERPOLATION_MAX * step:
+        return None
+    t = (mass * mass - lo * lo) / (hi * hi - lo * lo)
+    return [(m, w) for m, w in ((lo, 1.0 - t), (hi, t)) if w > 0.0]
 
 
 def _light_rays(
@@ -269,10 +300,12 @@ def _light_rays(
     options: SourceOptions,
     couplings: FarCouplings,
     rows: _KernelRows,
+    m_ref: float,
 ) -> LightRays | None:
-    """The :class:`LightRays` of ``part`` of ``channel`` (from ``cache`` or computed and
-    kept there); None where the part sends no N into the window at the reference mass."""
-    key = (channel, part, flavour, options)
+    """The :class:`LightRays` of ``part`` of ``channel`` at the reference mass ``m_ref``
+    (GeV; from ``cache`` or computed and kept there); None where the part sends no N into the
+    window at that mass (or is closed there)."""
+    key = (channel, part, flavour, options, m_ref)
     if key in cache:
         return cache[key]
     from nudipole.reach._far_kernel import flux_rays_kernel
@@ -280,7 +313,6 @@ def _light_rays(
     window = experiment.shape.polar_window()
     s_lo = math.sin(0.5 * window[0]) ** 2
     s_hi = math.sin(0.5 * window[1]) ** 2
-    m_ref = LIGHT_BOSON_REFERENCE
     found = [
         src
         for src in channel_sources(
@@ -451,29 +483,26 @@ def merged_rays(
     ``light`` (a dict the caller keeps for a scan; None: every mass afresh): at masses up to
     ``options.light_boson_mass`` the W/Z parts take their rays from :class:`LightRays` (N of
     :data:`LIGHT_BOSON_REFERENCE` GeV: directions, momenta, rule weights; the N kinematics of
-    W -> l N and Z -> nu N change with m_N only through m_N^2 / M_W^2, below 1.6e-4 at 1 GeV)
+    W -> l N and Z -> nu N change with m_N only through m_N^2 / M_W^2, 1.4e-5 at 0.3 GeV)
     and this mass's own prefactors (photon selection at each N energy and this mass,
     branching fractions), decay scales m Gamma / p and production rate (the rays' weights
-    scaled by the part's rate at this mass over that at the reference). The NumPy path and
-    the meson channels always compute every mass.
+    scaled by the part's rate at this mass over that at the reference). Above it, without
+    a photon selection, the W/Z count is interpolated linearly in m_N^2 between two reference
+    masses (:func:`reference_weights`; each reference's cells scaled, :func:`_scaled_cells`).
+    The NumPy path and the meson channels always compute every mass.
 
     Raises :class:`DenseRangeError` when the cells of a channel span more than
     :data:`nudipole.reach.band.DENSE_CELLS` (a detector of extreme depth).
     """
-    # numba is imported here, not with the package (it costs ~0.3 s of start-up)
-    from nudipole.reach._far_kernel import flux_rays_kernel, replay_rays_kernel
-
     shape = experiment.shape
     window = shape.polar_window()
     th_lo, th_hi = window
     s_lo = math.sin(0.5 * th_lo) ** 2
     s_hi = math.sin(0.5 * th_hi) ** 2
     rows = _kernel_rows(shape, window, detector_grid_size(options.n_theta_cells), options.n_azimuth)
-    grid, grid_rows, hit_rows, region = rows.grid, rows.grid_rows, rows.hit_rows, rows.region
     g = couplings.width_unit(mass, preset.nature)
     br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     lumi = experiment.luminosity_pb
-    sel = experiment.selection
     merger = RayMerger(len(channels))
     heading = np.zeros(len(channels))
     sources = [
@@ -484,98 +513,149 @@ def merged_rays(
         )
     ]
     for k, name, src in sources:
-        table = src.table
         coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(src.part, options))
-        reuse: LightRays | None = None
         combos: NodeCombos | None = None
-        rate = 1.0
-        if light is not None and mass <= options.light_boson_mass and part_is_boson(src.part):
-            reuse = _light_rays(
-                light, name, src.part, experiment, flavour, options, couplings, rows
-            )
-            if reuse is None:
-                continue
-            p = reuse.momentum
-            rate = float(np.sum(src.e_weight)) / reuse.production
-        else:
+        # the W/Z rays of reference masses that stand for this one (weight each), or None
+        uses: list[tuple[LightRays | None, float]] = []
+        # above the light masses only without a photon selection, where a reference's cells
+        # are scaled at no cost (with one, adding two references' rays again costs about
+        # what this mass's own rays do)
+        interpolate = not preset.photon_selection
+        refs = reference_weights(mass, options, interpolate) if light is not None else None
+        if light is not None and refs is not None and part_is_boson(src.part):
+            for m_ref, w_ref in refs:
+                kept = _light_rays(
+                    light, name, src.part, experiment, flavour, options, couplings, rows, m_ref
+                )
+                if kept is None:  # closed or blind at a reference: this mass afresh
+                    uses = []
+                    break
+                uses.append((kept, w_ref))
+        if not uses:
             combos = compiled_node_combos(src, mass, window, options)
             if combos is None:
                 continue
-            p = combos.momentum
-        if reuse is not None and not preset.photon_selection:
-            # one prefactor for every combo, one decay scale m Gamma/p: the unit cells scaled
-            c0 = lumi * rate * (1.0 if couplings.photon_only else br_photon + br_other)
-            for unit in reuse.unit_cells:
-                merger.add_cells(k, _scaled_cells(unit, c0, mass * g))
-            heading[k] += rate * reuse.heading
-            continue
-        coeff = np.full(p.size, lumi * rate)
-        if preset.photon_selection:
-            energy = np.sqrt(p * p + mass * mass)
-            coeff *= sel.efficiency * photon_energy_fraction(energy, mass, sel.photon_energy_min)
-        if not couplings.photon_only:
-            coeff = coeff * br_photon + lumi * rate * br_other
-        scale = mass * g / p
-        key_c = np.log(scale) / MERGE_LOG_STEP
-        a0, n_a, d0, n_d, b0, n_b = _cell_ranges(rows, key_c)
-        dense = np.zeros(3 * n_a * n_d)
-        zero = np.zeros(2 * n_b)
-        if reuse is not None:
-            heading[k] += rate * replay_rays_kernel(
-                reuse.row,
-                reuse.weight,
-                reuse.combo,
-                coeff,
-                scale,
-                key_c,
-                grid_rows,
-                hit_rows,
-                a0,
-                d0,
-                n_d,
-                b0,
-                dense,
-                zero,
-            )
-        else:
-            assert combos is not None
-            heading[k] += flux_rays_kernel(
-                combos.first,
-                combos.count,
-                combos.cos_half,
-                combos.sin_half,
-                combos.sin_alpha,
-                combos.weight,
-                coeff,
-                scale,
-                key_c,
-                table.sin_half,
-                table.cos_half,
-                table.sin_theta,
-                table.sigma_pb,
-                s_lo,
-                s_hi,
-                coef,
-                frac_p,
-                w_p,
-                grid.theta_lo,
-                1.0 / grid.step,
-                grid_rows,
-                hit_rows,
-                region,
-                rows.region_s_lo,
-                rows.region_s_hi,
-                a0,
-                d0,
-                n_d,
-                b0,
-                dense,
-                zero,
-                _NO_INT,
-                _NO_FLOAT,
-                _NO_INT,
-                np.zeros(1, dtype=np.int64),
-            )
-        for cells in _dense_cells(dense, zero, a0, d0, n_d, b0):
-            merger.add_cells(k, cells)
+            uses = [(None, 1.0)]
+        for reuse, w_ref in uses:
+            _add_part(
+                merger, heading, k, src, reuse, w_ref, combos, mass, g, br_photon, br_other,
+                lumi, experiment, preset, couplings, rows, s_lo, s_hi, coef, frac_p, w_p,
+            )  # fmt: skip
     return merger, heading
+
+
+def _add_part(
+    merger: RayMerger,
+    heading: FloatArray,
+    k: int,
+    src: PartSource,
+    reuse: LightRays | None,
+    w_ref: float,
+    combos: NodeCombos | None,
+    mass: float,
+    g: float,
+    br_photon: float,
+    br_other: float,
+    lumi: float,
+    experiment: FarDetectorExperiment,
+    preset: FarPreset,
+    couplings: FarCouplings,
+    rows: _KernelRows,
+    s_lo: float,
+    s_hi: float,
+    coef: FloatArray,
+    frac_p: FloatArray,
+    w_p: FloatArray,
+) -> None:
+    """Add one part's rays at ``mass`` to channel ``k``'s cells and N heading: those of
+    ``combos`` (this mass's own nodes), or those kept at a reference mass (``reuse``) with
+    this mass's prefactors, decay scales and production rate, times ``w_ref``."""
+    # numba is imported here, not with the package (it costs ~0.3 s of start-up)
+    from nudipole.reach._far_kernel import flux_rays_kernel, replay_rays_kernel
+
+    table = src.table
+    sel = experiment.selection
+    grid, grid_rows, hit_rows, region = rows.grid, rows.grid_rows, rows.hit_rows, rows.region
+    if reuse is not None:
+        p = reuse.momentum
+        rate = w_ref * float(np.sum(src.e_weight)) / reuse.production
+    else:
+        assert combos is not None
+        p = combos.momentum
+        rate = 1.0
+    if reuse is not None and not preset.photon_selection:
+        # one prefactor for every combo, one decay scale m Gamma/p: the unit cells scaled
+        c0 = lumi * rate * (1.0 if couplings.photon_only else br_photon + br_other)
+        for unit in reuse.unit_cells:
+            merger.add_cells(k, _scaled_cells(unit, c0, mass * g))
+        heading[k] += rate * reuse.heading
+        return
+    coeff = np.full(p.size, lumi * rate)
+    if preset.photon_selection:
+        energy = np.sqrt(p * p + mass * mass)
+        coeff *= sel.efficiency * photon_energy_fraction(energy, mass, sel.photon_energy_min)
+    if not couplings.photon_only:
+        coeff = coeff * br_photon + lumi * rate * br_other
+    scale = mass * g / p
+    key_c = np.log(scale) / MERGE_LOG_STEP
+    a0, n_a, d0, n_d, b0, n_b = _cell_ranges(rows, key_c)
+    dense = np.zeros(3 * n_a * n_d)
+    zero = np.zeros(2 * n_b)
+    if reuse is not None:
+        heading[k] += rate * replay_rays_kernel(
+            reuse.row,
+            reuse.weight,
+            reuse.combo,
+            coeff,
+            scale,
+            key_c,
+            grid_rows,
+            hit_rows,
+            a0,
+            d0,
+            n_d,
+            b0,
+            dense,
+            zero,
+        )
+    else:
+        assert combos is not None
+        heading[k] += flux_rays_kernel(
+            combos.first,
+            combos.count,
+            combos.cos_half,
+            combos.sin_half,
+            combos.sin_alpha,
+            combos.weight,
+            coeff,
+            scale,
+            key_c,
+            table.sin_half,
+            table.cos_half,
+            table.sin_theta,
+            table.sigma_pb,
+            s_lo,
+            s_hi,
+            coef,
+            frac_p,
+            w_p,
+            grid.theta_lo,
+            1.0 / grid.step,
+            grid_rows,
+            hit_rows,
+            region,
+            rows.region_s_lo,
+            rows.region_s_hi,
+            a0,
+            d0,
+            n_d,
+            b0,
+            dense,
+            zero,
+            _NO_INT,
+            _NO_FLOAT,
+            _NO_INT,
+            np.zeros(1, dtype=np.int64),
+        )
+    for cells in _dense_cells(dense, zero, a0, d0, n_d, b0):
+        merger.add_cells(k, cells)
