@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 
@@ -309,7 +310,15 @@ class SMParameters:
                 distinct, back = np.unique(flat, return_inverse=True)
             values = self.alpha0 / (1.0 - self.delta_alpha(distinct))
             return np.asarray(values[back].reshape(s_.shape), dtype=float)
-        return np.asarray(self.alpha0 / (1.0 - self.delta_alpha(s_)), dtype=float)
+        # one s (the callers ask again per mass at the same energy point): kept per
+        # (parameters, s), a pure function of both
+        return np.asarray(_alpha_gmu(self, float(flat[0])), dtype=float).reshape(s_.shape)
+
+
+@lru_cache(maxsize=1024)
+def _alpha_gmu(params: SMParameters, s: float) -> float:
+    """alpha(s) of :meth:`SMParameters.alpha_photon` in the ``gmu`` scheme at one s (GeV^2)."""
+    return float(params.alpha0 / (1.0 - params.delta_alpha(np.array([s]))[0]))
 
 
 #: The default parameter set (immutable; build variants with ``dataclasses.replace``).
