@@ -82,7 +82,7 @@ def test_luminosity_override_scales_background() -> None:
         ("n_phi = 1", "n_phi = nan", "finite"),
         ("n_phi = 1", 'n_phi = "three"', "number"),
         ("n_phi = 1", "n_phi = 1\nn_theta = 4", "unknown field"),
-        ("n_phi = 1", "n_phi = 1\nn_theta_cells = 0", "n_theta_cells"),
+        ("n_phi = 1", "n_phi = 1\nn_table_cells = 0", "n_table_cells"),
         ("n_phi = 1", "n_phi = 1\nn_azimuth = 1.5", "whole number"),
     ],
 )

@@ -156,7 +156,7 @@ def _rows(name: str) -> tuple[np.ndarray, np.ndarray]:
     opts = SourceOptions()
     shape = exp.shape
     grid = detector_grid(
-        shape, shape.polar_window(), detector_grid_size(opts.n_theta_cells), opts.n_azimuth
+        shape, shape.polar_window(), detector_grid_size(opts.table_cells()), opts.n_azimuth
     )
     with np.errstate(divide="ignore"):
         key_in = grid.log_l_in / MERGE_LOG_STEP
@@ -236,7 +236,7 @@ def test_rays_of_the_reference_mass_replayed_equal_the_kernel() -> None:
     exp = load_far_experiment("mathusla")
     cpl = make_far_couplings("tau", "C")
     preset = get_far_preset("default")
-    opts = SourceOptions(n_theta_cells=4, n_azimuth=3, n_phi_boson=4)
+    opts = SourceOptions(n_table_cells=4, n_azimuth=3, n_phi_boson=4)
     m = LIGHT_BOSON_REFERENCE
     cache: far_rays.LightCache = {}
     kept, head_kept = far_rays.merged_rays(exp, m, WZ, "tau", opts, preset, cpl, cache)

@@ -65,9 +65,7 @@ def _hand_band(detector: str, m_n: float) -> tuple[float, float]:
     exp = load_far_experiment(detector)
     cpl = make_far_couplings("universal", scenario="C")
     opts = detector_options(exp, SourceOptions(form_factor=str(DEFAULT.form_factor)))
-    # the NumPy path merges N into n_theta_cells polar cells: 64 here, as the compiled
-    # count's own angles (MATHUSLA's file sets 4 for its geometry table)
-    opts = replace(opts, n_phi=max(opts.n_phi, 16), n_theta_cells=64)
+    opts = replace(opts, n_phi=max(opts.n_phi, 16))
     parts = [band_rays(_flux(exp, m_n, WZ, str(f), opts, cpl), exp, DEFAULT, cpl) for f in Flavour]
     rays = merge_rays(
         np.concatenate([r.coeff for r in parts]),

@@ -66,7 +66,7 @@ INTEGRATION_ORDERS = (
     "n_cos",
     "n_phi_boson",
     "n_cos_boson",
-    "n_theta_cells",
+    "n_table_cells",
     "n_azimuth",
 )
 MAX_ORDER = 64
@@ -86,9 +86,10 @@ class IntegrationRules:
     :func:`nudipole.production.meson_source.part_phi_order`,
     :func:`nudipole.production.meson_source.part_cos_rule`). A detector seen over its whole
     azimuth (a cylinder on the beam axis) needs fewer phi* nodes than a box off the axis,
-    whose azimuthal window changes with the polar angle. ``n_theta_cells``: the polar cells
+    whose azimuthal window changes with the polar angle. ``n_table_cells``: the polar cells
     of the detector table (64 rows each, :func:`nudipole.production.detector_grid.
-    detector_grid_size`; the NumPy path also merges the N into that many polar cells);
+    detector_grid_size`, of the compiled path only: the NumPy path behind ``nudipole
+    events`` keeps its N cells, ``n_theta_cells``);
     ``n_azimuth``: the azimuthal nodes per smooth piece of the detector's azimuthal window at
     each row. A large box far off the axis changes slowly with
     the polar angle and needs fewer of both than a small detector on the axis.
@@ -98,7 +99,7 @@ class IntegrationRules:
     n_cos: int | None = None
     n_phi_boson: int | None = None
     n_cos_boson: int | None = None
-    n_theta_cells: int | None = None
+    n_table_cells: int | None = None
     n_azimuth: int | None = None
     source: str = ""
 

@@ -48,7 +48,10 @@ class SourceOptions:
     detector's window; steps in ln p; the compiled path keeps every N's own angle and
     momentum and uses ``n_theta_cells`` only for the geometry table); the geometry is
     tabulated at 64 polar angles per cell
-    (:func:`nudipole.production.detector_grid.detector_grid`).
+    (:func:`nudipole.production.detector_grid.detector_grid`). ``n_table_cells``: the cells
+    of the compiled path's geometry table alone (None: ``n_theta_cells``; a large detector
+    far off the axis needs fewer than the NumPy path's N cells, which set the accuracy of
+    ``nudipole events``; :meth:`table_cells`).
     W/Z channels only (:mod:`nudipole.production.boson_channels`): ``wz_tables``, the W/Z
     spectra ("pythia": nudipole's full-angle Pythia 8 tables, "foresee": FORESEE's forward
     tables mirrored), and ``boson_polarisation``, the N angular distribution in the boson
@@ -80,6 +83,7 @@ class SourceOptions:
     n_azimuth: int = 4
     n_energy: int = 4
     n_theta_cells: int = 64
+    n_table_cells: int | None = None
     log_p_step: float = 1.0e-2
     kernel: Kernel = Kernel.COMPILED
     wz_tables: str = "pythia"
@@ -119,6 +123,15 @@ class SourceOptions:
             raise ValueError(
                 f"source option n_phi_boson must be None or an integer in 1..64, got {value!r}"
             )
+        value = self.n_table_cells
+        if value is not None and (not isinstance(value, int) or not 1 <= value <= 4096):
+            raise ValueError(
+                f"source option n_table_cells must be None or an integer in 1..4096, got {value!r}"
+            )
+
+    def table_cells(self) -> int:
+        """Polar cells of the compiled path's geometry table (64 rows each)."""
+        return self.n_theta_cells if self.n_table_cells is None else self.n_table_cells
 
     def refined(self) -> SourceOptions:
         """Every rule doubled (for convergence tests); a detector's own rules no longer
@@ -134,6 +147,7 @@ class SourceOptions:
             n_azimuth=2 * self.n_azimuth,
             n_energy=2 * self.n_energy,
             n_theta_cells=2 * self.n_theta_cells,
+            n_table_cells=None if self.n_table_cells is None else 2 * self.n_table_cells,
             log_p_step=0.5 * self.log_p_step,
         )
 
@@ -151,5 +165,6 @@ class SourceOptions:
             n_azimuth=max(2, self.n_azimuth // 2),
             n_energy=max(2, self.n_energy // 2),
             n_theta_cells=max(1, self.n_theta_cells // 2),
+            n_table_cells=None if self.n_table_cells is None else max(1, self.n_table_cells // 2),
             log_p_step=min(0.1, 2.0 * self.log_p_step),
         )

@@ -499,7 +499,7 @@ def merged_rays(
     th_lo, th_hi = window
     s_lo = math.sin(0.5 * th_lo) ** 2
     s_hi = math.sin(0.5 * th_hi) ** 2
-    rows = _kernel_rows(shape, window, detector_grid_size(options.n_theta_cells), options.n_azimuth)
+    rows = _kernel_rows(shape, window, detector_grid_size(options.table_cells()), options.n_azimuth)
     g = couplings.width_unit(mass, preset.nature)
     br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     lumi = experiment.luminosity_pb
