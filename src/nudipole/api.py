@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,6 +107,7 @@ def _far_options(
     form_factor: FormFactor,
     boson_polarisation: str = "lo",
     wz_tables: str = "pythia",
+    wz_every_mass: bool = False,
 ) -> SourceOptions:
     if spectra not in SPECTRA_SETS:
         raise ExperimentError(
@@ -121,12 +123,15 @@ def _far_options(
         raise ExperimentError(
             f"unknown W/Z tables {wz_tables!r}; choose one of {', '.join(BOSON_TABLE_SETS)}"
         )
-    return SourceOptions(
+    options = SourceOptions(
         spectra_set=spectra,
         form_factor=str(form_factor),
         wz_tables=wz_tables,
         boson_polarisation=boson_polarisation,
     )
+    if wz_every_mass:  # no W/Z rays of reference masses: every mass computed afresh
+        return dataclasses.replace(options, light_boson_mass=0.0, boson_reference_step=0.0)
+    return options
 
 
 def far_setup(
@@ -183,6 +188,7 @@ def far_reach(
     signal: str | FarSignal = FarSignal.PHOTON,
     boson_polarisation: str = "lo",
     wz_tables: str = "pythia",
+    wz_every_mass: bool = False,
 ) -> ReachResult:
     """Excluded band of a far detector (see :func:`reach`, which dispatches here).
 
@@ -212,7 +218,9 @@ def far_reach(
         chosen,
         channels=chans,
         flavour=FlavourMode(flavour),
-        options=_far_options(spectra, chosen.form_factor, boson_polarisation, wz_tables),
+        options=_far_options(
+            spectra, chosen.form_factor, boson_polarisation, wz_tables, wz_every_mass
+        ),
         progress=progress,
         error_estimate=error_estimate,
         couplings=couplings,
@@ -338,6 +346,7 @@ def far_detector_events(
     signal: str | FarSignal = FarSignal.PHOTON,
     boson_polarisation: str = "lo",
     wz_tables: str = "pythia",
+    wz_every_mass: bool = False,
 ) -> list[ChannelCounts]:
     """Expected counts per channel at one point (m_N in GeV, d in GeV^-1; d_gamma with a
     scenario) of a far detector: parents, N produced, N heading into the detector, N decaying
@@ -368,7 +377,9 @@ def far_detector_events(
         chosen,
         channels=chans,
         flavour=FlavourMode(flavour),
-        options=_far_options(spectra, chosen.form_factor, boson_polarisation, wz_tables),
+        options=_far_options(
+            spectra, chosen.form_factor, boson_polarisation, wz_tables, wz_every_mass
+        ),
         couplings=couplings,
     )
 
@@ -515,6 +526,7 @@ def reach(
     signal: str | FarSignal = FarSignal.PHOTON,
     boson_polarisation: str = "lo",
     wz_tables: str = "pythia",
+    wz_every_mass: bool = False,
     background_uncertainty: float | None = None,
     ew_scheme: str | EWScheme | None = None,
 ) -> ReachResult:
@@ -567,6 +579,12 @@ def reach(
         "photon" (N -> nu gamma, default) or "visible" (every visible decay of N); the N
         angular distribution in the W/Z frame, "lo" (transverse polarisation about the boson
         direction, default) or "unpolarised"; the W/Z tables, "pythia" (default) or "foresee".
+    wz_every_mass
+        Far detectors only: compute the W/Z source afresh at every mass (slower) instead of
+        from the rays of reference masses (up to 0.3 GeV those of 1 MeV; above, without a
+        photon selection, interpolated in m_N^2 between references 1.5 apart; band edges
+        within 2e-4 of every mass afresh; ``SourceOptions.light_boson_mass``,
+        ``boson_reference_step``).
     background_uncertainty
         Relative uncertainty of the expected background (0.01 = 1 %, from 0 to 1), profiled in
         the ``chi2``/``asimov`` statistic or averaged over in ``poisson-cls``
@@ -621,12 +639,14 @@ def reach(
             signal=signal,
             boson_polarisation=boson_polarisation,
             wz_tables=wz_tables,
+            wz_every_mass=wz_every_mass,
         )
     far_only = (
         sources is not None
         or signal != FarSignal.PHOTON
         or boson_polarisation != "lo"
         or wz_tables != "pythia"
+        or wz_every_mass
     )
     if channels is not None or spectra != "default" or form_factor is not None or far_only:
         raise ExperimentError(

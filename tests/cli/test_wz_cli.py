@@ -44,6 +44,22 @@ def test_reach_wz_json_contract(cli) -> None:
     assert inp["conventions"]["signal"].startswith("N -> nu gamma")
 
 
+def test_wz_every_mass_turns_the_reference_rays_off(cli) -> None:
+    argv = ["reach", "faser2", "--sources", "wz", "--scenario", "C", "--flavour", "tau"]
+    argv += ["--masses", "0.01", "0.05", "0.1", "--json", *FAST]
+    results = {}
+    for extra in ([], ["--wz-every-mass"]):
+        code, out, err = cli([*argv, *extra])
+        assert code == 0, err
+        results[bool(extra)] = json.loads(out)
+    kept, fresh = results[False], results[True]
+    assert kept["inputs"]["integration"]["light_boson_mass"] == 0.3
+    assert fresh["inputs"]["integration"]["light_boson_mass"] == 0.0
+    assert fresh["inputs"]["integration"]["boson_reference_step"] == 0.0
+    np.testing.assert_allclose(kept["d95"], fresh["d95"], rtol=3e-4)
+    np.testing.assert_allclose(kept["d95_upper"], fresh["d95_upper"], rtol=3e-4)
+
+
 def test_reach_mesons_and_wz_table(cli) -> None:
     code, out, err = cli(
         [
@@ -121,7 +137,12 @@ def test_hostile_wz_input_is_one_line(cli, command: str, extra: list[str], match
 
 @pytest.mark.parametrize(
     "extra",
-    [["--sources", "wz"], ["--signal", "visible"], ["--boson-polarisation", "lo"]],
+    [
+        ["--sources", "wz"],
+        ["--signal", "visible"],
+        ["--boson-polarisation", "lo"],
+        ["--wz-every-mass"],
+    ],
 )
 def test_far_only_options_refused_for_colliders(cli, extra: list[str]) -> None:
     code, _out, err = cli(["reach", "belle2", "--masses", "1", *extra, "--events", "2048"])

@@ -74,6 +74,13 @@ def add_far_options(p: argparse.ArgumentParser) -> None:
         "polarisation about the boson direction, default) or unpolarised (isotropic)",
     )
     g.add_argument(
+        "--wz-every-mass",
+        action="store_true",
+        default=None,
+        help="compute N from W/Z afresh at every mass (slower) instead of from the rays of "
+        "reference masses (band edges within 2e-4 of it)",
+    )
+    g.add_argument(
         "--wz-tables",
         choices=BOSON_TABLE_SETS,
         help="W/Z spectra: pythia (nudipole's full-angle Pythia 8 tables, default) or foresee "
@@ -109,6 +116,7 @@ FAR_ONLY = (
     ("signal", "--signal"),
     ("boson_polarisation", "--boson-polarisation"),
     ("wz_tables", "--wz-tables"),
+    ("wz_every_mass", "--wz-every-mass"),
 )
 
 
@@ -237,6 +245,7 @@ def far_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "boson_polarisation": getattr(args, "boson_polarisation", None)
         or BosonPolarisation.LO.value,
         "wz_tables": getattr(args, "wz_tables", None) or "pythia",
+        "wz_every_mass": bool(getattr(args, "wz_every_mass", None)),
     }
 
 
