@@ -372,7 +372,34 @@ def compute_far_reach(
     # the W/Z rays of the reference mass, kept for the light masses of this scan
     # (SourceOptions.light_boson_mass, far_rays.merged_rays)
     light: far_rays.LightCache = {}
+    # With a photon selection and only W/Z channels, a mass whose count cannot reach the
+    # threshold even with every photon accepted (the count without the selection, from the
+    # reference masses' cells at no cost, bounds the selected count from above: efficiency
+    # and photon fraction are at most 1) has no band: its own rays are not made.
+    bound_preset = replace(preset, photon_selection=False)
+    use_bound = (
+        preset.photon_selection
+        and opts.kernel is Kernel.COMPILED
+        and all(c in BOSON_CHANNELS for c in chans)
+    )
     for mass in m:
+        heavy = float(mass) > opts.light_boson_mass  # light masses are cheap anyway
+        if use_bound and heavy and far_rays.reference_weights(float(mass), opts) is not None:
+            bound, heading = _merged_rays(
+                experiment, float(mass), chans, flav, opts, bound_preset, cpl, light
+            )
+            if count_bound(bound.rays()) < NO_BAND_MARGIN * threshold:
+                lows.append(math.nan)
+                highs.append(math.nan)
+                errs.append(math.nan)
+                accs.append(
+                    _acceptance(float(mass), heading, chans, flav, window, experiment, opts, cpl)
+                )
+                for c in chans:
+                    per_channel[c].append(None)
+                if progress is not None:
+                    progress(1)
+                continue
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.
         merged, heading = _merged_rays(
@@ -389,15 +416,7 @@ def compute_far_reach(
         lows.append(lo)
         highs.append(hi)
         errs.append(err)
-        total = math.fsum(
-            float(
-                channel_totals(
-                    float(mass), chans, str(f), window, experiment.charged_mesons, opts, cpl.ratios
-                ).produced.sum()
-            )
-            for f in FlavourMode(flav).flavours
-        )
-        accs.append(float(heading.sum()) / total if total > 0 else 0.0)
+        accs.append(_acceptance(float(mass), heading, chans, flav, window, experiment, opts, cpl))
         for k, c in enumerate(chans):
             # events passing the selection at d95 (ChannelCounts.passing), from the
             # channel's merged rays
@@ -423,6 +442,47 @@ def compute_far_reach(
         d95_upper=np.asarray(highs),
         band_ends=ends,
     )
+
+
+#: A mass is skipped as bandless only if the upper bound of its count stays below this
+#: fraction of the threshold (a margin far above the reference masses' 2e-4).
+NO_BAND_MARGIN = 0.98
+
+
+def count_bound(rays: BandRays) -> float:
+    """An upper bound of max over u of N(u) = u sum c (e^(-a u) - e^(-b u)) (events): each
+    term is at most c / (e a) (u e^(-a u) <= 1/(e a), the bracket <= 1) and at most
+    c 4 (b - a) / (e a)^2 (the bracket <= (b - a) u, u^2 e^(-a u) <= 4 / (e a)^2); a ray
+    with a = 0 (decaying from the collision point on) has none (inf)."""
+    a, b, c = rays.a, rays.b, rays.coeff
+    if c.size == 0:
+        return 0.0
+    with np.errstate(divide="ignore"):
+        ea = math.e * a
+        per = np.where(a > 0.0, np.minimum(1.0 / ea, 4.0 * (b - a) / (ea * ea)), np.inf)
+    return float(np.sum(c * per))
+
+
+def _acceptance(
+    mass: float,
+    heading: FloatArray,
+    chans: Sequence[str],
+    flav: str,
+    window: tuple[float, float],
+    experiment: FarDetectorExperiment,
+    opts: SourceOptions,
+    cpl: FarCouplings,
+) -> float:
+    """Fraction of the N produced (all channels and flavours) heading into the detector."""
+    total = math.fsum(
+        float(
+            channel_totals(
+                mass, chans, str(f), window, experiment.charged_mesons, opts, cpl.ratios
+            ).produced.sum()
+        )
+        for f in FlavourMode(flav).flavours
+    )
+    return float(heading.sum()) / total if total > 0 else 0.0
 
 
 def _merged_rays(
