@@ -19,6 +19,22 @@ _MAX_INTERVALS = 10
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
+def half_angle(
+    along: float, across: float, p: float
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """(cos(alpha/2), sin(alpha/2)) of the angle alpha between an N of momentum ``p`` (GeV)
+    with components ``along`` and ``across`` its parent's direction, without cancellation
+    (derived, as :func:`nudipole.production.meson_source.node_combos`): cos(alpha/2) =
+    (p + p_par) r, sin(alpha/2) = p_perp r, r = 1/sqrt(2 p (p + p_par)) for p_par >= 0, the two
+    swapped and p + p_par -> p - p_par for p_par < 0."""
+    big = p + abs(along)
+    r = 1.0 / math.sqrt(2.0 * p * big)
+    if along >= 0.0:
+        return big * r, across * r
+    return across * r, big * r
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
 def _alpha_of(c: float, beta: float, gamma: float, beta_s: float) -> float:  # pragma: no cover
     """Lab angle between N and parent for cos theta* = c (module docstring)."""
     s = math.sqrt(max(1.0 - c * c, 0.0))
@@ -170,15 +186,7 @@ def window_nodes_kernel(
                     p = math.sqrt(along * along + across * across)
                     if not p > 0.0:
                         continue
-                    # half opening angle without cancellation (meson_source.node_combos)
-                    big = p + abs(along)
-                    r = 1.0 / math.sqrt(2.0 * p * big)
-                    if along >= 0.0:
-                        sh = across * r
-                        ch = big * r
-                    else:
-                        sh = big * r
-                        ch = across * r
+                    ch, sh = half_angle(along, across, p)
                     parent[n] = ip
                     cos_s[n] = c
                     weight[n] = w_e[j] * w_gl[i] * 0.5 * math.pi * half * u_cos[i] * s

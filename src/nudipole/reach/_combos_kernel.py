@@ -17,6 +17,7 @@ import numba
 import numpy as np
 
 from nudipole.physics._types import FloatArray
+from nudipole.production._window_kernel import half_angle
 
 IntArray = np.ndarray
 
@@ -86,15 +87,7 @@ def node_combos_kernel(
                 along = gamma[grp] * (p_along[j, i] + beta[grp] * e_star[j])
                 across = p_across[j, i]
                 p = math.sqrt(along * along + across * across)
-                # half opening angle without cancellation (meson_source.node_combos)
-                big = p + abs(along)
-                r = 1.0 / math.sqrt(2.0 * p * big)
-                if along >= 0.0:
-                    sh = across * r
-                    ch = big * r
-                else:
-                    sh = big * r
-                    ch = across * r
+                ch, sh = half_angle(along, across, p)
                 if not (sh >= h_min and sh <= h_max):
                     continue
                 half = math.asin(min(sh, ch))
