@@ -291,6 +291,75 @@ def reference_weights(
     return [(m, w) for m, w in ((lo, 1.0 - t), (hi, t)) if w > 0.0]
 
 
+Ints = npt.NDArray[np.int64]
+
+
+def _flux_kernel(
+    combos: NodeCombos,
+    src: PartSource,
+    coeff: FloatArray,
+    scale: FloatArray,
+    key_c: FloatArray,
+    rows: _KernelRows,
+    window_s: tuple[float, float],
+    phi_rule: tuple[FloatArray, FloatArray, FloatArray],
+    cells: tuple[int, int, int, int, FloatArray, FloatArray],
+    record: tuple[Ints, FloatArray, Ints, Ints] | None = None,
+) -> float:
+    """:func:`nudipole.reach._far_kernel.flux_rays_kernel` of ``combos`` of one part ``src``
+    (its parent table) with the per-combo prefactors, decay scales and cell keys, the
+    detector ``rows``, ``window_s`` = (s_lo, s_hi), ``phi_rule`` = (coef, frac_p, w_p) of
+    :func:`azimuth_rules`, ``cells`` = (a0, d0, n_d, b0, dense, zero) and, if given, the
+    arrays that keep the rays (row, weight, combo, count); returns the N heading into the
+    detector."""
+    # numba is imported here, not with the package (it costs ~0.3 s of start-up)
+    from nudipole.reach._far_kernel import flux_rays_kernel
+
+    coef, frac_p, w_p = phi_rule
+    a0, d0, n_d, b0, dense, zero = cells
+    table = src.table
+    rec_g, rec_w, rec_k, rec_n = record or (_NO_INT, _NO_FLOAT, _NO_INT, np.zeros(1, np.int64))
+    return float(
+        flux_rays_kernel(
+            combos.first,
+            combos.count,
+            combos.cos_half,
+            combos.sin_half,
+            combos.sin_alpha,
+            combos.weight,
+            coeff,
+            scale,
+            key_c,
+            table.sin_half,
+            table.cos_half,
+            table.sin_theta,
+            table.sigma_pb,
+            window_s[0],
+            window_s[1],
+            coef,
+            frac_p,
+            w_p,
+            rows.grid.theta_lo,
+            1.0 / rows.grid.step,
+            rows.grid_rows,
+            rows.hit_rows,
+            rows.region,
+            rows.region_s_lo,
+            rows.region_s_hi,
+            a0,
+            d0,
+            n_d,
+            b0,
+            dense,
+            zero,
+            rec_g,
+            rec_w,
+            rec_k,
+            rec_n,
+        )
+    )
+
+
 def _light_rays(
     cache: LightCache,
     channel: str,
@@ -308,7 +377,6 @@ def _light_rays(
     key = (channel, part, flavour, options, m_ref)
     if key in cache:
         return cache[key]
-    from nudipole.reach._far_kernel import flux_rays_kernel
 
     window = experiment.shape.polar_window()
     s_lo = math.sin(0.5 * window[0]) ** 2
@@ -332,45 +400,11 @@ def _light_rays(
     rec_k = np.empty(size, dtype=np.int64)
     rec_n = np.zeros(1, dtype=np.int64)
     n_c = combos.momentum.size
-    table = src.table
     # prefactors 0: the kernel only generates (and records) the rays, it adds no hits
-    flux_rays_kernel(
-        combos.first,
-        combos.count,
-        combos.cos_half,
-        combos.sin_half,
-        combos.sin_alpha,
-        combos.weight,
-        np.zeros(n_c),
-        np.ones(n_c),
-        np.zeros(n_c),
-        table.sin_half,
-        table.cos_half,
-        table.sin_theta,
-        table.sigma_pb,
-        s_lo,
-        s_hi,
-        coef,
-        frac_p,
-        w_p,
-        rows.grid.theta_lo,
-        1.0 / rows.grid.step,
-        rows.grid_rows,
-        rows.hit_rows,
-        rows.region,
-        rows.region_s_lo,
-        rows.region_s_hi,
-        0,
-        0,
-        1,
-        0,
-        np.zeros(3),
-        np.zeros(2),
-        rec_g,
-        rec_w,
-        rec_k,
-        rec_n,
-    )
+    _flux_kernel(
+        combos, src, np.zeros(n_c), np.ones(n_c), np.zeros(n_c), rows, (s_lo, s_hi),
+        (coef, frac_p, w_p), (0, 0, 1, 0, np.zeros(3), np.zeros(2)), (rec_g, rec_w, rec_k, rec_n),
+    )  # fmt: skip
     n = int(rec_n[0])
     row, weight, combo = rec_g[:n].copy(), rec_w[:n].copy(), rec_k[:n].copy()
     # the cells with prefactor 1 and decay scale 1/p
@@ -571,11 +605,10 @@ def _add_part(
     ``combos`` (this mass's own nodes), or those kept at a reference mass (``reuse``) with
     this mass's prefactors, decay scales and production rate, times ``w_ref``."""
     # numba is imported here, not with the package (it costs ~0.3 s of start-up)
-    from nudipole.reach._far_kernel import flux_rays_kernel, replay_rays_kernel
+    from nudipole.reach._far_kernel import replay_rays_kernel
 
-    table = src.table
     sel = experiment.selection
-    grid, grid_rows, hit_rows, region = rows.grid, rows.grid_rows, rows.hit_rows, rows.region
+    grid_rows, hit_rows = rows.grid_rows, rows.hit_rows
     if reuse is not None:
         p = reuse.momentum
         rate = w_ref * float(np.sum(src.e_weight)) / reuse.production
@@ -620,42 +653,9 @@ def _add_part(
         )
     else:
         assert combos is not None
-        heading[k] += flux_rays_kernel(
-            combos.first,
-            combos.count,
-            combos.cos_half,
-            combos.sin_half,
-            combos.sin_alpha,
-            combos.weight,
-            coeff,
-            scale,
-            key_c,
-            table.sin_half,
-            table.cos_half,
-            table.sin_theta,
-            table.sigma_pb,
-            s_lo,
-            s_hi,
-            coef,
-            frac_p,
-            w_p,
-            grid.theta_lo,
-            1.0 / grid.step,
-            grid_rows,
-            hit_rows,
-            region,
-            rows.region_s_lo,
-            rows.region_s_hi,
-            a0,
-            d0,
-            n_d,
-            b0,
-            dense,
-            zero,
-            _NO_INT,
-            _NO_FLOAT,
-            _NO_INT,
-            np.zeros(1, dtype=np.int64),
-        )
+        heading[k] += _flux_kernel(
+            combos, src, coeff, scale, key_c, rows, (s_lo, s_hi), (coef, frac_p, w_p),
+            (a0, d0, n_d, b0, dense, zero),
+        )  # fmt: skip
     for cells in _dense_cells(dense, zero, a0, d0, n_d, b0):
         merger.add_cells(k, cells)
