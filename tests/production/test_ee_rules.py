@@ -216,3 +216,38 @@ def test_compiled_node_values_equal_the_array_expressions() -> None:
     np.testing.assert_array_equal(got[0], want[0])
     for g, w in zip(got[1:], want[1:], strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-13, atol=1e-15)
+
+
+def test_compiled_path_to_cylinder_equals_the_array_function() -> None:
+    from nudipole.kinematics.geometry import path_length_in_cylinder
+    from nudipole.production._ee_nodes_kernel import path_to_cylinder
+
+    cosines = np.concatenate([np.linspace(-1.0, 1.0, 401), [0.0, -0.0, 1.0, -1.0]])
+    for radius, z_min, z_max in ((0.8, -1.2, 1.5), (2.0, -0.3, 0.4), (1.0, -1.0, 1.0)):
+        want = path_length_in_cylinder(cosines, radius, z_min, z_max)
+        got = np.array([path_to_cylinder(float(c), radius, z_min, z_max) for c in cosines])
+        np.testing.assert_allclose(got, want, rtol=1e-15)
+
+
+def test_rule_pieces_are_the_accepted_photon_angles() -> None:
+    """Every piece passes the cuts at random interior points, every gap between pieces of one
+    c* node fails at its midpoint (or is a split without a change), and the pieces lie in
+    [-1, 1] in the photon CM cosine."""
+    exp = load_definition("belle2")
+    assert isinstance(exp, Experiment)
+    sel = exp.selection("bbg")
+    rs = np.array([exp.points[0].sqrt_s])
+    rule = ee_rules.CutRule.plan(sel.cuts, ee_rules.RulePanels(2, 1, 4, 7), rs, exp.beta)
+    pieces = ee_rules.rule_pieces(rule, 2.0)
+    assert np.all(pieces.cos_lo < pieces.cos_hi)
+    assert np.all((pieces.cos_lo >= -1.0) & (pieces.cos_hi <= 1.0))
+    rng = np.random.default_rng(3)
+    u = rng.uniform(0.02, 0.98, pieces.node.size)
+    cos_cm = pieces.cos_lo + u * (pieces.cos_hi - pieces.cos_lo)
+    e_cm = pieces.e_cm[pieces.node]
+    beta = exp.beta
+    gamma = 1.0 / np.sqrt(1.0 - beta**2)
+    photons = Photons(
+        e_cm, cos_cm, gamma * e_cm * (1.0 + beta * cos_cm), (cos_cm + beta) / (1.0 + beta * cos_cm)
+    )
+    assert np.all(combined_mask(sel.cuts, photons, Frame(rs[0], beta)))

@@ -104,3 +104,20 @@ def test_delta_chi2_95_is_scipys_chi2_quantile() -> None:
     from nudipole.stats import DELTA_CHI2_95
 
     assert float(chi2.ppf(0.90, df=1)) == DELTA_CHI2_95
+
+
+def test_bins_empty_at_every_mass_do_not_change_the_limit() -> None:
+    """The solver drops ln-kappa bins with no weight at any mass (the fixed-length templates
+    fill one bin of 16); the limits are those with every bin kept."""
+    rng = np.random.default_rng(11)
+    rate = rng.uniform(1e6, 1e8, (6, 3))
+    weight = np.zeros((6, 3, 16))
+    kappa = np.ones((6, 3, 16))
+    weight[..., [2, 7]] = rng.uniform(0.01, 0.3, (6, 3, 2))
+    kappa[..., [2, 7]] = rng.uniform(1e2, 1e6, (6, 3, 2))
+    kappa[..., 9] = 5.0  # an empty bin with a kappa of its own
+    b = rng.uniform(1.0, 100.0, 3)
+    full = solve_upper_limit(rate, weight, kappa, b)
+    kept = solve_upper_limit(rate, weight[..., [2, 7]], kappa[..., [2, 7]], b)
+    assert np.all(np.isfinite(full))
+    np.testing.assert_array_equal(full, kept)

@@ -308,11 +308,19 @@ class SMParameters:
                 distinct, back = flat[:1], np.zeros(flat.size, dtype=np.intp)
             else:
                 distinct, back = np.unique(flat, return_inverse=True)
-            values = self.alpha0 / (1.0 - self.delta_alpha(distinct))
+            if distinct.size <= _FEW_ENERGIES:  # kept per (parameters, s), as below
+                values = np.array([_alpha_gmu(self, float(x)) for x in distinct])
+            else:
+                values = self.alpha0 / (1.0 - self.delta_alpha(distinct))
             return np.asarray(values[back].reshape(s_.shape), dtype=float)
         # one s (the callers ask again per mass at the same energy point): kept per
         # (parameters, s), a pure function of both
         return np.asarray(_alpha_gmu(self, float(flat[0])), dtype=float).reshape(s_.shape)
+
+
+#: Most distinct energies for which alpha(s) is looked up in the cache of :func:`_alpha_gmu`
+#: one by one rather than computed as an array.
+_FEW_ENERGIES = 128
 
 
 @lru_cache(maxsize=1024)

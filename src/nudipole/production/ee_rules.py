@@ -346,30 +346,47 @@ class RuleNodes:
     weight_gauss: FloatArray
 
 
-def rule_nodes(
+@dataclass(frozen=True)
+class RulePieces:
+    """The (c*, photon polar angle) skeleton of the cut-adapted rule (:func:`rule_pieces`).
+
+    Attributes
+    ----------
+    group, c, weight_kronrod, weight_gauss, cos_alpha, sin_alpha, e_cm
+        Per c* node (V,): its group index, c*, the composite Gauss-Kronrod and embedded Gauss
+        weights in c* (each summing to 2 over a group), cos and sin of the angle alpha between
+        the photon and N in the CM, and the photon CM energy (GeV).
+    node, cos_lo, cos_hi
+        Per accepted piece of the photon CM polar angle (K,): its c* node and the cosines
+        of its edges (-1 <= cos_lo < cos_hi <= 1); the photon passes every cut between the
+        edges. Pieces come ordered by c* node, hence by group.
+    """
+
+    group: np.ndarray
+    c: FloatArray
+    weight_kronrod: FloatArray
+    weight_gauss: FloatArray
+    cos_alpha: FloatArray
+    sin_alpha: FloatArray
+    e_cm: FloatArray
+    node: np.ndarray
+    cos_lo: FloatArray
+    cos_hi: FloatArray
+
+
+def rule_pieces(
     rule: CutRule, m_n: float | FloatArray, points: np.ndarray | None = None
-) -> RuleNodes:
-    """The cut-adapted rule for groups of (mass, energy point): ``m_n`` (GeV) one mass or one
-    per group, ``points`` the index of each group's point in ``rule`` (all points if None);
-    ``RuleNodes.point`` is the group index. All groups are integrated in one array pass.
+) -> RulePieces:
+    """The c* nodes and the accepted photon-angle pieces of the cut-adapted rule for groups
+    of (mass, energy point): ``m_n`` (GeV) one mass or one per group, ``points`` the index of
+    each group's point in ``rule`` (all points if None).
 
-    Variables (module docstring): c*, then the photon CM polar angle theta_g, then the N
-    azimuth psi about the photon. At fixed c* the photon leaves at the angle alpha to N with
-    cos alpha = (c* + beta_N)/(1 + beta_N c*) (aberration); (N direction, f*) -> (photon
-    direction, psi) preserves the uniform measure, so
-
-        A = int dc*/2 int sin(theta_g) dtheta_g / 2 int_0^pi dpsi / pi
-            [a(z, c*) + b(z, c*) cos f*] 1[photon passes at (E(c*), cos theta_g)],
-        z = cos theta_g cos alpha + sin theta_g sin alpha cos psi,
-        cos f* = (z cos alpha - cos theta_g) / (sqrt(1 - z^2) sin alpha).
-
-    The pass/fail indicator is constant between the cut edges in cos theta_g
-    (:func:`cos_cm_edges`), so theta_g is split there and each piece's verdict is the cut's
-    mask at its midpoint (and also at ``rule.smooth_edges``); c* is split at the energies of
-    :func:`cut_energies`. Composite Gauss-Kronrod rules (``panels.points`` per panel) in c*
-    and theta_g, the trapezoid rule with ``panels.n_psi`` intervals in psi (periodic and even:
-    spectrally accurate). The embedded rule for the error estimate takes the embedded Gauss
-    rules and every other psi node.
+    c* is split at the energies of :func:`cut_energies` into composite Gauss-Kronrod panels
+    (``panels.points`` each); at each c* node the photon CM polar angle theta_g is split at
+    the cut edges (:func:`cos_cm_edges`), at ``panels.n_theta`` equal panels and at
+    ``rule.smooth_edges``, and each piece's verdict is the cuts' mask at its midpoint. At fixed
+    c* the photon leaves at the angle alpha to N, cos alpha = (c* + beta_N)/(1 + beta_N c*)
+    (aberration), with CM energy E = gamma_N (m/2)(1 + beta_N c*).
     """
     panels, cuts, beta = rule.panels, rule.cuts, rule.beta
     rs_g = rule.sqrt_s if points is None else rule.sqrt_s[points]
@@ -387,68 +404,106 @@ def rule_nodes(
     bg_n = n_momentum_cm(s, mass) / mass
     beta_n = bg_n / gamma_n
     e_cm = 0.5 * mass * (gamma_n + bg_n * c)  # (V,)
-    # photon polar-angle edges at each c* node: theta in [0, pi], decreasing in cos
-    edges = [
-        np.broadcast_to(
-            np.linspace(0.0, np.pi, panels.n_theta + 1)[:, None], (panels.n_theta + 1, c.size)
-        )
-    ]
-    for cut in cuts:
-        for edge in cos_cm_edges(cut, e_cm, rs, beta):
-            edges.append(np.arccos(np.clip(np.nan_to_num(edge, nan=1.0), -1.0, 1.0))[None])
-    if rule.smooth_edges:
-        edges.append(np.arccos(np.clip(np.asarray(rule.smooth_edges), -1.0, 1.0))[:, None])
-    theta_edges = np.sort(
-        np.concatenate([np.broadcast_to(e, (e.shape[0], c.size)) for e in edges], axis=0),
-        axis=0,
-    )  # (J, V)
-    lo, hi = theta_edges[:-1], theta_edges[1:]
-    mid = 0.5 * (lo + hi)
-    cos_mid = np.cos(mid)
+    # edges of the photon CM polar cosine at each c* node, one row per node (a missing edge,
+    # NaN, goes to 1 by fmin: a zero-width piece); sorted, so that the pieces run from
+    # cos = -1 to 1
+    fixed = [*np.cos(np.linspace(0.0, np.pi, panels.n_theta + 1)), *rule.smooth_edges]
+    moving = [edge for cut in cuts for edge in cos_cm_edges(cut, e_cm, rs, beta)]
+    u = np.empty((c.size, len(fixed) + len(moving)))
+    u[:, : len(fixed)] = np.asarray(fixed)
+    for j, edge in enumerate(moving, start=len(fixed)):
+        u[:, j] = np.fmax(np.fmin(edge, 1.0), -1.0)
+    u.sort(axis=1)
+    lo, hi = u[:, :-1], u[:, 1:]
+    cos_mid = 0.5 * (lo + hi)
     gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
-    e_pieces = np.broadcast_to(e_cm, mid.shape)
-    photons = Photons(
-        e_pieces,
-        cos_mid,
-        gamma_b * e_pieces * (1.0 + beta * cos_mid),
-        np.clip((cos_mid + beta) / (1.0 + beta * cos_mid), -1.0, 1.0),
-    )
+    e_pieces = e_cm[:, None]
+    if beta == 0.0:
+        e_lab, cos_lab = np.broadcast_to(e_pieces, cos_mid.shape), cos_mid
+    else:
+        e_lab = gamma_b * e_pieces * (1.0 + beta * cos_mid)
+        cos_lab = np.clip((cos_mid + beta) / (1.0 + beta * cos_mid), -1.0, 1.0)
+    photons = Photons(np.broadcast_to(e_pieces, cos_mid.shape), cos_mid, e_lab, cos_lab)
     # pieces of non-zero width that pass the cuts
     keep = hi > lo
-    keep &= np.asarray(combined_mask(tuple(cuts), photons, Frame(rs[None, :], beta)), bool)
-    v, piece = np.nonzero(keep.T)  # ordered by c* node, hence by group (mass, point)
-    # theta_g nodes on the kept pieces
-    th, wtk, wtg = composite_gauss_kronrod(
-        np.stack([lo[piece, v], hi[piece, v]], axis=1), panels.theta_points or panels.points
-    )  # (K, points)
-    sin_th = np.sin(th)
-    # psi: trapezoid on [0, pi] (weights / pi sum to 1), embedded: every other node
-    n_psi = panels.n_psi
+    keep &= np.asarray(combined_mask(tuple(cuts), photons, Frame(rs[:, None], beta)), bool)
+    v, piece = np.nonzero(keep)  # ordered by c* node, hence by group (mass, point)
+    cos_a = (c + beta_n) / (1.0 + beta_n * c)
+    sin_a = np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c))
+    return RulePieces(
+        group=group,
+        c=c,
+        weight_kronrod=wck,
+        weight_gauss=wcg,
+        cos_alpha=cos_a,
+        sin_alpha=sin_a,
+        e_cm=e_cm,
+        node=v,
+        cos_lo=lo[v, piece],
+        cos_hi=hi[v, piece],
+    )
+
+
+def psi_rule(n_psi: int, exact: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(psi, Kronrod-side weights, embedded weights) of the trapezoid rule with ``n_psi``
+    intervals on [0, pi] (weights sum to 1); the embedded rule takes every other node, or all
+    of them if the psi integrand is integrated exactly (:func:`psi_is_exact`)."""
     psi = np.linspace(0.0, np.pi, n_psi + 1)
     wpk = np.full(n_psi + 1, 1.0 / n_psi)
     wpk[[0, -1]] *= 0.5
     wpg = np.zeros(n_psi + 1)
     wpg[::2] = 2.0 / n_psi
     wpg[[0, -1]] *= 0.5
-    if panels.psi_exact:
-        wpg = wpk
-    cos_a = (c + beta_n) / (1.0 + beta_n * c)
-    sin_a = np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c))
+    return psi, wpk, (wpk if exact else wpg)
+
+
+def theta_nodes(rule: CutRule, pieces: RulePieces) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(theta_g, Kronrod weights, embedded Gauss weights), (K, points) each, of the composite
+    Gauss-Kronrod rule on every accepted photon-angle piece."""
+    bounds = np.stack([np.arccos(pieces.cos_hi), np.arccos(pieces.cos_lo)], axis=1)
+    return composite_gauss_kronrod(bounds, rule.panels.theta_points or rule.panels.points)
+
+
+def rule_nodes(
+    rule: CutRule, m_n: float | FloatArray, points: np.ndarray | None = None
+) -> RuleNodes:
+    """The cut-adapted rule for groups of (mass, energy point): ``m_n`` (GeV) one mass or one
+    per group, ``points`` the index of each group's point in ``rule`` (all points if None);
+    ``RuleNodes.point`` is the group index. All groups are integrated in one array pass.
+
+    Variables (module docstring): c*, then the photon CM polar angle theta_g, then the N
+    azimuth psi about the photon (:func:`rule_pieces`). At fixed c* the photon leaves at the
+    angle alpha to N with cos alpha = (c* + beta_N)/(1 + beta_N c*) (aberration);
+    (N direction, f*) -> (photon direction, psi) preserves the uniform measure, so
+
+        A = int dc*/2 int sin(theta_g) dtheta_g / 2 int_0^pi dpsi / pi
+            [a(z, c*) + b(z, c*) cos f*] 1[photon passes at (E(c*), cos theta_g)],
+        z = cos theta_g cos alpha + sin theta_g sin alpha cos psi,
+        cos f* = (z cos alpha - cos theta_g) / (sqrt(1 - z^2) sin alpha).
+
+    Composite Gauss-Kronrod rules (``panels.points`` per panel) in c* and theta_g, the
+    trapezoid rule with ``panels.n_psi`` intervals in psi (periodic and even: spectrally
+    accurate). The embedded rule for the error estimate takes the embedded Gauss rules and
+    every other psi node.
+    """
+    pieces = rule_pieces(rule, m_n, points)
+    th, wtk, wtg = theta_nodes(rule, pieces)
+    psi, wpk, wpg = psi_rule(rule.panels.n_psi, rule.panels.psi_exact)
     # numba is imported here, not with the package (start-up)
     from nudipole.production._ee_nodes_kernel import rule_node_values
 
     point, cos_n, cos_star, cos_phi, w_k, w_g = rule_node_values(
-        v.astype(np.int64),
+        pieces.node.astype(np.int64),
         np.cos(th),
-        sin_th,
+        np.sin(th),
         wtk,
         wtg,
-        cos_a,
-        sin_a,
-        wck,
-        wcg,
-        group.astype(np.int64),
-        c,
+        pieces.cos_alpha,
+        pieces.sin_alpha,
+        pieces.weight_kronrod,
+        pieces.weight_gauss,
+        pieces.group.astype(np.int64),
+        pieces.c,
         np.cos(psi),
         wpk,
         wpg,

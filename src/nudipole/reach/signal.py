@@ -28,13 +28,20 @@ from nudipole.constants import metres_to_natural
 from nudipole.experiments.schema import Experiment, Selection
 from nudipole.experiments.selections import Frame, Photons, combined_mask
 from nudipole.kinematics.geometry import path_length_in_cylinder
-from nudipole.kinematics.sampling import Nodes
+from nudipole.kinematics.sampling import Nodes, gauss_kronrod
 from nudipole.model import Nature
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
 from nudipole.physics.production import sigma as sigma_photon
 from nudipole.production import ee_rules, ee_source
+from nudipole.production.ee_polynomial import (
+    QuadraticDensity,
+    photon_only_density,
+    piece_integral,
+    psi_average,
+    quadratic_density,
+)
 from nudipole.production.ee_rules import CutRule
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset
@@ -298,14 +305,170 @@ def build_rule_templates_many(
     weight = np.zeros((n_m, n_p, 2, N_KAPPA_BINS))
     kappa = np.ones((n_m, n_p, 2, N_KAPPA_BINS))
     _, first, inverse = np.unique(sqrt_s, return_index=True, return_inverse=True)
-    n_d = first.size
     g_mass, g_dist = np.nonzero(masses[:, None] < sqrt_s[first][None, :])
     if g_mass.size == 0:
         return rate, weight, kappa
-    nodes = ee_rules.rule_nodes(rule, masses[g_mass], first[g_dist])
+    groups = _Groups(masses, sqrt_s[first], g_mass, g_dist, first[g_dist], widths)
+    binned = (
+        _fixed_length_templates(experiment, preset, rule, groups, model)
+        if preset.decay_model is DecayModel.FIXED_LENGTH
+        else _lab_volume_templates(experiment, preset, rule, groups, model)
+    )
+    if binned is None:
+        binned = _node_templates(experiment, preset, rule, groups, model)
+    w_out, k_out = binned
+    return rate, w_out[:, inverse], k_out[:, inverse]
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The (mass, distinct energy point) groups of :func:`build_rule_templates_many`:
+    ``masses`` (M,), ``sqrt_s`` (D,) the distinct energies, ``mass``/``dist`` (G,) each
+    group's indices, ``point`` (G,) the index of its energy in the rule, ``widths`` (M,) the
+    total width at d = 1 (GeV)."""
+
+    masses: FloatArray
+    sqrt_s: FloatArray
+    mass: np.ndarray
+    dist: np.ndarray
+    point: np.ndarray
+    widths: FloatArray
+
+    @property
+    def shape(self) -> tuple[int, int, int, int]:
+        return (self.masses.size, self.sqrt_s.size, 2, N_KAPPA_BINS)
+
+
+def _quadratic_density(
+    preset: Preset, model: CouplingModel, s: FloatArray, m: FloatArray, c: FloatArray,
+    node_mass: np.ndarray, n_m: int,
+) -> QuadraticDensity | None:  # fmt: skip
+    """The density at the c* nodes in the polynomial form of
+    :mod:`nudipole.production.ee_polynomial`, or None where the production does not have it
+    (the electroweak production one mass at a time)."""
+    angular = preset.effective_photon_angular
+    if model.photon_only:
+        return photon_only_density(s, m, angular, c)
+    parts = {name: np.empty_like(c) for name in ("a0", "a1", "a2", "b0", "b1")}
+    conj = conjugate_fraction(preset)
+    for i in range(n_m):
+        sel = np.flatnonzero(node_mass == i)
+        if not sel.size:
+            continue
+        q = quadratic_density(
+            s[sel], float(m[sel[0]]), angular, c[sel], production=model, conjugate_fraction=conj
+        )
+        if q is None:
+            return None
+        for name, values in parts.items():
+            values[sel] = getattr(q, name)
+    return QuadraticDensity(**parts)
+
+
+def _fixed_length_templates(
+    experiment: Experiment,
+    preset: Preset,
+    rule: CutRule,
+    groups: _Groups,
+    model: CouplingModel,
+) -> tuple[FloatArray, FloatArray] | None:
+    """Templates with the fixed-length decay model: kappa is one number per group (seed
+    Eq. 7, the CM momentum), so only the acceptance is integrated, with the azimuth psi and
+    the photon polar angle done exactly (:mod:`nudipole.production.ee_polynomial`) and c*
+    by the composite Gauss-Kronrod rule (embedded Gauss rule for the error). None if the
+    density is not polynomial in the N direction (then the node rule is used)."""
+    pieces = ee_rules.rule_pieces(rule, groups.masses[groups.mass], groups.point)
+    s_g = groups.sqrt_s[groups.dist] ** 2
+    m_g = groups.masses[groups.mass]
+    g = pieces.group
+    density = _quadratic_density(
+        preset, model, s_g[g], m_g[g], pieces.c, groups.mass[g], groups.masses.size
+    )
+    if density is None:
+        return None
+    d0, d1, d2 = psi_average(density, pieces.cos_alpha, pieces.sin_alpha)
+    v = pieces.node
+    part = piece_integral(d0[v], d1[v], d2[v], pieces.cos_lo, pieces.cos_hi)
+    n_g = groups.mass.size
+    piece_group = g[v]
+    acc_k = 0.5 * np.bincount(piece_group, weights=part * pieces.weight_kronrod[v], minlength=n_g)
+    acc_g = 0.5 * np.bincount(piece_group, weights=part * pieces.weight_gauss[v], minlength=n_g)
+    k = kappa_of_n(
+        np.zeros(n_g), np.ones(n_g), experiment, preset, s_g, m_g, groups.widths[groups.mass]
+    )
+    weight = np.zeros(groups.shape)
+    kappa = np.ones(groups.shape)
+    weight[groups.mass, groups.dist, 0, 0] = acc_k
+    weight[groups.mass, groups.dist, 1, 0] = acc_g
+    kappa[groups.mass, groups.dist, :, 0] = k[:, None]
+    return weight, kappa
+
+
+def _lab_volume_templates(
+    experiment: Experiment,
+    preset: Preset,
+    rule: CutRule,
+    groups: _Groups,
+    model: CouplingModel,
+) -> tuple[FloatArray, FloatArray] | None:
+    """Templates with the lab-volume decay model from the cut-adapted rule, binned in
+    ln kappa in one compiled pass over the nodes (``_ee_nodes_kernel.lab_volume_bins``) with
+    the density in the polynomial form of :mod:`nudipole.production.ee_polynomial`: the same
+    nodes, weights and bins as :func:`_node_templates`, without storing the nodes. None if the
+    density is not polynomial in the N direction (then :func:`_node_templates` is used)."""
+    pieces = ee_rules.rule_pieces(rule, groups.masses[groups.mass], groups.point)
+    s_g = groups.sqrt_s[groups.dist] ** 2
+    m_g = groups.masses[groups.mass]
+    g = pieces.group
+    density = _quadratic_density(
+        preset, model, s_g[g], m_g[g], pieces.c, groups.mass[g], groups.masses.size
+    )
+    if density is None:
+        return None
+    x_theta, w_theta_k, w_theta_g = gauss_kronrod(rule.panels.theta_points or rule.panels.points)
+    psi, wpk, wpg = ee_rules.psi_rule(rule.panels.n_psi, rule.panels.psi_exact)
+    names = ("a0", "a1", "a2", "b0", "b1")
+    coeffs = np.stack([np.broadcast_to(getattr(density, n), pieces.c.shape) for n in names], axis=1)
+    kinematics = np.stack(
+        [n_momentum_cm(s_g, m_g), n_energy_cm(s_g, m_g), m_g * groups.widths[groups.mass]], axis=1
+    )
+    fid = experiment.detector.fiducial
+    geometry = np.array([metres_to_natural(x) for x in (fid.radius_m, fid.z_min_m, fid.z_max_m)])
+    from nudipole.production._ee_nodes_kernel import lab_volume_bins  # numba: not at start-up
+
+    sum_w, sum_wk = lab_volume_bins(
+        pieces.node.astype(np.int64), pieces.cos_lo, pieces.cos_hi,
+        x_theta, w_theta_k, w_theta_g,
+        pieces.cos_alpha, pieces.sin_alpha, pieces.weight_kronrod, pieces.weight_gauss,
+        pieces.group.astype(np.int64), np.ascontiguousarray(coeffs),
+        np.cos(psi), wpk, wpg,
+        groups.mass.astype(np.int64), np.ascontiguousarray(kinematics),
+        float(experiment.beta), geometry,
+        groups.masses.size, N_KAPPA_BINS,
+    )  # fmt: skip
+    mean_k = np.divide(sum_wk, sum_w, out=np.ones_like(sum_w), where=sum_w > 0)
+    weight = np.zeros(groups.shape)
+    kappa = np.ones(groups.shape)
+    weight[groups.mass, groups.dist] = sum_w
+    kappa[groups.mass, groups.dist] = mean_k
+    return weight, kappa
+
+
+def _node_templates(
+    experiment: Experiment,
+    preset: Preset,
+    rule: CutRule,
+    groups: _Groups,
+    model: CouplingModel,
+) -> tuple[FloatArray, FloatArray]:
+    """Templates from the nodes of the cut-adapted rule (:func:`ee_rules.rule_nodes`), binned
+    in ln kappa per mass over its accepted nodes (as :func:`_bin`)."""
+    masses, widths, g_mass, g_dist = groups.masses, groups.widths, groups.mass, groups.dist
+    n_m, n_d = masses.size, groups.sqrt_s.size
+    nodes = ee_rules.rule_nodes(rule, masses[g_mass], groups.point)
     group = nodes.point
     node_mass = g_mass[group]
-    s_g = sqrt_s[first[g_dist]] ** 2
+    s_g = groups.sqrt_s[g_dist] ** 2
     m = masses[node_mass]
     s = s_g[group]
     angular, conj = preset.effective_photon_angular, conjugate_fraction(preset)
@@ -370,6 +533,7 @@ def build_rule_templates_many(
         sum_wk += np.bincount(flat + r * N_KAPPA_BINS, weights=w * k, minlength=size)
     mean_k = np.divide(sum_wk, sum_w, out=np.ones(size), where=sum_w > 0)
     shape = (n_m, n_d, 2, N_KAPPA_BINS)
-    w_out = np.asarray(sum_w, dtype=float).reshape(shape)[:, inverse]
-    k_out = np.asarray(mean_k, dtype=float).reshape(shape)[:, inverse]
-    return rate, w_out, k_out
+    return (
+        np.asarray(sum_w, dtype=float).reshape(shape),
+        np.asarray(mean_k, dtype=float).reshape(shape),
+    )

@@ -165,6 +165,9 @@ def solve_upper_limit(
     """
     b = np.broadcast_to(np.asarray(background, dtype=float), rate.shape)
     n = rate.shape[0]
+    used = np.any(weight != 0.0, axis=(0, 1))
+    if not used.all():  # bins empty at every mass add nothing (fixed-length: one bin)
+        weight, kappa = weight[..., used], kappa[..., used]
     lo = np.full(n, _T_LOW)
     hi = np.full(n, _T_HIGH)
     q_hi, _ = _statistic_and_slope(hi, rate, weight, kappa, b, statistic, uncertainty)

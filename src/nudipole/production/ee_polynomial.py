@@ -1,0 +1,178 @@
+"""The e+ e- signal density as a polynomial in the N direction, and its azimuthal average.
+
+The acceptance integrand of the cut-adapted rule (:mod:`nudipole.production.ee_rules`) is the
+density a(z, c*) + b(z, c*) cos f* of :func:`~nudipole.production.ee_source.density_coefficients`
+at z = cos theta_g cos alpha + sin theta_g sin alpha cos psi. With the photon-only production
+(seed Eq. 2) it is a polynomial in z at fixed c*: with n = 3 / (2 (s + 2 m^2)) and
+P = 1 (``spin-correlated``), 0 (``isotropic``),
+
+    a = n [(s + m^2) - P c* (s - m^2)] - n [(s - m^2) - P c* (s + m^2)] z^2,
+    b = -2 n sqrt(s) m sqrt(1 - c*^2) z sqrt(1 - z^2)                (spin-correlated, else 0)
+
+(seed Eq. 2 times the photon density (1/4 pi)[1 - P_L cos t* - P_T sin t* cos f*] with P_L and
+P_T of PHYSICS.md §3, :func:`nudipole.physics.production.polarization_longitudinal` and
+``polarization_transverse``; ``one-minus-cos``: a = (1 - c*) x seed Eq. 2's shape, b = 0). In
+general this module takes
+
+    a = a0 + a1 z + a2 z^2,    b = (b0 + b1 z) sqrt(1 - z^2),                        (P)
+
+the photon-only coefficients in closed form (:func:`photon_only_density`); for productions with Z
+and W couplings it reads the five coefficients off the density at three values of z and checks
+the form at two more (:func:`quadratic_density`), so that they use it wherever it holds
+(s-channel exchange) and the node-by-node rule elsewhere (the W's t-channel propagator).
+
+With cos f* = (z cos alpha - cos theta_g) / (sqrt(1 - z^2) sin alpha), the integrand (P) is a
+polynomial of degree 2 in cos psi, and its average over psi in [0, pi] (<cos psi> = 0,
+<cos^2 psi> = 1/2) is a polynomial of degree 2 in cos theta_g (:func:`psi_average`):
+
+    <z> = cos theta_g cos alpha,  <z^2> = cos^2 theta_g cos^2 alpha + sin^2 theta_g sin^2 alpha / 2,
+    <a + b cos f*> = d0 + d1 cos theta_g + d2 cos^2 theta_g,
+    d0 = a0 + a2 sin^2 alpha / 2 + b1 cos alpha sin alpha / 2,
+    d1 = a1 cos alpha - b0 sin alpha,
+    d2 = a2 (cos^2 alpha - sin^2 alpha / 2) - 3 b1 cos alpha sin alpha / 2,
+
+whose integral over a piece of the photon angle is elementary (:func:`piece_integral`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nudipole.physics._types import FloatArray
+from nudipole.physics.angular import PhotonAngular
+from nudipole.production.ee_source import ProductionShape, density_coefficients
+
+#: The values of z at which the coefficients of (P) are read off, and at which they are checked.
+_READ_Z = 0.5
+_CHECK_Z = (-0.9, 0.8)
+#: Largest relative mismatch of the form (P) at the check values (rounding is ~1e-15).
+_CHECK_RTOL = 1.0e-9
+
+
+@dataclass(frozen=True)
+class QuadraticDensity:
+    """Coefficients of a = a0 + a1 z + a2 z^2, b = (b0 + b1 z) sqrt(1 - z^2) (module
+    docstring, form (P)), one per c* node."""
+
+    a0: FloatArray
+    a1: FloatArray
+    a2: FloatArray
+    b0: FloatArray
+    b1: FloatArray
+
+    def coefficients(self, z: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(a, b) at ``z`` (broadcast with the coefficients)."""
+        root = np.sqrt(np.clip(1.0 - z * z, 0.0, None))
+        return (
+            np.asarray(self.a0 + (self.a1 + self.a2 * z) * z),
+            np.asarray((self.b0 + self.b1 * z) * root),
+        )
+
+
+def photon_only_density(
+    s: FloatArray, m_n: FloatArray, angular: PhotonAngular, cos_star: FloatArray
+) -> QuadraticDensity:
+    """The photon-only density (seed Eq. 2 times the photon angular density with P_L, P_T of
+    PHYSICS.md §3) in the form (P), from the closed form of the module docstring:
+    n = 3 / (2 (s + 2 m^2)), a0 = n [(s + m^2) - P c* (s - m^2)],
+    a2 = -n [(s - m^2) - P c* (s + m^2)], b1 = -2 n sqrt(s) m sqrt(1 - c*^2) (spin-correlated;
+    P = 1), P = 0 and b1 = 0 (isotropic); ``one-minus-cos``: (1 - c*) times the isotropic a.
+    ``s`` (GeV^2), ``m_n`` (GeV) and ``cos_star`` broadcast together."""
+    s_, m2 = np.asarray(s, dtype=float), np.asarray(m_n, dtype=float) ** 2
+    c = np.asarray(cos_star, dtype=float)
+    n = 1.5 / (s_ + 2.0 * m2)
+    plus, minus = n * (s_ + m2), n * (s_ - m2)
+    zero = np.zeros(np.broadcast_shapes(s_.shape, m2.shape, c.shape))
+    if angular is PhotonAngular.SPIN_CORRELATED:
+        root = np.sqrt(np.clip(1.0 - c * c, 0.0, None))
+        return QuadraticDensity(
+            a0=np.asarray(plus - c * minus + zero),
+            a1=zero,
+            a2=np.asarray(c * plus - minus + zero),
+            b0=zero,
+            b1=np.asarray(-2.0 * n * np.sqrt(s_ * m2) * root + zero),
+        )
+    scale = 1.0 - c if angular is PhotonAngular.ONE_MINUS_COS else 1.0
+    return QuadraticDensity(
+        a0=np.asarray(scale * plus + zero),
+        a1=zero,
+        a2=np.asarray(-scale * minus + zero),
+        b0=zero,
+        b1=zero,
+    )
+
+
+def quadratic_density(
+    s: FloatArray,
+    m_n: float | FloatArray,
+    angular: PhotonAngular,
+    cos_star: FloatArray,
+    production: ProductionShape | None = None,
+    conjugate_fraction: float = 0.5,
+) -> QuadraticDensity | None:
+    """The density of :func:`~nudipole.production.ee_source.density_coefficients` at c*
+    ``cos_star`` in the form (P) of the module docstring, or None if it does not have that form.
+
+    The coefficients are exact differences of the density at z = -1/2, 0, 1/2; the form is
+    then checked at z = -0.9 and 0.8 (relative :data:`_CHECK_RTOL`). Arguments as for
+    ``density_coefficients`` (``m_n`` an array only for the photon-only production).
+    """
+    h = _READ_Z
+    zs = np.array([-h, 0.0, h, *_CHECK_Z])
+    c = np.asarray(cos_star, dtype=float)
+    a, b = density_coefficients(
+        np.asarray(s, dtype=float)[..., None],
+        m_n if np.ndim(m_n) == 0 else np.asarray(m_n)[..., None],  # type: ignore[arg-type]
+        angular,
+        np.broadcast_to(zs, (*c.shape, zs.size)),
+        c[..., None],
+        production=production,
+        conjugate_fraction=conjugate_fraction,
+    )
+    a = np.broadcast_to(a, (*c.shape, zs.size))
+    b = np.broadcast_to(b, (*c.shape, zs.size)) / np.sqrt(1.0 - zs**2)
+    a_minus, a_zero, a_plus = a[..., 0], a[..., 1], a[..., 2]
+    density = QuadraticDensity(
+        a0=np.asarray(a_zero),
+        a1=np.asarray((a_plus - a_minus) / (2.0 * h)),
+        a2=np.asarray((a_plus + a_minus - 2.0 * a_zero) / (2.0 * h * h)),
+        b0=np.asarray(0.5 * (b[..., 2] + b[..., 0])),
+        b1=np.asarray((b[..., 2] - b[..., 0]) / (2.0 * h)),
+    )
+    scale = np.max(np.abs(a[..., :3]), axis=-1) + np.max(np.abs(b[..., :3]), axis=-1)
+    for j, z in enumerate(_CHECK_Z, start=3):
+        root = np.sqrt(1.0 - z * z)
+        a_form, b_form = density.coefficients(np.asarray(z))
+        miss = np.abs(a_form - a[..., j]) + np.abs(b_form / root - b[..., j])
+        if np.any(miss > _CHECK_RTOL * np.maximum(scale, np.finfo(float).tiny)):
+            return None
+    return density
+
+
+def psi_average(
+    density: QuadraticDensity, cos_alpha: FloatArray, sin_alpha: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(d0, d1, d2): the average of a + b cos f* over the N azimuth psi in [0, pi] about a
+    photon at the CM angle theta_g, d0 + d1 cos theta_g + d2 cos^2 theta_g (module docstring),
+    for the photon at the angle alpha to N (``cos_alpha``, ``sin_alpha``)."""
+    ca, sa = cos_alpha, sin_alpha
+    cs = ca * sa
+    return (
+        np.asarray(density.a0 + 0.5 * density.a2 * sa * sa + 0.5 * density.b1 * cs),
+        np.asarray(density.a1 * ca - density.b0 * sa),
+        np.asarray(density.a2 * (ca * ca - 0.5 * sa * sa) - 1.5 * density.b1 * cs),
+    )
+
+
+def piece_integral(
+    d0: FloatArray, d1: FloatArray, d2: FloatArray, cos_from: FloatArray, cos_to: FloatArray
+) -> FloatArray:
+    """int_{cos_from}^{cos_to} (d0 + d1 x + d2 x^2) dx / 2: the psi-averaged density of
+    :func:`psi_average` over the photon polar angles between theta(cos_to) and
+    theta(cos_from) with the measure sin theta_g dtheta_g / 2 (``cos_from`` < ``cos_to``)."""
+    u, v = cos_from, cos_to
+    du = v - u
+    s2 = v * v + v * u + u * u  # (v^3 - u^3) / (v - u)
+    return np.asarray(0.5 * du * (d0 + 0.5 * d1 * (v + u) + d2 * s2 / 3.0))
