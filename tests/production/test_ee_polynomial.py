@@ -137,3 +137,13 @@ def test_whole_sphere_average_is_the_normalisation() -> None:
         d0, d1, d2 = psi_average(q, cos_a, sin_a)
         per_c = piece_integral(d0, d1, d2, np.full_like(x, -1.0), np.ones_like(x))
         assert 0.5 * np.sum(w * per_c) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_the_check_is_relative_to_the_largest_density() -> None:
+    """At c* -> 1 a fully polarised light N emits almost no photon forward-backward: the local
+    density is 1e-7 of the largest and rounding is 1e-9 of it; the form still holds."""
+    mu = CouplingModel(Flavour.MU, CouplingRatios(0.8, 1.2))
+    c = np.array([-0.99788, 0.0676, 0.9999997982503765])
+    q = quadratic_density(np.full(3, 91.2**2), 0.0115, PhotonAngular.SPIN_CORRELATED, c,
+                          production=mu)  # fmt: skip
+    assert q is not None

@@ -116,15 +116,15 @@ def quadratic_density(
     ``cos_star`` in the form (P) of the module docstring, or None if it does not have that form.
 
     The coefficients are exact differences of the density at z = -1/2, 0, 1/2; the form is
-    then checked at z = -0.9 and 0.8 (relative :data:`_CHECK_RTOL`). Arguments as for
-    ``density_coefficients`` (``m_n`` an array only for the photon-only production).
+    then checked at z = -0.9 and 0.8 (to :data:`_CHECK_RTOL` of the largest density given).
+    Arguments as for ``density_coefficients``; ``m_n`` one mass or one per c* node.
     """
     h = _READ_Z
     zs = np.array([-h, 0.0, h, *_CHECK_Z])
     c = np.asarray(cos_star, dtype=float)
     a, b = density_coefficients(
         np.asarray(s, dtype=float)[..., None],
-        m_n if np.ndim(m_n) == 0 else np.asarray(m_n)[..., None],  # type: ignore[arg-type]
+        m_n if np.ndim(m_n) == 0 else np.asarray(m_n)[..., None],
         angular,
         np.broadcast_to(zs, (*c.shape, zs.size)),
         c[..., None],
@@ -141,12 +141,14 @@ def quadratic_density(
         b0=np.asarray(0.5 * (b[..., 2] + b[..., 0])),
         b1=np.asarray((b[..., 2] - b[..., 0]) / (2.0 * h)),
     )
-    scale = np.max(np.abs(a[..., :3]), axis=-1) + np.max(np.abs(b[..., :3]), axis=-1)
+    # relative to the largest density of the call: where the density nearly vanishes (c* -> 1
+    # with a fully polarised N) rounding alone is 1e-9 of the local value
+    scale = float(np.max(np.abs(a[..., :3]), initial=0.0) + np.max(np.abs(b[..., :3]), initial=0.0))
     for j, z in enumerate(_CHECK_Z, start=3):
         root = np.sqrt(1.0 - z * z)
         a_form, b_form = density.coefficients(np.asarray(z))
         miss = np.abs(a_form - a[..., j]) + np.abs(b_form / root - b[..., j])
-        if np.any(miss > _CHECK_RTOL * np.maximum(scale, np.finfo(float).tiny)):
+        if np.any(miss > _CHECK_RTOL * max(scale, np.finfo(float).tiny)):
             return None
     return density
 

@@ -64,18 +64,20 @@ class ProductionShape(Protocol):
     @property
     def photon_only(self) -> bool: ...
 
-    def sigma_unit(self, s: FloatArray, m_n: float) -> FloatArray: ...
+    def sigma_unit(self, s: FloatArray, m_n: FloatArray | float) -> FloatArray: ...
 
     def dsigma_unit(
-        self, s: FloatArray, m_n: float, cos_theta: FloatArray, charge_conjugate: bool
+        self, s: FloatArray, m_n: FloatArray | float, cos_theta: FloatArray, charge_conjugate: bool
     ) -> FloatArray: ...
 
     def photon_polarization(
-        self, s: FloatArray, m_n: float, cos_theta: FloatArray, charge_conjugate: bool
+        self, s: FloatArray, m_n: FloatArray | float, cos_theta: FloatArray, charge_conjugate: bool
     ) -> tuple[FloatArray, FloatArray]: ...
 
 
-def production_density_ratio(s: float | FloatArray, m_n: float, cos_n: FloatArray) -> FloatArray:
+def production_density_ratio(
+    s: float | FloatArray, m_n: float | FloatArray, cos_n: FloatArray
+) -> FloatArray:
     """2 p(z) with p(z) the normalised shape of seed Eq. 2: 3 f(z) / (2 (s + 2 m^2)),
     f(z) = (1 - z^2) s + (1 + z^2) m^2 (its integral over [-1, 1] is 4 (s + 2 m^2) / 3)."""
     m2 = m_n**2
@@ -86,7 +88,7 @@ def production_density_ratio(s: float | FloatArray, m_n: float, cos_n: FloatArra
 def _ew_coefficients(
     production: ProductionShape,
     s: FloatArray,
-    m_n: float,
+    m_n: float | FloatArray,
     angular: PhotonAngular,
     cos_n: FloatArray,
     cos_star: FloatArray,
@@ -102,9 +104,15 @@ def _ew_coefficients(
     shape = np.broadcast_shapes(np.shape(s), np.shape(cos_n), np.shape(cos_star))
     s_arr = np.broadcast_to(np.asarray(s, dtype=float), shape)
     z = np.broadcast_to(cos_n, shape)
-    # sigma once per energy point, not per node
-    s_unique, where = np.unique(s_arr, return_inverse=True)
-    norm = np.asarray(production.sigma_unit(s_unique, m_n))[where.reshape(shape)]
+    # sigma once per energy point (and mass), not per node
+    if np.ndim(m_n) == 0:
+        s_unique, where = np.unique(s_arr, return_inverse=True)
+        norm = np.asarray(production.sigma_unit(s_unique, m_n))[where.reshape(shape)]
+    else:  # one mass per node (all masses of a scan at once)
+        m_n = np.broadcast_to(np.asarray(m_n, dtype=float), shape)
+        # the (s, m) pairs as complex numbers: one sort (a row-wise unique costs 5x more)
+        pairs, where = np.unique(s_arr.ravel() + 1j * np.ravel(m_n), return_inverse=True)
+        norm = np.asarray(production.sigma_unit(pairs.real, pairs.imag))[where.reshape(shape)]
     a = np.zeros(shape)
     b = np.zeros(shape)
     for conj, frac in ((False, 1.0 - conjugate_fraction), (True, conjugate_fraction)):
@@ -136,7 +144,7 @@ def _photon_coefficients(
 
 def density_coefficients(
     s: float | FloatArray,
-    m_n: float,
+    m_n: float | FloatArray,
     angular: PhotonAngular,
     cos_n: FloatArray,
     cos_star: FloatArray,

@@ -80,8 +80,9 @@ class CouplingModel:
             return self
         return replace(self, sm=replace(self.sm, scheme=scheme))
 
-    def sigma_unit(self, s: ArrayLike, m_n: float) -> FloatArray:
-        """sigma(e+ e- -> N nubar) at d_gamma = 1 GeV^-1, GeV^-2 (one charge state).
+    def sigma_unit(self, s: ArrayLike, m_n: ArrayLike) -> FloatArray:
+        """sigma(e+ e- -> N nubar) at d_gamma = 1 GeV^-1, GeV^-2 (one charge state); ``s`` and
+        ``m_n`` broadcast together.
 
         Photon only: seed Eq. 3 with the photon coupling of the scheme,
         alpha = ``sm.alpha_photon(s)``.
@@ -99,7 +100,7 @@ class CouplingModel:
         return np.asarray(kept, dtype=float)
 
     def dsigma_unit(
-        self, s: ArrayLike, m_n: float, cos_theta: ArrayLike, charge_conjugate: bool
+        self, s: ArrayLike, m_n: ArrayLike, cos_theta: ArrayLike, charge_conjugate: bool
     ) -> FloatArray:
         """d sigma / d cos(theta) at d_gamma = 1 (GeV^-2) of N nubar, or of Nbar nu."""
         pieces = production_ew.dsigma_dcos_pieces(
@@ -113,7 +114,7 @@ class CouplingModel:
         return 1.0, self.ratios.dz_over_dgamma, self._production_dw()
 
     def photon_polarization(
-        self, s: ArrayLike, m_n: float, cos_theta: ArrayLike, charge_conjugate: bool
+        self, s: ArrayLike, m_n: ArrayLike, cos_theta: ArrayLike, charge_conjugate: bool
     ) -> tuple[FloatArray, FloatArray]:
         """(p_long, p_trans) for :func:`nudipole.physics.angular.photon_angular_density`."""
         return polarization_ew.photon_density_polarization(
@@ -127,6 +128,22 @@ class CouplingModel:
             return float(width_nu_gamma(m_n, 1.0, nature))
         couplings = {self.flavour: self.couplings()}
         return float(decay_ew.total_width(m_n, couplings, nature, sm=self.sm))
+
+    def widths_unit(self, m_n: FloatArray, nature: Nature) -> FloatArray:
+        """:meth:`width_unit` at every mass of ``m_n`` in one call (GeV)."""
+        if self.photon_only:
+            return np.asarray(width_nu_gamma(m_n, 1.0, nature), dtype=float)
+        couplings = {self.flavour: self.couplings()}
+        return np.asarray(decay_ew.total_width(m_n, couplings, nature, sm=self.sm), dtype=float)
+
+    def br_nu_gamma_many(self, m_n: FloatArray, nature: Nature) -> FloatArray:
+        """:meth:`br_nu_gamma` at every mass of ``m_n`` in one call."""
+        if self.photon_only:
+            return np.ones_like(np.asarray(m_n, dtype=float))
+        couplings = {self.flavour: self.couplings()}
+        return np.asarray(
+            decay_ew.branching_ratio_nu_gamma(m_n, couplings, nature, sm=self.sm), dtype=float
+        )
 
     def br_nu_gamma(self, m_n: float, nature: Nature) -> float:
         """Br(N -> nu gamma), independent of d_gamma at fixed ratios."""

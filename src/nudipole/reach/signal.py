@@ -297,11 +297,14 @@ def build_rule_templates_many(
         scale = experiment.detector.efficiency * charge_multiplicity(preset)
         rate = np.asarray(np.where(mc < sqrt_s, luminosity_natural * scale * sigma, 0.0))
         widths = np.asarray(width_nu_gamma(masses, 1.0, preset.nature), dtype=float)
-    else:
-        rate = np.stack(
-            [_rate(experiment, preset, sqrt_s, luminosity_natural, float(m), model) for m in masses]
-        ).reshape(n_m, n_p)
-        widths = np.array([model.width_unit(float(mi), preset.nature) for mi in masses])
+    else:  # the electroweak cross section, width and Br, all masses in one call each
+        mc = np.broadcast_to(masses[:, None], (n_m, n_p))
+        s_all = np.broadcast_to(sqrt_s**2, (n_m, n_p))
+        sigma = model.sigma_unit(np.maximum(s_all, mc**2), mc)
+        br = model.br_nu_gamma_many(masses, preset.nature)[:, None]
+        scale = experiment.detector.efficiency * charge_multiplicity(preset)
+        rate = np.asarray(np.where(mc < sqrt_s, luminosity_natural * scale * br * sigma, 0.0))
+        widths = model.widths_unit(masses, preset.nature)
     weight = np.zeros((n_m, n_p, 2, N_KAPPA_BINS))
     kappa = np.ones((n_m, n_p, 2, N_KAPPA_BINS))
     _, first, inverse = np.unique(sqrt_s, return_index=True, return_inverse=True)
@@ -340,29 +343,16 @@ class _Groups:
 
 
 def _quadratic_density(
-    preset: Preset, model: CouplingModel, s: FloatArray, m: FloatArray, c: FloatArray,
-    node_mass: np.ndarray, n_m: int,
-) -> QuadraticDensity | None:  # fmt: skip
-    """The density at the c* nodes in the polynomial form of
-    :mod:`nudipole.production.ee_polynomial`, or None where the production does not have it
-    (the electroweak production one mass at a time)."""
+    preset: Preset, model: CouplingModel, s: FloatArray, m: FloatArray, c: FloatArray
+) -> QuadraticDensity | None:
+    """The density at the c* nodes (``s``, ``m`` and c* per node) in the polynomial form of
+    :mod:`nudipole.production.ee_polynomial`, or None where the production does not have it."""
     angular = preset.effective_photon_angular
     if model.photon_only:
         return photon_only_density(s, m, angular, c)
-    parts = {name: np.empty_like(c) for name in ("a0", "a1", "a2", "b0", "b1")}
-    conj = conjugate_fraction(preset)
-    for i in range(n_m):
-        sel = np.flatnonzero(node_mass == i)
-        if not sel.size:
-            continue
-        q = quadratic_density(
-            s[sel], float(m[sel[0]]), angular, c[sel], production=model, conjugate_fraction=conj
-        )
-        if q is None:
-            return None
-        for name, values in parts.items():
-            values[sel] = getattr(q, name)
-    return QuadraticDensity(**parts)
+    return quadratic_density(
+        s, m, angular, c, production=model, conjugate_fraction=conjugate_fraction(preset)
+    )
 
 
 def _fixed_length_templates(
@@ -381,9 +371,7 @@ def _fixed_length_templates(
     s_g = groups.sqrt_s[groups.dist] ** 2
     m_g = groups.masses[groups.mass]
     g = pieces.group
-    density = _quadratic_density(
-        preset, model, s_g[g], m_g[g], pieces.c, groups.mass[g], groups.masses.size
-    )
+    density = _quadratic_density(preset, model, s_g[g], m_g[g], pieces.c)
     if density is None:
         return None
     d0, d1, d2 = psi_average(density, pieces.cos_alpha, pieces.sin_alpha)
@@ -420,9 +408,7 @@ def _lab_volume_templates(
     s_g = groups.sqrt_s[groups.dist] ** 2
     m_g = groups.masses[groups.mass]
     g = pieces.group
-    density = _quadratic_density(
-        preset, model, s_g[g], m_g[g], pieces.c, groups.mass[g], groups.masses.size
-    )
+    density = _quadratic_density(preset, model, s_g[g], m_g[g], pieces.c)
     if density is None:
         return None
     x_theta, w_theta_k, w_theta_g = gauss_kronrod(rule.panels.theta_points or rule.panels.points)
