@@ -218,15 +218,27 @@ def test_compiled_node_values_equal_the_array_expressions() -> None:
         np.testing.assert_allclose(g, w, rtol=1e-13, atol=1e-15)
 
 
-def test_compiled_path_to_cylinder_equals_the_array_function() -> None:
+@pytest.mark.parametrize("beta", [0.0, 0.27, -0.6])
+def test_compiled_kappa_equals_path_over_lab_momentum(beta: float) -> None:
+    """node_kappa's L / p = 1 / max(p_T / R, p_z / z_end) against the path to the cylinder
+    (kinematics.geometry) over the lab momentum of the boosted N, as reach.signal has them."""
     from nudipole.kinematics.geometry import path_length_in_cylinder
-    from nudipole.production._ee_nodes_kernel import path_to_cylinder
+    from nudipole.production._ee_nodes_kernel import node_kappa
 
-    cosines = np.concatenate([np.linspace(-1.0, 1.0, 401), [0.0, -0.0, 1.0, -1.0]])
-    for radius, z_min, z_max in ((0.8, -1.2, 1.5), (2.0, -0.3, 0.4), (1.0, -1.0, 1.0)):
-        want = path_length_in_cylinder(cosines, radius, z_min, z_max)
-        got = np.array([path_to_cylinder(float(c), radius, z_min, z_max) for c in cosines])
-        np.testing.assert_allclose(got, want, rtol=1e-15)
+    rng = np.random.default_rng(5)
+    z = np.concatenate([rng.uniform(-1.0, 1.0, 300), [-1.0, 0.0, 1.0]])
+    mass, p_n = 1.7, 3.2
+    e_n = np.hypot(p_n, mass)
+    m_gamma = 2.5e-3
+    gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+    radius, z_min, z_max = 4.0e15, -6.0e15, 7.5e15  # GeV^-1
+    inverse = np.array([1.0 / radius, 1.0 / z_min, 1.0 / z_max])
+    pz = gamma_b * (p_n * z + beta * e_n)
+    pt = p_n * np.sqrt(1.0 - z**2)
+    p_lab = np.hypot(pz, pt)
+    want = path_length_in_cylinder(pz / p_lab, radius, z_min, z_max) * m_gamma / p_lab
+    got = np.array([node_kappa(float(x), p_n, e_n, m_gamma, beta, gamma_b, inverse) for x in z])
+    np.testing.assert_allclose(got, want, rtol=1e-14)
 
 
 def test_rule_pieces_are_the_accepted_photon_angles() -> None:

@@ -1,11 +1,13 @@
 """The cached SM background equals a fresh integration, and BESIII's is integrated once."""
 
+from dataclasses import replace
+
 import pytest
 
 from nudipole.experiments import Experiment, ExperimentError, builtin_names, load_definition
 from nudipole.experiments.schema import Selection
 from nudipole.experiments.selections import Frame, LabPolarRange
-from nudipole.physics.sm import SM
+from nudipole.physics.sm import SM, EWScheme
 from nudipole.reach import background
 from nudipole.reach.background import (
     accepted_sm_cross_section,
@@ -94,3 +96,20 @@ def test_unhashable_cut_is_integrated_without_the_cache() -> None:
     frame = Frame(exp.points[0].sqrt_s, exp.beta)
     mutable = accepted_sm_cross_section(Selection("mutable", cuts), frame)
     assert mutable == pytest.approx(accepted_sm_cross_section(frozen, frame), rel=1e-12)
+
+
+def test_other_sm_inputs_reuse_the_accepted_cells() -> None:
+    """The accepted cells do not depend on the SM inputs: a second set (another preset's
+    scheme) computes no mask again, only its one integral."""
+    exp = load_definition("besiii")
+    assert isinstance(exp, Experiment)
+    sel = exp.selection("advanced")
+    other = replace(SM, scheme=EWScheme.ALPHA0)
+    background._accepted_cached.cache_clear()
+    background._contact_mask.cache_clear()
+    for sm in (SM, other):
+        for p in exp.points:
+            accepted_sm_cross_section(sel, Frame(p.sqrt_s, exp.beta), sm=sm)
+    info = background._contact_mask.cache_info()
+    assert info.misses == len({p.sqrt_s for p in exp.points})
+    assert info.hits == info.misses  # each mask computed once, reused by the other inputs

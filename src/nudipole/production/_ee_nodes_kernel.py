@@ -86,39 +86,97 @@ def rule_node_values(
 
 
 @numba.njit(cache=True, nogil=True)
-def path_to_cylinder(
-    cos_theta: float, radius: float, z_min: float, z_max: float
-) -> float:  # pragma: no cover - compiled; tested against kinematics.geometry
-    """Distance from the origin to the surface of the cylinder along ``cos_theta``: the scalar
-    form of :func:`nudipole.kinematics.geometry.path_length_in_cylinder`."""
-    sin_t = math.sqrt(max(1.0 - cos_theta * cos_theta, 0.0))
-    radial = radius / sin_t if sin_t > 0.0 else math.inf
-    if cos_theta > 0.0:
-        end = z_max / cos_theta
-    elif cos_theta < 0.0:
-        end = z_min / cos_theta
-    else:
-        end = math.inf
-    return min(radial, end)
+def node_kappa(
+    z: float, p_n: float, e_n: float, m_gamma: float, beta: float, gamma_b: float,
+    inverse_geometry: FloatArray,
+) -> float:  # pragma: no cover - compiled; tested against reach.signal.kappa_of_n  # fmt: skip
+    """kappa = L m Gamma / p of an N at CM polar cosine ``z`` with CM momentum ``p_n`` and
+    energy ``e_n`` (GeV), boosted by ``beta`` (``gamma_b``) along the beam: the lab-volume
+    decay model of :func:`nudipole.reach.signal.kappa_of_n`. With L = min(R / sin, z_end / cos)
+    the path to the fiducial cylinder (:func:`nudipole.kinematics.geometry.path_length_in_cylinder`)
+    and p sin = p_T, p cos = p_z in the lab, L / p = 1 / max(p_T / R, p_z / z_end): one
+    division, no lab momentum. ``inverse_geometry`` = (1/R, 1/z_min, 1/z_max) in GeV."""
+    pz = gamma_b * (p_n * z + beta * e_n)
+    pt = p_n * math.sqrt(max(1.0 - z * z, 0.0))
+    end = pz * (inverse_geometry[2] if pz > 0.0 else inverse_geometry[1])
+    return float(m_gamma / max(pt * inverse_geometry[0], end))
 
 
 @numba.njit(cache=True, nogil=True)
-def _node_kappa(
-    z: float, p_n: float, e_n: float, m_gamma: float, beta: float, gamma_b: float,
-    geometry: FloatArray,
-) -> float:  # pragma: no cover - compiled  # fmt: skip
-    """kappa = L m Gamma / p of an N at CM polar cosine ``z`` with CM momentum ``p_n`` and
-    energy ``e_n`` (GeV), boosted by ``beta`` along the beam (the lab-volume decay model of
-    :func:`nudipole.reach.signal.kappa_of_n`); ``geometry`` = (radius, z_min, z_max) in GeV^-1."""
-    if beta == 0.0:
-        p_lab, cos_lab = p_n, z
-    else:
-        pz = gamma_b * (p_n * z + beta * e_n)
-        pt = p_n * math.sqrt(max(1.0 - z * z, 0.0))
-        p_lab = math.sqrt(pz * pz + pt * pt)
-        cos_lab = pz / p_lab if p_lab > 0.0 else 1.0
-    path = path_to_cylinder(cos_lab, geometry[0], geometry[1], geometry[2])
-    return path * m_gamma / p_lab
+def _lab_volume_sweep(
+    node: IntArray, cos_lo: FloatArray, cos_hi: FloatArray, x_theta: FloatArray,
+    w_theta_k: FloatArray, w_theta_g: FloatArray, cos_a: FloatArray, sin_a: FloatArray,
+    wck: FloatArray, wcg: FloatArray, group: IntArray, coeffs: FloatArray, cos_psi: FloatArray,
+    wpk: FloatArray, wpg: FloatArray, group_mass: IntArray, group_kinematics: FloatArray,
+    beta: float, inverse_geometry: FloatArray, lo_mass: FloatArray, hi_mass: FloatArray,
+    edges: FloatArray, sum_w: FloatArray, sum_wk: FloatArray, binning: bool,
+) -> None:  # pragma: no cover - compiled  # fmt: skip
+    """One sweep over the nodes of :func:`lab_volume_bins`: the range of kappa per mass
+    (``binning`` False: ``lo_mass``, ``hi_mass`` updated) or the binned sums (``binning`` True:
+    the bin of a node is the number of the mass's interior bin ``edges`` at or below its
+    kappa)."""
+    n_k = node.size
+    n_t = x_theta.size
+    n_l = cos_psi.size
+    n_e = edges.shape[1]
+    gamma_b = 1.0 / math.sqrt(1.0 - beta * beta)
+    for k in range(n_k):
+        vk = node[k]
+        ca = cos_a[vk]
+        sa = sin_a[vk]
+        gk = group[vk]
+        mk = group_mass[gk]
+        p_n = group_kinematics[gk, 0]
+        e_n = group_kinematics[gk, 1]
+        m_gamma = group_kinematics[gk, 2]
+        a0 = coeffs[vk, 0]
+        a1 = coeffs[vk, 1]
+        a2 = coeffs[vk, 2]
+        b0 = coeffs[vk, 3]
+        b1 = coeffs[vk, 4]
+        inv_sa = 1.0 / sa if sa > 0.0 else 0.0
+        th_lo = math.acos(cos_hi[k])
+        th_hi = math.acos(cos_lo[k])
+        mid = 0.5 * (th_lo + th_hi)
+        half = 0.5 * (th_hi - th_lo)
+        ck = 0.25 * wck[vk]
+        cg4 = 0.25 * wcg[vk]
+        lo = lo_mass[mk]
+        hi = hi_mass[mk]
+        for j in range(n_t):
+            th = mid + half * x_theta[j]
+            cg = math.cos(th)
+            sg = math.sin(th)
+            ssa = sg * sa
+            ak = ck * (half * w_theta_k[j] * sg)
+            ag = cg4 * (half * w_theta_g[j] * sg)
+            for m in range(n_l):
+                z = cg * ca + ssa * cos_psi[m]
+                z = min(max(z, -1.0), 1.0)
+                dens = a0 + (a1 + a2 * z) * z + (b0 + b1 * z) * (z * ca - cg) * inv_sa
+                w_k = ak * wpk[m] * dens
+                if not w_k > 0.0:  # left out of both rules, as the node path does
+                    continue
+                kap = node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, inverse_geometry)
+                if not binning:
+                    lo = min(lo, kap)
+                    hi = max(hi, kap)
+                    continue
+                a = 0
+                b = n_e
+                while a < b:  # binary search of the bin
+                    h = (a + b) >> 1
+                    if edges[mk, h] <= kap:
+                        a = h + 1
+                    else:
+                        b = h
+                w_g = ag * wpg[m] * dens
+                sum_w[gk, 0, a] += w_k
+                sum_wk[gk, 0, a] += w_k * kap
+                sum_w[gk, 1, a] += w_g
+                sum_wk[gk, 1, a] += w_g * kap
+        lo_mass[mk] = lo
+        hi_mass[mk] = hi
 
 
 @numba.njit(cache=True, nogil=True)
@@ -141,13 +199,15 @@ def lab_volume_bins(
     group_mass: IntArray,
     group_kinematics: FloatArray,
     beta: float,
-    geometry: FloatArray,
+    inverse_geometry: FloatArray,
     n_masses: int,
     n_bins: int,
 ) -> tuple[FloatArray, FloatArray]:  # pragma: no cover - compiled; tested against rule_nodes
     """Summed weights and weight x kappa, (groups, 2, n_bins), of the cut-adapted rule in
     ln-kappa bins that span, per mass, the accepted nodes' range (the binning of
-    :func:`nudipole.reach.signal.build_rule_templates_many`), without storing the nodes.
+    :func:`nudipole.reach.signal.build_rule_templates_many`), without storing the nodes: one
+    sweep finds the range, a second one bins (the bin edges exp(ln kappa_lo + k w) compared
+    with kappa, so no logarithm per node).
 
     Piece k (c* node ``node[k]``, photon CM cosines ``cos_lo`` < ``cos_hi``) gets the
     Gauss-Kronrod rule (abscissae ``x_theta`` on [-1, 1], weights ``w_theta_k``/``w_theta_g``)
@@ -156,83 +216,25 @@ def lab_volume_bins(
     density a0 + a1 z + a2 z^2 + (b0 + b1 z)(z cos alpha - cos theta_g) / sin alpha
     (:mod:`nudipole.production.ee_polynomial`; ``coeffs`` (V, 5) per c* node), weights
     0.25 w_c (w_theta sin theta_g) w_psi. ``group_kinematics`` (G, 3): the N's CM momentum,
-    CM energy and m Gamma(d = 1) per group; kappa by :func:`_node_kappa`. Index 0 of the
+    CM energy and m Gamma(d = 1) per group; kappa by :func:`node_kappa`. Index 0 of the
     middle axis is the Kronrod rule, 1 its embedded Gauss rule; nodes whose Kronrod weight
     is not positive are left out of both (as the node path does).
     """
-    n_k = node.size
-    n_t = x_theta.size
-    n_l = cos_psi.size
-    gamma_b = 1.0 / math.sqrt(1.0 - beta * beta)
-    n = n_k * n_t * n_l
-    # first sweep: every node's weights and kappa, and the range of kappa per mass
-    w_kron = np.empty(n)
-    w_gauss = np.empty(n)
-    kap = np.empty(n)
-    owner = np.empty(n, dtype=np.int64)
     lo_mass = np.full(n_masses, np.inf)
     hi_mass = np.full(n_masses, -np.inf)
-    i = 0
-    for k in range(n_k):
-        vk = node[k]
-        ca = cos_a[vk]
-        sa = sin_a[vk]
-        gk = group[vk]
-        mk = group_mass[gk]
-        p_n = group_kinematics[gk, 0]
-        e_n = group_kinematics[gk, 1]
-        m_gamma = group_kinematics[gk, 2]
-        a0 = coeffs[vk, 0]
-        a1 = coeffs[vk, 1]
-        a2 = coeffs[vk, 2]
-        b0 = coeffs[vk, 3]
-        b1 = coeffs[vk, 4]
-        inv_sa = 1.0 / sa if sa > 0.0 else 0.0
-        th_lo = math.acos(cos_hi[k])
-        th_hi = math.acos(cos_lo[k])
-        mid = 0.5 * (th_lo + th_hi)
-        half = 0.5 * (th_hi - th_lo)
-        ck = 0.25 * wck[vk]
-        cg4 = 0.25 * wcg[vk]
-        for j in range(n_t):
-            th = mid + half * x_theta[j]
-            cg = math.cos(th)
-            sg = math.sin(th)
-            ssa = sg * sa
-            ak = ck * (half * w_theta_k[j] * sg)
-            ag = cg4 * (half * w_theta_g[j] * sg)
-            for m in range(n_l):
-                z = cg * ca + ssa * cos_psi[m]
-                z = min(max(z, -1.0), 1.0)
-                dens = a0 + (a1 + a2 * z) * z + (b0 + b1 * z) * (z * ca - cg) * inv_sa
-                w_k = ak * wpk[m] * dens
-                if not w_k > 0.0:
-                    continue
-                kk = _node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, geometry)
-                w_kron[i] = w_k
-                w_gauss[i] = ag * wpg[m] * dens
-                kap[i] = kk
-                owner[i] = gk
-                i += 1
-                lo_mass[mk] = min(lo_mass[mk], kk)
-                hi_mass[mk] = max(hi_mass[mk], kk)
-    # second sweep: ln-kappa bins spanning each mass's range
-    width = np.ones(n_masses)
-    for mk in range(n_masses):
-        if hi_mass[mk] > 0.0:
-            lo_mass[mk] = math.log(lo_mass[mk])
-            hi_mass[mk] = math.log(hi_mass[mk])
-        width[mk] = (hi_mass[mk] + 1e-12 - lo_mass[mk]) / n_bins
     n_groups = group_mass.size
     sum_w = np.zeros((n_groups, 2, n_bins))
     sum_wk = np.zeros((n_groups, 2, n_bins))
-    for q in range(i):
-        gk = owner[q]
-        mk = group_mass[gk]
-        idx = int((math.log(kap[q]) - lo_mass[mk]) / width[mk])
-        idx = min(max(idx, 0), n_bins - 1)
-        sum_w[gk, 0, idx] += w_kron[q]
-        sum_wk[gk, 0, idx] += w_kron[q] * kap[q]
-        sum_w[gk, 1, idx] += w_gauss[q]
-        sum_wk[gk, 1, idx] += w_gauss[q] * kap[q]
+    edges = np.full((n_masses, n_bins - 1), np.inf)
+    args = (node, cos_lo, cos_hi, x_theta, w_theta_k, w_theta_g, cos_a, sin_a, wck, wcg, group,
+            coeffs, cos_psi, wpk, wpg, group_mass, group_kinematics, beta, inverse_geometry,
+            lo_mass, hi_mass, edges, sum_w, sum_wk)  # fmt: skip
+    _lab_volume_sweep(*args, False)
+    for mk in range(n_masses):
+        if hi_mass[mk] > 0.0:
+            lo = math.log(lo_mass[mk])
+            width = (math.log(hi_mass[mk]) + 1e-12 - lo) / n_bins
+            for e in range(n_bins - 1):
+                edges[mk, e] = math.exp(lo + (e + 1) * width)
+    _lab_volume_sweep(*args, True)
     return sum_w, sum_wk

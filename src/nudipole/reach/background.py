@@ -188,11 +188,20 @@ def _accepted_cached(
     s = sqrt_s**2
     frame = Frame(sqrt_s, beta)
     if spectrum != "electroweak" and n_x * n_eta <= _MAX_CACHED_CELLS:
-        grid = _contact_grid(n_x, n_eta, beta)
-        passed = _passed(name, cuts, grid, frame)
-        packed = np.packbits(passed).tobytes()
-        return s * _contact_integral(n_x, n_eta, beta, sm, passed.shape, packed)
+        shape, packed = _contact_mask(name, cuts, sqrt_s, beta, n_x, n_eta)
+        return s * _contact_integral(n_x, n_eta, beta, sm, shape, packed)
     return direct_accepted_sm_cross_section(name, cuts, frame, n_x, n_eta, spectrum, sm)
+
+
+@lru_cache(maxsize=256)
+def _contact_mask(
+    name: str, cuts: tuple[Cut, ...], sqrt_s: float, beta: float, n_x: int, n_eta: int
+) -> tuple[tuple[int, int], bytes]:
+    """The cells of the contact grid that pass ``cuts`` at this point, packed: they do not
+    depend on the SM inputs, so presets that differ only there share them."""
+    passed = _passed(name, cuts, _contact_grid(n_x, n_eta, beta), Frame(sqrt_s, beta))
+    shape = (int(passed.shape[0]), int(passed.shape[1]))
+    return shape, np.packbits(passed).tobytes()
 
 
 def direct_accepted_sm_cross_section(

@@ -419,7 +419,9 @@ def _lab_volume_templates(
         [n_momentum_cm(s_g, m_g), n_energy_cm(s_g, m_g), m_g * groups.widths[groups.mass]], axis=1
     )
     fid = experiment.detector.fiducial
-    geometry = np.array([metres_to_natural(x) for x in (fid.radius_m, fid.z_min_m, fid.z_max_m)])
+    inverse_geometry = np.array(
+        [1.0 / metres_to_natural(x) for x in (fid.radius_m, fid.z_min_m, fid.z_max_m)]
+    )
     from nudipole.production._ee_nodes_kernel import lab_volume_bins  # numba: not at start-up
 
     sum_w, sum_wk = lab_volume_bins(
@@ -429,7 +431,7 @@ def _lab_volume_templates(
         pieces.group.astype(np.int64), np.ascontiguousarray(coeffs),
         np.cos(psi), wpk, wpg,
         groups.mass.astype(np.int64), np.ascontiguousarray(kinematics),
-        float(experiment.beta), geometry,
+        float(experiment.beta), inverse_geometry,
         groups.masses.size, N_KAPPA_BINS,
     )  # fmt: skip
     mean_k = np.divide(sum_wk, sum_w, out=np.ones_like(sum_w), where=sum_w > 0)

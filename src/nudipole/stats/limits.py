@@ -193,9 +193,12 @@ def solve_upper_limit(
             slope = np.where(q > 0, dq / np.maximum(q, 1e-300), 0.0)
             step = np.where(slope > 0, -g / slope, np.nan)
         t_new = t_a + step
-        bad = ~np.isfinite(t_new) | (t_new <= lo_a) | (t_new >= hi_a)
+        # a Newton step below the tolerance is convergence, even where rounding put t_a on
+        # the bracket's end (q a hair below the threshold: lo = t_a, and t_a + step == lo)
+        converged = np.abs(step) < tolerance
+        bad = ~converged & (~np.isfinite(t_new) | (t_new <= lo_a) | (t_new >= hi_a))
         t_new = np.where(bad, 0.5 * (lo_a + hi_a), t_new)
-        done = np.abs(t_new - t_a) < tolerance
+        done = converged | (np.abs(t_new - t_a) < tolerance)
         t[act], lo[act], hi[act] = t_new, lo_a, hi_a
         act = act[~done]
     d95 = np.exp(0.5 * t)
