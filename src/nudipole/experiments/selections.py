@@ -49,10 +49,6 @@ class Cut(Protocol):
     def describe(self) -> str: ...
 
 
-def _theta_deg(cos_theta: FloatArray) -> FloatArray:
-    return np.asarray(np.degrees(np.arccos(np.clip(cos_theta, -1.0, 1.0))))
-
-
 def _cos_deg(theta_deg: float) -> float:
     """cos of a polar angle in degrees; exactly +-1 at 0 and 180 deg (so that theta > 0 deg
     and theta < 180 deg exclude only the beam directions, as they do in degrees)."""
@@ -249,8 +245,12 @@ class EnergyDependentPolarWindow:
         e = photons.e_cm
         t_min = np.polyval(self.theta_min_coeffs, e)
         t_max = np.polyval(self.theta_max_coeffs, e)
-        theta = _theta_deg(photons.cos_lab)
-        return np.asarray((theta > t_min) & (theta < t_max))
+        # theta > t_min and theta < t_max compared as cosines (no arccos per photon): a
+        # bound below 0 or above 180 deg always holds
+        z = np.asarray(photons.cos_lab)
+        above = (z < np.cos(np.radians(np.clip(t_min, 0.0, 180.0)))) | (t_min < 0.0)
+        below = (z > np.cos(np.radians(np.clip(t_max, 0.0, 180.0)))) | (t_max > 180.0)
+        return np.asarray(above & below)
 
     def describe(self) -> str:
         a, b, c = self.theta_min_coeffs
@@ -323,7 +323,11 @@ def cut_from_table(table: Table) -> Cut:
 
 def combined_mask(cuts: tuple[Cut, ...], photons: Photons, frame: Frame) -> FloatArray:
     """AND of all cuts."""
-    keep = np.ones(np.shape(photons.e_cm), dtype=bool)
+    # the fields broadcast together (the cut-adapted rule passes one energy per row)
+    shape = np.broadcast_shapes(
+        *(np.shape(f) for f in (photons.e_cm, photons.cos_cm, photons.e_lab, photons.cos_lab))
+    )
+    keep = np.ones(shape, dtype=bool)
     for cut in cuts:
         keep &= np.asarray(cut.mask(photons, frame), dtype=bool)
     return keep

@@ -417,13 +417,13 @@ def rule_pieces(
     lo, hi = u[:, :-1], u[:, 1:]
     cos_mid = 0.5 * (lo + hi)
     gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
-    e_pieces = e_cm[:, None]
+    e_pieces = e_cm[:, None]  # one energy per row: the cuts broadcast it over the pieces
     if beta == 0.0:
-        e_lab, cos_lab = np.broadcast_to(e_pieces, cos_mid.shape), cos_mid
+        e_lab, cos_lab = e_pieces, cos_mid
     else:
         e_lab = gamma_b * e_pieces * (1.0 + beta * cos_mid)
         cos_lab = np.clip((cos_mid + beta) / (1.0 + beta * cos_mid), -1.0, 1.0)
-    photons = Photons(np.broadcast_to(e_pieces, cos_mid.shape), cos_mid, e_lab, cos_lab)
+    photons = Photons(e_pieces, cos_mid, e_lab, cos_lab)
     # pieces of non-zero width that pass the cuts
     keep = hi > lo
     keep &= np.asarray(combined_mask(tuple(cuts), photons, Frame(rs[:, None], beta)), bool)
