@@ -30,6 +30,12 @@ boundary cut's end point, an energy-dependent edge crossing a fixed one): those 
 composite Gauss-Kronrod rules, psi the trapezoid rule (periodic: spectrally accurate); the
 embedded Gauss rules and every other psi node give the error estimate at no extra cost
 (QUADPACK, Piessens et al. 1983, :func:`nudipole.kinematics.sampling.composite_gauss_kronrod`).
+
+:func:`rule_pieces` is the (c*, photon angle) skeleton of the rule: the c* nodes and the
+accepted pieces of the photon angle. Where the density is polynomial in the N direction
+(:mod:`nudipole.production.ee_polynomial`) the psi and theta_g integrals over a piece are
+elementary, and the fixed-length decay model needs nothing else; :func:`rule_nodes` adds the
+theta_g and psi nodes for an integrand that depends on the N direction otherwise.
 """
 
 from __future__ import annotations

@@ -16,6 +16,14 @@ by < 0.1 %: kappa spans a factor < 100 (the path and momentum vary little), so a
 
 All energy points of an experiment are processed in one vectorised pass per mass: the nodes of
 every point are concatenated, each carrying its own sqrt(s).
+
+With the cut-adapted rule (:func:`build_rule_templates_many`) there are three ways to the
+same templates: with the fixed-length decay model kappa is one number per (mass, point) and
+only the acceptance is integrated, the azimuth and the photon angle exactly
+(:mod:`nudipole.production.ee_polynomial`); with the lab-volume model the rule's nodes are
+binned in one compiled pass (``_ee_nodes_kernel.lab_volume_bins``); where the density is not
+polynomial in the N direction (the electron flavour's t-channel W) the nodes are made and
+binned in NumPy (:func:`_node_templates`).
 """
 
 from __future__ import annotations
