@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     # nudipole.reach.far_scan (and the band solver, scipy.optimize, numba with it) is imported
     # by the far-detector functions that use it, not by `import nudipole`.
     from nudipole.reach.far_events import ChannelCounts
+    from nudipole.reach.far_scan import SharedRays
 
 DEFAULT_N_MASSES = 60
 #: Most masses any mass range may ask for (bounds the memory of the grid itself). The work
@@ -189,6 +190,7 @@ def far_reach(
     boson_polarisation: str = "lo",
     wz_tables: str = "pythia",
     wz_every_mass: bool = False,
+    _shared: SharedRays | None = None,
 ) -> ReachResult:
     """Excluded band of a far detector (see :func:`reach`, which dispatches here).
 
@@ -224,7 +226,36 @@ def far_reach(
         progress=progress,
         error_estimate=error_estimate,
         couplings=couplings,
+        shared=_shared,
     )
+
+
+def far_reach_flavours(
+    experiment: str | Path | FarDetectorExperiment,
+    masses: Sequence[float] | np.ndarray,
+    flavours: Sequence[str | Flavour] = tuple(Flavour),
+    **kwargs: Any,
+) -> dict[Flavour, ReachResult]:
+    """The bands of one far detector for each of ``flavours`` (:func:`far_reach` with the same
+    keywords, ``flavour`` excepted): the rays of the channels that are the same for every
+    flavour (the neutral mesons with the photon-only couplings,
+    :func:`nudipole.reach.far_scan.flavour_blind`) are computed once, so the three flavours cost
+    about what two did; the bands are those of :func:`far_reach` per flavour."""
+    from nudipole.reach.far_scan import SharedRays
+
+    if "flavour" in kwargs:
+        raise TypeError("far_reach_flavours takes ``flavours``, not ``flavour``")
+    exp = (
+        experiment
+        if isinstance(experiment, FarDetectorExperiment)
+        else load_far_experiment(experiment)
+    )
+    shared = SharedRays()
+    out: dict[Flavour, ReachResult] = {}
+    for flavour in flavours:
+        fl = Flavour(flavour)
+        out[fl] = far_reach(exp, masses, flavour=fl, _shared=shared, **kwargs)
+    return out
 
 
 def far_band_function(

@@ -12,7 +12,13 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
-from nudipole.api import far_band_function, far_detector_events, far_reach, mass_grid
+from nudipole.api import (
+    far_band_function,
+    far_detector_events,
+    far_reach,
+    far_reach_flavours,
+    mass_grid,
+)
 from nudipole.cli._common import check_output, console, progress_bar
 from nudipole.experiments import ExperimentError, FarDetectorExperiment
 from nudipole.io.results import dumps, to_csv, write_atomic
@@ -348,46 +354,41 @@ def run_far_events(args: argparse.Namespace, exp: FarDetectorExperiment) -> int:
 
 # ------------------------------------------------------------------------------ figures
 def far_results(
-    flavour: Flavour, preset: str, n: int, progress: Any, channels: str | None = None
-) -> list[tuple[ReachResult, str]]:
+    flavours: Sequence[Flavour], preset: str, n: int, progress: Any
+) -> dict[Flavour, list[tuple[ReachResult, str]]]:
+    """The band of each far detector of the figure for each flavour; the flavour-blind
+    channels' rays computed once per detector (:func:`nudipole.api.far_reach_flavours`)."""
     masses = mass_grid(*FIGURE_MASSES, n)
-    out = []
+    out: dict[Flavour, list[tuple[ReachResult, str]]] = {f: [] for f in flavours}
     for name, colour in FAR_DETECTORS:
-        out.append(
-            (
-                far_reach(
-                    name,
-                    masses,
-                    preset=preset,
-                    flavour=flavour,
-                    channels=channels,
-                    progress=progress,
-                    error_estimate=False,
-                ),
-                colour,
-            )
+        bands = far_reach_flavours(
+            name, masses, flavours, preset=preset, progress=progress, error_estimate=False
         )
+        for flavour in flavours:
+            out[flavour].append((bands[flavour], colour))
     return out
 
 
 def make_lhc_far(
     output: Path, flavours: list[Flavour], limits: Any, preset: str, n: int, show: bool
 ) -> list[ReachResult]:
-    """Bands of FASER-2, FACET and MAPP-2 over the existing limits, one panel per flavour."""
+    """Bands of FASER-2, FACET and MAPP-2 over the existing limits, one panel per flavour
+    (results flavour by flavour, detectors in :data:`FAR_DETECTORS` order)."""
     from nudipole.plotting.landscape import CurveStyle, plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 
     by_flavour: dict[Flavour, list[tuple[ReachResult, CurveStyle]]] = {}
     results = []
     with progress_bar(len(flavours) * len(FAR_DETECTORS) * n, "lhc-far", show) as progress:
-        for flavour in flavours:
-            drawn = []
-            for result, colour in far_results(flavour, preset, n, progress):
-                results.append(result)
-                title = result.inputs["experiment_title"]
-                label = f"{title}, {result.inputs['total_luminosity']} [{preset}]"
-                drawn.append((result, CurveStyle(label=label, color=colour, linestyle="-")))
-            by_flavour[flavour] = drawn
+        bands = far_results(flavours, preset, n, progress)
+    for flavour in flavours:
+        drawn = []
+        for result, colour in bands[flavour]:
+            results.append(result)
+            title = result.inputs["experiment_title"]
+            label = f"{title}, {result.inputs['total_luminosity']} [{preset}]"
+            drawn.append((result, CurveStyle(label=label, color=colour, linestyle="-")))
+        by_flavour[flavour] = drawn
     fig = plot_landscape(
         flavours,
         limits,

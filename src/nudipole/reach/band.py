@@ -432,6 +432,10 @@ class RayMerger:
         if cells.coeff.size:
             self._parts[group].append(cells)
 
+    def cells(self, group: int) -> Cells:
+        """The merged cells of one group (keys as in :func:`merge_rays`, sums of c, c a, c b)."""
+        return self._group(group)
+
     def _group(self, group: int) -> Cells:
         merged = _combine(self._parts[group])
         self._parts[group] = [merged] if merged.coeff.size else []

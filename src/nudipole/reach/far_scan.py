@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,7 @@ from nudipole.production.meson_source import (
     prefetch_energy_rules,
     ray_blocks,
 )
-from nudipole.production.meson_table import CHANNELS
+from nudipole.production.meson_table import CHANNELS, channel_info
 from nudipole.reach import far_rays
 from nudipole.reach.band import (
     MERGE_LOG_STEP,
@@ -319,6 +319,74 @@ def detector_options(experiment: FarDetectorExperiment, options: SourceOptions) 
     return replace(options, detector_rules=False, **changes)
 
 
+def flavour_blind(channel: str, couplings: FarCouplings) -> bool:
+    """Whether the rays of ``channel`` are the same for every flavour: a neutral meson (its
+    decay to N nu-bar involves no charged lepton, :mod:`nudipole.production.meson_rates`)
+    with the photon-only couplings (whose width of N does not depend on the flavour)."""
+    if not couplings.photon_only or channel in BOSON_CHANNELS:
+        return False
+    return channel_info(channel).kind != "charged-pseudoscalar"
+
+
+@dataclass
+class SharedRays:
+    """The merged rays of the flavour-blind channels (:func:`flavour_blind`) per mass and
+    integration options, kept so that the bands of several flavours at one detector compute
+    them once (:func:`nudipole.api.far_reach_flavours`). Passed explicitly by the caller; it
+    refuses to serve another detector, preset or set of channels than the one it was filled for.
+    """
+
+    key: tuple[object, ...] | None = None
+    rays: dict[tuple[float, SourceOptions], tuple[RayMerger, FloatArray]] = field(
+        default_factory=dict
+    )
+
+    def check(self, key: tuple[object, ...]) -> None:
+        if self.key is None:
+            self.key = key
+        elif self.key != key:
+            raise ValueError(
+                "SharedRays holds the rays of another detector, preset or channel set: use one "
+                "per (detector, preset, channels, couplings)"
+            )
+
+
+def _shared_merged_rays(
+    experiment: FarDetectorExperiment,
+    mass: float,
+    channels: Sequence[str],
+    flavour: str,
+    options: SourceOptions,
+    preset: FarPreset,
+    couplings: FarCouplings,
+    light: far_rays.LightCache | None,
+    shared: SharedRays,
+) -> tuple[RayMerger, FloatArray]:
+    """:func:`_merged_rays` with the flavour-blind channels' rays taken from ``shared`` (made
+    there on first use) and the others made for ``flavour``; the same cells per channel."""
+    blind = [k for k, c in enumerate(channels) if flavour_blind(c, couplings)]
+    own = [k for k in range(len(channels)) if k not in blind]
+    key = (float(mass), options)
+    if key not in shared.rays:
+        shared.rays[key] = _merged_rays(
+            experiment, mass, [channels[k] for k in blind], flavour, options, preset,
+            couplings, light,
+        )  # fmt: skip
+    parts = [(blind, *shared.rays[key])]
+    if own:
+        parts.append(
+            (own, *_merged_rays(experiment, mass, [channels[k] for k in own], flavour, options,
+                                preset, couplings, light))
+        )  # fmt: skip
+    merger = RayMerger(len(channels))
+    heading = np.zeros(len(channels))
+    for indices, part, head in parts:
+        for j, k in enumerate(indices):
+            merger.add_cells(k, part.cells(j))
+            heading[k] = head[j]
+    return merger, heading
+
+
 def compute_far_reach(
     experiment: FarDetectorExperiment,
     masses: Sequence[float] | FloatArray,
@@ -330,6 +398,7 @@ def compute_far_reach(
     error_estimate: bool = True,
     locate_ends: bool = True,
     couplings: FarCouplings = PHOTON_SIGNAL,
+    shared: SharedRays | None = None,
 ) -> ReachResult:
     """Excluded band [d95, d95_upper] (GeV^-1) of a far detector for each mass.
 
@@ -343,6 +412,9 @@ def compute_far_reach(
     d_tau, with couplings of ``make_far_couplings("universal", ...)``): the band on the common
     d (d_gamma) from the production of the three flavours with the universal width (module
     docstring).
+
+    ``shared``: the flavour-blind channels' rays of another flavour's scan at this detector
+    (:class:`SharedRays`; the same band, computed once for several flavours).
 
     ``d95_error`` is the change of the lower edge when every integration rule is halved
     (:meth:`SourceOptions.coarsened`), which overestimates the integration error of the
@@ -372,6 +444,27 @@ def compute_far_reach(
     # the W/Z rays of the reference mass, kept for the light masses of this scan
     # (SourceOptions.light_boson_mass, far_rays.merged_rays)
     light: far_rays.LightCache = {}
+    sharing = (
+        shared is not None
+        and flav != FlavourMode.UNIVERSAL
+        and any(flavour_blind(c, cpl) for c in chans)
+    )
+    if sharing:
+        assert shared is not None
+        # the couplings but for the flavour (the blind channels' rays do not depend on it)
+        flavourless = replace(cpl, model=replace(cpl.model, flavour=Flavour.E))
+        shared.check((experiment, preset, tuple(chans), flavourless))
+
+    def merged_at(
+        mass: float, options: SourceOptions, chosen: FarPreset
+    ) -> tuple[RayMerger, FloatArray]:
+        if sharing and chosen is preset:
+            assert shared is not None
+            return _shared_merged_rays(
+                experiment, mass, chans, flav, options, preset, cpl, light, shared
+            )
+        return _merged_rays(experiment, mass, chans, flav, options, chosen, cpl, light)
+
     # With a photon selection and only W/Z channels, a mass whose count cannot reach the
     # threshold even with every photon accepted (the count without the selection, from the
     # reference masses' cells at no cost, bounds the selected count from above: efficiency
@@ -385,9 +478,7 @@ def compute_far_reach(
     for mass in m:
         heavy = float(mass) > opts.light_boson_mass  # light masses are cheap anyway
         if use_bound and heavy and far_rays.reference_weights(float(mass), opts) is not None:
-            bound, heading = _merged_rays(
-                experiment, float(mass), chans, flav, opts, bound_preset, cpl, light
-            )
+            bound, heading = merged_at(float(mass), opts, bound_preset)
             if count_bound(bound.rays()) < NO_BAND_MARGIN * threshold:
                 lows.append(math.nan)
                 highs.append(math.nan)
@@ -402,15 +493,11 @@ def compute_far_reach(
                 continue
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.
-        merged, heading = _merged_rays(
-            experiment, float(mass), chans, flav, opts, preset, cpl, light
-        )
+        merged, heading = merged_at(float(mass), opts, preset)
         lo, hi = solve_band(merged.rays(), threshold)
         err = math.nan
         if error_estimate and math.isfinite(lo):
-            coarse, _ = _merged_rays(
-                experiment, float(mass), chans, flav, opts.coarsened(), preset, cpl, light
-            )
+            coarse, _ = merged_at(float(mass), opts.coarsened(), preset)
             lo_c, _ = solve_band(coarse.rays(), threshold)
             err = abs(lo_c - lo) if math.isfinite(lo_c) else math.nan
         lows.append(lo)
@@ -429,7 +516,7 @@ def compute_far_reach(
     if locate_ends:
 
         def band_at(mass: float) -> BandRays:
-            return _merged_rays(experiment, mass, chans, flav, opts, preset, cpl, light)[0].rays()
+            return merged_at(mass, opts, preset)[0].rays()
 
         ends = band_ends(m, np.asarray(lows), band_at, threshold)
     inputs["band_end_tolerance"] = BAND_END_RTOL if locate_ends else None

@@ -1,0 +1,73 @@
+"""Bands of several flavours at once share the flavour-blind channels' rays
+(:func:`nudipole.api.far_reach_flavours`) and equal the bands computed flavour by flavour."""
+
+import numpy as np
+import pytest
+
+from nudipole.api import far_reach, far_reach_flavours
+from nudipole.experiments.registry import load_definition
+from nudipole.model import Flavour
+from nudipole.production.meson_table import CHANNELS, channel_info
+from nudipole.reach.far_couplings import PHOTON_SIGNAL
+from nudipole.reach.far_presets import FAR_PRESETS
+from nudipole.reach.far_scan import SharedRays, compute_far_reach, flavour_blind
+
+MASSES = np.geomspace(0.002, 3.0, 7)
+
+
+def test_neutral_mesons_are_flavour_blind_with_the_photon_coupling() -> None:
+    blind = {c for c in CHANNELS if flavour_blind(c, PHOTON_SIGNAL)}
+    assert blind == {c for c in CHANNELS if channel_info(c).kind != "charged-pseudoscalar"}
+    assert {"pi0", "eta", "rho", "jpsi", "upsilon"} <= blind
+    assert not {"pi", "K", "D", "Ds", "B"} & blind
+
+
+@pytest.mark.parametrize("detector", ["faser2", "mapp2"])
+def test_shared_bands_equal_the_bands_flavour_by_flavour(detector: str) -> None:
+    shared = far_reach_flavours(detector, MASSES, preset="paper", error_estimate=True)
+    assert list(shared) == list(Flavour)
+    for flavour, got in shared.items():
+        want = far_reach(detector, MASSES, preset="paper", flavour=flavour)
+        for field in ("d95", "d95_upper", "d95_error", "acceptance"):
+            np.testing.assert_allclose(
+                getattr(got, field), getattr(want, field), rtol=1e-12, equal_nan=True
+            )
+        assert [e.side for e in got.band_ends] == [e.side for e in want.band_ends]
+        assert [e.mass for e in got.band_ends] == pytest.approx(
+            [e.mass for e in want.band_ends], rel=1e-12
+        )
+        got_events = got.inputs["events_at_d95_per_channel"]
+        want_events = want.inputs["events_at_d95_per_channel"]
+        assert got_events.keys() == want_events.keys()
+        for channel, events in got_events.items():
+            assert [e is None for e in events] == [e is None for e in want_events[channel]]
+            assert [e for e in events if e is not None] == pytest.approx(
+                [e for e in want_events[channel] if e is not None], rel=1e-12
+            )
+
+
+def test_the_blind_rays_are_computed_once_for_three_flavours() -> None:
+    exp = load_definition("faser2")
+    preset = FAR_PRESETS["paper"]
+    store = SharedRays()
+    for flavour in Flavour:
+        compute_far_reach(
+            exp, MASSES, preset, flavour=flavour, shared=store,  # type: ignore[arg-type]
+            error_estimate=False, locate_ends=False,
+        )  # fmt: skip
+    assert len(store.rays) == MASSES.size
+
+
+def test_shared_rays_refuse_another_detector() -> None:
+    store = SharedRays()
+    preset = FAR_PRESETS["paper"]
+    compute_far_reach(load_definition("faser2"), MASSES[:2], preset, shared=store,  # type: ignore[arg-type]
+                      error_estimate=False, locate_ends=False)  # fmt: skip
+    with pytest.raises(ValueError, match="another detector"):
+        compute_far_reach(load_definition("facet"), MASSES[:2], preset, shared=store,  # type: ignore[arg-type]
+                          error_estimate=False, locate_ends=False)  # fmt: skip
+
+
+def test_flavour_keyword_is_refused() -> None:
+    with pytest.raises(TypeError, match="flavours"):
+        far_reach_flavours("faser2", MASSES, flavour="e")
