@@ -139,3 +139,46 @@ def test_paper_preset_error_bounds_the_difference_to_a_finer_rule() -> None:
     diff = np.abs(default.d95[ok] - fine.d95[ok])
     assert np.all(diff <= default.d95_error[ok] + 1e-9 * default.d95[ok])
     assert np.all(default.d95_error[ok] < 0.003 * default.d95[ok])
+
+
+@pytest.mark.parametrize(
+    ("name", "selection"), [("besiii", None), ("belle2", "bbg"), ("stcf", None)]
+)
+def test_kappa_range_covers_every_node_and_little_more(name: str, selection: str | None) -> None:
+    """The compiled range of kappa over the accepted pieces' N directions (ends of the z
+    range, z = 0, the rims) contains the kappa of every node of the rule, with 15-point
+    panels and 16 azimuth intervals too, and exceeds the nodes' own range by little."""
+    from nudipole.production import ee_rules
+
+    exp = resolve_experiment(name)
+    sel = exp.selection(selection)
+    exp, points = selection_points(exp, sel)
+    masses = np.geomspace(0.02, 0.97 * exp.max_sqrt_s, 4)
+    for options in (
+        IntegrationOptions(),
+        IntegrationOptions(rule_orders=(4, 2, 16), rule_points=15),
+    ):
+        setup = prepare_scan(exp, sel, points, DEFAULT, options)
+        rule = setup.nodes
+        assert isinstance(rule, ee_rules.CutRule)
+        _, first, _ = np.unique(setup.sqrt_s, return_index=True, return_inverse=True)
+        g_mass, g_dist = np.nonzero(masses[:, None] < setup.sqrt_s[first][None, :])
+        widths = signal.PHOTON_ONLY.widths_unit(masses, DEFAULT.nature)
+        groups = signal._Groups(masses, setup.sqrt_s[first], g_mass, g_dist, first[g_dist], widths)
+        pieces = ee_rules.rule_pieces(rule, masses[g_mass], groups.point)
+        lo, hi = signal._kappa_range(exp, DEFAULT, pieces, groups)
+        nodes = ee_rules.nodes_from_pieces(rule, pieces)
+        s_g = groups.sqrt_s[g_dist] ** 2
+        m_g = masses[g_mass]
+        cos_lab, p_lab = signal._n_in_lab(
+            nodes.cos_n, signal.n_momentum_cm(s_g, m_g)[nodes.point],
+            signal.n_energy_cm(s_g, m_g)[nodes.point], exp.beta,
+        )  # fmt: skip
+        node_mass = g_mass[nodes.point]
+        k = signal.kappa_of_n(cos_lab, p_lab, exp, DEFAULT, s_g[nodes.point], m_g[nodes.point],
+                              widths[node_mass])  # fmt: skip
+        for i in range(masses.size):
+            ki = k[node_mass == i]
+            assert lo[i] <= ki.min() * (1 + 1e-12)
+            assert hi[i] >= ki.max() * (1 - 1e-12)
+            assert np.log(hi[i] / lo[i]) <= 1.05 * np.log(ki.max() / ki.min()) + 1e-9

@@ -108,13 +108,11 @@ def _lab_volume_sweep(
     w_theta_k: FloatArray, w_theta_g: FloatArray, cos_a: FloatArray, sin_a: FloatArray,
     wck: FloatArray, wcg: FloatArray, group: IntArray, coeffs: FloatArray, cos_psi: FloatArray,
     wpk: FloatArray, wpg: FloatArray, group_mass: IntArray, group_kinematics: FloatArray,
-    beta: float, inverse_geometry: FloatArray, lo_mass: FloatArray, hi_mass: FloatArray,
-    edges: FloatArray, sum_w: FloatArray, sum_wk: FloatArray, binning: bool,
+    beta: float, inverse_geometry: FloatArray, edges: FloatArray, sum_w: FloatArray,
+    sum_wk: FloatArray,
 ) -> None:  # pragma: no cover - compiled  # fmt: skip
-    """One sweep over the nodes of :func:`lab_volume_bins`: the range of kappa per mass
-    (``binning`` False: ``lo_mass``, ``hi_mass`` updated) or the binned sums (``binning`` True:
-    the bin of a node is the number of the mass's interior bin ``edges`` at or below its
-    kappa)."""
+    """The pass over the nodes of :func:`lab_volume_bins`: the bin of a node is the number of
+    its mass's interior bin ``edges`` at or below its kappa."""
     n_k = node.size
     n_t = x_theta.size
     n_l = cos_psi.size
@@ -141,8 +139,6 @@ def _lab_volume_sweep(
         half = 0.5 * (th_hi - th_lo)
         ck = 0.25 * wck[vk]
         cg4 = 0.25 * wcg[vk]
-        lo = lo_mass[mk]
-        hi = hi_mass[mk]
         for j in range(n_t):
             th = mid + half * x_theta[j]
             cg = math.cos(th)
@@ -158,10 +154,6 @@ def _lab_volume_sweep(
                 if not w_k > 0.0:  # left out of both rules, as the node path does
                     continue
                 kap = node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, inverse_geometry)
-                if not binning:
-                    lo = min(lo, kap)
-                    hi = max(hi, kap)
-                    continue
                 a = 0
                 b = n_e
                 while a < b:  # binary search of the bin
@@ -175,8 +167,6 @@ def _lab_volume_sweep(
                 sum_wk[gk, 0, a] += w_k * kap
                 sum_w[gk, 1, a] += w_g
                 sum_wk[gk, 1, a] += w_g * kap
-        lo_mass[mk] = lo
-        hi_mass[mk] = hi
 
 
 @numba.njit(cache=True, nogil=True)
@@ -200,14 +190,14 @@ def lab_volume_bins(
     group_kinematics: FloatArray,
     beta: float,
     inverse_geometry: FloatArray,
-    n_masses: int,
+    kappa_lo: FloatArray,
+    kappa_hi: FloatArray,
     n_bins: int,
 ) -> tuple[FloatArray, FloatArray]:  # pragma: no cover - compiled; tested against rule_nodes
     """Summed weights and weight x kappa, (groups, 2, n_bins), of the cut-adapted rule in
-    ln-kappa bins that span, per mass, the accepted nodes' range (the binning of
-    :func:`nudipole.reach.signal.build_rule_templates_many`), without storing the nodes: one
-    sweep finds the range, a second one bins (the bin edges exp(ln kappa_lo + k w) compared
-    with kappa, so no logarithm per node).
+    ln-kappa bins that span, per mass, [``kappa_lo``, ``kappa_hi``] (the binning of
+    :func:`nudipole.reach.signal.build_rule_templates_many`), in one pass that stores no nodes
+    (the bin edges exp(ln kappa_lo + k w) compared with kappa: no logarithm per node).
 
     Piece k (c* node ``node[k]``, photon CM cosines ``cos_lo`` < ``cos_hi``) gets the
     Gauss-Kronrod rule (abscissae ``x_theta`` on [-1, 1], weights ``w_theta_k``/``w_theta_g``)
@@ -220,21 +210,83 @@ def lab_volume_bins(
     middle axis is the Kronrod rule, 1 its embedded Gauss rule; nodes whose Kronrod weight
     is not positive are left out of both (as the node path does).
     """
-    lo_mass = np.full(n_masses, np.inf)
-    hi_mass = np.full(n_masses, -np.inf)
     n_groups = group_mass.size
+    n_masses = kappa_lo.size
     sum_w = np.zeros((n_groups, 2, n_bins))
     sum_wk = np.zeros((n_groups, 2, n_bins))
     edges = np.full((n_masses, n_bins - 1), np.inf)
-    args = (node, cos_lo, cos_hi, x_theta, w_theta_k, w_theta_g, cos_a, sin_a, wck, wcg, group,
-            coeffs, cos_psi, wpk, wpg, group_mass, group_kinematics, beta, inverse_geometry,
-            lo_mass, hi_mass, edges, sum_w, sum_wk)  # fmt: skip
-    _lab_volume_sweep(*args, False)
     for mk in range(n_masses):
-        if hi_mass[mk] > 0.0:
-            lo = math.log(lo_mass[mk])
-            width = (math.log(hi_mass[mk]) + 1e-12 - lo) / n_bins
+        if kappa_hi[mk] > 0.0:
+            lo = math.log(kappa_lo[mk])
+            width = (math.log(kappa_hi[mk]) + 1e-12 - lo) / n_bins
             for e in range(n_bins - 1):
                 edges[mk, e] = math.exp(lo + (e + 1) * width)
-    _lab_volume_sweep(*args, True)
+    _lab_volume_sweep(node, cos_lo, cos_hi, x_theta, w_theta_k, w_theta_g, cos_a, sin_a, wck, wcg,
+                      group, coeffs, cos_psi, wpk, wpg, group_mass, group_kinematics, beta,
+                      inverse_geometry, edges, sum_w, sum_wk)  # fmt: skip
     return sum_w, sum_wk
+
+
+@numba.njit(cache=True, nogil=True)
+def lab_volume_kappa_range(
+    node: IntArray,
+    cos_lo: FloatArray,
+    cos_hi: FloatArray,
+    cos_a: FloatArray,
+    sin_a: FloatArray,
+    group: IntArray,
+    group_mass: IntArray,
+    group_kinematics: FloatArray,
+    corners: FloatArray,
+    beta: float,
+    inverse_geometry: FloatArray,
+    n_masses: int,
+) -> tuple[FloatArray, FloatArray]:  # pragma: no cover - compiled; tested against sampled nodes
+    """(lo, hi) of kappa per mass over the N directions of the accepted pieces (the range of
+    :func:`nudipole.reach.signal._kappa_range`): piece k at c* node ``node[k]`` holds the
+    photon at polar angles theta_a .. theta_b (cosines ``cos_hi`` .. ``cos_lo``) and the N at
+    the angle alpha to it, so the N's polar angle runs from the smallest |theta - alpha| to
+    the largest min(theta + alpha, 2 pi - theta - alpha); over that range of z, kappa has its
+    extremes at the ends, at z = 0 or at the rims' cosines ``corners[g]`` (NaN: none)."""
+    lo_mass = np.full(n_masses, np.inf)
+    hi_mass = np.full(n_masses, -np.inf)
+    gamma_b = 1.0 / math.sqrt(1.0 - beta * beta)
+    n_c = corners.shape[1]
+    for k in range(node.size):
+        vk = node[k]
+        gk = group[vk]
+        mk = group_mass[gk]
+        p_n = group_kinematics[gk, 0]
+        e_n = group_kinematics[gk, 1]
+        m_gamma = group_kinematics[gk, 2]
+        alpha = math.atan2(sin_a[vk], cos_a[vk])
+        t_a = math.acos(min(max(cos_hi[k], -1.0), 1.0))
+        t_b = math.acos(min(max(cos_lo[k], -1.0), 1.0))
+        near = 0.0 if t_a <= alpha <= t_b else min(abs(t_a - alpha), abs(t_b - alpha))
+        turn = math.pi - alpha
+        if t_a <= turn <= t_b:
+            far = math.pi
+        else:
+            far = max(min(t_a + alpha, 2.0 * math.pi - t_a - alpha),
+                      min(t_b + alpha, 2.0 * math.pi - t_b - alpha))  # fmt: skip
+        z_lo = math.cos(far)
+        z_hi = math.cos(near)
+        lo = lo_mass[mk]
+        hi = hi_mass[mk]
+        for c in range(n_c + 3):
+            if c == 0:
+                z = z_lo
+            elif c == 1:
+                z = z_hi
+            elif c == 2:
+                z = 0.0
+            else:
+                z = corners[gk, c - 3]
+            if not z_lo <= z <= z_hi:  # also NaN
+                continue
+            kap = node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, inverse_geometry)
+            lo = min(lo, kap)
+            hi = max(hi, kap)
+        lo_mass[mk] = lo
+        hi_mass[mk] = hi
+    return lo_mass, hi_mass

@@ -492,7 +492,13 @@ def rule_nodes(
     accurate). The embedded rule for the error estimate takes the embedded Gauss rules and
     every other psi node.
     """
-    pieces = rule_pieces(rule, m_n, points)
+    return nodes_from_pieces(rule, rule_pieces(rule, m_n, points))
+
+
+def nodes_from_pieces(rule: CutRule, pieces: RulePieces) -> RuleNodes:
+    """The nodes of :func:`rule_nodes` from its skeleton ``pieces`` (:func:`rule_pieces`):
+    ``panels.theta_points`` Gauss-Kronrod nodes on every piece of the photon angle and the
+    psi rule at each."""
     th, wtk, wtg = theta_nodes(rule, pieces)
     psi, wpk, wpg = psi_rule(rule.panels.n_psi, rule.panels.psi_exact)
     # numba is imported here, not with the package (start-up)

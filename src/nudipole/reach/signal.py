@@ -294,8 +294,9 @@ def build_rule_templates_many(
     Returns ``rate`` (M, P) and ``weight``, ``kappa`` (M, P, 2, K): the batch axis holds the two
     embedded rules, index 0 the Gauss-Kronrod rule (the result), index 1 its Gauss rule on the
     same nodes (for the error estimate). kappa follows from each node's z_N as in
-    :func:`build_templates`, and the ln-kappa bins of each mass span its accepted nodes (as
-    :func:`_bin` does per mass). Points at the same sqrt(s) share their template.
+    :func:`build_templates`, and the ln-kappa bins of each mass span the kappa of every N
+    direction of its accepted pieces (:func:`_kappa_range`; the Monte Carlo's :func:`_bin`
+    spans its accepted events). Points at the same sqrt(s) share their template.
     """
     n_m, n_p = masses.size, sqrt_s.size
     if model.photon_only:  # seed Eq. 3 with alpha(s) and Gamma of seed Eq. 4, all masses at once
@@ -400,6 +401,91 @@ def _fixed_length_templates(
     return weight, kappa
 
 
+def _n_in_lab(
+    z: FloatArray, p_n: FloatArray, e_n: FloatArray, beta: float
+) -> tuple[FloatArray, FloatArray]:
+    """(polar cosine, momentum) in the lab of an N at CM polar cosine ``z`` with CM momentum
+    ``p_n`` and energy ``e_n`` (GeV), the CM moving with ``beta`` along the beam (as in
+    :func:`nudipole.production.ee_source.generate`)."""
+    if beta == 0.0:
+        return z, np.broadcast_to(p_n, np.shape(z))
+    gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+    pz_lab = gamma_b * (p_n * z + beta * e_n)
+    pt = p_n * np.sqrt(np.clip(1.0 - z**2, 0.0, None))
+    p_lab = np.sqrt(pz_lab**2 + pt**2)
+    return np.divide(pz_lab, p_lab, out=np.ones_like(p_lab), where=p_lab > 0), p_lab
+
+
+def _inverse_geometry(experiment: Experiment) -> FloatArray:
+    """(1/R, 1/z_min, 1/z_max) of the fiducial cylinder in GeV (the compiled kappa)."""
+    fid = experiment.detector.fiducial
+    return np.array([1.0 / metres_to_natural(x) for x in (fid.radius_m, fid.z_min_m, fid.z_max_m)])
+
+
+def _corner_cosines_cm(
+    p_n: FloatArray, e_n: FloatArray, beta: float, experiment: Experiment
+) -> FloatArray:
+    """(G, 4) CM polar cosines of N (NaN: none) at which its lab direction meets a rim of the
+    fiducial cylinder, p_T / R = |p_z| / |z_end|: the roots of
+    (p^2/R^2)(1 - z^2) = gamma^2 (p z + beta E)^2 / z_end^2 for both ends (a root on the
+    wrong side is harmless: it is only a point at which kappa is evaluated)."""
+    fid = experiment.detector.fiducial
+    radius = metres_to_natural(fid.radius_m)
+    gamma2 = 1.0 / (1.0 - beta**2)
+    out = []
+    for end in (fid.z_min_m, fid.z_max_m):
+        inv_z2 = gamma2 / metres_to_natural(end) ** 2
+        qa = -(p_n**2) / radius**2 - inv_z2 * p_n**2
+        qb = -2.0 * inv_z2 * p_n * beta * e_n
+        qc = p_n**2 / radius**2 - inv_z2 * (beta * e_n) ** 2
+        disc = qb * qb - 4.0 * qa * qc
+        root = np.sqrt(np.where(disc >= 0.0, disc, np.nan))
+        out += [(-qb + root) / (2.0 * qa), (-qb - root) / (2.0 * qa)]
+    return np.stack(out, axis=1)
+
+
+def _kappa_range(
+    experiment: Experiment,
+    preset: Preset,
+    pieces: ee_rules.RulePieces,
+    groups: _Groups,
+) -> tuple[FloatArray, FloatArray]:
+    """(lo, hi) of kappa (GeV^2) per mass over the N directions of the accepted pieces: the
+    range the ln-kappa bins span. Fixed length: one kappa per (mass, point). Lab volume: at
+    the c* node the N lies at the angle alpha to the photon, so over a piece [theta_a,
+    theta_b] of the photon angle its polar angle runs from the smallest |theta - alpha| to
+    the largest min(theta + alpha, 2 pi - theta - alpha); kappa = L m Gamma / p has its
+    extremes over that range of z at its ends, at z = 0 (largest p_T) or where N meets a rim
+    of the cylinder (:func:`_corner_cosines_cm`), the only places where L / p turns
+    (compiled: ``_ee_nodes_kernel.lab_volume_kappa_range``)."""
+    n_m = groups.masses.size
+    s_g = groups.sqrt_s[groups.dist] ** 2
+    m_g = groups.masses[groups.mass]
+    width_g = groups.widths[groups.mass]
+    p_g, e_g = n_momentum_cm(s_g, m_g), n_energy_cm(s_g, m_g)
+    lo = np.full(n_m, np.inf)
+    hi = np.full(n_m, -np.inf)
+    if pieces.node.size == 0:
+        return lo, hi
+    group = pieces.group[pieces.node]
+    if preset.decay_model is DecayModel.FIXED_LENGTH:
+        k_g = kappa_of_n(np.zeros(m_g.size), p_g, experiment, preset, s_g, m_g, width_g)
+        g = np.unique(group)
+        np.minimum.at(lo, groups.mass[g], k_g[g])
+        np.maximum.at(hi, groups.mass[g], k_g[g])
+        return lo, hi
+    from nudipole.production._ee_nodes_kernel import lab_volume_kappa_range  # numba
+
+    kinematics = np.stack([p_g, e_g, m_g * width_g], axis=1)
+    return lab_volume_kappa_range(
+        pieces.node.astype(np.int64), pieces.cos_lo, pieces.cos_hi,
+        pieces.cos_alpha, pieces.sin_alpha, pieces.group.astype(np.int64),
+        groups.mass.astype(np.int64), kinematics,
+        np.ascontiguousarray(_corner_cosines_cm(p_g, e_g, experiment.beta, experiment)),
+        float(experiment.beta), _inverse_geometry(experiment), n_m,
+    )  # fmt: skip
+
+
 def _lab_volume_templates(
     experiment: Experiment,
     preset: Preset,
@@ -426,10 +512,7 @@ def _lab_volume_templates(
     kinematics = np.stack(
         [n_momentum_cm(s_g, m_g), n_energy_cm(s_g, m_g), m_g * groups.widths[groups.mass]], axis=1
     )
-    fid = experiment.detector.fiducial
-    inverse_geometry = np.array(
-        [1.0 / metres_to_natural(x) for x in (fid.radius_m, fid.z_min_m, fid.z_max_m)]
-    )
+    inverse_geometry = _inverse_geometry(experiment)
     from nudipole.production._ee_nodes_kernel import lab_volume_bins  # numba: not at start-up
 
     sum_w, sum_wk = lab_volume_bins(
@@ -439,8 +522,8 @@ def _lab_volume_templates(
         pieces.group.astype(np.int64), np.ascontiguousarray(coeffs),
         np.cos(psi), wpk, wpg,
         groups.mass.astype(np.int64), np.ascontiguousarray(kinematics),
-        float(experiment.beta), inverse_geometry,
-        groups.masses.size, N_KAPPA_BINS,
+        float(experiment.beta), inverse_geometry, *_kappa_range(experiment, preset, pieces, groups),
+        N_KAPPA_BINS,
     )  # fmt: skip
     mean_k = np.divide(sum_wk, sum_w, out=np.ones_like(sum_w), where=sum_w > 0)
     weight = np.zeros(groups.shape)
@@ -458,47 +541,28 @@ def _node_templates(
     model: CouplingModel,
 ) -> tuple[FloatArray, FloatArray]:
     """Templates from the nodes of the cut-adapted rule (:func:`ee_rules.rule_nodes`), binned
-    in ln kappa per mass over its accepted nodes (as :func:`_bin`)."""
+    in ln kappa per mass over the range of :func:`_kappa_range`."""
     masses, widths, g_mass, g_dist = groups.masses, groups.widths, groups.mass, groups.dist
     n_m, n_d = masses.size, groups.sqrt_s.size
-    nodes = ee_rules.rule_nodes(rule, masses[g_mass], groups.point)
+    pieces = ee_rules.rule_pieces(rule, masses[g_mass], groups.point)
+    nodes = ee_rules.nodes_from_pieces(rule, pieces)
     group = nodes.point
     node_mass = g_mass[group]
     s_g = groups.sqrt_s[g_dist] ** 2
     m = masses[node_mass]
     s = s_g[group]
     angular, conj = preset.effective_photon_angular, conjugate_fraction(preset)
-    if model.photon_only:
-        a, b = ee_source.density_coefficients(s, m, angular, nodes.cos_n, nodes.cos_star)
-    else:  # the electroweak production takes one mass at a time
-        a, b = np.empty_like(m), np.empty_like(m)
-        order = np.argsort(node_mass, kind="stable")
-        bounds = np.searchsorted(node_mass[order], np.arange(n_m + 1))
-        for i in range(n_m):
-            sel = order[bounds[i] : bounds[i + 1]]
-            if sel.size:
-                a[sel], b[sel] = ee_source.density_coefficients(
-                    s[sel], float(masses[i]), angular, nodes.cos_n[sel], nodes.cos_star[sel],
-                    production=model, conjugate_fraction=conj,
-                )  # fmt: skip
+    production = None if model.photon_only else model
+    a, b = ee_source.density_coefficients(
+        s, m, angular, nodes.cos_n, nodes.cos_star, production=production, conjugate_fraction=conj
+    )
     density = a + b * nodes.cos_phi
-    # N in the lab (as in ee_source.generate): momentum and polar cosine from z
-    beta = experiment.beta
-    z = nodes.cos_n
     m_g = masses[g_mass]
-    p_n_g = n_momentum_cm(s_g, m_g)
-    if beta == 0.0:
-        p_lab, cos_lab = p_n_g[group], z
-    else:
-        e_n, p_n = n_energy_cm(s_g, m_g)[group], p_n_g[group]
-        gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
-        pz_lab = gamma_b * (p_n * z + beta * e_n)
-        pt = p_n * np.sqrt(np.clip(1.0 - z**2, 0.0, None))
-        p_lab = np.sqrt(pz_lab**2 + pt**2)
-        cos_lab = np.divide(pz_lab, p_lab, out=np.ones_like(p_lab), where=p_lab > 0)
+    cos_lab, p_lab = _n_in_lab(
+        nodes.cos_n, n_momentum_cm(s_g, m_g)[group], n_energy_cm(s_g, m_g)[group], experiment.beta
+    )
     k = kappa_of_n(cos_lab, p_lab, experiment, preset, s, m, widths[node_mass])
-    # bins: (mass, distinct point, rule); ln-kappa edges per mass over its accepted nodes (the
-    # Gauss rule's nodes are among the Kronrod rule's)
+    # bins: (mass, distinct point, rule) in ln kappa over the range of the accepted pieces
     w_k = nodes.weight_kronrod * density
     w_g = nodes.weight_gauss * density
     pos = w_k > 0
@@ -506,18 +570,10 @@ def _node_templates(
     if not pos.all():  # (usually all are: copying five node arrays costs ~8 % of the curve)
         w_k, w_g, k, node_mass, cell = w_k[pos], w_g[pos], k[pos], node_mass[pos], group[pos]
     lk = np.log(k)
-    lo = np.full(n_m, np.inf)
-    hi = np.full(n_m, -np.inf)
-    # the nodes come mass by mass (rule_nodes keeps the order of its groups, which run over
-    # the masses in order): the range of ln kappa per mass by one reduction per run
-    starts = np.flatnonzero(np.diff(node_mass, prepend=-1))
-    if starts.size and np.all(np.diff(node_mass) >= 0):
-        runs = node_mass[starts]
-        lo[runs] = np.minimum.reduceat(lk, starts)
-        hi[runs] = np.maximum.reduceat(lk, starts)
-    else:  # rule_nodes orders its nodes by group; any other order still works
-        np.minimum.at(lo, node_mass, lk)
-        np.maximum.at(hi, node_mass, lk)
+    k_lo, k_hi = _kappa_range(experiment, preset, pieces, groups)
+    # a mass without pieces has no nodes: its (inf, -inf) range is never used
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo, hi = np.log(k_lo), np.log(k_hi)
     width = (hi + 1e-12 - lo) / N_KAPPA_BINS
     idx = np.clip(((lk - lo[node_mass]) / width[node_mass]).astype(int), 0, N_KAPPA_BINS - 1)
     flat = ((node_mass * n_d + g_dist[cell]) * 2) * N_KAPPA_BINS + idx
