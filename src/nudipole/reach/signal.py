@@ -552,10 +552,19 @@ def _node_templates(
     m = masses[node_mass]
     s = s_g[group]
     angular, conj = preset.effective_photon_angular, conjugate_fraction(preset)
-    production = None if model.photon_only else model
-    a, b = ee_source.density_coefficients(
-        s, m, angular, nodes.cos_n, nodes.cos_star, production=production, conjugate_fraction=conj
-    )
+    if model.photon_only:
+        a, b = ee_source.density_coefficients(s, m, angular, nodes.cos_n, nodes.cos_star)
+    else:  # one mass at a time: the cross section per (s, m) pair is then one small unique
+        a, b = np.empty_like(m), np.empty_like(m)
+        order = np.argsort(node_mass, kind="stable")
+        bounds = np.searchsorted(node_mass[order], np.arange(n_m + 1))
+        for i in range(n_m):
+            sel = order[bounds[i] : bounds[i + 1]]
+            if sel.size:
+                a[sel], b[sel] = ee_source.density_coefficients(
+                    s[sel], float(masses[i]), angular, nodes.cos_n[sel], nodes.cos_star[sel],
+                    production=model, conjugate_fraction=conj,
+                )  # fmt: skip
     density = a + b * nodes.cos_phi
     m_g = masses[g_mass]
     cos_lab, p_lab = _n_in_lab(
