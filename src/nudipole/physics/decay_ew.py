@@ -463,6 +463,22 @@ def branching_ratios(
     NaN where the total width vanishes (no open channel: N is stable there, e.g. only d_W^tau
     and m_N < m_tau). Majorana and Dirac branching ratios coincide.
     """
+    return width_and_branching_ratios(
+        m_n, couplings, nature, sm=sm, hadronic_thresholds=hadronic_thresholds, n_nodes=n_nodes
+    )[1]
+
+
+def width_and_branching_ratios(
+    m_n: ArrayLike,
+    couplings: Mapping[Flavour, DipoleCouplings],
+    nature: Nature = Nature.DIRAC,
+    *,
+    sm: SMParameters = SM,
+    hadronic_thresholds: bool = True,
+    n_nodes: int = _DEFAULT_NODES,
+) -> tuple[FloatArray, dict[str, FloatArray]]:
+    """(:func:`total_width`, :func:`branching_ratios`) from one evaluation of the partial
+    widths (same arguments as :func:`partial_widths`)."""
     widths = partial_widths(
         m_n,
         couplings,
@@ -478,7 +494,7 @@ def branching_ratios(
         ratio = np.full_like(total, np.nan)
         np.divide(value, total, out=ratio, where=positive)
         out[key] = ratio
-    return out
+    return total, out
 
 
 def branching_ratio_nu_gamma(

@@ -131,19 +131,17 @@ class CouplingModel:
 
     def widths_unit(self, m_n: FloatArray, nature: Nature) -> FloatArray:
         """:meth:`width_unit` at every mass of ``m_n`` in one call (GeV)."""
-        if self.photon_only:
-            return np.asarray(width_nu_gamma(m_n, 1.0, nature), dtype=float)
-        couplings = {self.flavour: self.couplings()}
-        return np.asarray(decay_ew.total_width(m_n, couplings, nature, sm=self.sm), dtype=float)
+        return self.widths_and_br(m_n, nature)[0]
 
-    def br_nu_gamma_many(self, m_n: FloatArray, nature: Nature) -> FloatArray:
-        """:meth:`br_nu_gamma` at every mass of ``m_n`` in one call."""
+    def widths_and_br(self, m_n: FloatArray, nature: Nature) -> tuple[FloatArray, FloatArray]:
+        """(:meth:`width_unit`, :meth:`br_nu_gamma`) at every mass of ``m_n``, from one
+        evaluation of the partial widths."""
         if self.photon_only:
-            return np.ones_like(np.asarray(m_n, dtype=float))
+            width = np.asarray(width_nu_gamma(m_n, 1.0, nature), dtype=float)
+            return width, np.ones_like(width)
         couplings = {self.flavour: self.couplings()}
-        return np.asarray(
-            decay_ew.branching_ratio_nu_gamma(m_n, couplings, nature, sm=self.sm), dtype=float
-        )
+        total, ratios = decay_ew.width_and_branching_ratios(m_n, couplings, nature, sm=self.sm)
+        return np.asarray(total, dtype=float), np.asarray(ratios["nu gamma"], dtype=float)
 
     def br_nu_gamma(self, m_n: float, nature: Nature) -> float:
         """Br(N -> nu gamma), independent of d_gamma at fixed ratios."""

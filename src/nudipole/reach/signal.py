@@ -310,10 +310,9 @@ def build_rule_templates_many(
         mc = np.broadcast_to(masses[:, None], (n_m, n_p))
         s_all = np.broadcast_to(sqrt_s**2, (n_m, n_p))
         sigma = model.sigma_unit(np.maximum(s_all, mc**2), mc)
-        br = model.br_nu_gamma_many(masses, preset.nature)[:, None]
+        widths, br = model.widths_and_br(masses, preset.nature)
         scale = experiment.detector.efficiency * charge_multiplicity(preset)
-        rate = np.asarray(np.where(mc < sqrt_s, luminosity_natural * scale * br * sigma, 0.0))
-        widths = model.widths_unit(masses, preset.nature)
+        rate = np.where(mc < sqrt_s, luminosity_natural * scale * br[:, None] * sigma, 0.0)
     weight = np.zeros((n_m, n_p, 2, N_KAPPA_BINS))
     kappa = np.ones((n_m, n_p, 2, N_KAPPA_BINS))
     _, first, inverse = np.unique(sqrt_s, return_index=True, return_inverse=True)
