@@ -17,9 +17,10 @@ general this module takes
     a = a0 + a1 z + a2 z^2,    b = (b0 + b1 z) sqrt(1 - z^2),                        (P)
 
 the photon-only coefficients in closed form (:func:`photon_only_density`); for productions with Z
-and W couplings it reads the five coefficients off the density at three values of z and checks
-the form at two more (:func:`quadratic_density`), so that they use it wherever it holds
-(s-channel exchange) and the node-by-node rule elsewhere (the W's t-channel propagator).
+and W couplings it reads the coefficients off the density at three values of z (once per
+energy and mass: the density is affine in c*) and checks the form at two more
+(:func:`quadratic_density`), so that they use it wherever it holds (s-channel exchange) and
+the node-by-node rule elsewhere (the W's t-channel propagator).
 
 With cos f* = (z cos alpha - cos theta_g) / (sqrt(1 - z^2) sin alpha), the integrand (P) is a
 polynomial of degree 2 in cos psi, and its average over psi in [0, pi] (<cos psi> = 0,
@@ -115,42 +116,67 @@ def quadratic_density(
     """The density of :func:`~nudipole.production.ee_source.density_coefficients` at c*
     ``cos_star`` in the form (P) of the module docstring, or None if it does not have that form.
 
-    The coefficients are exact differences of the density at z = -1/2, 0, 1/2; the form is
-    then checked at z = -0.9 and 0.8 (to :data:`_CHECK_RTOL` of the largest density given).
-    Arguments as for ``density_coefficients``; ``m_n`` one mass or one per c* node.
+    The density is ratio(z) [1 - P_L(z) c*] - ratio(z) P_T(z) sin t* cos f*
+    (``ee_source._photon_coefficients``): affine in c* times sin t*, so it is read once per
+    (s, m) pair at c* = 0 and 1, and checked at c* = -1/2. In z the coefficients are exact
+    differences at z = -1/2, 0, 1/2; the form is checked at z = -0.9 and 0.8, to
+    :data:`_CHECK_RTOL` of the largest density given. Arguments as for
+    ``density_coefficients``; ``s`` and ``m_n`` one value or one per c* node.
     """
     h = _READ_Z
     zs = np.array([-h, 0.0, h, *_CHECK_Z])
     c = np.asarray(cos_star, dtype=float)
-    a, b = density_coefficients(
-        np.asarray(s, dtype=float)[..., None],
-        m_n if np.ndim(m_n) == 0 else np.asarray(m_n)[..., None],
-        angular,
-        np.broadcast_to(zs, (*c.shape, zs.size)),
-        c[..., None],
-        production=production,
-        conjugate_fraction=conjugate_fraction,
-    )
-    a = np.broadcast_to(a, (*c.shape, zs.size))
-    b = np.broadcast_to(b, (*c.shape, zs.size)) / np.sqrt(1.0 - zs**2)
-    a_minus, a_zero, a_plus = a[..., 0], a[..., 1], a[..., 2]
-    density = QuadraticDensity(
-        a0=np.asarray(a_zero),
-        a1=np.asarray((a_plus - a_minus) / (2.0 * h)),
-        a2=np.asarray((a_plus + a_minus - 2.0 * a_zero) / (2.0 * h * h)),
-        b0=np.asarray(0.5 * (b[..., 2] + b[..., 0])),
-        b1=np.asarray((b[..., 2] - b[..., 0]) / (2.0 * h)),
-    )
+    s_all = np.broadcast_to(np.asarray(s, dtype=float), c.shape).ravel()
+    m_all = np.broadcast_to(np.asarray(m_n, dtype=float), c.shape).ravel()
+    # the distinct (s, m) pairs (as complex numbers: one sort)
+    pairs, where = np.unique(s_all + 1j * m_all, return_inverse=True)
+    a, b = {}, {}
+    for c_star in (0.0, 1.0, -0.5):
+        a[c_star], b_c = density_coefficients(
+            pairs.real[:, None],
+            pairs.imag[:, None],
+            angular,
+            np.broadcast_to(zs, (pairs.size, zs.size)),
+            np.full((pairs.size, 1), c_star),
+            production=production,
+            conjugate_fraction=conjugate_fraction,
+        )
+        b[c_star] = np.broadcast_to(b_c, (pairs.size, zs.size)) / np.sqrt(1.0 - zs**2)
+    f0 = np.broadcast_to(a[0.0], (pairs.size, zs.size))  # ratio
+    f1 = f0 - a[1.0]  # ratio P_L
+    g = b[0.0]  # -ratio P_T / sqrt(1 - z^2)
     # relative to the largest density of the call: where the density nearly vanishes (c* -> 1
     # with a fully polarised N) rounding alone is 1e-9 of the local value
-    scale = float(np.max(np.abs(a[..., :3]), initial=0.0) + np.max(np.abs(b[..., :3]), initial=0.0))
+    scale = float(np.max(np.abs(f0), initial=0.0) + np.max(np.abs(f1), initial=0.0))
+    scale = _CHECK_RTOL * max(scale + float(np.max(np.abs(g), initial=0.0)), np.finfo(float).tiny)
+    # affine in c* (and sin t* in b): the third c* agrees with the first two
+    if np.any(np.abs(a[-0.5] - (f0 + 0.5 * f1)) > scale) or np.any(
+        np.abs(b[-0.5] - np.sqrt(0.75) * g) > scale
+    ):
+        return None
+    # a quadratic in z through z = -h, 0, h for f0 and f1, a line through -h, h for g
+    quadratic = [
+        (v[:, 1], (v[:, 2] - v[:, 0]) / (2 * h), (v[:, 2] + v[:, 0] - 2 * v[:, 1]) / (2 * h * h))
+        for v in (f0, f1)
+    ]
+    linear = (0.5 * (g[:, 2] + g[:, 0]), (g[:, 2] - g[:, 0]) / (2.0 * h))
     for j, z in enumerate(_CHECK_Z, start=3):
-        root = np.sqrt(1.0 - z * z)
-        a_form, b_form = density.coefficients(np.asarray(z))
-        miss = np.abs(a_form - a[..., j]) + np.abs(b_form / root - b[..., j])
-        if np.any(miss > _CHECK_RTOL * max(scale, np.finfo(float).tiny)):
+        for (q0, q1, q2), v in zip(quadratic, (f0, f1), strict=True):
+            if np.any(np.abs(q0 + (q1 + q2 * z) * z - v[:, j]) > scale):
+                return None
+        if np.any(np.abs(linear[0] + linear[1] * z - g[:, j]) > scale):
             return None
-    return density
+    # per c* node: a = f0 - c* f1, b = sin t* g
+    idx = where.reshape(c.shape)
+    sin_star = np.sqrt(np.clip(1.0 - c * c, 0.0, None))
+    (p0, p1, p2), (r0, r1, r2) = quadratic
+    return QuadraticDensity(
+        a0=np.asarray(p0[idx] - c * r0[idx]),
+        a1=np.asarray(p1[idx] - c * r1[idx]),
+        a2=np.asarray(p2[idx] - c * r2[idx]),
+        b0=np.asarray(sin_star * linear[0][idx]),
+        b1=np.asarray(sin_star * linear[1][idx]),
+    )
 
 
 def psi_average(
