@@ -250,12 +250,18 @@ def far_reach_flavours(
         if isinstance(experiment, FarDetectorExperiment)
         else load_far_experiment(experiment)
     )
-    shared = SharedRays()
-    out: dict[Flavour, ReachResult] = {}
+    chosen = []
     for flavour in flavours:
-        fl = Flavour(flavour)
-        out[fl] = far_reach(exp, masses, flavour=fl, _shared=shared, **kwargs)
-    return out
+        try:
+            chosen.append(Flavour(flavour))
+        except ValueError:
+            raise ValueError(
+                f"flavour {flavour!r}: choose from {', '.join(f.value for f in Flavour)}"
+            ) from None
+    if not chosen:
+        raise ValueError("no flavour given: choose one or more of e, mu, tau")
+    shared = SharedRays()
+    return {fl: far_reach(exp, masses, flavour=fl, _shared=shared, **kwargs) for fl in chosen}
 
 
 def far_band_function(

@@ -71,3 +71,9 @@ def test_shared_rays_refuse_another_detector() -> None:
 def test_flavour_keyword_is_refused() -> None:
     with pytest.raises(TypeError, match="flavours"):
         far_reach_flavours("faser2", MASSES, flavour="e")
+
+
+@pytest.mark.parametrize(("flavours", "message"), [(["x"], "flavour 'x'"), ([], "no flavour")])
+def test_bad_flavours_are_named(flavours: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        far_reach_flavours("faser2", MASSES, flavours)
