@@ -11,6 +11,7 @@ from nudipole.model import Flavour
 from nudipole.physics.angular import PhotonAngular
 from nudipole.production.ee_polynomial import (
     QuadraticDensity,
+    chebyshev_density,
     photon_only_density,
     piece_integral,
     psi_average,
@@ -147,3 +148,39 @@ def test_the_check_is_relative_to_the_largest_density() -> None:
     q = quadratic_density(np.full(3, 91.2**2), 0.0115, PhotonAngular.SPIN_CORRELATED, c,
                           production=mu)  # fmt: skip
     assert q is not None
+
+
+@pytest.mark.parametrize("sqrt_s", [91.19, 200.0, 240.0, 365.0])
+def test_chebyshev_series_reproduce_the_w_exchange_density(sqrt_s: float) -> None:
+    """The electron flavour's density (t-channel W) as three Chebyshev series in z per (s, m)
+    pair equals the density at random (z, c*) to 1e-8 of its largest value."""
+    model = CouplingModel(Flavour.E, CouplingRatios(0.8, 1.2))
+    rng = np.random.default_rng(4)
+    m = np.repeat(np.geomspace(0.01, 0.99 * sqrt_s, 7), 3)
+    c = rng.uniform(-1.0, 1.0, m.size)
+    s = np.full(m.size, sqrt_s**2)
+    series = chebyshev_density(s, m, PhotonAngular.SPIN_CORRELATED, c, production=model)
+    assert series is not None
+    z = rng.uniform(-0.999, 0.999, 40)
+    a, b = density_coefficients(s[:, None], m[:, None], PhotonAngular.SPIN_CORRELATED, z[None, :],
+                                c[:, None], production=model)  # fmt: skip
+    per_node = series.per_node(c)  # A(z) and B(z), b = B(z) sqrt(1 - z^2)
+    a_series = np.polynomial.chebyshev.chebval(z, np.moveaxis(per_node[:, 0], -1, 0))
+    b_series = np.polynomial.chebyshev.chebval(z, np.moveaxis(per_node[:, 1], -1, 0))
+    scale = np.abs(a).max()
+    assert np.allclose(a_series, a, rtol=0.0, atol=1e-8 * scale)
+    assert np.allclose(b_series * np.sqrt(1.0 - z**2), b, rtol=0.0, atol=1e-8 * scale)
+
+
+def test_chebyshev_series_of_a_polynomial_density_is_exact() -> None:
+    s = np.full(6, 10.58**2)
+    m = np.linspace(0.1, 9.0, 6)
+    c = np.linspace(-0.9, 0.9, 6)
+    series = chebyshev_density(s, m, PhotonAngular.SPIN_CORRELATED, c)
+    assert series is not None
+    exact = photon_only_density(s, m, PhotonAngular.SPIN_CORRELATED, c)
+    z = np.linspace(-0.95, 0.95, 9)
+    per_node = series.per_node(c)
+    a_series = np.polynomial.chebyshev.chebval(z, np.moveaxis(per_node[:, 0], -1, 0))
+    a_exact = exact.a0[:, None] + (exact.a1[:, None] + exact.a2[:, None] * z) * z
+    assert np.allclose(a_series, a_exact, rtol=1e-12, atol=1e-13)

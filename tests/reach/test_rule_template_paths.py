@@ -101,12 +101,13 @@ def test_fixed_length_puts_one_kappa_per_point_in_one_bin() -> None:
     del exp
 
 
-@pytest.mark.parametrize(("flavour", "fast"), [(Flavour.MU, True), (Flavour.E, False)])
-def test_electroweak_production_takes_the_fast_path_only_where_polynomial(
-    flavour: Flavour, fast: bool, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("flavour", [Flavour.MU, Flavour.E])
+def test_electroweak_production_takes_the_compiled_path(
+    flavour: Flavour, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """LEP L3 with d_Z, d_W: the muon flavour (s-channel only) goes through the compiled
-    binning and matches the node path; the electron flavour's W exchange falls back."""
+    """LEP L3 with d_Z, d_W: the muon flavour (s-channel only, polynomial in z) and the
+    electron flavour (t-channel W: Chebyshev series in z) both go through the compiled binning
+    and match the node path, which evaluates the density at every node."""
     model = CouplingModel(flavour, CouplingRatios(0.8, 1.2))
     masses = np.array([5.0, 60.0, 150.0])
     calls: list[object] = []
@@ -119,11 +120,32 @@ def test_electroweak_production_takes_the_fast_path_only_where_polynomial(
 
     monkeypatch.setattr(signal, "_lab_volume_templates", spy)
     got = _templates("lep", "l3", DEFAULT, masses, model)
-    assert (calls[0] is not None) is fast
+    assert calls[0] is not None
     monkeypatch.undo()
     ref = _templates("lep", "l3", DEFAULT, masses, model, node_path=True, monkeypatch=monkeypatch)
-    assert np.allclose(got[1], ref[1], rtol=1e-9, atol=1e-300)
-    assert np.allclose(got[2], ref[2], rtol=1e-12)
+    assert np.allclose(got[1], ref[1], rtol=1e-8, atol=1e-300)
+    assert np.allclose(got[2], ref[2], rtol=1e-10)
+
+
+def test_without_a_series_the_electron_flavour_keeps_the_node_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nudipole.production import ee_polynomial
+
+    monkeypatch.setattr(ee_polynomial, "CHEBYSHEV_DEGREES", (3,))  # far too few for the W
+    model = CouplingModel(Flavour.E, CouplingRatios(0.8, 1.2))
+    calls: list[object] = []
+    original = signal._lab_volume_templates
+
+    def spy(*args: Any) -> Any:
+        out = original(*args)
+        calls.append(out)
+        return out
+
+    monkeypatch.setattr(signal, "_lab_volume_templates", spy)
+    _, weight, _ = _templates("lep", "l3", DEFAULT, np.array([5.0, 60.0]), model)
+    assert calls[0] is None
+    assert np.all(weight[..., 0, :].sum(axis=-1) > 0.0)
 
 
 def test_paper_preset_error_bounds_the_difference_to_a_finer_rule() -> None:

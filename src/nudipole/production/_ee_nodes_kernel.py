@@ -103,16 +103,29 @@ def node_kappa(
 
 
 @numba.njit(cache=True, nogil=True)
+def _chebyshev(series: FloatArray, pair: int, row: int, z: float) -> float:  # pragma: no cover
+    """sum_j series[pair, row, j] T_j(z) by Clenshaw's recurrence."""
+    b1 = 0.0
+    b2 = 0.0
+    for j in range(series.shape[2] - 1, 0, -1):
+        b0 = series[pair, row, j] + 2.0 * z * b1 - b2
+        b2 = b1
+        b1 = b0
+    return float(series[pair, row, 0] + z * b1 - b2)
+
+
+@numba.njit(cache=True, nogil=True)
 def _lab_volume_sweep(
     node: IntArray, cos_lo: FloatArray, cos_hi: FloatArray, x_theta: FloatArray,
     w_theta_k: FloatArray, w_theta_g: FloatArray, cos_a: FloatArray, sin_a: FloatArray,
     wck: FloatArray, wcg: FloatArray, group: IntArray, coeffs: FloatArray, cos_psi: FloatArray,
     wpk: FloatArray, wpg: FloatArray, group_mass: IntArray, group_kinematics: FloatArray,
     beta: float, inverse_geometry: FloatArray, edges: FloatArray, sum_w: FloatArray,
-    sum_wk: FloatArray,
+    sum_wk: FloatArray, series: FloatArray,
 ) -> None:  # pragma: no cover - compiled  # fmt: skip
     """The pass over the nodes of :func:`lab_volume_bins`: the bin of a node is the number of
     its mass's interior bin ``edges`` at or below its kappa."""
+    chebyshev = series.shape[0] > 0
     n_k = node.size
     n_t = x_theta.size
     n_l = cos_psi.size
@@ -149,7 +162,13 @@ def _lab_volume_sweep(
             for m in range(n_l):
                 z = cg * ca + ssa * cos_psi[m]
                 z = min(max(z, -1.0), 1.0)
-                dens = a0 + (a1 + a2 * z) * z + (b0 + b1 * z) * (z * ca - cg) * inv_sa
+                if chebyshev:
+                    dens = (
+                        _chebyshev(series, vk, 0, z)
+                        + _chebyshev(series, vk, 1, z) * (z * ca - cg) * inv_sa
+                    )
+                else:
+                    dens = a0 + (a1 + a2 * z) * z + (b0 + b1 * z) * (z * ca - cg) * inv_sa
                 w_k = ak * wpk[m] * dens
                 if not w_k > 0.0:  # left out of both rules, as the node path does
                     continue
@@ -193,6 +212,7 @@ def lab_volume_bins(
     kappa_lo: FloatArray,
     kappa_hi: FloatArray,
     n_bins: int,
+    series: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:  # pragma: no cover - compiled; tested against rule_nodes
     """Summed weights and weight x kappa, (groups, 2, n_bins), of the cut-adapted rule in
     ln-kappa bins that span, per mass, [``kappa_lo``, ``kappa_hi``] (the binning of
@@ -204,7 +224,9 @@ def lab_volume_bins(
     in the photon polar angle theta_g, and every theta node the psi rule; at each node
     z = cos theta_g cos alpha + sin theta_g sin alpha cos psi (clipped to [-1, 1]) and the
     density a0 + a1 z + a2 z^2 + (b0 + b1 z)(z cos alpha - cos theta_g) / sin alpha
-    (:mod:`nudipole.production.ee_polynomial`; ``coeffs`` (V, 5) per c* node), weights
+    (:mod:`nudipole.production.ee_polynomial`; ``coeffs`` (V, 5) per c* node), or, where
+    ``series`` (V, 2, n) is not empty, A(z) + B(z)(z cos alpha - cos theta_g) / sin alpha with
+    the c* node's two Chebyshev series (``ChebyshevDensity.per_node``), weights
     0.25 w_c (w_theta sin theta_g) w_psi. ``group_kinematics`` (G, 3): the N's CM momentum,
     CM energy and m Gamma(d = 1) per group; kappa by :func:`node_kappa`. Index 0 of the
     middle axis is the Kronrod rule, 1 its embedded Gauss rule; nodes whose Kronrod weight
@@ -223,7 +245,7 @@ def lab_volume_bins(
                 edges[mk, e] = math.exp(lo + (e + 1) * width)
     _lab_volume_sweep(node, cos_lo, cos_hi, x_theta, w_theta_k, w_theta_g, cos_a, sin_a, wck, wcg,
                       group, coeffs, cos_psi, wpk, wpg, group_mass, group_kinematics, beta,
-                      inverse_geometry, edges, sum_w, sum_wk)  # fmt: skip
+                      inverse_geometry, edges, sum_w, sum_wk, series)  # fmt: skip
     return sum_w, sum_wk
 
 

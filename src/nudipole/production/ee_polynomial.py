@@ -204,3 +204,94 @@ def piece_integral(
     du = v - u
     s2 = v * v + v * u + u * u  # (v^3 - u^3) / (v - u)
     return np.asarray(0.5 * du * (d0 + 0.5 * d1 * (v + u) + d2 * s2 / 3.0))
+
+
+#: Degrees of the Chebyshev series tried for a density that is not polynomial in z
+#: (:func:`chebyshev_density`): the W's t-channel propagator has its pole at
+#: 1 + M_W^2 / (sqrt(s) p_N)-ish in z, so the series converges geometrically; at LEP and CEPC
+#: energies 24 to 64 terms reach the check's 1e-9 (the smallest that does is used).
+CHEBYSHEV_DEGREES = (16, 24, 32, 48, 64, 96)
+
+
+@dataclass(frozen=True)
+class ChebyshevDensity:
+    """The density as ratio(z)[1 - P_L(z) c*] - ratio(z) P_T(z) sin t* cos f* with the three
+    functions of z as Chebyshev series (:func:`chebyshev_density`): ``coefficients`` (P, 3,
+    n + 1) for f0 = ratio, f1 = ratio P_L and g = -ratio P_T / sqrt(1 - z^2) per (s, m) pair,
+    ``pair`` the pair of each c* node."""
+
+    coefficients: FloatArray
+    pair: np.ndarray
+
+    def per_node(self, cos_star: FloatArray) -> FloatArray:
+        """(V, 2, n + 1): the series of a = f0 - c* f1 and of b / (sin t* ...) = sin t* g at
+        each c* node, so that a + b cos f* = A(z) + B(z)(z cos alpha - cos theta_g) / sin
+        alpha."""
+        c = np.asarray(cos_star, dtype=float).ravel()[:, None]
+        own = self.coefficients[self.pair.ravel()]
+        sin_star = np.sqrt(np.clip(1.0 - c * c, 0.0, None))
+        return np.ascontiguousarray(
+            np.stack([own[:, 0] - c * own[:, 1], sin_star * own[:, 2]], axis=1)
+        )
+
+
+def chebyshev_density(
+    s: FloatArray,
+    m_n: FloatArray,
+    angular: PhotonAngular,
+    cos_star: FloatArray,
+    production: ProductionShape | None = None,
+    conjugate_fraction: float = 0.5,
+) -> ChebyshevDensity | None:
+    """The density of :func:`~nudipole.production.ee_source.density_coefficients` as three
+    Chebyshev series in z per (s, m) pair (:class:`ChebyshevDensity`), for a production that is
+    not polynomial in z (the electron flavour's t-channel W), or None where no degree of
+    :data:`CHEBYSHEV_DEGREES` reproduces it.
+
+    The series interpolates at the Chebyshev points of the first kind; it is accepted where it
+    equals the density at the n points halfway between them (in angle) to 1e-9 of the largest
+    density, and where the density is affine in c* (read at c* = 0 and 1, checked at -1/2),
+    as :func:`quadratic_density` checks. ``s``, ``m_n`` one value or one per c* node.
+    """
+    c = np.asarray(cos_star, dtype=float)
+    s_all = np.broadcast_to(np.asarray(s, dtype=float), c.shape).ravel()
+    m_all = np.broadcast_to(np.asarray(m_n, dtype=float), c.shape).ravel()
+    pairs, where = np.unique(s_all + 1j * m_all, return_inverse=True)
+
+    def functions(z: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, float]:
+        """f0, f1, g at ``z`` per pair, (P, Z) each, and the worst miss of the c*-affinity."""
+        a, b = {}, {}
+        for c_star in (0.0, 1.0, -0.5):
+            a_c, b_c = density_coefficients(
+                pairs.real[:, None], pairs.imag[:, None], angular,
+                np.broadcast_to(z, (pairs.size, z.size)), np.full((pairs.size, 1), c_star),
+                production=production, conjugate_fraction=conjugate_fraction,
+            )  # fmt: skip
+            a[c_star] = np.broadcast_to(a_c, (pairs.size, z.size))
+            b[c_star] = np.broadcast_to(b_c, (pairs.size, z.size)) / np.sqrt(1.0 - z**2)
+        f0, f1, g = a[0.0], a[0.0] - a[1.0], b[0.0]
+        miss = max(
+            float(np.max(np.abs(a[-0.5] - (f0 + 0.5 * f1)), initial=0.0)),
+            float(np.max(np.abs(b[-0.5] - np.sqrt(0.75) * g), initial=0.0)),
+        )
+        return f0, f1, g, miss
+
+    for degree in CHEBYSHEV_DEGREES:
+        n = degree + 1
+        angle = np.pi * (np.arange(n) + 0.5) / n
+        f0, f1, g, miss = functions(np.cos(angle))
+        values = np.stack([f0, f1, g], axis=1)  # (P, 3, n)
+        scale = _CHECK_RTOL * max(float(np.max(np.abs(values), initial=0.0)), np.finfo(float).tiny)
+        if miss > scale:
+            return None  # not affine in c*: no series in z alone will do
+        # c_j = (2 / n) sum_k f(x_k) cos(j angle_k), c_0 halved
+        coefficients = (2.0 / n) * values @ np.cos(np.outer(angle, np.arange(n)))
+        coefficients[..., 0] *= 0.5
+        halfway = np.pi * np.arange(1, n) / n
+        c0, c1, cg, _ = functions(np.cos(halfway))
+        series = np.polynomial.chebyshev.chebval(
+            np.cos(halfway), np.moveaxis(coefficients, -1, 0)
+        )  # (P, 3, n - 1)
+        if np.all(np.abs(series - np.stack([c0, c1, cg], axis=1)) <= scale):
+            return ChebyshevDensity(coefficients, where.reshape(c.shape))
+    return None

@@ -45,6 +45,7 @@ from nudipole.physics.production import sigma as sigma_photon
 from nudipole.production import ee_rules, ee_source
 from nudipole.production.ee_polynomial import (
     QuadraticDensity,
+    chebyshev_density,
     photon_only_density,
     piece_integral,
     psi_average,
@@ -502,12 +503,23 @@ def _lab_volume_templates(
     m_g = groups.masses[groups.mass]
     g = pieces.group
     density = _quadratic_density(preset, model, s_g[g], m_g[g], pieces.c)
-    if density is None:
-        return None
+    series = np.zeros((0, 2, 1))
+    if density is None:  # not polynomial in z: the three functions of z as Chebyshev series
+        cheb = chebyshev_density(
+            s_g[g], m_g[g], preset.effective_photon_angular, pieces.c, production=model,
+            conjugate_fraction=conjugate_fraction(preset),
+        )  # fmt: skip
+        if cheb is None:
+            return None
+        series = cheb.per_node(pieces.c)
+        coeffs = np.zeros((pieces.c.size, 5))
+    else:
+        names = ("a0", "a1", "a2", "b0", "b1")
+        coeffs = np.stack(
+            [np.broadcast_to(getattr(density, n), pieces.c.shape) for n in names], axis=1
+        )
     x_theta, w_theta_k, w_theta_g = gauss_kronrod(rule.panels.theta_points or rule.panels.points)
     psi, wpk, wpg = ee_rules.psi_rule(rule.panels.n_psi, rule.panels.psi_exact)
-    names = ("a0", "a1", "a2", "b0", "b1")
-    coeffs = np.stack([np.broadcast_to(getattr(density, n), pieces.c.shape) for n in names], axis=1)
     kinematics = np.stack(
         [n_momentum_cm(s_g, m_g), n_energy_cm(s_g, m_g), m_g * groups.widths[groups.mass]], axis=1
     )
@@ -522,7 +534,7 @@ def _lab_volume_templates(
         np.cos(psi), wpk, wpg,
         groups.mass.astype(np.int64), np.ascontiguousarray(kinematics),
         float(experiment.beta), inverse_geometry, *_kappa_range(experiment, preset, pieces, groups),
-        N_KAPPA_BINS,
+        N_KAPPA_BINS, series,
     )  # fmt: skip
     mean_k = np.divide(sum_wk, sum_w, out=np.ones_like(sum_w), where=sum_w > 0)
     weight = np.zeros(groups.shape)
