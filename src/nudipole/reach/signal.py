@@ -21,9 +21,10 @@ With the cut-adapted rule (:func:`build_rule_templates_many`) there are three wa
 same templates: with the fixed-length decay model kappa is one number per (mass, point) and
 only the acceptance is integrated, the azimuth and the photon angle exactly
 (:mod:`nudipole.production.ee_polynomial`); with the lab-volume model the rule's nodes are
-binned in one compiled pass (``_ee_nodes_kernel.lab_volume_bins``); where the density is not
-polynomial in the N direction (the electron flavour's t-channel W) the nodes are made and
-binned in NumPy (:func:`_node_templates`).
+binned in one compiled pass (``_ee_nodes_kernel.lab_volume_bins``), the density polynomial in
+the N direction or, where it is not (the electron flavour's t-channel W), as Chebyshev series
+in it. The nodes are made and binned in NumPy (:func:`_node_templates`) only where neither
+form reproduces the density, or with the fixed-length model and a non-polynomial density.
 """
 
 from __future__ import annotations
