@@ -92,13 +92,25 @@ def test_fast_paths_match_the_node_path(
 
 
 def test_fixed_length_puts_one_kappa_per_point_in_one_bin() -> None:
-    exp = resolve_experiment("besiii")
     _, weight, kappa = _templates("besiii", None, PAPER, np.array([0.5, 2.0]))
     assert np.all(weight[..., 1:] == 0.0)
     assert np.all(kappa[..., 1:] == 1.0)
     open_points = weight[..., 0, 0] > 0.0
     assert open_points.sum() > 0.5 * open_points.size
-    del exp
+
+
+def _spy_on_lab_volume(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What each call of ``_lab_volume_templates`` returned (None: it handed over)."""
+    calls: list[object] = []
+    original = signal._lab_volume_templates
+
+    def spy(*args: Any) -> Any:
+        out = original(*args)
+        calls.append(out)
+        return out
+
+    monkeypatch.setattr(signal, "_lab_volume_templates", spy)
+    return calls
 
 
 @pytest.mark.parametrize("flavour", [Flavour.MU, Flavour.E])
@@ -110,15 +122,7 @@ def test_electroweak_production_takes_the_compiled_path(
     and match the node path, which evaluates the density at every node."""
     model = CouplingModel(flavour, CouplingRatios(0.8, 1.2))
     masses = np.array([5.0, 60.0, 150.0])
-    calls: list[object] = []
-    original = signal._lab_volume_templates
-
-    def spy(*args: Any) -> Any:
-        out = original(*args)
-        calls.append(out)
-        return out
-
-    monkeypatch.setattr(signal, "_lab_volume_templates", spy)
+    calls = _spy_on_lab_volume(monkeypatch)
     got = _templates("lep", "l3", DEFAULT, masses, model)
     assert calls[0] is not None
     monkeypatch.undo()
@@ -134,15 +138,7 @@ def test_without_a_series_the_electron_flavour_keeps_the_node_path(
 
     monkeypatch.setattr(ee_polynomial, "CHEBYSHEV_DEGREES", (3,))  # far too few for the W
     model = CouplingModel(Flavour.E, CouplingRatios(0.8, 1.2))
-    calls: list[object] = []
-    original = signal._lab_volume_templates
-
-    def spy(*args: Any) -> Any:
-        out = original(*args)
-        calls.append(out)
-        return out
-
-    monkeypatch.setattr(signal, "_lab_volume_templates", spy)
+    calls = _spy_on_lab_volume(monkeypatch)
     _, weight, _ = _templates("lep", "l3", DEFAULT, np.array([5.0, 60.0]), model)
     assert calls[0] is None
     assert np.all(weight[..., 0, :].sum(axis=-1) > 0.0)
