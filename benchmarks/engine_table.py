@@ -40,6 +40,13 @@ CURVES = [
         ("default",),
     ),
     ("CEPC Z, scenario II, mu", "cepc-z", {"scenario": "II", "flavour": "mu"}, ("default",)),
+    # the electron flavour's t-channel W: the density as Chebyshev series (not in the issue)
+    (
+        "LEP L3, scenario II, e",
+        "lep",
+        {"selection": "l3", "scenario": "II", "flavour": "e"},
+        ("default",),
+    ),
 ]
 
 #: The 8 curves of seed Figs. 1-3 with both presets, end to end in one fresh process.
