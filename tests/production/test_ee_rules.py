@@ -2,6 +2,9 @@
 lists, the f* and photon-angle integration is exact for the density's form, and the embedded
 error estimate bounds the difference to a much finer rule."""
 
+import itertools
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -80,17 +83,17 @@ def test_cut_changes_only_at_listed_edges(name: str, selection: str) -> None:
     _assert_edges_complete(exp.selection(selection).cuts, rs, beta)
 
 
-@pytest.mark.parametrize(
-    "cut",
-    [
-        LabPolarRange(17.0, 150.0),
-        LabPolarVeto(((30.0, 33.0), (120.0, 131.0))),
-        EnergyThresholdByRegion(((0.0, 0.7, 0.5), (0.8, 0.95, 1.5))),
-        BoundaryEnergyCut(0.9),
-        BeamBackgroundCut(17.0, 150.0),
-        EnergyDependentPolarWindow((5.399, -58.82, 195.71), (-7.982, 87.77, -120.6)),
-    ],
-)
+_CUT_TYPES = [
+    LabPolarRange(17.0, 150.0),
+    LabPolarVeto(((30.0, 33.0), (120.0, 131.0))),
+    EnergyThresholdByRegion(((0.0, 0.7, 0.5), (0.8, 0.95, 1.5))),
+    BoundaryEnergyCut(0.9),
+    BeamBackgroundCut(17.0, 150.0),
+    EnergyDependentPolarWindow((5.399, -58.82, 195.71), (-7.982, 87.77, -120.6)),
+]
+
+
+@pytest.mark.parametrize("cut", _CUT_TYPES)
 @pytest.mark.parametrize("beta", [0.0, 3 / 11, -0.4])
 def test_every_cut_type_in_a_boosted_frame(cut: object, beta: float) -> None:
     """Each cut type alone, also in boosted frames (a user's TOML may combine any of them)."""
@@ -263,3 +266,65 @@ def test_rule_pieces_are_the_accepted_photon_angles() -> None:
         e_cm, cos_cm, gamma * e_cm * (1.0 + beta * cos_cm), (cos_cm + beta) / (1.0 + beta * cos_cm)
     )
     assert np.all(combined_mask(sel.cuts, photons, Frame(rs[0], beta)))
+
+
+def _assert_same_pieces(a: ee_rules.RulePieces, b: ee_rules.RulePieces) -> None:
+    np.testing.assert_array_equal(a.node, b.node)
+    np.testing.assert_array_equal(a.cos_lo, b.cos_lo)
+    np.testing.assert_array_equal(a.cos_hi, b.cos_hi)
+
+
+@pytest.mark.parametrize(("name", "selection"), SELECTIONS)
+def test_segment_topology_gives_the_pieces_of_sorting_every_node(name: str, selection: str) -> None:
+    """The order of the edges and the verdicts found once per energy segment (Topology) give
+    exactly the pieces of sorting the edges and testing the cuts at every c* node, for every
+    built-in selection at all its energy points and masses from 1 MeV to the endpoint."""
+    exp, rs, beta = _frame(name, selection)
+    sel = exp.selection(selection)
+    energies = np.unique([p.sqrt_s for p in exp.points]) if sel.sqrt_s is None else [rs]
+    rule = ee_rules.CutRule.plan(sel.cuts, ee_rules.RulePanels(), np.asarray(energies), beta)
+    assert rule.topology is not None
+    plain = replace(rule, topology=None)
+    for m in np.geomspace(1e-3, 0.999 * rule.sqrt_s.max(), 25):
+        points = np.flatnonzero(rule.sqrt_s > m)
+        _assert_same_pieces(
+            ee_rules.rule_pieces(rule, m, points), ee_rules.rule_pieces(plain, m, points)
+        )
+
+
+@pytest.mark.parametrize("pair", list(itertools.combinations(range(len(_CUT_TYPES)), 2)))
+@pytest.mark.parametrize("beta", [0.0, 3 / 11, -0.4])
+def test_segment_topology_with_any_two_cut_types(pair: tuple[int, int], beta: float) -> None:
+    """Any two cut types (a user's TOML may combine them), also where two energy-dependent
+    edges cross inside a segment: those nodes are sorted and tested afresh."""
+    cuts = tuple(_CUT_TYPES[i] for i in pair)
+    rule = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(), np.array([10.58]), beta)
+    plain = replace(rule, topology=None)
+    for m in np.geomspace(1e-3, 10.5, 20):
+        _assert_same_pieces(ee_rules.rule_pieces(rule, m), ee_rules.rule_pieces(plain, m))
+
+
+def test_nodes_out_of_their_segment_order_are_sorted_afresh() -> None:
+    """The compiled pass flags a node whose edges are out of the segment's order (here the
+    boundary cut's edges cross the Belle II window's inside a segment, and a topology with
+    every order reversed) and the rule sorts and tests those nodes itself."""
+    from nudipole.production._ee_pieces_kernel import segment_pieces
+
+    cuts = (_CUT_TYPES[3], _CUT_TYPES[5])
+    rule = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(), np.array([10.58]), 0.0)
+    topo = rule.topology
+    assert topo is not None
+    e = np.linspace(0.01, 5.28, 2000)
+    rs = np.full(e.size, 10.58)
+    args = (ee_rules._fixed_columns(rule), ee_rules._moving_columns(rule, e, rs), e)
+    point = np.zeros(e.size, dtype=np.int64)
+    unordered = segment_pieces(*args, point, topo.bounds, topo.order, topo.accept)[3]
+    assert 0 < unordered.sum() < e.size
+    reversed_topo = replace(topo, order=np.ascontiguousarray(topo.order[..., ::-1]))
+    assert segment_pieces(*args, point, topo.bounds, reversed_topo.order, topo.accept)[3].all()
+    plain = replace(rule, topology=None)
+    for m in (0.05, 1.0, 7.0):
+        _assert_same_pieces(
+            ee_rules.rule_pieces(replace(rule, topology=reversed_topo), m),
+            ee_rules.rule_pieces(plain, m),
+        )

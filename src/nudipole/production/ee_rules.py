@@ -41,7 +41,7 @@ theta_g and psi nodes for an integrand that depends on the N direction otherwise
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -96,32 +96,36 @@ def _to_cm(cos_lab: FloatArray | float, beta: float) -> FloatArray:
 
 def cos_cm_edges(cut: Cut, e_cm: FloatArray, sqrt_s: FloatArray, beta: float) -> list[FloatArray]:
     """Photon CM polar cosines at which ``cut`` can change from pass to fail, at CM energy
-    ``e_cm`` (arrays broadcast with ``sqrt_s``; NaN where an edge does not exist).
-
-    Derived from each cut's definition in :mod:`nudipole.experiments.selections`:
-    a lab angle maps to the CM by aberration; E_lab = gamma (1 + beta cos_cm) E_cm; the
-    boundary cut (seed Eq. 14) passes for sin theta > sin theta_b (sqrt(s)/E - 1); the bBG
-    cut (seed Eq. 8) changes where sqrt(s) K = E [a (c1 - cos) - sin - s1], K = a c1 - s1, i.e.
-    a cos + sin = K (1 - sqrt(s)/E), solved as sqrt(1 + a^2) sin(theta + phi), phi = atan2(a, 1).
-    Listing an edge that the cut does not have is harmless (pieces are tested by ``mask``).
+    ``e_cm`` (arrays broadcast with ``sqrt_s``; NaN where an edge does not exist): the
+    edges that do not depend on the energy (:func:`fixed_cos_cm_edges`) and those that do
+    (:func:`moving_cos_cm_edges`). Listing an edge that the cut does not have is harmless
+    (pieces are tested by ``mask``).
     """
     e = np.asarray(e_cm, dtype=float)
-    if isinstance(cut, LabPolarRange):
-        return [
-            _to_cm(np.cos(np.radians(t)), beta) + 0.0 * e
-            for t in (cut.theta_min_deg, cut.theta_max_deg)
-        ]
-    if isinstance(cut, LabPolarVeto):
-        return [
-            _to_cm(np.cos(np.radians(t)), beta) + 0.0 * e for pair in cut.ranges_deg for t in pair
-        ]
+    fixed = [np.asarray(c + 0.0 * e) for c in fixed_cos_cm_edges(cut, beta)]
+    return fixed + moving_cos_cm_edges(cut, e, sqrt_s, beta)
+
+
+def moving_cos_cm_edges(
+    cut: Cut, e_cm: FloatArray, sqrt_s: FloatArray, beta: float
+) -> list[FloatArray]:
+    """The photon CM polar cosines of :func:`cos_cm_edges` that depend on the photon energy.
+
+    Derived from each cut's definition in :mod:`nudipole.experiments.selections`:
+    E_lab = gamma (1 + beta cos_cm) E_cm; the boundary cut (seed Eq. 14) passes for sin theta
+    > sin theta_b (sqrt(s)/E - 1); the bBG cut (seed Eq. 8) changes where sqrt(s) K = E [a (c1
+    - cos) - sin - s1], K = a c1 - s1, i.e. a cos + sin = K (1 - sqrt(s)/E), solved as
+    sqrt(1 + a^2) sin(theta + phi), phi = atan2(a, 1); the Belle II window's bounds (seed
+    Eqs. 10-13) by aberration.
+    """
+    e = np.asarray(e_cm, dtype=float)
+    if isinstance(cut, LabPolarRange | LabPolarVeto):
+        return []
     if isinstance(cut, EnergyThresholdByRegion):
         out: list[FloatArray] = []
-        gamma = 1.0 / np.sqrt(1.0 - beta**2)
-        for lo, hi, e_min in cut.regions:
-            # |cos| >= 0 always: abs_cos_min = 0 is no edge
-            out += [_to_cm(c, beta) + 0.0 * e for c in (lo, -lo, hi, -hi) if c != 0.0]
-            if beta != 0.0:
+        if beta != 0.0:
+            gamma = 1.0 / np.sqrt(1.0 - beta**2)
+            for _, _, e_min in cut.regions:
                 with np.errstate(divide="ignore"):
                     out.append(np.asarray((e_min / (gamma * e) - 1.0) / beta))
         return out
@@ -272,7 +276,9 @@ class CutRule:
     """The mass-independent part of the cut-adapted rule of a scan: its orders, the cuts, the
     frame, the (P, E) energies of :func:`cut_energies` and further photon CM polar cosines at
     which the photon angle is split although no cut changes there (``smooth_edges``: where the
-    integrand has a kink of its own, e.g. the decay path at the fiducial cylinder's corners)."""
+    integrand has a kink of its own, e.g. the decay path at the fiducial cylinder's corners).
+    ``topology``: the order of the photon-angle edges and the verdict of each piece between
+    the cut energies (:class:`Topology`, made by :meth:`plan`; None: found at every node)."""
 
     panels: RulePanels
     cuts: tuple[Cut, ...]
@@ -280,6 +286,7 @@ class CutRule:
     beta: float
     energies: FloatArray
     smooth_edges: tuple[float, ...] = ()
+    topology: Topology | None = None
 
     @classmethod
     def plan(
@@ -292,7 +299,111 @@ class CutRule:
     ) -> CutRule:
         rs = np.asarray(sqrt_s, dtype=float)
         energies = cut_energies(cuts, rs, beta)
-        return cls(panels, tuple(cuts), rs, beta, energies, tuple(smooth_edges))
+        rule = cls(panels, tuple(cuts), rs, beta, energies, tuple(smooth_edges))
+        return replace(rule, topology=_topology(rule))
+
+
+@dataclass(frozen=True)
+class Topology:
+    """The shape of the accepted set of photon angles between the cut energies.
+
+    Between two consecutive energies of :func:`cut_energies` (a *segment*) nothing in the
+    accepted set of photon CM polar angles appears, vanishes or changes shape: the edges of
+    :func:`cos_cm_edges` move with the photon energy but keep their order, and the verdict of
+    the piece between two neighbouring edges stays the same. Both are therefore found once
+    per segment, at its middle energy, instead of at every c* node; :func:`rule_pieces`
+    checks the order at every node and sorts and tests the cuts afresh where it does not hold
+    (two energy-dependent edges crossing inside a segment).
+
+    Attributes
+    ----------
+    bounds
+        (P, B) the finite cut energies of each point (GeV), increasing, padded with +inf: a
+        photon energy E lies in segment ``sum(bounds < E)``.
+    order
+        (P, B + 1, n_e) the edge columns of :func:`_edge_columns` in increasing order at the
+        segment's middle energy.
+    accept
+        (P, B + 1, n_e - 1) whether the piece between the ``k``-th and ``k + 1``-th ordered
+        edges passes every cut.
+    """
+
+    bounds: FloatArray
+    order: np.ndarray
+    accept: np.ndarray
+
+
+def _fixed_columns(rule: CutRule) -> FloatArray:
+    """(n_f,) photon CM polar cosines at which the photon angle is split at every energy:
+    the equal panels of ``panels.n_theta``, the rule's ``smooth_edges`` and every cut's
+    :func:`fixed_cos_cm_edges`."""
+    panels = np.cos(np.linspace(0.0, np.pi, rule.panels.n_theta + 1))
+    cut_edges = [c for cut in rule.cuts for c in fixed_cos_cm_edges(cut, rule.beta)]
+    return np.array([*panels, *rule.smooth_edges, *cut_edges], dtype=float)
+
+
+def _moving_columns(rule: CutRule, e_cm: FloatArray, sqrt_s: FloatArray) -> FloatArray:
+    """(V, n_m) every cut's :func:`moving_cos_cm_edges` at CM energies ``e_cm`` (V,) and
+    ``sqrt_s`` (V,), clipped to [-1, 1]; a missing edge (NaN) goes to 1 by fmin: a
+    zero-width piece."""
+    moving = [e for cut in rule.cuts for e in moving_cos_cm_edges(cut, e_cm, sqrt_s, rule.beta)]
+    out = np.empty((np.size(e_cm), len(moving)))
+    for j, edge in enumerate(moving):
+        out[:, j] = np.fmax(np.fmin(edge, 1.0), -1.0)
+    return out
+
+
+def _edge_columns(rule: CutRule, e_cm: FloatArray, sqrt_s: FloatArray) -> FloatArray:
+    """(V, n_e) photon CM polar cosines at which the photon angle is split at CM energies
+    ``e_cm`` (V,) and ``sqrt_s`` (V,): :func:`_fixed_columns`, then :func:`_moving_columns`;
+    in the same column order at every energy, not sorted."""
+    fixed = _fixed_columns(rule)
+    moving = _moving_columns(rule, e_cm, sqrt_s)
+    u = np.empty((moving.shape[0], fixed.size + moving.shape[1]))
+    u[:, : fixed.size] = fixed
+    u[:, fixed.size :] = moving
+    return u
+
+
+def _verdicts(
+    rule: CutRule, e_cm: FloatArray, sqrt_s: FloatArray, lo: FloatArray, hi: FloatArray
+) -> np.ndarray:
+    """(V, K) whether the photon at CM energy ``e_cm`` (V,) passes every cut at the middle of
+    each piece [``lo``, ``hi``] (V, K) of its CM polar cosine."""
+    beta = rule.beta
+    cos_mid = 0.5 * (lo + hi)
+    e_pieces = e_cm[:, None]  # one energy per row: the cuts broadcast it over the pieces
+    if beta == 0.0:
+        e_lab, cos_lab = e_pieces, cos_mid
+    else:
+        gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+        e_lab = gamma_b * e_pieces * (1.0 + beta * cos_mid)
+        cos_lab = np.clip((cos_mid + beta) / (1.0 + beta * cos_mid), -1.0, 1.0)
+    photons = Photons(e_pieces, cos_mid, e_lab, cos_lab)
+    return np.asarray(combined_mask(rule.cuts, photons, Frame(sqrt_s[:, None], beta)), bool)
+
+
+def _topology(rule: CutRule) -> Topology:
+    """The :class:`Topology` of ``rule``: edges ordered and pieces tested at the middle of
+    every segment below sqrt(s)/2, the largest photon CM energy (an empty or unreachable
+    segment is tested at sqrt(s)/4; no photon falls in it)."""
+    rs = rule.sqrt_s
+    n_p = rs.size
+    bounds = np.sort(np.where(np.isfinite(rule.energies), rule.energies, np.inf), axis=1)
+    lo = np.concatenate([np.zeros((n_p, 1)), bounds], axis=1)  # (P, B + 1)
+    hi = np.minimum(np.concatenate([bounds, np.full((n_p, 1), np.inf)], axis=1), 0.5 * rs[:, None])
+    middle = np.where(hi > lo, 0.5 * (lo + hi), 0.25 * rs[:, None]).ravel()
+    rs_rows = np.repeat(rs, lo.shape[1])
+    u = _edge_columns(rule, middle, rs_rows)
+    order = np.argsort(u, axis=1, kind="stable")
+    ordered = np.take_along_axis(u, order, axis=1)
+    accept = _verdicts(rule, middle, rs_rows, ordered[:, :-1], ordered[:, 1:])
+    shape = lo.shape
+    return Topology(
+        bounds=bounds,
+        order=order.reshape(*shape, -1),
+        accept=accept.reshape(*shape, -1),
+    )
 
 
 def psi_is_exact(photon_only: bool, kappa_depends_on_direction: bool) -> bool:
@@ -394,9 +505,10 @@ def rule_pieces(
     c* the photon leaves at the angle alpha to N, cos alpha = (c* + beta_N)/(1 + beta_N c*)
     (aberration), with CM energy E = gamma_N (m/2)(1 + beta_N c*).
     """
-    panels, cuts, beta = rule.panels, rule.cuts, rule.beta
-    rs_g = rule.sqrt_s if points is None else rule.sqrt_s[points]
-    energies = rule.energies if points is None else rule.energies[points]
+    panels = rule.panels
+    point_g = np.arange(rule.sqrt_s.size) if points is None else np.asarray(points)
+    rs_g = rule.sqrt_s[point_g]
+    energies = rule.energies[point_g]
     mass_g = np.broadcast_to(np.asarray(m_n, dtype=float), rs_g.shape)
     c_edges = _c_star_edges(panels.n_c, energies, rs_g, mass_g)
     c_all, wck_all, wcg_all = composite_gauss_kronrod(c_edges, panels.points)  # (G, Nc)
@@ -410,30 +522,10 @@ def rule_pieces(
     bg_n = n_momentum_cm(s, mass) / mass
     beta_n = bg_n / gamma_n
     e_cm = 0.5 * mass * (gamma_n + bg_n * c)  # (V,)
-    # edges of the photon CM polar cosine at each c* node, one row per node (a missing edge,
-    # NaN, goes to 1 by fmin: a zero-width piece); sorted, so that the pieces run from
-    # cos = -1 to 1
-    fixed = [*np.cos(np.linspace(0.0, np.pi, panels.n_theta + 1)), *rule.smooth_edges]
-    moving = [edge for cut in cuts for edge in cos_cm_edges(cut, e_cm, rs, beta)]
-    u = np.empty((c.size, len(fixed) + len(moving)))
-    u[:, : len(fixed)] = np.asarray(fixed)
-    for j, edge in enumerate(moving, start=len(fixed)):
-        u[:, j] = np.fmax(np.fmin(edge, 1.0), -1.0)
-    u.sort(axis=1)
-    lo, hi = u[:, :-1], u[:, 1:]
-    cos_mid = 0.5 * (lo + hi)
-    gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
-    e_pieces = e_cm[:, None]  # one energy per row: the cuts broadcast it over the pieces
-    if beta == 0.0:
-        e_lab, cos_lab = e_pieces, cos_mid
+    if rule.topology is None:
+        v, cos_lo, cos_hi = _sorted_pieces(rule, e_cm, rs)
     else:
-        e_lab = gamma_b * e_pieces * (1.0 + beta * cos_mid)
-        cos_lab = np.clip((cos_mid + beta) / (1.0 + beta * cos_mid), -1.0, 1.0)
-    photons = Photons(e_pieces, cos_mid, e_lab, cos_lab)
-    # pieces of non-zero width that pass the cuts
-    keep = hi > lo
-    keep &= np.asarray(combined_mask(tuple(cuts), photons, Frame(rs[:, None], beta)), bool)
-    v, piece = np.nonzero(keep)  # ordered by c* node, hence by group (mass, point)
+        v, cos_lo, cos_hi = _segment_pieces(rule, rule.topology, e_cm, rs, point_g[group])
     cos_a = (c + beta_n) / (1.0 + beta_n * c)
     sin_a = np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c))
     return RulePieces(
@@ -445,9 +537,50 @@ def rule_pieces(
         sin_alpha=sin_a,
         e_cm=e_cm,
         node=v,
-        cos_lo=lo[v, piece],
-        cos_hi=hi[v, piece],
+        cos_lo=cos_lo,
+        cos_hi=cos_hi,
     )
+
+
+def _sorted_pieces(
+    rule: CutRule, e_cm: FloatArray, sqrt_s: FloatArray
+) -> tuple[np.ndarray, FloatArray, FloatArray]:
+    """(node, cos_lo, cos_hi) of the accepted photon-angle pieces at CM energies ``e_cm``
+    (V,): every node's edges sorted and every piece tested by the cuts' masks at its middle."""
+    u = _edge_columns(rule, e_cm, sqrt_s)
+    u.sort(axis=1)
+    lo, hi = u[:, :-1], u[:, 1:]
+    keep = (hi > lo) & _verdicts(rule, e_cm, sqrt_s, lo, hi)
+    v, piece = np.nonzero(keep)  # ordered by node
+    return v, lo[v, piece], hi[v, piece]
+
+
+def _segment_pieces(
+    rule: CutRule, topo: Topology, e_cm: FloatArray, sqrt_s: FloatArray, point: np.ndarray
+) -> tuple[np.ndarray, FloatArray, FloatArray]:
+    """:func:`_sorted_pieces` from the order and verdicts of each node's energy segment
+    (:class:`Topology`; compiled), sorted and tested afresh where the order does not hold."""
+    # numba is imported here, not with the package (start-up)
+    from nudipole.production._ee_pieces_kernel import segment_pieces
+
+    v, lo, hi, unordered = segment_pieces(
+        _fixed_columns(rule),
+        _moving_columns(rule, e_cm, sqrt_s),
+        e_cm,
+        point.astype(np.int64),
+        topo.bounds,
+        topo.order,
+        topo.accept,
+    )
+    if unordered.any():
+        rows = np.flatnonzero(unordered)
+        v2, lo2, hi2 = _sorted_pieces(rule, e_cm[rows], sqrt_s[rows])
+        v = np.concatenate([v, rows[v2]])
+        by_node = np.argsort(v, kind="stable")
+        v = v[by_node]
+        lo = np.concatenate([lo, lo2])[by_node]
+        hi = np.concatenate([hi, hi2])[by_node]
+    return v, lo, hi
 
 
 def psi_rule(n_psi: int, exact: bool) -> tuple[FloatArray, FloatArray, FloatArray]:

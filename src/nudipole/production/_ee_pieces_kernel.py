@@ -1,0 +1,96 @@
+"""Compiled pieces of the e+e- cut-adapted rule (numba, ``cache=True``): the accepted pieces of
+the photon CM polar angle at every c* node from the order of its edges and the verdicts of its
+energy segment (:class:`nudipole.production.ee_rules.Topology`), in one pass over the nodes.
+No cut is written here: the edges come from the cuts' own formulas
+(:func:`~nudipole.production.ee_rules.moving_cos_cm_edges`) and the verdicts from their masks,
+tested once per segment. The pieces equal those of sorting the edges and testing the cuts at
+every node (compared in ``tests/production/test_ee_rules.py``).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from nudipole.physics._types import FloatArray
+
+IntArray = np.ndarray
+BoolArray = np.ndarray
+
+
+@numba.njit(cache=True, nogil=True)
+def _edge(fixed: FloatArray, moving: FloatArray, v: int, j: int) -> float:  # pragma: no cover
+    """Column ``j`` of the node's edges: a fixed cosine, then the clipped moving ones."""
+    n_f = fixed.size
+    if j < n_f:
+        return float(fixed[j])
+    x = float(moving[v, j - n_f])
+    if x != x:  # NaN: the edge does not exist (fmin(NaN, 1) = 1)
+        return 1.0
+    return min(max(x, -1.0), 1.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def segment_pieces(
+    fixed: FloatArray,
+    moving: FloatArray,
+    e_cm: FloatArray,
+    point: IntArray,
+    bounds: FloatArray,
+    order: IntArray,
+    accept: BoolArray,
+) -> tuple[IntArray, FloatArray, FloatArray, BoolArray]:  # pragma: no cover - compiled
+    """(node, cos_lo, cos_hi, unordered) of the accepted pieces of every c* node v.
+
+    Node v has the photon CM energy ``e_cm[v]`` at energy point ``point[v]``; its edges are
+    ``fixed`` (n_f,) and ``moving[v]`` (n_m,) (clipped to [-1, 1], NaN -> 1). Its segment is
+    the number of ``bounds[point]`` below ``e_cm``; ``order[point, segment]`` lists the edge
+    columns in increasing order and ``accept[point, segment, k]`` whether the piece between
+    the k-th and (k + 1)-th passes the cuts. Pieces of zero width are left out. Where the
+    edges are not in that order (``unordered[v]``) the node gets no pieces: the caller sorts
+    and tests it afresh. Pieces come ordered by node, then by cosine.
+    """
+    n_v = e_cm.size
+    n_e = order.shape[2]
+    n_b = bounds.shape[1]
+    seg = np.empty(n_v, dtype=np.int64)
+    unordered = np.zeros(n_v, dtype=np.bool_)
+    count = 0
+    for v in range(n_v):
+        p = point[v]
+        e = e_cm[v]
+        k = 0
+        while k < n_b and bounds[p, k] < e:
+            k += 1
+        seg[v] = k
+        prev = _edge(fixed, moving, v, order[p, k, 0])
+        n = 0
+        for i in range(1, n_e):
+            x = _edge(fixed, moving, v, order[p, k, i])
+            if x < prev:
+                unordered[v] = True
+                break
+            if accept[p, k, i - 1] and x > prev:
+                n += 1
+            prev = x
+        if not unordered[v]:
+            count += n
+    node = np.empty(count, dtype=np.int64)
+    lo = np.empty(count)
+    hi = np.empty(count)
+    j = 0
+    for v in range(n_v):
+        if unordered[v]:
+            continue
+        p = point[v]
+        k = seg[v]
+        prev = _edge(fixed, moving, v, order[p, k, 0])
+        for i in range(1, n_e):
+            x = _edge(fixed, moving, v, order[p, k, i])
+            if accept[p, k, i - 1] and x > prev:
+                node[j] = v
+                lo[j] = prev
+                hi[j] = x
+                j += 1
+            prev = x
+    return node, lo, hi, unordered
