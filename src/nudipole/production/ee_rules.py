@@ -583,6 +583,22 @@ def _segment_pieces(
     return v, lo, hi
 
 
+def accepted_cos_intervals(
+    cuts: Sequence[Cut], e_cm: FloatArray, sqrt_s: float, beta: float
+) -> tuple[np.ndarray, FloatArray, FloatArray, FloatArray]:
+    """The photon CM polar cosines that pass ``cuts`` at each CM energy ``e_cm`` (R,) (GeV)
+    at one ``sqrt_s`` (GeV) in a frame moving with ``beta``: (row, cos_lo, cos_hi) of the
+    accepted pieces, ordered by row, and the (R, n_e) edges between which each cut's verdict
+    cannot change (:func:`cos_cm_edges`, clipped to [-1, 1]; unsorted). Found as the rule
+    finds them at its c* nodes (:class:`Topology`)."""
+    e = np.asarray(e_cm, dtype=float)
+    rule = CutRule.plan(tuple(cuts), RulePanels(), np.array([float(sqrt_s)]), beta)
+    assert rule.topology is not None
+    rs = np.full(e.size, float(sqrt_s))
+    rows, lo, hi = _segment_pieces(rule, rule.topology, e, rs, np.zeros(e.size, dtype=np.int64))
+    return rows, lo, hi, _edge_columns(rule, e, rs)
+
+
 def psi_rule(n_psi: int, exact: bool) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(psi, Kronrod-side weights, embedded weights) of the trapezoid rule with ``n_psi``
     intervals on [0, pi] (weights sum to 1); the embedded rule takes every other node, or all
