@@ -144,6 +144,22 @@ def test_without_a_series_the_electron_flavour_keeps_the_node_path(
     assert np.all(weight[..., 0, :].sum(axis=-1) > 0.0)
 
 
+@pytest.mark.parametrize("node_groups", [1, 71, 150])
+def test_node_path_in_chunks_of_masses_gives_the_same_templates(
+    node_groups: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The node path holds the nodes of at most NODE_GROUPS (mass, point) pairs (or one mass)
+    at a time: BESIII's 65 energies in chunks of one, one and two masses give the templates
+    of all masses at once."""
+    masses = np.array([0.05, 0.7, 2.2, 4.0, 4.9])
+    monkeypatch.setattr(signal, "NODE_GROUPS", 10_000)
+    whole = _templates("besiii", None, DEFAULT, masses, node_path=True, monkeypatch=monkeypatch)
+    monkeypatch.setattr(signal, "NODE_GROUPS", node_groups)
+    chunks = _templates("besiii", None, DEFAULT, masses, node_path=True, monkeypatch=monkeypatch)
+    for a, b in zip(whole, chunks, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_paper_preset_error_bounds_the_difference_to_a_finer_rule() -> None:
     """The fixed-length path's stated error (embedded Gauss rule in c*) against a rule with
     three times the c* panels and 15-point panels, on BESIII's 71 points."""

@@ -60,8 +60,10 @@ SAMPLERS = ("rules", "mc", "sobol", "quadrature")
 #: Most energy points for which the "rules" sampler uses 15-point panels by default.
 FEW_POINTS = 8
 #: (mass, energy point) pairs integrated together by the "rules" sampler: bounds the memory
-#: (up to about 2 x 10^4 nodes per pair, some 20 arrays of them).
-RULE_GROUPS = 64
+#: (up to about 500 photon-angle pieces per pair, some 20 arrays of them; the node path holds
+#: its nodes for :data:`nudipole.reach.signal.NODE_GROUPS` pairs at a time). 640 measured
+#: fastest: below it the per-call work dominates, above it fresh pages for the temporaries.
+RULE_GROUPS = 640
 #: Fewest events per mass for mc and sobol: below 128 per batch (of 8) batches can be empty, the
 #: batch error estimate fails and the limit is off by up to tens of per cent without a word.
 MIN_EVENTS = 1024

@@ -328,7 +328,7 @@ def build_rule_templates_many(
         else _lab_volume_templates(experiment, preset, rule, groups, model)
     )
     if binned is None:
-        binned = _node_templates(experiment, preset, rule, groups, model)
+        binned = _node_templates_in_chunks(experiment, preset, rule, groups, model)
     w_out, k_out = binned
     return rate, w_out[:, inverse], k_out[:, inverse]
 
@@ -542,6 +542,42 @@ def _lab_volume_templates(
     kappa = np.ones(groups.shape)
     weight[groups.mass, groups.dist] = sum_w
     kappa[groups.mass, groups.dist] = mean_k
+    return weight, kappa
+
+
+#: (mass, energy point) pairs whose nodes :func:`_node_templates` holds at once (up to about
+#: 2 x 10^4 nodes per pair, some 20 arrays of them).
+NODE_GROUPS = 64
+
+
+def _node_templates_in_chunks(
+    experiment: Experiment,
+    preset: Preset,
+    rule: CutRule,
+    groups: _Groups,
+    model: CouplingModel,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_node_templates` for whole masses at a time, at most :data:`NODE_GROUPS` pairs
+    (or one mass) each: the same templates (each mass is binned over its own kappa range)
+    with bounded memory."""
+    weight = np.zeros(groups.shape)
+    kappa = np.ones(groups.shape)
+    per_mass = np.bincount(groups.mass, minlength=groups.masses.size)
+    step = max(1, NODE_GROUPS // max(1, int(per_mass.max())))
+    for lo in range(0, groups.masses.size, step):
+        take = (groups.mass >= lo) & (groups.mass < lo + step)
+        if not take.any():
+            continue
+        part = _Groups(
+            groups.masses[lo : lo + step],
+            groups.sqrt_s,
+            groups.mass[take] - lo,
+            groups.dist[take],
+            groups.point[take],
+            groups.widths[lo : lo + step],
+        )
+        w, k = _node_templates(experiment, preset, rule, part, model)
+        weight[lo : lo + step], kappa[lo : lo + step] = w, k
     return weight, kappa
 
 
