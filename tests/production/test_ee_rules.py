@@ -302,6 +302,12 @@ def test_segment_topology_with_any_two_cut_types(pair: tuple[int, int], beta: fl
     plain = replace(rule, topology=None)
     for m in np.geomspace(1e-3, 10.5, 20):
         _assert_same_pieces(ee_rules.rule_pieces(rule, m), ee_rules.rule_pieces(plain, m))
+        np.testing.assert_allclose(
+            ee_rules.piece_moments(rule, ee_rules.c_star_nodes(rule, m)),
+            ee_rules.piece_moments(plain, ee_rules.c_star_nodes(plain, m)),
+            rtol=1e-13,
+            atol=1e-15,
+        )
 
 
 def test_nodes_out_of_their_segment_order_are_sorted_afresh() -> None:
@@ -328,3 +334,29 @@ def test_nodes_out_of_their_segment_order_are_sorted_afresh() -> None:
             ee_rules.rule_pieces(replace(rule, topology=reversed_topo), m),
             ee_rules.rule_pieces(plain, m),
         )
+
+
+@pytest.mark.parametrize(("name", "selection"), SELECTIONS)
+def test_piece_moments_are_the_integrals_over_the_pieces(name: str, selection: str) -> None:
+    """The compiled moments (int 1, x, x^2 dx over the accepted cosines of each c* node)
+    equal the sums over the listed pieces, with and without the segment topology."""
+    exp, rs, beta = _frame(name, selection)
+    rule = ee_rules.CutRule.plan(
+        exp.selection(selection).cuts, ee_rules.RulePanels(), np.array([rs]), beta
+    )
+    for r in (rule, replace(rule, topology=None)):
+        for m in np.geomspace(1e-3, 0.99 * rs, 7):
+            pieces = ee_rules.rule_pieces(r, m)
+            want = np.stack(
+                [
+                    np.bincount(
+                        pieces.node,
+                        weights=(pieces.cos_hi ** (k + 1) - pieces.cos_lo ** (k + 1)) / (k + 1),
+                        minlength=pieces.c.size,
+                    )
+                    for k in range(3)
+                ],
+                axis=1,
+            )
+            got = ee_rules.piece_moments(r, ee_rules.c_star_nodes(r, m))
+            np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)

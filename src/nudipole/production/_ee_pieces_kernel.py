@@ -94,3 +94,49 @@ def segment_pieces(
                 j += 1
             prev = x
     return node, lo, hi, unordered
+
+
+@numba.njit(cache=True, nogil=True)
+def segment_moments(
+    fixed: FloatArray,
+    moving: FloatArray,
+    e_cm: FloatArray,
+    point: IntArray,
+    bounds: FloatArray,
+    order: IntArray,
+    accept: BoolArray,
+) -> tuple[FloatArray, BoolArray]:  # pragma: no cover - compiled
+    """(moments, unordered): sum over the accepted pieces [u, v] of :func:`segment_pieces` of
+    (v - u, (v^2 - u^2) / 2, (v^3 - u^3) / 3), (V, 3), the integrals of 1, x and x^2 over
+    the accepted photon CM cosines x; a node flagged ``unordered`` gets zeros (the caller
+    sorts and tests it afresh)."""
+    n_v = e_cm.size
+    n_e = order.shape[2]
+    n_b = bounds.shape[1]
+    moments = np.zeros((n_v, 3))
+    unordered = np.zeros(n_v, dtype=np.bool_)
+    for v in range(n_v):
+        p = point[v]
+        e = e_cm[v]
+        k = 0
+        while k < n_b and bounds[p, k] < e:
+            k += 1
+        prev = _edge(fixed, moving, v, order[p, k, 0])
+        m0 = 0.0
+        m1 = 0.0
+        m2 = 0.0
+        for i in range(1, n_e):
+            x = _edge(fixed, moving, v, order[p, k, i])
+            if x < prev:
+                unordered[v] = True
+                break
+            if accept[p, k, i - 1] and x > prev:
+                m0 += x - prev
+                m1 += 0.5 * (x * x - prev * prev)
+                m2 += (x * x * x - prev * prev * prev) / 3.0
+            prev = x
+        if not unordered[v]:
+            moments[v, 0] = m0
+            moments[v, 1] = m1
+            moments[v, 2] = m2
+    return moments, unordered

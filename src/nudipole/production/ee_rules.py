@@ -491,20 +491,38 @@ class RulePieces:
     cos_hi: FloatArray
 
 
-def rule_pieces(
-    rule: CutRule, m_n: float | FloatArray, points: np.ndarray | None = None
-) -> RulePieces:
-    """The c* nodes and the accepted photon-angle pieces of the cut-adapted rule for groups
-    of (mass, energy point): ``m_n`` (GeV) one mass or one per group, ``points`` the index of
-    each group's point in ``rule`` (all points if None).
+@dataclass(frozen=True)
+class CStarNodes:
+    """The c* nodes of the cut-adapted rule (:func:`c_star_nodes`), flattened over the groups.
 
-    c* is split at the energies of :func:`cut_energies` into composite Gauss-Kronrod panels
-    (``panels.points`` each); at each c* node the photon CM polar angle theta_g is split at
-    the cut edges (:func:`cos_cm_edges`), at ``panels.n_theta`` equal panels and at
-    ``rule.smooth_edges``, and each piece's verdict is the cuts' mask at its midpoint. At fixed
-    c* the photon leaves at the angle alpha to N, cos alpha = (c* + beta_N)/(1 + beta_N c*)
-    (aberration), with CM energy E = gamma_N (m/2)(1 + beta_N c*).
+    Attributes
+    ----------
+    group, c, weight_kronrod, weight_gauss, cos_alpha, sin_alpha, e_cm
+        As in :class:`RulePieces`.
+    sqrt_s, point
+        The node's sqrt(s) (GeV) and the index of its energy point in the rule.
     """
+
+    group: np.ndarray
+    c: FloatArray
+    weight_kronrod: FloatArray
+    weight_gauss: FloatArray
+    cos_alpha: FloatArray
+    sin_alpha: FloatArray
+    e_cm: FloatArray
+    sqrt_s: FloatArray
+    point: np.ndarray
+
+
+def c_star_nodes(
+    rule: CutRule, m_n: float | FloatArray, points: np.ndarray | None = None
+) -> CStarNodes:
+    """The c* nodes of the cut-adapted rule for groups of (mass, energy point): ``m_n`` (GeV)
+    one mass or one per group, ``points`` the index of each group's point in ``rule`` (all
+    points if None). c* is split at the energies of :func:`cut_energies` into composite
+    Gauss-Kronrod panels (``panels.points`` each); panels of zero width are left out. At
+    fixed c* the photon leaves at the angle alpha to N, cos alpha = (c* + beta_N)/(1 + beta_N
+    c*) (aberration), with CM energy E = gamma_N (m/2)(1 + beta_N c*)."""
     panels = rule.panels
     point_g = np.arange(rule.sqrt_s.size) if points is None else np.asarray(points)
     rs_g = rule.sqrt_s[point_g]
@@ -515,31 +533,87 @@ def rule_pieces(
     # c* nodes of panels of non-zero width only (edges outside [-1, 1] are clipped onto the
     # ends), flattened over the groups
     group, col = np.nonzero(wck_all > 0.0)
-    c, wck, wcg = c_all[group, col], wck_all[group, col], wcg_all[group, col]
+    c = c_all[group, col]
     rs, mass = rs_g[group], mass_g[group]
     s = rs**2
     gamma_n = n_energy_cm(s, mass) / mass
     bg_n = n_momentum_cm(s, mass) / mass
     beta_n = bg_n / gamma_n
-    e_cm = 0.5 * mass * (gamma_n + bg_n * c)  # (V,)
-    if rule.topology is None:
-        v, cos_lo, cos_hi = _sorted_pieces(rule, e_cm, rs)
-    else:
-        v, cos_lo, cos_hi = _segment_pieces(rule, rule.topology, e_cm, rs, point_g[group])
-    cos_a = (c + beta_n) / (1.0 + beta_n * c)
-    sin_a = np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c))
-    return RulePieces(
+    return CStarNodes(
         group=group,
         c=c,
-        weight_kronrod=wck,
-        weight_gauss=wcg,
-        cos_alpha=cos_a,
-        sin_alpha=sin_a,
-        e_cm=e_cm,
+        weight_kronrod=wck_all[group, col],
+        weight_gauss=wcg_all[group, col],
+        cos_alpha=(c + beta_n) / (1.0 + beta_n * c),
+        sin_alpha=np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c)),
+        e_cm=0.5 * mass * (gamma_n + bg_n * c),
+        sqrt_s=rs,
+        point=point_g[group],
+    )
+
+
+def rule_pieces(
+    rule: CutRule, m_n: float | FloatArray, points: np.ndarray | None = None
+) -> RulePieces:
+    """The c* nodes (:func:`c_star_nodes`) and the accepted photon-angle pieces of the
+    cut-adapted rule for groups of (mass, energy point): ``m_n`` (GeV) one mass or one per
+    group, ``points`` the index of each group's point in ``rule`` (all points if None).
+
+    At each c* node the photon CM polar angle theta_g is split at the cut edges
+    (:func:`cos_cm_edges`), at ``panels.n_theta`` equal panels and at ``rule.smooth_edges``,
+    and each piece's verdict is the cuts' mask at its midpoint: found once per energy segment
+    (:class:`Topology`) where the rule has one, at every node otherwise.
+    """
+    nodes = c_star_nodes(rule, m_n, points)
+    if rule.topology is None:
+        v, cos_lo, cos_hi = _sorted_pieces(rule, nodes.e_cm, nodes.sqrt_s)
+    else:
+        v, cos_lo, cos_hi = _segment_pieces(
+            rule, rule.topology, nodes.e_cm, nodes.sqrt_s, nodes.point
+        )
+    return RulePieces(
+        group=nodes.group,
+        c=nodes.c,
+        weight_kronrod=nodes.weight_kronrod,
+        weight_gauss=nodes.weight_gauss,
+        cos_alpha=nodes.cos_alpha,
+        sin_alpha=nodes.sin_alpha,
+        e_cm=nodes.e_cm,
         node=v,
         cos_lo=cos_lo,
         cos_hi=cos_hi,
     )
+
+
+def piece_moments(rule: CutRule, nodes: CStarNodes) -> FloatArray:
+    """(V, 3) the integrals of 1, x and x^2 over the accepted photon CM cosines x at each c*
+    node (the pieces of :func:`rule_pieces`, summed without being listed; compiled where the
+    rule has a :class:`Topology`)."""
+    topo = rule.topology
+    if topo is None:
+        rows = np.arange(nodes.c.size)
+        moments = np.zeros((rows.size, 3))
+        unordered = np.ones(rows.size, dtype=bool)
+    else:
+        # numba is imported here, not with the package (start-up)
+        from nudipole.production._ee_pieces_kernel import segment_moments
+
+        moments, unordered = segment_moments(
+            _fixed_columns(rule),
+            _moving_columns(rule, nodes.e_cm, nodes.sqrt_s),
+            nodes.e_cm,
+            nodes.point.astype(np.int64),
+            topo.bounds,
+            topo.order,
+            topo.accept,
+        )
+        rows = np.flatnonzero(unordered)
+    if rows.size:
+        v, lo, hi = _sorted_pieces(rule, nodes.e_cm[rows], nodes.sqrt_s[rows])
+        for k in range(3):
+            part = (hi ** (k + 1) - lo ** (k + 1)) / (k + 1)
+            moments[rows, k] = np.bincount(v, weights=part, minlength=rows.size)
+    return np.asarray(moments)
 
 
 def _sorted_pieces(

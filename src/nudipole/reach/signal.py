@@ -48,7 +48,6 @@ from nudipole.production.ee_polynomial import (
     QuadraticDensity,
     chebyshev_density,
     photon_only_density,
-    piece_integral,
     psi_average,
     quadratic_density,
 )
@@ -377,20 +376,20 @@ def _fixed_length_templates(
     the photon polar angle done exactly (:mod:`nudipole.production.ee_polynomial`) and c*
     by the composite Gauss-Kronrod rule (embedded Gauss rule for the error). None if the
     density is not polynomial in the N direction (then the node rule is used)."""
-    pieces = ee_rules.rule_pieces(rule, groups.masses[groups.mass], groups.point)
+    nodes = ee_rules.c_star_nodes(rule, groups.masses[groups.mass], groups.point)
     s_g = groups.sqrt_s[groups.dist] ** 2
     m_g = groups.masses[groups.mass]
-    g = pieces.group
-    density = _quadratic_density(preset, model, s_g[g], m_g[g], pieces.c)
+    g = nodes.group
+    density = _quadratic_density(preset, model, s_g[g], m_g[g], nodes.c)
     if density is None:
         return None
-    d0, d1, d2 = psi_average(density, pieces.cos_alpha, pieces.sin_alpha)
-    v = pieces.node
-    part = piece_integral(d0[v], d1[v], d2[v], pieces.cos_lo, pieces.cos_hi)
+    d0, d1, d2 = psi_average(density, nodes.cos_alpha, nodes.sin_alpha)
+    # int (d0 + d1 x + d2 x^2) dx / 2 over the accepted cosines x (piece_integral, summed)
+    moments = ee_rules.piece_moments(rule, nodes)
+    part = 0.5 * (d0 * moments[:, 0] + d1 * moments[:, 1] + d2 * moments[:, 2])
     n_g = groups.mass.size
-    piece_group = g[v]
-    acc_k = 0.5 * np.bincount(piece_group, weights=part * pieces.weight_kronrod[v], minlength=n_g)
-    acc_g = 0.5 * np.bincount(piece_group, weights=part * pieces.weight_gauss[v], minlength=n_g)
+    acc_k = 0.5 * np.bincount(g, weights=part * nodes.weight_kronrod, minlength=n_g)
+    acc_g = 0.5 * np.bincount(g, weights=part * nodes.weight_gauss, minlength=n_g)
     k = kappa_of_n(
         np.zeros(n_g), np.ones(n_g), experiment, preset, s_g, m_g, groups.widths[groups.mass]
     )
