@@ -34,10 +34,11 @@ embedded Gauss rules and every other psi node give the error estimate at no extr
 :func:`rule_pieces` is the (c*, photon angle) skeleton of the rule: the c* nodes
 (:func:`c_star_nodes`) and the accepted pieces of the photon angle. Between two cut energies
 the edges keep their order and the pieces their verdicts, so both are found once per such
-segment (:class:`Topology`) and each node only checks the order (compiled). Where the density is polynomial in the N direction
-(:mod:`nudipole.production.ee_polynomial`) the psi and theta_g integrals over a piece are
-elementary, and the fixed-length decay model needs nothing else; :func:`rule_nodes` adds the
-theta_g and psi nodes for an integrand that depends on the N direction otherwise.
+segment (:class:`Topology`) and each node only checks the order (compiled). Where the
+density is polynomial in the N direction (:mod:`nudipole.production.ee_polynomial`) the psi
+and theta_g integrals over a piece are elementary, and the fixed-length decay model needs
+nothing else (:func:`piece_moments`); :func:`rule_nodes` adds the theta_g and psi nodes for
+an integrand that depends on the N direction otherwise.
 """
 
 from __future__ import annotations
