@@ -532,25 +532,29 @@ def c_star_nodes(
     energies = rule.energies[point_g]
     mass_g = np.broadcast_to(np.asarray(m_n, dtype=float), rs_g.shape)
     c_edges = _c_star_edges(panels.n_c, energies, rs_g, mass_g)
-    c_all, wck_all, wcg_all = composite_gauss_kronrod(c_edges, panels.points)  # (G, Nc)
-    # c* nodes of panels of non-zero width only (edges outside [-1, 1] are clipped onto the
-    # ends), flattened over the groups
-    group, col = np.nonzero(wck_all > 0.0)
-    c = c_all[group, col]
-    rs, mass = rs_g[group], mass_g[group]
-    s = rs**2
-    gamma_n = n_energy_cm(s, mass) / mass
-    bg_n = n_momentum_cm(s, mass) / mass
-    beta_n = bg_n / gamma_n
+    # panels of non-zero width only (edges outside [-1, 1] are clipped onto the ends),
+    # flattened over the groups, and their Gauss-Kronrod nodes
+    lo, hi = c_edges[:, :-1], c_edges[:, 1:]
+    wide = hi > lo
+    panel_group = np.repeat(np.arange(rs_g.size), np.count_nonzero(wide, axis=1))
+    x, wk, wg = composite_gauss_kronrod(np.stack([lo[wide], hi[wide]], axis=1), panels.points)
+    group = np.repeat(panel_group, panels.points)
+    c = x.reshape(-1)
+    # the N's kinematics per group, then per node
+    s_g = rs_g**2
+    gamma_g = n_energy_cm(s_g, mass_g) / mass_g
+    bg_g = n_momentum_cm(s_g, mass_g) / mass_g
+    gamma_n, beta_n = gamma_g[group], (bg_g / gamma_g)[group]
+    one_plus = 1.0 + beta_n * c
     return CStarNodes(
         group=group,
         c=c,
-        weight_kronrod=wck_all[group, col],
-        weight_gauss=wcg_all[group, col],
-        cos_alpha=(c + beta_n) / (1.0 + beta_n * c),
-        sin_alpha=np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * (1.0 + beta_n * c)),
-        e_cm=0.5 * mass * (gamma_n + bg_n * c),
-        sqrt_s=rs,
+        weight_kronrod=wk.reshape(-1),
+        weight_gauss=wg.reshape(-1),
+        cos_alpha=(c + beta_n) / one_plus,
+        sin_alpha=np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * one_plus),
+        e_cm=(0.5 * mass_g * gamma_g)[group] * one_plus,
+        sqrt_s=rs_g[group],
         point=point_g[group],
     )
 
