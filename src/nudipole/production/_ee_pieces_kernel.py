@@ -31,6 +31,17 @@ def _edge(fixed: FloatArray, moving: FloatArray, v: int, j: int) -> float:  # pr
 
 
 @numba.njit(cache=True, nogil=True)
+def _segment(bounds: FloatArray, p: int, e: float) -> int:  # pragma: no cover - compiled
+    """The energy segment of a photon at CM energy ``e`` at point ``p``: the number of the
+    point's ``bounds`` (increasing, +inf padded) below ``e``."""
+    n_b = bounds.shape[1]
+    k = 0
+    while k < n_b and bounds[p, k] < e:
+        k += 1
+    return k
+
+
+@numba.njit(cache=True, nogil=True)
 def segment_pieces(
     fixed: FloatArray,
     moving: FloatArray,
@@ -52,16 +63,12 @@ def segment_pieces(
     """
     n_v = e_cm.size
     n_e = order.shape[2]
-    n_b = bounds.shape[1]
     seg = np.empty(n_v, dtype=np.int64)
     unordered = np.zeros(n_v, dtype=np.bool_)
     count = 0
     for v in range(n_v):
         p = point[v]
-        e = e_cm[v]
-        k = 0
-        while k < n_b and bounds[p, k] < e:
-            k += 1
+        k = _segment(bounds, p, e_cm[v])
         seg[v] = k
         prev = _edge(fixed, moving, v, order[p, k, 0])
         n = 0
@@ -112,15 +119,11 @@ def segment_moments(
     sorts and tests it afresh)."""
     n_v = e_cm.size
     n_e = order.shape[2]
-    n_b = bounds.shape[1]
     moments = np.zeros((n_v, 3))
     unordered = np.zeros(n_v, dtype=np.bool_)
     for v in range(n_v):
         p = point[v]
-        e = e_cm[v]
-        k = 0
-        while k < n_b and bounds[p, k] < e:
-            k += 1
+        k = _segment(bounds, p, e_cm[v])
         prev = _edge(fixed, moving, v, order[p, k, 0])
         m0 = 0.0
         m1 = 0.0

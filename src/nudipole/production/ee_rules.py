@@ -467,8 +467,8 @@ class RuleNodes:
 
 
 @dataclass(frozen=True)
-class RulePieces:
-    """The (c*, photon polar angle) skeleton of the cut-adapted rule (:func:`rule_pieces`).
+class CStarNodes:
+    """The c* nodes of the cut-adapted rule (:func:`c_star_nodes`), flattened over the groups.
 
     Attributes
     ----------
@@ -476,32 +476,6 @@ class RulePieces:
         Per c* node (V,): its group index, c*, the composite Gauss-Kronrod and embedded Gauss
         weights in c* (each summing to 2 over a group), cos and sin of the angle alpha between
         the photon and N in the CM, and the photon CM energy (GeV).
-    node, cos_lo, cos_hi
-        Per accepted piece of the photon CM polar angle (K,): its c* node and the cosines
-        of its edges (-1 <= cos_lo < cos_hi <= 1); the photon passes every cut between the
-        edges. Pieces come ordered by c* node, hence by group.
-    """
-
-    group: np.ndarray
-    c: FloatArray
-    weight_kronrod: FloatArray
-    weight_gauss: FloatArray
-    cos_alpha: FloatArray
-    sin_alpha: FloatArray
-    e_cm: FloatArray
-    node: np.ndarray
-    cos_lo: FloatArray
-    cos_hi: FloatArray
-
-
-@dataclass(frozen=True)
-class CStarNodes:
-    """The c* nodes of the cut-adapted rule (:func:`c_star_nodes`), flattened over the groups.
-
-    Attributes
-    ----------
-    group, c, weight_kronrod, weight_gauss, cos_alpha, sin_alpha, e_cm
-        As in :class:`RulePieces`.
     sqrt_s, point
         The node's sqrt(s) (GeV) and the index of its energy point in the rule.
     """
@@ -515,6 +489,24 @@ class CStarNodes:
     e_cm: FloatArray
     sqrt_s: FloatArray
     point: np.ndarray
+
+
+@dataclass(frozen=True)
+class RulePieces(CStarNodes):
+    """The (c*, photon polar angle) skeleton of the cut-adapted rule (:func:`rule_pieces`):
+    its c* nodes (:class:`CStarNodes`) and the accepted pieces of the photon angle.
+
+    Attributes
+    ----------
+    node, cos_lo, cos_hi
+        Per accepted piece of the photon CM polar angle (K,): its c* node and the cosines
+        of its edges (-1 <= cos_lo < cos_hi <= 1); the photon passes every cut between the
+        edges. Pieces come ordered by c* node, hence by group.
+    """
+
+    node: np.ndarray
+    cos_lo: FloatArray
+    cos_hi: FloatArray
 
 
 def c_star_nodes(
@@ -578,18 +570,7 @@ def rule_pieces(
         v, cos_lo, cos_hi = _segment_pieces(
             rule, rule.topology, nodes.e_cm, nodes.sqrt_s, nodes.point
         )
-    return RulePieces(
-        group=nodes.group,
-        c=nodes.c,
-        weight_kronrod=nodes.weight_kronrod,
-        weight_gauss=nodes.weight_gauss,
-        cos_alpha=nodes.cos_alpha,
-        sin_alpha=nodes.sin_alpha,
-        e_cm=nodes.e_cm,
-        node=v,
-        cos_lo=cos_lo,
-        cos_hi=cos_hi,
-    )
+    return RulePieces(**vars(nodes), node=v, cos_lo=cos_lo, cos_hi=cos_hi)
 
 
 def piece_moments(rule: CutRule, nodes: CStarNodes) -> FloatArray:
