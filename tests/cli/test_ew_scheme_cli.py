@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CliRunner
 
+from conftest import CliRunner
 from nudipole.physics.sm import SM, EWScheme
 
 FAST = ["--events", "4096"]
