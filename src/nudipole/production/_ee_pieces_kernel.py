@@ -42,6 +42,37 @@ def _segment(bounds: FloatArray, p: int, e: float) -> int:  # pragma: no cover -
 
 
 @numba.njit(cache=True, nogil=True)
+def _node_pieces(
+    fixed: FloatArray,
+    moving: FloatArray,
+    v: int,
+    e: float,
+    p: int,
+    bounds: FloatArray,
+    order: IntArray,
+    accept: BoolArray,
+    lo: FloatArray,
+    hi: FloatArray,
+) -> int:  # pragma: no cover - compiled
+    """The accepted pieces of node ``v`` (photon CM energy ``e``, energy point ``p``) written
+    to ``lo``, ``hi`` (room for n_e - 1); returns their number, or -1 where the node's edges
+    are not in its segment's order (then the caller sorts and tests it afresh)."""
+    k = _segment(bounds, p, e)
+    n = 0
+    prev = _edge(fixed, moving, v, order[p, k, 0])
+    for i in range(1, order.shape[2]):
+        x = _edge(fixed, moving, v, order[p, k, i])
+        if x < prev:
+            return -1
+        if accept[p, k, i - 1] and x > prev:
+            lo[n] = prev
+            hi[n] = x
+            n += 1
+        prev = x
+    return n
+
+
+@numba.njit(cache=True, nogil=True)
 def segment_pieces(
     fixed: FloatArray,
     moving: FloatArray,
@@ -62,45 +93,29 @@ def segment_pieces(
     and tests it afresh. Pieces come ordered by node, then by cosine.
     """
     n_v = e_cm.size
-    n_e = order.shape[2]
-    seg = np.empty(n_v, dtype=np.int64)
-    unordered = np.zeros(n_v, dtype=np.bool_)
-    count = 0
+    lo = np.empty(order.shape[2])
+    hi = np.empty(order.shape[2])
+    counts = np.empty(n_v, dtype=np.int64)
     for v in range(n_v):
-        p = point[v]
-        k = _segment(bounds, p, e_cm[v])
-        seg[v] = k
-        prev = _edge(fixed, moving, v, order[p, k, 0])
-        n = 0
-        for i in range(1, n_e):
-            x = _edge(fixed, moving, v, order[p, k, i])
-            if x < prev:
-                unordered[v] = True
-                break
-            if accept[p, k, i - 1] and x > prev:
-                n += 1
-            prev = x
-        if not unordered[v]:
-            count += n
-    node = np.empty(count, dtype=np.int64)
-    lo = np.empty(count)
-    hi = np.empty(count)
+        counts[v] = _node_pieces(fixed, moving, v, e_cm[v], point[v], bounds, order, accept,
+                                 lo, hi)  # fmt: skip
+    total = 0
+    for v in range(n_v):
+        total += max(counts[v], 0)
+    node = np.empty(total, dtype=np.int64)
+    cos_lo = np.empty(total)
+    cos_hi = np.empty(total)
     j = 0
     for v in range(n_v):
-        if unordered[v]:
+        if counts[v] <= 0:
             continue
-        p = point[v]
-        k = seg[v]
-        prev = _edge(fixed, moving, v, order[p, k, 0])
-        for i in range(1, n_e):
-            x = _edge(fixed, moving, v, order[p, k, i])
-            if accept[p, k, i - 1] and x > prev:
-                node[j] = v
-                lo[j] = prev
-                hi[j] = x
-                j += 1
-            prev = x
-    return node, lo, hi, unordered
+        n = _node_pieces(fixed, moving, v, e_cm[v], point[v], bounds, order, accept, lo, hi)
+        for i in range(n):
+            node[j] = v
+            cos_lo[j] = lo[i]
+            cos_hi[j] = hi[i]
+            j += 1
+    return node, cos_lo, cos_hi, counts < 0
 
 
 @numba.njit(cache=True, nogil=True)
@@ -118,28 +133,22 @@ def segment_moments(
     the accepted photon CM cosines x; a node flagged ``unordered`` gets zeros (the caller
     sorts and tests it afresh)."""
     n_v = e_cm.size
-    n_e = order.shape[2]
+    lo = np.empty(order.shape[2])
+    hi = np.empty(order.shape[2])
     moments = np.zeros((n_v, 3))
     unordered = np.zeros(n_v, dtype=np.bool_)
     for v in range(n_v):
-        p = point[v]
-        k = _segment(bounds, p, e_cm[v])
-        prev = _edge(fixed, moving, v, order[p, k, 0])
+        n = _node_pieces(fixed, moving, v, e_cm[v], point[v], bounds, order, accept, lo, hi)
+        unordered[v] = n < 0
         m0 = 0.0
         m1 = 0.0
         m2 = 0.0
-        for i in range(1, n_e):
-            x = _edge(fixed, moving, v, order[p, k, i])
-            if x < prev:
-                unordered[v] = True
-                break
-            if accept[p, k, i - 1] and x > prev:
-                m0 += x - prev
-                m1 += 0.5 * (x * x - prev * prev)
-                m2 += (x * x * x - prev * prev * prev) / 3.0
-            prev = x
-        if not unordered[v]:
-            moments[v, 0] = m0
-            moments[v, 1] = m1
-            moments[v, 2] = m2
+        for i in range(n):
+            u, x = lo[i], hi[i]
+            m0 += x - u
+            m1 += 0.5 * (x * x - u * u)
+            m2 += (x * x * x - u * u * u) / 3.0
+        moments[v, 0] = m0
+        moments[v, 1] = m1
+        moments[v, 2] = m2
     return moments, unordered

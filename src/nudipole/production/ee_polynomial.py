@@ -32,7 +32,8 @@ polynomial of degree 2 in cos psi, and its average over psi in [0, pi] (<cos psi
     d1 = a1 cos alpha - b0 sin alpha,
     d2 = a2 (cos^2 alpha - sin^2 alpha / 2) - 3 b1 cos alpha sin alpha / 2,
 
-whose integral over a piece of the photon angle is elementary (:func:`piece_integral`).
+whose integral over a piece of the photon angle is elementary (:func:`piece_integral`,
+:func:`moment_integral`).
 """
 
 from __future__ import annotations
@@ -194,16 +195,30 @@ def psi_average(
     )
 
 
+def cosine_moments(cos_from: FloatArray, cos_to: FloatArray) -> FloatArray:
+    """(..., 3) the integrals of 1, x and x^2 over x from ``cos_from`` to ``cos_to``: what a
+    piece of the photon CM cosine contributes to :func:`moment_integral`."""
+    u, v = np.asarray(cos_from, dtype=float), np.asarray(cos_to, dtype=float)
+    return np.stack([v - u, 0.5 * (v * v - u * u), (v * v * v - u * u * u) / 3.0], axis=-1)
+
+
+def moment_integral(
+    d0: FloatArray, d1: FloatArray, d2: FloatArray, moments: FloatArray
+) -> FloatArray:
+    """int (d0 + d1 x + d2 x^2) dx / 2 over the accepted photon CM cosines x, from their
+    :func:`cosine_moments` (summed over the pieces, ``moments`` (..., 3)): the psi-averaged
+    density of :func:`psi_average` over those photon polar angles with the measure
+    sin theta_g dtheta_g / 2."""
+    m = np.asarray(moments, dtype=float)
+    return np.asarray(0.5 * (d0 * m[..., 0] + d1 * m[..., 1] + d2 * m[..., 2]))
+
+
 def piece_integral(
     d0: FloatArray, d1: FloatArray, d2: FloatArray, cos_from: FloatArray, cos_to: FloatArray
 ) -> FloatArray:
-    """int_{cos_from}^{cos_to} (d0 + d1 x + d2 x^2) dx / 2: the psi-averaged density of
-    :func:`psi_average` over the photon polar angles between theta(cos_to) and
-    theta(cos_from) with the measure sin theta_g dtheta_g / 2 (``cos_from`` < ``cos_to``)."""
-    u, v = cos_from, cos_to
-    du = v - u
-    s2 = v * v + v * u + u * u  # (v^3 - u^3) / (v - u)
-    return np.asarray(0.5 * du * (d0 + 0.5 * d1 * (v + u) + d2 * s2 / 3.0))
+    """:func:`moment_integral` over one piece of the photon CM cosine, from ``cos_from`` to
+    ``cos_to`` (``cos_from`` < ``cos_to``)."""
+    return moment_integral(d0, d1, d2, cosine_moments(cos_from, cos_to))
 
 
 #: Degrees of the Chebyshev series tried for a density that is not polynomial in z

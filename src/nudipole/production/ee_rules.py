@@ -64,6 +64,7 @@ from nudipole.kinematics.lorentz import massless_cos_to_other_frame
 from nudipole.kinematics.sampling import composite_gauss_kronrod
 from nudipole.physics._types import FloatArray
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
+from nudipole.production.ee_polynomial import cosine_moments
 
 
 @dataclass(frozen=True)
@@ -356,12 +357,16 @@ def _moving_columns(rule: CutRule, e_cm: FloatArray, sqrt_s: FloatArray) -> Floa
     return out
 
 
-def _edge_columns(rule: CutRule, e_cm: FloatArray, sqrt_s: FloatArray) -> FloatArray:
+def _edge_columns(
+    rule: CutRule, e_cm: FloatArray, sqrt_s: FloatArray, moving: FloatArray | None = None
+) -> FloatArray:
     """(V, n_e) photon CM polar cosines at which the photon angle is split at CM energies
-    ``e_cm`` (V,) and ``sqrt_s`` (V,): :func:`_fixed_columns`, then :func:`_moving_columns`;
-    in the same column order at every energy, not sorted."""
+    ``e_cm`` (V,) and ``sqrt_s`` (V,): :func:`_fixed_columns`, then :func:`_moving_columns`
+    (``moving``, if the caller has them); in the same column order at every energy, not
+    sorted."""
     fixed = _fixed_columns(rule)
-    moving = _moving_columns(rule, e_cm, sqrt_s)
+    if moving is None:
+        moving = _moving_columns(rule, e_cm, sqrt_s)
     u = np.empty((moving.shape[0], fixed.size + moving.shape[1]))
     u[:, : fixed.size] = fixed
     u[:, fixed.size :] = moving
@@ -598,9 +603,9 @@ def piece_moments(rule: CutRule, nodes: CStarNodes) -> FloatArray:
         rows = np.flatnonzero(unordered)
     if rows.size:
         v, lo, hi = _sorted_pieces(rule, nodes.e_cm[rows], nodes.sqrt_s[rows])
+        part = cosine_moments(lo, hi)
         for k in range(3):
-            part = (hi ** (k + 1) - lo ** (k + 1)) / (k + 1)
-            moments[rows, k] = np.bincount(v, weights=part, minlength=rows.size)
+            moments[rows, k] = np.bincount(v, weights=part[:, k], minlength=rows.size)
     return np.asarray(moments)
 
 
@@ -618,16 +623,22 @@ def _sorted_pieces(
 
 
 def _segment_pieces(
-    rule: CutRule, topo: Topology, e_cm: FloatArray, sqrt_s: FloatArray, point: np.ndarray
+    rule: CutRule,
+    topo: Topology,
+    e_cm: FloatArray,
+    sqrt_s: FloatArray,
+    point: np.ndarray,
+    moving: FloatArray | None = None,
 ) -> tuple[np.ndarray, FloatArray, FloatArray]:
     """:func:`_sorted_pieces` from the order and verdicts of each node's energy segment
-    (:class:`Topology`; compiled), sorted and tested afresh where the order does not hold."""
+    (:class:`Topology`; compiled), sorted and tested afresh where the order does not hold;
+    ``moving``: the nodes' :func:`_moving_columns`, if the caller has them."""
     # numba is imported here, not with the package (start-up)
     from nudipole.production._ee_pieces_kernel import segment_pieces
 
     v, lo, hi, unordered = segment_pieces(
         _fixed_columns(rule),
-        _moving_columns(rule, e_cm, sqrt_s),
+        _moving_columns(rule, e_cm, sqrt_s) if moving is None else moving,
         e_cm,
         point.astype(np.int64),
         topo.bounds,
@@ -657,8 +668,11 @@ def accepted_cos_intervals(
     rule = CutRule.plan(tuple(cuts), RulePanels(), np.array([float(sqrt_s)]), beta)
     assert rule.topology is not None
     rs = np.full(e.size, float(sqrt_s))
-    rows, lo, hi = _segment_pieces(rule, rule.topology, e, rs, np.zeros(e.size, dtype=np.int64))
-    return rows, lo, hi, _edge_columns(rule, e, rs)
+    moving = _moving_columns(rule, e, rs)
+    rows, lo, hi = _segment_pieces(
+        rule, rule.topology, e, rs, np.zeros(e.size, dtype=np.int64), moving
+    )
+    return rows, lo, hi, _edge_columns(rule, e, rs, moving)
 
 
 def psi_rule(n_psi: int, exact: bool) -> tuple[FloatArray, FloatArray, FloatArray]:

@@ -47,6 +47,7 @@ from nudipole.production import ee_rules, ee_source
 from nudipole.production.ee_polynomial import (
     QuadraticDensity,
     chebyshev_density,
+    moment_integral,
     photon_only_density,
     psi_average,
     quadratic_density,
@@ -384,9 +385,7 @@ def _fixed_length_templates(
     if density is None:
         return None
     d0, d1, d2 = psi_average(density, nodes.cos_alpha, nodes.sin_alpha)
-    # int (d0 + d1 x + d2 x^2) dx / 2 over the accepted cosines x (piece_integral, summed)
-    moments = ee_rules.piece_moments(rule, nodes)
-    part = 0.5 * (d0 * moments[:, 0] + d1 * moments[:, 1] + d2 * moments[:, 2])
+    part = moment_integral(d0, d1, d2, ee_rules.piece_moments(rule, nodes))
     n_g = groups.mass.size
     acc_k = 0.5 * np.bincount(g, weights=part * nodes.weight_kronrod, minlength=n_g)
     acc_g = 0.5 * np.bincount(g, weights=part * nodes.weight_gauss, minlength=n_g)
