@@ -17,7 +17,7 @@ from nudipole.experiments.selections import (
     combined_mask,
 )
 from nudipole.physics.angular import PhotonAngular, photon_angular_density, polarization_vector
-from nudipole.production import ee_rules
+from nudipole.production import cut_edges, ee_rules
 from nudipole.production.ee_source import density_coefficients, production_density_ratio
 
 
@@ -61,7 +61,7 @@ def _assert_edges_complete(cuts: tuple, rs: float, beta: float) -> None:
     i, j = np.nonzero(mask[:, 1:] != mask[:, :-1])
     edges = np.stack(
         [np.broadcast_to(c, energies.shape)[:, 0] for cut in cuts
-         for c in ee_rules.cos_cm_edges(cut, energies, np.asarray(rs), beta)],
+         for c in cut_edges.cos_cm_edges(cut, energies, np.asarray(rs), beta)],
         axis=1,
     )  # fmt: skip
     crossing = 0.5 * (grid[0, j] + grid[0, j + 1])

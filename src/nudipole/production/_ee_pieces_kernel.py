@@ -2,7 +2,7 @@
 the photon CM polar angle at every c* node from the order of its edges and the verdicts of its
 energy segment (:class:`nudipole.production.ee_rules.Topology`), in one pass over the nodes.
 No cut is written here: the edges come from the cuts' own formulas
-(:func:`~nudipole.production.ee_rules.moving_cos_cm_edges`) and the verdicts from their masks,
+(:func:`~nudipole.production.cut_edges.moving_cos_cm_edges`) and the verdicts from their masks,
 tested once per segment. The pieces equal those of sorting the edges and testing the cuts at
 every node (compared in ``tests/production/test_ee_rules.py``).
 """

@@ -158,7 +158,7 @@ def _passed(name: str, cuts: tuple[Cut, ...], grid: _Grid, frame: Frame) -> Bool
     """Cells whose photon passes ``cuts``; raises if the cuts reach the divergent edges.
 
     Every cut's verdict can change along a row (one photon energy) only at its edges in the
-    photon CM cosine (:func:`nudipole.production.ee_rules.cos_cm_edges`), so a row is filled
+    photon CM cosine (:func:`nudipole.production.cut_edges.cos_cm_edges`), so a row is filled
     from its accepted intervals (:func:`~nudipole.production.ee_rules.accepted_cos_intervals`),
     and the cells on either side of every edge are tested by the cuts' own masks (a midpoint
     on an edge gets the cut's verdict there): the mask of testing every cell, at a few
