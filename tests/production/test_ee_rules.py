@@ -122,12 +122,14 @@ def test_full_acceptance_is_one_within_the_estimate() -> None:
 
 @pytest.mark.parametrize(("name", "selection"), SELECTIONS)
 def test_embedded_estimate_bounds_the_error(name: str, selection: str) -> None:
-    """|Kronrod - Gauss| of the default rule bounds its difference to a rule with twice the
-    panels, 15-point panels and four times the azimuth nodes."""
+    """|Kronrod - Gauss| of the default rule (narrow pieces with the 3-point rule) bounds its
+    difference to a rule with twice the panels, 15-point panels everywhere and four times the
+    azimuth nodes."""
     exp, rs, beta = _frame(name, selection)
     cuts = exp.selection(selection).cuts
     default = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(), np.array([rs]), beta)
-    fine = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(4, 2, 16, 15), np.array([rs]), beta)
+    fine_panels = ee_rules.RulePanels(4, 2, 16, 15, narrow_theta=0.0)
+    fine = ee_rules.CutRule.plan(cuts, fine_panels, np.array([rs]), beta)
     for m in np.geomspace(0.01, 0.98 * rs, 6):
         k, g = _acceptance(default, m)
         ref, _ = _acceptance(fine, m)
@@ -346,3 +348,81 @@ def test_piece_moments_are_the_integrals_over_the_pieces(name: str, selection: s
             )
             got = ee_rules.piece_moments(r, ee_rules.c_star_nodes(r, m))
             np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+
+
+def _pieces(widths: list[float]) -> ee_rules.RulePieces:
+    """One c* node with photon-angle pieces of the given widths (radians), side by side."""
+    edges = 0.2 + np.concatenate([[0.0], np.cumsum(widths)])
+    one = np.zeros(1)
+    return ee_rules.RulePieces(
+        group=np.zeros(1, dtype=int), c=one, weight_kronrod=one + 2.0, weight_gauss=one + 2.0,
+        cos_alpha=one, sin_alpha=one + 1.0, e_cm=one + 1.0, sqrt_s=one + 4.0,
+        point=np.zeros(1, dtype=int), node=np.zeros(len(widths), dtype=int),
+        cos_lo=np.cos(edges[1:]), cos_hi=np.cos(edges[:-1]),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("points", "lower"), [(7, 3), (15, 7)])
+def test_narrow_pieces_get_the_next_lower_rule(points: int, lower: int) -> None:
+    """A photon-angle piece narrower than ``narrow_theta`` gets the lower Gauss-Kronrod rule
+    (its nodes, then slots of zero weight); a wider one the rule of ``points``: each is the
+    composite rule on that piece alone, and integrates sin(theta) to its cosine difference
+    within the rule's own error."""
+    from nudipole.kinematics.sampling import composite_gauss_kronrod
+
+    widths = [0.1, 0.5, 0.05, 1.2]
+    panels = ee_rules.RulePanels(points=points)
+    rule = ee_rules.CutRule.plan((), panels, np.array([4.0]), 0.0)
+    pieces = _pieces(widths)
+    th, wk, wg = ee_rules.theta_nodes(rule, pieces)
+    assert th.shape == (len(widths), points)
+    lo, hi = np.arccos(pieces.cos_hi), np.arccos(pieces.cos_lo)
+    for k, width in enumerate(widths):
+        n = lower if width < panels.narrow_theta else points
+        x, w_k, w_g = composite_gauss_kronrod(np.array([lo[k], hi[k]]), n)
+        np.testing.assert_array_equal(th[k, :n], x)
+        np.testing.assert_array_equal(wk[k, :n], w_k)
+        np.testing.assert_array_equal(wg[k, :n], w_g)
+        assert not wk[k, n:].any() and not wg[k, n:].any()
+        exact = np.cos(lo[k]) - np.cos(hi[k])
+        kronrod, gauss = np.sum(wk[k] * np.sin(th[k])), np.sum(wg[k] * np.sin(th[k]))
+        assert abs(kronrod - exact) <= abs(kronrod - gauss)
+    # pi/8 (0.39 rad): the 0.1 and 0.05 rad pieces are narrow, 0.5 and 1.2 are not
+    assert panels.narrow_theta == pytest.approx(np.pi / 8)
+    off = ee_rules.CutRule.plan((), replace(panels, narrow_theta=0.0), np.array([4.0]), 0.0)
+    th_off, _, _ = ee_rules.theta_nodes(off, pieces)
+    x_all, _, _ = composite_gauss_kronrod(np.stack([lo, hi], axis=1), points)
+    np.testing.assert_array_equal(th_off, x_all)
+
+
+def test_the_lab_volume_pass_uses_the_narrow_rule_of_the_nodes() -> None:
+    """The compiled lab-volume pass sums the same nodes as the node path (ee_rules.rule_nodes)
+    with narrow pieces: its total weight equals the nodes' sum of Kronrod and Gauss weights
+    with an isotropic density."""
+    from nudipole.kinematics.sampling import gauss_kronrod
+    from nudipole.production._ee_nodes_kernel import lab_volume_bins
+
+    widths = [0.1, 0.5, 0.05, 1.2]
+    rule = ee_rules.CutRule.plan((), ee_rules.RulePanels(), np.array([4.0]), 0.0)
+    pieces = _pieces(widths)
+    nodes = ee_rules.nodes_from_pieces(rule, pieces)
+    (x, wk, wg), (xn, wkn, wgn) = ee_rules.theta_rules(rule.panels)
+    psi, wpk, wpg = ee_rules.psi_rule(rule.panels.n_psi, rule.panels.psi_exact)
+    coeffs = np.array([[1.0, 0.0, 0.0, 0.0, 0.0]])  # density 1
+    sum_w, _ = lab_volume_bins(
+        pieces.node, pieces.cos_lo, pieces.cos_hi, x, wk, wg, rule.panels.narrow_theta,
+        xn, wkn, wgn, pieces.cos_alpha, pieces.sin_alpha, pieces.weight_kronrod,
+        pieces.weight_gauss, np.zeros(1, dtype=np.int64), coeffs, np.cos(psi), wpk, wpg,
+        np.zeros(1, dtype=np.int64), np.array([[1.0, 2.0, 1e-3]]), 0.0,
+        np.array([1.0, -1.0, 1.0]), np.array([1e-4]), np.array([1.0]), 4, np.zeros((0, 2, 1)),
+    )  # fmt: skip
+    assert sum_w[0, 0].sum() == pytest.approx(nodes.weight_kronrod.sum(), rel=1e-14)
+    assert sum_w[0, 1].sum() == pytest.approx(nodes.weight_gauss.sum(), rel=1e-14)
+    # the nodes of weight: 3 theta nodes on each narrow piece, 7 on each wide one, 5 psi nodes
+    assert np.count_nonzero(nodes.weight_kronrod) == 5 * (3 + 7 + 3 + 7)
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), 4.0, float("inf")])
+def test_narrow_theta_must_be_an_angle(bad: float) -> None:
+    with pytest.raises(ValueError, match="narrow_theta"):
+        ee_rules.RulePanels(narrow_theta=bad)

@@ -117,7 +117,8 @@ def _chebyshev(series: FloatArray, pair: int, row: int, z: float) -> float:  # p
 @numba.njit(cache=True, nogil=True)
 def _lab_volume_sweep(
     node: IntArray, cos_lo: FloatArray, cos_hi: FloatArray, x_theta: FloatArray,
-    w_theta_k: FloatArray, w_theta_g: FloatArray, cos_a: FloatArray, sin_a: FloatArray,
+    w_theta_k: FloatArray, w_theta_g: FloatArray, narrow: float, x_narrow: FloatArray,
+    w_narrow_k: FloatArray, w_narrow_g: FloatArray, cos_a: FloatArray, sin_a: FloatArray,
     wck: FloatArray, wcg: FloatArray, group: IntArray, coeffs: FloatArray, cos_psi: FloatArray,
     wpk: FloatArray, wpg: FloatArray, group_mass: IntArray, group_kinematics: FloatArray,
     beta: float, inverse_geometry: FloatArray, edges: FloatArray, sum_w: FloatArray,
@@ -128,6 +129,7 @@ def _lab_volume_sweep(
     chebyshev = series.shape[0] > 0
     n_k = node.size
     n_t = x_theta.size
+    n_narrow = x_narrow.size
     n_l = cos_psi.size
     n_e = edges.shape[1]
     gamma_b = 1.0 / math.sqrt(1.0 - beta * beta)
@@ -152,13 +154,21 @@ def _lab_volume_sweep(
         half = 0.5 * (th_hi - th_lo)
         ck = 0.25 * wck[vk]
         cg4 = 0.25 * wcg[vk]
-        for j in range(n_t):
-            th = mid + half * x_theta[j]
+        low = th_hi - th_lo < narrow  # the lower rule (ee_rules.theta_nodes)
+        for j in range(n_narrow if low else n_t):
+            if low:
+                th = mid + half * x_narrow[j]
+                wtk = half * w_narrow_k[j]
+                wtg = half * w_narrow_g[j]
+            else:
+                th = mid + half * x_theta[j]
+                wtk = half * w_theta_k[j]
+                wtg = half * w_theta_g[j]
             cg = math.cos(th)
             sg = math.sin(th)
             ssa = sg * sa
-            ak = ck * (half * w_theta_k[j] * sg)
-            ag = cg4 * (half * w_theta_g[j] * sg)
+            ak = ck * (wtk * sg)
+            ag = cg4 * (wtg * sg)
             for m in range(n_l):
                 z = cg * ca + ssa * cos_psi[m]
                 z = min(max(z, -1.0), 1.0)
@@ -196,6 +206,10 @@ def lab_volume_bins(
     x_theta: FloatArray,
     w_theta_k: FloatArray,
     w_theta_g: FloatArray,
+    narrow: float,
+    x_narrow: FloatArray,
+    w_narrow_k: FloatArray,
+    w_narrow_g: FloatArray,
     cos_a: FloatArray,
     sin_a: FloatArray,
     wck: FloatArray,
@@ -221,7 +235,10 @@ def lab_volume_bins(
 
     Piece k (c* node ``node[k]``, photon CM cosines ``cos_lo`` < ``cos_hi``) gets the
     Gauss-Kronrod rule (abscissae ``x_theta`` on [-1, 1], weights ``w_theta_k``/``w_theta_g``)
-    in the photon polar angle theta_g, and every theta node the psi rule; at each node
+    in the photon polar angle theta_g, or, if it is narrower than ``narrow`` (radians), the
+    lower rule ``x_narrow``, ``w_narrow_k``/``w_narrow_g`` (as
+    :func:`nudipole.production.ee_rules.theta_nodes`), and every theta node the psi rule; at
+    each node
     z = cos theta_g cos alpha + sin theta_g sin alpha cos psi (clipped to [-1, 1]) and the
     density a0 + a1 z + a2 z^2 + (b0 + b1 z)(z cos alpha - cos theta_g) / sin alpha
     (:mod:`nudipole.production.ee_polynomial`; ``coeffs`` (V, 5) per c* node), or, where
@@ -243,9 +260,10 @@ def lab_volume_bins(
             width = (math.log(kappa_hi[mk]) + 1e-12 - lo) / n_bins
             for e in range(n_bins - 1):
                 edges[mk, e] = math.exp(lo + (e + 1) * width)
-    _lab_volume_sweep(node, cos_lo, cos_hi, x_theta, w_theta_k, w_theta_g, cos_a, sin_a, wck, wcg,
-                      group, coeffs, cos_psi, wpk, wpg, group_mass, group_kinematics, beta,
-                      inverse_geometry, edges, sum_w, sum_wk, series)  # fmt: skip
+    _lab_volume_sweep(node, cos_lo, cos_hi, x_theta, w_theta_k, w_theta_g, narrow, x_narrow,
+                      w_narrow_k, w_narrow_g, cos_a, sin_a, wck, wcg, group, coeffs, cos_psi, wpk,
+                      wpg, group_mass, group_kinematics, beta, inverse_geometry, edges, sum_w,
+                      sum_wk, series)  # fmt: skip
     return sum_w, sum_wk
 
 

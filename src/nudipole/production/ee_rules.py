@@ -28,7 +28,8 @@ What remains is smooth within the panels up to kinks in c* where the accepted se
 vanishes or changes shape at a photon energy (an energy threshold in a symmetric collider, the
 boundary cut's end point, an energy-dependent edge crossing a fixed one): those energies,
 :func:`cut_edges.cut_energies`, do not depend on the mass and split the c* axis. c* and theta_g use
-composite Gauss-Kronrod rules, psi the trapezoid rule (periodic: spectrally accurate); the
+composite Gauss-Kronrod rules (a narrow piece of theta_g, an endcap, the next lower one:
+:attr:`RulePanels.narrow_theta`), psi the trapezoid rule (periodic: spectrally accurate); the
 embedded Gauss rules and every other psi node give the error estimate at no extra cost
 (QUADPACK, Piessens et al. 1983, :func:`nudipole.kinematics.sampling.composite_gauss_kronrod`).
 
@@ -50,11 +51,21 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from nudipole.experiments.selections import Cut, Frame, Photons, combined_mask
-from nudipole.kinematics.sampling import composite_gauss_kronrod
+from nudipole.kinematics.sampling import composite_gauss_kronrod, gauss_kronrod
 from nudipole.physics._types import FloatArray
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
 from nudipole.production.cut_edges import cut_energies, fixed_cos_cm_edges, moving_cos_cm_edges
 from nudipole.production.ee_polynomial import cosine_moments
+
+
+#: Width (radians) below which a photon-angle piece gets the next lower Gauss-Kronrod rule
+#: (:class:`RulePanels`): pi/8, measured to keep the stated error of every built-in curve
+#: (docs/benchmarks.md); the endcaps' pieces (about 0.14 rad at BESIII, 0.2 at Belle II) are
+#: narrower, the barrels' (0.8-1.9 rad) wider.
+NARROW_THETA = float(np.pi / 8)
+
+#: The next lower Gauss-Kronrod rule of each (:attr:`RulePanels.narrow_theta`).
+_LOWER_RULE = {15: 7, 7: 3, 3: 3}
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,14 @@ class RulePanels:
     given) and ``n_psi`` trapezoid intervals (even) in the N azimuth about the photon.
     ``psi_exact``: the integrand is a polynomial of degree <= 2 in cos psi, which the trapezoid
     rule with 2 or more intervals integrates exactly (:func:`psi_is_exact`): the embedded rule
-    then keeps all psi nodes (no psi error to estimate)."""
+    then keeps all psi nodes (no psi error to estimate).
+
+    ``narrow_theta`` (radians): a piece of the photon polar angle narrower than this gets the
+    next lower Gauss-Kronrod rule (15 -> 7, 7 -> 3 points; its embedded Gauss rule, 7 -> 3,
+    3 -> 1, still gives the error). The endcaps are such pieces: a seventh of the barrel's
+    width, where the integrand changes little, so the lower rule's error (and its estimate)
+    stays small while the pieces' nodes drop by 4/7 (measured: docs/benchmarks.md). 0: every
+    piece gets the same rule."""
 
     n_c: int = 2
     n_theta: int = 1
@@ -73,10 +91,15 @@ class RulePanels:
     points: int = 7
     theta_points: int | None = None
     psi_exact: bool = False
+    narrow_theta: float = NARROW_THETA
 
     def __post_init__(self) -> None:
         if self.points not in (3, 7, 15) or self.theta_points not in (None, 3, 7, 15):
             raise ValueError("the rule's panels have 3, 7 or 15 Gauss-Kronrod points")
+        if not 0.0 <= self.narrow_theta <= np.pi:  # also NaN
+            raise ValueError(
+                f"narrow_theta = {self.narrow_theta!r}: a width in radians from 0 to pi"
+            )
         if self.n_c < 1 or self.n_theta < 1:
             raise ValueError("the rule needs at least one panel per axis")
         if self.n_psi < 2 or self.n_psi % 2:
@@ -498,11 +521,35 @@ def psi_rule(n_psi: int, exact: bool) -> tuple[FloatArray, FloatArray, FloatArra
     return psi, wpk, (wpk if exact else wpg)
 
 
+def theta_rules(
+    panels: RulePanels,
+) -> tuple[tuple[FloatArray, FloatArray, FloatArray], tuple[FloatArray, FloatArray, FloatArray]]:
+    """The Gauss-Kronrod rules (abscissae on [-1, 1], Kronrod and embedded Gauss weights) of
+    the photon polar angle: for a piece as wide as ``panels.narrow_theta`` or wider, and for
+    a narrower one (the next lower rule)."""
+    points = panels.theta_points or panels.points
+    return gauss_kronrod(points), gauss_kronrod(_LOWER_RULE[points])
+
+
 def theta_nodes(rule: CutRule, pieces: RulePieces) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(theta_g, Kronrod weights, embedded Gauss weights), (K, points) each, of the composite
-    Gauss-Kronrod rule on every accepted photon-angle piece."""
-    bounds = np.stack([np.arccos(pieces.cos_hi), np.arccos(pieces.cos_lo)], axis=1)
-    return composite_gauss_kronrod(bounds, rule.panels.theta_points or rule.panels.points)
+    """(theta_g, Kronrod weights, embedded Gauss weights), (K, points) each, of the
+    Gauss-Kronrod rule on every accepted photon-angle piece (:func:`theta_rules`): a narrow
+    piece has its lower rule's nodes first and zero weights in the slots left over (at its
+    middle; the nodes of zero weight add nothing)."""
+    th_lo, th_hi = np.arccos(pieces.cos_hi), np.arccos(pieces.cos_lo)
+    (x, wk, wg), (xn, wkn, wgn) = theta_rules(rule.panels)
+    mid, half = 0.5 * (th_lo + th_hi), 0.5 * (th_hi - th_lo)
+    narrow = (th_hi - th_lo < rule.panels.narrow_theta)[:, None]
+    n_n = xn.size
+    pad = np.zeros(x.size - n_n)
+    x_k = np.where(narrow, np.concatenate([xn, pad]), x)
+    w_k = np.where(narrow, np.concatenate([wkn, pad]), wk)
+    w_g = np.where(narrow, np.concatenate([wgn, pad]), wg)
+    return (
+        np.asarray(mid[:, None] + half[:, None] * x_k),
+        np.asarray(half[:, None] * w_k),
+        np.asarray(half[:, None] * w_g),
+    )
 
 
 def rule_nodes(
@@ -532,8 +579,8 @@ def rule_nodes(
 
 def nodes_from_pieces(rule: CutRule, pieces: RulePieces) -> RuleNodes:
     """The nodes of :func:`rule_nodes` from its skeleton ``pieces`` (:func:`rule_pieces`):
-    ``panels.theta_points`` Gauss-Kronrod nodes on every piece of the photon angle and the
-    psi rule at each."""
+    the Gauss-Kronrod nodes of :func:`theta_nodes` on every piece of the photon angle (a
+    narrow piece's slots of zero weight give nodes of zero weight) and the psi rule at each."""
     th, wtk, wtg = theta_nodes(rule, pieces)
     psi, wpk, wpg = psi_rule(rule.panels.n_psi, rule.panels.psi_exact)
     # numba is imported here, not with the package (start-up)

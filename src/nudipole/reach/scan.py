@@ -34,7 +34,7 @@ from nudipole.kinematics.sampling import (
 )
 from nudipole.physics._types import FloatArray
 from nudipole.physics.z_pole import sigma_z_peak, width_z_to_nu_nbar
-from nudipole.production.ee_rules import CutRule, RulePanels, psi_is_exact
+from nudipole.production.ee_rules import NARROW_THETA, CutRule, RulePanels, psi_is_exact
 from nudipole.reach.background import BackgroundCounts, expected_background
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import DecayModel, Preset
@@ -97,7 +97,8 @@ class IntegrationOptions:
     ``rule_points``: Gauss-Kronrod points per panel (3, 7 or 15), or None for 15 with at most
     :data:`FEW_POINTS` energy points and 7 with more (the 7-point rule is as accurate here but
     its embedded 3-point Gauss rule states errors up to 1 %; with BESIII's 71 points the
-    15-point rule would cost four times as much).
+    15-point rule would cost four times as much). ``rule_narrow_theta``: photon-angle pieces
+    narrower than this (radians) get the next lower rule (:class:`RulePanels`; 0: none).
     """
 
     sampler: str = "rules"
@@ -107,13 +108,18 @@ class IntegrationOptions:
     quadrature_orders: tuple[int, int, int] = (48, 48, 24)
     rule_orders: tuple[int, int, int] = (2, 1, 4)
     rule_points: int | None = None
+    rule_narrow_theta: float = NARROW_THETA
 
     def __post_init__(self) -> None:
         if self.sampler not in SAMPLERS:
             raise ValueError(
                 f"unknown sampler {self.sampler!r}: choose one of {', '.join(SAMPLERS)}"
             )
-        RulePanels(*self.rule_orders, points=self.rule_points or 15)
+        RulePanels(
+            *self.rule_orders,
+            points=self.rule_points or 15,
+            narrow_theta=self.rule_narrow_theta,
+        )
         if self.n_batch < 2:
             raise ValueError(f"n_batch = {self.n_batch}: the error estimate needs 2 batches")
         n = self.n_events
@@ -408,6 +414,7 @@ def prepare_scan(
                 2 if exact else n_psi,
                 points=options.rule_points or (15 if len(points) <= FEW_POINTS else 7),
                 psi_exact=exact,
+                narrow_theta=options.rule_narrow_theta,
             ),
             np.array([p.sqrt_s for p in points], dtype=float),
             experiment.beta,

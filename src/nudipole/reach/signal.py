@@ -37,7 +37,7 @@ from nudipole.constants import metres_to_natural
 from nudipole.experiments.schema import Experiment, Selection
 from nudipole.experiments.selections import Frame, Photons, combined_mask
 from nudipole.kinematics.geometry import path_length_in_cylinder
-from nudipole.kinematics.sampling import Nodes, gauss_kronrod
+from nudipole.kinematics.sampling import Nodes
 from nudipole.model import Nature
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import width_nu_gamma
@@ -517,7 +517,7 @@ def _lab_volume_templates(
         coeffs = np.stack(
             [np.broadcast_to(getattr(density, n), pieces.c.shape) for n in names], axis=1
         )
-    x_theta, w_theta_k, w_theta_g = gauss_kronrod(rule.panels.theta_points or rule.panels.points)
+    (x_theta, w_theta_k, w_theta_g), narrow_rule = ee_rules.theta_rules(rule.panels)
     psi, wpk, wpg = ee_rules.psi_rule(rule.panels.n_psi, rule.panels.psi_exact)
     kinematics = np.stack(
         [n_momentum_cm(s_g, m_g), n_energy_cm(s_g, m_g), m_g * groups.widths[groups.mass]], axis=1
@@ -527,7 +527,7 @@ def _lab_volume_templates(
 
     sum_w, sum_wk = lab_volume_bins(
         pieces.node.astype(np.int64), pieces.cos_lo, pieces.cos_hi,
-        x_theta, w_theta_k, w_theta_g,
+        x_theta, w_theta_k, w_theta_g, rule.panels.narrow_theta, *narrow_rule,
         pieces.cos_alpha, pieces.sin_alpha, pieces.weight_kronrod, pieces.weight_gauss,
         pieces.group.astype(np.int64), np.ascontiguousarray(coeffs),
         np.cos(psi), wpk, wpg,

@@ -28,6 +28,7 @@ the limit is found by safeguarded Newton iterations in ln d^2, vectorised over m
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
@@ -100,22 +101,56 @@ def signal_counts(
     return np.asarray(rate * d2_[:, None] * np.sum(weight * frac, axis=-1))
 
 
+@dataclass(frozen=True)
+class _Bins:
+    """The bins of (M, P, K) templates that have weight, flattened (E,): each bin's mass and
+    point index, weight and kappa. Empty bins add nothing to S; most are (a mass's kappa
+    range spans all its points, each point fills a few of the bins), and leaving them out
+    spares the exponentials that made most of the solver's time."""
+
+    mass: np.ndarray
+    point: np.ndarray
+    weight: FloatArray
+    kappa: FloatArray
+
+    @classmethod
+    def of(cls, weight: FloatArray, kappa: FloatArray) -> _Bins:
+        mass, point, k = np.nonzero(weight)
+        return cls(mass, point, weight[mass, point, k], kappa[mass, point, k])
+
+    def of_masses(self, masses: np.ndarray, n_masses: int) -> _Bins:
+        """The bins of ``masses`` (increasing indices of the M masses), renumbered 0, 1, ..."""
+        if masses.size == n_masses:
+            return self
+        new = np.full(n_masses, -1)
+        new[masses] = np.arange(masses.size)
+        keep = new[self.mass] >= 0
+        return _Bins(
+            new[self.mass[keep]], self.point[keep], self.weight[keep], self.kappa[keep]
+        )
+
+
 def _statistic_and_slope(
     t: FloatArray,
     rate: FloatArray,
-    weight: FloatArray,
-    kappa: FloatArray,
+    bins: _Bins,
     background: FloatArray,
     statistic: Statistic,
     uncertainty: float = 0.0,
 ) -> tuple[FloatArray, FloatArray]:
-    """Total statistic Q(t) and dQ/dt at t = ln d^2 (one value per mass)."""
+    """Total statistic Q(t) and dQ/dt at t = ln d^2 (one value per mass); ``rate`` and
+    ``background`` (M, P), ``bins`` of those M masses."""
     d2 = np.exp(t)
-    kd = kappa * d2[:, None, None]
+    kd = bins.kappa * d2[bins.mass]
     frac = -np.expm1(-kd)
     expo = 1.0 - frac  # exp(-kd) to 1e-16 absolute: enough for the slope, one exp fewer
-    s = rate * d2[:, None] * np.sum(weight * frac, axis=-1)
-    ds_dt = s + rate * d2[:, None] * np.sum(weight * kd * expo, axis=-1)
+    cell = bins.mass * rate.shape[1] + bins.point
+    sums = [
+        np.bincount(cell, weights=bins.weight * f, minlength=rate.size).reshape(rate.shape)
+        for f in (frac, kd * expo)
+    ]
+    s = rate * d2[:, None] * sums[0]
+    ds_dt = s + rate * d2[:, None] * sums[1]
     q = per_point_statistic(s, background, statistic, uncertainty)
     v = background_variance(background, uncertainty)
     if statistic in SIGNAL_COUNTING:
@@ -165,12 +200,10 @@ def solve_upper_limit(
     """
     b = np.broadcast_to(np.asarray(background, dtype=float), rate.shape)
     n = rate.shape[0]
-    used = np.any(weight != 0.0, axis=(0, 1))
-    if not used.all():  # bins empty at every mass add nothing (fixed-length: one bin)
-        weight, kappa = weight[..., used], kappa[..., used]
+    bins = _Bins.of(weight, kappa)
     lo = np.full(n, _T_LOW)
     hi = np.full(n, _T_HIGH)
-    q_hi, _ = _statistic_and_slope(hi, rate, weight, kappa, b, statistic, uncertainty)
+    q_hi, _ = _statistic_and_slope(hi, rate, bins, b, statistic, uncertainty)
     reachable = q_hi >= threshold
     t = np.full(n, np.log(1e-10)) if start is None else 2.0 * np.log(np.asarray(start, float))
     t = np.where(np.isfinite(t), t, np.log(1e-10))
@@ -183,7 +216,7 @@ def solve_upper_limit(
             break
         t_a, lo_a, hi_a = t[act], lo[act], hi[act]
         q, dq = _statistic_and_slope(
-            t_a, rate[act], weight[act], kappa[act], b[act], statistic, uncertainty
+            t_a, rate[act], bins.of_masses(act, n), b[act], statistic, uncertainty
         )
         above = q >= threshold
         hi_a = np.where(above, np.minimum(hi_a, t_a), hi_a)
@@ -237,7 +270,9 @@ def limit_spread(
     kap = np.moveaxis(kappa_batches[ok], 2, 1).reshape(m * n_b, p, k)
     r = np.repeat(rate[ok], n_b, axis=0)
     b = np.broadcast_to(np.asarray(background, dtype=float), rate.shape)[ok]
-    q, dq = _statistic_and_slope(t, r, w, kap, np.repeat(b, n_b, axis=0), statistic, uncertainty)
+    q, dq = _statistic_and_slope(
+        t, r, _Bins.of(w, kap), np.repeat(b, n_b, axis=0), statistic, uncertainty
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = np.where(dq > 0, -(q - threshold) / (2.0 * dq), np.nan).reshape(m, n_b)
     spread = np.std(shift, axis=1, ddof=1) / np.sqrt(n_b)
