@@ -1,4 +1,5 @@
-"""The CODATA values written out in nudipole.constants are scipy.constants', to the last bit."""
+"""The CODATA values written out in nudipole.constants are scipy.constants', and the PDG values
+particle's, to the last bit."""
 
 import scipy.constants as sc
 
@@ -20,3 +21,23 @@ def test_derived_constants_as_computed_from_scipy() -> None:
     assert float(sc.physical_constants["Fermi coupling constant"][0]) == constants.G_FERMI
     assert float(hbarc) * mev_to_gev * sc.femto == constants.HBARC_GEV_M
     assert float(m_e) * mev_to_gev == constants.M_ELECTRON
+
+
+def test_pdg_values_are_particles() -> None:
+    """The [pdg] table of data/constants.toml is particle's PDG table (a new PDG edition in
+    particle fails here: copy its values and cite the edition)."""
+    from particle import Particle
+
+    assert set(constants.PDG_TABLE["mass"]) == {13, 15, 23, 24}
+    for attribute, table in constants.PDG_TABLE.items():
+        for pdgid, value in table.items():
+            assert value == getattr(Particle.from_pdgid(pdgid), attribute), (attribute, pdgid)
+    assert constants.M_Z == Particle.from_pdgid(23).mass * 1e-3
+    assert constants.GAMMA_W == Particle.from_pdgid(24).width * 1e-3
+
+
+def test_other_pdg_ids_come_from_particle() -> None:
+    from particle import Particle
+
+    assert 5 not in constants.PDG_TABLE["mass"]
+    assert constants.pdg_mass_gev(5) == Particle.from_pdgid(5).mass * 1e-3

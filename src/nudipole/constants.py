@@ -3,8 +3,10 @@
 Every number comes from a library (``scipy.constants`` for CODATA values, ``particle`` for
 PDG masses and widths) or from the cited data file ``nudipole/data/constants.toml``. The four
 CODATA values are in the ``[codata]`` table of that file, as ``scipy.constants`` gives them
-(CODATA 2022, scipy 1.17), so that importing nudipole does not import scipy (0.2-0.4 s);
-tests/test_constants.py checks them against scipy.constants to the last bit.
+(CODATA 2022, scipy 1.17), so that importing nudipole does not import scipy (0.2-0.4 s); the
+PDG masses and widths of mu, tau, Z and W are in its ``[pdg]`` table, as ``particle`` gives
+them, so that the e+ e- path does not load particle's whole table (0.2 s);
+tests/test_constants.py checks both against the libraries to the last bit.
 Lengths enter and leave the package in metres and are converted with :data:`HBARC_GEV_M`.
 """
 
@@ -16,8 +18,6 @@ from collections.abc import Mapping
 from importlib import resources
 from types import MappingProxyType
 from typing import Final
-
-from particle import Particle
 
 
 def _load_table() -> dict[str, dict[str, object]]:
@@ -57,8 +57,26 @@ M_ELECTRON: Final[float] = CODATA["electron mass energy equivalent in MeV"] * _M
 BOHR_MAGNETON_GEV: Final[float] = math.sqrt(4.0 * math.pi * ALPHA_EM) / (2.0 * M_ELECTRON)
 
 
+#: PDG masses and widths in MeV by PDG id, as ``particle`` gives them (the ``[pdg]`` table of
+#: data/constants.toml; tests/test_constants.py compares them with particle's table).
+PDG_TABLE: Final[Mapping[str, Mapping[int, float]]] = MappingProxyType(
+    {
+        attribute: MappingProxyType(
+            {int(k): float(v) for k, v in _TABLE["pdg"][f"{attribute}_mev"].items()}  # type: ignore[index]
+        )
+        for attribute in ("mass", "width")
+    }
+)
+
+
 def _pdg_gev(pdgid: int, attribute: str) -> float:
-    """Mass or width of a particle in GeV from the PDG tables shipped with ``particle``."""
+    """Mass or width of a particle in GeV from the PDG tables shipped with ``particle`` (the
+    copy in :data:`PDG_TABLE` where it has the particle)."""
+    known = PDG_TABLE[attribute].get(pdgid)
+    if known is not None:
+        return known * _MEV_TO_GEV
+    from particle import Particle  # loads the whole PDG table (0.2 s): only when needed
+
     value = getattr(Particle.from_pdgid(pdgid), attribute)
     if value is None:  # pragma: no cover - the PDG table always has these
         raise RuntimeError(f"PDG {attribute} of {pdgid} is missing")

@@ -32,9 +32,6 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Final, Literal
 
-import particle as _particle_pkg
-from particle import Particle
-
 from nudipole.constants import CKM_MAGNITUDES, pdg_mass_gev
 
 #: Channel names, in this order everywhere.
@@ -117,13 +114,17 @@ def _build(name: str, table: Mapping[str, object]) -> MesonChannel:
     kind = str(table["kind"])
     if kind not in KINDS:
         raise RuntimeError(f"data/mesons.toml: [{name}] has unknown kind {kind!r}")
+    # imported here: particle and its PDG table (0.25 s) only when a meson channel is built
+    import particle as particle_pkg
+    from particle import Particle
+
     part = Particle.from_pdgid(pdgid)
     if part.mass is None or part.width is None:  # pragma: no cover - PDG has them
         raise RuntimeError(f"particle has no mass/width for PDG id {pdgid}")
     ctau_mm = part.ctau
     ctau_m = math.inf if ctau_mm is None or not math.isfinite(ctau_mm) else ctau_mm * _MM
     sources = [
-        f"mass, width, ctau: PDG tables of the `particle` package {_particle_pkg.__version__} "
+        f"mass, width, ctau: PDG tables of the `particle` package {particle_pkg.__version__} "
         f"({part.name}, PDG id {pdgid})"
     ]
     values: dict[str, float | None] = {}
