@@ -136,4 +136,5 @@ def plot_channel_bands(
     )
     fig.draw_without_rendering()  # final axes position, for the names at the tips
     place_point_labels(ax, tips, size=7.0)
+    fig.set_layout_engine("none")  # the names were placed for this position: keep it
     return fig

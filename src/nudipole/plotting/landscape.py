@@ -367,4 +367,7 @@ def plot_landscape(
         for ax, own, panel, universal in drawn:
             labels = [*_band_labels(panel), *_limit_labels(own, tag_flavour=universal)]
             place_region_labels(ax, labels)
+        # the names were placed for these positions: keep them (saving then draws once,
+        # without the layout's passes over every tick label)
+        fig.set_layout_engine("none")
     return fig
