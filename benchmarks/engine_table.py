@@ -185,5 +185,6 @@ def main() -> None:
                 t_head = wall([py, "-m", "nudipole", "headline", "--outdir", out], 1, env)
             print(f"| `nudipole headline` | {t_head:.1f} | |")
 
+
 if __name__ == "__main__":
     main()

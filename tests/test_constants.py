@@ -32,8 +32,8 @@ def test_pdg_values_are_particles() -> None:
     for attribute, table in constants.PDG_TABLE.items():
         for pdgid, value in table.items():
             assert value == getattr(Particle.from_pdgid(pdgid), attribute), (attribute, pdgid)
-    assert constants.M_Z == Particle.from_pdgid(23).mass * 1e-3
-    assert constants.GAMMA_W == Particle.from_pdgid(24).width * 1e-3
+    assert Particle.from_pdgid(23).mass * 1e-3 == constants.M_Z
+    assert Particle.from_pdgid(24).width * 1e-3 == constants.GAMMA_W
 
 
 def test_other_pdg_ids_come_from_particle() -> None:

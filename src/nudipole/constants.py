@@ -59,13 +59,13 @@ BOHR_MAGNETON_GEV: Final[float] = math.sqrt(4.0 * math.pi * ALPHA_EM) / (2.0 * M
 
 #: PDG masses and widths in MeV by PDG id, as ``particle`` gives them (the ``[pdg]`` table of
 #: data/constants.toml; tests/test_constants.py compares them with particle's table).
+def _pdg_table(attribute: str) -> Mapping[int, float]:
+    rows: dict[str, float] = _TABLE["pdg"][f"{attribute}_mev"]  # type: ignore[assignment]
+    return MappingProxyType({int(k): float(v) for k, v in rows.items()})
+
+
 PDG_TABLE: Final[Mapping[str, Mapping[int, float]]] = MappingProxyType(
-    {
-        attribute: MappingProxyType(
-            {int(k): float(v) for k, v in _TABLE["pdg"][f"{attribute}_mev"].items()}  # type: ignore[index]
-        )
-        for attribute in ("mass", "width")
-    }
+    {attribute: _pdg_table(attribute) for attribute in ("mass", "width")}
 )
 
 

@@ -383,7 +383,8 @@ def test_narrow_pieces_get_the_next_lower_rule(points: int, lower: int) -> None:
         np.testing.assert_array_equal(th[k, :n], x)
         np.testing.assert_array_equal(wk[k, :n], w_k)
         np.testing.assert_array_equal(wg[k, :n], w_g)
-        assert not wk[k, n:].any() and not wg[k, n:].any()
+        assert not wk[k, n:].any()
+        assert not wg[k, n:].any()
         exact = np.cos(lo[k]) - np.cos(hi[k])
         kronrod, gauss = np.sum(wk[k] * np.sin(th[k])), np.sum(wg[k] * np.sin(th[k]))
         assert abs(kronrod - exact) <= abs(kronrod - gauss)
@@ -399,7 +400,6 @@ def test_the_lab_volume_pass_uses_the_narrow_rule_of_the_nodes() -> None:
     """The compiled lab-volume pass sums the same nodes as the node path (ee_rules.rule_nodes)
     with narrow pieces: its total weight equals the nodes' sum of Kronrod and Gauss weights
     with an isotropic density."""
-    from nudipole.kinematics.sampling import gauss_kronrod
     from nudipole.production._ee_nodes_kernel import lab_volume_bins
 
     widths = [0.1, 0.5, 0.05, 1.2]

@@ -57,7 +57,6 @@ from nudipole.physics.production import n_energy_cm, n_momentum_cm
 from nudipole.production.cut_edges import cut_energies, fixed_cos_cm_edges, moving_cos_cm_edges
 from nudipole.production.ee_polynomial import cosine_moments
 
-
 #: Width (radians) below which a photon-angle piece gets the next lower Gauss-Kronrod rule
 #: (:class:`RulePanels`): pi/8, measured to keep the stated error of every built-in curve
 #: (docs/benchmarks.md); the endcaps' pieces (about 0.14 rad at BESIII, 0.2 at Belle II) are

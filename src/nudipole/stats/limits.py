@@ -125,9 +125,7 @@ class _Bins:
         new = np.full(n_masses, -1)
         new[masses] = np.arange(masses.size)
         keep = new[self.mass] >= 0
-        return _Bins(
-            new[self.mass[keep]], self.point[keep], self.weight[keep], self.kappa[keep]
-        )
+        return _Bins(new[self.mass[keep]], self.point[keep], self.weight[keep], self.kappa[keep])
 
 
 def _statistic_and_slope(
