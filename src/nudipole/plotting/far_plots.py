@@ -84,7 +84,8 @@ def plot_channel_bands(
     Figure
         A bare figure (no pyplot, no backend chosen). Each channel's outline has its own
         colour and line style, and its name is written at the band's tip (the heaviest N it
-        reaches); the legend sits right of the axes.
+        reaches); the legend sits right of the axes. The names are placed for the layout of
+        a first draw, which is then kept (the layout engine is switched off).
     """
     fig = Figure(figsize=(8.6, 5.4), layout="constrained")
     ax = fig.subplots()

@@ -322,7 +322,9 @@ def plot_landscape(
     coupling
         Subscript before the flavour in the y label (``"\\gamma,"`` gives d_{gamma,e}).
     label_regions
-        Write each limit's name inside its region, and each band's name inside it.
+        Write each limit's name inside its region, and each band's name inside it. The
+        names are placed for the layout of a first draw, which is then kept (the figure's
+        layout engine is switched off): artists added afterwards do not move the axes.
 
     Returns
     -------
