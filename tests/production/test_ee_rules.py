@@ -362,15 +362,15 @@ def _pieces(widths: list[float]) -> ee_rules.RulePieces:
     )  # fmt: skip
 
 
-@pytest.mark.parametrize(("points", "lower"), [(7, 3), (15, 7)])
-def test_narrow_pieces_get_the_next_lower_rule(points: int, lower: int) -> None:
-    """A photon-angle piece narrower than ``narrow_theta`` gets the lower Gauss-Kronrod rule
-    (its nodes, then slots of zero weight); a wider one the rule of ``points``: each is the
-    composite rule on that piece alone, and integrates sin(theta) to its cosine difference
-    within the rule's own error."""
+@pytest.mark.parametrize(("points", "lower", "threshold"), [(7, 3, np.pi / 8), (15, 7, np.pi / 4)])
+def test_narrow_pieces_get_the_next_lower_rule(points: int, lower: int, threshold: float) -> None:
+    """A photon-angle piece narrower than ``narrow_width`` (pi/8 with the 7-point rule, pi/4
+    with the 15-point one) gets the lower Gauss-Kronrod rule (its nodes, then slots of zero
+    weight); a wider one the rule of ``points``: each is the composite rule on that piece
+    alone, and integrates sin(theta) to its cosine difference within the rule's own error."""
     from nudipole.kinematics.sampling import composite_gauss_kronrod
 
-    widths = [0.1, 0.5, 0.05, 1.2]
+    widths = [0.1, 0.5, 0.05, 1.2, 0.7]
     panels = ee_rules.RulePanels(points=points)
     rule = ee_rules.CutRule.plan((), panels, np.array([4.0]), 0.0)
     pieces = _pieces(widths)
@@ -378,7 +378,7 @@ def test_narrow_pieces_get_the_next_lower_rule(points: int, lower: int) -> None:
     assert th.shape == (len(widths), points)
     lo, hi = np.arccos(pieces.cos_hi), np.arccos(pieces.cos_lo)
     for k, width in enumerate(widths):
-        n = lower if width < panels.narrow_theta else points
+        n = lower if width < panels.narrow_width else points
         x, w_k, w_g = composite_gauss_kronrod(np.array([lo[k], hi[k]]), n)
         np.testing.assert_array_equal(th[k, :n], x)
         np.testing.assert_array_equal(wk[k, :n], w_k)
@@ -388,8 +388,10 @@ def test_narrow_pieces_get_the_next_lower_rule(points: int, lower: int) -> None:
         exact = np.cos(lo[k]) - np.cos(hi[k])
         kronrod, gauss = np.sum(wk[k] * np.sin(th[k])), np.sum(wg[k] * np.sin(th[k]))
         assert abs(kronrod - exact) <= abs(kronrod - gauss)
-    # pi/8 (0.39 rad): the 0.1 and 0.05 rad pieces are narrow, 0.5 and 1.2 are not
-    assert panels.narrow_theta == pytest.approx(np.pi / 8)
+    assert panels.narrow_width == threshold
+    # pi/8 (0.39 rad): the 0.1 and 0.05 rad pieces are narrow; pi/4 (0.79): also 0.5 and 0.7
+    narrow = np.count_nonzero(wk[:, lower:].sum(axis=1) == 0.0)
+    assert narrow == (2 if points == 7 else 4)
     off = ee_rules.CutRule.plan((), replace(panels, narrow_theta=0.0), np.array([4.0]), 0.0)
     th_off, _, _ = ee_rules.theta_nodes(off, pieces)
     x_all, _, _ = composite_gauss_kronrod(np.stack([lo, hi], axis=1), points)
@@ -410,7 +412,7 @@ def test_the_lab_volume_pass_uses_the_narrow_rule_of_the_nodes() -> None:
     psi, wpk, wpg = ee_rules.psi_rule(rule.panels.n_psi, rule.panels.psi_exact)
     coeffs = np.array([[1.0, 0.0, 0.0, 0.0, 0.0]])  # density 1
     sum_w, _ = lab_volume_bins(
-        pieces.node, pieces.cos_lo, pieces.cos_hi, x, wk, wg, rule.panels.narrow_theta,
+        pieces.node, pieces.cos_lo, pieces.cos_hi, x, wk, wg, rule.panels.narrow_width,
         xn, wkn, wgn, pieces.cos_alpha, pieces.sin_alpha, pieces.weight_kronrod,
         pieces.weight_gauss, np.zeros(1, dtype=np.int64), coeffs, np.cos(psi), wpk, wpg,
         np.zeros(1, dtype=np.int64), np.array([[1.0, 2.0, 1e-3]]), 0.0,
@@ -426,3 +428,10 @@ def test_the_lab_volume_pass_uses_the_narrow_rule_of_the_nodes() -> None:
 def test_narrow_theta_must_be_an_angle(bad: float) -> None:
     with pytest.raises(ValueError, match="narrow_theta"):
         ee_rules.RulePanels(narrow_theta=bad)
+
+
+def test_narrow_width_follows_the_rule_unless_given() -> None:
+    assert ee_rules.RulePanels(points=15).narrow_width == pytest.approx(np.pi / 4)
+    assert ee_rules.RulePanels(points=15, theta_points=7).narrow_width == pytest.approx(np.pi / 8)
+    assert ee_rules.RulePanels(points=3).narrow_width == 0.0
+    assert ee_rules.RulePanels(narrow_theta=0.2).narrow_width == 0.2

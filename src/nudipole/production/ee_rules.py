@@ -58,10 +58,13 @@ from nudipole.production.cut_edges import cut_energies, fixed_cos_cm_edges, movi
 from nudipole.production.ee_polynomial import cosine_moments
 
 #: Width (radians) below which a photon-angle piece gets the next lower Gauss-Kronrod rule
-#: (:class:`RulePanels`): pi/8, measured to keep the stated error of every built-in curve
-#: (docs/benchmarks.md); the endcaps' pieces (about 0.14 rad at BESIII, 0.2 at Belle II) are
-#: narrower, the barrels' (0.8-1.9 rad) wider.
-NARROW_THETA = float(np.pi / 8)
+#: (:attr:`RulePanels.narrow_theta`), by the points of the rule: measured to keep the stated
+#: error of every built-in curve (docs/benchmarks.md). The 15-point rule's lower rule, the
+#: 7-point Kronrod rule (exact to degree 11), does as well on pieces up to pi/4; the 7-point
+#: rule's, Gauss-Legendre 3 (degree 5), on pieces up to pi/8 (at pi/4 BESIII's stated error
+#: grows from 0.15 % to 0.23 %). The endcaps' pieces (about 0.14 rad at BESIII, 0.2 at Belle
+#: II) are narrower than both, the barrels' (0.8-1.9 rad) wider.
+NARROW_THETA: dict[int, float] = {15: float(np.pi / 4), 7: float(np.pi / 8), 3: 0.0}
 
 #: The next lower Gauss-Kronrod rule of each (:attr:`RulePanels.narrow_theta`).
 _LOWER_RULE = {15: 7, 7: 3, 3: 3}
@@ -79,9 +82,10 @@ class RulePanels:
 
     ``narrow_theta`` (radians): a piece of the photon polar angle narrower than this gets the
     next lower Gauss-Kronrod rule (15 -> 7, 7 -> 3 points; its embedded Gauss rule, 7 -> 3,
-    3 -> 1, still gives the error). The endcaps are such pieces: a seventh of the barrel's
-    width, where the integrand changes little, so the lower rule's error (and its estimate)
-    stays small while the pieces' nodes drop by 4/7 (measured: docs/benchmarks.md). 0: every
+    3 -> 1, still gives the error); None: :data:`NARROW_THETA` of the photon angle's rule
+    (:attr:`narrow_width`). The endcaps are such pieces: a seventh of the barrel's width,
+    where the integrand changes little, so the lower rule's error (and its estimate) stays
+    small while the pieces' nodes drop by about half (measured: docs/benchmarks.md). 0: every
     piece gets the same rule."""
 
     n_c: int = 2
@@ -90,12 +94,12 @@ class RulePanels:
     points: int = 7
     theta_points: int | None = None
     psi_exact: bool = False
-    narrow_theta: float = NARROW_THETA
+    narrow_theta: float | None = None
 
     def __post_init__(self) -> None:
         if self.points not in (3, 7, 15) or self.theta_points not in (None, 3, 7, 15):
             raise ValueError("the rule's panels have 3, 7 or 15 Gauss-Kronrod points")
-        if not 0.0 <= self.narrow_theta <= np.pi:  # also NaN
+        if self.narrow_theta is not None and not 0.0 <= self.narrow_theta <= np.pi:  # NaN too
             raise ValueError(
                 f"narrow_theta = {self.narrow_theta!r}: a width in radians from 0 to pi"
             )
@@ -103,6 +107,13 @@ class RulePanels:
             raise ValueError("the rule needs at least one panel per axis")
         if self.n_psi < 2 or self.n_psi % 2:
             raise ValueError("the azimuth rule needs an even number (>= 2) of intervals")
+
+    @property
+    def narrow_width(self) -> float:
+        """The width (radians) below which a photon-angle piece gets the lower rule."""
+        if self.narrow_theta is not None:
+            return self.narrow_theta
+        return NARROW_THETA[self.theta_points or self.points]
 
 
 @dataclass(frozen=True)
@@ -524,7 +535,7 @@ def theta_rules(
     panels: RulePanels,
 ) -> tuple[tuple[FloatArray, FloatArray, FloatArray], tuple[FloatArray, FloatArray, FloatArray]]:
     """The Gauss-Kronrod rules (abscissae on [-1, 1], Kronrod and embedded Gauss weights) of
-    the photon polar angle: for a piece as wide as ``panels.narrow_theta`` or wider, and for
+    the photon polar angle: for a piece as wide as ``panels.narrow_width`` or wider, and for
     a narrower one (the next lower rule)."""
     points = panels.theta_points or panels.points
     return gauss_kronrod(points), gauss_kronrod(_LOWER_RULE[points])
@@ -538,7 +549,7 @@ def theta_nodes(rule: CutRule, pieces: RulePieces) -> tuple[FloatArray, FloatArr
     th_lo, th_hi = np.arccos(pieces.cos_hi), np.arccos(pieces.cos_lo)
     (x, wk, wg), (xn, wkn, wgn) = theta_rules(rule.panels)
     mid, half = 0.5 * (th_lo + th_hi), 0.5 * (th_hi - th_lo)
-    narrow = (th_hi - th_lo < rule.panels.narrow_theta)[:, None]
+    narrow = (th_hi - th_lo < rule.panels.narrow_width)[:, None]
     n_n = xn.size
     pad = np.zeros(x.size - n_n)
     x_k = np.where(narrow, np.concatenate([xn, pad]), x)

@@ -34,7 +34,7 @@ from nudipole.kinematics.sampling import (
 )
 from nudipole.physics._types import FloatArray
 from nudipole.physics.z_pole import sigma_z_peak, width_z_to_nu_nbar
-from nudipole.production.ee_rules import NARROW_THETA, CutRule, RulePanels, psi_is_exact
+from nudipole.production.ee_rules import CutRule, RulePanels, psi_is_exact
 from nudipole.reach.background import BackgroundCounts, expected_background
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import DecayModel, Preset
@@ -98,7 +98,8 @@ class IntegrationOptions:
     :data:`FEW_POINTS` energy points and 7 with more (the 7-point rule is as accurate here but
     its embedded 3-point Gauss rule states errors up to 1 %; with BESIII's 71 points the
     15-point rule would cost four times as much). ``rule_narrow_theta``: photon-angle pieces
-    narrower than this (radians) get the next lower rule (:class:`RulePanels`; 0: none).
+    narrower than this (radians) get the next lower rule (:class:`RulePanels`; None: pi/4
+    with 15-point panels, pi/8 with 7; 0: none).
     """
 
     sampler: str = "rules"
@@ -108,7 +109,7 @@ class IntegrationOptions:
     quadrature_orders: tuple[int, int, int] = (48, 48, 24)
     rule_orders: tuple[int, int, int] = (2, 1, 4)
     rule_points: int | None = None
-    rule_narrow_theta: float = NARROW_THETA
+    rule_narrow_theta: float | None = None
 
     def __post_init__(self) -> None:
         if self.sampler not in SAMPLERS:

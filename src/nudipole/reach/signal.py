@@ -527,7 +527,7 @@ def _lab_volume_templates(
 
     sum_w, sum_wk = lab_volume_bins(
         pieces.node.astype(np.int64), pieces.cos_lo, pieces.cos_hi,
-        x_theta, w_theta_k, w_theta_g, rule.panels.narrow_theta, *narrow_rule,
+        x_theta, w_theta_k, w_theta_g, rule.panels.narrow_width, *narrow_rule,
         pieces.cos_alpha, pieces.sin_alpha, pieces.weight_kronrod, pieces.weight_gauss,
         pieces.group.astype(np.int64), np.ascontiguousarray(coeffs),
         np.cos(psi), wpk, wpg,
