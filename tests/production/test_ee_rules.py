@@ -435,3 +435,24 @@ def test_narrow_width_follows_the_rule_unless_given() -> None:
     assert ee_rules.RulePanels(points=15, theta_points=7).narrow_width == pytest.approx(np.pi / 8)
     assert ee_rules.RulePanels(points=3).narrow_width == 0.0
     assert ee_rules.RulePanels(narrow_theta=0.2).narrow_width == 0.2
+
+
+def test_folding_keeps_the_upper_half_of_mirror_images() -> None:
+    """RulePanels.fold: a c* node whose pieces are mirror images keeps their parts with
+    cos theta_g >= 0 and doubles its c* weights; a node whose pieces are not keeps them all."""
+    one = np.ones(2)
+    nodes = ee_rules.CStarNodes(
+        group=np.zeros(2, dtype=int), c=np.array([0.1, 0.2]), weight_kronrod=one * 0.3,
+        weight_gauss=one * 0.4, cos_alpha=one * 0.5, sin_alpha=one * 0.8, e_cm=one,
+        sqrt_s=one * 4.0, point=np.zeros(2, dtype=int),
+    )  # fmt: skip
+    # node 0: endcap, barrel, endcap (symmetric); node 1: the barrel and one endcap only
+    v = np.array([0, 0, 0, 1, 1])
+    lo = np.array([-0.92, -0.8, 0.86, -0.8, 0.86])
+    hi = np.array([-0.86, 0.8, 0.92, 0.8, 0.92])
+    got = ee_rules._folded(nodes, v, lo, hi)
+    np.testing.assert_array_equal(got.node, [0, 0, 1, 1])
+    np.testing.assert_array_equal(got.cos_lo, [0.0, 0.86, -0.8, 0.86])
+    np.testing.assert_array_equal(got.cos_hi, [0.8, 0.92, 0.8, 0.92])
+    np.testing.assert_array_equal(got.weight_kronrod, [0.6, 0.3])
+    np.testing.assert_array_equal(got.weight_gauss, [0.8, 0.4])

@@ -32,6 +32,8 @@ composite Gauss-Kronrod rules (a narrow piece of theta_g, an endcap, the next lo
 :attr:`RulePanels.narrow_theta`), psi the trapezoid rule (periodic: spectrally accurate); the
 embedded Gauss rules and every other psi node give the error estimate at no extra cost
 (QUADPACK, Piessens et al. 1983, :func:`nudipole.kinematics.sampling.composite_gauss_kronrod`).
+Where the integrand is even under (cos theta_g, z_N) -> (-cos theta_g, -z_N) the photon angle
+is integrated over cos theta_g >= 0 only, with twice the weight (:attr:`RulePanels.fold`).
 
 :func:`rule_pieces` is the (c*, photon angle) skeleton of the rule: the c* nodes
 (:func:`c_star_nodes`) and the accepted pieces of the photon angle. Between two cut energies
@@ -86,7 +88,16 @@ class RulePanels:
     (:attr:`narrow_width`). The endcaps are such pieces: a seventh of the barrel's width,
     where the integrand changes little, so the lower rule's error (and its estimate) stays
     small while the pieces' nodes drop by about half (measured: docs/benchmarks.md). 0: every
-    piece gets the same rule."""
+    piece gets the same rule.
+
+    ``fold``: integrate the photon angle over cos theta_g >= 0 only, with twice the weight, at
+    every c* node whose accepted pieces are mirror images (:func:`rule_pieces`). Exact for an
+    integrand even under (cos theta_g, z_N) -> (-cos theta_g, -z_N) (the mirror of a node at
+    (theta_g, psi) is at (pi - theta_g, pi - psi), and the psi rule is symmetric): the
+    photon-only density (no term odd in z_N) with kappa even in z_N (beta = 0, a fiducial
+    cylinder symmetric about the interaction point); the caller decides
+    (:func:`nudipole.reach.scan.prepare_scan`). A piece across cos theta_g = 0 (a barrel)
+    keeps its nodes on its upper half; its mirror images (the other endcap) go."""
 
     n_c: int = 2
     n_theta: int = 1
@@ -95,6 +106,7 @@ class RulePanels:
     theta_points: int | None = None
     psi_exact: bool = False
     narrow_theta: float | None = None
+    fold: bool = False
 
     def __post_init__(self) -> None:
         if self.points not in (3, 7, 15) or self.theta_points not in (None, 3, 7, 15):
@@ -418,7 +430,41 @@ def rule_pieces(
         v, cos_lo, cos_hi = _segment_pieces(
             rule, rule.topology, nodes.e_cm, nodes.sqrt_s, nodes.point
         )
+    if rule.panels.fold:
+        return _folded(nodes, v, cos_lo, cos_hi)
     return RulePieces(**vars(nodes), node=v, cos_lo=cos_lo, cos_hi=cos_hi)
+
+
+#: Largest |cos_lo + cos_hi of the mirror piece| of a c* node whose pieces are taken as
+#: mirror images (:func:`_folded`): the cuts' edges at +-c come out as exact negatives, and
+#: this only guards against an edge computed in two ways.
+_MIRROR_TOL = 1e-12
+
+
+def _folded(nodes: CStarNodes, v: np.ndarray, cos_lo: FloatArray, cos_hi: FloatArray) -> RulePieces:
+    """The pieces of :func:`rule_pieces` folded onto cos theta_g >= 0 (``RulePanels.fold``):
+    at every c* node whose accepted pieces are mirror images of each other (piece j of n
+    is [-cos_hi, -cos_lo] of piece n - 1 - j) only the parts with cos theta_g >= 0 are kept
+    and the node's c* weights are doubled; other nodes keep all their pieces."""
+    n_v = nodes.c.size
+    count = np.bincount(v, minlength=n_v)
+    ends = np.cumsum(count)  # pieces come ordered by node
+    mirror = (2 * ends - count - 1)[v] - np.arange(v.size)
+    off = np.abs(cos_lo + cos_hi[mirror]) > _MIRROR_TOL
+    fold = (np.bincount(v, weights=off, minlength=n_v) == 0) & (count > 0)
+    on = fold[v]
+    keep = ~on | (cos_hi > 0.0)
+    factor = np.where(fold, 2.0, 1.0)
+    state = vars(nodes) | {
+        "weight_kronrod": nodes.weight_kronrod * factor,
+        "weight_gauss": nodes.weight_gauss * factor,
+    }
+    return RulePieces(
+        **state,
+        node=v[keep],
+        cos_lo=np.where(on, np.maximum(cos_lo, 0.0), cos_lo)[keep],
+        cos_hi=cos_hi[keep],
+    )
 
 
 def piece_moments(rule: CutRule, nodes: CStarNodes) -> FloatArray:

@@ -384,6 +384,22 @@ def _corner_cosines(experiment: Experiment, preset: Preset) -> tuple[float, ...]
     return tuple(float(massless_cos_to_other_frame(c, -experiment.beta)) for c in lab)
 
 
+def _foldable(experiment: Experiment, preset: Preset, model: CouplingModel) -> bool:
+    """Whether the rule may fold the photon angle onto cos theta_g >= 0
+    (:attr:`RulePanels.fold`): the photon-only density is even under (cos theta_g, z_N) ->
+    (-cos theta_g, -z_N) (:func:`nudipole.production.ee_polynomial.photon_only_density` has
+    no odd term; the Z's couplings add one), and so is kappa with the lab-volume model when
+    the CM is the lab and the fiducial cylinder is symmetric about the interaction point
+    (the fixed-length model integrates the photon angle exactly and does not fold)."""
+    fid = experiment.detector.fiducial
+    return bool(
+        model.photon_only
+        and experiment.beta == 0.0
+        and preset.decay_model is DecayModel.LAB_VOLUME
+        and fid.z_min_m == -fid.z_max_m
+    )
+
+
 def prepare_scan(
     experiment: Experiment,
     sel: Selection,
@@ -416,6 +432,7 @@ def prepare_scan(
                 points=options.rule_points or (15 if len(points) <= FEW_POINTS else 7),
                 psi_exact=exact,
                 narrow_theta=options.rule_narrow_theta,
+                fold=_foldable(experiment, preset, model),
             ),
             np.array([p.sqrt_s for p in points], dtype=float),
             experiment.beta,
