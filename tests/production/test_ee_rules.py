@@ -456,3 +456,40 @@ def test_folding_keeps_the_upper_half_of_mirror_images() -> None:
     np.testing.assert_array_equal(got.cos_hi, [0.8, 0.92, 0.8, 0.92])
     np.testing.assert_array_equal(got.weight_kronrod, [0.6, 0.3])
     np.testing.assert_array_equal(got.weight_gauss, [0.8, 0.4])
+
+
+def test_compiled_c_star_nodes_equal_the_array_expressions() -> None:
+    """c_star_nodes' compiled pass (production/_ee_nodes_kernel.py) against the NumPy
+    expressions it replaced: the composite Gauss-Kronrod rule on the panels of non-zero width
+    and the aberration per node, for every built-in selection's energies."""
+    from nudipole.kinematics.sampling import composite_gauss_kronrod
+    from nudipole.physics.production import n_energy_cm, n_momentum_cm
+
+    for name, selection in SELECTIONS:
+        exp, rs, beta = _frame(name, selection)
+        cuts = exp.selection(selection).cuts
+        rule = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(), np.array([rs]), beta)
+        m = np.geomspace(0.01, 0.98 * rs, 7)
+        got = ee_rules.c_star_nodes(rule, m, np.zeros(m.size, dtype=int))
+        edges = ee_rules._c_star_edges(
+            rule.panels.n_c, rule.energies[np.zeros(m.size, dtype=int)], np.full(m.size, rs), m
+        )
+        lo, hi = edges[:, :-1], edges[:, 1:]
+        wide = hi > lo
+        panel_group = np.repeat(np.arange(m.size), np.count_nonzero(wide, axis=1))
+        x, wk, wg = composite_gauss_kronrod(np.stack([lo[wide], hi[wide]], axis=1), 7)
+        group = np.repeat(panel_group, 7)
+        c = x.reshape(-1)
+        s = np.full(m.size, rs**2)
+        gamma_g = n_energy_cm(s, m) / m
+        gamma_n, beta_n = gamma_g[group], (n_momentum_cm(s, m) / m / gamma_g)[group]
+        one_plus = 1.0 + beta_n * c
+        np.testing.assert_array_equal(got.group, group)
+        np.testing.assert_array_equal(got.c, c)
+        np.testing.assert_array_equal(got.weight_kronrod, wk.reshape(-1))
+        np.testing.assert_array_equal(got.weight_gauss, wg.reshape(-1))
+        np.testing.assert_array_equal(got.cos_alpha, (c + beta_n) / one_plus)
+        np.testing.assert_array_equal(
+            got.sin_alpha, np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * one_plus)
+        )
+        np.testing.assert_array_equal(got.e_cm, (0.5 * m * gamma_g)[group] * one_plus)

@@ -18,6 +18,66 @@ IntArray = np.ndarray
 
 
 @numba.njit(cache=True, nogil=True)
+def c_star_node_values(
+    c_edges: FloatArray,
+    x: FloatArray,
+    wk: FloatArray,
+    wg: FloatArray,
+    gamma_g: FloatArray,
+    beta_g: FloatArray,
+    half_e_g: FloatArray,
+) -> tuple[
+    IntArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray
+]:  # pragma: no cover - compiled; tested against the NumPy expressions
+    """(group, c, weight_kronrod, weight_gauss, cos_alpha, sin_alpha, e_cm) of the c* nodes
+    of :func:`nudipole.production.ee_rules.c_star_nodes`: the Gauss-Kronrod rule (abscissae
+    ``x`` on [-1, 1], weights ``wk``/``wg``) on every panel of non-zero width between the
+    sorted ``c_edges`` (G, E) of each group g, in order of group, panel and node; at each, with
+    the N's gamma ``gamma_g``, velocity ``beta_g`` and gamma m / 2 ``half_e_g`` of its group,
+    cos alpha = (c* + beta)/(1 + beta c*), sin alpha = sqrt(1 - c*^2)/(gamma (1 + beta c*))
+    (aberration) and the photon CM energy E = gamma (m/2)(1 + beta c*). The same arithmetic
+    as the NumPy expressions it replaces (compared in ``tests/production/test_ee_rules.py``)."""
+    n_g, n_e = c_edges.shape
+    n = x.size
+    total = 0
+    for g in range(n_g):
+        for k in range(n_e - 1):
+            if c_edges[g, k + 1] > c_edges[g, k]:
+                total += n
+    group = np.empty(total, dtype=np.int64)
+    c = np.empty(total)
+    w_k = np.empty(total)
+    w_g = np.empty(total)
+    cos_a = np.empty(total)
+    sin_a = np.empty(total)
+    e_cm = np.empty(total)
+    i = 0
+    for g in range(n_g):
+        gamma = gamma_g[g]
+        beta = beta_g[g]
+        half_e = half_e_g[g]
+        for k in range(n_e - 1):
+            lo = c_edges[g, k]
+            hi = c_edges[g, k + 1]
+            if not hi > lo:  # a panel of zero width (edges clipped onto +-1)
+                continue
+            mid = 0.5 * (hi + lo)
+            half = 0.5 * (hi - lo)
+            for j in range(n):
+                cc = mid + half * x[j]
+                one_plus = 1.0 + beta * cc
+                group[i] = g
+                c[i] = cc
+                w_k[i] = half * wk[j]
+                w_g[i] = half * wg[j]
+                cos_a[i] = (cc + beta) / one_plus
+                sin_a[i] = math.sqrt(max(1.0 - cc * cc, 0.0)) / (gamma * one_plus)
+                e_cm[i] = half_e * one_plus
+                i += 1
+    return group, c, w_k, w_g, cos_a, sin_a, e_cm
+
+
+@numba.njit(cache=True, nogil=True)
 def rule_node_values(
     v: IntArray,
     cos_th: FloatArray,

@@ -53,7 +53,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from nudipole.experiments.selections import Cut, Frame, Photons, combined_mask
-from nudipole.kinematics.sampling import composite_gauss_kronrod, gauss_kronrod
+from nudipole.kinematics.sampling import gauss_kronrod
 from nudipole.physics._types import FloatArray
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
 from nudipole.production.cut_edges import cut_energies, fixed_cos_cm_edges, moving_cos_cm_edges
@@ -383,28 +383,25 @@ def c_star_nodes(
     energies = rule.energies[point_g]
     mass_g = np.broadcast_to(np.asarray(m_n, dtype=float), rs_g.shape)
     c_edges = _c_star_edges(panels.n_c, energies, rs_g, mass_g)
-    # panels of non-zero width only (edges outside [-1, 1] are clipped onto the ends),
-    # flattened over the groups, and their Gauss-Kronrod nodes
-    lo, hi = c_edges[:, :-1], c_edges[:, 1:]
-    wide = hi > lo
-    panel_group = np.repeat(np.arange(rs_g.size), np.count_nonzero(wide, axis=1))
-    x, wk, wg = composite_gauss_kronrod(np.stack([lo[wide], hi[wide]], axis=1), panels.points)
-    group = np.repeat(panel_group, panels.points)
-    c = x.reshape(-1)
-    # the N's kinematics per group, then per node
+    # the N's kinematics per group; the nodes on the panels of non-zero width (edges outside
+    # [-1, 1] are clipped onto the ends), flattened over the groups, in one compiled pass
     s_g = rs_g**2
     gamma_g = n_energy_cm(s_g, mass_g) / mass_g
     bg_g = n_momentum_cm(s_g, mass_g) / mass_g
-    gamma_n, beta_n = gamma_g[group], (bg_g / gamma_g)[group]
-    one_plus = 1.0 + beta_n * c
+    from nudipole.production._ee_nodes_kernel import c_star_node_values  # numba: not at start
+
+    group, c, w_k, w_g, cos_a, sin_a, e_cm = c_star_node_values(
+        np.ascontiguousarray(c_edges), *gauss_kronrod(panels.points), gamma_g,
+        bg_g / gamma_g, 0.5 * mass_g * gamma_g,
+    )  # fmt: skip
     return CStarNodes(
         group=group,
         c=c,
-        weight_kronrod=wk.reshape(-1),
-        weight_gauss=wg.reshape(-1),
-        cos_alpha=(c + beta_n) / one_plus,
-        sin_alpha=np.sqrt(np.clip(1.0 - c**2, 0.0, None)) / (gamma_n * one_plus),
-        e_cm=(0.5 * mass_g * gamma_g)[group] * one_plus,
+        weight_kronrod=w_k,
+        weight_gauss=w_g,
+        cos_alpha=cos_a,
+        sin_alpha=sin_a,
+        e_cm=e_cm,
         sqrt_s=rs_g[group],
         point=point_g[group],
     )
