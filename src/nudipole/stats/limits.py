@@ -115,6 +115,9 @@ class _Bins:
 
     @classmethod
     def of(cls, weight: FloatArray, kappa: FloatArray) -> _Bins:
+        used = np.any(weight != 0.0, axis=(0, 1))
+        if not used.all():  # bins empty at every mass first (fixed length: one of 16)
+            weight, kappa = weight[..., used], kappa[..., used]
         mass, point, k = np.nonzero(weight)
         return cls(mass, point, weight[mass, point, k], kappa[mass, point, k])
 
