@@ -17,13 +17,13 @@ under the embedded lower rule for ``rules``, the batch error for ``mc``; ``quadr
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
+from startup import bytecode_env  # this folder's start-up benchmark (run as a script)
 
 import nudipole
 from nudipole.api import reach, resolve_experiment
@@ -107,16 +107,6 @@ def wall(argv: list[str], repeat: int, env: dict[str, str]) -> float:
         subprocess.run(argv, check=True, capture_output=True, env=env)
         best = min(best, time.perf_counter() - t0)
     return float(best)
-
-
-def bytecode_env(cache: str) -> dict[str, str]:
-    """The environment of the fresh processes: bytecode written (to ``cache``) and read, as an
-    installed package has it (pip compiles it), even where ``PYTHONDONTWRITEBYTECODE`` is set;
-    compiling nudipole's sources at every start would add about 0.15-0.7 s to each row."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = cache
-    return env
 
 
 def main() -> None:

@@ -60,7 +60,9 @@ def _minor(version: str) -> tuple[str, ...]:
     return tuple(version.strip().split(".")[:2])
 
 
-def check(make: Callable[[], Figure], name: str, tmp_path: Path) -> None:
+def baseline_difference(make: Callable[[], Figure], name: str, tmp_path: Path) -> str | None:
+    """The figure of ``make`` drawn and compared with its stored baseline: None where they
+    agree within :data:`TOL`, else matplotlib's description of the difference."""
     with mpl.rc_context(RC):
         fig = make()
         actual = tmp_path / f"{name}.png"
@@ -79,32 +81,44 @@ def check(make: Callable[[], Figure], name: str, tmp_path: Path) -> None:
             "renew them (see tests/plotting/test_figure_baselines.py)"
         )
     diff = compare_images(str(expected), str(actual), tol=TOL)
-    assert diff is None, f"{name} differs from its baseline: {diff}"
+    return None if diff is None else f"{name} differs from its baseline: {diff}"
 
 
 def test_belle2(belle2_curves: list[tuple[ReachResult, str, str]], tmp_path: Path) -> None:
-    check(lambda: belle2_figure(belle2_curves), "belle2", tmp_path)
+    diff = baseline_difference(lambda: belle2_figure(belle2_curves), "belle2", tmp_path)
+    assert diff is None, diff
 
 
 def test_landscape(landscape_curves: list[tuple[ReachResult, CurveStyle]], tmp_path: Path) -> None:
-    check(lambda: landscape_figure(landscape_curves), "landscape_mu", tmp_path)
+    diff = baseline_difference(lambda: landscape_figure(landscape_curves), "landscape_mu", tmp_path)
+    assert diff is None, diff
 
 
 def test_lep_cepc_scenario_iii(
     lep_cepc_curves: list[tuple[ReachResult, CurveStyle]], tmp_path: Path
 ) -> None:
-    check(lambda: lep_cepc_iii_figure(lep_cepc_curves), "lep_cepc_III_mu", tmp_path)
+    diff = baseline_difference(
+        lambda: lep_cepc_iii_figure(lep_cepc_curves), "lep_cepc_III_mu", tmp_path
+    )
+    assert diff is None, diff
 
 
 def test_lhc_far(faser2_band: ReachResult, tmp_path: Path) -> None:
-    check(lambda: lhc_far_figure(faser2_band), "lhc_far_e", tmp_path)
+    diff = baseline_difference(lambda: lhc_far_figure(faser2_band), "lhc_far_e", tmp_path)
+    assert diff is None, diff
 
 
 def test_lhc_channels(
     faser2_band: ReachResult, faser2_channels: list[ReachResult], tmp_path: Path
 ) -> None:
-    check(lambda: lhc_channels_figure(faser2_band, faser2_channels), "lhc_channels", tmp_path)
+    diff = baseline_difference(
+        lambda: lhc_channels_figure(faser2_band, faser2_channels), "lhc_channels", tmp_path
+    )
+    assert diff is None, diff
 
 
 def test_lhc_llp(mathusla_llp_bands: dict[FlavourMode, ReachResult], tmp_path: Path) -> None:
-    check(lambda: lhc_llp_figure(mathusla_llp_bands), "lhc_llp_universal_tau", tmp_path)
+    diff = baseline_difference(
+        lambda: lhc_llp_figure(mathusla_llp_bands), "lhc_llp_universal_tau", tmp_path
+    )
+    assert diff is None, diff

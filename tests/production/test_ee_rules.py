@@ -424,10 +424,10 @@ def test_the_lab_volume_pass_uses_the_narrow_rule_of_the_nodes() -> None:
     assert np.count_nonzero(nodes.weight_kronrod) == 5 * (3 + 7 + 3 + 7)
 
 
-@pytest.mark.parametrize("bad", [-0.1, float("nan"), 4.0, float("inf")])
-def test_narrow_theta_must_be_an_angle(bad: float) -> None:
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), 4.0, float("inf"), 1e300, True, "0.3"])
+def test_narrow_theta_must_be_an_angle(bad: object) -> None:
     with pytest.raises(ValueError, match="narrow_theta"):
-        ee_rules.RulePanels(narrow_theta=bad)
+        ee_rules.RulePanels(narrow_theta=bad)  # type: ignore[arg-type]
 
 
 def test_narrow_width_follows_the_rule_unless_given() -> None:

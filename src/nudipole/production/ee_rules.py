@@ -111,7 +111,12 @@ class RulePanels:
     def __post_init__(self) -> None:
         if self.points not in (3, 7, 15) or self.theta_points not in (None, 3, 7, 15):
             raise ValueError("the rule's panels have 3, 7 or 15 Gauss-Kronrod points")
-        if self.narrow_theta is not None and not 0.0 <= self.narrow_theta <= np.pi:  # NaN too
+        width = self.narrow_theta
+        if width is not None and (
+            isinstance(width, bool)
+            or not isinstance(width, int | float | np.floating)
+            or not 0.0 <= width <= np.pi  # NaN too
+        ):
             raise ValueError(
                 f"narrow_theta = {self.narrow_theta!r}: a width in radians from 0 to pi"
             )
