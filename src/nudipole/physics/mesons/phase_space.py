@@ -134,6 +134,9 @@ def q2_quadrature(
     n = _check_order("order", order)
     lo = _check_nonnegative("q2_min", q2_min)[..., None]
     hi = _check_nonnegative("q2_max", q2_max)[..., None]
+    # a subnormal q2_min (m_N below 1.5e-154 GeV) has too few bits for the log map: its edge
+    # is far below any q^2 the other panel resolves, so it is taken as 0 (no threshold panel)
+    lo = np.where(lo < np.finfo(float).tiny, 0.0, lo)
     top = np.maximum(hi, lo)
     u, du = _unit_nodes(n)
     panels: tuple[tuple[FloatArray, FloatArray], ...]
