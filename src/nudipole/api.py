@@ -190,13 +190,16 @@ def far_reach(
     boson_polarisation: str = "lo",
     wz_tables: str = "pythia",
     wz_every_mass: bool = False,
+    locate_ends: bool = True,
     _shared: SharedRays | None = None,
 ) -> ReachResult:
     """Excluded band of a far detector (see :func:`reach`, which dispatches here).
 
     ``flavour`` "universal" (d_e = d_mu = d_tau): the band on the common d from the three
     flavours' production with the three-flavour width (:func:`nudipole.reach.far_scan.
-    compute_far_reach`)."""
+    compute_far_reach`). ``locate_ends`` False: the ends of the band's islands between two
+    scanned masses are not solved (``band_ends`` empty; each costs about ten evaluations of
+    the band), for a table at a few masses that draws no outline."""
     exp = (
         experiment
         if isinstance(experiment, FarDetectorExperiment)
@@ -225,6 +228,7 @@ def far_reach(
         ),
         progress=progress,
         error_estimate=error_estimate,
+        locate_ends=locate_ends,
         couplings=couplings,
         shared=_shared,
     )

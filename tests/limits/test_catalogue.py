@@ -248,3 +248,19 @@ def test_cl95_moves_lower_edges_up_and_leaves_upper_edges() -> None:
     assert nomad95.contains(1.0, 1.07 * loglog_interp(edge, 1.0))
     assert not nomad95.contains(1.0, 1.05 * loglog_interp(edge, 1.0))
     assert nomad95.contains(1.0, 5.5e-5)  # just under the upper edge (5.56e-5): unchanged
+
+
+def test_contains_is_the_polygon_test_of_every_limit() -> None:
+    # the bounding-box shortcut and the path built once per limit give the plain polygon
+    # test of the log-log region, points outside the box included
+    from matplotlib.path import Path as MplPath
+
+    rng = np.random.default_rng(7)
+    m = 10.0 ** rng.uniform(-6.0, 3.0, 4000)
+    d = 10.0 ** rng.uniform(-26.0, 1.0, 4000)
+    for lim in load_catalogue():
+        plain = MplPath(np.log10(lim.polygon), closed=True).contains_points(
+            np.column_stack([np.log10(m), np.log10(d)])
+        )
+        assert np.array_equal(lim.contains(m, d), plain), lim.id
+        assert lim.contains(m[:7, None], d[None, :5]).shape == (7, 5)

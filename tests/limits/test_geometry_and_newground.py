@@ -142,3 +142,116 @@ def test_band_new_ground_solved_on_the_band_does_not_move_with_the_grid(n: int) 
     # without the band function the interval stops at the last grid mass with a band
     grid = new_ground_band_intervals(limits, m, bands[:, 0], bands[:, 1])
     assert grid[0].high == pytest.approx(m[np.isfinite(bands[:, 0])][-1])
+
+
+# --------------------------------------------------------------- edges solved on the projection
+class CountingBand:
+    """A smooth band [low(m), high(m)] (power laws in m, closing where they meet) that counts
+    its evaluations."""
+
+    def __init__(self, low_at_1: float, low_power: float, high_at_1: float, high_power: float):
+        self.low = (low_at_1, low_power)
+        self.high = (high_at_1, high_power)
+        self.calls = 0
+
+    def __call__(self, mass: float) -> tuple[float, float]:
+        self.calls += 1
+        low = self.low[0] * mass ** self.low[1]
+        high = self.high[0] * mass ** self.high[1]
+        return (low, high) if high > low else (np.nan, np.nan)
+
+
+def bisection_edge(free_at, lo: float, hi: float, rtol: float = 1e-4) -> tuple[float, int]:
+    """Plain bisection in ln m (the former solver), for comparison: edge and evaluations."""
+    a, b = np.log(lo), np.log(hi)
+    free_lo = free_at(lo)
+    n = 0
+    while b - a > np.log1p(rtol):
+        mid = 0.5 * (a + b)
+        n += 1
+        if free_at(float(np.exp(mid))) == free_lo:
+            a = mid
+        else:
+            b = mid
+    return float(np.exp(0.5 * (a + b))), n
+
+
+def test_solved_edge_matches_bisection_with_fewer_evaluations() -> None:
+    # existing: d > 2e-6 up to 30 GeV. The band [1e-6 m^0.3, 1e-3 m^-2] reaches below the
+    # limit (new ground) while its bottom is below 2e-6, i.e. up to m = 2^(1/0.3) = 10.08 GeV.
+    cover = make("cover", "upper-curve", [np.array([[1e-3, 2e-6], [30.0, 2e-6]])])
+    limits = LimitSet((cover,))
+    band = CountingBand(1e-6, 0.3, 1e-3, -2.0)
+    m = np.geomspace(1e-2, 15.0, 9)  # a coarse grid: a factor 2.5 between masses
+    grid = np.array([band(x) for x in m])
+    band.calls = 0
+    (iv,) = new_ground_band_intervals(limits, m, grid[:, 0], grid[:, 1], band_at=band)
+    solved_calls = band.calls
+    exact = 2.0 ** (1.0 / 0.3)
+    assert iv.low == pytest.approx(m[0])
+    assert iv.high == pytest.approx(exact, rel=1e-4)
+
+    def free_at(mass: float) -> bool:
+        low, _ = band(mass)
+        return bool(np.isfinite(low)) and bool(low < 2e-6)
+
+    k = np.searchsorted(m, exact)
+    reference, bisection_calls = bisection_edge(free_at, m[k - 1], m[k])
+    assert iv.high == pytest.approx(reference, rel=1e-4)
+    # a power law is exact under log-log interpolation: the first prediction holds
+    assert solved_calls <= 2 < bisection_calls
+
+
+def test_solved_edge_on_a_curved_projection_and_a_kinked_limit() -> None:
+    # the projection d95(m) = 1e-6 exp((ln m)^2) is curved in log-log; the limit has a kink
+    kinked = make(
+        "kink", "upper-curve", [np.array([[1e-3, 1e-4], [0.03, 1e-5], [0.3, 3e-6], [10.0, 3e-6]])]
+    )
+    limits = LimitSet((kinked,))
+    calls = []
+
+    def curve(mass: float) -> float:
+        calls.append(mass)
+        return float(1e-6 * np.exp(np.log(mass) ** 2))
+
+    m = np.geomspace(1e-3, 10.0, 7)
+    d = np.array([curve(x) for x in m])
+    calls.clear()
+    ivs = new_ground_intervals(limits, m, d, d95_at=curve)
+    n_solved = len(calls)
+
+    def free_at(mass: float) -> bool:
+        return not bool(limits.excluded(mass, curve(mass)))
+
+    expected = []
+    for iv in ivs:
+        for edge in (iv.low, iv.high):
+            if edge in (m[0], m[-1]):
+                continue
+            k = np.searchsorted(m, edge)
+            expected.append((edge, bisection_edge(free_at, m[k - 1], m[k])))
+    assert expected, "the toy has inner edges"
+    for edge, (reference, _) in expected:
+        assert edge == pytest.approx(reference, rel=1e-4)
+    # never more than 2 x 3 evaluations (three missed predictions) beyond bisection's
+    assert n_solved <= sum(n + 6 for _, (_, n) in expected)
+    # and here fewer: the interpolation's error falls with the square of the bracket
+    assert n_solved < sum(n for _, (_, n) in expected)
+
+
+def test_bands_checked_together_as_one_by_one() -> None:
+    from nudipole.limits.newground import _bands_have_free
+
+    cover = make("cover", "upper-curve", [np.array([[1e-3, 2e-6], [0.5, 2e-6], [3.0, 1e-7]])])
+    limits = LimitSet((cover,))
+    rng = np.random.default_rng(3)
+    m = 10.0 ** rng.uniform(-3.0, 1.0, 300)
+    low = 10.0 ** rng.uniform(-8.0, -4.0, 300)
+    high = low * 10.0 ** rng.uniform(-0.5, 3.0, 300)  # some with high < low: a single coupling
+    together = _bands_have_free(limits, m, low, high)
+    for i in range(m.size):
+        d = np.geomspace(low[i], max(high[i], low[i]), 64)
+        alone = not bool(np.all(limits.excluded(np.full(64, m[i]), d)))
+        assert together[i] == alone
+    assert together.any()
+    assert not together.all()

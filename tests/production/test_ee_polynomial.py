@@ -12,6 +12,8 @@ from nudipole.physics.angular import PhotonAngular
 from nudipole.production.ee_polynomial import (
     QuadraticDensity,
     chebyshev_density,
+    cosine_moments,
+    moment_integral,
     photon_only_density,
     piece_integral,
     psi_average,
@@ -184,3 +186,40 @@ def test_chebyshev_series_of_a_polynomial_density_is_exact() -> None:
     a_series = np.polynomial.chebyshev.chebval(z, np.moveaxis(per_node[:, 0], -1, 0))
     a_exact = exact.a0[:, None] + (exact.a1[:, None] + exact.a2[:, None] * z) * z
     assert np.allclose(a_series, a_exact, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("angular", list(PhotonAngular))
+def test_compiled_photon_only_sums_are_the_numpy_expressions(angular: PhotonAngular) -> None:
+    # density -> psi average -> moment integral -> per-group sums with the Kronrod and Gauss
+    # weights, in one compiled pass: the same numbers as the NumPy chain, node by node
+    from nudipole.production import _ee_polynomial_kernel as kernel
+    from nudipole.reach.signal import _ANGULAR_CODE
+
+    assert _ANGULAR_CODE == {
+        PhotonAngular.SPIN_CORRELATED: kernel.SPIN_CORRELATED,
+        PhotonAngular.ISOTROPIC: kernel.ISOTROPIC,
+        PhotonAngular.ONE_MINUS_COS: kernel.ONE_MINUS_COS,
+    }
+    rng = np.random.default_rng(11)
+    n_g, n_v = 7, 400
+    s_g = rng.uniform(9.0, 25.0, n_g)
+    m_g = rng.uniform(0.0, 2.5, n_g)
+    group = np.sort(rng.integers(0, n_g - 1, n_v))  # the last group has no node
+    c = rng.uniform(-1.0, 1.0, n_v)
+    alpha = rng.uniform(0.0, np.pi, n_v)
+    lo = rng.uniform(-1.0, 1.0, n_v)
+    hi = np.minimum(lo + rng.uniform(0.0, 1.0, n_v), 1.0)
+    moments = cosine_moments(lo, hi)
+    wk, wg = rng.uniform(0.0, 0.1, n_v), rng.uniform(0.0, 0.1, n_v)
+    acc_k, acc_g = kernel.photon_only_sums(
+        _ANGULAR_CODE[angular], s_g, m_g, group, c, np.cos(alpha), np.sin(alpha), moments, wk, wg
+    )
+    density = photon_only_density(s_g[group], m_g[group], angular, c)
+    d0, d1, d2 = psi_average(density, np.cos(alpha), np.sin(alpha))
+    part = moment_integral(d0, d1, d2, moments)
+    want_k = 0.5 * np.bincount(group, weights=part * wk, minlength=n_g)
+    want_g = 0.5 * np.bincount(group, weights=part * wg, minlength=n_g)
+    np.testing.assert_array_equal(acc_k, want_k)
+    np.testing.assert_array_equal(acc_g, want_g)
+    assert acc_k[-1] == acc_g[-1] == 0.0
+    assert np.all(acc_k[:-1] != 0.0)

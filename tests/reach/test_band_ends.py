@@ -144,3 +144,61 @@ def test_band_ends_survive_files_and_close_the_outline(
     assert x.max() == pytest.approx(end.mass)
     assert end.d95 in y
     assert end.d95_upper in y
+
+
+def test_band_samples_add_each_end_and_the_mass_beyond_it(faser2_band: object) -> None:
+    res = faser2_band
+    mass, low, high = res.band_samples()
+    assert np.all(np.diff(mass) > 0)
+    # the scanned masses keep their bands
+    k = np.searchsorted(mass, res.mass)
+    assert np.array_equal(mass[k], res.mass)
+    assert np.array_equal(low[k], res.d95, equal_nan=True)
+    assert np.array_equal(high[k], res.upper, equal_nan=True)
+    (end,) = [e for e in res.band_ends if e.side == "upper"]
+    i = int(np.flatnonzero(mass == end.mass)[0])
+    assert (low[i], high[i]) == (end.d95, end.d95_upper)
+    # the next sample is where band_ends found no band: the end's tolerance beyond
+    assert mass[i + 1] == pytest.approx(end.mass * (1 + end.tolerance), rel=1e-12)
+    assert math.isnan(low[i + 1])
+    assert math.isnan(high[i + 1])
+    assert mass.size == res.mass.size + 2 * len(res.band_ends)
+
+
+def test_band_samples_without_ends_are_the_scan() -> None:
+    exp = load_far_experiment("faser2")
+    res = compute_far_reach(
+        exp, [0.05, 0.1, 0.3], get_far_preset("paper"), error_estimate=False, locate_ends=False
+    )
+    assert res.band_ends == ()
+    assert res.inputs["band_end_tolerance"] is None
+    mass, low, high = res.band_samples()
+    assert np.array_equal(mass, res.mass)
+    assert np.array_equal(low, res.d95, equal_nan=True)
+    assert np.array_equal(high, res.upper, equal_nan=True)
+    # the same bands as with the ends located
+    located = compute_far_reach(
+        exp, [0.05, 0.1, 0.3], get_far_preset("paper"), error_estimate=False
+    )
+    assert np.array_equal(located.d95, res.d95, equal_nan=True)
+    assert located.band_ends
+    assert located.band_ends[0].side == "upper"
+
+
+def test_band_samples_of_a_lower_end() -> None:
+    from nudipole.reach.result import BandEnd, ReachResult
+
+    nan = math.nan
+    res = ReachResult(
+        mass=np.array([0.01, 0.1, 1.0]),
+        d95=np.array([nan, 1e-6, 2e-6]),
+        d95_error=np.full(3, nan),
+        acceptance=np.zeros(3),
+        d95_upper=np.array([nan, 1e-4, 1e-5]),
+        band_ends=(BandEnd(mass=0.05, d95=3e-6, d95_upper=4e-6, side="lower", tolerance=1e-3),),
+    )
+    mass, low, high = res.band_samples()
+    assert mass.tolist() == pytest.approx([0.01, 0.05 * (1 - 1e-3), 0.05, 0.1, 1.0], rel=1e-12)
+    assert np.isnan(low[:2]).all()
+    assert low[2:].tolist() == [3e-6, 1e-6, 2e-6]
+    assert high[2:].tolist() == [4e-6, 1e-4, 1e-5]

@@ -381,9 +381,10 @@ def run_newground(args: argparse.Namespace) -> int:
     limits = chosen_limits(args).for_flavour(args.flavour)
     result, d95_at = newground_result(args)
     if result.is_band:
-        intervals = new_ground_band_intervals(
-            limits, result.mass, result.d95, result.upper, band_at=d95_at
+        samples = (
+            result.band_samples() if d95_at is not None else (result.mass, result.d95, result.upper)
         )
+        intervals = new_ground_band_intervals(limits, *samples, band_at=d95_at)
     else:
         intervals = new_ground_intervals(limits, result.mass, result.d95, d95_at=d95_at)
     grid = grid_record(result, solved=d95_at is not None)

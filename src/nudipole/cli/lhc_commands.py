@@ -479,7 +479,9 @@ def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
     bands.add_column("last mass with a band (fig., paper)", justify="right")
     for i, (name, _) in enumerate(FAR_DETECTORS):
         for preset in ("paper", "default"):
-            r = far_reach(name, list(HEADLINE_MASSES), preset=preset, error_estimate=False)
+            r = far_reach(
+                name, list(HEADLINE_MASSES), preset=preset, error_estimate=False, locate_ends=False
+            )
             cells = [
                 "none" if np.isnan(lo) else f"{lo:.2e} - {hi:.2e}"
                 for lo, hi in zip(r.d95, r.upper, strict=True)
@@ -500,7 +502,7 @@ def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
             # edges solved on the band itself (as `nudipole newground` does), not the grid
             band_at = far_band_function(name, preset="paper", flavour=flavour)
             ivs = new_ground_band_intervals(
-                limits.for_flavour(flavour), r.mass, r.d95, r.upper, band_at=band_at
+                limits.for_flavour(flavour), *r.band_samples(), band_at=band_at
             )
             cells.append(", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none")
         ground.add_row(name, *cells)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from typing import Any, Final
 
@@ -181,10 +182,27 @@ class ExistingLimit:
                 np.log10(np.broadcast_to(dd, shape).ravel()),
             ]
         )
+        inside = np.zeros(pts.shape[0], dtype=bool)
+        lo, hi = self._log_box
+        # only points inside the polygon's bounding box need the polygon test
+        box = np.all((pts >= lo) & (pts <= hi), axis=1)
+        if box.any():
+            inside[box] = self._log_path.contains_points(pts[box])
+        return inside.reshape(shape)
+
+    @cached_property
+    def _log_box(self) -> tuple[FloatArray, FloatArray]:
+        """Corners (log10 m, log10 d) of the polygon's bounding box."""
+        poly = np.log10(self.polygon)
+        return poly.min(axis=0), poly.max(axis=0)
+
+    @cached_property
+    def _log_path(self) -> Any:
+        """The excluded region as a closed matplotlib path in (log10 m, log10 d), built once
+        per limit (the limit is immutable)."""
         from matplotlib.path import Path as MplPath  # here: matplotlib costs 0.2 s to import
 
-        path = MplPath(np.log10(self.polygon), closed=True)
-        return np.asarray(path.contains_points(pts)).reshape(shape)
+        return MplPath(np.log10(self.polygon), closed=True)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +97,26 @@ class ReachResult:
             return float("nan"), float("nan")
         i = int(np.nanargmin(self.d95))
         return float(self.mass[i]), float(self.d95[i])
+
+    def band_samples(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(mass, d95, d95_upper) at every mass where the band is known, ascending: the
+        scanned masses, and for each of :attr:`band_ends` its mass with its band and the mass
+        ``tolerance`` beyond it, where the band had vanished (NaN). An edge of new ground at
+        the end of a band is then bracketed to the end's tolerance, not to the grid."""
+        points = {
+            float(m): (float(lo), float(hi))
+            for m, lo, hi in zip(self.mass, self.d95, self.upper, strict=True)
+        }
+        for end in self.band_ends:
+            beyond = end.mass * (
+                1.0 + end.tolerance if end.side == "upper" else 1.0 - end.tolerance
+            )
+            if beyond != end.mass:
+                points.setdefault(beyond, (math.nan, math.nan))
+            points.setdefault(end.mass, (end.d95, end.d95_upper))
+        masses = sorted(points)
+        values = np.array([points[m] for m in masses], dtype=float).reshape(-1, 2)
+        return np.array(masses, dtype=float), values[:, 0], values[:, 1]
 
     def at(self, mass: float) -> float:
         """d95 interpolated in log-log at ``mass`` (GeV); NaN outside the scanned range."""

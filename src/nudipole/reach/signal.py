@@ -40,6 +40,7 @@ from nudipole.kinematics.geometry import path_length_in_cylinder
 from nudipole.kinematics.sampling import Nodes
 from nudipole.model import Nature
 from nudipole.physics._types import FloatArray
+from nudipole.physics.angular import PhotonAngular
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
 from nudipole.physics.production import sigma as sigma_photon
@@ -352,6 +353,15 @@ class _Groups:
         return (self.masses.size, self.sqrt_s.size, 2, N_KAPPA_BINS)
 
 
+#: :class:`PhotonAngular` as the compiled photon-only sums take it
+#: (:mod:`nudipole.production._ee_polynomial_kernel`).
+_ANGULAR_CODE = {
+    PhotonAngular.SPIN_CORRELATED: 0,
+    PhotonAngular.ISOTROPIC: 1,
+    PhotonAngular.ONE_MINUS_COS: 2,
+}
+
+
 def _quadratic_density(
     preset: Preset, model: CouplingModel, s: FloatArray, m: FloatArray, c: FloatArray
 ) -> QuadraticDensity | None:
@@ -381,14 +391,24 @@ def _fixed_length_templates(
     s_g = groups.sqrt_s[groups.dist] ** 2
     m_g = groups.masses[groups.mass]
     g = nodes.group
-    density = _quadratic_density(preset, model, s_g[g], m_g[g], nodes.c)
-    if density is None:
-        return None
-    d0, d1, d2 = psi_average(density, nodes.cos_alpha, nodes.sin_alpha)
-    part = moment_integral(d0, d1, d2, ee_rules.piece_moments(rule, nodes))
     n_g = groups.mass.size
-    acc_k = 0.5 * np.bincount(g, weights=part * nodes.weight_kronrod, minlength=n_g)
-    acc_g = 0.5 * np.bincount(g, weights=part * nodes.weight_gauss, minlength=n_g)
+    if model.photon_only:
+        # density, psi average and moment integral summed per group in one compiled pass
+        from nudipole.production._ee_polynomial_kernel import photon_only_sums  # numba
+
+        acc_k, acc_g = photon_only_sums(
+            _ANGULAR_CODE[preset.effective_photon_angular], s_g, m_g, g.astype(np.int64),
+            nodes.c, nodes.cos_alpha, nodes.sin_alpha, ee_rules.piece_moments(rule, nodes),
+            nodes.weight_kronrod, nodes.weight_gauss,
+        )  # fmt: skip
+    else:
+        density = _quadratic_density(preset, model, s_g[g], m_g[g], nodes.c)
+        if density is None:
+            return None
+        d0, d1, d2 = psi_average(density, nodes.cos_alpha, nodes.sin_alpha)
+        part = moment_integral(d0, d1, d2, ee_rules.piece_moments(rule, nodes))
+        acc_k = np.asarray(0.5 * np.bincount(g, weights=part * nodes.weight_kronrod, minlength=n_g))
+        acc_g = np.asarray(0.5 * np.bincount(g, weights=part * nodes.weight_gauss, minlength=n_g))
     k = kappa_of_n(
         np.zeros(n_g), np.ones(n_g), experiment, preset, s_g, m_g, groups.widths[groups.mass]
     )
