@@ -17,6 +17,7 @@ under the embedded lower rule for ``rules``, the batch error for ``mc``; ``quadr
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,7 @@ import numpy as np
 from startup import bytecode_env  # this folder's start-up benchmark (run as a script)
 
 import nudipole
+from nudipole._parallel import check_workers
 from nudipole.api import reach, resolve_experiment
 
 N_MASSES = 200
@@ -71,6 +73,27 @@ for fig in FIGURES.values():
 print(len(seen))
 """
 
+#: The same 16 curves computed side by side on threads (:func:`nudipole.api.reach_many`, as
+#: ``nudipole figure`` and ``headline`` compute theirs), the longest first.
+THREADED_SCRIPT = """
+import numpy as np, nudipole
+from nudipole.api import reach_many, resolve_experiment
+from nudipole.reach.recipes import FIGURES
+seen, curves = set(), []
+for fig in FIGURES.values():
+    for c in fig:
+        key = (c.experiment, c.selection, c.sqrt_s, c.lumi)
+        if key in seen:
+            continue
+        seen.add(key)
+        exp = resolve_experiment(c.experiment, sqrt_s=c.sqrt_s, lumi=c.lumi)
+        m = np.geomspace(0.01, 0.995 * exp.max_sqrt_s, 200)
+        for preset in ("paper", "default"):
+            curves.append(dict(experiment=exp, masses=m, selection=c.selection, preset=preset))
+curves.sort(key=lambda c: (c["experiment"].name != "besiii", c["preset"] != "default"))
+print(len(reach_many(curves)))
+"""
+
 
 def curve_time(
     name: str, kw: dict[str, object], preset: str, sampler: str, repeat: int
@@ -97,16 +120,26 @@ def percent(err: float) -> str:
     return "none reported" if np.isnan(err) else f"{100 * err:.2f} %"
 
 
-def wall(argv: list[str], repeat: int, env: dict[str, str]) -> float:
-    """Best wall time of ``repeat`` fresh runs of ``argv`` after one untimed warm-up (which
-    writes the bytecode and fills the page cache)."""
+def fresh(argv: list[str], repeat: int, env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) time of the fastest of ``repeat`` fresh runs of ``argv`` after one untimed
+    warm-up (which writes the bytecode and fills the page cache); CPU: user + system of the
+    child, all its threads."""
     subprocess.run(argv, check=True, capture_output=True, env=env)
-    best = np.inf
+    best = (np.inf, np.inf)
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(argv, check=True, capture_output=True, env=env)
-        best = min(best, time.perf_counter() - t0)
-    return float(best)
+        elapsed = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        best = min(best, (elapsed, cpu))
+    return float(best[0]), float(best[1])
+
+
+def wall(argv: list[str], repeat: int, env: dict[str, str]) -> float:
+    """Best wall time of ``repeat`` fresh runs of ``argv`` (:func:`fresh`)."""
+    return fresh(argv, repeat, env)[0]
 
 
 def main() -> None:
@@ -164,6 +197,12 @@ def main() -> None:
         }
         times = " | ".join(f"{rows[s]:.1f}" if s in rows else "not run" for s in SAMPLERS)
         print(f"| the 8 curves of seed Figs. 1-3, both presets | {times} |")
+        t_thr, cpu_thr = fresh([py, "-c", THREADED_SCRIPT], 2, env)
+        workers = check_workers(None)
+        print(
+            f"| the same on {workers} threads (`reach_many`): wall, CPU | "
+            f"{t_thr:.2f}, {cpu_thr:.2f} | |"
+        )
         t_imp = wall([py, "-c", "import nudipole"], 3, env)
         t_help = wall([py, "-m", "nudipole", "--help"], 3, env)
         t_reach_help = wall([py, "-m", "nudipole", "reach", "--help"], 3, env)

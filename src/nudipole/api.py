@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -704,3 +705,41 @@ def reach(
     return compute_reach(
         exp, m, chosen, selection, options, progress, model, background_uncertainty
     )
+
+
+def reach_many(
+    curves: Sequence[Mapping[str, Any]], *, workers: int | None = None
+) -> list[ReachResult]:
+    """:func:`reach` for each of ``curves``, side by side on threads.
+
+    Parameters
+    ----------
+    curves
+        The keywords of one :func:`reach` call each, ``experiment`` included (and ``masses``
+        where given), e.g. ``[{"experiment": "besiii", "preset": "paper"}, ...]``.
+    workers
+        Threads: the compiled integration kernels release the GIL, so separate curves run on
+        separate cores. None: the cores this process may use, at most 4
+        (:data:`nudipole._parallel.MAX_WORKERS`); 1: one after the other in this thread.
+
+    Returns
+    -------
+    list of ReachResult
+        In the order of ``curves``, each the same, bit for bit, as its own :func:`reach` call;
+        the first error in that order is raised, as a loop would raise it. A ``progress``
+        callback given to several curves is called from their threads.
+    """
+    from nudipole._parallel import check_workers, run_threads
+
+    n = check_workers(workers)
+    calls = []
+    for i, curve in enumerate(curves):
+        if not isinstance(curve, Mapping) or "experiment" not in curve:
+            raise ValueError(
+                f"curves[{i}] = {curve!r}: give the keywords of one reach() call as a dict, "
+                "with 'experiment'"
+            )
+        keywords = dict(curve)
+        experiment = keywords.pop("experiment")
+        calls.append(functools.partial(reach, experiment, **keywords))
+    return run_threads(calls, n)

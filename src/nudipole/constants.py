@@ -13,11 +13,12 @@ Lengths enter and leave the package in metres and are converted with :data:`HBAR
 from __future__ import annotations
 
 import math
+import threading
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 
 def _load_table() -> dict[str, dict[str, object]]:
@@ -69,15 +70,27 @@ PDG_TABLE: Final[Mapping[str, Mapping[int, float]]] = MappingProxyType(
 )
 
 
+#: Held while the ``particle`` package is asked for a particle: it reads its PDG table on first
+#: use, and another thread asking meanwhile would find it half read (reach curves may run on
+#: threads, :mod:`nudipole._parallel`).
+PDG_LOCK: Final = threading.RLock()
+
+
+def pdg_particle(pdgid: int) -> Any:
+    """``particle.Particle.from_pdgid(pdgid)`` under :data:`PDG_LOCK`."""
+    from particle import Particle  # loads the whole PDG table (0.2 s): only when needed
+
+    with PDG_LOCK:
+        return Particle.from_pdgid(pdgid)
+
+
 def _pdg_gev(pdgid: int, attribute: str) -> float:
     """Mass or width of a particle in GeV from the PDG tables shipped with ``particle`` (the
     copy in :data:`PDG_TABLE` where it has the particle)."""
     known = PDG_TABLE[attribute].get(pdgid)
     if known is not None:
         return known * _MEV_TO_GEV
-    from particle import Particle  # loads the whole PDG table (0.2 s): only when needed
-
-    value = getattr(Particle.from_pdgid(pdgid), attribute)
+    value = getattr(pdg_particle(pdgid), attribute)
     if value is None:  # pragma: no cover - the PDG table always has these
         raise RuntimeError(f"PDG {attribute} of {pdgid} is missing")
     return float(value) * _MEV_TO_GEV

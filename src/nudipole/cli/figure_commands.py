@@ -5,10 +5,12 @@ detectors (the per-figure work is in :mod:`nudipole.cli.landscape_commands`,
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 from typing import Any
 
+from nudipole._parallel import run_threads
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import (
     background_uncertainty_value,
@@ -120,28 +122,36 @@ def make_figure(
     seed: int,
     show_progress: bool,
     bkg_uncertainty: float | None = None,
+    workers: int | None = None,
 ) -> list[ReachResult]:
     """Draw figure ``name`` (seed Fig. 1 or 2); with ``bkg_uncertainty`` (relative) each curve
-    also gets the band up to its limit with that background uncertainty (twice the work)."""
+    also gets the band up to its limit with that background uncertainty (twice the work).
+    The curves are computed on ``workers`` threads (:func:`nudipole._parallel.run_threads`)."""
     curves = FIGURES[name]
     passes = 1 if bkg_uncertainty is None else 2
     total = passes * len(curves) * len(presets) * n
-    drawn: list[tuple[ReachResult, str, str]] = []
-    bands: list[ReachResult | None] = []
+    # statistics only (0 whatever the file says) when a band is drawn over it
+    base = None if bkg_uncertainty is None else 0.0
+    pairs = [(preset, curve) for preset in presets for curve in curves]
     with progress_bar(total, f"figure {name}", show_progress) as progress:
-        for preset in presets:
-            for curve in curves:
-                # statistics only (0 whatever the file says) when a band is drawn over it
-                base = None if bkg_uncertainty is None else 0.0
-                result = curve_result(curve, preset, None, n, seed, progress, 0.01, base)
-                drawn.append((result, curve.label, curve.color))
-                bands.append(
-                    None
-                    if bkg_uncertainty is None
-                    else curve_result(
-                        curve, preset, result.mass, n, seed, progress, 0.01, bkg_uncertainty
-                    )
+        # the curves side by side on threads (nudipole._parallel), each as it is alone
+        calls = [
+            functools.partial(curve_result, curve, preset, None, n, seed, progress, 0.01, base)
+            for preset, curve in pairs
+        ]
+        if bkg_uncertainty is not None:
+            # on the masses of the curve: curve_result's own grid, the same for both passes
+            calls += [
+                functools.partial(
+                    curve_result, curve, preset, None, n, seed, progress, 0.01, bkg_uncertainty
                 )
+                for preset, curve in pairs
+            ]
+        results = run_threads(calls, workers)
+    drawn = [(r, curve.label, curve.color) for r, (_, curve) in zip(results, pairs, strict=False)]
+    bands: list[ReachResult | None] = (
+        [None] * len(pairs) if bkg_uncertainty is None else list(results[len(pairs) :])
+    )
     from nudipole.plotting.reach_plots import plot_curves, save_figure
 
     fig = plot_curves(drawn, title=FIGURE_TITLES[name], xlim=(0.01, 11.0), systematics=bands)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -177,27 +178,33 @@ def curve_function(curve: Curve, preset: str, seed: int) -> Callable[[float], fl
 
 
 def landscape_curves(
-    presets: list[str], n: int, seed: int, progress: Any
+    presets: list[str], n: int, seed: int, progress: Any, workers: int | None = None
 ) -> list[tuple[ReachResult, Any]]:
+    """The e+e- curves of seed Fig. 3 (:data:`LANDSCAPE`) for each preset, with their styles;
+    computed on ``workers`` threads (:func:`nudipole._parallel.run_threads`)."""
+    from nudipole._parallel import run_threads
     from nudipole.plotting.landscape import CurveStyle
 
+    pairs = [(preset, curve, style) for preset in presets for curve, style in LANDSCAPE]
+    # the curves side by side on threads, each as it is alone
+    results = run_threads(
+        [
+            functools.partial(curve_result, curve, preset, None, n, seed, progress, m_min=1e-3)
+            for preset, curve, _ in pairs
+        ],
+        workers,
+    )
     out = []
-    for preset in presets:
-        for curve, style in LANDSCAPE:
-            result = curve_result(curve, preset, None, n, seed, progress, m_min=1e-3)
-            faded = preset == "default"
-            out.append(
-                (
-                    result,
-                    CurveStyle(
-                        label=f"{curve.label} [{preset}]",
-                        color=curve.color,
-                        linestyle=style,
-                        alpha=0.5 if faded else 1.0,
-                        linewidth=1.2 if faded else 1.8,
-                    ),
-                )
-            )
+    for result, (preset, curve, style) in zip(results, pairs, strict=True):
+        faded = preset == "default"
+        look = CurveStyle(
+            label=f"{curve.label} [{preset}]",
+            color=curve.color,
+            linestyle=style,
+            alpha=0.5 if faded else 1.0,
+            linewidth=1.2 if faded else 1.8,
+        )
+        out.append((result, look))
     return out
 
 

@@ -32,7 +32,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Final, Literal
 
-from nudipole.constants import CKM_MAGNITUDES, pdg_mass_gev
+from nudipole.constants import CKM_MAGNITUDES, pdg_mass_gev, pdg_particle
 
 #: Channel names, in this order everywhere.
 CHANNELS: Final[tuple[str, ...]] = (
@@ -116,9 +116,8 @@ def _build(name: str, table: Mapping[str, object]) -> MesonChannel:
         raise RuntimeError(f"data/mesons.toml: [{name}] has unknown kind {kind!r}")
     # imported here: particle and its PDG table (0.25 s) only when a meson channel is built
     import particle as particle_pkg
-    from particle import Particle
 
-    part = Particle.from_pdgid(pdgid)
+    part = pdg_particle(pdgid)
     if part.mass is None or part.width is None:  # pragma: no cover - PDG has them
         raise RuntimeError(f"particle has no mass/width for PDG id {pdgid}")
     ctau_mm = part.ctau

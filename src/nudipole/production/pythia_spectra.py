@@ -45,9 +45,10 @@ from typing import Any, Final
 
 import hepunits
 import numpy as np
-from particle import InvalidParticle, Particle, ParticleNotFound
+from particle import InvalidParticle, ParticleNotFound
 from particle.pdgid import has_bottom, has_charm
 
+from nudipole.constants import PDG_LOCK, pdg_particle
 from nudipole.io.results import write_atomic
 from nudipole.physics._types import FloatArray
 from nudipole.production.spectra import (
@@ -115,7 +116,7 @@ def _check_pdgid(pdgid: Any) -> int:
     if isinstance(pdgid, bool) or not isinstance(pdgid, int | np.integer):
         raise SpectrumError(f"pdgid must be an integer PDG id (e.g. 111), got {pdgid!r}")
     try:
-        Particle.from_pdgid(int(pdgid))
+        pdg_particle(int(pdgid))
     except (ParticleNotFound, InvalidParticle):
         raise SpectrumError(
             f"unknown PDG id {pdgid}: not in the PDG tables of the 'particle' package"
@@ -143,7 +144,9 @@ def default_process(pdgid: int) -> str:
 
 def anti_pdgid(pdgid: int) -> int:
     """PDG id of the charge conjugate (the id itself for a self-conjugate particle)."""
-    return int(Particle.from_pdgid(_check_pdgid(pdgid)).invert().pdgid)
+    pid = _check_pdgid(pdgid)
+    with PDG_LOCK:
+        return int(pdg_particle(pid).invert().pdgid)
 
 
 def pythia_settings(
@@ -424,7 +427,7 @@ def _table(run: _Run, pid: int, side: str, seed: int, sqrt_s_gev: float) -> Spec
     where = "" if side == "forward" else "; backward hemisphere (pz < 0), theta from the -z axis"
     return Spectrum(
         pdgid=pid,
-        particle=str(Particle.from_pdgid(pid).name),
+        particle=str(pdg_particle(pid).name),
         generator=f"Pythia {run.version}",
         spectra_set="user",
         sqrt_s_gev=float(sqrt_s_gev),

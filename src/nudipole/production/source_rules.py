@@ -12,6 +12,7 @@ there for the integration as a whole).
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -216,14 +217,18 @@ class _EnergyRuleMemo:
     def __init__(self, size: int) -> None:
         self._size = size
         self._data: OrderedDict[_RuleKey, _Rule] = OrderedDict()
+        # scans of several detectors may run on threads (nudipole._parallel)
+        self._lock = threading.Lock()
 
     def get(self, key: _RuleKey) -> _Rule | None:
-        return self._data.get(key)
+        with self._lock:
+            return self._data.get(key)
 
     def put(self, key: _RuleKey, value: _Rule) -> None:
-        self._data[key] = value
-        while len(self._data) > self._size:
-            self._data.popitem(last=False)
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
 
 
 _ENERGY_RULES = _EnergyRuleMemo(_ENERGY_MEMO_SIZE)

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from nudipole.constants import pdg_particle
 from nudipole.physics._types import FloatArray
 
 #: Bin width of the FORESEE tables in log10(theta/rad) and log10(p/GeV).
@@ -24,10 +25,10 @@ class SpectrumError(ValueError):
 def particle_name(pdgid: int) -> str:
     """PDG name of ``pdgid`` from the ``particle`` package, or ``"PDG <id>"`` if unknown."""
     # imported here: particle (0.06 s, and its table 0.2 s) is not needed to start up
-    from particle import InvalidParticle, Particle, ParticleNotFound
+    from particle import InvalidParticle, ParticleNotFound
 
     try:
-        return str(Particle.from_pdgid(pdgid).name)
+        return str(pdg_particle(pdgid).name)
     except (ParticleNotFound, InvalidParticle):
         return f"PDG {pdgid}"
 

@@ -1,0 +1,47 @@
+"""Independent calls side by side on threads: the compiled integration kernels (numba,
+``nogil=True``) and most NumPy array passes release the GIL, so separate reach curves use
+separate cores. No state is shared beyond the package's memos, which are safe to fill from
+several threads (``functools.lru_cache`` and the locked memo of
+:mod:`nudipole.production.source_rules`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: Most threads by default, however many cores there are: the curves of one figure or table
+#: are a handful, and each thread holds its own temporaries (up to ~100 MB for BESIII).
+MAX_WORKERS = 4
+
+
+def available_cpus() -> int:
+    """Cores this process may run on (its affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def check_workers(workers: object) -> int:
+    """``workers`` as a thread count (None: the available cores, at most
+    :data:`MAX_WORKERS`); ValueError naming the value if it is not a whole number >= 1."""
+    if workers is None:
+        return max(1, min(MAX_WORKERS, available_cpus()))
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers={workers!r}: give a whole number of threads, 1 or more")
+    return workers
+
+
+def run_threads(calls: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
+    """The results of ``calls`` in their order, computed on up to ``workers`` threads (one:
+    in this thread, one after the other). Each call is as it would be alone; the first error
+    in the order given is raised, as a loop would raise it."""
+    n = min(check_workers(workers), len(calls))
+    if n <= 1:
+        return [call() for call in calls]
+    with ThreadPoolExecutor(max_workers=n, thread_name_prefix="nudipole") as pool:
+        return list(pool.map(lambda call: call(), calls))

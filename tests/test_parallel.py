@@ -1,0 +1,112 @@
+"""Curves side by side on threads (nudipole._parallel, nudipole.api.reach_many): the same
+results, bit for bit, as one after the other, in the order given."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from nudipole._parallel import MAX_WORKERS, available_cpus, check_workers, run_threads
+from nudipole.api import reach, reach_many
+
+
+def test_workers_default_and_bad_values() -> None:
+    assert check_workers(None) == max(1, min(MAX_WORKERS, available_cpus()))
+    assert check_workers(3) == 3
+    for bad in (0, -1, 1.5, True, "2", float("nan")):
+        with pytest.raises(ValueError, match=r"workers=.*whole number of threads"):
+            check_workers(bad)
+
+
+def test_results_in_the_order_given_and_the_first_error_raised() -> None:
+    seen: list[str] = []
+    gate = threading.Barrier(2, timeout=10)
+
+    def job(i: int) -> int:
+        if i < 2:
+            gate.wait()  # the first two run at the same time: on two threads
+        seen.append(threading.current_thread().name)
+        return i * i
+
+    assert run_threads([lambda i=i: job(i) for i in range(6)], workers=2) == [
+        0, 1, 4, 9, 16, 25
+    ]  # fmt: skip
+    assert all(name.startswith("nudipole") for name in seen)
+    assert run_threads([], workers=2) == []
+    # one worker: in this thread
+    assert run_threads([threading.current_thread], workers=1) == [threading.current_thread()]
+
+    def fails(i: int) -> int:
+        if i in (1, 3):
+            raise KeyError(i)
+        return i
+
+    with pytest.raises(KeyError, match="1"):
+        run_threads([lambda i=i: fails(i) for i in range(5)], workers=2)
+
+
+def test_reach_many_is_reach_curve_by_curve() -> None:
+    curves = [
+        {"experiment": "besiii", "masses": np.geomspace(0.05, 3.0, 12), "preset": "paper"},
+        {"experiment": "belle2", "masses": [0.1, 1.0, 5.0], "selection": "low-mass"},
+        {"experiment": "stcf", "mass_range": (0.1, 3.5, 9), "sqrt_s": 4.0, "lumi": "30/ab"},
+        {"experiment": "besiii", "masses": np.geomspace(0.05, 3.0, 12), "preset": "default"},
+    ]
+    together = reach_many(curves, workers=2)
+    for curve, got in zip(curves, together, strict=True):
+        kw = dict(curve)
+        want = reach(kw.pop("experiment"), **kw)
+        for name in ("mass", "d95", "d95_error", "acceptance"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+
+
+def test_reach_many_refuses_what_is_not_a_curve() -> None:
+    with pytest.raises(ValueError, match=r"curves\[1\] = 'belle2'"):
+        reach_many([{"experiment": "besiii"}, "belle2"])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match=r"curves\[0\].*'experiment'"):
+        reach_many([{"preset": "paper"}])
+    with pytest.raises(ValueError, match="workers=0"):
+        reach_many([{"experiment": "besiii"}], workers=0)
+
+
+def test_far_bands_on_threads_are_the_bands_one_after_the_other() -> None:
+    from nudipole.cli.lhc_commands import far_results
+    from nudipole.model import Flavour
+
+    flavours = [Flavour.E, Flavour.TAU]
+    alone = far_results(flavours, "paper", 4, None, workers=1)
+    threaded = far_results(flavours, "paper", 4, None, workers=3)
+    for flavour in flavours:
+        for (a, colour_a), (b, colour_b) in zip(alone[flavour], threaded[flavour], strict=True):
+            assert colour_a == colour_b
+            assert a.inputs["experiment"] == b.inputs["experiment"]
+            np.testing.assert_array_equal(a.d95, b.d95)
+            np.testing.assert_array_equal(a.upper, b.upper)
+            assert a.band_ends == b.band_ends
+
+
+def test_pdg_table_read_by_two_threads_at_once() -> None:
+    # particle reads its PDG table on first use; two threads asking at once (two detectors'
+    # scans starting together) must both find it whole: in a fresh interpreter
+    code = (
+        "import threading\n"
+        "from nudipole.production.meson_table import channel_info\n"
+        "from nudipole.production.spectra.model import particle_name\n"
+        "out = []\n"
+        "gate = threading.Barrier(4)\n"
+        "def job(f):\n"
+        "    gate.wait()\n"
+        "    out.append(f())\n"
+        "jobs = [lambda: channel_info('pi0').mass, lambda: channel_info('eta').mass,\n"
+        "        lambda: particle_name(443), lambda: particle_name(111)]\n"
+        "ts = [threading.Thread(target=job, args=(f,)) for f in jobs]\n"
+        "[t.start() for t in ts]\n"
+        "[t.join() for t in ts]\n"
+        "assert len(out) == 4, out\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
