@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import numpy as np
 from rich.markup import escape
 from rich.table import Table
 
+from nudipole._parallel import run_threads
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console, curve_points, progress_bar
 from nudipole.cli.figure_commands import LANDSCAPE_FLAVOURS, make_figure
@@ -19,6 +21,7 @@ from nudipole.cli.lhc_commands import lhc_headline
 from nudipole.cli.reach_commands import curve_result
 from nudipole.experiments import ExperimentError
 from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals
+from nudipole.limits.newground import Interval
 from nudipole.model import Flavour
 from nudipole.reach.recipes import FIGURES, HEADLINE, LANDSCAPE, SEED_NEW_GROUND
 from nudipole.reach.result import ReachResult
@@ -141,17 +144,27 @@ def newground_table(
     )
     for col in ("curve", "preset", *(f"d_{f}" for f in LANDSCAPE_FLAVOURS)):
         table.add_column(col)
-    for result, style in curves:
-        cells = []
-        preset = str(result.inputs.get("preset", ""))
-        seed = SEED_NEW_GROUND.get(style.label.rsplit(" [", 1)[0], {})
-        for flavour in LANDSCAPE_FLAVOURS:
-            ivs = new_ground_intervals(
+
+    def curve_intervals(result: ReachResult, label: str) -> list[list[Interval]]:
+        return [
+            new_ground_intervals(
                 limits.for_flavour(flavour),
                 result.mass,
                 result.d95,
-                d95_at=(d95_at or {}).get(style.label),
+                d95_at=(d95_at or {}).get(label),
             )
+            for flavour in LANDSCAPE_FLAVOURS
+        ]
+
+    # one curve per thread (its d95 function is then used by one thread only)
+    per_curve = run_threads(
+        [functools.partial(curve_intervals, result, style.label) for result, style in curves]
+    )
+    for (result, style), found in zip(curves, per_curve, strict=True):
+        cells = []
+        preset = str(result.inputs.get("preset", ""))
+        seed = SEED_NEW_GROUND.get(style.label.rsplit(" [", 1)[0], {})
+        for flavour, ivs in zip(LANDSCAPE_FLAVOURS, found, strict=True):
             text = ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
             if flavour in seed and preset == "paper" and limits.ids() == limits.paper_set().ids():
                 lo, hi = seed[flavour]

@@ -483,6 +483,7 @@ def closing_mass(result: ReachResult) -> float:
 def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
     """The LHC part of the main job: ``fig_lhc_far`` (paper preset, as the talk) and tables
     of the bands at :data:`HEADLINE_MASSES` and of the d_tau new ground."""
+    from nudipole._parallel import run_threads
     from nudipole.limits import load_catalogue
     from nudipole.limits.newground import new_ground_band_intervals
 
@@ -497,17 +498,32 @@ def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
     for col in ("detector", "preset", *(f"m_N = {m:g} GeV" for m in HEADLINE_MASSES)):
         bands.add_column(col, justify="right")
     bands.add_column("last mass with a band (fig., paper)", justify="right")
-    for i, (name, _) in enumerate(FAR_DETECTORS):
-        for preset in ("paper", "default"):
-            r = far_reach(
-                name, list(HEADLINE_MASSES), preset=preset, error_estimate=False, locate_ends=False
+    rows = [
+        (i, name, preset)
+        for i, (name, _) in enumerate(FAR_DETECTORS)
+        for preset in ("paper", "default")
+    ]
+    # independent scans: side by side on threads (nudipole._parallel), each as it is alone
+    table_bands = run_threads(
+        [
+            functools.partial(
+                far_reach,
+                name,
+                list(HEADLINE_MASSES),
+                preset=preset,
+                error_estimate=False,
+                locate_ends=False,
             )
-            cells = [
-                "none" if np.isnan(lo) else f"{lo:.2e} - {hi:.2e}"
-                for lo, hi in zip(r.d95, r.upper, strict=True)
-            ]
-            last = f"{closing_mass(results[i]):.3g} GeV" if preset == "paper" else ""
-            bands.add_row(r.inputs["experiment_title"], preset, *cells, last)
+            for _, name, preset in rows
+        ]
+    )
+    for (i, _, preset), r in zip(rows, table_bands, strict=True):
+        cells = [
+            "none" if np.isnan(lo) else f"{lo:.2e} - {hi:.2e}"
+            for lo, hi in zip(r.d95, r.upper, strict=True)
+        ]
+        last = f"{closing_mass(results[i]):.3g} GeV" if preset == "paper" else ""
+        bands.add_row(r.inputs["experiment_title"], preset, *cells, last)
     ground = Table(
         title="New ground of the paper-preset bands against the seed's Fig. 3 limits [GeV]",
         header_style="bold",
@@ -515,16 +531,29 @@ def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
     for col in ("detector", "d_e", "d_mu", "d_tau"):
         ground.add_column(col)
     per_flavour = len(FAR_DETECTORS)
-    for i, (name, _) in enumerate(FAR_DETECTORS):
-        cells = []
-        for k, flavour in enumerate(Flavour):
-            r = results[k * per_flavour + i]
-            # edges solved on the band itself (as `nudipole newground` does), not the grid
-            band_at = far_band_function(name, preset="paper", flavour=flavour)
-            ivs = new_ground_band_intervals(
-                limits.for_flavour(flavour), *r.band_samples(), band_at=band_at
+    cases = [
+        (name, flavour, results[k * per_flavour + i])
+        for i, (name, _) in enumerate(FAR_DETECTORS)
+        for k, flavour in enumerate(Flavour)
+    ]
+    # edges solved on the band itself (as `nudipole newground` does), not the grid; the nine
+    # bands on threads
+    intervals = run_threads(
+        [
+            functools.partial(
+                new_ground_band_intervals,
+                limits.for_flavour(flavour),
+                *r.band_samples(),
+                band_at=far_band_function(name, preset="paper", flavour=flavour),
             )
-            cells.append(", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none")
+            for name, flavour, r in cases
+        ]
+    )
+    for i, (name, _) in enumerate(FAR_DETECTORS):
+        cells = [
+            ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
+            for ivs in intervals[i * len(Flavour) : (i + 1) * len(Flavour)]
+        ]
         ground.add_row(name, *cells)
     return [bands, ground]
 
