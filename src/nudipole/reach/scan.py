@@ -565,9 +565,10 @@ def _solve_masses(
     chunk = _mass_chunk(setup)
     for lo in range(0, n_m, chunk):
         part = m[lo : lo + chunk]
-        rate = np.zeros((part.size, n_p))
-        weight = np.zeros((part.size, n_p, n_batch, N_KAPPA_BINS))
-        kappa = np.ones((part.size, n_p, n_batch, N_KAPPA_BINS))
+        # every mass of the part is written below (both branches): no fill needed
+        rate = np.empty((part.size, n_p))
+        weight = np.empty((part.size, n_p, n_batch, N_KAPPA_BINS))
+        kappa = np.empty((part.size, n_p, n_batch, N_KAPPA_BINS))
         if isinstance(setup.nodes, CutRule):
             # all masses of a batch in one array pass (bounded memory: RULE_GROUPS groups)
             step = max(1, RULE_GROUPS // np.unique(setup.sqrt_s).size)
