@@ -1,6 +1,6 @@
 """Reach scans: conventions, integration methods and scaling laws."""
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 import pytest
@@ -98,6 +98,10 @@ def test_no_sensitivity_is_nan_and_inputs_recorded() -> None:
     assert np.isfinite(r.d95[0])
     assert r.inputs["version"] == nudipole.__version__
     assert len(r.inputs["points"]) == 71
+    # every field of every point, as dataclasses.asdict gives it, plus its backgrounds
+    for recorded, point in zip(r.inputs["points"], exp.points, strict=True):
+        assert asdict(point).items() <= recorded.items()
+        assert {"luminosity", "background_irreducible", "background_reducible"} <= set(recorded)
     blind = replace(exp, detector=replace(exp.detector, efficiency=0.0))
     r = nudipole.reach(blind, [1.0], preset="paper", **KW)
     assert np.isnan(r.d95[0])

@@ -10,7 +10,7 @@ template, and the limit is solved for all masses together.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -256,6 +256,10 @@ def z_width_limit(
     return np.asarray(np.where(ok, np.sqrt(max_gev / safe), np.nan))
 
 
+#: The fields of an energy point, as recorded in a result's inputs.
+_POINT_FIELDS = tuple(f.name for f in fields(EnergyPoint))
+
+
 def _inputs(
     experiment: Experiment,
     selection_name: str,
@@ -299,7 +303,12 @@ def _inputs(
         "detector": asdict(experiment.detector),
         "beam_energy_ratio": experiment.beam_energy_ratio,
         "points": [
-            {**asdict(p), "luminosity": format_luminosity(p.luminosity_pb), **bkg}
+            # the point's fields (all scalars) without asdict's deep copy: 2 ms at BESIII
+            {
+                **{name: getattr(p, name) for name in _POINT_FIELDS},
+                "luminosity": format_luminosity(p.luminosity_pb),
+                **bkg,
+            }
             for p, bkg in zip(points, backgrounds, strict=True)
         ],
         "total_luminosity": format_luminosity(sum(p.luminosity_pb for p in points)),
