@@ -127,11 +127,12 @@ def _free_intervals(
 #: Relative precision in m_N to which :func:`new_ground_intervals` solves an edge on the curve.
 CURVE_EDGE_RTOL = 1.0e-4
 
-#: Most evaluations of the projection per edge (:func:`_solve_edge`); bisection alone needs
-#: 14 for a bracket of a factor 4 in mass.
+#: Most evaluations of the projection per edge (:func:`_solve_edge`; a guard: bisection
+#: needs 14 for a bracket of a factor 4 in mass).
 _EDGE_MAX_EVALUATIONS = 60
 
-#: Predictions that may fail to halve the bracket before :func:`_solve_edge` only bisects.
+#: Predictions that may miss (narrow the bracket less than bisection) before
+#: :func:`_solve_edge` only bisects.
 _EDGE_MAX_MISSES = 3
 
 
@@ -197,18 +198,18 @@ def _solve_edge(
     ``rtol``. The interpolation's error falls with the square of the bracket, so a smooth
     projection needs a few evaluations where bisection needs about 14. The existing limits
     enter exactly (only the projection is interpolated), kinks included. A prediction that
-    does not halve the bracket is followed by one bisection step; after
-    :data:`_EDGE_MAX_MISSES` of them, and wherever an end has no band (a band that closes
-    between them, which cannot be interpolated), the edge is bisected. An edge thus costs
-    at most 2 x 3 evaluations more than bisection, and is solved to the same ``rtol``.
+    narrows the bracket less than bisection would with as many evaluations (a half per
+    evaluation) is a miss, followed by one bisection step; after :data:`_EDGE_MAX_MISSES`
+    misses, and wherever an end has no band (a band that closes between them, which cannot
+    be interpolated), the edge is bisected. An edge thus costs at most 2 x 3 evaluations more
+    than bisection, and is solved to the same ``rtol``.
     """
     misses = 0
     bisect_next = False
     previous = math.nan  # the last prediction
-    for _ in range(_EDGE_MAX_EVALUATIONS):
+    evaluations = 0
+    while b.t - a.t > rtol and evaluations < _EDGE_MAX_EVALUATIONS:
         width = b.t - a.t
-        if width <= rtol:
-            break
         predict = a.finite and b.finite and not bisect_next and misses < _EDGE_MAX_MISSES
         if predict:
             t = _predicted_edge(a, b, free_of, 0.1 * rtol)
@@ -223,16 +224,20 @@ def _solve_edge(
             points = [p for p in (t - h, t + h) if a.t < p < b.t]
         else:
             points = [0.5 * (a.t + b.t)]
+        used = 0
         for p in points:
             s = sample(p)
+            used += 1
             if s.free == a.free:
                 a = s
             else:
                 b = s
                 break
-        # a prediction that did not halve the bracket: one bisection step brings the far
-        # end closer (the interpolation's error falls with the bracket) before the next
-        bisect_next = predict and b.t - a.t > 0.5 * width
+        evaluations += used
+        # a prediction that narrowed the bracket less than bisection would have with as many
+        # evaluations: one bisection step brings the far end closer (the interpolation's
+        # error falls with the bracket) before the next
+        bisect_next = predict and b.t - a.t > width / 2**used
         misses += bisect_next
     return math.exp(0.5 * (a.t + b.t))
 
