@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from nudipole.plotting.labels import beam_and_luminosity
 from nudipole.plotting.landscape import band_outline
-from nudipole.plotting.layout import HANDLE_LENGTH
+from nudipole.plotting.layout import HANDLE_LENGTH, no_minor_labels
 from nudipole.plotting.region_labels import PointLabel, place_point_labels
 from nudipole.reach.result import ReachResult
 
@@ -120,6 +120,7 @@ def plot_channel_bands(
     ax.set_yscale("log")
     ax.set_xlim(*mass_range)
     ax.set_ylim(*d_range)
+    no_minor_labels(ax)
     ax.set_xlabel(r"$m_N$ [GeV]")
     flav = inp.get("couplings", {}).get("flavour", "e")
     symbol = {"e": "e", "mu": r"\mu", "tau": r"\tau"}.get(flav, flav)

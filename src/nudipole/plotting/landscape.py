@@ -28,6 +28,7 @@ from nudipole.plotting.layout import (
     add_notes,
     columns_that_fit,
     legend_below,
+    no_minor_labels,
 )
 from nudipole.plotting.region_labels import (
     RegionLabel,
@@ -353,6 +354,7 @@ def plot_landscape(
         ax.set_yscale("log")
         ax.set_xlim(*mass_range)
         ax.set_ylim(*d_range)
+        no_minor_labels(ax)
         ax.set_xlabel(r"$m_N$ [GeV]")
         ylabel, panel_title = panel_texts(flavour, coupling, title)
         ax.set_ylabel(ylabel)

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from nudipole.io.results import write_atomic
 from nudipole.plotting.labels import curve_label, glossary_notes
-from nudipole.plotting.layout import add_notes, legend_below
+from nudipole.plotting.layout import add_notes, legend_below, no_minor_labels
 from nudipole.reach.result import ReachResult
 
 LINESTYLES = {"paper": "-", "default": "--"}
@@ -89,6 +89,7 @@ def plot_curves(
         ax.set_xlim(*xlim)
     if ylim:
         ax.set_ylim(*ylim)
+    no_minor_labels(ax)
     ax.grid(True, which="major", alpha=0.3)
     if title:
         ax.set_title(title, fontsize=10)
