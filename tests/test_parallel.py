@@ -110,3 +110,19 @@ def test_pdg_table_read_by_two_threads_at_once() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+
+
+def test_calls_not_started_are_dropped_after_an_error() -> None:
+    started: list[int] = []
+
+    def job(i: int) -> int:
+        started.append(i)
+        if i == 0:
+            raise RuntimeError("first")
+        threading.Event().wait(0.05)
+        return i
+
+    with pytest.raises(RuntimeError, match="first"):
+        run_threads([lambda i=i: job(i) for i in range(40)], workers=2)
+    # the second thread may have run a few meanwhile, not all 40
+    assert len(started) < 40

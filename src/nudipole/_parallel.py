@@ -39,9 +39,18 @@ def check_workers(workers: object) -> int:
 def run_threads(calls: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
     """The results of ``calls`` in their order, computed on up to ``workers`` threads (one:
     in this thread, one after the other). Each call is as it would be alone; the first error
-    in the order given is raised, as a loop would raise it."""
+    in the order given is raised, as a loop would raise it, and the calls not yet started
+    are then dropped."""
     n = min(check_workers(workers), len(calls))
     if n <= 1:
         return [call() for call in calls]
-    with ThreadPoolExecutor(max_workers=n, thread_name_prefix="nudipole") as pool:
+    pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="nudipole")
+    try:
         return list(pool.map(lambda call: call(), calls))
+    except BaseException:
+        # an error or Ctrl-C: the calls not started are dropped (those running finish, as
+        # threads cannot be stopped), rather than waited for
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)

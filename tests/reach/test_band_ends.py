@@ -185,6 +185,28 @@ def test_band_samples_without_ends_are_the_scan() -> None:
     assert located.band_ends[0].side == "upper"
 
 
+def test_band_samples_skip_what_is_not_a_mass() -> None:
+    from nudipole.reach.result import BandEnd, ReachResult
+
+    nan = math.nan
+    ends = (
+        BandEnd(mass=nan, d95=1e-6, d95_upper=2e-6, side="upper", tolerance=1e-3),
+        BandEnd(mass=0.5, d95=1e-6, d95_upper=2e-6, side="upper", tolerance=nan),
+        BandEnd(mass=0.7, d95=1e-6, d95_upper=2e-6, side="upper", tolerance=5.0),
+    )
+    res = ReachResult(
+        mass=np.array([0.1, 1.0]),
+        d95=np.array([1e-6, nan]),
+        d95_error=np.full(2, nan),
+        acceptance=np.zeros(2),
+        d95_upper=np.array([1e-4, nan]),
+        band_ends=ends,
+    )
+    mass, _, _ = res.band_samples()
+    # the ends' own masses where they are masses, no point beyond a tolerance that is none
+    assert mass.tolist() == [0.1, 0.5, 0.7, 1.0]
+
+
 def test_band_samples_of_a_lower_end() -> None:
     from nudipole.reach.result import BandEnd, ReachResult
 

@@ -108,11 +108,11 @@ class ReachResult:
             for m, lo, hi in zip(self.mass, self.d95, self.upper, strict=True)
         }
         for end in self.band_ends:
-            beyond = end.mass * (
-                1.0 + end.tolerance if end.side == "upper" else 1.0 - end.tolerance
-            )
-            if beyond != end.mass:
-                points.setdefault(beyond, (math.nan, math.nan))
+            if not (math.isfinite(end.mass) and end.mass > 0.0):
+                continue  # an end read from a damaged file: not a sample
+            if 0.0 < end.tolerance < 1.0:
+                step = end.tolerance if end.side == "upper" else -end.tolerance
+                points.setdefault(end.mass * (1.0 + step), (math.nan, math.nan))
             points.setdefault(end.mass, (end.d95, end.d95_upper))
         masses = sorted(points)
         values = np.array([points[m] for m in masses], dtype=float).reshape(-1, 2)
