@@ -4,7 +4,9 @@ Carlo sampler on the same work in the same run.
 
 Run:  python benchmarks/engine_table.py [--repeat 2] [--headline]
 
-CPU time of this process (``time.process_time``) for the in-process work, best of the repeats;
+CPU time of this process (``time.process_time``) for the in-process work, best of the repeats,
+on one thread (``workers=1``: the work on one core, as the issue measures it), and the wall
+time of the same curve on the default threads (:func:`nudipole.api.reach`'s ``workers``);
 wall time of a fresh interpreter for the start-up rows and the end-to-end rows (best of
 repeats after an untimed warm-up, with bytecode written and read as an installed package has
 it, even where ``PYTHONDONTWRITEBYTECODE`` is set). ``error`` is
@@ -96,19 +98,31 @@ print(len(reach_many(curves)))
 
 
 def curve_time(
-    name: str, kw: dict[str, object], preset: str, sampler: str, repeat: int
+    name: str,
+    kw: dict[str, object],
+    preset: str,
+    sampler: str,
+    repeat: int,
+    workers: int | None = 1,
+    clock: str = "cpu",
 ) -> tuple[float, float]:
+    """Best time of ``repeat`` runs of one curve and its largest stated relative error:
+    CPU time of this process (``clock="cpu"``; one thread by default, the work on one core
+    as issue 11 measures it) or wall time (``"wall"``)."""
     extra = {k: v for k, v in kw.items() if k not in ("sqrt_s", "lumi")}
     exp = resolve_experiment(name, sqrt_s=kw.get("sqrt_s"), lumi=kw.get("lumi"))  # type: ignore[arg-type]
     selection = exp.selection(str(kw["selection"]) if "selection" in kw else None)
     top = selection.sqrt_s or exp.max_sqrt_s  # a selection at its own energy (LEP's L3)
     masses = np.geomspace(0.01, 0.995 * top, N_MASSES)
+    if sampler == "rules":
+        extra["workers"] = workers
+    tick = time.process_time if clock == "cpu" else time.perf_counter
     best = np.inf
     result = None
     for _ in range(repeat):
-        t0 = time.process_time()
+        t0 = tick()
         result = reach(exp, masses, preset=preset, sampler=sampler, **extra)  # type: ignore[arg-type]
-        best = min(best, time.process_time() - t0)
+        best = min(best, tick() - t0)
     assert result is not None
     rel = result.d95_error / result.d95
     err = float(np.nanmax(rel)) if np.any(np.isfinite(rel)) else float("nan")
@@ -169,6 +183,8 @@ def main() -> None:
     for s in samplers:
         cols += [f"{s} [ms]", f"{s} error"]
     cols += [f"{s} / {samplers[0]}" for s in samplers[1:]]
+    threads = check_workers(None)
+    cols.append(f"rules wall, {threads} threads [ms]")
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     only = [w for w in args.only.split(",") if w]
@@ -181,6 +197,8 @@ def main() -> None:
             for t_s, e_s in rows:
                 cells += [f"{1e3 * t_s:.0f}", percent(e_s)]
             cells += [f"{t_s / rows[0][0]:.1f}" for t_s, _ in rows[1:]]
+            t_wall, _ = curve_time(name, kw, preset, "rules", args.repeat, None, "wall")
+            cells.append(f"{1e3 * t_wall:.0f}")
             print("| " + " | ".join(cells) + " |")
     py = sys.executable
     if only:
@@ -197,12 +215,18 @@ def main() -> None:
         }
         times = " | ".join(f"{rows[s]:.1f}" if s in rows else "not run" for s in SAMPLERS)
         print(f"| the 8 curves of seed Figs. 1-3, both presets | {times} |")
-        t_thr, cpu_thr = fresh([py, "-c", THREADED_SCRIPT], 2, env)
         workers = check_workers(None)
-        print(
-            f"| the same on {workers} threads (`reach_many`): wall, CPU | "
-            f"{t_thr:.2f}, {cpu_thr:.2f} | |"
-        )
+        one = FIGURES_SCRIPT.replace("{extra}", ", workers=1")
+        variants = [
+            (f"the same, each curve's masses on {workers} threads (the default): wall, CPU",
+             FIGURES_SCRIPT.replace("{extra}", "")),
+            ("the same on one thread (`workers=1`): wall, CPU", one),
+            (f"the same, curves side by side on {workers} threads (`reach_many`): wall, CPU",
+             THREADED_SCRIPT),
+        ]  # fmt: skip
+        for label, script in variants:
+            t_wall, t_cpu = fresh([py, "-c", script], 2, env)
+            print(f"| {label} | {t_wall:.2f}, {t_cpu:.2f} | |")
         t_imp = wall([py, "-c", "import nudipole"], 3, env)
         t_help = wall([py, "-m", "nudipole", "--help"], 3, env)
         t_reach_help = wall([py, "-m", "nudipole", "reach", "--help"], 3, env)

@@ -12,6 +12,7 @@ import pytest
 
 from nudipole._parallel import MAX_WORKERS, available_cpus, check_workers, run_threads
 from nudipole.api import reach, reach_many
+from nudipole.experiments import ExperimentError
 
 
 def test_workers_default_and_bad_values() -> None:
@@ -126,3 +127,35 @@ def test_calls_not_started_are_dropped_after_an_error() -> None:
         run_threads([lambda i=i: job(i) for i in range(40)], workers=2)
     # the second thread may have run a few meanwhile, not all 40
     assert len(started) < 40
+
+
+def test_one_curve_on_threads_is_the_curve_in_one_thread() -> None:
+    # BESIII: 71 points, 9 masses per batch; 30 masses are 4 batches
+    masses = np.geomspace(0.05, 4.5, 30)
+    for preset in ("default", "paper"):
+        one = reach("besiii", masses, preset=preset, workers=1)
+        two = reach("besiii", masses, preset=preset, workers=2)
+        for name in ("d95", "d95_error", "acceptance"):
+            np.testing.assert_array_equal(getattr(one, name), getattr(two, name))
+    with pytest.raises(ExperimentError, match="workers=0"):
+        reach("besiii", masses, workers=0)
+    with pytest.raises(ExperimentError, match=r"far detector.*workers"):
+        reach("faser2", [0.1], workers=2)
+
+
+def test_no_pool_inside_a_pool() -> None:
+    names: list[str] = []
+
+    def inner() -> str:
+        return threading.current_thread().name
+
+    def outer() -> list[str]:
+        got = run_threads([inner, inner, inner], workers=2)
+        names.extend(got)
+        return got
+
+    run_threads([outer, outer], workers=2)
+    # the inner calls ran on the outer call's own thread
+    assert len(names) == 6
+    assert all(name.startswith("nudipole") for name in names)
+    assert len(set(names)) <= 2

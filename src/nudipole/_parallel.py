@@ -7,11 +7,15 @@ several threads (``functools.lru_cache`` and the locked memo of
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
+
+#: Name prefix of the threads of :func:`run_threads`.
+_PREFIX = "nudipole"
 
 #: Most threads by default, however many cores there are: the curves of one figure or table
 #: are a handful, and each thread holds its own temporaries (up to ~100 MB for BESIII).
@@ -37,14 +41,16 @@ def check_workers(workers: object) -> int:
 
 
 def run_threads(calls: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
-    """The results of ``calls`` in their order, computed on up to ``workers`` threads (one:
-    in this thread, one after the other). Each call is as it would be alone; the first error
-    in the order given is raised, as a loop would raise it, and the calls not yet started
-    are then dropped."""
+    """The results of ``calls`` in their order, computed on up to ``workers`` threads (one,
+    or when called from one of these threads: in this thread, one after the other). Each
+    call is as it would be alone; the first error in the order given is raised, as a loop
+    would raise it, and the calls not yet started are then dropped."""
     n = min(check_workers(workers), len(calls))
-    if n <= 1:
+    if n <= 1 or threading.current_thread().name.startswith(_PREFIX):
+        # one thread, or already on one of ours (curves on threads, each splitting its
+        # masses): no pool inside a pool, which would only oversubscribe the cores
         return [call() for call in calls]
-    pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="nudipole")
+    pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix=_PREFIX)
     try:
         return list(pool.map(lambda call: call(), calls))
     except BaseException:

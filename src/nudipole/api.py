@@ -571,6 +571,7 @@ def reach(
     wz_every_mass: bool = False,
     background_uncertainty: float | None = None,
     ew_scheme: str | EWScheme | None = None,
+    workers: int | None = None,
 ) -> ReachResult:
     """Expected 95 % CL limit on the dipole coupling d (GeV^-1) versus m_N (GeV).
 
@@ -632,6 +633,10 @@ def reach(
         the ``chi2``/``asimov`` statistic or averaged over in ``poisson-cls``
         (:mod:`nudipole.stats`); the selection's (far detector: the photon selection's) value
         from its file if None, 0 for the built-in experiments.
+    workers
+        e+ e- experiments, ``sampler="rules"``: threads over which the curve's batches of
+        masses are spread (None: the cores the process may use, at most 4; 1: this thread
+        only). The result is the same, bit for bit, whatever it is.
 
     Examples
     --------
@@ -652,6 +657,7 @@ def reach(
             "charge_states": charge_states,
             "decay_model": decay_model,
             "ew_scheme": ew_scheme,
+            "workers": workers,
         }
         given = [k for k, v in collider_only.items() if v is not None]
         if given:
@@ -700,7 +706,10 @@ def reach(
     chosen = collider_preset(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
     )
-    options = IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed)
+    try:
+        options = IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed, workers=workers)
+    except ValueError as err:
+        raise ExperimentError(str(err)) from None
     model = make_model(single_flavour(flavour), scenario, a, sin2w, w_interference)
     return compute_reach(
         exp, m, chosen, selection, options, progress, model, background_uncertainty
