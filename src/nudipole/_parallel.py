@@ -40,15 +40,23 @@ def check_workers(workers: object) -> int:
     return workers
 
 
+def threads_here(workers: int | None) -> int:
+    """Threads that :func:`run_threads` would use here: 1 on one of its own threads (no pool
+    inside a pool), else :func:`check_workers`."""
+    if threading.current_thread().name.startswith(_PREFIX):
+        return 1
+    return check_workers(workers)
+
+
 def run_threads(calls: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
     """The results of ``calls`` in their order, computed on up to ``workers`` threads (one,
     or when called from one of these threads: in this thread, one after the other). Each
     call is as it would be alone; the first error in the order given is raised, as a loop
     would raise it, and the calls not yet started are then dropped."""
-    n = min(check_workers(workers), len(calls))
-    if n <= 1 or threading.current_thread().name.startswith(_PREFIX):
-        # one thread, or already on one of ours (curves on threads, each splitting its
-        # masses): no pool inside a pool, which would only oversubscribe the cores
+    # on one of our own threads already (curves on threads, each splitting its masses): no
+    # pool inside a pool, which would only oversubscribe the cores
+    n = min(threads_here(workers), len(calls))
+    if n <= 1:
         return [call() for call in calls]
     pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix=_PREFIX)
     try:
