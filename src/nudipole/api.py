@@ -634,9 +634,10 @@ def reach(
         (:mod:`nudipole.stats`); the selection's (far detector: the photon selection's) value
         from its file if None, 0 for the built-in experiments.
     workers
-        e+ e- experiments, ``sampler="rules"``: threads over which the curve's batches of
-        masses are spread (None: the cores the process may use, at most 4; 1: this thread
-        only). The result is the same, bit for bit, whatever it is.
+        e+ e- experiments, ``sampler="rules"``, lab-volume decay model (``default``
+        preset): threads over which the curve's batches of masses are spread (None: the
+        cores the process may use, at most 4; 1: this thread only). The result is the same,
+        bit for bit, whatever it is.
 
     Examples
     --------

@@ -102,9 +102,9 @@ class IntegrationOptions:
     15-point rule would cost four times as much). ``rule_narrow_theta``: photon-angle pieces
     narrower than this (radians) get the next lower rule (:class:`RulePanels`; None: pi/4
     with 15-point panels, pi/8 with 7; 0: none). ``workers``: threads over which the
-    "rules" sampler spreads a curve's batches of masses (:func:`nudipole._parallel.
-    run_threads`; None: the cores the process may use, at most 4; 1: this thread only);
-    the result is the same, bit for bit, whatever it is.
+    "rules" sampler spreads a curve's batches of masses with the lab-volume decay model
+    (:func:`nudipole._parallel.run_threads`; None: the cores the process may use, at most 4;
+    1: this thread only); the result is the same, bit for bit, whatever it is.
     """
 
     sampler: str = "rules"
@@ -605,9 +605,13 @@ def _solve_masses(
                         progress(1)
                 return out
 
+            # threads only for the lab-volume model's node sweeps (BESIII default 0.52 ->
+            # 0.30 s wall on two); the fixed-length model's batches are a few ms each, and
+            # on two threads BESIII paper took as long (61-75 ms) for 1.4x the CPU time
+            heavy = preset.decay_model is DecayModel.LAB_VOLUME
             batches = run_threads(
                 [functools.partial(batch, part[i : i + step], rule) for i in starts],
-                setup.workers,
+                setup.workers if heavy else 1,
             )
             for i, (r_i, w_i, k_i) in zip(starts, batches, strict=True):
                 rate[i : i + step], weight[i : i + step], kappa[i : i + step] = r_i, w_i, k_i
