@@ -139,8 +139,23 @@ def test_one_curve_on_threads_is_the_curve_in_one_thread() -> None:
             np.testing.assert_array_equal(getattr(one, name), getattr(two, name))
     with pytest.raises(ExperimentError, match="workers=0"):
         reach("besiii", masses, workers=0)
-    with pytest.raises(ExperimentError, match=r"far detector.*workers"):
-        reach("faser2", [0.1], workers=2)
+    with pytest.raises(ExperimentError, match="workers=-1"):
+        reach("faser2", [0.1], workers=-1)
+
+
+def test_far_masses_on_threads_are_the_masses_one_after_the_other() -> None:
+    from nudipole.api import far_reach_flavours
+
+    masses = np.geomspace(0.01, 0.5, 7)
+    for detector in ("faser2", "mapp2"):
+        one = far_reach_flavours(detector, masses, preset="paper", workers=1)
+        two = far_reach_flavours(detector, masses, preset="paper", workers=2)
+        for flavour, a in one.items():
+            b = two[flavour]
+            for name in ("d95", "upper", "d95_error", "acceptance"):
+                np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+            assert a.band_ends == b.band_ends
+            assert a.inputs["events_at_d95_per_channel"] == b.inputs["events_at_d95_per_channel"]
 
 
 def test_no_pool_inside_a_pool() -> None:

@@ -192,6 +192,7 @@ def far_reach(
     wz_tables: str = "pythia",
     wz_every_mass: bool = False,
     locate_ends: bool = True,
+    workers: int | None = None,
     _shared: SharedRays | None = None,
 ) -> ReachResult:
     """Excluded band of a far detector (see :func:`reach`, which dispatches here).
@@ -200,7 +201,8 @@ def far_reach(
     flavours' production with the three-flavour width (:func:`nudipole.reach.far_scan.
     compute_far_reach`). ``locate_ends`` False: the ends of the band's islands between two
     scanned masses are not solved (``band_ends`` empty; each costs about ten evaluations of
-    the band), for a table at a few masses that draws no outline."""
+    the band), for a table at a few masses that draws no outline. ``workers``: threads over
+    which the masses are spread (as for :func:`reach`; the same bands whatever it is)."""
     exp = (
         experiment
         if isinstance(experiment, FarDetectorExperiment)
@@ -232,6 +234,7 @@ def far_reach(
         locate_ends=locate_ends,
         couplings=couplings,
         shared=_shared,
+        workers=_workers(workers),
     )
 
 
@@ -537,6 +540,18 @@ def mass_grid(lo: float, hi: float, n: int) -> np.ndarray:
     return np.geomspace(lo, hi, int(n))
 
 
+def _workers(workers: int | None) -> int | None:
+    """``workers`` checked (:func:`nudipole._parallel.check_workers`); ExperimentError if
+    it is not a whole number of threads."""
+    from nudipole._parallel import check_workers
+
+    try:
+        check_workers(workers)
+    except ValueError as err:
+        raise ExperimentError(str(err)) from None
+    return workers
+
+
 def reach(
     experiment: str | Path | Experiment,
     masses: Sequence[float] | np.ndarray | None = None,
@@ -634,10 +649,10 @@ def reach(
         (:mod:`nudipole.stats`); the selection's (far detector: the photon selection's) value
         from its file if None, 0 for the built-in experiments.
     workers
-        e+ e- experiments, ``sampler="rules"``, lab-volume decay model (``default``
-        preset): threads over which the curve's batches of masses are spread (None: the
-        cores the process may use, at most 4; 1: this thread only). The result is the same,
-        bit for bit, whatever it is.
+        Threads over which the curve's masses are spread: a far detector's masses, an e+ e-
+        experiment's batches of masses with ``sampler="rules"`` and the lab-volume decay
+        model (``default`` preset). None: the cores the process may use, at most 4; 1: this
+        thread only. The result is the same, bit for bit, whatever it is.
 
     Examples
     --------
@@ -658,7 +673,6 @@ def reach(
             "charge_states": charge_states,
             "decay_model": decay_model,
             "ew_scheme": ew_scheme,
-            "workers": workers,
         }
         given = [k for k, v in collider_only.items() if v is not None]
         if given:
@@ -689,6 +703,7 @@ def reach(
             boson_polarisation=boson_polarisation,
             wz_tables=wz_tables,
             wz_every_mass=wz_every_mass,
+            workers=workers,
         )
     far_only = (
         sources is not None
@@ -707,10 +722,9 @@ def reach(
     chosen = collider_preset(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
     )
-    try:
-        options = IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed, workers=workers)
-    except ValueError as err:
-        raise ExperimentError(str(err)) from None
+    options = IntegrationOptions(
+        sampler=sampler, n_events=n_events, seed=seed, workers=_workers(workers)
+    )
     model = make_model(single_flavour(flavour), scenario, a, sin2w, w_interference)
     return compute_reach(
         exp, m, chosen, selection, options, progress, model, background_uncertainty

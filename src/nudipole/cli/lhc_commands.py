@@ -358,32 +358,22 @@ def far_results(
     flavours: Sequence[Flavour], preset: str, n: int, progress: Any, workers: int | None = None
 ) -> dict[Flavour, list[tuple[ReachResult, str]]]:
     """The band of each far detector of the figure for each flavour; the flavour-blind
-    channels' rays computed once per detector (:func:`nudipole.api.far_reach_flavours`), the
-    detectors on ``workers`` threads (:func:`nudipole._parallel.run_threads`)."""
-    from nudipole._parallel import run_threads
-
+    channels' rays computed once per detector (:func:`nudipole.api.far_reach_flavours`), its
+    masses on ``workers`` threads (:func:`nudipole._parallel.run_threads`)."""
     masses = mass_grid(*FIGURE_MASSES, n)
     out: dict[Flavour, list[tuple[ReachResult, str]]] = {f: [] for f in flavours}
-    # the detectors side by side on threads (nudipole._parallel), each as it is alone; the
-    # last (MAPP-2, a box whose every polar row has several azimuthal hits) takes about as
-    # long as the others together, so it starts first
-    order = FAR_DETECTORS[::-1]
-    per_detector = run_threads(
-        [
-            functools.partial(
-                far_reach_flavours,
-                name,
-                masses,
-                flavours,
-                preset=preset,
-                progress=progress,
-                error_estimate=False,
-            )
-            for name, _ in order
-        ],
-        workers,
-    )[::-1]
-    for bands, (_, colour) in zip(per_detector, FAR_DETECTORS, strict=True):
+    for name, colour in FAR_DETECTORS:
+        # each detector's masses side by side on threads (measured a little faster than the
+        # detectors side by side: 4.4-5.3 s against 4.7-5.7 s for the nine bands of 24 masses)
+        bands = far_reach_flavours(
+            name,
+            masses,
+            flavours,
+            preset=preset,
+            progress=progress,
+            error_estimate=False,
+            workers=workers,
+        )
         for flavour in flavours:
             out[flavour].append((bands[flavour], colour))
     return out

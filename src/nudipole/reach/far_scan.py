@@ -19,6 +19,7 @@ flavours give distinct final states, so their rates add at the same d.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -27,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from nudipole import _version
+from nudipole._parallel import run_threads
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.far_schema import INTEGRATION_ORDERS, FarDetectorExperiment
 from nudipole.model import Flavour, FlavourMode
@@ -399,6 +401,7 @@ def compute_far_reach(
     locate_ends: bool = True,
     couplings: FarCouplings = PHOTON_SIGNAL,
     shared: SharedRays | None = None,
+    workers: int | None = None,
 ) -> ReachResult:
     """Excluded band [d95, d95_upper] (GeV^-1) of a far detector for each mass.
 
@@ -415,6 +418,11 @@ def compute_far_reach(
 
     ``shared``: the flavour-blind channels' rays of another flavour's scan at this detector
     (:class:`SharedRays`; the same band, computed once for several flavours).
+
+    ``workers``: threads over which the masses are spread (:func:`nudipole._parallel.
+    run_threads`; None: the cores the process may use, at most 4; 1: this thread only); the
+    bands are the same, bit for bit, whatever it is. The ends of the islands are then solved
+    in this thread.
 
     ``d95_error`` is the change of the lower edge when every integration rule is halved
     (:meth:`SourceOptions.coarsened`), which overestimates the integration error of the
@@ -475,41 +483,45 @@ def compute_far_reach(
         and opts.kernel is Kernel.COMPILED
         and all(c in BOSON_CHANNELS for c in chans)
     )
-    for mass in m:
-        heavy = float(mass) > opts.light_boson_mass  # light masses are cheap anyway
-        if use_bound and heavy and far_rays.reference_weights(float(mass), opts) is not None:
-            bound, heading = merged_at(float(mass), opts, bound_preset)
+
+    def at_mass(mass: float) -> tuple[float, float, float, float, list[float | None]]:
+        """(d95, d95_upper, error, acceptance, events at d95 per channel) at one mass."""
+        heavy = mass > opts.light_boson_mass  # light masses are cheap anyway
+        if use_bound and heavy and far_rays.reference_weights(mass, opts) is not None:
+            bound, heading = merged_at(mass, opts, bound_preset)
             if count_bound(bound.rays()) < NO_BAND_MARGIN * threshold:
-                lows.append(math.nan)
-                highs.append(math.nan)
-                errs.append(math.nan)
-                accs.append(
-                    _acceptance(float(mass), heading, chans, flav, window, experiment, opts, cpl)
-                )
-                for c in chans:
-                    per_channel[c].append(None)
+                acc = _acceptance(mass, heading, chans, flav, window, experiment, opts, cpl)
                 if progress is not None:
                     progress(1)
-                continue
+                return math.nan, math.nan, math.nan, acc, [None] * len(chans)
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.
-        merged, heading = merged_at(float(mass), opts, preset)
+        merged, heading = merged_at(mass, opts, preset)
         lo, hi = solve_band(merged.rays(), threshold)
         err = math.nan
         if error_estimate and math.isfinite(lo):
-            coarse, _ = merged_at(float(mass), opts.coarsened(), preset)
+            coarse, _ = merged_at(mass, opts.coarsened(), preset)
             lo_c, _ = solve_band(coarse.rays(), threshold)
             err = abs(lo_c - lo) if math.isfinite(lo_c) else math.nan
+        acc = _acceptance(mass, heading, chans, flav, window, experiment, opts, cpl)
+        # events passing the selection at d95 (ChannelCounts.passing), from the channel's
+        # merged rays
+        events = [
+            merged.rays(k).events(lo * lo) if math.isfinite(lo) else None for k in range(len(chans))
+        ]
+        if progress is not None:
+            progress(1)
+        return lo, hi, err, acc, events
+
+    # the masses side by side on threads (the ray kernels release the GIL), each as alone
+    per_mass = run_threads([functools.partial(at_mass, float(mass)) for mass in m], workers)
+    for lo, hi, err, acc, events in per_mass:
         lows.append(lo)
         highs.append(hi)
         errs.append(err)
-        accs.append(_acceptance(float(mass), heading, chans, flav, window, experiment, opts, cpl))
-        for k, c in enumerate(chans):
-            # events passing the selection at d95 (ChannelCounts.passing), from the
-            # channel's merged rays
-            per_channel[c].append(merged.rays(k).events(lo * lo) if math.isfinite(lo) else None)
-        if progress is not None:
-            progress(1)
+        accs.append(acc)
+        for c, n_events in zip(chans, events, strict=True):
+            per_channel[c].append(n_events)
     inputs = far_inputs(experiment, preset, chans, FlavourMode(flav), opts, threshold, cpl)
     inputs["events_at_d95_per_channel"] = per_channel
     ends: tuple[BandEnd, ...] = ()
