@@ -18,9 +18,12 @@ from nudipole.experiments import ExperimentError
 def test_workers_default_and_bad_values() -> None:
     assert check_workers(None) == max(1, min(MAX_WORKERS, available_cpus()))
     assert check_workers(3) == 3
-    for bad in (0, -1, 1.5, True, "2", float("nan")):
+    for bad in (0, -1, 1.5, True, "2", float("nan"), 1e300):
         with pytest.raises(ValueError, match=r"workers=.*whole number of threads"):
             check_workers(bad)
+    assert check_workers(64) == 64
+    with pytest.raises(ValueError, match=r"workers=1000000: at most 64 threads"):
+        check_workers(10**6)
 
 
 def test_results_in_the_order_given_and_the_first_error_raised() -> None:

@@ -22,6 +22,10 @@ _PREFIX = "nudipole"
 MAX_WORKERS = 4
 
 
+#: Most threads a caller may ask for: each holds its own temporaries (up to ~100 MB).
+MOST_THREADS = 64
+
+
 def available_cpus() -> int:
     """Cores this process may run on (its affinity where the system tells it)."""
     try:
@@ -32,11 +36,17 @@ def available_cpus() -> int:
 
 def check_workers(workers: object) -> int:
     """``workers`` as a thread count (None: the available cores, at most
-    :data:`MAX_WORKERS`); ValueError naming the value if it is not a whole number >= 1."""
+    :data:`MAX_WORKERS`); ValueError naming the value if it is not a whole number from 1 to
+    :data:`MOST_THREADS`."""
     if workers is None:
         return max(1, min(MAX_WORKERS, available_cpus()))
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers={workers!r}: give a whole number of threads, 1 or more")
+    if workers > MOST_THREADS:
+        raise ValueError(
+            f"workers={workers}: at most {MOST_THREADS} threads (each holds its own "
+            "temporaries); give fewer"
+        )
     return workers
 
 
