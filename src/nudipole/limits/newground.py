@@ -108,6 +108,14 @@ def _free_intervals(
                 b = mid
         return float(np.exp(0.5 * (a + b)))
 
+    return _runs_as_intervals(m, free, edge)
+
+
+def _runs_as_intervals(
+    m: FloatArray, free: np.ndarray, edge: Callable[[int, bool], float]
+) -> list[Interval]:
+    """Runs of ``free`` grid masses as intervals; an inner edge between grid masses i and
+    i + 1 is ``edge(i, free_at_lo)``, an edge at the end of the grid the grid mass."""
     intervals: list[Interval] = []
     i, n = 0, m.size
     while i < n:
@@ -117,8 +125,8 @@ def _free_intervals(
         j = i
         while j + 1 < n and free[j + 1]:
             j += 1
-        low = m[i] if i == 0 else edge(i - 1, free_at_lo=False)
-        high = m[j] if j == n - 1 else edge(j, free_at_lo=True)
+        low = m[i] if i == 0 else edge(i - 1, False)
+        high = m[j] if j == n - 1 else edge(j, True)
         intervals.append(Interval(float(low), float(high)))
         i = j + 1
     return intervals
@@ -257,20 +265,10 @@ def _solved_intervals(
     def at(i: int) -> _Sample:
         return _Sample(math.log(m[i]), float(low[i]), float(high[i]), bool(free[i]))
 
-    intervals: list[Interval] = []
-    i, n = 0, m.size
-    while i < n:
-        if not free[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and free[j + 1]:
-            j += 1
-        start = m[i] if i == 0 else _solve_edge(at(i - 1), at(i), sample, free_of, rtol)
-        end = m[j] if j == n - 1 else _solve_edge(at(j), at(j + 1), sample, free_of, rtol)
-        intervals.append(Interval(float(start), float(end)))
-        i = j + 1
-    return intervals
+    def edge(i: int, free_at_lo: bool) -> float:
+        return _solve_edge(at(i), at(i + 1), sample, free_of, rtol)
+
+    return _runs_as_intervals(m, free, edge)
 
 
 def new_ground_intervals(
