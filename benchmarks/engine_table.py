@@ -56,28 +56,8 @@ CURVES = [
     ),
 ]
 
-#: The 8 curves of seed Figs. 1-3 with both presets, end to end in one fresh process.
-FIGURES_SCRIPT = """
-import numpy as np, nudipole
-from nudipole.api import resolve_experiment
-from nudipole.reach.recipes import FIGURES
-seen = set()
-for fig in FIGURES.values():
-    for c in fig:
-        key = (c.experiment, c.selection, c.sqrt_s, c.lumi)
-        if key in seen:
-            continue
-        seen.add(key)
-        exp = resolve_experiment(c.experiment, sqrt_s=c.sqrt_s, lumi=c.lumi)
-        m = np.geomspace(0.01, 0.995 * exp.max_sqrt_s, 200)
-        for preset in ("paper", "default"):
-            nudipole.reach(exp, m, selection=c.selection, preset=preset{extra})
-print(len(seen))
-"""
-
-#: The same 16 curves computed side by side on threads (:func:`nudipole.api.reach_many`, as
-#: ``nudipole figure`` and ``headline`` compute theirs), the longest first.
-THREADED_SCRIPT = """
+#: The 8 curves of seed Figs. 1-3 with both presets (16 reach calls), as keywords.
+_FIGURE_CURVES = """
 import numpy as np, nudipole
 from nudipole.api import reach_many, resolve_experiment
 from nudipole.reach.recipes import FIGURES
@@ -92,9 +72,27 @@ for fig in FIGURES.values():
         m = np.geomspace(0.01, 0.995 * exp.max_sqrt_s, 200)
         for preset in ("paper", "default"):
             curves.append(dict(experiment=exp, masses=m, selection=c.selection, preset=preset))
+"""
+
+#: Those curves end to end in one fresh process, one after the other.
+FIGURES_SCRIPT = (
+    _FIGURE_CURVES
+    + """
+for c in curves:
+    nudipole.reach(**c{extra})
+print(len(seen))
+"""
+)
+
+#: The same 16 curves computed side by side on threads (:func:`nudipole.api.reach_many`, as
+#: ``nudipole figure`` and ``headline`` compute theirs), the longest first.
+THREADED_SCRIPT = (
+    _FIGURE_CURVES
+    + """
 curves.sort(key=lambda c: (c["experiment"].name != "besiii", c["preset"] != "default"))
 print(len(reach_many(curves)))
 """
+)
 
 
 def curve_time(
