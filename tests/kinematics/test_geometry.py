@@ -18,6 +18,13 @@ def test_path_length_cases() -> None:
     assert path_length_in_cylinder(c, r, z0, z1) == pytest.approx(z1 / c)
 
 
+def test_path_length_at_subnormal_cosines() -> None:
+    """A cosine of 1e-306 ends on the barrel without an overflow warning (found by the
+    property test of the prompt-limit kappa floor)."""
+    got = path_length_in_cylinder(np.array([2.2e-306, -2.2e-306, 5e-324]), 1.0, -1.0, 1.0)
+    np.testing.assert_allclose(got, 1.0)
+
+
 def test_bad_cylinder() -> None:
     with pytest.raises(ValueError, match="cylinder"):
         path_length_in_cylinder(0.3, 1.0, 0.5, 2.0)

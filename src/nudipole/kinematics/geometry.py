@@ -24,7 +24,8 @@ def path_length_in_cylinder(
         raise ValueError("cylinder needs radius > 0 and z_min < 0 < z_max")
     c = np.asarray(cos_theta, dtype=float)
     sin_t = np.sqrt(np.clip(1.0 - c**2, 0.0, None))
-    with np.errstate(divide="ignore"):
+    # (a subnormal cosine overflows to inf: the path then ends on the barrel, as it should)
+    with np.errstate(divide="ignore", over="ignore"):
         radial = np.where(sin_t > 0.0, radius / np.where(sin_t > 0.0, sin_t, 1.0), np.inf)
         end = np.where(c > 0.0, z_max / np.where(c > 0.0, c, 1.0), np.inf)
         end = np.where(c < 0.0, z_min / np.where(c < 0.0, c, 1.0), end)

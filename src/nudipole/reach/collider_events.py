@@ -295,7 +295,7 @@ def selection_events(
     setup: ScanSetup = prepare_scan(
         exp, sel, points, preset, options, model, background_uncertainty
     )
-    tpl = templates(exp, sel, preset, setup, mass, model)
+    tpl = templates(exp, sel, preset, setup, mass, model, d)
     mean_w, mean_k = combine_batches(tpl.weight, tpl.kappa, isinstance(setup.nodes, CutRule))
     counting = sel.limit.type == "counting"  # else a published limit: no background of its own
     nan = float("nan")

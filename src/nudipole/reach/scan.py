@@ -40,12 +40,12 @@ from nudipole.production.ee_rules import CutRule, RulePanels, psi_is_exact
 from nudipole.reach.background import BackgroundCounts, expected_background
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import DecayModel, Preset
+from nudipole.reach.prompt import lab_volume_templates, prompt_decisions
 from nudipole.reach.result import ReachResult
 from nudipole.reach.signal import (
     N_KAPPA_BINS,
     PointNodes,
     Templates,
-    build_rule_templates,
     build_rule_templates_many,
     build_templates,
     charge_multiplicity,
@@ -540,18 +540,26 @@ def templates(
     setup: ScanSetup,
     mass: float,
     model: CouplingModel,
+    d: float | None = None,
 ) -> Templates:
-    """The signal templates of the scan at one mass, with its nodes or its rule."""
-    build = build_rule_templates if isinstance(setup.nodes, CutRule) else build_templates
-    return build(
-        experiment,
-        sel,
-        preset,
-        setup.sqrt_s,
-        setup.luminosity,
-        mass,
-        setup.nodes,  # type: ignore[arg-type]
-        model,
+    """The signal templates of the scan at one mass, with its nodes or its rule. With the
+    rule and the lab-volume model, the prompt-limit template (:mod:`nudipole.reach.prompt`)
+    where the N of this mass all decay inside at the coupling ``d`` (GeV^-1), as the scan
+    has it at its limit; the full templates if ``d`` is None."""
+    if isinstance(setup.nodes, CutRule):
+        args = (experiment, sel, preset, setup.sqrt_s, setup.luminosity, np.array([mass]))
+        if d is not None and preset.decay_model is DecayModel.LAB_VOLUME:
+            at_d = float(d)
+
+            def solve(rate: FloatArray, _w: FloatArray, _k: FloatArray) -> FloatArray:
+                return np.full(rate.shape[0], at_d)
+
+            rate, weight, kappa = lab_volume_templates(*args, setup.nodes, model, solve)
+        else:
+            rate, weight, kappa = build_rule_templates_many(*args, setup.nodes, model)
+        return Templates(rate[0], weight[0], kappa[0])
+    return build_templates(
+        experiment, sel, preset, setup.sqrt_s, setup.luminosity, mass, setup.nodes, model
     )
 
 
@@ -559,6 +567,18 @@ def _mass_chunk(setup: ScanSetup) -> int:
     """Masses whose templates are held at once (:data:`_MASS_CHUNK_BYTES` in all)."""
     per_mass = 2 * 8 * setup.sqrt_s.size * n_rules(setup) * N_KAPPA_BINS
     return max(1, _MASS_CHUNK_BYTES // per_mass)
+
+
+def _solve(
+    setup: ScanSetup, background: FloatArray, rate: FloatArray, weight: FloatArray,
+    kappa: FloatArray,
+) -> FloatArray:  # fmt: skip
+    """d95 (M,) of templates ``rate`` (M, P), ``weight`` and ``kappa`` (M, P, K) with the
+    scan's statistic, threshold and background (``background`` (P,), its totals)."""
+    return solve_upper_limit(
+        rate, weight, kappa, background, setup.statistic, setup.threshold,
+        uncertainty=setup.background_uncertainty,
+    )  # fmt: skip
 
 
 def _solve_masses(
@@ -589,12 +609,24 @@ def _solve_masses(
         kappa = np.empty((part.size, n_p, n_batch, N_KAPPA_BINS))
         if isinstance(setup.nodes, CutRule):
             rule = setup.nodes
-            # all masses of a batch in one array pass (bounded memory: RULE_GROUPS groups);
-            # the batches side by side on threads (the compiled passes release the GIL)
-            # (a curve of one energy point is one batch: split in two on two threads, LEP
-            # L3 d_e took 131 -> 106 ms wall but 162 ms CPU, CEPC Z 48 -> 46 ms and 64 ms)
+            # all masses of a batch in one array pass (bounded memory: RULE_GROUPS groups)
             step = max(1, RULE_GROUPS // np.unique(setup.sqrt_s).size)
-            starts = range(0, part.size, step)
+            heavy = preset.decay_model is DecayModel.LAB_VOLUME
+            todo = np.arange(part.size)
+            decisions = None
+            if heavy:
+                # the masses whose N all decay inside at the limit from their prompt
+                # acceptance alone (reach.prompt: the same limits to 2e-18)
+                decisions = prompt_decisions(
+                    experiment, preset, setup.sqrt_s, setup.luminosity, part, rule, model,
+                    functools.partial(_solve, setup, background), step,
+                )  # fmt: skip
+            if decisions is not None:
+                rate[:], weight[:], kappa[:], decided = decisions
+                todo = np.flatnonzero(~decided)
+                if progress is not None:
+                    for _ in range(part.size - todo.size):
+                        progress(1)
 
             def batch(sub: FloatArray, rule: CutRule) -> tuple[FloatArray, FloatArray, FloatArray]:
                 out = build_rule_templates_many(
@@ -605,16 +637,19 @@ def _solve_masses(
                         progress(1)
                 return out
 
-            # threads only for the lab-volume model's node sweeps (BESIII default 0.52 ->
-            # 0.30 s wall on two); the fixed-length model's batches are a few ms each, and
-            # on two threads BESIII paper took as long (61-75 ms) for 1.4x the CPU time
-            heavy = preset.decay_model is DecayModel.LAB_VOLUME
+            # the batches side by side on threads (the compiled passes release the GIL), for
+            # the lab-volume model's node sweeps only (BESIII default 0.52 -> 0.30 s wall on
+            # two before the prompt shortcut); the fixed-length model's batches are a few ms
+            # each, and on two threads BESIII paper took as long (61-75 ms) for 1.4x the CPU
+            # (a curve of one energy point is one batch: split in two on two threads, LEP
+            # L3 d_e took 131 -> 106 ms wall but 162 ms CPU, CEPC Z 48 -> 46 ms and 64 ms)
+            chunks = [todo[i : i + step] for i in range(0, todo.size, step)]
             batches = run_threads(
-                [functools.partial(batch, part[i : i + step], rule) for i in starts],
+                [functools.partial(batch, part[idx], rule) for idx in chunks],
                 setup.workers if heavy else 1,
             )
-            for i, (r_i, w_i, k_i) in zip(starts, batches, strict=True):
-                rate[i : i + step], weight[i : i + step], kappa[i : i + step] = r_i, w_i, k_i
+            for idx, (r_i, w_i, k_i) in zip(chunks, batches, strict=True):
+                rate[idx], weight[idx], kappa[idx] = r_i, w_i, k_i
         else:
             for i, mass in enumerate(part):
                 tpl = templates(experiment, sel, preset, setup, float(mass), model)

@@ -301,28 +301,12 @@ def build_rule_templates_many(
     direction of its accepted pieces (:func:`_kappa_range`; the Monte Carlo's :func:`_bin`
     spans its accepted events). Points at the same sqrt(s) share their template.
     """
-    n_m, n_p = masses.size, sqrt_s.size
-    if model.photon_only:  # seed Eq. 3 with alpha(s) and Gamma of seed Eq. 4, all masses at once
-        mc = masses[:, None]
-        s_all = sqrt_s**2
-        sigma = sigma_photon(s_all, mc, 1.0, alpha=model.sm.alpha_photon(s_all))
-        scale = experiment.detector.efficiency * charge_multiplicity(preset)
-        rate = np.asarray(np.where(mc < sqrt_s, luminosity_natural * scale * sigma, 0.0))
-        widths = np.asarray(width_nu_gamma(masses, 1.0, preset.nature), dtype=float)
-    else:  # the electroweak cross section, width and Br, all masses in one call each
-        mc = np.broadcast_to(masses[:, None], (n_m, n_p))
-        s_all = np.broadcast_to(sqrt_s**2, (n_m, n_p))
-        sigma = model.sigma_unit(np.maximum(s_all, mc**2), mc)
-        widths, br = model.widths_and_br(masses, preset.nature)
-        scale = experiment.detector.efficiency * charge_multiplicity(preset)
-        rate = np.where(mc < sqrt_s, luminosity_natural * scale * br[:, None] * sigma, 0.0)
-    weight = np.zeros((n_m, n_p, 2, N_KAPPA_BINS))
-    kappa = np.ones((n_m, n_p, 2, N_KAPPA_BINS))
-    _, first, inverse = np.unique(sqrt_s, return_index=True, return_inverse=True)
-    g_mass, g_dist = np.nonzero(masses[:, None] < sqrt_s[first][None, :])
-    if g_mass.size == 0:
+    rate, widths = rates_and_widths(experiment, preset, sqrt_s, luminosity_natural, masses, model)
+    weight = np.zeros((masses.size, sqrt_s.size, 2, N_KAPPA_BINS))
+    kappa = np.ones((masses.size, sqrt_s.size, 2, N_KAPPA_BINS))
+    groups, inverse = open_groups(masses, sqrt_s, widths)
+    if groups is None:
         return rate, weight, kappa
-    groups = _Groups(masses, sqrt_s[first], g_mass, g_dist, first[g_dist], widths)
     binned = (
         _fixed_length_templates(experiment, preset, rule, groups, model)
         if preset.decay_model is DecayModel.FIXED_LENGTH
@@ -332,6 +316,47 @@ def build_rule_templates_many(
         binned = _node_templates_in_chunks(experiment, preset, rule, groups, model)
     w_out, k_out = binned
     return rate, w_out[:, inverse], k_out[:, inverse]
+
+
+def rates_and_widths(
+    experiment: Experiment,
+    preset: Preset,
+    sqrt_s: FloatArray,
+    luminosity_natural: FloatArray,
+    masses: FloatArray,
+    model: CouplingModel,
+) -> tuple[FloatArray, FloatArray]:
+    """R (M, P) of :func:`build_rule_templates_many` (GeV^2; zero at and above threshold) and
+    the total width of N at d = 1 (M,) (GeV)."""
+    n_m, n_p = masses.size, sqrt_s.size
+    if model.photon_only:  # seed Eq. 3 with alpha(s) and Gamma of seed Eq. 4, all masses at once
+        mc = masses[:, None]
+        s_all = sqrt_s**2
+        sigma = sigma_photon(s_all, mc, 1.0, alpha=model.sm.alpha_photon(s_all))
+        scale = experiment.detector.efficiency * charge_multiplicity(preset)
+        rate = np.asarray(np.where(mc < sqrt_s, luminosity_natural * scale * sigma, 0.0))
+        widths = np.asarray(width_nu_gamma(masses, 1.0, preset.nature), dtype=float)
+        return rate, widths
+    # the electroweak cross section, width and Br, all masses in one call each
+    mc = np.broadcast_to(masses[:, None], (n_m, n_p))
+    s_all = np.broadcast_to(sqrt_s**2, (n_m, n_p))
+    sigma = model.sigma_unit(np.maximum(s_all, mc**2), mc)
+    widths, br = model.widths_and_br(masses, preset.nature)
+    scale = experiment.detector.efficiency * charge_multiplicity(preset)
+    rate = np.where(mc < sqrt_s, luminosity_natural * scale * br[:, None] * sigma, 0.0)
+    return np.asarray(rate), np.asarray(widths, dtype=float)
+
+
+def open_groups(
+    masses: FloatArray, sqrt_s: FloatArray, widths: FloatArray
+) -> tuple[_Groups | None, np.ndarray]:
+    """The (mass, distinct energy) pairs above threshold (None if there is none) and the
+    index of each point's distinct energy: points at the same sqrt(s) share their template."""
+    _, first, inverse = np.unique(sqrt_s, return_index=True, return_inverse=True)
+    g_mass, g_dist = np.nonzero(masses[:, None] < sqrt_s[first][None, :])
+    if g_mass.size == 0:
+        return None, inverse
+    return _Groups(masses, sqrt_s[first], g_mass, g_dist, first[g_dist], widths), inverse
 
 
 @dataclass(frozen=True)
@@ -383,10 +408,33 @@ def _fixed_length_templates(
     model: CouplingModel,
 ) -> tuple[FloatArray, FloatArray] | None:
     """Templates with the fixed-length decay model: kappa is one number per group (seed
-    Eq. 7, the CM momentum), so only the acceptance is integrated, with the azimuth psi and
-    the photon polar angle done exactly (:mod:`nudipole.production.ee_polynomial`) and c*
-    by the composite Gauss-Kronrod rule (embedded Gauss rule for the error). None if the
-    density is not polynomial in the N direction (then the node rule is used)."""
+    Eq. 7, the CM momentum), so only the acceptance is integrated (:func:`accepted_sums`).
+    None if the density is not polynomial in the N direction (then the node rule is used)."""
+    sums = accepted_sums(preset, rule, groups, model)
+    if sums is None:
+        return None
+    acc_k, acc_g = sums
+    s_g = groups.sqrt_s[groups.dist] ** 2
+    m_g = groups.masses[groups.mass]
+    k = kappa_of_n(
+        np.zeros(m_g.size), np.ones(m_g.size), experiment, preset, s_g, m_g,
+        groups.widths[groups.mass],
+    )  # fmt: skip
+    weight = np.zeros(groups.shape)
+    kappa = np.ones(groups.shape)
+    weight[groups.mass, groups.dist, 0, 0] = acc_k
+    weight[groups.mass, groups.dist, 1, 0] = acc_g
+    kappa[groups.mass, groups.dist, :, 0] = k[:, None]
+    return weight, kappa
+
+
+def accepted_sums(
+    preset: Preset, rule: CutRule, groups: _Groups, model: CouplingModel
+) -> tuple[FloatArray, FloatArray] | None:
+    """The accepted weight of each group (G,) whatever the decay (the prompt-decay
+    acceptance) by the Gauss-Kronrod rule and by its embedded Gauss rule: the azimuth psi and
+    the photon polar angle done exactly (:mod:`nudipole.production.ee_polynomial`), c* by
+    the composite rule. None if the density is not polynomial in the N direction."""
     nodes = ee_rules.c_star_nodes(rule, groups.masses[groups.mass], groups.point)
     s_g = groups.sqrt_s[groups.dist] ** 2
     m_g = groups.masses[groups.mass]
@@ -409,15 +457,7 @@ def _fixed_length_templates(
         part = moment_integral(d0, d1, d2, ee_rules.piece_moments(rule, nodes))
         acc_k = np.asarray(0.5 * np.bincount(g, weights=part * nodes.weight_kronrod, minlength=n_g))
         acc_g = np.asarray(0.5 * np.bincount(g, weights=part * nodes.weight_gauss, minlength=n_g))
-    k = kappa_of_n(
-        np.zeros(n_g), np.ones(n_g), experiment, preset, s_g, m_g, groups.widths[groups.mass]
-    )
-    weight = np.zeros(groups.shape)
-    kappa = np.ones(groups.shape)
-    weight[groups.mass, groups.dist, 0, 0] = acc_k
-    weight[groups.mass, groups.dist, 1, 0] = acc_g
-    kappa[groups.mass, groups.dist, :, 0] = k[:, None]
-    return weight, kappa
+    return np.asarray(acc_k, dtype=float), np.asarray(acc_g, dtype=float)
 
 
 def _n_in_lab(
