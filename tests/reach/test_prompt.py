@@ -245,3 +245,16 @@ def test_skipped_masses_are_those_the_shortcut_would_not_decide(
     assert 10 <= decided.sum() < masses.size
     for a, b in zip(skipping[:3], every[:3], strict=True):
         assert np.array_equal(a[decided], b[decided])
+
+
+def test_quick_density_test() -> None:
+    """``polynomial_density_likely``: True with the photon only and with d_Z, d_W and the
+    muon flavour; False with the electron flavour's t-channel W (then no prompt work)."""
+    sqrt_s = np.array([91.2, 91.2, 189.0])
+    masses = np.geomspace(1.0, 150.0, 9)
+    ratios = CouplingRatios(0.5, 0.5)
+    likely = signal.polynomial_density_likely
+    assert likely(DEFAULT, PHOTON_ONLY, sqrt_s, masses)
+    assert likely(DEFAULT, CouplingModel(Flavour.MU, ratios), sqrt_s, masses)
+    assert not likely(DEFAULT, CouplingModel(Flavour.E, ratios), sqrt_s, masses)
+    assert likely(DEFAULT, CouplingModel(Flavour.E, ratios), sqrt_s, np.array([500.0]))

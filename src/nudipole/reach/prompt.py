@@ -47,6 +47,7 @@ from nudipole.reach.signal import (
     accepted_sums,
     build_rule_templates_many,
     open_groups,
+    polynomial_density_likely,
     rates_and_widths,
 )
 
@@ -159,6 +160,8 @@ def prompt_decisions(
     (a saving, not an approximation)."""
     if preset.decay_model is not DecayModel.LAB_VOLUME:
         raise ValueError("the prompt limit is a shortcut of the lab-volume decay model")
+    if not polynomial_density_likely(preset, model, sqrt_s, masses):
+        return None  # (before any work: the electron flavour's W at LEP, 60 ms a curve)
     rate, widths = rates_and_widths(experiment, preset, sqrt_s, luminosity_natural, masses, model)
     kappa = _floor_kappa(experiment, masses, sqrt_s, widths)
     floor = np.where(rate > 0, kappa[:, :, 0, 0], np.inf).min(axis=1)

@@ -428,6 +428,30 @@ def _fixed_length_templates(
     return weight, kappa
 
 
+def polynomial_density_likely(
+    preset: Preset, model: CouplingModel, sqrt_s: FloatArray, masses: FloatArray
+) -> bool:
+    """Whether the density is polynomial in the N direction
+    (:func:`~nudipole.production.ee_polynomial.quadratic_density`) at the first and the last
+    mass below threshold of each distinct point (the lightest and the heaviest: the scan's
+    masses are sorted): a quick test before the work of
+    :func:`accepted_sums` (which checks every pair). Always with the photon only; not with
+    the electron flavour's t-channel W."""
+    if model.photon_only:
+        return True
+    energies = np.unique(sqrt_s)
+    below = masses[:, None] < energies[None, :]
+    if not below.any():
+        return True
+    first = np.argmax(below, axis=0)  # the masses are sorted
+    last = masses.size - 1 - np.argmax(below[::-1], axis=0)
+    has = below.any(axis=0)
+    m = masses[np.concatenate([first[has], last[has]])]
+    s = np.tile(energies[has] ** 2, 2)
+    c = np.zeros(m.size)  # the form does not depend on c* (affine, checked at three values)
+    return _quadratic_density(preset, model, s, m, c) is not None
+
+
 def accepted_sums(
     preset: Preset, rule: CutRule, groups: _Groups, model: CouplingModel
 ) -> tuple[FloatArray, FloatArray] | None:
