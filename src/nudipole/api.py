@@ -36,7 +36,8 @@ from nudipole.reach.far_presets import FarPreset, FormFactor, get_far_preset
 from nudipole.reach.model import make_model
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset, get_preset
 from nudipole.reach.result import ReachResult
-from nudipole.reach.scan import IntegrationOptions, compute_reach
+from nudipole.reach.scan import compute_reach
+from nudipole.reach.scan_setup import IntegrationOptions
 from nudipole.stats import USER_STATISTICS, Statistic
 from nudipole.units import parse_luminosity
 

@@ -21,7 +21,7 @@ from nudipole.physics.sm import SM, EWScheme, SMParameters, leptonic_vacuum_pola
 from nudipole.physics.z_pole import sigma_z_peak, width_z_to_electrons, width_z_to_nu_nbar
 from nudipole.reach.model import make_model
 from nudipole.reach.presets import DEFAULT, PAPER
-from nudipole.reach.scan import excluded_signal
+from nudipole.reach.scan_setup import excluded_signal
 
 #: PDG (R. L. Workman et al., PTEP 2022 083C01, Z boson listings): Gamma_ee = 83.91 +- 0.12 MeV.
 PDG_GAMMA_EE = 83.91e-3

@@ -1,4 +1,4 @@
-"""Z-pole normalisation used by the L3 branching-ratio limit (reach.scan.excluded_signal)."""
+"""Z-pole normalisation used by the L3 branching-ratio limit (reach.scan_setup.excluded_signal)."""
 
 from __future__ import annotations
 

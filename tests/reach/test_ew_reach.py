@@ -18,7 +18,8 @@ from nudipole.experiments import load_experiment
 from nudipole.physics.couplings import CouplingRatios
 from nudipole.reach.model import CouplingModel
 from nudipole.reach.presets import get_preset
-from nudipole.reach.scan import IntegrationOptions, compute_reach
+from nudipole.reach.scan import compute_reach
+from nudipole.reach.scan_setup import IntegrationOptions
 
 pytestmark = pytest.mark.slow
 EVENTS = 4096

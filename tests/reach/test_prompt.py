@@ -18,12 +18,8 @@ from nudipole.physics.production import n_energy_cm, n_momentum_cm
 from nudipole.reach import prompt, scan, signal
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel, CouplingRatios
 from nudipole.reach.presets import DEFAULT, PAPER
-from nudipole.reach.scan import (
-    IntegrationOptions,
-    compute_reach,
-    prepare_scan,
-    selection_points,
-)
+from nudipole.reach.scan import compute_reach
+from nudipole.reach.scan_setup import IntegrationOptions, prepare_scan, selection_points
 from nudipole.reach.signal import _n_in_lab, kappa_of_n
 from nudipole.stats import solve_upper_limit
 from nudipole.stats.limits import signal_counts

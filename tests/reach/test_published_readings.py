@@ -26,7 +26,7 @@ from nudipole.experiments.selections import (
     with_cos_theta_b,
 )
 from nudipole.reach.model import PHOTON_ONLY
-from nudipole.reach.scan import excluded_signal
+from nudipole.reach.scan_setup import excluded_signal
 from nudipole.units import gev_m2_to_pb
 
 # PDG (R. L. Workman et al., PTEP 2022 083C01, Z boson listings).

@@ -14,12 +14,8 @@ from nudipole.model import Flavour
 from nudipole.reach import signal
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel, CouplingRatios
 from nudipole.reach.presets import DEFAULT, PAPER, Preset
-from nudipole.reach.scan import (
-    IntegrationOptions,
-    compute_reach,
-    prepare_scan,
-    selection_points,
-)
+from nudipole.reach.scan import compute_reach
+from nudipole.reach.scan_setup import IntegrationOptions, prepare_scan, selection_points
 from nudipole.stats.limits import signal_counts
 
 D2 = np.array([1e-8, 1e-6, 1e-4, 1e-2])  # d^2 in GeV^-2: prompt to long-lived
@@ -261,11 +257,11 @@ def test_folded_templates_agree_within_the_stated_error(
     """The folded rule (cos theta_g >= 0, weights doubled) and the full rule integrate the
     same templates: S(d) from prompt to long-lived agrees within the full rule's own
     embedded estimate, and the limits within their stated errors."""
-    from nudipole.reach import scan
+    from nudipole.reach import scan_setup
 
     masses = np.array([0.02, 0.3, 1.5, 3.0])
     folded = _templates(name, selection, DEFAULT, masses)
-    monkeypatch.setattr(scan, "_foldable", lambda *a: False)
+    monkeypatch.setattr(scan_setup, "_foldable", lambda *a: False)
     full = _templates(name, selection, DEFAULT, masses)
     s_fold = _signals(folded[0], folded[1], folded[2], 0).sum(axis=-1)
     s_full = _signals(full[0], full[1], full[2], 0).sum(axis=-1)
@@ -275,7 +271,7 @@ def test_folded_templates_agree_within_the_stated_error(
     m = np.geomspace(0.01, 0.99 * exp.max_sqrt_s, 12)
     monkeypatch.undo()
     r_fold = compute_reach(exp, m, DEFAULT, options=IntegrationOptions())
-    monkeypatch.setattr(scan, "_foldable", lambda *a: False)
+    monkeypatch.setattr(scan_setup, "_foldable", lambda *a: False)
     r_full = compute_reach(exp, m, DEFAULT, options=IntegrationOptions())
     ok = np.isfinite(r_full.d95)
     diff = np.abs(r_fold.d95 - r_full.d95)[ok]

@@ -15,7 +15,8 @@ from nudipole.api import resolve_experiment
 from nudipole.experiments import Experiment
 from nudipole.experiments.registry import builtin_names, load_definition
 from nudipole.reach.presets import PRESETS
-from nudipole.reach.scan import IntegrationOptions, compute_reach
+from nudipole.reach.scan import compute_reach
+from nudipole.reach.scan_setup import IntegrationOptions
 
 MC_EVENTS = 1 << 16
 PULL = 4.0

@@ -37,7 +37,8 @@ from nudipole.model import Flavour
 from nudipole.reach.model import make_model
 from nudipole.reach.recipes import LANDSCAPE, Curve
 from nudipole.reach.result import ReachResult
-from nudipole.reach.scan import IntegrationOptions, reach_function
+from nudipole.reach.scan import reach_function
+from nudipole.reach.scan_setup import IntegrationOptions
 
 FLAVOURS = [f.value for f in Flavour]
 NEWGROUND_POINTS = 240

@@ -42,7 +42,7 @@ from nudipole.physics.sm import EWScheme
 from nudipole.reach.presets import PRESETS, ChargeStates, DecayModel
 from nudipole.reach.recipes import Curve
 from nudipole.reach.result import ReachResult
-from nudipole.reach.scan import SAMPLERS
+from nudipole.reach.scan_setup import SAMPLERS
 from nudipole.stats import USER_STATISTICS
 
 #: Defaults of the e+e- integration options (None in the parser, so that far detectors can

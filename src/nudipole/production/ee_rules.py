@@ -96,7 +96,7 @@ class RulePanels:
     (theta_g, psi) is at (pi - theta_g, pi - psi), and the psi rule is symmetric): the
     photon-only density (no term odd in z_N) with kappa even in z_N (beta = 0, a fiducial
     cylinder symmetric about the interaction point); the caller decides
-    (:func:`nudipole.reach.scan.prepare_scan`). A piece across cos theta_g = 0 (a barrel)
+    (:func:`nudipole.reach.scan_setup.prepare_scan`). A piece across cos theta_g = 0 (a barrel)
     keeps its nodes on its upper half; its mirror images (the other endcap) go."""
 
     n_c: int = 2

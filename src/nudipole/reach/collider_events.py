@@ -1,7 +1,7 @@
 """Expected events of an e+ e- experiment at one point (m_N, d), stage by stage.
 
 The counts come from the reach scan itself (:mod:`nudipole.reach.scan`): the same integration
-nodes (:func:`~nudipole.reach.scan.prepare_scan`, same seed), the same binned templates
+nodes (:func:`~nudipole.reach.scan_setup.prepare_scan`, same seed), the same binned templates
 (:func:`~nudipole.reach.signal.build_templates`), the same signal formula
 (:func:`~nudipole.stats.limits.signal_counts`), the same backgrounds and statistic. At
 d = d95 of ``nudipole reach`` the passing signal is therefore the signal the 95 % CL
@@ -56,15 +56,8 @@ from nudipole.physics.z_pole import width_z_to_nu_nbar
 from nudipole.production.ee_rules import CutRule
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import Preset
-from nudipole.reach.scan import (
-    MIN_MASS,
-    IntegrationOptions,
-    ScanSetup,
-    combine_batches,
-    prepare_scan,
-    selection_points,
-    templates,
-)
+from nudipole.reach.scan import MIN_MASS, combine_batches, templates
+from nudipole.reach.scan_setup import IntegrationOptions, ScanSetup, prepare_scan, selection_points
 from nudipole.reach.signal import charge_multiplicity
 from nudipole.stats import SIGNAL_COUNTING, Statistic, per_point_statistic
 from nudipole.stats.limits import signal_counts
