@@ -254,3 +254,26 @@ def test_quick_density_test() -> None:
     assert likely(DEFAULT, CouplingModel(Flavour.MU, ratios), sqrt_s, masses)
     assert not likely(DEFAULT, CouplingModel(Flavour.E, ratios), sqrt_s, masses)
     assert likely(DEFAULT, CouplingModel(Flavour.E, ratios), sqrt_s, np.array([500.0]))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"statistic": "asimov"},
+        {"statistic": "chi2", "background_uncertainty": 0.05},
+        {"statistic": "poisson-cls", "lumi": "0.01/fb"},
+    ],
+)
+def test_every_statistic_decides_with_its_own_limit(
+    options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Belle II bBG with each statistic: the same limits with and without the shortcut."""
+    import nudipole
+
+    masses = np.geomspace(0.01, 10.0, 40)
+    with_shortcut = nudipole.reach("belle2", masses, selection="bbg", **options)
+    monkeypatch.setattr(prompt, "PROMPT_EXPONENT", np.inf)
+    without = nudipole.reach("belle2", masses, selection="bbg", **options)
+    assert np.array_equal(np.isnan(with_shortcut.d95), np.isnan(without.d95))
+    assert np.isfinite(without.d95).sum() >= 30
+    np.testing.assert_allclose(with_shortcut.d95, without.d95, rtol=1e-12)
