@@ -32,6 +32,7 @@ the full lab-volume templates (:func:`nudipole.reach.signal.build_rule_templates
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -137,6 +138,17 @@ def _prompt_weights(
     return weight
 
 
+class PromptDecisions(NamedTuple):
+    """What :func:`prompt_decisions` finds for M masses: the one-bin templates ``rate``
+    (M, P), ``weight`` and ``kappa`` (M, P, 2, K), and which masses they decide
+    (``decided``, (M,) bool)."""
+
+    rate: FloatArray
+    weight: FloatArray
+    kappa: FloatArray
+    decided: np.ndarray
+
+
 def prompt_decisions(
     experiment: Experiment,
     preset: Preset,
@@ -147,7 +159,7 @@ def prompt_decisions(
     model: CouplingModel,
     solve: Solver,
     batch: int,
-) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray] | None:
+) -> PromptDecisions | None:
     """The one-bin templates of ``masses`` (:func:`prompt_templates_many`; the acceptance
     ``batch`` masses at a time, to bound the memory) and which masses they decide (M,) bool:
     the N all decay inside at the limit that ``solve`` finds with them (module docstring), or
@@ -183,7 +195,7 @@ def prompt_decisions(
     with np.errstate(invalid="ignore", over="ignore"):
         decided[todo] = np.isfinite(d) & (floor[todo] * d * d >= PROMPT_EXPONENT)
     decided[todo] |= ~(rate[todo, :, None] * weight[todo, :, 0] > 0).any(axis=(1, 2))
-    return rate, weight, kappa, decided
+    return PromptDecisions(rate, weight, kappa, decided)
 
 
 def lab_volume_templates(

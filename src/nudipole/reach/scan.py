@@ -296,8 +296,8 @@ def _solve_masses(
                     functools.partial(_solve, setup, background), step,
                 )  # fmt: skip
             if decisions is not None:
-                rate[:], weight[:], kappa[:], decided = decisions
-                todo = np.flatnonzero(~decided)
+                rate[:], weight[:], kappa[:] = decisions.rate, decisions.weight, decisions.kappa
+                todo = np.flatnonzero(~decisions.decided)
                 if progress is not None:
                     for _ in range(part.size - todo.size):
                         progress(1)
