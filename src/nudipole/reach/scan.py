@@ -317,7 +317,11 @@ def _solve_masses(
             # each, and on two threads BESIII paper took as long (61-75 ms) for 1.4x the CPU
             # (a curve of one energy point is one batch: split in two on two threads, LEP
             # L3 d_e took 131 -> 106 ms wall but 162 ms CPU, CEPC Z 48 -> 46 ms and 64 ms)
-            chunks = [todo[i : i + step] for i in range(0, todo.size, step)]
+            chunks: list[slice | np.ndarray] = (
+                [todo[i : i + step] for i in range(0, todo.size, step)]
+                if todo.size < part.size
+                else [slice(i, i + step) for i in range(0, part.size, step)]  # (views: no copies)
+            )
             batches = run_threads(
                 [functools.partial(batch, part[idx], rule) for idx in chunks],
                 setup.workers if heavy else 1,
