@@ -25,7 +25,7 @@ side then gives S(c d_c) <= the left side at d_c for every point, so
 
 Where kappa_min d_c^2 >= :data:`PROMPT_EXPONENT` (40) the two ends differ by less than
 exp(-40) / 2 = 2e-18 relative, below the rounding of a double: the mass keeps the one-bin
-template. The other masses (N long-lived at the limit: at BESIII below about 0.15 GeV) get
+template. The other masses (N long-lived at the limit: at BESIII below about 0.18 GeV) get
 the full lab-volume templates (:func:`nudipole.reach.signal.build_rule_templates_many`).
 """
 
