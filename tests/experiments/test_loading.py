@@ -312,6 +312,30 @@ INVALID: list[Any] = [
     ),
     pytest.param(
         _belle2,
+        _set(("detector", "fiducial", "radius_m"), 1e300),
+        "detector.fiducial.radius_m must be <= 10000.0, got 1e+300",
+        id="fiducial-radius-huge",
+    ),
+    pytest.param(
+        _belle2,
+        _set(("detector", "fiducial", "z_max_m"), 1e-300),
+        "detector.fiducial.z_max_m must be >= 1e-06, got 1e-300",
+        id="fiducial-length-tiny",
+    ),
+    pytest.param(
+        _belle2,
+        _set(("detector", "fiducial", "z_min_m"), -2e4),
+        "detector.fiducial.z_min_m must be >= -10000.0, got -20000.0",
+        id="fiducial-backward-huge",
+    ),
+    pytest.param(
+        _belle2,
+        _set(("detector", "decay_length_m"), 1e300),
+        "detector.decay_length_m must be <= 10000.0, got 1e+300",
+        id="decay-length-huge",
+    ),
+    pytest.param(
+        _belle2,
         _set(("points", 0, "luminosity"), "50/xb"),
         "points[0].luminosity: cannot read luminosity '50/xb'",
         id="luminosity-unit",
@@ -376,6 +400,22 @@ def test_missing_file_and_unknown_name(tmp_path: Path) -> None:
         load_experiment("fcc-ee")
     with pytest.raises(ExperimentError, match="unknown experiment 'fcc-ee'"):
         builtin_text("fcc-ee")
+
+
+@pytest.mark.parametrize("size", [1e-6, 1e4])
+def test_decay_volume_at_the_accepted_extremes(tmp_path: Path, size: float) -> None:
+    """A fiducial cylinder and decay length of a micron or ten kilometres: a limit for both
+    decay models without a warning (1e300 m once ended in a ZeroDivisionError)."""
+    text = builtin_text("belle2")
+    for key in ("radius_m = 1.25", "z_max_m = 1.96", "decay_length_m = 3.0"):
+        text = text.replace(key, f"{key.split(' = ')[0]} = {size}")
+    text = text.replace("z_min_m = -1.02", f"z_min_m = {-size}")
+    path = tmp_path / "edge.toml"
+    path.write_text(text, "utf-8")
+    for preset in ("default", "paper"):
+        r = nudipole.reach(path, [0.01, 1.0], preset=preset, selection="bbg")
+        assert np.all(np.isfinite(r.d95))
+        assert np.all(r.d95 > 0)
 
 
 def test_estimated_flag_must_be_boolean(tmp_path) -> None:

@@ -270,18 +270,24 @@ def _point(table: Table) -> EnergyPoint:
     return point
 
 
+#: Sizes of an e+e- detector's decay volume (metres) accepted on load: from a micron to ten
+#: kilometres (beyond, the path lengths in GeV^-1 and their inverses overflow or underflow).
+MIN_DETECTOR_M = 1.0e-6
+MAX_DETECTOR_M = 1.0e4
+
+
 def _detector(det: Table) -> Detector:
     fid_table = det.subtable("fiducial")
     fiducial = FiducialVolume(
-        radius_m=fid_table.number("radius_m", positive=True),
-        z_min_m=fid_table.number("z_min_m", maximum=-1e-9),
-        z_max_m=fid_table.number("z_max_m", positive=True),
+        radius_m=fid_table.number("radius_m", minimum=MIN_DETECTOR_M, maximum=MAX_DETECTOR_M),
+        z_min_m=fid_table.number("z_min_m", minimum=-MAX_DETECTOR_M, maximum=-MIN_DETECTOR_M),
+        z_max_m=fid_table.number("z_max_m", minimum=MIN_DETECTOR_M, maximum=MAX_DETECTOR_M),
         source=fid_table.string("source"),
     )
     fid_table.finish()
     detector = Detector(
         efficiency=det.number("efficiency", minimum=0.0, maximum=1.0),
-        decay_length_m=det.number("decay_length_m", positive=True),
+        decay_length_m=det.number("decay_length_m", minimum=MIN_DETECTOR_M, maximum=MAX_DETECTOR_M),
         fiducial=fiducial,
         source=det.string("source"),
     )
