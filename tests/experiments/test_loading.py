@@ -330,6 +330,18 @@ INVALID: list[Any] = [
     ),
     pytest.param(
         _belle2,
+        _set(("beams", "energy_ratio"), 1e300),
+        "beams.energy_ratio must be <= 1000.0, got 1e+300",
+        id="energy-ratio-huge",
+    ),
+    pytest.param(
+        _belle2,
+        _set(("beams", "energy_ratio"), 1e-300),
+        "beams.energy_ratio must be >= 0.001, got 1e-300",
+        id="energy-ratio-tiny",
+    ),
+    pytest.param(
+        _belle2,
         _set(("detector", "decay_length_m"), 1e300),
         "detector.decay_length_m must be <= 10000.0, got 1e+300",
         id="decay-length-huge",

@@ -270,6 +270,9 @@ def _point(table: Table) -> EnergyPoint:
     return point
 
 
+#: Smallest beam energy ratio E(e-)/E(e+) accepted on load (the largest is its inverse).
+MIN_ENERGY_RATIO = 1.0e-3
+
 #: Sizes of an e+e- detector's decay volume (metres) accepted on load: from a micron to ten
 #: kilometres (beyond, the path lengths in GeV^-1 and their inverses overflow or underflow).
 MIN_DETECTOR_M = 1.0e-6
@@ -364,7 +367,9 @@ def experiment_from_dict(data: dict[str, Any], origin: str) -> Experiment:
     top = Table(data, origin)
     meta, beams, det = top.subtables("experiment", "beams", "detector")
 
-    ratio = beams.number("energy_ratio", positive=True)
+    # E(e-)/E(e+) within 1e-3 .. 1e3 (beta_CM up to 0.998; B factories have 1.75 to 2.9):
+    # beyond, the boost takes every photon out of any detector and the scan says nothing
+    ratio = beams.number("energy_ratio", minimum=MIN_ENERGY_RATIO, maximum=1.0 / MIN_ENERGY_RATIO)
     beams.string("source")
     beams.finish()
 
