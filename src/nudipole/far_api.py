@@ -1,0 +1,277 @@
+"""The far-detector half of the Python API: the excluded band of FASER-2, MAPP-2, FACET or
+any far-detector TOML (:func:`far_reach`, also reached through :func:`nudipole.api.reach`),
+per flavour with shared rays (:func:`far_reach_flavours`), at any one mass
+(:func:`far_band_function`), and the counts per channel at one point
+(:func:`far_detector_events`). Re-exported by :mod:`nudipole.api`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from nudipole._api_checks import checked_workers, luminosity_pb
+from nudipole.experiments import ExperimentError, FarDetectorExperiment
+from nudipole.experiments.registry import load_far_experiment
+from nudipole.model import Flavour, FlavourMode, Nature
+from nudipole.physics.couplings import Scenario
+from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
+from nudipole.production.meson_source import SPECTRA_SETS, SourceOptions
+from nudipole.reach.far_couplings import FarCouplings, FarSignal, make_far_couplings
+from nudipole.reach.far_presets import FarPreset, FormFactor, get_far_preset
+from nudipole.reach.result import ReachResult
+
+if TYPE_CHECKING:
+    # nudipole.reach.far_scan (and the band solver, scipy.optimize, numba with it) is imported
+    # by the far-detector functions that use it, not by `import nudipole`.
+    from nudipole.reach.far_events import ChannelCounts
+    from nudipole.reach.far_scan import SharedRays
+
+
+def _far_options(
+    spectra: str,
+    form_factor: FormFactor,
+    boson_polarisation: str = "lo",
+    wz_tables: str = "pythia",
+    wz_every_mass: bool = False,
+) -> SourceOptions:
+    if spectra not in SPECTRA_SETS:
+        raise ExperimentError(
+            f"unknown spectra set {spectra!r}; choose one of {', '.join(SPECTRA_SETS)}"
+        )
+    polarisations = [p.value for p in BosonPolarisation]
+    if boson_polarisation not in polarisations:
+        raise ExperimentError(
+            f"unknown boson polarisation {boson_polarisation!r}; choose one of "
+            f"{', '.join(polarisations)}"
+        )
+    if wz_tables not in BOSON_TABLE_SETS:
+        raise ExperimentError(
+            f"unknown W/Z tables {wz_tables!r}; choose one of {', '.join(BOSON_TABLE_SETS)}"
+        )
+    options = SourceOptions(
+        spectra_set=spectra,
+        form_factor=str(form_factor),
+        wz_tables=wz_tables,
+        boson_polarisation=boson_polarisation,
+    )
+    if wz_every_mass:  # no W/Z rays of reference masses: every mass computed afresh
+        return dataclasses.replace(options, light_boson_mass=0.0, boson_reference_step=0.0)
+    return options
+
+
+def far_setup(
+    *,
+    sources: str | Sequence[str] | None,
+    channels: str | Sequence[str] | None,
+    flavour: str | Flavour | FlavourMode,
+    scenario: str | Scenario | None,
+    a: float | None,
+    sin2w: float | None,
+    signal: str | FarSignal,
+) -> tuple[tuple[str, ...], FarCouplings]:
+    """The channels (from ``sources`` and ``channels``) and the couplings (scenario or a,
+    signal) of a far-detector run, validated; ExperimentError on bad input.
+
+    The W/Z source needs a scenario or ``a`` (d_Z, d_W relative to d_gamma); with the meson
+    source alone a scenario only changes the N width and the signal fraction.
+    """
+    from nudipole.reach.far_scan import resolve_channels
+
+    chans = resolve_channels(sources, channels)
+    try:
+        couplings = make_far_couplings(
+            flavour, None if scenario is None else str(scenario), a, sin2w, signal
+        )
+    except ValueError as err:
+        raise ExperimentError(str(err)) from None
+    return chans, couplings
+
+
+def _far_preset(preset: str, form_factor: str | None, nature: str | Nature | None) -> FarPreset:
+    return get_far_preset(preset).with_overrides(
+        nature=None if nature is None else Nature(nature),
+        form_factor=None if form_factor is None else FormFactor(form_factor),
+    )
+
+
+def far_reach(
+    experiment: str | Path | FarDetectorExperiment,
+    masses: Sequence[float] | np.ndarray,
+    *,
+    preset: str = "default",
+    channels: str | Sequence[str] | None = None,
+    flavour: str | Flavour | FlavourMode = Flavour.E,
+    spectra: str = "default",
+    form_factor: str | None = None,
+    nature: str | Nature | None = None,
+    progress: Callable[[int], None] | None = None,
+    error_estimate: bool = True,
+    sources: str | Sequence[str] | None = None,
+    scenario: str | Scenario | None = None,
+    a: float | None = None,
+    sin2w: float | None = None,
+    signal: str | FarSignal = FarSignal.PHOTON,
+    boson_polarisation: str = "lo",
+    wz_tables: str = "pythia",
+    wz_every_mass: bool = False,
+    locate_ends: bool = True,
+    workers: int | None = None,
+    _shared: SharedRays | None = None,
+) -> ReachResult:
+    """Excluded band of a far detector (see :func:`reach`, which dispatches here).
+
+    ``flavour`` "universal" (d_e = d_mu = d_tau): the band on the common d from the three
+    flavours' production with the three-flavour width (:func:`nudipole.reach.far_scan.
+    compute_far_reach`). ``locate_ends`` False: the ends of the band's islands between two
+    scanned masses are not solved (``band_ends`` empty; each costs about ten evaluations of
+    the band), for a table at a few masses that draws no outline. ``workers``: threads over
+    which the masses are spread (as for :func:`reach`; the same bands whatever it is)."""
+    exp = (
+        experiment
+        if isinstance(experiment, FarDetectorExperiment)
+        else load_far_experiment(experiment)
+    )
+    chosen = _far_preset(preset, form_factor, nature)
+    chans, couplings = far_setup(
+        sources=sources,
+        channels=channels,
+        flavour=flavour,
+        scenario=scenario,
+        a=a,
+        sin2w=sin2w,
+        signal=signal,
+    )
+    from nudipole.reach.far_scan import compute_far_reach
+
+    return compute_far_reach(
+        exp,
+        masses,
+        chosen,
+        channels=chans,
+        flavour=FlavourMode(flavour),
+        options=_far_options(
+            spectra, chosen.form_factor, boson_polarisation, wz_tables, wz_every_mass
+        ),
+        progress=progress,
+        error_estimate=error_estimate,
+        locate_ends=locate_ends,
+        couplings=couplings,
+        shared=_shared,
+        workers=checked_workers(workers),
+    )
+
+
+def far_reach_flavours(
+    experiment: str | Path | FarDetectorExperiment,
+    masses: Sequence[float] | np.ndarray,
+    flavours: Sequence[str | Flavour] = tuple(Flavour),
+    **kwargs: Any,
+) -> dict[Flavour, ReachResult]:
+    """The bands of one far detector for each of ``flavours`` (:func:`far_reach` with the same
+    keywords, ``flavour`` excepted): the rays of the channels that are the same for every
+    flavour (the neutral mesons with the photon-only couplings,
+    :func:`nudipole.reach.far_scan.flavour_blind`) are computed once, so the three flavours cost
+    about what two did; the bands are those of :func:`far_reach` per flavour."""
+    from nudipole.reach.far_scan import SharedRays
+
+    if "flavour" in kwargs:
+        raise TypeError("far_reach_flavours takes ``flavours``, not ``flavour``")
+    exp = (
+        experiment
+        if isinstance(experiment, FarDetectorExperiment)
+        else load_far_experiment(experiment)
+    )
+    chosen = []
+    for flavour in flavours:
+        try:
+            chosen.append(Flavour(flavour))
+        except ValueError:
+            raise ValueError(
+                f"flavour {flavour!r}: choose from {', '.join(f.value for f in Flavour)}"
+            ) from None
+    if not chosen:
+        raise ValueError("no flavour given: choose one or more of e, mu, tau")
+    shared = SharedRays()
+    return {fl: far_reach(exp, masses, flavour=fl, _shared=shared, **kwargs) for fl in chosen}
+
+
+def far_band_function(
+    experiment: str | Path | FarDetectorExperiment, **kwargs: Any
+) -> Callable[[float], tuple[float, float]]:
+    """The excluded band (d95, d95_upper) in GeV^-1 of a far detector at any mass m_N (GeV),
+    NaN where there is none: :func:`far_reach` at that one mass with the same keywords
+    (``progress`` and ``error_estimate`` excepted). Used to solve where a band crosses an
+    existing limit on the band itself rather than between grid masses."""
+    exp = (
+        experiment
+        if isinstance(experiment, FarDetectorExperiment)
+        else load_far_experiment(experiment)
+    )
+
+    def band_at(mass: float) -> tuple[float, float]:
+        r = far_reach(exp, [mass], error_estimate=False, **kwargs)
+        return float(r.d95[0]), float(r.upper[0])
+
+    return band_at
+
+
+def far_detector_events(
+    experiment: str | Path | FarDetectorExperiment,
+    mass: float,
+    d: float,
+    *,
+    preset: str = "default",
+    channels: str | Sequence[str] | None = None,
+    flavour: str | Flavour | FlavourMode = Flavour.E,
+    spectra: str = "default",
+    form_factor: str | None = None,
+    nature: str | Nature | None = None,
+    lumi: str | float | None = None,
+    sources: str | Sequence[str] | None = None,
+    scenario: str | Scenario | None = None,
+    a: float | None = None,
+    sin2w: float | None = None,
+    signal: str | FarSignal = FarSignal.PHOTON,
+    boson_polarisation: str = "lo",
+    wz_tables: str = "pythia",
+    wz_every_mass: bool = False,
+) -> list[ChannelCounts]:
+    """Expected counts per channel at one point (m_N in GeV, d in GeV^-1; d_gamma with a
+    scenario) of a far detector: parents, N produced, N heading into the detector, N decaying
+    inside, events passing. Options as :func:`far_reach`."""
+    exp = (
+        experiment
+        if isinstance(experiment, FarDetectorExperiment)
+        else load_far_experiment(experiment)
+    )
+    if lumi is not None:
+        exp = exp.with_luminosity(luminosity_pb(lumi))
+    chosen = _far_preset(preset, form_factor, nature)
+    chans, couplings = far_setup(
+        sources=sources,
+        channels=channels,
+        flavour=flavour,
+        scenario=scenario,
+        a=a,
+        sin2w=sin2w,
+        signal=signal,
+    )
+    from nudipole.reach.far_events import far_events
+
+    return far_events(
+        exp,
+        mass,
+        d,
+        chosen,
+        channels=chans,
+        flavour=FlavourMode(flavour),
+        options=_far_options(
+            spectra, chosen.form_factor, boson_polarisation, wz_tables, wz_every_mass
+        ),
+        couplings=couplings,
+    )
