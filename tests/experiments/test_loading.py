@@ -330,6 +330,12 @@ INVALID: list[Any] = [
     ),
     pytest.param(
         _belle2,
+        _set((*LOW, "reducible_background", "events"), 1e300),
+        "reducible_background.events must be <= 1000000000000.0, got 1e+300",
+        id="reducible-events-huge",
+    ),
+    pytest.param(
+        _belle2,
         _set(("beams", "energy_ratio"), 1e300),
         "beams.energy_ratio must be <= 1000.0, got 1e+300",
         id="energy-ratio-huge",
@@ -444,3 +450,20 @@ def test_estimated_flag_must_be_boolean(tmp_path) -> None:
 
     with pytest.raises(ExperimentError, match="true or false"):
         load_experiment(path)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("measured_pb", 1e300, "limit.measured_pb must be <= 1000000000.0, got 1e+300"),
+        ("error_pb", 1e-300, "limit.error_pb must be >= 1e-09, got 1e-300"),
+        ("sm_pb", 1e300, "limit.sm_pb must be <= 1000000000.0, got 1e+300"),
+    ],
+)
+def test_published_limit_numbers_in_range(field: str, value: float, message: str) -> None:
+    """DELPHI's measured cross section: a zeptobarn to a millibarn (1e300 pb once ended in an
+    OverflowError traceback)."""
+    raw = copy.deepcopy(nudipole.api.resolve_experiment("lep").raw)
+    raw["selections"]["delphi"]["limit"][field] = value
+    with pytest.raises(ExperimentError, match=re.escape(message)):
+        experiment_from_dict(raw, "lep.toml")

@@ -17,7 +17,7 @@ import pytest
 from nudipole.api import reach, resolve_experiment
 from nudipole.constants import M_Z, SIN2_THETA_W
 from nudipole.experiments.errors import ExperimentError
-from nudipole.experiments.schema import Experiment, experiment_from_dict
+from nudipole.experiments.schema import Experiment, LimitSpec, experiment_from_dict
 from nudipole.experiments.selections import (
     BoundaryEnergyCut,
     EnergyThresholdByRegion,
@@ -27,6 +27,7 @@ from nudipole.experiments.selections import (
 )
 from nudipole.reach.model import PHOTON_ONLY
 from nudipole.reach.scan_setup import excluded_signal
+from nudipole.stats import DELTA_CHI2_95
 from nudipole.units import gev_m2_to_pb
 
 # PDG (R. L. Workman et al., PTEP 2022 083C01, Z boson listings).
@@ -138,6 +139,28 @@ def test_delphi_chi2_excludes_the_signal_by_hand() -> None:
     assert by_hand == pytest.approx(0.1017, abs=1e-4)
     sel = resolve_experiment("lep").selection("delphi")
     assert gev_m2_to_pb(excluded_signal(sel.limit, PHOTON_ONLY)) == pytest.approx(by_hand, 1e-4)
+
+
+@pytest.mark.parametrize(
+    ("sm_pb", "measured_pb", "error_pb"),
+    [(1.61, 1.50, 0.11), (1.50, 1.61, 0.11), (1.0e3, 1.0, 1.0e-9), (1.0, 1.0e3, 1.0e-9)],
+)
+def test_measured_cross_section_limit_solves_its_chi2(
+    sm_pb: float, measured_pb: float, error_pb: float
+) -> None:
+    """(a + S)^2 - a^2 = Delta err^2 with a = sigma_SM - sigma_meas, for a deficit and an
+    excess, and without the cancellation of -a + sqrt(a^2 + Delta err^2) when a >> err
+    (there S = Delta err^2 / 2a: 1.35e-21 pb for a = 999 pb, err = 1e-9 pb; the old form
+    gave 0, and a zero limit)."""
+    limit = LimitSpec(
+        "measured-cross-section", measured_pb=measured_pb, error_pb=error_pb, sm_pb=sm_pb
+    )
+    s = gev_m2_to_pb(excluded_signal(limit, PHOTON_ONLY))
+    a = sm_pb - measured_pb
+    assert s > 0
+    assert s * (2 * a + s) == pytest.approx(DELTA_CHI2_95 * error_pb**2, rel=1e-9)
+    if a > 1e3 * error_pb:
+        assert s == pytest.approx(DELTA_CHI2_95 * error_pb**2 / (2 * a), rel=1e-9)
 
 
 def _opal_with_barrel_cut(abs_cos_max: float) -> Experiment:

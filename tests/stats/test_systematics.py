@@ -121,6 +121,17 @@ def test_slopes_are_derivatives(s: float, b: float, r: float) -> None:
         assert slope(s, b, v) == pytest.approx(numeric, rel=1e-4, abs=1e-12)
 
 
+@given(st.floats(1e-300, 1e300), st.floats(1e-300, 1e300), st.floats(0.0, 1e300))
+@settings(max_examples=200)
+def test_chi2_slope_at_any_scale(s: float, b: float, v: float) -> None:
+    """No overflow or underflow warning (pytest turns them into errors) and the slope's
+    bounds 0 <= dchi2/dS <= 2 hold from 1e-300 to 1e300 events (a background of 1e300 once
+    overflowed S (S + 2 B), a tiny one underflowed (S + B)^2)."""
+    slope = float(chi2_slope(s, b, v))
+    assert 0.0 <= slope <= 2.0
+    assert slope == pytest.approx((s / (s + b + v)) * ((s + 2 * (b + v)) / (s + b + v)))
+
+
 @given(st.floats(1e8, 1e14), st.floats(1e-3, 1.0), st.floats(0.0, 1e7), uncertainties)
 @settings(max_examples=60)
 def test_solver_prompt_closed_form_with_variance(rate: float, acc: float, b: float, r: float):

@@ -298,6 +298,13 @@ def _detector(det: Table) -> Detector:
     return detector
 
 
+#: Cross sections (pb) a published limit may quote: from a zeptobarn to a millibarn.
+MIN_LIMIT_PB = 1.0e-9
+MAX_LIMIT_PB = 1.0e9
+#: Most reducible-background events a selection may quote (per its luminosity).
+MAX_REDUCIBLE_EVENTS = 1.0e12
+
+
 def _limit(table: Table | None) -> LimitSpec:
     if table is None:
         return LimitSpec()
@@ -309,18 +316,20 @@ def _limit(table: Table | None) -> LimitSpec:
         )
     spec = LimitSpec(type=kind)
     if kind == "cross-section":
-        spec = LimitSpec(kind, max_pb=table.number("max_pb", positive=True))
+        spec = LimitSpec(
+            kind, max_pb=table.number("max_pb", minimum=MIN_LIMIT_PB, maximum=MAX_LIMIT_PB)
+        )
     elif kind == "z-branching-ratio":
         spec = LimitSpec(kind, value=table.number("value", positive=True, maximum=1.0))
     elif kind == "measured-cross-section":
         spec = LimitSpec(
             kind,
-            measured_pb=table.number("measured_pb", positive=True),
-            error_pb=table.number("error_pb", positive=True),
-            sm_pb=table.number("sm_pb", positive=True),
+            measured_pb=table.number("measured_pb", minimum=MIN_LIMIT_PB, maximum=MAX_LIMIT_PB),
+            error_pb=table.number("error_pb", minimum=MIN_LIMIT_PB, maximum=MAX_LIMIT_PB),
+            sm_pb=table.number("sm_pb", minimum=MIN_LIMIT_PB, maximum=MAX_LIMIT_PB),
         )
     elif kind == "z-invisible-width":
-        spec = LimitSpec(kind, max_mev=table.number("max_mev", positive=True))
+        spec = LimitSpec(kind, max_mev=table.number("max_mev", positive=True, maximum=1.0e4))
     spec = replace(spec, source=table.string("source"))
     table.finish()
     return spec
@@ -332,7 +341,7 @@ def _selection(name: str, table: Table) -> Selection:
     red = table.table("reducible_background", required=False)
     if red is not None:
         reducible = ReducibleBackground(
-            events=red.number("events", minimum=0.0),
+            events=red.number("events", minimum=0.0, maximum=MAX_REDUCIBLE_EVENTS),
             per_luminosity_pb=red.luminosity("luminosity"),
             source=red.string("source"),
         )

@@ -181,7 +181,9 @@ def excluded_signal(limit: LimitSpec, model: CouplingModel) -> float:
         return limit.value * sigma_z_peak(model.sm)
     if limit.type == "measured-cross-section":
         a = limit.sm_pb - limit.measured_pb
-        s_pb = -a + float(np.sqrt(a**2 + DELTA_CHI2_95 * limit.error_pb**2))
+        root = float(np.sqrt(a**2 + DELTA_CHI2_95 * limit.error_pb**2))
+        # for a > 0 the same root as Delta err^2 / (a + root), without the cancellation
+        s_pb = -a + root if a <= 0.0 else DELTA_CHI2_95 * limit.error_pb**2 / (a + root)
         return _pb_to_natural(s_pb)
     raise ValueError(f"limit type {limit.type!r} is not a signal cross-section limit")
 

@@ -37,4 +37,6 @@ def chi2_slope(signal: ArrayLike, background: ArrayLike, variance: ArrayLike = 0
     rest = np.asarray(background, dtype=float) + np.asarray(variance, dtype=float)
     total = s + rest
     safe = np.where(total > 0, total, 1.0)
-    return np.asarray(np.where(total > 0, s * (s + 2.0 * rest) / safe**2, 0.0))
+    # as two ratios (each at most 2): no overflow for a huge background, no underflow of
+    # total^2 for a tiny one
+    return np.asarray(np.where(total > 0, (s / safe) * ((s + 2.0 * rest) / safe), 0.0))
