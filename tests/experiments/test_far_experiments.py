@@ -66,6 +66,7 @@ def test_luminosity_override_scales_background() -> None:
     [
         ("radius_m = 1.0", "radius_m = -1.0", "radius"),
         ("radius_m = 1.0", "radius_m = nan", "finite"),
+        ("radius_m = 1.0", "radius_m = 1e-300", "give 0 or at least 1e-06 m"),
         ("z_max_m = 480.0", "z_max_m = inf", "finite"),
         ("z_max_m = 480.0", "z_max_m = 470.0", "z_max"),
         ('shape = "beam-axis-cylinder"', 'shape = "sphere"', "unknown shape"),
@@ -149,3 +150,22 @@ def test_charged_meson_rule_follows_foresee() -> None:
     theta = np.array([0.1])
     got = rule.decay_probability(theta, p, m_pi, ctau)
     assert got[0] == pytest.approx(-math.expm1(-0.05 * m_pi / (1000.0 * math.sin(0.1) * ctau)))
+
+
+def test_detector_from_the_interaction_point_on() -> None:
+    """FASER-2 moved to begin at the interaction point (z_min = 0): every N heading into it
+    starts inside, N grows without end with d, and the band's lower edge is found without a
+    warning (an overflow once, in the single-precision scan) while its upper edge runs off
+    the scanned range (NaN)."""
+    import tomllib
+
+    from nudipole.api import far_reach
+    from nudipole.experiments.far_schema import far_experiment_from_dict
+
+    data = tomllib.loads(builtin_text("faser2"))
+    data["detector"]["z_min_m"] = 0.0
+    exp = far_experiment_from_dict(data, "faser2-from-ip.toml")
+    r = far_reach(exp, [0.01, 0.3], preset="paper", error_estimate=False, locate_ends=False)
+    assert np.all(np.isfinite(r.d95))
+    assert np.all(r.d95 > 0)
+    assert np.all(np.isnan(r.upper))

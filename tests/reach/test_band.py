@@ -70,3 +70,15 @@ def test_edges_agree_with_a_dense_scan(seed: int, n: int) -> None:
         return
     assert d[inside][0] == pytest.approx(lo, rel=2e-3)
     assert d[inside][-1] == pytest.approx(hi, rel=2e-3)
+
+
+def test_rays_from_the_interaction_point_on() -> None:
+    """A detector that begins at the interaction point (a = 0, l_in = 0) and reaches far
+    (b u beyond float32's square root on the scan grid): the band is solved without an
+    overflow warning (pytest makes warnings errors), and equals the one-ray closed form."""
+    rays = BandRays(coeff=np.array([1e12]), a=np.array([0.0]), b=np.array([1e25]))
+    lo, hi = solve_band(rays, 3.0)
+    # N(u) = c u (1 - e^{-b u}): for b u >> 1, N = c u; the lower edge at u = 3 / c
+    assert lo * lo == pytest.approx(3.0 / 1e12, rel=1e-6)
+    # N grows without end: the band runs off the scanned range, and its upper edge is NaN
+    assert math.isnan(hi)

@@ -207,7 +207,9 @@ def print_far_table(result: ReachResult) -> None:
         table.add_row(
             f"{m:.4g}",
             "no sensitivity" if np.isnan(lo) else f"{lo:.3e}",
-            "" if np.isnan(hi) else f"{hi:.3e}",
+            # (a band with no upper edge in the scanned range: a detector from the interaction
+            # point on, where N decaying early still decay inside)
+            "" if np.isnan(lo) else "none found" if np.isnan(hi) else f"{hi:.3e}",
             "" if np.isnan(e) or np.isnan(lo) else f"{100 * e / lo:.2f} %",
             f"{a:.3g}",
         )

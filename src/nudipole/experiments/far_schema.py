@@ -147,10 +147,20 @@ class FarDetectorExperiment:
         return replace(self, selection=sel)
 
 
+#: Smallest non-zero length (m) of a far detector's geometry: below it the squares of the
+#: lengths underflow in the ray-volume algebra (a coordinate of 1e-300 m once divided by 0).
+MIN_LENGTH_M = 1.0e-6
+
+
 def _length(
     table: Table, key: str, *, minimum: float | None = None, positive: bool = False
 ) -> float:
-    return table.number(key, maximum=MAX_LENGTH_M, minimum=minimum, positive=positive)
+    value = table.number(key, maximum=MAX_LENGTH_M, minimum=minimum, positive=positive)
+    if 0.0 < abs(value) < MIN_LENGTH_M:
+        raise ExperimentError(
+            f"{table.where}.{key} = {value:g} m: give 0 or at least {MIN_LENGTH_M:g} m (a micron)"
+        )
+    return value
 
 
 def _shape(det: Table) -> Shape:

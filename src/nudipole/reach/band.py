@@ -91,7 +91,10 @@ def _scan(rays: BandRays, u: FloatArray) -> FloatArray:
         np.negative(arg, out=arg)
         terms = np.exp(arg, out=arg)
         x = span32[None, :n] * uu32
-        series = x * (1.0 - x * (0.5 - x * (1.0 / 6.0)))
+        # (the series on x clipped to where it is used: a ray from the interaction point on,
+        # a = 0, can have x beyond float32's square root)
+        xs = np.minimum(x, np.float32(_SCAN_SERIES_MAX))
+        series = xs * (1.0 - xs * (0.5 - xs * (1.0 / 6.0)))
         big = x >= _SCAN_SERIES_MAX
         if np.any(big):
             np.negative(x, out=x)
@@ -156,7 +159,8 @@ def band_peak(rays: BandRays, n_grid: int = 65) -> tuple[float, float]:
 
 def solve_band(rays: BandRays, threshold: float, n_grid: int = 65) -> tuple[float, float]:
     """Edges (d_low, d_high) in GeV^-1 of {d : N(d^2) >= threshold}; (nan, nan) if N never
-    reaches the threshold.
+    reaches the threshold, and an edge NaN where the band runs off the scanned range (d_high
+    of a detector that begins at the interaction point: N then grows without end).
 
     N is scanned on a log grid of ``n_grid`` points in u from half the long-lived bound
     sqrt(threshold / slope) (below which N < threshold, see the code) to 1e3 / min(a) (every
