@@ -48,6 +48,17 @@ def progress_bar(total: int, label: str, enabled: bool) -> Iterator[Callable[[in
         yield lambda n: bar.advance(task, n)
 
 
+@contextmanager
+def waiting(label: str) -> Iterator[None]:
+    """A rich spinner with ``label`` on stderr while this process waits for another (only on
+    a terminal)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    with Console(file=sys.stderr).status(label):
+        yield
+
+
 #: Most masses per curve of a figure, ``headline`` or ``newground`` (``--points``): a figure is
 #: about a thousand pixels wide, and each mass costs about 0.05 s per curve and energy point.
 MAX_POINTS = 1000

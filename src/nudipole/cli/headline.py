@@ -16,8 +16,8 @@ from nudipole._parallel import run_threads
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console, curve_points, progress_bar
 from nudipole.cli.figure_commands import LANDSCAPE_FLAVOURS, make_figure
+from nudipole.cli.headline_lhc import headline_bands, lhc_headline, second_process
 from nudipole.cli.landscape_commands import curve_function, landscape_curves
-from nudipole.cli.lhc_commands import lhc_headline
 from nudipole.cli.reach_commands import curve_result
 from nudipole.experiments import ExperimentError
 from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals
@@ -78,12 +78,24 @@ def run_headline(args: argparse.Namespace) -> int:
             f"--outdir {args.outdir!r}: cannot create the folder ({err.strerror or err})"
         ) from None
     out = console()
+    with second_process() as pool:
+        # the LHC bands from the start, in the second process (headline_lhc), while this one
+        # computes and draws the e+e- figures
+        bands = pool.submit(headline_bands, args.lhc_points)
+        ee_headline(outdir, args.format, args.points, out)
+        for table in lhc_headline(outdir, args.format, bands, pool):
+            out.print(table)
+    return 0
+
+
+def ee_headline(outdir: Path, fmt: str, n: int, out: Any) -> None:
+    """The e+e- part of the main job: seed Figs. 1-3 on ``n`` masses per curve, the table of
+    limits at 1 GeV and the new ground of the landscape's curves, printed on ``out``."""
     for name in sorted(FIGURES):
-        path = outdir / f"fig_{name}.{args.format}"
-        make_figure(name, path, ["paper", "default"], args.points, 20220415, True)
+        path = outdir / f"fig_{name}.{fmt}"
+        make_figure(name, path, ["paper", "default"], n, 20220415, True)
         out.print(f"wrote {path}")
-    path = outdir / f"fig_landscape.{args.format}"
-    n = args.points
+    path = outdir / f"fig_landscape.{fmt}"
     with progress_bar(2 * len(LANDSCAPE) * n, "landscape", True) as progress:
         curves = landscape_curves(["paper", "default"], n, 20220415, progress)
     from nudipole.plotting.landscape import plot_landscape
@@ -121,9 +133,6 @@ def run_headline(args: argparse.Namespace) -> int:
     }
     out.print(newground_table(curves, paper_limits, "the seed's Fig. 3 limits", d95_at))
     out.print(newground_table(curves, load_catalogue(), "the full catalogue", d95_at))
-    for table in lhc_headline(outdir, args.format, args.lhc_points):
-        out.print(table)
-    return 0
 
 
 def newground_table(

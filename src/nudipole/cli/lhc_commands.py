@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
 from collections.abc import Sequence
@@ -14,7 +13,6 @@ import numpy as np
 from rich.table import Table
 
 from nudipole.api import (
-    far_band_function,
     far_detector_events,
     far_reach,
     far_reach_flavours,
@@ -386,13 +384,25 @@ def make_lhc_far(
 ) -> list[ReachResult]:
     """Bands of FASER-2, FACET and MAPP-2 over the existing limits, one panel per flavour
     (results flavour by flavour, detectors in :data:`FAR_DETECTORS` order)."""
+    with progress_bar(len(flavours) * len(FAR_DETECTORS) * n, "lhc-far", show) as progress:
+        bands = far_results(flavours, preset, n, progress)
+    return draw_lhc_far(output, flavours, limits, preset, bands)
+
+
+def draw_lhc_far(
+    output: Path,
+    flavours: list[Flavour],
+    limits: Any,
+    preset: str,
+    bands: dict[Flavour, list[tuple[ReachResult, str]]],
+) -> list[ReachResult]:
+    """The figure of :func:`make_lhc_far` from its bands (:func:`far_results`); the results
+    flavour by flavour, detectors in :data:`FAR_DETECTORS` order."""
     from nudipole.plotting.landscape import CurveStyle, plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 
     by_flavour: dict[Flavour, list[tuple[ReachResult, CurveStyle]]] = {}
     results = []
-    with progress_bar(len(flavours) * len(FAR_DETECTORS) * n, "lhc-far", show) as progress:
-        bands = far_results(flavours, preset, n, progress)
     for flavour in flavours:
         drawn = []
         for result, colour in bands[flavour]:
@@ -454,100 +464,6 @@ def make_lhc_channels(
 
 def check_figure_output(path: str | None, default: str) -> Path:
     return check_output(path or default, (".pdf", ".png", ".svg"))
-
-
-# ------------------------------------------------------------------------------ headline
-#: Masses (GeV) at which the headline quotes the far-detector bands.
-HEADLINE_MASSES = (0.01, 0.05, 0.1)
-
-
-def closing_mass(result: ReachResult) -> float:
-    """Mass (GeV) at which the band closes: the last island's upper end solved between two
-    scanned masses (``band_ends``), else the largest scanned mass with a band; NaN if none."""
-    ok = np.isfinite(result.d95)
-    if not ok.any():
-        return float("nan")
-    last = float(result.mass[ok][-1])
-    ends = [e.mass for e in result.band_ends if e.side == "upper" and e.mass >= last]
-    return min(ends) if ends else last
-
-
-def lhc_headline(outdir: Path, fmt: str, n: int) -> list[Table]:
-    """The LHC part of the main job: ``fig_lhc_far`` (paper preset, as the talk) and tables
-    of the bands at :data:`HEADLINE_MASSES` and of the d_tau new ground."""
-    from nudipole._parallel import run_threads
-    from nudipole.limits import load_catalogue
-    from nudipole.limits.newground import new_ground_band_intervals
-
-    path = outdir / f"fig_lhc_far.{fmt}"
-    limits = load_catalogue().paper_set()
-    results = make_lhc_far(path, list(Flavour), limits, "paper", n, True)
-    console().print(f"wrote {path}")
-    bands = Table(
-        title="LHC far detectors, N from meson decays: excluded band of d_e [GeV^-1]",
-        header_style="bold",
-    )
-    for col in ("detector", "preset", *(f"m_N = {m:g} GeV" for m in HEADLINE_MASSES)):
-        bands.add_column(col, justify="right")
-    bands.add_column("last mass with a band (fig., paper)", justify="right")
-    rows = [
-        (i, name, preset)
-        for i, (name, _) in enumerate(FAR_DETECTORS)
-        for preset in ("paper", "default")
-    ]
-    # independent scans: side by side on threads (nudipole._parallel), each as it is alone
-    table_bands = run_threads(
-        [
-            functools.partial(
-                far_reach,
-                name,
-                list(HEADLINE_MASSES),
-                preset=preset,
-                error_estimate=False,
-                locate_ends=False,
-            )
-            for _, name, preset in rows
-        ]
-    )
-    for (i, _, preset), r in zip(rows, table_bands, strict=True):
-        cells = [
-            "none" if np.isnan(lo) else f"{lo:.2e} - {hi:.2e}"
-            for lo, hi in zip(r.d95, r.upper, strict=True)
-        ]
-        last = f"{closing_mass(results[i]):.3g} GeV" if preset == "paper" else ""
-        bands.add_row(r.inputs["experiment_title"], preset, *cells, last)
-    ground = Table(
-        title="New ground of the paper-preset bands against the seed's Fig. 3 limits [GeV]",
-        header_style="bold",
-    )
-    for col in ("detector", "d_e", "d_mu", "d_tau"):
-        ground.add_column(col)
-    per_flavour = len(FAR_DETECTORS)
-    cases = [
-        (name, flavour, results[k * per_flavour + i])
-        for i, (name, _) in enumerate(FAR_DETECTORS)
-        for k, flavour in enumerate(Flavour)
-    ]
-    # edges solved on the band itself (as `nudipole newground` does), not the grid; the nine
-    # bands on threads
-    intervals = run_threads(
-        [
-            functools.partial(
-                new_ground_band_intervals,
-                limits.for_flavour(flavour),
-                *r.band_samples(),
-                band_at=far_band_function(name, preset="paper", flavour=flavour),
-            )
-            for name, flavour, r in cases
-        ]
-    )
-    for i, (name, _) in enumerate(FAR_DETECTORS):
-        cells = [
-            ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
-            for ivs in intervals[i * len(Flavour) : (i + 1) * len(Flavour)]
-        ]
-        ground.add_row(name, *cells)
-    return [bands, ground]
 
 
 # ------------------------------------------------------------------------------ lhc-llp

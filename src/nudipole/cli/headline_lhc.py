@@ -1,0 +1,201 @@
+"""The LHC part of ``nudipole headline``: ``fig_lhc_far`` (paper preset, as the talk), the
+table of the bands at :data:`HEADLINE_MASSES` and the new ground of the nine bands.
+
+Its computations run in a second process (:func:`second_process`, started with ``spawn``)
+while this one computes and draws the e+e- figures: the far-detector scans are compiled
+kernels with NumPy between them, the figures pure Python, and in one process they would
+take turns at the GIL. The bands come back first (:func:`headline_bands`), then the table
+and the new-ground edges (:func:`headline_tables`) are computed there while ``fig_lhc_far``
+is drawn here. The numbers are those of the same functions run in this process, bit for
+bit (``tests/cli/test_headline_lhc.py``); where no second process can be started they are.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+from rich.table import Table
+
+from nudipole.cli._common import console, waiting
+from nudipole.cli.lhc_commands import FAR_DETECTORS, draw_lhc_far, far_results
+from nudipole.experiments import ExperimentError
+from nudipole.limits.newground import Interval
+from nudipole.model import Flavour
+from nudipole.reach.result import ReachResult
+
+#: Masses at which the headline quotes the far-detector bands (GeV).
+HEADLINE_MASSES = (0.01, 0.05, 0.1)
+
+T = TypeVar("T")
+
+
+def closing_mass(result: ReachResult) -> float:
+    """Mass (GeV) at which the band closes: the last island's upper end solved between two
+    scanned masses (``band_ends``), else the largest scanned mass with a band; NaN if none."""
+    ok = np.isfinite(result.d95)
+    if not ok.any():
+        return math.nan
+    last = float(result.mass[ok][-1])
+    ends = [e.mass for e in result.band_ends if e.side == "upper" and e.mass >= last]
+    return min(ends) if ends else last
+
+
+def headline_bands(n: int) -> dict[Flavour, list[tuple[ReachResult, str]]]:
+    """The nine paper-preset bands of ``fig_lhc_far`` on ``n`` masses (:func:`~nudipole.cli.
+    lhc_commands.far_results`, without a progress bar: it may run in the second process)."""
+    return far_results(list(Flavour), "paper", n, None)
+
+
+def headline_tables(
+    bands: dict[Flavour, list[tuple[ReachResult, str]]],
+) -> tuple[list[ReachResult], list[list[Interval]]]:
+    """The bands of each detector and preset at :data:`HEADLINE_MASSES` (``far_reach``
+    without band ends), detectors in :data:`FAR_DETECTORS` order, paper then default; and
+    the new ground of the paper-preset ``bands`` against the seed's Fig. 3 limits, per
+    detector and flavour, edges solved on the band itself (as ``nudipole newground`` does)."""
+    from nudipole._parallel import run_threads
+    from nudipole.api import far_band_function, far_reach
+    from nudipole.limits import load_catalogue
+    from nudipole.limits.newground import new_ground_band_intervals
+
+    # independent scans: side by side on threads (nudipole._parallel), each as it is alone
+    table_bands = run_threads(
+        [
+            functools.partial(
+                far_reach,
+                name,
+                list(HEADLINE_MASSES),
+                preset=preset,
+                error_estimate=False,
+                locate_ends=False,
+            )
+            for name, _ in FAR_DETECTORS
+            for preset in ("paper", "default")
+        ]
+    )
+    limits = load_catalogue().paper_set()
+    cases = [
+        (name, flavour, bands[flavour][i][0])
+        for i, (name, _) in enumerate(FAR_DETECTORS)
+        for flavour in Flavour
+    ]
+    intervals = run_threads(
+        [
+            functools.partial(
+                new_ground_band_intervals,
+                limits.for_flavour(flavour),
+                *r.band_samples(),
+                band_at=far_band_function(name, preset="paper", flavour=flavour),
+            )
+            for name, flavour, r in cases
+        ]
+    )
+    return table_bands, intervals
+
+
+class _Here:
+    """An executor that runs each call at once in this process (when no second process can
+    be started): the same numbers, one after the other."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+@contextmanager
+def second_process() -> Iterator[Executor | _Here]:
+    """One worker process started with ``spawn`` (a fresh interpreter: no threads or
+    locks inherited), shut down on leaving, its pending calls dropped on an error or
+    Ctrl-C; this process itself where none can be started (no semaphores, as in some
+    sandboxes)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, NotImplementedError, ImportError):
+        yield _Here()
+        return
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _result(future: Future[T], what: str) -> T:
+    """The result of a call to the second process; a clear error if that process died."""
+    try:
+        with waiting(f"{what} (second process)"):
+            return future.result()
+    except BrokenProcessPool:
+        raise ExperimentError(
+            f"the second process of 'nudipole headline' ({what}) ended unexpectedly (out of "
+            "memory or killed); run the command again"
+        ) from None
+
+
+def lhc_headline(
+    outdir: Path, fmt: str, bands: Future[dict[Flavour, list[tuple[ReachResult, str]]]], pool: Any
+) -> list[Table]:
+    """Draw ``fig_lhc_far`` from ``bands`` (:func:`headline_bands`, submitted to ``pool``
+    at the start of the headline) while ``pool`` computes :func:`headline_tables`; return
+    the table of the bands at :data:`HEADLINE_MASSES` and that of their new ground."""
+    from nudipole.limits import load_catalogue
+
+    got = _result(bands, "LHC far-detector bands")
+    tables: Future[tuple[list[ReachResult], list[list[Interval]]]] = pool.submit(
+        headline_tables, got
+    )
+    path = outdir / f"fig_lhc_far.{fmt}"
+    results = draw_lhc_far(path, list(Flavour), load_catalogue().paper_set(), "paper", got)
+    console().print(f"wrote {path}")
+    table_bands, intervals = _result(tables, "LHC band table and new-ground edges")
+    return [_band_table(table_bands, results), _ground_table(intervals)]
+
+
+def _band_table(table_bands: list[ReachResult], results: list[ReachResult]) -> Table:
+    table = Table(
+        title="LHC far detectors, N from meson decays: excluded band of d_e [GeV^-1]",
+        header_style="bold",
+    )
+    for col in ("detector", "preset", *(f"m_N = {m:g} GeV" for m in HEADLINE_MASSES)):
+        table.add_column(col, justify="right")
+    table.add_column("last mass with a band (fig., paper)", justify="right")
+    rows = [(i, preset) for i in range(len(FAR_DETECTORS)) for preset in ("paper", "default")]
+    for (i, preset), r in zip(rows, table_bands, strict=True):
+        cells = [
+            "none" if np.isnan(lo) else f"{lo:.2e} - {hi:.2e}"
+            for lo, hi in zip(r.d95, r.upper, strict=True)
+        ]
+        # results: flavour by flavour, detectors in order; d_e first
+        last = f"{closing_mass(results[i]):.3g} GeV" if preset == "paper" else ""
+        table.add_row(r.inputs["experiment_title"], preset, *cells, last)
+    return table
+
+
+def _ground_table(intervals: list[list[Interval]]) -> Table:
+    table = Table(
+        title="New ground of the paper-preset bands against the seed's Fig. 3 limits [GeV]",
+        header_style="bold",
+    )
+    for col in ("detector", "d_e", "d_mu", "d_tau"):
+        table.add_column(col)
+    n = len(Flavour)
+    for i, (name, _) in enumerate(FAR_DETECTORS):
+        cells = [
+            ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
+            for ivs in intervals[i * n : (i + 1) * n]
+        ]
+        table.add_row(name, *cells)
+    return table

@@ -1,0 +1,62 @@
+"""The LHC part of ``nudipole headline`` in its second process (:mod:`nudipole.cli.
+headline_lhc`): the same tables and figure as in this process, and clear errors."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+from cli_helpers import run
+
+from nudipole.cli import headline_lhc
+from nudipole.experiments import ExperimentError
+
+ARGV = ["headline", "--points", "8", "--lhc-points", "6"]
+
+
+def _tables(out: str) -> str:
+    """The printed tables without the lines naming the written files."""
+    return "\n".join(line for line in out.splitlines() if not line.startswith("wrote "))
+
+
+def test_second_process_gives_what_this_process_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The headline with its LHC part in a second process and, where none can be started
+    (ProcessPoolExecutor refused), in this one: the same tables, to the last printed digit,
+    and the same fig_lhc_far, byte for byte."""
+    code, with_process, err = run([*ARGV, "--outdir", str(tmp_path / "a")], capsys)
+    assert code == 0, err
+
+    import concurrent.futures
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no semaphores here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    with headline_lhc.second_process() as pool:
+        assert isinstance(pool, headline_lhc._Here)
+    code, here, err = run([*ARGV, "--outdir", str(tmp_path / "b")], capsys)
+    assert code == 0, err
+    assert _tables(with_process) == _tables(here)
+    assert "LHC far detectors, N from meson decays" in here
+    a = (tmp_path / "a" / "fig_lhc_far.png").read_bytes()
+    assert a == (tmp_path / "b" / "fig_lhc_far.png").read_bytes()
+
+
+def test_a_dead_second_process_is_one_clear_error() -> None:
+    future: Future[int] = Future()
+    future.set_exception(BrokenProcessPool("killed"))
+    with pytest.raises(ExperimentError, match=re.escape("ended unexpectedly")) as info:
+        headline_lhc._result(future, "LHC far-detector bands")
+    assert "\n" not in str(info.value)
+
+
+def test_an_error_in_the_second_process_reaches_the_user_as_it_was() -> None:
+    future: Future[int] = Future()
+    future.set_exception(ExperimentError("a bad band"))
+    with pytest.raises(ExperimentError, match="a bad band"):
+        headline_lhc._result(future, "LHC far-detector bands")
