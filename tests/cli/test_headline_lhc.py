@@ -60,3 +60,17 @@ def test_an_error_in_the_second_process_reaches_the_user_as_it_was() -> None:
     future.set_exception(ExperimentError("a bad band"))
     with pytest.raises(ExperimentError, match="a bad band"):
         headline_lhc._result(future, "LHC far-detector bands")
+
+
+def test_one_core_runs_the_lhc_part_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one core to run on (``taskset -c 0``) no second process is started: it would
+    only add its start-up."""
+    import nudipole._parallel
+
+    monkeypatch.setattr(nudipole._parallel, "available_cpus", lambda: 1)
+    with headline_lhc.second_process() as pool:
+        assert isinstance(pool, headline_lhc._Here)
+        assert pool.submit(sum, [1, 2]).result() == 3
+    monkeypatch.setattr(nudipole._parallel, "available_cpus", lambda: 2)
+    with headline_lhc.second_process() as pool:
+        assert not isinstance(pool, headline_lhc._Here)
