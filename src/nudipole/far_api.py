@@ -99,6 +99,33 @@ def _far_preset(preset: str, form_factor: str | None, nature: str | Nature | Non
     )
 
 
+def _far_experiment(experiment: str | Path | FarDetectorExperiment) -> FarDetectorExperiment:
+    """A far detector given by name, path or object."""
+    if isinstance(experiment, FarDetectorExperiment):
+        return experiment
+    return load_far_experiment(experiment)
+
+
+def _far_run(
+    preset: str,
+    form_factor: str | None,
+    nature: str | Nature | None,
+    spectra: str,
+    boson_polarisation: str,
+    wz_tables: str,
+    wz_every_mass: bool,
+    **couplings: Any,
+) -> tuple[FarPreset, tuple[str, ...], FarCouplings, SourceOptions]:
+    """The preset, channels, couplings (:func:`far_setup` with ``couplings``) and source
+    options of a far-detector run, validated."""
+    chosen = _far_preset(preset, form_factor, nature)
+    chans, far_couplings = far_setup(**couplings)
+    options = _far_options(
+        spectra, chosen.form_factor, boson_polarisation, wz_tables, wz_every_mass
+    )
+    return chosen, chans, far_couplings, options
+
+
 def far_reach(
     experiment: str | Path | FarDetectorExperiment,
     masses: Sequence[float] | np.ndarray,
@@ -131,21 +158,12 @@ def far_reach(
     scanned masses are not solved (``band_ends`` empty; each costs about ten evaluations of
     the band), for a table at a few masses that draws no outline. ``workers``: threads over
     which the masses are spread (as for :func:`reach`; the same bands whatever it is)."""
-    exp = (
-        experiment
-        if isinstance(experiment, FarDetectorExperiment)
-        else load_far_experiment(experiment)
-    )
-    chosen = _far_preset(preset, form_factor, nature)
-    chans, couplings = far_setup(
-        sources=sources,
-        channels=channels,
-        flavour=flavour,
-        scenario=scenario,
-        a=a,
-        sin2w=sin2w,
-        signal=signal,
-    )
+    exp = _far_experiment(experiment)
+    chosen, chans, couplings, options = _far_run(
+        preset, form_factor, nature, spectra, boson_polarisation, wz_tables, wz_every_mass,
+        sources=sources, channels=channels, flavour=flavour, scenario=scenario, a=a,
+        sin2w=sin2w, signal=signal,
+    )  # fmt: skip
     from nudipole.reach.far_scan import compute_far_reach
 
     return compute_far_reach(
@@ -154,9 +172,7 @@ def far_reach(
         chosen,
         channels=chans,
         flavour=FlavourMode(flavour),
-        options=_far_options(
-            spectra, chosen.form_factor, boson_polarisation, wz_tables, wz_every_mass
-        ),
+        options=options,
         progress=progress,
         error_estimate=error_estimate,
         locate_ends=locate_ends,
@@ -181,11 +197,7 @@ def far_reach_flavours(
 
     if "flavour" in kwargs:
         raise TypeError("far_reach_flavours takes ``flavours``, not ``flavour``")
-    exp = (
-        experiment
-        if isinstance(experiment, FarDetectorExperiment)
-        else load_far_experiment(experiment)
-    )
+    exp = _far_experiment(experiment)
     chosen = []
     for flavour in flavours:
         try:
@@ -207,11 +219,7 @@ def far_band_function(
     NaN where there is none: :func:`far_reach` at that one mass with the same keywords
     (``progress`` and ``error_estimate`` excepted). Used to solve where a band crosses an
     existing limit on the band itself rather than between grid masses."""
-    exp = (
-        experiment
-        if isinstance(experiment, FarDetectorExperiment)
-        else load_far_experiment(experiment)
-    )
+    exp = _far_experiment(experiment)
 
     def band_at(mass: float) -> tuple[float, float]:
         r = far_reach(exp, [mass], error_estimate=False, **kwargs)
@@ -244,23 +252,14 @@ def far_detector_events(
     """Expected counts per channel at one point (m_N in GeV, d in GeV^-1; d_gamma with a
     scenario) of a far detector: parents, N produced, N heading into the detector, N decaying
     inside, events passing. Options as :func:`far_reach`."""
-    exp = (
-        experiment
-        if isinstance(experiment, FarDetectorExperiment)
-        else load_far_experiment(experiment)
-    )
+    exp = _far_experiment(experiment)
     if lumi is not None:
         exp = exp.with_luminosity(luminosity_pb(lumi))
-    chosen = _far_preset(preset, form_factor, nature)
-    chans, couplings = far_setup(
-        sources=sources,
-        channels=channels,
-        flavour=flavour,
-        scenario=scenario,
-        a=a,
-        sin2w=sin2w,
-        signal=signal,
-    )
+    chosen, chans, couplings, options = _far_run(
+        preset, form_factor, nature, spectra, boson_polarisation, wz_tables, wz_every_mass,
+        sources=sources, channels=channels, flavour=flavour, scenario=scenario, a=a,
+        sin2w=sin2w, signal=signal,
+    )  # fmt: skip
     from nudipole.reach.far_events import far_events
 
     return far_events(
@@ -270,8 +269,6 @@ def far_detector_events(
         chosen,
         channels=chans,
         flavour=FlavourMode(flavour),
-        options=_far_options(
-            spectra, chosen.form_factor, boson_polarisation, wz_tables, wz_every_mass
-        ),
+        options=options,
         couplings=couplings,
     )

@@ -317,11 +317,7 @@ def _solve_masses(
             # each, and on two threads BESIII paper took as long (61-75 ms) for 1.4x the CPU
             # (a curve of one energy point is one batch: split in two on two threads, LEP
             # L3 d_e took 131 -> 106 ms wall but 162 ms CPU, CEPC Z 48 -> 46 ms and 64 ms)
-            chunks: list[slice | np.ndarray] = (
-                [todo[i : i + step] for i in range(0, todo.size, step)]
-                if todo.size < part.size
-                else [slice(i, i + step) for i in range(0, part.size, step)]  # (views: no copies)
-            )
+            chunks = [todo[i : i + step] for i in range(0, todo.size, step)]
             batches = run_threads(
                 [functools.partial(batch, part[idx], rule) for idx in chunks],
                 setup.workers if heavy else 1,
@@ -336,9 +332,7 @@ def _solve_masses(
                     progress(1)
         mean_w, mean_k = combine_batches(weight, kappa, embedded)
         unc = setup.background_uncertainty
-        d = solve_upper_limit(
-            rate, mean_w, mean_k, background, setup.statistic, setup.threshold, uncertainty=unc
-        )
+        d = _solve(setup, background, rate, mean_w, mean_k)
         d95[lo : lo + part.size] = d
         if embedded and with_error:
             d95_error[lo : lo + part.size] = embedded_rule_error(
