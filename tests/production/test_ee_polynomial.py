@@ -193,7 +193,7 @@ def test_compiled_photon_only_sums_are_the_numpy_expressions(angular: PhotonAngu
     # density -> psi average -> moment integral -> per-group sums with the Kronrod and Gauss
     # weights, in one compiled pass: the same numbers as the NumPy chain, node by node
     from nudipole.production import _ee_polynomial_kernel as kernel
-    from nudipole.reach.signal import _ANGULAR_CODE
+    from nudipole.reach.rule_templates import _ANGULAR_CODE
 
     assert _ANGULAR_CODE == {
         PhotonAngular.SPIN_CORRELATED: kernel.SPIN_CORRELATED,

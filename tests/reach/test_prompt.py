@@ -15,12 +15,13 @@ from nudipole.experiments.schema import Experiment
 from nudipole.model import Flavour
 from nudipole.physics.decay import width_nu_gamma
 from nudipole.physics.production import n_energy_cm, n_momentum_cm
-from nudipole.reach import prompt, scan, signal
+from nudipole.reach import prompt, rule_templates, scan
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel, CouplingRatios
 from nudipole.reach.presets import DEFAULT, PAPER
+from nudipole.reach.rule_templates import _n_in_lab
 from nudipole.reach.scan import compute_reach
 from nudipole.reach.scan_setup import IntegrationOptions, prepare_scan, selection_points
-from nudipole.reach.signal import _n_in_lab, kappa_of_n
+from nudipole.reach.signal import kappa_of_n
 from nudipole.stats import solve_upper_limit
 from nudipole.stats.limits import signal_counts
 
@@ -95,11 +96,13 @@ def test_floor_is_below_the_kappa_range_of_the_accepted_pieces(
 ) -> None:
     exp, _, setup, _ = _setup(name, selection, model)
     masses = np.geomspace(0.01, 0.97 * float(setup.sqrt_s.max()), 12)
-    _, widths = signal.rates_and_widths(exp, DEFAULT, setup.sqrt_s, setup.luminosity, masses, model)
-    groups, _ = signal.open_groups(masses, setup.sqrt_s, widths)
+    _, widths = rule_templates.rates_and_widths(
+        exp, DEFAULT, setup.sqrt_s, setup.luminosity, masses, model
+    )
+    groups, _ = rule_templates.open_groups(masses, setup.sqrt_s, widths)
     assert groups is not None
-    pieces = signal.ee_rules.rule_pieces(setup.nodes, masses[groups.mass], groups.point)
-    lo, _ = signal._kappa_range(exp, DEFAULT, pieces, groups)
+    pieces = rule_templates.ee_rules.rule_pieces(setup.nodes, masses[groups.mass], groups.point)
+    lo, _ = rule_templates._kappa_range(exp, DEFAULT, pieces, groups)
     floor = prompt.kappa_floor(exp, masses, setup.sqrt_s, widths).min(axis=1)
     has = np.isfinite(lo)
     assert has.sum() >= 10
@@ -113,7 +116,7 @@ def test_decided_masses_have_the_full_templates_limits(
     exp, sel, setup, solve = _setup(name, selection, model)
     masses = np.geomspace(0.01, 0.97 * float(setup.sqrt_s.max()), 40)
     args = (exp, sel, DEFAULT, setup.sqrt_s, setup.luminosity, masses, setup.nodes, model)
-    full = signal.build_rule_templates_many(*args)
+    full = rule_templates.build_rule_templates_many(*args)
     short = prompt.lab_volume_templates(*args, solve)
     assert np.array_equal(full[0], short[0])
     one_bin = (short[1][..., 1:] == 0).all(axis=(1, 2, 3)) & (full[1][..., 1:] > 0).any(
@@ -143,7 +146,7 @@ def test_decided_limit_is_bracketed_by_the_prompt_bounds() -> None:
     assert one is not None
     rate, weight, kappa = one
     d_c = solve(rate, weight[:, :, 0], kappa[:, :, 0])
-    full = signal.build_rule_templates_many(exp, sel, *args[1:])
+    full = rule_templates.build_rule_templates_many(exp, sel, *args[1:])
     d95 = solve(full[0], full[1][:, :, 0], full[2][:, :, 0])
     floor = np.where(rate > 0, kappa[:, :, 0, 0], np.inf).min(axis=1)
     low = d_c * np.sqrt(-np.expm1(-floor * d_c**2))
@@ -160,7 +163,7 @@ def test_without_an_exact_acceptance_the_full_templates_are_used() -> None:
     masses = np.geomspace(1.0, 150.0, 6)
     args = (exp, sel, DEFAULT, setup.sqrt_s, setup.luminosity, masses, setup.nodes, model)
     assert prompt.prompt_templates_many(*args[:1], *args[2:]) is None
-    full = signal.build_rule_templates_many(*args)
+    full = rule_templates.build_rule_templates_many(*args)
     short = prompt.lab_volume_templates(*args, solve)
     for a, b in zip(full, short, strict=True):
         assert np.array_equal(a, b)
@@ -249,7 +252,7 @@ def test_quick_density_test() -> None:
     sqrt_s = np.array([91.2, 91.2, 189.0])
     masses = np.geomspace(1.0, 150.0, 9)
     ratios = CouplingRatios(0.5, 0.5)
-    likely = signal.polynomial_density_likely
+    likely = rule_templates.polynomial_density_likely
     assert likely(DEFAULT, PHOTON_ONLY, sqrt_s, masses)
     assert likely(DEFAULT, CouplingModel(Flavour.MU, ratios), sqrt_s, masses)
     assert not likely(DEFAULT, CouplingModel(Flavour.E, ratios), sqrt_s, masses)

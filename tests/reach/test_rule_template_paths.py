@@ -11,7 +11,7 @@ import pytest
 
 from nudipole.api import resolve_experiment
 from nudipole.model import Flavour
-from nudipole.reach import signal
+from nudipole.reach import rule_templates, signal
 from nudipole.reach.model import PHOTON_ONLY, CouplingModel, CouplingRatios
 from nudipole.reach.presets import DEFAULT, PAPER, Preset
 from nudipole.reach.scan import compute_reach
@@ -30,9 +30,9 @@ def _templates(
     exp, points = selection_points(exp, sel)
     setup = prepare_scan(exp, sel, points, preset, IntegrationOptions(), model)
     if node_path:
-        monkeypatch.setattr(signal, "_fixed_length_templates", lambda *a: None)
-        monkeypatch.setattr(signal, "_lab_volume_templates", lambda *a: None)
-    return signal.build_rule_templates_many(
+        monkeypatch.setattr(rule_templates, "_fixed_length_templates", lambda *a: None)
+        monkeypatch.setattr(rule_templates, "_lab_volume_templates", lambda *a: None)
+    return rule_templates.build_rule_templates_many(
         exp,
         sel,
         preset,
@@ -98,14 +98,14 @@ def test_fixed_length_puts_one_kappa_per_point_in_one_bin() -> None:
 def _spy_on_lab_volume(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """What each call of ``_lab_volume_templates`` returned (None: it handed over)."""
     calls: list[object] = []
-    original = signal._lab_volume_templates
+    original = rule_templates._lab_volume_templates
 
     def spy(*args: Any) -> Any:
         out = original(*args)
         calls.append(out)
         return out
 
-    monkeypatch.setattr(signal, "_lab_volume_templates", spy)
+    monkeypatch.setattr(rule_templates, "_lab_volume_templates", spy)
     return calls
 
 
@@ -148,9 +148,9 @@ def test_node_path_in_chunks_of_masses_gives_the_same_templates(
     at a time: BESIII's 65 energies in chunks of one, one and two masses give the templates
     of all masses at once."""
     masses = np.array([0.05, 0.7, 2.2, 4.0, 4.9])
-    monkeypatch.setattr(signal, "NODE_GROUPS", 10_000)
+    monkeypatch.setattr(rule_templates, "NODE_GROUPS", 10_000)
     whole = _templates("besiii", None, DEFAULT, masses, node_path=True, monkeypatch=monkeypatch)
-    monkeypatch.setattr(signal, "NODE_GROUPS", node_groups)
+    monkeypatch.setattr(rule_templates, "NODE_GROUPS", node_groups)
     chunks = _templates("besiii", None, DEFAULT, masses, node_path=True, monkeypatch=monkeypatch)
     for a, b in zip(whole, chunks, strict=True):
         np.testing.assert_array_equal(a, b)
@@ -194,15 +194,17 @@ def test_kappa_range_covers_every_node_and_little_more(name: str, selection: str
         _, first, _ = np.unique(setup.sqrt_s, return_index=True, return_inverse=True)
         g_mass, g_dist = np.nonzero(masses[:, None] < setup.sqrt_s[first][None, :])
         widths = signal.PHOTON_ONLY.widths_unit(masses, DEFAULT.nature)
-        groups = signal._Groups(masses, setup.sqrt_s[first], g_mass, g_dist, first[g_dist], widths)
+        groups = rule_templates._Groups(
+            masses, setup.sqrt_s[first], g_mass, g_dist, first[g_dist], widths
+        )
         pieces = ee_rules.rule_pieces(rule, masses[g_mass], groups.point)
-        lo, hi = signal._kappa_range(exp, DEFAULT, pieces, groups)
+        lo, hi = rule_templates._kappa_range(exp, DEFAULT, pieces, groups)
         nodes = ee_rules.nodes_from_pieces(rule, pieces)
         s_g = groups.sqrt_s[g_dist] ** 2
         m_g = masses[g_mass]
-        cos_lab, p_lab = signal._n_in_lab(
-            nodes.cos_n, signal.n_momentum_cm(s_g, m_g)[nodes.point],
-            signal.n_energy_cm(s_g, m_g)[nodes.point], exp.beta,
+        cos_lab, p_lab = rule_templates._n_in_lab(
+            nodes.cos_n, rule_templates.n_momentum_cm(s_g, m_g)[nodes.point],
+            rule_templates.n_energy_cm(s_g, m_g)[nodes.point], exp.beta,
         )  # fmt: skip
         node_mass = g_mass[nodes.point]
         k = signal.kappa_of_n(cos_lab, p_lab, exp, DEFAULT, s_g[nodes.point], m_g[nodes.point],

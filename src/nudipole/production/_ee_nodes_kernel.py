@@ -290,8 +290,9 @@ def lab_volume_bins(
 ) -> tuple[FloatArray, FloatArray]:  # pragma: no cover - compiled; tested against rule_nodes
     """Summed weights and weight x kappa, (groups, 2, n_bins), of the cut-adapted rule in
     ln-kappa bins that span, per mass, [``kappa_lo``, ``kappa_hi``] (the binning of
-    :func:`nudipole.reach.signal.build_rule_templates_many`), in one pass that stores no nodes
-    (the bin edges exp(ln kappa_lo + k w) compared with kappa: no logarithm per node).
+    :func:`nudipole.reach.rule_templates.build_rule_templates_many`), in one pass that stores
+    no nodes (the bin edges exp(ln kappa_lo + k w) compared with kappa: no logarithm per
+    node).
 
     Piece k (c* node ``node[k]``, photon CM cosines ``cos_lo`` < ``cos_hi``) gets the
     Gauss-Kronrod rule (abscissae ``x_theta`` on [-1, 1], weights ``w_theta_k``/``w_theta_g``)
@@ -343,7 +344,7 @@ def lab_volume_kappa_range(
     n_masses: int,
 ) -> tuple[FloatArray, FloatArray]:  # pragma: no cover - compiled; tested against sampled nodes
     """(lo, hi) of kappa per mass over the N directions of the accepted pieces (the range of
-    :func:`nudipole.reach.signal._kappa_range`): piece k at c* node ``node[k]`` holds the
+    :func:`nudipole.reach.rule_templates._kappa_range`): piece k at c* node ``node[k]`` holds the
     photon at polar angles theta_a .. theta_b (cosines ``cos_hi`` .. ``cos_lo``) and the N at
     the angle alpha to it, so the N's polar angle runs from the smallest |theta - alpha| to
     the largest min(theta + alpha, 2 pi - theta - alpha); over that range of z, kappa has its

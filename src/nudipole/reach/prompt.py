@@ -15,8 +15,8 @@ p_max at every node, and with A = sum_k w_k (the prompt-decay acceptance)
     R d^2 A [1 - exp(-kappa_min d^2)]  <=  S(d)  <=  R d^2 A.
 
 A is integrated with the azimuth psi and the photon angle done exactly
-(:func:`nudipole.reach.signal.accepted_sums`, the fixed-length model's path: about a tenth of
-the lab-volume node sweep's cost). The limit d_c solved with the left side (one bin at
+(:func:`nudipole.reach.rule_templates.accepted_sums`, the fixed-length model's path: about a
+tenth of the lab-volume node sweep's cost). The limit d_c solved with the left side (one bin at
 kappa_min) is at least d95, since every statistic grows with S. Because S / d^2 does not
 fall with d, S(c d_c) <= c^2 S(d_c) for c < 1; with c^2 = 1 - exp(-kappa_min d_c^2) the right
 side then gives S(c d_c) <= the left side at d_c for every point, so
@@ -26,7 +26,7 @@ side then gives S(c d_c) <= the left side at d_c for every point, so
 Where kappa_min d_c^2 >= :data:`PROMPT_EXPONENT` (40) the two ends differ by less than
 exp(-40) / 2 = 2e-18 relative, below the rounding of a double: the mass keeps the one-bin
 template. The other masses (N long-lived at the limit: at BESIII below about 0.18 GeV) get
-the full lab-volume templates (:func:`nudipole.reach.signal.build_rule_templates_many`).
+the full lab-volume templates (:func:`nudipole.reach.rule_templates.build_rule_templates_many`).
 """
 
 from __future__ import annotations
@@ -43,14 +43,14 @@ from nudipole.physics.production import n_energy_cm, n_momentum_cm
 from nudipole.production.ee_rules import CutRule
 from nudipole.reach.model import CouplingModel
 from nudipole.reach.presets import DecayModel, Preset
-from nudipole.reach.signal import (
-    N_KAPPA_BINS,
+from nudipole.reach.rule_templates import (
     accepted_sums,
     build_rule_templates_many,
     open_groups,
     polynomial_density_likely,
     rates_and_widths,
 )
+from nudipole.reach.signal import N_KAPPA_BINS
 
 #: kappa_min d^2 from which a mass keeps its prompt template: exp(-40) = 4e-18.
 PROMPT_EXPONENT = 40.0
@@ -93,7 +93,7 @@ def prompt_templates_many(
     model: CouplingModel,
 ) -> tuple[FloatArray, FloatArray, FloatArray] | None:
     """The one-bin templates of the module docstring's left side, in the layout of
-    :func:`~nudipole.reach.signal.build_rule_templates_many`: ``rate`` (M, P), and
+    :func:`~nudipole.reach.rule_templates.build_rule_templates_many`: ``rate`` (M, P), and
     ``weight``, ``kappa`` (M, P, 2, K) with the acceptance A (Gauss-Kronrod rule, then its
     embedded Gauss rule) and kappa_min in bin 0. None where A has no exact form (a density
     not polynomial in the N direction: the electron flavour's t-channel W)."""
@@ -209,7 +209,7 @@ def lab_volume_templates(
     model: CouplingModel,
     solve: Solver,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """:func:`~nudipole.reach.signal.build_rule_templates_many` for the lab-volume model,
+    """:func:`~nudipole.reach.rule_templates.build_rule_templates_many` for the lab-volume model,
     the masses that :func:`prompt_decisions` decides keeping their one-bin templates: the
     same limits to 2e-18 relative."""
     args = (experiment, preset, sqrt_s, luminosity_natural, masses, rule, model)

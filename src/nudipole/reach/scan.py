@@ -33,6 +33,7 @@ from nudipole.reach.model import PHOTON_ONLY, CouplingModel
 from nudipole.reach.presets import DecayModel, Preset
 from nudipole.reach.prompt import lab_volume_templates, prompt_decisions
 from nudipole.reach.result import ReachResult
+from nudipole.reach.rule_templates import build_rule_templates_many
 from nudipole.reach.scan_setup import (
     IntegrationOptions,
     ScanSetup,
@@ -43,7 +44,6 @@ from nudipole.reach.scan_setup import (
 from nudipole.reach.signal import (
     N_KAPPA_BINS,
     Templates,
-    build_rule_templates_many,
     build_templates,
     charge_multiplicity,
 )
@@ -52,7 +52,7 @@ from nudipole.units import format_luminosity
 
 #: (mass, energy point) pairs integrated together by the "rules" sampler: bounds the memory
 #: (up to about 500 photon-angle pieces per pair, some 20 arrays of them; the node path holds
-#: its nodes for :data:`nudipole.reach.signal.NODE_GROUPS` pairs at a time). 640 measured
+#: its nodes for :data:`nudipole.reach.rule_templates.NODE_GROUPS` pairs at a time). 640 measured
 #: fastest: below it the per-call work dominates, above it fresh pages for the temporaries.
 RULE_GROUPS = 640
 #: Most masses in one scan (each costs about 0.05 s per energy point; a curve is smooth and a
