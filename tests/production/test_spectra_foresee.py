@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nudipole.production.spectra import (
     SpectrumError,
@@ -142,6 +144,137 @@ def test_drop_negative(tmp_path: Path) -> None:
     spec = load_foresee(path, drop_negative=True)
     assert spec.rows == 2
     assert spec.total_pb == 7.0
+
+
+# ------------------------------------------------------- whole-file and line-by-line passes
+def _both_passes(
+    data: bytes, drop_negative: bool = False
+) -> tuple[spectra_reader._Parsed | None, spectra_reader._Parsed | SpectrumError]:
+    """(the whole-file pass, or None where it declines; the line-by-line pass, or its error)."""
+    import io
+
+    whole = spectra_reader._parse_whole(data, "t", drop_negative)
+    try:
+        lines: spectra_reader._Parsed | SpectrumError = spectra_reader._parse_lines(
+            io.BytesIO(data), "t", drop_negative
+        )
+    except SpectrumError as err:
+        lines = err
+    return whole, lines
+
+
+def _same(a: spectra_reader._Parsed, b: spectra_reader._Parsed) -> None:
+    assert a.theta.tobytes() == b.theta.tobytes()
+    assert a.mom.tobytes() == b.mom.tobytes()
+    assert a.sigma.tobytes() == b.sigma.tobytes()
+    assert list(a.line) == list(b.line)
+    assert (a.header_pid, a.header_width, a.negative_dropped) == (
+        b.header_pid,
+        b.header_width,
+        b.negative_dropped,
+    )
+
+
+def test_whole_file_pass_equals_line_by_line_on_every_builtin_table() -> None:
+    """The shipped tables are all read by the whole-file pass, to the bit as line by line."""
+    from importlib import resources
+
+    from nudipole.production.spectra import builtin
+
+    for entry in builtin._catalogue():
+        resource = resources.files(builtin._PACKAGE).joinpath(entry.file)
+        with resource.open("rb") as raw, spectra_reader._data(raw) as handle:
+            data = handle.read()
+        whole, lines = _both_passes(data)
+        assert whole is not None, entry.file
+        assert isinstance(lines, spectra_reader._Parsed)
+        _same(whole, lines)
+
+
+WELL_FORMED = [
+    "-3 1 1\n-3 1.05 2\n",
+    "# pid: 111\r\n# bin width log10: 0.05\r\n-3 1 1\r\n\r\n-3 1.05 2\r\n",
+    "  \t-3\t1   1e0  \n# a note between rows\n-3 1.05 2.5E-3",  # no final newline
+    "-3 1 5\n-3 1.05 -1\n-3 1.1 2\n",  # read with drop_negative=True below
+    "-3 1 1_000\n-3 1.05 +2.\n",  # what float() accepts
+]
+
+
+@pytest.mark.parametrize("text", WELL_FORMED)
+def test_whole_file_pass_equals_line_by_line(text: str) -> None:
+    whole, lines = _both_passes(text.encode(), drop_negative=True)
+    assert whole is not None
+    assert isinstance(lines, spectra_reader._Parsed)
+    _same(whole, lines)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        *(text.encode() for text, fragment in MALFORMED if "line" in fragment),
+        b"-3 1 1 # a comment after a row\n",
+        b"-3 1 1\n-3 1.05 \xff\n",
+        b"# bin width log10: nan\n-3 1 1\n",
+        b"-3 1 1\n-3 1.05 -1\n",  # negative, not to be dropped
+    ],
+)
+def test_whole_file_pass_leaves_what_it_would_refuse_to_the_line_pass(data: bytes) -> None:
+    """Where the whole-file pass declines, the line-by-line pass reads the file (and names the
+    first bad line); it never accepts what the line pass refuses."""
+    whole, lines = _both_passes(data)
+    if whole is None:
+        return
+    assert isinstance(lines, spectra_reader._Parsed)  # accepted by both: then the same
+    _same(whole, lines)
+
+
+def test_whole_file_pass_declines_comments_after_rows_and_big_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert spectra_reader._parse_whole(b"-3 1 1 # note\n-3 1.05 1\n", "t", False) is None
+    path = _write(tmp_path / "c_111.txt", "-3 1 1 # note\n-3 1.05 1\n")
+    assert load_foresee(path).rows == 2  # the line pass reads it
+    monkeypatch.setattr(spectra_reader, "WHOLE_MAX_BYTES", 10)
+    big = _write(tmp_path / "big_111.txt", "-3 1 1\n-3 1.05 1\n-3 1.1 1\n")
+    calls: list[int] = []
+    real = spectra_reader._parse_lines
+
+    def counted(*args: object) -> spectra_reader._Parsed:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(spectra_reader, "_parse_lines", counted)
+    assert load_foresee(big).rows == 3
+    assert calls == [1]
+
+
+_SPACE = st.sampled_from([" ", "  ", "\t", " \t "])
+_NUMBER = st.floats(-2.9, 2.9, allow_nan=False).map(lambda x: f"{x:.6g}")
+_SIGMA = st.floats(-1.0, 1e6, allow_nan=False).map(lambda x: f"{x:.9e}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(_NUMBER, _NUMBER, _SIGMA, _SPACE, _SPACE, st.sampled_from(["", " ", "\r"])),
+        min_size=1,
+        max_size=30,
+    ),
+    extra=st.lists(st.sampled_from(["", "   ", "# pid: 211", "# note", "#bin width log10: 0.05"])),
+    drop=st.booleans(),
+)
+def test_whole_file_pass_equals_line_by_line_on_random_layouts(
+    rows: list[tuple[str, str, str, str, str, str]], extra: list[str], drop: bool
+) -> None:
+    lines = [f"{t}{a}{p}{b}{s}{end}" for t, p, s, a, b, end in rows]
+    for i, line in enumerate(extra):  # blank and comment lines anywhere
+        lines.insert((7 * i) % (len(lines) + 1), line)
+    whole, parsed = _both_passes("\n".join(lines).encode(), drop_negative=drop)
+    if isinstance(parsed, SpectrumError):
+        assert whole is None
+        return
+    assert whole is not None
+    _same(whole, parsed)
 
 
 @pytest.mark.parametrize("name", ["out.txt", "out.txt.gz"])

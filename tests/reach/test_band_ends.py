@@ -72,6 +72,26 @@ def test_smooth_closure_found_where_the_peak_meets_the_threshold() -> None:
     assert end.d95_upper / end.d95 < 1.2
 
 
+def test_each_mass_is_evaluated_once_and_the_end_solved_on_its_rays() -> None:
+    """band_at is the costly call (every ray of a detector at one mass): each mass it is
+    asked for is a new one, and the band at the end is that of the rays Brent evaluated
+    there (the same as evaluating them again)."""
+    _, n1 = band_peak(_rays(1.0))
+    asked: list[float] = []
+
+    def band_at(m: float) -> BandRays:
+        asked.append(m)
+        return _rays(max(2.0 - m, 0.0) * 10 * S95 / n1)
+
+    masses = np.geomspace(0.5, 3.0, 12)
+    lower = np.array([solve_band(band_at(m), S95)[0] for m in masses])
+    asked.clear()
+    (end,) = band_ends(masses, lower, band_at, S95)
+    assert len(asked) == len(set(asked)) >= 3
+    assert end.mass in asked
+    assert (end.d95, end.d95_upper) == solve_band(band_at(end.mass), S95)
+
+
 def test_kinematic_closure_is_a_vertical_end() -> None:
     # The rate drops to zero at m_k (a channel closing): the end is m_k, edges stay apart.
     m_k = 1.234

@@ -37,10 +37,14 @@ def band_ends(
     ends: list[BandEnd] = []
     have = np.isfinite(lower)
     cache: dict[float, float] = {}
+    # the rays of every mass evaluated for this end: the band at the final one is solved on
+    # them (one evaluation of band_at less per end; a few per end, dropped after it)
+    rays_at: dict[float, BandRays] = {}
 
     def g(t: float) -> float:
         if t not in cache:
-            _, peak = band_peak(band_at(math.exp(t)))
+            rays_at[t] = band_at(math.exp(t))
+            _, peak = band_peak(rays_at[t])
             cache[t] = math.log(max(peak, 1e-300) / threshold)
         return cache[t]
 
@@ -58,7 +62,7 @@ def band_ends(
         # the evaluated masses nearest the crossing on either side (Brent's final bracket)
         t_in = min((t for t, v in cache.items() if v >= 0.0), key=lambda t: abs(t - t_out))
         t_out = min((t for t, v in cache.items() if v < 0.0), key=lambda t: abs(t - t_in))
-        rays = band_at(math.exp(t_in))
+        rays = rays_at[t_in]
         lo, hi = solve_band(rays, threshold)
         if not math.isfinite(lo):  # the peak within rounding of the threshold
             lo = hi = band_peak(rays)[0]
@@ -72,4 +76,5 @@ def band_ends(
             )
         )
         cache.clear()
+        rays_at.clear()
     return tuple(ends)
