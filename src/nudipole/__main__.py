@@ -2,6 +2,6 @@
 
 import sys
 
-from nudipole.cli.main import main
+from nudipole.cli.main import script
 
-sys.exit(main())
+sys.exit(script())

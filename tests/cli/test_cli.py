@@ -69,3 +69,38 @@ def test_console_script_reports_version(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"nudipole {nudipole.__version__}"
+
+
+def test_script_entry_is_main_then_frozen_objects(tmp_path: Path) -> None:
+    """The console script and ``python -m nudipole`` run :func:`script`: main's exit status,
+    the objects left frozen (no last garbage collection over them), errors as from main."""
+    import tomllib
+
+    pyproject = Path(nudipole.__file__).parents[2] / "pyproject.toml"
+    if pyproject.exists():  # a source checkout
+        scripts = tomllib.loads(pyproject.read_text("utf-8"))["project"]["scripts"]
+        assert scripts == {"nudipole": "nudipole.cli.main:script"}
+    probe = (
+        "import gc, sys; from nudipole.cli.main import script; "
+        "rc = script(sys.argv[1:]); print(rc, gc.get_freeze_count() > 0)"
+    )
+    for args, status in ((["experiments"], 0), (["experiments", "fcc-ee"], 2)):
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.stdout.split()[-2:] == [str(status), "True"], proc.stderr
+    module = subprocess.run(
+        [sys.executable, "-m", "nudipole", "experiments", "fcc-ee"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert module.returncode == 2
+    assert_one_line_error(module.stderr)
