@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from nudipole.plotting.labels import beam_and_luminosity
 from nudipole.plotting.landscape import band_outline
-from nudipole.plotting.layout import HANDLE_LENGTH, no_minor_labels
+from nudipole.plotting.layout import HANDLE_LENGTH, no_minor_labels, settle_layout
 from nudipole.plotting.region_labels import PointLabel, place_point_labels
 from nudipole.reach.result import ReachResult
 
@@ -136,7 +136,7 @@ def plot_channel_bands(
         frameon=False,
         handlelength=HANDLE_LENGTH,
     )
-    fig.draw_without_rendering()  # final axes position, for the names at the tips
+    settle_layout(fig)  # final axes position, for the names at the tips
     place_point_labels(ax, tips, size=7.0)
     fig.set_layout_engine("none")  # the names were placed for this position: keep it
     return fig

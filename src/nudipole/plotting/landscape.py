@@ -29,6 +29,7 @@ from nudipole.plotting.layout import (
     columns_that_fit,
     legend_below,
     no_minor_labels,
+    settle_layout,
 )
 from nudipole.plotting.region_labels import (
     RegionLabel,
@@ -367,7 +368,7 @@ def plot_landscape(
     all_notes += glossary_notes(texts)
     add_notes(fig, all_notes)
     if label_regions:
-        fig.draw_without_rendering()  # final axes positions, for the names inside regions
+        settle_layout(fig)  # final axes positions, for the names inside regions
         for ax, own, panel, universal in drawn:
             labels = [*_band_labels(panel), *_limit_labels(own, tag_flavour=universal)]
             place_region_labels(ax, labels)

@@ -13,7 +13,7 @@ colour. The name is placed on a grid of cells over the axes:
 
 The placement is deterministic (a fixed grid; ties go to the lowest cell index). It needs the
 final axes positions, so call :func:`place_region_labels` after the figure's layout has been
-computed (``Figure.draw_without_rendering``); it never selects a backend.
+computed (:func:`nudipole.plotting.layout.settle_layout`); it never selects a backend.
 """
 
 from __future__ import annotations
@@ -343,7 +343,7 @@ def place_region_labels(
     ----------
     ax
         Axes whose limits, scales, lines and legend are final, after the figure's layout has
-        been computed (``fig.draw_without_rendering()``).
+        been computed (:func:`nudipole.plotting.layout.settle_layout`).
     labels
         The regions to name, in the order their groups are placed (a group's regions are
         placed smallest first).
