@@ -73,7 +73,8 @@ def test_console_script_reports_version(tmp_path: Path) -> None:
 
 def test_script_entry_is_main_then_frozen_objects(tmp_path: Path) -> None:
     """The console script and ``python -m nudipole`` run :func:`script`: main's exit status,
-    the objects left frozen (no last garbage collection over them), errors as from main."""
+    the collector set for one command, the objects left frozen (no last garbage collection
+    over them), errors as from main."""
     import tomllib
 
     pyproject = Path(nudipole.__file__).parents[2] / "pyproject.toml"
@@ -82,8 +83,10 @@ def test_script_entry_is_main_then_frozen_objects(tmp_path: Path) -> None:
         assert scripts == {"nudipole": "nudipole.cli.main:script"}
     probe = (
         "import gc, sys; from nudipole.cli.main import script; "
-        "rc = script(sys.argv[1:]); print(rc, gc.get_freeze_count() > 0)"
+        "rc = script(sys.argv[1:]); print(gc.get_threshold()[0], rc, gc.get_freeze_count() > 0)"
     )
+    from nudipole.cli.main import YOUNG_COLLECTION_THRESHOLD
+
     for args, status in ((["experiments"], 0), (["experiments", "fcc-ee"], 2)):
         proc = subprocess.run(
             [sys.executable, "-c", probe, *args],
@@ -93,7 +96,7 @@ def test_script_entry_is_main_then_frozen_objects(tmp_path: Path) -> None:
             timeout=120,
             check=False,
         )
-        assert proc.stdout.split()[-2:] == [str(status), "True"], proc.stderr
+        assert proc.stdout.split()[-3:] == [str(YOUNG_COLLECTION_THRESHOLD), str(status), "True"]
     module = subprocess.run(
         [sys.executable, "-m", "nudipole", "experiments", "fcc-ee"],
         cwd=tmp_path,

@@ -74,3 +74,20 @@ def test_one_core_runs_the_lhc_part_here(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(nudipole._parallel, "available_cpus", lambda: 2)
     with headline_lhc.second_process() as pool:
         assert not isinstance(pool, headline_lhc._Here)
+
+
+def test_the_second_process_collects_garbage_as_the_script(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker's collector is set as the ``nudipole`` script's (``batch_collector``);
+    this process's is left as it was."""
+    import gc
+
+    import nudipole._parallel
+    from nudipole.cli.main import YOUNG_COLLECTION_THRESHOLD
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(nudipole._parallel, "available_cpus", lambda: 2)
+    with headline_lhc.second_process() as pool:
+        assert pool.submit(gc.get_threshold).result()[0] == YOUNG_COLLECTION_THRESHOLD
+    assert gc.get_threshold() == before

@@ -114,10 +114,12 @@ class _Here:
 @contextmanager
 def second_process() -> Iterator[Executor | _Here]:
     """One worker process started with ``spawn`` (a fresh interpreter: no threads or
-    locks inherited), shut down on leaving, its pending calls dropped on an error or
-    Ctrl-C; this process itself where there is one core to run on (``taskset -c 0``: a second
-    interpreter would only add its start-up, 12.6 s against 10.5 s measured) or where no
-    process can be started (no semaphores, as in some sandboxes)."""
+    locks inherited; its garbage collector set as the script's,
+    :func:`nudipole.cli.main.batch_collector`), shut down on leaving, its pending calls
+    dropped on an error or Ctrl-C; this process itself where there is one core to run on
+    (``taskset -c 0``: a second interpreter would only add its start-up, 12.6 s against
+    10.5 s measured) or where no process can be started (no semaphores, as in some
+    sandboxes)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -126,8 +128,12 @@ def second_process() -> Iterator[Executor | _Here]:
     if available_cpus() < 2:
         yield _Here()
         return
+    from nudipole.cli.main import batch_collector
+
     try:
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn"), initializer=batch_collector
+        )
     except (OSError, NotImplementedError, ImportError):
         yield _Here()
         return
