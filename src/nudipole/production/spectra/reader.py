@@ -103,8 +103,10 @@ def _header_line(text: str, out: _Parsed, origin: str, number: int) -> None:
 
 
 #: Files up to this size (after decompression) are first parsed whole, in one vectorised
-#: pass (:func:`_parse_whole`); a full FORESEE table is about 0.7 MB.
-WHOLE_MAX_BYTES: Final[int] = 64 * 1024 * 1024
+#: pass (:func:`_parse_whole`); a full FORESEE table is about 0.7 MB. The bound keeps that
+#: pass's memory (the text, and one Python string per number: some 40 MB at the bound)
+#: small; larger files are read line by line into compact arrays.
+WHOLE_MAX_BYTES: Final[int] = 8 * 1024 * 1024
 
 
 def _parse(handle: _LineSource, origin: str, drop_negative: bool) -> _Parsed:
