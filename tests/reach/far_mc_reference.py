@@ -29,11 +29,20 @@ from nudipole.constants import G_FERMI, HBARC_GEV_M
 from nudipole.detectors import BeamAxisAnnulus, BeamAxisCylinder
 from nudipole.experiments.far_schema import FarDetectorExperiment
 from nudipole.experiments.registry import load_far_experiment
+from nudipole.model import Nature
 from nudipole.physics.mesons.charged import charged_pseudoscalar_d2width
 from nudipole.physics.mesons.neutral import neutral_pseudoscalar_d2br
+from nudipole.production.boson_channels import (
+    boson_part,
+    cos_density,
+    n_energy,
+    part_tables,
+    weight_per_dgamma2,
+)
 from nudipole.production.meson_rates import br_per_d2
 from nudipole.production.meson_table import channel_info, lepton_mass
 from nudipole.production.spectra import builtin_spectrum
+from nudipole.reach.far_couplings import FarCouplings, make_far_couplings
 from nudipole.stats.poisson import expected_signal_limit
 
 CHANNELS: tuple[str, ...] = ("pi0", "eta", "rho", "omega")
@@ -96,6 +105,55 @@ def _parents(exp: FarDetectorExperiment, name: str) -> tuple[np.ndarray, np.ndar
     return theta, mom, sigma
 
 
+def _flown(
+    rng: np.random.Generator,
+    exp: FarDetectorExperiment,
+    parent: tuple[np.ndarray, np.ndarray, float],
+    decay: tuple[float | np.ndarray, np.ndarray],
+    m_n: float,
+    width: float,
+    photon_min: float | None,
+) -> np.ndarray:
+    """Per event: the probability that its N decays inside ``exp`` (times the photon
+    selection with ``photon_min``, GeV). ``parent`` = (theta, momentum in GeV, mass in GeV),
+    ``decay`` = (E* of N in the parent frame, cos theta* of N about the parent's flight);
+    ``width``: the total width of N in GeV."""
+    theta_p, p_p, mass = parent
+    e_star, cos_t = decay
+    n = cos_t.size
+    p_star = np.sqrt(np.maximum(np.asarray(e_star) ** 2 - m_n**2, 0.0))
+    phi = rng.uniform(0.0, 2.0 * math.pi, n)
+    sin_t = np.sqrt(1.0 - cos_t**2)
+    e_p = np.sqrt(p_p**2 + mass**2)
+    boost, beta = e_p / mass, p_p / e_p
+    # along the parent (z'), then turned by theta_P about y
+    pz = boost * (p_star * cos_t + beta * e_star)
+    px, py = p_star * sin_t * np.cos(phi), p_star * sin_t * np.sin(phi)
+    z = pz * np.cos(theta_p) - px * np.sin(theta_p)
+    x = pz * np.sin(theta_p) + px * np.cos(theta_p)
+    p_n = np.sqrt(x**2 + py**2 + z**2)
+    theta_n = np.arccos(np.clip(z / p_n, -1.0, 1.0))
+    phi_n = np.arctan2(py, x)
+    decay_length = p_n / (m_n * width) * HBARC_GEV_M  # metres
+    offset = rng.uniform(0.0, 1.0, n)
+    inside = np.zeros(n)
+    # a volume symmetric about the beam looks the same at every azimuth: one turn
+    turns = 1 if isinstance(exp.shape, BeamAxisCylinder | BeamAxisAnnulus) else TURNS
+    for turn in range(turns):
+        az = np.mod(phi_n + 2.0 * math.pi * (turn + offset) / turns, 2.0 * math.pi)
+        l_in, l_out = exp.shape.segment(theta_n, az)
+        hit = np.isfinite(l_in) & np.isfinite(l_out) & (l_out > l_in)
+        l_in = np.where(hit, l_in, 0.0)
+        l_out = np.where(hit, l_out, 0.0)
+        inside += np.exp(-l_in / decay_length) - np.exp(-l_out / decay_length)
+    inside /= turns
+    if photon_min is not None:  # the photon, isotropic in the N frame, above threshold
+        e_n = np.sqrt(p_n**2 + m_n**2)
+        e_gamma = 0.5 * (e_n + p_n * rng.uniform(-1.0, 1.0, n))
+        inside *= exp.selection.efficiency * (e_gamma >= photon_min)
+    return inside
+
+
 def _mc_count(
     rng: np.random.Generator,
     exp: FarDetectorExperiment,
@@ -105,51 +163,61 @@ def _mc_count(
     events: int = EVENTS,
     channels: tuple[str, ...] = CHANNELS,
 ) -> tuple[float, float]:
-    """Expected events (and the Monte Carlo's standard error) of ``channels`` at (m_N, d) in
-    ``exp`` from ``events`` decays per channel; ``photon_min``: the photon energy threshold
-    (GeV), None for none."""
-    gamma = d**2 * m_n**3 / (4.0 * math.pi)  # Dirac N, seed Eq. 4
+    """Expected events (and the Monte Carlo's standard error) of the meson ``channels`` at
+    (m_N, d) in ``exp`` from ``events`` decays per channel (photon-only dipole of flavour e);
+    ``photon_min``: the photon energy threshold (GeV), None for none."""
+    width = d**2 * m_n**3 / (4.0 * math.pi)  # Dirac N, seed Eq. 4
     total = variance = 0.0
     for name in channels:
         info = channel_info(name)
         theta_all, mom_all, sigma = _parents(exp, name)
         k = rng.choice(sigma.size, size=events, p=sigma / sigma.sum())
-        theta_p = theta_all[k]
-        p_p = mom_all[k]
         e_star, weight = _energy_in_parent_frame(rng, name, m_n, events)
-        p_star = np.sqrt(np.maximum(e_star**2 - m_n**2, 0.0))
-        cos_t = rng.uniform(-1.0, 1.0, events)
-        phi = rng.uniform(0.0, 2.0 * math.pi, events)
-        sin_t = np.sqrt(1.0 - cos_t**2)
-        e_p = np.sqrt(p_p**2 + info.mass**2)
-        boost, beta = e_p / info.mass, p_p / e_p
-        # along the parent (z'), then turned by theta_P about y
-        pz = boost * (p_star * cos_t + beta * e_star)
-        px, py = p_star * sin_t * np.cos(phi), p_star * sin_t * np.sin(phi)
-        z = pz * np.cos(theta_p) - px * np.sin(theta_p)
-        x = pz * np.sin(theta_p) + px * np.cos(theta_p)
-        p_n = np.sqrt(x**2 + py**2 + z**2)
-        theta_n = np.arccos(np.clip(z / p_n, -1.0, 1.0))
-        phi_n = np.arctan2(py, x)
-        decay_length = p_n / (m_n * gamma) * HBARC_GEV_M  # metres
-        offset = rng.uniform(0.0, 1.0, events)
-        inside = np.zeros(events)
-        # a volume symmetric about the beam looks the same at every azimuth: one turn
-        turns = 1 if isinstance(exp.shape, BeamAxisCylinder | BeamAxisAnnulus) else TURNS
-        for turn in range(turns):
-            az = np.mod(phi_n + 2.0 * math.pi * (turn + offset) / turns, 2.0 * math.pi)
-            l_in, l_out = exp.shape.segment(theta_n, az)
-            hit = np.isfinite(l_in) & np.isfinite(l_out) & (l_out > l_in)
-            l_in = np.where(hit, l_in, 0.0)
-            l_out = np.where(hit, l_out, 0.0)
-            inside += np.exp(-l_in / decay_length) - np.exp(-l_out / decay_length)
-        inside /= turns
-        if photon_min is not None:  # the photon, isotropic in the N frame, above threshold
-            e_n = np.sqrt(p_n**2 + m_n**2)
-            cos_g = rng.uniform(-1.0, 1.0, events)
-            e_gamma = 0.5 * (e_n + p_n * cos_g)
-            inside *= exp.selection.efficiency * (e_gamma >= photon_min)
+        cos_t = rng.uniform(-1.0, 1.0, events)  # isotropic: spin 0 or unpolarised
+        parent = (theta_all[k], mom_all[k], info.mass)
+        inside = _flown(rng, exp, parent, (e_star, cos_t), m_n, width, photon_min)
         counts = exp.luminosity_pb * sigma.sum() * d**2 * weight * inside
+        total += float(counts.mean())
+        variance += float(counts.var()) / events
+    return total, math.sqrt(variance)
+
+
+def _mc_count_wz(
+    rng: np.random.Generator,
+    exp: FarDetectorExperiment,
+    m_n: float,
+    d_gamma: float,
+    photon_min: float | None,
+    couplings: FarCouplings,
+    events: int,
+) -> tuple[float, float]:
+    """Expected N -> nu gamma events (and the standard error) of N from W+, W- and Z at
+    (m_N, d_gamma) in ``exp`` with the electroweak ``couplings`` (a scenario): parents from
+    the Pythia tables (forward, and backward at pi - theta) at their bins' centres, the
+    two-body decay with the leading-order density of cos theta* about the boson's flight
+    (weighted), the total width of N and Br(N -> nu gamma) of the scenario."""
+    flavour = couplings.model.flavour.value
+    width = couplings.width_unit(m_n, Nature.DIRAC) * d_gamma**2
+    br_photon, _ = couplings.signal_fractions(m_n, Nature.DIRAC)
+    total = variance = 0.0
+    for part in ("W+", "W-", "Z"):
+        per_parent = weight_per_dgamma2(part, m_n, flavour, couplings.model.ratios)
+        if not per_parent > 0.0:
+            continue
+        tables = part_tables(part, "pythia")
+        theta_all = np.concatenate(
+            [math.pi - 10.0**s.log10_theta if back else 10.0**s.log10_theta for s, back in tables]
+        )
+        mom_all = np.concatenate([10.0**s.log10_p for s, _ in tables])
+        sigma = np.concatenate([s.sigma_pb for s, _ in tables])
+        k = rng.choice(sigma.size, size=events, p=sigma / sigma.sum())
+        cos_t = rng.uniform(-1.0, 1.0, events)
+        weight = cos_density(part, cos_t, m_n, flavour) / 0.5
+        parent = (theta_all[k], mom_all[k], boson_part(part).mass)
+        decay = (n_energy(part, m_n, flavour), cos_t)
+        inside = _flown(rng, exp, parent, decay, m_n, width, photon_min)
+        counts = exp.luminosity_pb * sigma.sum() * d_gamma**2 * per_parent * weight
+        counts = counts * inside * br_photon
         total += float(counts.mean())
         variance += float(counts.var()) / events
     return total, math.sqrt(variance)
@@ -165,15 +233,15 @@ CASES = [
       for preset in ("paper", "default") if (name, preset) != ("codexb", "default")),
 ]  # fmt: skip
 #: The charged pseudoscalars (flavour e: P -> gamma e Nbar), at 0.02 GeV in the talk's three
-#: detectors with four times the events (their weights spread more).
+#: detectors, with more events on the beam axis (their weights spread more).
 CHARGED: tuple[str, ...] = ("pi", "K", "D", "Ds", "B")
 CHARGED_CASES = [
     (name, preset, 0.02) for name in ("faser2", "facet", "mapp2") for preset in ("paper", "default")
 ]
-CHARGED_MORE = 4
+CHARGED_MORE = {"faser2": 4, "facet": 4, "mapp2": 2}
 #: Cases whose count comes from rare events (ANUBIS's shaft with a photon above 1 GeV: 6 %
 #: Monte Carlo error with 10^5 events) get more.
-MORE_EVENTS = {("anubis", "default"): 8}
+MORE_EVENTS = {("anubis", "default"): 4}
 
 
 @dataclass(frozen=True)
@@ -197,45 +265,86 @@ class LowerEdge:
         return math.hypot(self.stated / self.d95, self.error / self.count / 4.0)
 
 
+def _threshold(exp: FarDetectorExperiment, preset: str) -> float:
+    """S95 of ``preset``: 3 events (``paper``), the median expected CLs limit for the
+    detector's background (``default``)."""
+    sel = exp.selection
+    if preset != "default":
+        return 3.0
+    return expected_signal_limit(sel.background, uncertainty=sel.background_uncertainty)
+
+
 def lower_edge(
     name: str, preset: str, mass: float, channels: tuple[str, ...] = CHANNELS, more: int = 1
 ) -> LowerEdge:
-    """The band of ``channels`` at ``mass`` (GeV) in the built-in far detector ``name`` with
-    ``preset``, and the Monte Carlo count at its lower edge (seeded by the case) from
-    ``more`` times :data:`EVENTS` (times :data:`MORE_EVENTS` of the case) per channel."""
+    """The band of the meson ``channels`` at ``mass`` (GeV) in the built-in far detector
+    ``name`` with ``preset``, and the Monte Carlo count at its lower edge (seeded by the case)
+    from ``more`` times :data:`EVENTS` (times :data:`MORE_EVENTS` of the case) per channel."""
     exp = load_far_experiment(name)
     result = far_reach(exp, [mass], preset=preset, channels=list(channels), locate_ends=False)
     d95, stated = float(result.d95[0]), float(result.d95_error[0])
-    sel = exp.selection
-    selected = preset == "default"
-    threshold = (
-        expected_signal_limit(sel.background, uncertainty=sel.background_uncertainty)
-        if selected
-        else 3.0
-    )
     seed = [ord(c) for c in f"{name}{preset}{mass}{''.join(channels)}"]
-    photon_min = sel.photon_energy_min if selected else None
+    photon_min = exp.selection.photon_energy_min if preset == "default" else None
     events = EVENTS * more * MORE_EVENTS.get((name, preset), 1)
     rng = np.random.default_rng(seed)
     count, error = _mc_count(rng, exp, mass, d95, photon_min, events, channels)
-    return LowerEdge(d95, stated, threshold, count, error)
+    return LowerEdge(d95, stated, _threshold(exp, preset), count, error)
+
+
+#: The W/Z source at the long-lived-particle detectors: scenario D (d_W/d_B = -3.73, where
+#: the W and Z dominate), muon flavour, 1 GeV (MATHUSLA 0.5 GeV: no band at 1 GeV), twice
+#: :data:`EVENTS` per part.
+WZ_CASES = [
+    (name, preset, 0.5 if name == "mathusla" else 1.0)
+    for name in ("mathusla", "anubis", "codexb", "al3x")
+    for preset in ("paper", "default")
+]
+WZ_SCENARIO = ("D", "mu")
+WZ_EVENTS = 2 * EVENTS
+
+
+def wz_lower_edge(name: str, preset: str, mass: float) -> LowerEdge:
+    """The W/Z band (:data:`WZ_SCENARIO`) at ``mass`` (GeV) in the built-in far detector
+    ``name`` with ``preset``, and the Monte Carlo count at its lower edge."""
+    scenario, flavour = WZ_SCENARIO
+    exp = load_far_experiment(name)
+    result = far_reach(
+        exp, [mass], preset=preset, sources="wz", scenario=scenario, flavour=flavour,
+        locate_ends=False,
+    )  # fmt: skip
+    d95, stated = float(result.d95[0]), float(result.d95_error[0])
+    couplings = make_far_couplings(flavour, scenario)
+    photon_min = exp.selection.photon_energy_min if preset == "default" else None
+    rng = np.random.default_rng([ord(c) for c in f"wz{name}{preset}{mass}"])
+    count, error = _mc_count_wz(rng, exp, mass, d95, photon_min, couplings, WZ_EVENTS)
+    return LowerEdge(d95, stated, _threshold(exp, preset), count, error)
+
+
+def _row(name: str, preset: str, source: str, mass: float, events: int, r: LowerEdge) -> str:
+    return (
+        f"| {name} | {preset} | {source} | {mass:g} | {events:.0e} | "
+        f"{100 * r.stated / r.d95:.2f} % | {100 * r.error / r.count / 4:.2f} % | "
+        f"{100 * r.shift:+.2f} % | {r.shift / r.sigma:+.2f} |"
+    )
 
 
 if __name__ == "__main__":
-    print(f"neutral: {', '.join(CHANNELS)}; charged: {', '.join(CHARGED)}\n")
     print(
-        "| detector | preset | mesons | m_N [GeV] | events per channel | stated error of d95 | "
+        f"neutral mesons: {', '.join(CHANNELS)}; charged: {', '.join(CHARGED)}; W/Z: scenario "
+        f"{WZ_SCENARIO[0]}, flavour {WZ_SCENARIO[1]}\n"
+    )
+    print(
+        "| detector | preset | source | m_N [GeV] | events per channel | stated error of d95 | "
         "Monte Carlo error (in d) | shift of d95 | pull |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     cases = [(case, CHANNELS, 1) for case in CASES]
-    cases += [(case, CHARGED, CHARGED_MORE) for case in CHARGED_CASES]
+    cases += [(case, CHARGED, CHARGED_MORE[case[0]]) for case in CHARGED_CASES]
     for (name, preset, mass), channels, more in cases:
-        r = lower_edge(name, preset, mass, channels, more)
-        kind = "neutral" if channels == CHANNELS else "charged"
+        kind = "neutral mesons" if channels == CHANNELS else "charged mesons"
         events = EVENTS * more * MORE_EVENTS.get((name, preset), 1)
         print(
-            f"| {name} | {preset} | {kind} | {mass:g} | {events:.0e} | "
-            f"{100 * r.stated / r.d95:.2f} % | {100 * r.error / r.count / 4:.2f} % | "
-            f"{100 * r.shift:+.2f} % | {r.shift / r.sigma:+.2f} |"
+            _row(name, preset, kind, mass, events, lower_edge(name, preset, mass, channels, more))
         )
+    for name, preset, mass in WZ_CASES:
+        print(_row(name, preset, "W, Z", mass, WZ_EVENTS, wz_lower_edge(name, preset, mass)))
