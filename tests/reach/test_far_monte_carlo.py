@@ -6,9 +6,10 @@ solver), for every built-in far detector with both presets.
 At the lower edge of a band N is long-lived, the count grows as d^4, and a relative error e of
 the count is one of e/4 in d: the Monte Carlo count at the deterministic d95 must be the
 threshold within four combined standard errors of d95 (the stated ``d95_error`` and the Monte
-Carlo's). At the upper edge the count falls steeply with d and comes from the fastest N: on
-the beam axis (FASER-2) drawing the parents towards them makes the Monte Carlo precise
-enough, elsewhere it is not checked (10^5 events leave 2-100 % errors there).
+Carlo's). At the upper edge the count falls steeply with d and comes from the fastest N:
+drawing the parents towards them makes the Monte Carlo precise enough on the beam axis
+(FASER-2) and, at 0.05 GeV, at MAPP-2, MATHUSLA and ANUBIS; elsewhere 10^5 events leave
+4-40 % errors there (not checked).
 """
 
 from __future__ import annotations
