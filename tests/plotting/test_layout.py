@@ -23,8 +23,8 @@ def _rendered(span: tuple[float, float], drop_minor_labels: bool) -> np.ndarray:
     ax.set_ylim(*span)
     if drop_minor_labels:
         no_minor_labels(ax)
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba()).copy()
+    canvas.draw()  # type: ignore[no-untyped-call]
+    return np.asarray(canvas.buffer_rgba()).copy()  # type: ignore[no-untyped-call]
 
 
 def test_minor_labels_dropped_only_where_none_are_drawn() -> None:
