@@ -19,7 +19,7 @@ from nudipole.production.spectra import (
     load_foresee,
     write_foresee,
 )
-from nudipole.production.spectra import reader as spectra_reader
+from nudipole.production.spectra import rows as spectra_rows
 
 
 # --------------------------------------------------------------------------- loader
@@ -133,7 +133,7 @@ def test_loader_missing_file_and_bad_energy(tmp_path: Path) -> None:
 
 
 def test_loader_row_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spectra_reader, "MAX_ROWS", 3)
+    monkeypatch.setattr(spectra_rows, "MAX_ROWS", 3)
     path = _write(tmp_path / "big_111.txt", "".join(f"-3 {1 + 0.05 * i:.2f} 1\n" for i in range(4)))
     with pytest.raises(SpectrumError, match="more than 3 data rows"):
         load_foresee(path)
@@ -149,13 +149,13 @@ def test_drop_negative(tmp_path: Path) -> None:
 # ------------------------------------------------------- whole-file and line-by-line passes
 def _both_passes(
     data: bytes, drop_negative: bool = False
-) -> tuple[spectra_reader._Parsed | None, spectra_reader._Parsed | SpectrumError]:
+) -> tuple[spectra_rows.ParsedRows | None, spectra_rows.ParsedRows | SpectrumError]:
     """(the whole-file pass, or None where it declines; the line-by-line pass, or its error)."""
     import io
 
-    whole = spectra_reader._parse_whole(data, "t", drop_negative)
+    whole = spectra_rows.parse_whole(data, "t", drop_negative)
     try:
-        lines: spectra_reader._Parsed | SpectrumError = spectra_reader._parse_lines(
+        lines: spectra_rows.ParsedRows | SpectrumError = spectra_rows.parse_lines(
             io.BytesIO(data), "t", drop_negative
         )
     except SpectrumError as err:
@@ -163,7 +163,7 @@ def _both_passes(
     return whole, lines
 
 
-def _same(a: spectra_reader._Parsed, b: spectra_reader._Parsed) -> None:
+def _same(a: spectra_rows.ParsedRows, b: spectra_rows.ParsedRows) -> None:
     assert a.theta.tobytes() == b.theta.tobytes()
     assert a.mom.tobytes() == b.mom.tobytes()
     assert a.sigma.tobytes() == b.sigma.tobytes()
@@ -183,11 +183,11 @@ def test_whole_file_pass_equals_line_by_line_on_every_builtin_table() -> None:
 
     for entry in builtin._catalogue():
         resource = resources.files(builtin._PACKAGE).joinpath(entry.file)
-        with resource.open("rb") as raw, spectra_reader._data(raw) as handle:
+        with resource.open("rb") as raw, spectra_rows.open_data(raw) as handle:
             data = handle.read()
         whole, lines = _both_passes(data)
         assert whole is not None, entry.file
-        assert isinstance(lines, spectra_reader._Parsed)
+        assert isinstance(lines, spectra_rows.ParsedRows)
         _same(whole, lines)
 
 
@@ -204,7 +204,7 @@ WELL_FORMED = [
 def test_whole_file_pass_equals_line_by_line(text: str) -> None:
     whole, lines = _both_passes(text.encode(), drop_negative=True)
     assert whole is not None
-    assert isinstance(lines, spectra_reader._Parsed)
+    assert isinstance(lines, spectra_rows.ParsedRows)
     _same(whole, lines)
 
 
@@ -224,26 +224,26 @@ def test_whole_file_pass_leaves_what_it_would_refuse_to_the_line_pass(data: byte
     whole, lines = _both_passes(data)
     if whole is None:
         return
-    assert isinstance(lines, spectra_reader._Parsed)  # accepted by both: then the same
+    assert isinstance(lines, spectra_rows.ParsedRows)  # accepted by both: then the same
     _same(whole, lines)
 
 
 def test_whole_file_pass_declines_comments_after_rows_and_big_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert spectra_reader._parse_whole(b"-3 1 1 # note\n-3 1.05 1\n", "t", False) is None
+    assert spectra_rows.parse_whole(b"-3 1 1 # note\n-3 1.05 1\n", "t", False) is None
     path = _write(tmp_path / "c_111.txt", "-3 1 1 # note\n-3 1.05 1\n")
     assert load_foresee(path).rows == 2  # the line pass reads it
-    monkeypatch.setattr(spectra_reader, "WHOLE_MAX_BYTES", 10)
+    monkeypatch.setattr(spectra_rows, "WHOLE_MAX_BYTES", 10)
     big = _write(tmp_path / "big_111.txt", "-3 1 1\n-3 1.05 1\n-3 1.1 1\n")
     calls: list[int] = []
-    real = spectra_reader._parse_lines
+    real = spectra_rows.parse_lines
 
-    def counted(*args: object) -> spectra_reader._Parsed:
+    def counted(*args: object) -> spectra_rows.ParsedRows:
         calls.append(1)
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(spectra_reader, "_parse_lines", counted)
+    monkeypatch.setattr(spectra_rows, "parse_lines", counted)
     assert load_foresee(big).rows == 3
     assert calls == [1]
 

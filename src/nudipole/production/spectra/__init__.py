@@ -41,7 +41,8 @@ from nudipole.production.spectra.model import (
     SpectrumError,
     particle_name,
 )
-from nudipole.production.spectra.reader import MAX_ROWS, load_foresee
+from nudipole.production.spectra.reader import load_foresee
+from nudipole.production.spectra.rows import MAX_ROWS
 from nudipole.production.spectra.writer import format_foresee, write_foresee
 
 __all__ = [

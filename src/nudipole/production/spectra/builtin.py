@@ -17,7 +17,8 @@ from typing import Any, Final
 import numpy as np
 
 from nudipole.production.spectra.model import Spectrum, SpectrumError, particle_name
-from nudipole.production.spectra.reader import _build, _data, _parse
+from nudipole.production.spectra.reader import _build
+from nudipole.production.spectra.rows import open_data, parse_rows
 
 #: Names of the built-in spectra sets.
 SPECTRA_SETS: Final[tuple[str, ...]] = ("default", "nlo", "bosons")
@@ -114,8 +115,8 @@ def _find(pdgid: int, spectra_set: str) -> CatalogueEntry | None:
 def _load_builtin(file: str) -> Spectrum:
     entry = next(e for e in _catalogue() if e.file == file)
     resource: Traversable = resources.files(_PACKAGE).joinpath(file)
-    with resource.open("rb") as raw, _data(raw) as handle:
-        parsed = _parse(handle, file, drop_negative=False)
+    with resource.open("rb") as raw, open_data(raw) as handle:
+        parsed = parse_rows(handle, file, drop_negative=False)
     spectrum = _build(
         parsed,
         file,
