@@ -214,18 +214,24 @@ def _mc_count(
     upper edge of a band, where few N survive to the detector, comes from the parents with h
     near 1. Unbiased for any such h; the same d_i for two couplings gives the same events."""
     width = d**2 * m_n**3 / (4.0 * math.pi)  # Dirac N, seed Eq. 4
-    tilt = 0.0 if importance is None else importance**2 * m_n**3 / (4.0 * math.pi)
-    nearest = nearest_distance(exp) / HBARC_GEV_M if importance is not None else 0.0
+    # the decay exponent per unit path and momentum at the importance coupling (GeV^-1 / m)
+    tilt = 0.0
+    if importance is not None:
+        tilt = nearest_distance(exp) / HBARC_GEV_M * m_n * importance**2 * m_n**3 / (4 * math.pi)
     total = variance = 0.0
     for name in channels:
         info = channel_info(name)
         theta_all, mom_all, sigma = _parents(exp, name)
-        e_max = (info.mass**2 + m_n**2) / (2.0 * info.mass)  # the largest E* of N
-        e_p = np.sqrt(mom_all**2 + info.mass**2)
-        p_fastest = (e_p * math.sqrt(max(e_max**2 - m_n**2, 0.0)) + mom_all * e_max) / info.mass
-        h = np.exp(-nearest * m_n * tilt / p_fastest)
-        if importance is not None:  # none where no N of the parent reaches the window
-            h = h * _reach_window(exp, theta_all, mom_all, info.mass, e_max, m_n)
+        h = np.ones(sigma.size)
+        if importance is not None:
+            e_max = (info.mass**2 + m_n**2) / (2.0 * info.mass)  # the largest E* of N
+            e_p = np.sqrt(mom_all**2 + info.mass**2)
+            p_star = math.sqrt(max(e_max**2 - m_n**2, 0.0))
+            p_fastest = (e_p * p_star + mom_all * e_max) / info.mass
+            # none where no N of the parent reaches the window
+            h = np.exp(-tilt / p_fastest) * _reach_window(
+                exp, theta_all, mom_all, info.mass, e_max, m_n
+            )
         share = sigma * h
         k = rng.choice(sigma.size, size=events, p=share / share.sum())
         e_star, weight = _energy_in_parent_frame(rng, name, m_n, events)
