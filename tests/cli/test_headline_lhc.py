@@ -91,3 +91,48 @@ def test_the_second_process_collects_garbage_as_the_script(
     with headline_lhc.second_process() as pool:
         assert pool.submit(gc.get_threshold).result()[0] == YOUNG_COLLECTION_THRESHOLD
     assert gc.get_threshold() == before
+
+
+def test_the_worker_is_forked_only_where_that_is_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork on Linux with one thread running; a fresh interpreter with any other thread
+    (a fork could inherit a lock it holds) or on another system."""
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        assert headline_lhc.start_method() == "fork"
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert headline_lhc.start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert headline_lhc.start_method() == "spawn"
+
+
+def test_a_forked_worker_does_not_repeat_what_this_process_had_not_yet_written(
+    tmp_path: Path,
+) -> None:
+    """Text buffered on stdout when the worker starts is written once, not again by the
+    worker's copy of the buffer when it ends."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "buffered.py"
+    script.write_text(
+        "import sys\n"
+        "import nudipole._parallel\n"
+        "from nudipole.cli import headline_lhc\n"
+        "nudipole._parallel.available_cpus = lambda: 2\n"
+        "sys.stdout.write('written once')\n"  # stdout is a pipe here: buffered, not flushed
+        "with headline_lhc.second_process() as pool:\n"
+        "    print('', headline_lhc.start_method(), pool.submit(sum, [1, 2]).result())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    assert out.count("written once") == 1
+    assert out.strip().endswith("3")

@@ -1,7 +1,7 @@
 """The LHC part of ``nudipole headline``: ``fig_lhc_far`` (paper preset, as the talk), the
 table of the bands at :data:`HEADLINE_MASSES` and the new ground of the nine bands.
 
-Its computations run in a second process (:func:`second_process`, started with ``spawn``)
+Its computations run in a second process (:func:`second_process`, forked where that is safe)
 while this one computes and draws the e+e- figures: the far-detector scans are compiled
 kernels with NumPy between them, the figures pure Python, and in one process they would
 take turns at the GIL. The bands come back first (:func:`headline_bands`), then the table
@@ -111,10 +111,29 @@ class _Here:
         return future
 
 
+def start_method() -> str:
+    """How :func:`second_process` starts its worker: ``"fork"`` on Linux while this process
+    runs one thread (the worker then begins with this process's modules already imported:
+    0.5-0.7 s of CPU less than a fresh interpreter, measured on the headline), else
+    ``"spawn"`` (a fresh interpreter: no threads or locks inherited; macOS and Windows, or
+    any process with threads running, where a fork could inherit a held lock)."""
+    import multiprocessing
+    import sys
+    import threading
+
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    ):
+        return "fork"
+    return "spawn"
+
+
 @contextmanager
 def second_process() -> Iterator[Executor | _Here]:
-    """One worker process started with ``spawn`` (a fresh interpreter: no threads or
-    locks inherited; its garbage collector set as the script's,
+    """One worker process (:func:`start_method`: forked where that is safe, else a fresh
+    interpreter; its garbage collector set as the script's,
     :func:`nudipole.cli.main.batch_collector`), shut down on leaving, its pending calls
     dropped on an error or Ctrl-C; this process itself where there is one core to run on
     (``taskset -c 0``: a second interpreter would only add its start-up, 12.6 s against
@@ -130,9 +149,11 @@ def second_process() -> Iterator[Executor | _Here]:
         return
     from nudipole.cli.main import batch_collector
 
+    # (multiprocessing flushes this process's stdout and stderr before it forks: the worker
+    # does not write their buffered text again)
     try:
         pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("spawn"), initializer=batch_collector
+            1, mp_context=multiprocessing.get_context(start_method()), initializer=batch_collector
         )
     except (OSError, NotImplementedError, ImportError):
         yield _Here()
