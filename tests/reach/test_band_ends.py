@@ -12,7 +12,7 @@ from nudipole.experiments.registry import load_far_experiment
 from nudipole.io.results import load_csv, load_json, save_csv, save_json
 from nudipole.plotting.landscape import band_outline
 from nudipole.reach.band import BandRays, band_peak, solve_band
-from nudipole.reach.band_ends import BAND_END_RTOL, band_ends
+from nudipole.reach.band_ends import BAND_END_RTOL, ScannedRays, band_ends
 from nudipole.reach.far_presets import get_far_preset
 from nudipole.reach.far_scan import compute_far_reach
 
@@ -90,6 +90,68 @@ def test_each_mass_is_evaluated_once_and_the_end_solved_on_its_rays() -> None:
     assert len(asked) == len(set(asked)) >= 3
     assert end.mass in asked
     assert (end.d95, end.d95_upper) == solve_band(band_at(end.mass), S95)
+
+
+def test_the_scans_own_rays_stand_for_the_scanned_masses() -> None:
+    """With the scan's rays at the two masses around the end (``scanned``), band_at is asked
+    only for masses between them, and the end is the one found by asking for everything."""
+    _, n1 = band_peak(_rays(1.0))
+    asked: list[float] = []
+
+    def band_at(m: float) -> BandRays:
+        asked.append(m)
+        return _rays(max(2.0 - m, 0.0) * 10 * S95 / n1)
+
+    masses = np.geomspace(0.5, 3.0, 12)
+    at_scan = [band_at(m) for m in masses]
+    lower = np.array([solve_band(r, S95)[0] for r in at_scan])
+    asked.clear()
+    alone = band_ends(masses, lower, band_at, S95)
+    asked_alone = list(asked)
+    asked.clear()
+    kept = ScannedRays()
+    for i, r in enumerate(at_scan):
+        kept.add(i, r)
+    kept.keep_beside_ends(np.isfinite(lower), complete=True)
+    (i,) = np.flatnonzero(np.diff(np.isfinite(lower)))
+    assert sorted(kept.rays) == [i, i + 1]
+    assert band_ends(masses, lower, band_at, S95, scanned=kept.rays) == alone
+    assert len(asked) == len(asked_alone) - 2
+    assert all(masses[i] < m < masses[i + 1] for m in asked)
+
+
+def test_scanned_rays_keep_only_the_masses_beside_an_end() -> None:
+    """Masses whose neighbours agree on having a band are dropped once both are scanned;
+    the last scanned mass is kept until its next neighbour is known."""
+    kept = ScannedRays()
+    have = np.array([False, True, True, True, False, False])
+    for i in range(3):
+        kept.add(i, _rays(1.0))
+    kept.add(3, None)  # a mass whose rays were not made (nothing to keep)
+    kept.keep_beside_ends(have[:4])
+    assert sorted(kept.rays) == [0, 1]
+    for i in range(4, 6):
+        kept.add(i, _rays(1.0))
+    kept.keep_beside_ends(have)
+    assert sorted(kept.rays) == [0, 1, 4, 5]  # 5: last scanned, its neighbour unknown
+    kept.keep_beside_ends(have, complete=True)
+    assert sorted(kept.rays) == [0, 1, 4]
+
+
+def test_a_scan_in_blocks_is_the_scan_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The masses scanned a few at a time (SCAN_BLOCK) give the same bands and ends, bit
+    for bit, as all at once."""
+    from nudipole.reach import far_scan
+
+    exp = load_far_experiment("faser2")
+    masses = np.geomspace(0.01, 1.0, 9)
+    whole = compute_far_reach(exp, masses, get_far_preset("paper"), error_estimate=False)
+    monkeypatch.setattr(far_scan, "SCAN_BLOCK", 2)
+    blocks = compute_far_reach(exp, masses, get_far_preset("paper"), error_estimate=False)
+    assert np.array_equal(whole.d95, blocks.d95, equal_nan=True)
+    assert np.array_equal(whole.d95_upper, blocks.d95_upper, equal_nan=True)
+    assert whole.band_ends == blocks.band_ends
+    assert len(whole.band_ends) == 1
 
 
 def test_kinematic_closure_is_a_vertical_end() -> None:

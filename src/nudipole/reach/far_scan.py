@@ -61,7 +61,7 @@ from nudipole.reach.band import (
     merge_rays,
     solve_band,
 )
-from nudipole.reach.band_ends import BAND_END_RTOL, band_ends
+from nudipole.reach.band_ends import BAND_END_RTOL, SCAN_BLOCK, ScannedRays, band_ends
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import FarPreset, FarStatistic
 from nudipole.reach.result import BandEnd, ReachResult
@@ -438,7 +438,10 @@ def compute_far_reach(
     threshold = signal_threshold(experiment, preset)
     flav = str(FlavourMode(flavour))
     window = experiment.shape.polar_window()
-    lows, highs, errs, accs = [], [], [], []
+    lows: list[float] = []
+    highs: list[float] = []
+    errs: list[float] = []
+    accs: list[float] = []
     per_channel: dict[str, list[float | None]] = {c: [] for c in chans}
     cpl = couplings
     # the parent-frame energy rules and the W/Z theta* rules of all masses in one array pass
@@ -484,8 +487,11 @@ def compute_far_reach(
         and all(c in BOSON_CHANNELS for c in chans)
     )
 
-    def at_mass(mass: float) -> tuple[float, float, float, float, list[float | None]]:
-        """(d95, d95_upper, error, acceptance, events at d95 per channel) at one mass."""
+    def at_mass(
+        mass: float,
+    ) -> tuple[float, float, float, float, list[float | None], BandRays | None]:
+        """(d95, d95_upper, error, acceptance, events at d95 per channel, the merged rays if
+        ``locate_ends``, else None) at one mass."""
         heavy = mass > opts.light_boson_mass  # light masses are cheap anyway
         if use_bound and heavy and far_rays.reference_weights(mass, opts) is not None:
             bound, heading = merged_at(mass, opts, bound_preset)
@@ -493,11 +499,12 @@ def compute_far_reach(
                 acc = _acceptance(mass, heading, chans, flav, window, experiment, opts, cpl)
                 if progress is not None:
                     progress(1)
-                return math.nan, math.nan, math.nan, acc, [None] * len(chans)
+                return math.nan, math.nan, math.nan, acc, [None] * len(chans), None
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.
         merged, heading = merged_at(mass, opts, preset)
-        lo, hi = solve_band(merged.rays(), threshold)
+        rays = merged.rays()
+        lo, hi = solve_band(rays, threshold)
         err = math.nan
         if error_estimate and math.isfinite(lo):
             coarse, _ = merged_at(mass, opts.coarsened(), preset)
@@ -511,17 +518,23 @@ def compute_far_reach(
         ]
         if progress is not None:
             progress(1)
-        return lo, hi, err, acc, events
+        return lo, hi, err, acc, events, rays if locate_ends else None
 
-    # the masses side by side on threads (the ray kernels release the GIL), each as alone
-    per_mass = run_threads([functools.partial(at_mass, float(mass)) for mass in m], workers)
-    for lo, hi, err, acc, events in per_mass:
-        lows.append(lo)
-        highs.append(hi)
-        errs.append(err)
-        accs.append(acc)
-        for c, n_events in zip(chans, events, strict=True):
-            per_channel[c].append(n_events)
+    # the masses side by side on threads (the ray kernels release the GIL), each as alone;
+    # SCAN_BLOCK at a time, keeping the rays of those beside an island's end for band_ends
+    scanned = ScannedRays()
+    for start in range(0, m.size, SCAN_BLOCK):
+        block = m[start : start + SCAN_BLOCK]
+        per_mass = run_threads([functools.partial(at_mass, float(mass)) for mass in block], workers)
+        for lo, hi, err, acc, events, rays in per_mass:
+            scanned.add(len(lows), rays)
+            lows.append(lo)
+            highs.append(hi)
+            errs.append(err)
+            accs.append(acc)
+            for c, n_events in zip(chans, events, strict=True):
+                per_channel[c].append(n_events)
+        scanned.keep_beside_ends(np.isfinite(lows), complete=len(lows) == m.size)
     inputs = far_inputs(experiment, preset, chans, FlavourMode(flav), opts, threshold, cpl)
     inputs["events_at_d95_per_channel"] = per_channel
     ends: tuple[BandEnd, ...] = ()
@@ -530,7 +543,7 @@ def compute_far_reach(
         def band_at(mass: float) -> BandRays:
             return merged_at(mass, opts, preset)[0].rays()
 
-        ends = band_ends(m, np.asarray(lows), band_at, threshold)
+        ends = band_ends(m, np.asarray(lows), band_at, threshold, scanned=scanned.rays)
     inputs["band_end_tolerance"] = BAND_END_RTOL if locate_ends else None
     return ReachResult(
         mass=m,
