@@ -175,6 +175,28 @@ def _chebyshev(series: FloatArray, pair: int, row: int, z: float) -> float:  # p
 
 
 @numba.njit(cache=True, nogil=True)
+def _add_node(
+    kap: float, w_k: float, w_g: float, gk: int, mk: int, edges: FloatArray,
+    sum_w: FloatArray, sum_wk: FloatArray,
+) -> None:  # pragma: no cover - compiled  # fmt: skip
+    """Add a node of kappa ``kap`` and weights ``w_k`` (Kronrod), ``w_g`` (embedded Gauss)
+    to group ``gk``'s bin: the number of mass ``mk``'s interior bin ``edges`` at or below
+    ``kap`` (binary search; 2-d indexing, not a row view, which costs a reference count)."""
+    a = 0
+    b = edges.shape[1]
+    while a < b:
+        h = (a + b) >> 1
+        if edges[mk, h] <= kap:
+            a = h + 1
+        else:
+            b = h
+    sum_w[gk, 0, a] += w_k
+    sum_wk[gk, 0, a] += w_k * kap
+    sum_w[gk, 1, a] += w_g
+    sum_wk[gk, 1, a] += w_g * kap
+
+
+@numba.njit(cache=True, nogil=True)
 def _lab_volume_sweep(
     node: IntArray, cos_lo: FloatArray, cos_hi: FloatArray, x_theta: FloatArray,
     w_theta_k: FloatArray, w_theta_g: FloatArray, narrow: float, x_narrow: FloatArray,
@@ -194,7 +216,6 @@ def _lab_volume_sweep(
     n_t = x_theta.size
     n_narrow = x_narrow.size
     n_l = cos_psi.size
-    n_e = edges.shape[1]
     gamma_b = 1.0 / math.sqrt(1.0 - beta * beta)
     for k in range(n_k):
         vk = node[k]
@@ -246,19 +267,7 @@ def _lab_volume_sweep(
                 if not w_k > 0.0:  # left out of both rules, as the node path does
                     continue
                 kap = node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, inverse_geometry)
-                a = 0
-                b = n_e
-                while a < b:  # binary search of the bin
-                    h = (a + b) >> 1
-                    if edges[mk, h] <= kap:
-                        a = h + 1
-                    else:
-                        b = h
-                w_g = ag * wpg[m] * dens
-                sum_w[gk, 0, a] += w_k
-                sum_wk[gk, 0, a] += w_k * kap
-                sum_w[gk, 1, a] += w_g
-                sum_wk[gk, 1, a] += w_g * kap
+                _add_node(kap, w_k, ag * wpg[m] * dens, gk, mk, edges, sum_w, sum_wk)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -278,7 +287,6 @@ def _lab_volume_sweep_pairs(
     n_t = x_theta.size
     n_narrow = x_narrow.size
     n_l = cos_psi.size
-    n_e = edges.shape[1]
     gamma_b = 1.0 / math.sqrt(1.0 - beta * beta)
     for k in range(n_k):
         vk = node[k]
@@ -341,19 +349,7 @@ def _lab_volume_sweep_pairs(
                 if not w_k > 0.0:  # left out of both rules, as the node path does
                     continue
                 kap = node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, inverse_geometry)
-                a = 0
-                b = n_e
-                while a < b:  # binary search of the bin
-                    h = (a + b) >> 1
-                    if edges[mk, h] <= kap:
-                        a = h + 1
-                    else:
-                        b = h
-                w_g = ag * wpg[m] * dens
-                sum_w[gk, 0, a] += w_k
-                sum_wk[gk, 0, a] += w_k * kap
-                sum_w[gk, 1, a] += w_g
-                sum_wk[gk, 1, a] += w_g * kap
+                _add_node(kap, w_k, ag * wpg[m] * dens, gk, mk, edges, sum_w, sum_wk)
 
 
 @numba.njit(cache=True, nogil=True)
