@@ -4,6 +4,7 @@ headline_lhc`): the same tables and figure as in this process, and clear errors.
 from __future__ import annotations
 
 import re
+import sys
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -96,11 +97,11 @@ def test_the_second_process_collects_garbage_as_the_script(
 def test_the_worker_is_forked_only_where_that_is_safe(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork on Linux with one thread running; a fresh interpreter with any other thread
     (a fork could inherit a lock it holds) or on another system."""
-    import sys
     import threading
 
     if sys.platform.startswith("linux") and threading.active_count() == 1:
-        assert headline_lhc.start_method() == "fork"
+        alone = sys.version_info < (3, 12) or headline_lhc.os_threads() == 1
+        assert headline_lhc.start_method() == ("fork" if alone else "spawn")
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
@@ -113,23 +114,47 @@ def test_the_worker_is_forked_only_where_that_is_safe(monkeypatch: pytest.Monkey
     assert headline_lhc.start_method() == "spawn"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is chosen only on Linux")
+@pytest.mark.parametrize(
+    ("version", "threads", "method"),
+    [((3, 11), 2, "fork"), ((3, 12), 2, "spawn"), ((3, 13), 1, "fork"), ((3, 14), 3, "spawn")],
+)
+def test_from_python_3_12_a_native_thread_means_spawn(
+    monkeypatch: pytest.MonkeyPatch, version: tuple[int, int], threads: int, method: str
+) -> None:
+    """Python 3.12 and later warn of a fork beside any thread, native ones included (NumPy's
+    OpenBLAS pool): fork there only with one thread in the process; 3.11 forks beside them."""
+    import threading
+
+    if threading.active_count() != 1:
+        pytest.skip("another Python thread is running in this test process")
+    monkeypatch.setattr(sys, "version_info", (*version, 0, "final", 0))
+    monkeypatch.setattr(headline_lhc, "os_threads", lambda: threads)
+    assert headline_lhc.start_method() == method
+
+
+def test_the_operating_system_counts_this_thread() -> None:
+    count = headline_lhc.os_threads()
+    assert count >= 1 if sys.platform.startswith("linux") else count >= 0
+
+
 def test_a_forked_worker_does_not_repeat_what_this_process_had_not_yet_written(
     tmp_path: Path,
 ) -> None:
     """Text buffered on stdout when the worker starts is written once, not again by the
     worker's copy of the buffer when it ends."""
     import subprocess
-    import sys
 
     script = tmp_path / "buffered.py"
     script.write_text(
         "import sys\n"
         "import nudipole._parallel\n"
         "from nudipole.cli import headline_lhc\n"
-        "nudipole._parallel.available_cpus = lambda: 2\n"
-        "sys.stdout.write('written once')\n"  # stdout is a pipe here: buffered, not flushed
-        "with headline_lhc.second_process() as pool:\n"
-        "    print('', headline_lhc.start_method(), pool.submit(sum, [1, 2]).result())\n"
+        "if __name__ == '__main__':\n"  # (a spawned worker imports this file again)
+        "    nudipole._parallel.available_cpus = lambda: 2\n"
+        "    sys.stdout.write('written once')\n"  # stdout is a pipe here: buffered
+        "    with headline_lhc.second_process() as pool:\n"
+        "        print('', headline_lhc.start_method(), pool.submit(sum, [1, 2]).result())\n"
     )
     out = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=120

@@ -111,23 +111,39 @@ class _Here:
         return future
 
 
+def os_threads() -> int:
+    """Threads of this process as the operating system counts them (Python's and native ones,
+    such as OpenBLAS's pool); 0 where it cannot tell (not Linux)."""
+    import os
+
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
+
+
 def start_method() -> str:
     """How :func:`second_process` starts its worker: ``"fork"`` on Linux while this process
-    runs one thread (the worker then begins with this process's modules already imported:
-    0.5-0.7 s of CPU less than a fresh interpreter, measured on the headline), else
+    runs one Python thread (the worker then begins with this process's modules already
+    imported: 0.5-0.7 s of CPU less than a fresh interpreter, measured on the headline), else
     ``"spawn"`` (a fresh interpreter: no threads or locks inherited; macOS and Windows, or
-    any process with threads running, where a fork could inherit a held lock)."""
+    any other Python thread running, which a fork could copy holding a lock). From Python
+    3.12, which warns of a fork beside any other thread, also only where the process has no
+    native thread either (NumPy's OpenBLAS pool is one); Python 3.11 forks beside such
+    pools by default, and OpenBLAS re-creates its own after a fork."""
     import multiprocessing
     import sys
     import threading
 
-    if (
+    if not (
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
     ):
-        return "fork"
-    return "spawn"
+        return "spawn"
+    if sys.version_info >= (3, 12) and os_threads() != 1:
+        return "spawn"
+    return "fork"
 
 
 @contextmanager
