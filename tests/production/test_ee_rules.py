@@ -402,7 +402,7 @@ def test_the_lab_volume_pass_uses_the_narrow_rule_of_the_nodes() -> None:
     """The compiled lab-volume pass sums the same nodes as the node path (ee_rules.rule_nodes)
     with narrow pieces: its total weight equals the nodes' sum of Kronrod and Gauss weights
     with an isotropic density."""
-    from nudipole.production._ee_nodes_kernel import lab_volume_bins
+    from nudipole.production._ee_lab_volume_kernel import lab_volume_bins
 
     widths = [0.1, 0.5, 0.05, 1.2]
     rule = ee_rules.CutRule.plan((), ee_rules.RulePanels(), np.array([4.0]), 0.0)
@@ -470,7 +470,7 @@ def test_the_lab_volume_pass_equals_the_nodes_one_by_one() -> None:
     theorem, once per mirror pair of abscissae) against every node computed on its own, with
     a density of every term, a moving frame and narrow and wide pieces: the binned sums of
     weight and weight x kappa agree to rounding."""
-    from nudipole.production._ee_nodes_kernel import lab_volume_bins
+    from nudipole.production._ee_lab_volume_kernel import lab_volume_bins
 
     rule = ee_rules.CutRule.plan((), ee_rules.RulePanels(), np.array([4.0]), 0.0)
     pieces = replace(
@@ -500,7 +500,7 @@ def test_the_lab_volume_pass_equals_the_nodes_one_by_one() -> None:
 
 
 def test_the_lab_volume_pass_needs_symmetric_abscissae() -> None:
-    from nudipole.production._ee_nodes_kernel import lab_volume_bins
+    from nudipole.production._ee_lab_volume_kernel import lab_volume_bins
 
     rule = ee_rules.CutRule.plan((), ee_rules.RulePanels(), np.array([4.0]), 0.0)
     pieces = _pieces([0.5])

@@ -4,7 +4,7 @@ templates of :mod:`nudipole.reach.signal` for all masses of a batch in one pass.
 There are three ways to the same templates: with the fixed-length decay model kappa is one
 number per (mass, point) and only the acceptance is integrated, the azimuth and the photon
 angle exactly (:mod:`nudipole.production.ee_polynomial`); with the lab-volume model the rule's
-nodes are binned in one compiled pass (``_ee_nodes_kernel.lab_volume_bins``), the density
+nodes are binned in one compiled pass (``_ee_lab_volume_kernel.lab_volume_bins``), the density
 polynomial in the N direction or, where it is not (the electron flavour's t-channel W), as
 Chebyshev series in it. The nodes are made and binned in NumPy (:func:`_node_templates`) only
 where neither form reproduces the density, or with the fixed-length model and a
@@ -321,7 +321,7 @@ def _kappa_range(
     the largest min(theta + alpha, 2 pi - theta - alpha); kappa = L m Gamma / p has its
     extremes over that range of z at its ends, at z = 0 (largest p_T) or where N meets a rim
     of the cylinder (:func:`_corner_cosines_cm`), the only places where L / p turns
-    (compiled: ``_ee_nodes_kernel.lab_volume_kappa_range``)."""
+    (compiled: ``_ee_lab_volume_kernel.lab_volume_kappa_range``)."""
     n_m = groups.masses.size
     s_g = groups.sqrt_s[groups.dist] ** 2
     m_g = groups.masses[groups.mass]
@@ -338,7 +338,7 @@ def _kappa_range(
         np.minimum.at(lo, groups.mass[g], k_g[g])
         np.maximum.at(hi, groups.mass[g], k_g[g])
         return lo, hi
-    from nudipole.production._ee_nodes_kernel import lab_volume_kappa_range  # numba
+    from nudipole.production._ee_lab_volume_kernel import lab_volume_kappa_range  # numba
 
     kinematics = np.stack([p_g, e_g, m_g * width_g], axis=1)
     return lab_volume_kappa_range(
@@ -358,7 +358,7 @@ def _lab_volume_templates(
     model: CouplingModel,
 ) -> tuple[FloatArray, FloatArray] | None:
     """Templates with the lab-volume decay model from the cut-adapted rule, binned in
-    ln kappa in one compiled pass over the nodes (``_ee_nodes_kernel.lab_volume_bins``) with
+    ln kappa in one compiled pass over the nodes (``_ee_lab_volume_kernel.lab_volume_bins``) with
     the density in the polynomial form of :mod:`nudipole.production.ee_polynomial`: the same
     nodes, weights and bins as :func:`_node_templates`, without storing the nodes. None if the
     density is not polynomial in the N direction (then :func:`_node_templates` is used)."""
@@ -388,7 +388,7 @@ def _lab_volume_templates(
         [n_momentum_cm(s_g, m_g), n_energy_cm(s_g, m_g), m_g * groups.widths[groups.mass]], axis=1
     )
     inverse_geometry = _inverse_geometry(experiment)
-    from nudipole.production._ee_nodes_kernel import lab_volume_bins  # numba: not at start-up
+    from nudipole.production._ee_lab_volume_kernel import lab_volume_bins  # numba: not at start-up
 
     sum_w, sum_wk = lab_volume_bins(
         pieces.node.astype(np.int64), pieces.cos_lo, pieces.cos_hi,
