@@ -54,21 +54,29 @@ def _add_node(
 
 
 @numba.njit(cache=True, nogil=True)
+def _piece_angles(cos_lo: float, cos_hi: float) -> tuple[float, float]:  # pragma: no cover
+    """(middle, half width) in the photon polar angle of a piece between the CM cosines
+    ``cos_lo`` < ``cos_hi`` (radians)."""
+    th_lo = math.acos(cos_hi)
+    th_hi = math.acos(cos_lo)
+    return 0.5 * (th_lo + th_hi), 0.5 * (th_hi - th_lo)
+
+
+@numba.njit(cache=True, nogil=True)
 def _lab_volume_sweep(
     node: IntArray, cos_lo: FloatArray, cos_hi: FloatArray, x_theta: FloatArray,
     w_theta_k: FloatArray, w_theta_g: FloatArray, narrow: float, x_narrow: FloatArray,
     w_narrow_k: FloatArray, w_narrow_g: FloatArray, cos_a: FloatArray, sin_a: FloatArray,
-    wck: FloatArray, wcg: FloatArray, group: IntArray, coeffs: FloatArray, cos_psi: FloatArray,
+    wck: FloatArray, wcg: FloatArray, group: IntArray, cos_psi: FloatArray,
     wpk: FloatArray, wpg: FloatArray, group_mass: IntArray, group_kinematics: FloatArray,
     beta: float, inverse_geometry: FloatArray, edges: FloatArray, sum_w: FloatArray,
     sum_wk: FloatArray, series: FloatArray,
 ) -> None:  # pragma: no cover - compiled  # fmt: skip
-    """The pass over the nodes of :func:`lab_volume_bins` (any density; used for the Chebyshev
-    series): the bin of a node is the number of its mass's interior bin ``edges`` at or below
-    its kappa; each theta node has its own cosine and sine. (Taken in mirror pairs as in
-    :func:`_lab_volume_sweep_pairs`, the Chebyshev pass ran 1-3x as long from process to
-    process, measured on LEP L3's electron curve: 45 ms or 110-150 ms.)"""
-    chebyshev = series.shape[0] > 0
+    """The pass over the nodes of :func:`lab_volume_bins` with the density as Chebyshev
+    ``series``: the bin of a node is the number of its mass's interior bin ``edges`` at or
+    below its kappa; each theta node has its own cosine and sine. (Taken in mirror pairs as in
+    :func:`_lab_volume_sweep_pairs`, this pass ran 1-3x as long from process to process,
+    measured on LEP L3's electron curve: 45 ms or 110-150 ms.)"""
     n_k = node.size
     n_t = x_theta.size
     n_narrow = x_narrow.size
@@ -83,19 +91,11 @@ def _lab_volume_sweep(
         p_n = group_kinematics[gk, 0]
         e_n = group_kinematics[gk, 1]
         m_gamma = group_kinematics[gk, 2]
-        a0 = coeffs[vk, 0]
-        a1 = coeffs[vk, 1]
-        a2 = coeffs[vk, 2]
-        b0 = coeffs[vk, 3]
-        b1 = coeffs[vk, 4]
         inv_sa = 1.0 / sa if sa > 0.0 else 0.0
-        th_lo = math.acos(cos_hi[k])
-        th_hi = math.acos(cos_lo[k])
-        mid = 0.5 * (th_lo + th_hi)
-        half = 0.5 * (th_hi - th_lo)
+        mid, half = _piece_angles(cos_lo[k], cos_hi[k])
         ck = 0.25 * wck[vk]
         cg4 = 0.25 * wcg[vk]
-        low = th_hi - th_lo < narrow  # the lower rule (ee_rules.theta_nodes)
+        low = 2.0 * half < narrow  # the lower rule (ee_rules.theta_nodes)
         for j in range(n_narrow if low else n_t):
             if low:
                 th = mid + half * x_narrow[j]
@@ -113,13 +113,10 @@ def _lab_volume_sweep(
             for m in range(n_l):
                 z = cg * ca + ssa * cos_psi[m]
                 z = min(max(z, -1.0), 1.0)
-                if chebyshev:
-                    dens = (
-                        _chebyshev(series, vk, 0, z)
-                        + _chebyshev(series, vk, 1, z) * (z * ca - cg) * inv_sa
-                    )
-                else:
-                    dens = a0 + (a1 + a2 * z) * z + (b0 + b1 * z) * (z * ca - cg) * inv_sa
+                dens = (
+                    _chebyshev(series, vk, 0, z)
+                    + _chebyshev(series, vk, 1, z) * (z * ca - cg) * inv_sa
+                )
                 w_k = ak * wpk[m] * dens
                 if not w_k > 0.0:  # left out of both rules, as the node path does
                     continue
@@ -160,13 +157,10 @@ def _lab_volume_sweep_pairs(
         b0 = coeffs[vk, 3]
         b1 = coeffs[vk, 4]
         inv_sa = 1.0 / sa if sa > 0.0 else 0.0
-        th_lo = math.acos(cos_hi[k])
-        th_hi = math.acos(cos_lo[k])
-        mid = 0.5 * (th_lo + th_hi)
-        half = 0.5 * (th_hi - th_lo)
+        mid, half = _piece_angles(cos_lo[k], cos_hi[k])
         ck = 0.25 * wck[vk]
         cg4 = 0.25 * wcg[vk]
-        low = th_hi - th_lo < narrow  # the lower rule (ee_rules.theta_nodes)
+        low = 2.0 * half < narrow  # the lower rule (ee_rules.theta_nodes)
         # cos and sin of theta = mid + half x by the addition theorem: the rules' abscissae
         # are symmetric (x_(n-1-j) = -x_j), so the nodes are taken in mirror pairs (0, n-1,
         # 1, n-2, ...) and each pair needs one cosine and one sine, carried from the first
@@ -284,7 +278,7 @@ def lab_volume_bins(
                 edges[mk, e] = math.exp(lo + (e + 1) * width)
     if series.shape[0] > 0:
         _lab_volume_sweep(node, cos_lo, cos_hi, x_theta, w_theta_k, w_theta_g, narrow,
-                          x_narrow, w_narrow_k, w_narrow_g, cos_a, sin_a, wck, wcg, group, coeffs,
+                          x_narrow, w_narrow_k, w_narrow_g, cos_a, sin_a, wck, wcg, group,
                           cos_psi, wpk, wpg, group_mass, group_kinematics, beta,
                           inverse_geometry, edges, sum_w, sum_wk, series)  # fmt: skip
     else:
