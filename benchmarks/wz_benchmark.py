@@ -26,7 +26,8 @@ from nudipole.production.meson_source import SourceOptions
 from nudipole.reach.band import solve_band
 from nudipole.reach.far_couplings import make_far_couplings
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import _merged_rays, compute_far_reach, detector_options
+from nudipole.reach.far_scan import _merged_rays, compute_far_reach
+from nudipole.reach.far_setup import detector_options
 
 
 def main() -> None:

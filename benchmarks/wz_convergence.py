@@ -24,7 +24,8 @@ from nudipole.experiments.registry import load_far_experiment
 from nudipole.production.meson_source import SourceOptions
 from nudipole.reach.far_couplings import make_far_couplings
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import compute_far_reach, detector_options
+from nudipole.reach.far_scan import compute_far_reach
+from nudipole.reach.far_setup import detector_options
 
 CASES = (("tau", "C"), ("e", "D"), ("tau", "A"))
 

@@ -70,7 +70,7 @@ DEFAULT_N_MASSES = 60
 #: Most masses any mass range may ask for (bounds the memory of the grid itself). The work
 #: done per mass sets tighter bounds where it is costly, each refused with its own message
 #: naming ``--mass-range``: a reach scan :data:`nudipole.reach.scan.MAX_MASSES`, a
-#: far-detector scan :data:`nudipole.reach.far_scan.MAX_FAR_MASSES` (both 5000), the
+#: far-detector scan :data:`nudipole.reach.far_setup.MAX_FAR_MASSES` (both 5000), the
 #: envelope of existing limits ``MAX_ENVELOPE_MASSES`` in the landscape commands.
 MAX_GRID_MASSES = 100_000
 DEFAULT_MASS_MIN = 0.01  # GeV

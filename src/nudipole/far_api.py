@@ -80,7 +80,7 @@ def far_setup(
     The W/Z source needs a scenario or ``a`` (d_Z, d_W relative to d_gamma); with the meson
     source alone a scenario only changes the N width and the signal fraction.
     """
-    from nudipole.reach.far_scan import resolve_channels
+    from nudipole.reach.far_setup import resolve_channels
 
     chans = resolve_channels(sources, channels)
     try:

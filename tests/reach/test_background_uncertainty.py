@@ -20,7 +20,7 @@ from nudipole.experiments import ExperimentError, builtin_text, load_experiment
 from nudipole.experiments.registry import load_far_experiment
 from nudipole.experiments.schema import experiment_from_dict
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import signal_threshold
+from nudipole.reach.far_setup import signal_threshold
 from nudipole.stats import DELTA_CHI2_95
 from nudipole.stats.chi2 import chi2_q
 from nudipole.stats.poisson import expected_signal_limit

@@ -14,7 +14,8 @@ from nudipole.experiments.registry import load_far_experiment
 from nudipole.production.meson_source import SourceOptions
 from nudipole.reach.far_couplings import make_far_couplings
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import compute_far_reach, detector_options
+from nudipole.reach.far_scan import compute_far_reach
+from nudipole.reach.far_setup import detector_options
 
 #: Masses (GeV) from the widest band to near each detector's closing mass.
 MASSES = {"faser2": (0.005, 0.05, 0.15), "facet": (0.005, 0.1, 0.35), "mapp2": (0.05,)}

@@ -265,7 +265,7 @@ def test_w_z_counts_from_reference_masses(
     # d_e D, d_tau A, at MATHUSLA, ANUBIS, FASER-2 and FACET): band edges <= 1.7e-4,
     # acceptance <= 3.7e-4. Beyond 10 GeV every mass is computed afresh.
     from nudipole.reach.far_couplings import make_far_couplings
-    from nudipole.reach.far_scan import detector_options
+    from nudipole.reach.far_setup import detector_options
 
     exp = load_far_experiment(name)
     preset = get_far_preset(preset_name)

@@ -15,7 +15,7 @@ from nudipole.experiments import load_far_experiment
 from nudipole.limits import load_catalogue
 from nudipole.limits.newground import new_ground_band_intervals
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import signal_threshold
+from nudipole.reach.far_setup import signal_threshold
 
 LIGHT = ("pi0", "eta", "rho", "omega", "phi")
 

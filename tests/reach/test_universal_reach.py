@@ -20,12 +20,8 @@ from nudipole.reach.band import merge_rays, solve_band
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarSignal, make_far_couplings
 from nudipole.reach.far_events import _flux
 from nudipole.reach.far_presets import get_far_preset
-from nudipole.reach.far_scan import (
-    band_rays,
-    compute_far_reach,
-    detector_options,
-    signal_threshold,
-)
+from nudipole.reach.far_scan import band_rays, compute_far_reach
+from nudipole.reach.far_setup import detector_options, signal_threshold
 
 DEFAULT = get_far_preset("default")
 WZ = ("W", "Z")

@@ -69,7 +69,7 @@ class SourceOptions:
     (mesons) and ``n_phi_boson``/``n_cos_boson`` (W/Z) its count is converged with
     (``[integration]``,
     :class:`nudipole.experiments.far_schema.IntegrationRules`); the reach and the counts
-    (:func:`nudipole.reach.far_scan.detector_options`) then use them instead of these
+    (:func:`nudipole.reach.far_setup.detector_options`) then use them instead of these
     defaults, unless this is False.
     """
 

@@ -66,7 +66,8 @@ def band_ends(
 
     ``scanned``: the rays that the scan computed at some of ``masses`` (by index; those of
     :func:`band_at` there, as :class:`ScannedRays` keeps them), used at the bracket's ends
-    instead of calling ``band_at`` again: the same ends, two evaluations fewer per end.
+    instead of calling ``band_at`` again: two evaluations fewer per end, and the same ends to
+    rounding (the scan's rays come from energy rules made for all its masses at once).
     """
     from scipy.optimize import brentq  # here, not at import: `import nudipole` stays light
 

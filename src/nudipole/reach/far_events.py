@@ -19,11 +19,11 @@ from nudipole.production.meson_source import NFlux, SourceOptions, meson_flux
 from nudipole.production.meson_table import CHANNELS
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import FarPreset
-from nudipole.reach.far_scan import (
+from nudipole.reach.far_scan import selection_efficiency
+from nudipole.reach.far_setup import (
     check_couplings,
     detector_options,
     parse_channels,
-    selection_efficiency,
     validate_far_masses,
 )
 
