@@ -56,3 +56,14 @@ def test_lazy_reach_is_the_function_after_the_subpackage_is_imported() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == "ok"
+
+
+def test_far_band_with_ends_imports_no_scipy_optimize() -> None:
+    # the band solve and its ends use nudipole.numerics (Brent), not scipy.optimize, whose
+    # import (0.2-0.3 s, scipy.linalg with it) would stand at the start of every far scan
+    statement = (
+        "from nudipole.api import far_reach\n"
+        "r = far_reach('faser2', [0.1, 0.2], error_estimate=False)\n"
+        "assert r.band_ends and r.band_ends[0].side == 'upper'\n"
+    )
+    assert "'scipy.optimize" not in _heavy_modules_after(statement)

@@ -44,7 +44,7 @@ from nudipole.reach.scan_setup import IntegrationOptions
 from nudipole.stats import USER_STATISTICS, Statistic
 
 if TYPE_CHECKING:
-    # nudipole.reach.far_scan (and the band solver, scipy.optimize, numba with it) is imported
+    # nudipole.reach.far_scan (and the band solver and numba with it) is imported
     # by the far-detector functions that use it, not by `import nudipole`.
     from nudipole.reach.far_events import ChannelCounts
 

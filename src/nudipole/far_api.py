@@ -26,7 +26,7 @@ from nudipole.reach.far_presets import FarPreset, FormFactor, get_far_preset
 from nudipole.reach.result import ReachResult
 
 if TYPE_CHECKING:
-    # nudipole.reach.far_scan (and the band solver, scipy.optimize, numba with it) is imported
+    # nudipole.reach.far_scan (and the band solver and numba with it) is imported
     # by the far-detector functions that use it, not by `import nudipole`.
     from nudipole.reach.far_events import ChannelCounts
     from nudipole.reach.far_scan import SharedRays

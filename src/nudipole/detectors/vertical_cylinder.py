@@ -77,6 +77,7 @@ from nudipole.detectors.base import (
     _finish,
     _slab,
 )
+from nudipole.numerics import minimize_bounded
 from nudipole.physics._types import ArrayLike, FloatArray
 
 if TYPE_CHECKING:
@@ -397,8 +398,6 @@ def _circle_extremes(
 ) -> tuple[list[float], list[float]]:
     """Minima and maxima of the polar angle along the circle at height y: the global ones
     (``local`` False; the three best samples refined) or every local one (True), in rad."""
-    from scipy import optimize  # here, not at import: `import nudipole` stays light
-
     psi = np.linspace(0.0, _TWO_PI, _CIRCLE_SCAN, endpoint=False)
     step = _TWO_PI / _CIRCLE_SCAN
     th = _circle_theta(radius, xc, zc, y, psi)
@@ -409,14 +408,15 @@ def _circle_extremes(
             picks = np.flatnonzero((v <= np.roll(v, 1)) & (v <= np.roll(v, -1)))
         else:
             picks = np.argsort(v)[:3]
+
+        def signed_theta(p: float, sign: float = sign) -> float:
+            return sign * float(_circle_theta(radius, xc, zc, y, np.asarray(p)))
+
         for k in picks:
-            res = optimize.minimize_scalar(
-                lambda p, sign=sign: sign * float(_circle_theta(radius, xc, zc, y, np.asarray(p))),
-                bounds=(psi[k] - step, psi[k] + step),
-                method="bounded",
-                options={"xatol": 1e-12},
+            _, best = minimize_bounded(
+                signed_theta, float(psi[k] - step), float(psi[k] + step), xatol=1e-12
             )
-            found.append(sign * min(float(res.fun), float(v[k])))
+            found.append(sign * min(best, float(v[k])))
     return out
 
 

@@ -25,8 +25,8 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import brentq, minimize_scalar
 
+from nudipole.numerics import NotBracketedError, minimize_bounded, root_bracketed
 from nudipole.physics._types import FloatArray
 
 IntArray = npt.NDArray[np.int64]
@@ -144,13 +144,8 @@ def band_peak(rays: BandRays, n_grid: int = 65) -> tuple[float, float]:
     k = int(np.argmax(values))
     t_lo = math.log(grid[max(k - 1, 0)])
     t_hi = math.log(grid[min(k + 1, n_grid - 1)])
-    best = minimize_scalar(
-        lambda t: -count(math.exp(t)),
-        bounds=(t_lo, t_hi),
-        method="bounded",
-        options={"xatol": 1e-8},
-    )
-    u_peak = math.exp(float(best.x))
+    t_best, _ = minimize_bounded(lambda t: -count(math.exp(t)), t_lo, t_hi, xatol=1e-8)
+    u_peak = math.exp(t_best)
     n_peak = count(u_peak)
     if values[k] > n_peak:  # the grid point itself (flat top, or the peak at the grid's end)
         u_peak, n_peak = float(grid[k]), float(values[k])
@@ -223,8 +218,8 @@ def _edges(
         # The peak may fall between grid points: maximise N in ln u around it.
         t_lo = math.log(grid[max(k - 1, 0)])
         t_hi = math.log(grid[min(k + 1, n_grid - 1)])
-        best = minimize_scalar(lambda t: -count(math.exp(t)), bounds=(t_lo, t_hi), method="bounded")
-        u_peak = math.exp(float(best.x))
+        t_best, _ = minimize_bounded(lambda t: -count(math.exp(t)), t_lo, t_hi)
+        u_peak = math.exp(t_best)
         n_peak = count(u_peak)
         if n_peak < threshold:
             return math.nan, math.nan
@@ -263,8 +258,10 @@ def _edges(
             continue
         t_in, t_out = math.log(grid[inside]), math.log(grid[outside])
         try:
-            t = brentq(f, min(t_in, t_out), max(t_in, t_out), xtol=2 * EDGE_RTOL, rtol=1e-12)
-        except ValueError as err:  # not bracketed: f(t_in) < 0 or f(t_out) >= 0
+            t = root_bracketed(
+                f, min(t_in, t_out), max(t_in, t_out), xtol=2 * EDGE_RTOL, rtol=1e-12
+            )
+        except NotBracketedError as err:  # not bracketed: f(t_in) < 0 or f(t_out) >= 0
             if exact:  # pragma: no cover - the grid values are these very counts
                 raise
             raise _MisplacedError from err

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from nudipole.numerics import root_bracketed
 from nudipole.physics._types import FloatArray
 from nudipole.reach.band import BandRays, band_peak, solve_band
 from nudipole.reach.result import BandEnd
@@ -69,8 +70,6 @@ def band_ends(
     instead of calling ``band_at`` again: two evaluations fewer per end, and the same ends to
     rounding (the scan's rays come from energy rules made for all its masses at once).
     """
-    from scipy.optimize import brentq  # here, not at import: `import nudipole` stays light
-
     ends: list[BandEnd] = []
     have = np.isfinite(lower)
     cache: dict[float, float] = {}
@@ -99,7 +98,7 @@ def band_ends(
             # band_peak and the scan's solve_band disagree at a scanned mass (the peak
             # within rounding of the threshold): the scanned mass stays the end
             continue
-        brentq(g, t_a, t_b, xtol=rtol, rtol=1e-12)
+        root_bracketed(g, t_a, t_b, xtol=rtol, rtol=1e-12)
         # the evaluated masses nearest the crossing on either side (Brent's final bracket)
         t_in = min((t for t, v in cache.items() if v >= 0.0), key=lambda t: abs(t - t_out))
         t_out = min((t for t, v in cache.items() if v < 0.0), key=lambda t: abs(t - t_in))

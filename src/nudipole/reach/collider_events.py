@@ -51,6 +51,7 @@ import numpy as np
 
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.schema import EnergyPoint, Experiment, Selection
+from nudipole.numerics import root_bracketed
 from nudipole.physics._types import FloatArray
 from nudipole.physics.z_pole import width_z_to_nu_nbar
 from nudipole.production.ee_rules import CutRule
@@ -216,9 +217,7 @@ def required_signal(
         lo -= 10.0
     while excess(hi) < 0.0:
         hi += 10.0
-    from scipy.optimize import brentq  # here, not at import: `import nudipole` stays light
-
-    log_t = brentq(excess, lo, hi, xtol=1e-14, rtol=4.0 * np.finfo(float).eps)
+    log_t = root_bracketed(excess, lo, hi, xtol=1e-14, rtol=4.0 * np.finfo(float).eps)
     return math.exp(log_t) * total
 
 

@@ -33,7 +33,9 @@ from typing import Final
 
 import numpy as np
 
-# scipy.special, scipy.stats and scipy.optimize are imported where they are used, so that
+from nudipole.numerics import root_bracketed
+
+# scipy.special and scipy.stats are imported where they are used, so that
 # importing nudipole (and `nudipole --help`) does not load them.
 
 #: Largest background (events) accepted: beyond it a Gaussian treatment is appropriate and the
@@ -167,9 +169,7 @@ def cls_signal_limit(
     hi = 3.0 + n_observed + 10.0 * math.sqrt(n_observed + background + 1.0)
     while excess(hi) > 0.0:
         hi *= 2.0
-    from scipy.optimize import brentq
-
-    return float(brentq(excess, 0.0, hi, xtol=1e-12, rtol=1e-12))
+    return root_bracketed(excess, 0.0, hi, xtol=1e-12, rtol=1e-12)
 
 
 def expected_signal_limit(background: float, cl: float = 0.95, uncertainty: float = 0.0) -> float:
