@@ -23,18 +23,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from nudipole.detectors import Shape
 from nudipole.experiments.far_schema import FarDetectorExperiment
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import photon_energy_fraction
 from nudipole.production.angular_rules import azimuth_rules
 from nudipole.production.channels import part_is_boson
-from nudipole.production.detector_grid import DetectorGrid, detector_grid, detector_grid_size
+from nudipole.production.detector_grid import detector_grid_size
 from nudipole.production.meson_source import (
     NodeCombos,
     PartSource,
@@ -49,134 +47,7 @@ from nudipole.production.source_options import LIGHT_BOSON_REFERENCE
 from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import FarPreset
-
-
-@dataclass(frozen=True)
-class _KernelRows:
-    """The tabulated detector as the kernel reads it (mass independent): per polar angle
-    (first hit, hits, azimuthal fraction), per hit (weight, ln l_in / step, ln l_out / step,
-    l_in, l_out; the hits of one polar angle with the same segment merged,
-    :func:`coincident_hits_merged`) and the region of every polar angle."""
-
-    grid: DetectorGrid
-    grid_rows: FloatArray
-    hit_rows: FloatArray
-    region: npt.NDArray[np.int64]
-    #: sin^2(theta/2) at the lower and upper end of every region (-inf, +inf at the ends of
-    #: the window, so that a node clipped to the window stays in its end region)
-    region_s_lo: FloatArray
-    region_s_hi: FloatArray
-    #: (min, max) over the hits with l_in > 0 of ln l_in / step and of (ln l_out - ln l_in) /
-    #: step, and over the hits with l_in = 0 of ln l_out / step (NaN where there are none):
-    #: the index ranges of the merge cells before the mass-dependent shift.
-    key_in_range: tuple[float, float]
-    depth_range: tuple[float, float]
-    key_zero_range: tuple[float, float]
-
-
-#: Hits of one polar angle whose l_in and l_out agree to this relative precision (of the
-#: row's largest l_out) are one segment seen from two azimuths (:func:`coincident_hits_merged`).
-COINCIDENT_RTOL = 1.0e-12
-
-
-def coincident_hits_merged(
-    grid: DetectorGrid,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray, FloatArray, FloatArray]:
-    """The hits of ``grid`` with the hits of one polar angle that have the same segment
-    [l_in, l_out] (to :data:`COINCIDENT_RTOL`) merged into one, their azimuthal weights
-    added: (start, count) per polar angle and (w_azimuth, l_in, l_out) per merged hit, in the
-    order of each group's first hit.
-
-    Exact (derived): a ray's contribution c w_h (1, a_h, b_h) to the cells of
-    :func:`nudipole.reach.band.merge_rays` is linear in the azimuthal weight w_h and its cell
-    depends only on (l_in, l_out), so two hits with the same segment give the sum of their
-    weights times one hit. A detector symmetric under x -> -x (MATHUSLA's box |x| < 50 m,
-    ANUBIS's shaft on x = 0) sees every segment at phi and at pi - phi: half its hits go. A
-    box seen through its front and back faces only (part of MAPP-2's window) has one segment,
-    z_min / cos(theta) to z_max / cos(theta), at every azimuth of a polar angle.
-    """
-    n_grid = grid.count.size
-    row = np.repeat(np.arange(n_grid), grid.count)
-    l_in = np.asarray(grid.l_in, dtype=float)
-    l_out = np.asarray(grid.l_out, dtype=float)
-    if row.size == 0:
-        return (
-            np.asarray(grid.start, dtype=np.int64),
-            np.asarray(grid.count, dtype=np.int64),
-            np.asarray(grid.w_azimuth, dtype=float),
-            l_in,
-            l_out,
-        )
-    scale = np.zeros(n_grid)
-    np.maximum.at(scale, row, l_out)
-    tol = COINCIDENT_RTOL * scale[row]
-    order = np.lexsort((l_out, l_in, row))
-    same = np.zeros(row.size, dtype=bool)
-    same[1:] = (
-        (row[order][1:] == row[order][:-1])
-        & (np.abs(np.diff(l_in[order])) <= tol[order][1:])
-        & (np.abs(np.diff(l_out[order])) <= tol[order][1:])
-    )
-    group_sorted = np.cumsum(~same) - 1
-    group = np.empty(row.size, dtype=np.int64)
-    group[order] = group_sorted
-    n_groups = int(group_sorted[-1]) + 1
-    # each group at its first hit, in the original order of the hits
-    first = np.full(n_groups, row.size, dtype=np.int64)
-    np.minimum.at(first, group, np.arange(row.size))
-    keep = np.sort(first)
-    rank = np.empty(n_groups, dtype=np.int64)
-    rank[group[keep]] = np.arange(n_groups)
-    w_az = np.bincount(rank[group], weights=grid.w_azimuth, minlength=n_groups)
-    count = np.bincount(row[keep], minlength=n_grid).astype(np.int64)
-    start = (np.cumsum(count) - count).astype(np.int64)
-    return start, count, np.asarray(w_az, dtype=float), l_in[keep], l_out[keep]
-
-
-@lru_cache(maxsize=32)
-def _kernel_rows(
-    shape: Shape, window: tuple[float, float], n_grid: int, n_azimuth: int
-) -> _KernelRows:
-    """:class:`_KernelRows` of a detector, built once (cached with its grid)."""
-    from nudipole.reach._far_kernel import REGION_KEY_TOL, grid_regions
-
-    grid = detector_grid(shape, window, n_grid, n_azimuth)
-    start, count, w_az, l_in, l_out = coincident_hits_merged(grid)
-    inv_step = 1.0 / MERGE_LOG_STEP
-    with np.errstate(divide="ignore"):
-        key_in = np.log(l_in) * inv_step
-    key_out = np.log(l_out) * inv_step
-    grid_rows = np.ascontiguousarray(np.stack([start, count, grid.fraction], axis=1))
-    hit_rows = np.ascontiguousarray(np.stack([w_az, key_in, key_out, l_in, l_out], axis=1))
-    region = np.asarray(grid_regions(grid_rows, hit_rows, REGION_KEY_TOL), dtype=np.int64)
-    for arr in (grid_rows, hit_rows, region):
-        arr.setflags(write=False)
-    finite = np.isfinite(key_in)
-    starts = np.flatnonzero(np.diff(region, prepend=-1))
-    ends = np.append(starts[1:], region.size)
-    region_s_lo = np.sin(0.5 * (grid.theta_lo + starts * grid.step)) ** 2
-    region_s_hi = np.sin(0.5 * (grid.theta_lo + ends * grid.step)) ** 2
-    region_s_lo[0] = -np.inf
-    region_s_hi[-1] = np.inf
-    for arr in (region_s_lo, region_s_hi):
-        arr.setflags(write=False)
-
-    def span(values: FloatArray) -> tuple[float, float]:
-        if values.size == 0:
-            return math.nan, math.nan
-        return float(values.min()), float(values.max())
-
-    return _KernelRows(
-        grid,
-        grid_rows,
-        hit_rows,
-        region,
-        region_s_lo,
-        region_s_hi,
-        key_in_range=span(key_in[finite]),
-        depth_range=span(key_out[finite] - key_in[finite]),
-        key_zero_range=span(key_out[~finite]),
-    )
+from nudipole.reach.far_table import KernelRows, kernel_rows
 
 
 def compiled_node_combos(
@@ -300,7 +171,7 @@ def _flux_kernel(
     coeff: FloatArray,
     scale: FloatArray,
     key_c: FloatArray,
-    rows: _KernelRows,
+    rows: KernelRows,
     window_s: tuple[float, float],
     phi_rule: tuple[FloatArray, FloatArray, FloatArray],
     cells: tuple[int, int, int, int, FloatArray, FloatArray],
@@ -368,7 +239,7 @@ def _light_rays(
     flavour: str,
     options: SourceOptions,
     couplings: FarCouplings,
-    rows: _KernelRows,
+    rows: KernelRows,
     m_ref: float,
 ) -> LightRays | None:
     """The :class:`LightRays` of ``part`` of ``channel`` at the reference mass ``m_ref``
@@ -432,7 +303,7 @@ def _light_rays(
     return light
 
 
-def _cell_ranges(rows: _KernelRows, key_c: FloatArray) -> tuple[int, int, int, int, int, int]:
+def _cell_ranges(rows: KernelRows, key_c: FloatArray) -> tuple[int, int, int, int, int, int]:
     """(a0, n_a, d0, n_d, b0, n_b): the index ranges of the cells of rays whose combos have
     the keys ``key_c`` = ln(scale)/step (one cell of margin against rounding)."""
     lo_c, hi_c = float(key_c.min()), float(key_c.max())
@@ -533,7 +404,7 @@ def merged_rays(
     th_lo, th_hi = window
     s_lo = math.sin(0.5 * th_lo) ** 2
     s_hi = math.sin(0.5 * th_hi) ** 2
-    rows = _kernel_rows(shape, window, detector_grid_size(options.table_cells()), options.n_azimuth)
+    rows = kernel_rows(shape, window, detector_grid_size(options.table_cells()), options.n_azimuth)
     g = couplings.width_unit(mass, preset.nature)
     br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     lumi = experiment.luminosity_pb
@@ -594,7 +465,7 @@ def _add_part(
     experiment: FarDetectorExperiment,
     preset: FarPreset,
     couplings: FarCouplings,
-    rows: _KernelRows,
+    rows: KernelRows,
     s_lo: float,
     s_hi: float,
     coef: FloatArray,
