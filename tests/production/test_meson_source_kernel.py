@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from nudipole.constants import HBARC_GEV_M
 from nudipole.detectors import BeamAxisAnnulus, BeamAxisCylinder, Box, azimuthal_nodes
+from nudipole.production import meson_parents
 from nudipole.production import meson_source as ms
 from nudipole.production.absorber import ChargedMesonDecays
 from nudipole.production.angular_rules import arcsin_series_terms, polar_angle
@@ -79,7 +80,7 @@ def test_cells_keep_every_node_of_the_reference(shape, channel: str, m_n: float)
     # precision: 1e-7 of theta).
     window = shape.polar_window()
     opts = ms.SourceOptions()
-    parents = ms.channel_parents(channel, "default", 1, RULE, window)
+    parents = meson_parents.channel_parents(channel, "default", 1, RULE, window)
     e, w = energy_nodes(channel, m_n, "e")
     mass = channel_info(channel).mass
     theta, mom, weight = ms.channel_rays(

@@ -11,12 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nudipole.experiments.registry import load_far_experiment
-from nudipole.production.meson_source import (
-    Kernel,
-    SourceOptions,
-    channel_sources,
-    node_combos,
-)
+from nudipole.production.meson_source import Kernel, SourceOptions, channel_sources
+from nudipole.production.node_combos import node_combos
 from nudipole.reach import far_rays, far_table
 from nudipole.reach.band import solve_band
 from nudipole.reach.far_presets import get_far_preset

@@ -24,7 +24,7 @@ def half_angle(
 ) -> tuple[float, float]:  # pragma: no cover - compiled
     """(cos(alpha/2), sin(alpha/2)) of the angle alpha between an N of momentum ``p`` (GeV)
     with components ``along`` and ``across`` its parent's direction, without cancellation
-    (derived, as :func:`nudipole.production.meson_source.node_combos`): cos(alpha/2) =
+    (derived, as :func:`nudipole.production.node_combos.node_combos`): cos(alpha/2) =
     (p + p_par) r, sin(alpha/2) = p_perp r, r = 1/sqrt(2 p (p + p_par)) for p_par >= 0, the two
     swapped and p + p_par -> p - p_par for p_par < 0."""
     big = p + abs(along)

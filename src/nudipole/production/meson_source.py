@@ -56,7 +56,6 @@ import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -64,7 +63,6 @@ import numpy.typing as npt
 from nudipole.detectors import Shape
 from nudipole.physics._types import FloatArray
 from nudipole.physics.couplings import CouplingRatios
-from nudipole.production import boson_channels
 from nudipole.production.absorber import ChargedMesonDecays
 from nudipole.production.angular_rules import (
     arcsin_series_terms,
@@ -75,11 +73,18 @@ from nudipole.production.channels import (
     ALL_CHANNELS,
     channel_parts,
     part_allowed,
-    part_info,
     part_is_boson,
 )
 from nudipole.production.detector_grid import DetectorGrid, detector_grid, detector_grid_size
-from nudipole.production.meson_table import channel_info
+from nudipole.production.meson_parents import (
+    Parents,
+    ParentTable,
+    channel_parents,
+    channel_table,
+    parent_table,
+    spectra_key,
+)
+from nudipole.production.node_combos import node_combos, window_combos
 
 # the options and the node rules live in their own modules; re-exported here, where the
 # callers of the meson source have always found them
@@ -95,27 +100,7 @@ from nudipole.production.source_rules import part_cos_rule as part_cos_rule
 from nudipole.production.source_rules import part_phi_order as part_phi_order
 from nudipole.production.source_rules import prefetch_cos_rules as prefetch_cos_rules
 from nudipole.production.source_rules import prefetch_energy_rules as prefetch_energy_rules
-from nudipole.production.spectra import Spectrum, builtin_spectrum
-from nudipole.production.window_theta import WindowThetaRule, window_nodes
-
-#: Channels whose parent and its charge conjugate are distinct particles with their own
-#: spectra (the others are self-conjugate: both N nubar and Nbar nu come from one spectrum).
-CHARGED_KINDS = ("charged-pseudoscalar",)
-
-
-@dataclass(frozen=True)
-class Parents:
-    """Parent mesons of one channel, both charge states, flattened over spectrum bins and
-    the sub-bin nodes: polar angle (rad), momentum (GeV) and cross section (pb) that can make
-    an N (charged long-lived parents weighted by their decay probability before absorption).
-    """
-
-    theta: FloatArray
-    momentum: FloatArray
-    sigma_pb: FloatArray
-    produced_pb: float  # parents of both charge states before the decay-region weight
-    decaying_pb: float  # after it (equal for prompt parents)
-    spectra: tuple[str, ...] = ()
+from nudipole.production.window_theta import WindowThetaRule
 
 
 @dataclass(frozen=True)
@@ -147,363 +132,14 @@ class NFlux:
         return np.asarray(np.sqrt(self.momentum**2 + self.mass**2))
 
 
-def _expand_bins(spec: Spectrum, n_sub: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Bin centres -> Gauss-Legendre nodes in log10 theta inside each bin (p at its centre)."""
-    x, w = gauss_legendre(n_sub)
-    half = 0.5 * spec.bin_width_log10
-    log_t = (spec.log10_theta[:, None] + half * x[None, :]).ravel()
-    sig = (spec.sigma_pb[:, None] * 0.5 * w[None, :]).ravel()
-    log_p = np.repeat(spec.log10_p, n_sub)
-    return np.asarray(10.0**log_t), np.asarray(10.0**log_p), np.asarray(sig)
-
-
-@lru_cache(maxsize=64)
-def _channel_spectra(
-    channel: str, spectra_set: str, n_sub: int
-) -> tuple[FloatArray, FloatArray, FloatArray, tuple[str, ...]]:
-    """Mass-independent parent nodes of ``channel``, both charge states (cached).
-
-    A self-conjugate parent (pi0, eta, ..., Upsilon) decays to nu Nbar and to nubar N at the
-    same rate, so its spectrum counts twice; a charged parent's conjugate has its own
-    spectrum (pi+ -> gamma l+ N from the pi+ table).
-    """
-    info = channel_info(channel)
-    if info.kind in CHARGED_KINDS:
-        specs = [
-            builtin_spectrum(info.pdgid, spectra_set),
-            builtin_spectrum(-info.pdgid, spectra_set),
-        ]
-        names = tuple(s.origin for s in specs)
-    else:
-        one = builtin_spectrum(info.pdgid, spectra_set)
-        specs = [one]
-        names = (one.origin,)
-    thetas, moms, sigs = zip(*(_expand_bins(s, n_sub) for s in specs), strict=True)
-    factor = 1.0 if info.kind in CHARGED_KINDS else 2.0  # self-conjugate: nu Nbar + nubar N
-    out = (np.concatenate(thetas), np.concatenate(moms), factor * np.concatenate(sigs))
-    for arr in out:
-        arr.setflags(write=False)
-    return out[0], out[1], out[2], names
-
-
-@lru_cache(maxsize=16)
-def _boson_spectra(
-    part: str, tables: str, n_sub: int
-) -> tuple[FloatArray, FloatArray, FloatArray, tuple[str, ...]]:
-    """Mass-independent parent nodes of a W/Z part (cached): both hemispheres, theta_P in
-    (0, pi). The backward table (theta from -z) is placed at pi - theta. One table per W
-    charge, one for the Z whose Br already sums Z -> nu Nbar + nubar N (no factor 2)."""
-    thetas, moms, sigs, names = [], [], [], []
-    for spec, backward in boson_channels.part_tables(part, tables):
-        t, p, sg = _expand_bins(spec, n_sub)
-        thetas.append(math.pi - t if backward else t)
-        moms.append(p)
-        sigs.append(sg)
-        names.append(spec.origin + (" (backward)" if backward else ""))
-    out = (np.concatenate(thetas), np.concatenate(moms), np.concatenate(sigs))
-    for arr in out:
-        arr.setflags(write=False)
-    return out[0], out[1], out[2], tuple(names)
-
-
-def _part_spectra(
-    part: str, spectra_key: str, n_sub: int
-) -> tuple[FloatArray, FloatArray, FloatArray, tuple[str, ...]]:
-    """Parent nodes of a part: :func:`_channel_spectra` (mesons, ``spectra_key`` the meson
-    spectra set) or :func:`_boson_spectra` (W/Z, ``spectra_key`` the W/Z table set)."""
-    if part_is_boson(part):
-        return _boson_spectra(part, spectra_key, n_sub)
-    return _channel_spectra(part, spectra_key, n_sub)
-
-
-def spectra_key(part: str, options: SourceOptions) -> str:
-    """The spectra set of a part under ``options``: ``wz_tables`` for W/Z parts,
-    ``spectra_set`` for mesons."""
-    return options.wz_tables if part_is_boson(part) else options.spectra_set
-
-
-#: Parents far inside or far outside the detector's polar window are merged in theta (see
-#: :func:`channel_parents`): below NEAR x the window's inner scale into one node per momentum
-#: bin, above FAR x its outer edge into groups of FAR_GROUP_LOG10 in log10 theta.
-NEAR = 0.1
-FAR = 10.0
-FAR_GROUP_LOG10 = 0.2
-
-
-def _merge_theta(
-    theta: FloatArray, mom: FloatArray, sig: FloatArray, window: tuple[float, float]
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Merge parent nodes whose exact polar angle does not matter for the window (derived).
-
-    A parent at theta_P << the window's scale theta_w sends N to theta_N in
-    [|alpha - theta_P|, alpha + theta_P], a spread of 2 theta_P around the opening angle
-    alpha: merging all theta_P < NEAR theta_w at one momentum into their weighted mean moves
-    each N by at most 2 NEAR theta_w inside or outside a band of that width at the window
-    edges. Far outside (theta_P > FAR theta_hi) only parents with alpha ~ theta_P reach the
-    window and their N are spread over the whole window; 0.2 in log10 theta is fine there.
-    """
-    th_lo, th_hi = window
-    near = NEAR * (th_lo if th_lo > 0.0 else th_hi)
-    far = FAR * th_hi
-    log_t = np.log10(theta)
-    group = np.where(
-        theta < near,
-        -(10**9),
-        np.where(theta > far, np.floor(log_t / FAR_GROUP_LOG10) * 10**6, np.round(log_t * 1e6)),
-    ).astype(np.int64)
-    p_key = np.round(np.log10(mom) * 1e6).astype(np.int64)
-    keys = np.stack([p_key, group], axis=1)
-    _, cell = np.unique(keys, axis=0, return_inverse=True)
-    cell = cell.ravel()
-    total = np.asarray(np.bincount(cell, weights=sig), dtype=float)
-    ok = total > 0.0
-    mean_t = np.bincount(cell, weights=sig * theta)[ok] / total[ok]
-    mean_p = np.bincount(cell, weights=sig * mom)[ok] / total[ok]
-    return mean_t, mean_p, total[ok]
-
-
-@lru_cache(maxsize=256)
-def channel_parents(
-    channel: str,
-    spectra_set: str,
-    n_sub: int,
-    charged: ChargedMesonDecays,
-    window: tuple[float, float] = (0.0, math.pi),
-) -> Parents:
-    """Parents of ``channel`` (a meson channel or a W/Z part, :mod:`.channels`) that can make
-    an N: both charge states, long-lived ones (c tau above 1 m: pi+-, K+-) weighted by their
-    probability to decay before absorption
-    (:class:`~nudipole.production.absorber.ChargedMesonDecays`), merged in theta where the
-    exact angle cannot matter for a detector with polar ``window`` (:func:`_merge_theta`).
-    Mass independent: cached per channel, spectra set (for a W/Z part: its table set), rule,
-    absorber and window."""
-    info = part_info(channel)
-    theta, mom, sig, names = _part_spectra(channel, spectra_set, n_sub)
-    produced = float(sig.sum())
-    if info.ctau_m > 1.0:
-        sig = sig * charged.decay_probability(theta, mom, info.mass, info.ctau_m)
-    keep = sig > 0.0
-    t, pm, sg = _merge_theta(theta[keep], mom[keep], sig[keep], window)
-    for arr in (t, pm, sg):
-        arr.setflags(write=False)
-    return Parents(
-        theta=t,
-        momentum=pm,
-        sigma_pb=sg,
-        produced_pb=produced,
-        decaying_pb=float(sg.sum()),
-        spectra=names,
-    )
-
-
-#: Parent momenta that agree to this relative precision form one momentum group (the merged
-#: nodes of one spectrum bin differ only by rounding, see :func:`_merge_theta`); the N
-#: kinematics of a group is computed once, at its smallest momentum.
-_SAME_MOMENTUM = 1.0e-9
-#: Padding (rad) of the polar-angle ranges searched for parents that can send an N into the
-#: window; every candidate is then tested exactly, so it only has to exceed rounding.
-_THETA_PAD = 1.0e-9
-#: Parents are sorted by the key _KEY_STRIDE x group + theta (theta <= pi < stride - 0.5).
-_KEY_STRIDE = 4.0
-
-
-@dataclass(frozen=True)
-class _ParentTable:
-    """Parents of one channel sorted by momentum group, then polar angle (mass independent).
-
-    Per parent: ``key`` (4 x group + theta, ascending), ``sigma_pb``, sin(theta/2),
-    cos(theta/2) and sin(theta). Per group: momentum (GeV), the parent's gamma and beta, the
-    smallest and largest theta.
-    """
-
-    key: FloatArray
-    sigma_pb: FloatArray
-    sin_half: FloatArray
-    cos_half: FloatArray
-    sin_theta: FloatArray
-    momentum: FloatArray
-    gamma: FloatArray
-    beta: FloatArray
-    theta_min: FloatArray
-    theta_max: FloatArray
-
-
-@lru_cache(maxsize=256)
-def _channel_table(
-    channel: str,
-    spectra_set: str,
-    n_sub: int,
-    charged: ChargedMesonDecays,
-    window: tuple[float, float],
-) -> _ParentTable:
-    """:func:`_parent_table` of :func:`channel_parents` (cached with the same key)."""
-    parents = channel_parents(channel, spectra_set, n_sub, charged, window)
-    return _parent_table(parents, part_info(channel).mass)
-
-
-def _parent_table(parents: Parents, parent_mass: float) -> _ParentTable:
-    """Group the parents by momentum and sort them by (group, theta) for
-    :func:`_table_cells`."""
-    theta = np.asarray(parents.theta, dtype=float)
-    mom = np.asarray(parents.momentum, dtype=float)
-    sig = np.asarray(parents.sigma_pb, dtype=float)
-    by_p = np.argsort(mom, kind="stable")
-    p_sorted = mom[by_p]
-    new = np.ones(mom.size, dtype=bool)
-    new[1:] = p_sorted[1:] > p_sorted[:-1] * (1.0 + _SAME_MOMENTUM)
-    group = np.empty(mom.size, dtype=np.int64)
-    group[by_p] = np.cumsum(new) - 1
-    p_group = p_sorted[new]
-    order = np.lexsort((theta, group))
-    g = group[order]
-    t = theta[order]
-    first = np.flatnonzero(np.diff(g, prepend=-1))
-    last = np.append(first[1:], t.size) - 1
-    e_p = np.sqrt(p_group**2 + parent_mass**2)
-    return _ParentTable(
-        key=_KEY_STRIDE * g + t,
-        sigma_pb=sig[order],
-        sin_half=np.sin(0.5 * t),
-        cos_half=np.cos(0.5 * t),
-        sin_theta=np.sin(t),
-        momentum=p_group,
-        gamma=e_p / parent_mass,
-        beta=p_group / e_p,
-        theta_min=t[first],
-        theta_max=t[last],
-    )
-
-
 #: Nodes (parent, E*, cos theta*) handled together in :func:`_table_cells`: small enough that
 #: the work arrays stay in cache and are recycled by the allocator (a pure speed setting;
 #: results do not depend on it beyond rounding).
 _CHUNK = 8192
 
 
-@dataclass(frozen=True)
-class NodeCombos:
-    """The (momentum group, E*, cos theta*) combinations of one channel whose N can reach the
-    detector's polar window from some parent, ordered by their ln p cell (see
-    :func:`node_combos`).
-
-    Per combo: the parents ``first`` .. ``first + count - 1`` of the table (those that can
-    send such an N into the window), cos(alpha/2), sin(alpha/2) and sin(alpha) of the lab
-    angle alpha between N and parent, the node weight (E* weight x cos theta* weight / 2;
-    per d^2, GeV^2) and the N momentum (GeV).
-    """
-
-    first: npt.NDArray[np.int64]
-    count: npt.NDArray[np.int64]
-    cos_half: FloatArray
-    sin_half: FloatArray
-    sin_alpha: FloatArray
-    weight: FloatArray
-    momentum: FloatArray
-
-    @property
-    def size(self) -> int:
-        return int(self.first.size)
-
-
-def parent_key_layout() -> tuple[float, float]:
-    """(stride, pad) of the parent table's sort key (``key`` = stride x group + theta) and
-    of the angular padding of the combo search, for compiled readers of the table."""
-    return _KEY_STRIDE, _THETA_PAD
-
-
-def node_combos(
-    table: _ParentTable,
-    e_star: FloatArray,
-    e_weight: FloatArray,
-    m_n: float,
-    window: tuple[float, float],
-    n_cos: int,
-    log_p_step: float,
-    cos_rule: tuple[FloatArray, FloatArray] | None = None,
-) -> NodeCombos | None:
-    """The combos of :class:`NodeCombos`; None if no N can reach the window.
-
-    ``cos_rule``: the rule in cos theta* (nodes, weights: the weights include the density of
-    cos theta* and sum to 1), the same for every E* node. None: ``n_cos`` Gauss-Legendre nodes
-    with the isotropic density 1/2 of an unpolarised parent (node weight E* weight x cos
-    theta* weight / 2, as always for the mesons). The W/Z source passes its own
-    (:func:`part_cos_rule`: Gauss-Legendre in theta*, with the boson's density about its
-    direction of flight).
-
-    The N kinematics (momentum, opening angle alpha) depends on the parent only through its
-    momentum, so it is computed once per (momentum group, E*, cos theta*); the parents of the
-    group whose polar angle lets such an N reach the window, |theta_P - alpha| < theta_hi and
-    theta_lo < theta_P + alpha < 2 pi - theta_lo, are a contiguous run of the table (binary
-    search). Combos are ordered by floor(ln p / ``log_p_step``).
-    """
-    th_lo, th_hi = window
-    n_grp = table.momentum.size
-    if n_grp == 0 or e_star.size == 0:
-        return None
-    c, w_cos = cos_theta_rule(n_cos, cos_rule)
-    n_jk = e_star.size * c.size
-    # N momentum along and across the parent direction for every (group, E*, cos theta*)
-    p_star = np.sqrt(np.maximum(e_star**2 - m_n**2, 0.0))
-    along = (p_star[:, None] * c[None, :])[None, :, :] + (
-        table.beta[:, None, None] * e_star[None, :, None]
-    )
-    along *= table.gamma[:, None, None]
-    along = along.reshape(-1)
-    across = np.tile((p_star[:, None] * np.sqrt(1.0 - c**2)[None, :]).ravel(), n_grp)
-    mom = np.sqrt(along * along + across * across)
-    # half opening angle alpha/2 between N and parent without cancellation (derived):
-    # cos(alpha/2) = (p + p_par) r, sin(alpha/2) = p_perp r, r = 1/sqrt(2 p (p + p_par)) if
-    # p_par >= 0; for p_par < 0 the two are swapped and p + p_par becomes p - p_par
-    big = mom + np.abs(along)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = 1.0 / np.sqrt(2.0 * mom * big)
-        sin_a = across / mom
-    fwd = along >= 0.0
-    sin_h = np.where(fwd, across, big) * r
-    cos_h = np.where(fwd, big, across) * r
-    # combos that can reach the window from some parent of their group
-    a_min = np.maximum(table.theta_min - th_hi, th_lo - table.theta_max) - _THETA_PAD
-    a_max = np.minimum(table.theta_max + th_hi, 2.0 * math.pi - th_lo - table.theta_min)
-    a_max = a_max + _THETA_PAD
-    h_min = np.sin(0.5 * np.clip(a_min, 0.0, math.pi))
-    h_max = np.where(a_max >= math.pi, 2.0, np.sin(0.5 * np.clip(a_max, 0.0, math.pi)))
-    sh2 = sin_h.reshape(n_grp, n_jk)
-    maybe = np.flatnonzero(((sh2 >= h_min[:, None]) & (sh2 <= h_max[:, None])).ravel())
-    if maybe.size == 0:
-        return None
-    # alpha of those, and the run of parents that can send the N into the window
-    sh = sin_h[maybe]
-    ch = cos_h[maybe]
-    half = np.arcsin(np.minimum(sh, ch))
-    alpha = 2.0 * np.where(sh <= ch, half, 0.5 * math.pi - half)
-    lower = np.maximum(alpha - th_hi, th_lo - alpha) - _THETA_PAD
-    upper = np.minimum(alpha + th_hi, 2.0 * math.pi - th_lo - alpha) + _THETA_PAD
-    base_key = _KEY_STRIDE * (maybe // n_jk)
-    first = np.searchsorted(table.key, base_key + np.clip(lower, -0.5, 3.5), side="left")
-    stop = np.searchsorted(table.key, base_key + np.clip(upper, -0.5, 3.5), side="right")
-    count = stop - first
-    has = np.flatnonzero(count > 0)
-    if has.size == 0:
-        return None
-    cmb = maybe[has]
-    # combos ordered by their ln p cell, so that a chunk of nodes covers few cells
-    ip_all = np.floor(np.log(mom[cmb]) / log_p_step).astype(np.int64)
-    by_p = np.argsort(ip_all, kind="stable")
-    cmb = cmb[by_p]
-    w_jk = (e_weight[:, None] * w_cos[None, :]).ravel()
-    return NodeCombos(
-        first=first[has][by_p].astype(np.int64),
-        count=count[has][by_p].astype(np.int64),
-        cos_half=cos_h[cmb],
-        sin_half=sin_h[cmb],
-        sin_alpha=sin_a[cmb],
-        weight=w_jk[cmb % n_jk],
-        momentum=mom[cmb],
-    )
-
-
 def _table_cells(
-    table: _ParentTable,
+    table: ParentTable,
     e_star: FloatArray,
     e_weight: FloatArray,
     m_n: float,
@@ -651,17 +287,6 @@ def _table_cells(
     return np.concatenate(out_wt) / tot, tot / np.concatenate(out_wq), tot
 
 
-def channel_table(
-    channel: str,
-    options: SourceOptions,
-    charged: ChargedMesonDecays,
-    window: tuple[float, float],
-) -> _ParentTable:
-    """The parents of ``channel`` (a meson channel or a W/Z part) that can make an N, sorted
-    for :func:`node_combos` (mass independent, cached)."""
-    return _channel_table(channel, spectra_key(channel, options), options.n_sub, charged, window)
-
-
 @dataclass(frozen=True)
 class PartSource:
     """Everything the node rule needs for one part of a channel at one mass: the parent
@@ -672,7 +297,7 @@ class PartSource:
     per-parent theta* rule that replaces ``cos_rule`` (:func:`window_combos`)."""
 
     part: str
-    table: _ParentTable
+    table: ParentTable
     e_star: FloatArray
     e_weight: FloatArray
     cos_rule: tuple[FloatArray, FloatArray] | None
@@ -726,39 +351,6 @@ def part_window_rule(
     return WindowThetaRule(part, float(m_n), flavour, options.boson_polarisation, n)
 
 
-def window_combos(
-    table: _ParentTable,
-    e_star: FloatArray,
-    e_weight: FloatArray,
-    m_n: float,
-    window: tuple[float, float],
-    rule: WindowThetaRule,
-    log_p_step: float,
-) -> NodeCombos | None:
-    """The combos of the per-parent theta* rule (:mod:`nudipole.production.window_theta`):
-    one parent each (``count`` 1), ordered by their ln p cell as :func:`node_combos` orders
-    its own; None if no N can reach the window."""
-    if table.momentum.size == 0 or e_star.size == 0:
-        return None
-    parent, weight, mom, cos_h, sin_h, sin_a = window_nodes(
-        table.key, table.beta, table.gamma, e_star, e_weight, m_n, window, rule, _KEY_STRIDE
-    )
-    keep = np.flatnonzero(weight > 0.0)
-    if keep.size == 0:
-        return None
-    ip = np.floor(np.log(mom[keep]) / log_p_step).astype(np.int64)
-    order = keep[np.argsort(ip, kind="stable")]
-    return NodeCombos(
-        first=parent[order].astype(np.int64),
-        count=np.ones(order.size, dtype=np.int64),
-        cos_half=cos_h[order],
-        sin_half=sin_h[order],
-        sin_alpha=sin_a[order],
-        weight=weight[order],
-        momentum=mom[order],
-    )
-
-
 def channel_rays(
     parents: Parents,
     parent_mass: float,
@@ -773,7 +365,7 @@ def channel_rays(
     into cells: polar angle (rad), momentum (GeV), weight (pb GeV^2 per d^2).
     ``cos_rule``: as in :func:`node_combos` (None: isotropic Gauss-Legendre)."""
     return _table_cells(
-        _parent_table(parents, parent_mass),
+        parent_table(parents, parent_mass),
         np.asarray(e_star, dtype=float),
         np.asarray(e_weight, dtype=float),
         m_n,

@@ -1,7 +1,7 @@
 """Compiled node combinations of the far-detector count (numba, ``cache=True``).
 
 :func:`node_combos_kernel` computes the same combos as
-:func:`nudipole.production.meson_source.node_combos` (its docstring has the physics: the N
+:func:`nudipole.production.node_combos.node_combos` (its docstring has the physics: the N
 momentum and the opening angle alpha between N and parent for every (momentum group, E*,
 cos theta*), and the contiguous run of parents of the group whose polar angle lets such an
 N reach the detector's polar window), in one pass without the NumPy temporaries that cost
@@ -45,7 +45,7 @@ def node_combos_kernel(
     """(first, count, cos(alpha/2), sin(alpha/2), sin(alpha), weight, momentum) of every combo
     (group, E* node j, cos theta* node i) with at least one parent, ordered (stably) by
     floor(ln p / ``log_p_step``), then group, j, i: the order and values of
-    :func:`nudipole.production.meson_source.node_combos`. ``w_e`` x ``w_cos`` is the node
+    :func:`nudipole.production.node_combos.node_combos`. ``w_e`` x ``w_cos`` is the node
     weight (the caller folds the cos theta* density into ``w_cos``)."""
     n_grp = beta.size
     n_e = e_star.size

@@ -303,7 +303,7 @@ def flux_rays_kernel(
     """Add the rays of one channel's nodes to the merge cells; return the N heading into the
     detector (sum of node weight x the azimuthal fraction that hits, pb GeV^2 per d^2).
 
-    Per combo k (see :class:`nudipole.production.meson_source.NodeCombos`): parents
+    Per combo k (see :class:`nudipole.production.node_combos.NodeCombos`): parents
     first[k] .. first[k] + count[k] - 1, cos(alpha/2), sin(alpha/2), sin(alpha), node weight
     ``w_c``, the selection prefactor ``coeff_c`` (L x efficiency; 0 = only counted as
     heading), the decay scale ``scale_c`` = m Gamma/(d^2 p) and ln(scale)/step ``key_c``.

@@ -3,7 +3,7 @@
 Same physics and nodes as the NumPy path of :mod:`nudipole.reach.far_scan` (which goes
 through the (theta, ln p) cells of :func:`nudipole.production.meson_source.ray_blocks`):
 for each channel the node combinations of
-:func:`nudipole.production.meson_source.node_combos` are expanded, node by node, into rays
+:func:`nudipole.production.node_combos.node_combos` are expanded, node by node, into rays
 through the tabulated detector (:func:`nudipole.production.detector_grid.detector_grid`) and
 added to the cells of :func:`nudipole.reach.band.merge_rays` by
 :func:`nudipole.reach._far_kernel.flux_rays_kernel`. Per ray: prefactor
@@ -33,16 +33,15 @@ from nudipole.physics.decay import photon_energy_fraction
 from nudipole.production.angular_rules import azimuth_rules
 from nudipole.production.channels import part_is_boson
 from nudipole.production.detector_grid import detector_grid_size
+from nudipole.production.meson_parents import parent_key_layout
 from nudipole.production.meson_source import (
-    NodeCombos,
     PartSource,
     SourceOptions,
     channel_sources,
     cos_theta_rule,
-    parent_key_layout,
     part_phi_order,
-    window_combos,
 )
+from nudipole.production.node_combos import NodeCombos, window_combos
 from nudipole.production.source_options import LIGHT_BOSON_REFERENCE
 from nudipole.reach.band import DENSE_CELLS, MERGE_LOG_STEP, ZERO_ROW, Cells, RayMerger
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
@@ -53,7 +52,7 @@ from nudipole.reach.far_table import KernelRows, kernel_rows
 def compiled_node_combos(
     src: PartSource, mass: float, window: tuple[float, float], options: SourceOptions
 ) -> NodeCombos | None:
-    """:func:`nudipole.production.meson_source.node_combos` of one channel part by the
+    """:func:`nudipole.production.node_combos.node_combos` of one channel part by the
     compiled :func:`nudipole.reach._combos_kernel.node_combos_kernel` (same combos, same
     order; compared in ``tests/reach/test_far_rays.py``)."""
     from nudipole.reach._combos_kernel import node_combos_kernel
