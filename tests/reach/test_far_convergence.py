@@ -1,7 +1,11 @@
 """Convergence of the far-detector bands in their integration rules: the built-in detectors'
 rules (``SourceOptions`` defaults and each file's ``[integration]`` orders) against every rule
-doubled. The issue asks for band edges converged to 1 % in d; the rules keep both edges
-within 0.5 % (measured: FASER-2 0.11 %, FACET 0.44 %, MAPP-2 0.37 % on the lower edge). The W/Z
+doubled. The issue asks for band edges converged to 1 % in d (issue 11: 0.3 %); the rules keep
+both edges within 0.5 % here (measured with benchmarks/far_convergence.py, 14 masses from
+1.5 MeV to 0.98 of the closing mass: lower / upper edge FASER-2 0.14 / 0.06 %, FACET
+0.20 / 0.14 %, MAPP-2 0.13 / 0.34 %; the masses below include those next to the closing
+masses, where the edges move fastest and FASER-2's 6 theta* nodes and FACET's 6 phi* nodes
+had left 0.25 % and 0.31 %). The W/Z
 parts' phi* orders (``n_phi_boson``) of MATHUSLA, ANUBIS, CODEX-b, AL3X and MAPP-2 are checked
 the same way on their W/Z bands (the scan behind them: benchmarks/wz_convergence.py)."""
 
@@ -18,7 +22,7 @@ from nudipole.reach.far_scan import compute_far_reach
 from nudipole.reach.far_setup import detector_options
 
 #: Masses (GeV) from the widest band to near each detector's closing mass.
-MASSES = {"faser2": (0.005, 0.05, 0.15), "facet": (0.005, 0.1, 0.35), "mapp2": (0.05,)}
+MASSES = {"faser2": (0.005, 0.05, 0.169), "facet": (0.005, 0.1, 0.41), "mapp2": (0.05,)}
 
 
 @pytest.mark.parametrize("name", sorted(MASSES))
@@ -33,7 +37,8 @@ def test_band_edges_converged_in_the_integration_rules(name: str) -> None:
         )
         for label, o in (("rule", opts), ("doubled", opts.refined()))
     }
-    np.testing.assert_allclose(run["rule"].d95, run["doubled"].d95, rtol=5e-3)
+    assert np.all(np.isfinite(run["rule"].d95))
+    np.testing.assert_allclose(run["rule"].d95, run["doubled"].d95, rtol=3e-3)
     np.testing.assert_allclose(run["rule"].d95_upper, run["doubled"].d95_upper, rtol=5e-3)
 
 
@@ -52,7 +57,8 @@ def test_wz_band_edges_converged_in_the_detector_rules(name: str) -> None:
     preset = get_far_preset("paper")
     opts = detector_options(exp, SourceOptions(form_factor=str(preset.form_factor)))
     assert opts.n_phi_boson == WZ_RULES[name]
-    assert opts.n_phi == SourceOptions().n_phi  # the mesons keep their rule
+    # the mesons keep their own rule (FACET's file sets 8 phi* nodes for them)
+    assert opts.n_phi == (8 if name == "facet" else SourceOptions().n_phi)
     cpl = make_far_couplings("tau", "C")
     run = {
         label: compute_far_reach(
@@ -77,16 +83,16 @@ def test_detector_rules_replace_the_defaults_only_where_stated() -> None:
     faser2 = load_far_experiment("faser2")
     facet = load_far_experiment("facet")
     mapp2 = load_far_experiment("mapp2")
-    assert (faser2.integration.n_phi, faser2.integration.n_cos) == (1, 6)
+    assert (faser2.integration.n_phi, faser2.integration.n_cos) == (1, 8)
     assert "convergence" in faser2.integration.source
-    # FACET sets only the W/Z phi* rule
-    assert facet.integration.n_phi is None
+    # FACET sets the mesons' and the W/Z parts' phi* rules
+    assert (facet.integration.n_phi, facet.integration.n_cos) == (8, None)
     assert facet.integration.n_phi_boson == 4
     # MAPP-2 sets only the W/Z phi* rule
     assert (mapp2.integration.n_phi, mapp2.integration.n_phi_boson) == (None, 4)
     assert "convergence" in mapp2.integration.source
     resolved = detector_options(faser2, SourceOptions())
-    assert (resolved.n_phi, resolved.n_cos, resolved.detector_rules) == (1, 6, False)
+    assert (resolved.n_phi, resolved.n_cos, resolved.detector_rules) == (1, 8, False)
     # the W/Z parts keep their own theta* rule
     assert resolved.n_cos_boson == SourceOptions().n_cos_boson
     # resolved options and explicit opt-outs are left alone
@@ -95,7 +101,7 @@ def test_detector_rules_replace_the_defaults_only_where_stated() -> None:
     assert detector_options(faser2, own) is own
     assert detector_options(mapp2, SourceOptions()).n_phi == SourceOptions().n_phi
     assert detector_options(facet, SourceOptions()) == SourceOptions(
-        detector_rules=False, n_phi_boson=4
+        detector_rules=False, n_phi=8, n_phi_boson=4
     )
     # FASER-2's W/Z parts follow its n_phi (no n_phi_boson there)
     assert resolved.n_phi_boson is None
