@@ -130,11 +130,12 @@ def near_hits_merged(
     What it changes (derived): a ray adds c w_h (1, a_h, b_h) to the cell of its hit (a, b =
     l_in, l_out x the combo's decay scale; :func:`nudipole.reach.band.merge_rays`), which is
     linear in w_h, w_h l_in and w_h l_out, so every ray adds the same sums to the cells as
-    before. Only the grouping can change: the merged hit's keys lie between those of its
-    members, which are less than one cell apart, so its cell is always one of theirs, and a
-    member whose own cell was the neighbouring one moves there. The band solve already takes
-    each cell's rays at their weighted-mean exponents (cells of 4 %); this regroups within
-    0.4 % of a cell's edge. Cells of a detector with one hit per row are untouched.
+    before. Only the grouping can change: the merged hit's ln l_in and ln l_out lie between
+    those of its members, which are within 0.2 cell of one another, so in each of the two
+    its cell is that of one of the members, at most a neighbour of any member's; a member
+    within 0.4 % of a cell's edge can so move to the neighbouring cell. The band solve
+    already takes each cell's rays at their weighted-mean exponents (cells of 4 %). Cells of
+    a detector with one hit per row are untouched.
     """
     if cells <= 0.0 or count.size == 0 or int(count.max()) <= 1:
         return start, count, w_az, l_in, l_out
