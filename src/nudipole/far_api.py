@@ -22,7 +22,7 @@ from nudipole.physics.couplings import Scenario
 from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
 from nudipole.production.meson_source import SPECTRA_SETS, SourceOptions
 from nudipole.reach.far_couplings import FarCouplings, FarSignal, make_far_couplings
-from nudipole.reach.far_presets import FarPreset, FormFactor, get_far_preset
+from nudipole.reach.far_presets import ErrorRule, FarPreset, FormFactor, get_far_preset
 from nudipole.reach.result import ReachResult
 
 if TYPE_CHECKING:
@@ -148,6 +148,7 @@ def far_reach(
     wz_every_mass: bool = False,
     locate_ends: bool = True,
     workers: int | None = None,
+    error_rule: str | ErrorRule = ErrorRule.HALVED,
     _shared: SharedRays | None = None,
 ) -> ReachResult:
     """Excluded band of a far detector (see :func:`reach`, which dispatches here).
@@ -157,7 +158,11 @@ def far_reach(
     compute_far_reach`). ``locate_ends`` False: the ends of the band's islands between two
     scanned masses are not solved (``band_ends`` empty; each costs about ten evaluations of
     the band), for a table at a few masses that draws no outline. ``workers``: threads over
-    which the masses are spread (as for :func:`reach`; the same bands whatever it is)."""
+    which the masses are spread (as for :func:`reach`; the same bands whatever it is).
+    ``error_rule`` ("halved" or "doubled", :class:`~nudipole.reach.far_presets.ErrorRule`):
+    the second rule of ``d95_error``, every integration rule halved (an upper bound, cheap)
+    or doubled (an estimate of the error itself; the run takes 9-18 times as long)."""
+    rule = _error_rule(error_rule)
     exp = _far_experiment(experiment)
     chosen, chans, couplings, options = _far_run(
         preset, form_factor, nature, spectra, boson_polarisation, wz_tables, wz_every_mass,
@@ -179,7 +184,16 @@ def far_reach(
         couplings=couplings,
         shared=_shared,
         workers=checked_workers(workers),
+        error_rule=rule,
     )
+
+
+def _error_rule(value: str | ErrorRule) -> ErrorRule:
+    try:
+        return ErrorRule(value)
+    except ValueError:
+        choices = ", ".join(r.value for r in ErrorRule)
+        raise ExperimentError(f"error_rule {value!r} is not known; use one of: {choices}") from None
 
 
 def far_reach_flavours(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_helpers import assert_one_line_error
 
 from nudipole.io.results import load_result
 
@@ -111,3 +112,36 @@ def test_hostile_values_are_refused_quickly(cli, argv: list[str], match: str) ->
     code, _out, err = cli(argv)
     assert code == 2
     assert match in err
+
+
+def test_reach_error_rule_doubled_is_recorded_and_small(cli) -> None:
+    # every rule doubled as the second rule: an estimate of the default rule's error itself,
+    # below 0.3 % here (the halved rule, an upper bound, states about 1 %)
+    code, out, err = cli(
+        ["reach", "faser2", "--masses", "0.05", "--error-rule", "doubled", "--json"]
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["inputs"]["error_rule"] == "doubled"
+    rel = float(data["d95_error"][0]) / float(data["d95"][0])
+    assert 0.0 <= rel < 3e-3
+    code, out, err = cli(["reach", "faser2", "--masses", "0.05", "--preset", "paper"])
+    assert code == 0, err
+    words = " ".join(out.split())  # the console wraps the line
+    assert "every integration rule is halved (an upper bound on the error)" in words
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["faser2", "--masses", "0.05", "--error-rule", "doubled", "--no-error"], "drop one"),
+        (["faser2", "--masses", "0.05", "--error-rule", "bogus"], "invalid choice: 'bogus'"),
+        (["belle2", "--masses", "1", "--error-rule", "doubled"], "applies only to far"),
+    ],
+)
+def test_reach_error_rule_bad_input_is_one_line(cli, args: list[str], match: str) -> None:
+    code, out, err = cli(["reach", *args])
+    assert code == 2
+    assert match in err
+    assert_one_line_error(err)
+    assert out == ""

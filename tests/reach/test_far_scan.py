@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import nudipole
 from nudipole.api import events, far_reach
-from nudipole.experiments import load_far_experiment
+from nudipole.experiments import ExperimentError, load_far_experiment
 from nudipole.limits import load_catalogue
 from nudipole.limits.newground import new_ground_band_intervals
 from nudipole.reach.far_presets import get_far_preset
@@ -136,3 +136,39 @@ def test_count_bound_is_above_the_peak(seed: int, n: int) -> None:
     assert count_bound(rays) >= peak * (1.0 - 1e-12)
     # a ray decaying from the collision point on (a = 0) has no bound
     assert count_bound(BandRays(c, np.zeros(n), b)) == math.inf
+
+
+def test_error_rule_doubled_is_the_change_under_every_rule_doubled() -> None:
+    # d95_error with error_rule="doubled" is |d95 - d95 of every rule doubled| (an estimate
+    # of the default rule's error); with "halved" the change under every rule halved, an
+    # upper bound that is larger
+    from nudipole.production.meson_source import SourceOptions
+    from nudipole.reach.far_presets import get_far_preset
+    from nudipole.reach.far_scan import compute_far_reach
+    from nudipole.reach.far_setup import detector_options
+
+    masses = [0.02, 0.16]
+    exp = load_far_experiment("faser2")
+    preset = get_far_preset("paper")
+    doubled = far_reach(exp, masses, preset="paper", error_rule="doubled", locate_ends=False)
+    halved = far_reach(exp, masses, preset="paper", locate_ends=False)
+    opts = detector_options(exp, SourceOptions(form_factor=str(preset.form_factor)))
+    reference = compute_far_reach(
+        exp, masses, preset, options=opts.refined(), error_estimate=False, locate_ends=False
+    )
+    np.testing.assert_allclose(
+        doubled.d95_error, np.abs(doubled.d95 - reference.d95), rtol=1e-9, atol=0.0
+    )
+    assert doubled.inputs["error_rule"] == "doubled"
+    assert halved.inputs["error_rule"] == "halved"
+    np.testing.assert_array_equal(doubled.d95, halved.d95)
+    assert np.all(doubled.d95_error / doubled.d95 < 3e-3)
+    assert np.all(halved.d95_error > doubled.d95_error)
+    with pytest.raises(ExperimentError, match="error_rule 'twice' is not known"):
+        far_reach(exp, masses, error_rule="twice")
+    no_error = far_reach(exp, [0.02], error_estimate=False, locate_ends=False)
+    assert no_error.inputs["error_rule"] is None
+    # through nudipole.reach: far detectors only
+    assert nudipole.reach("faser2", [0.02], error_rule="doubled").inputs["error_rule"] == "doubled"
+    with pytest.raises(ExperimentError, match="and error_rule apply only to far detectors"):
+        nudipole.reach("belle2", [1.0], error_rule="doubled")

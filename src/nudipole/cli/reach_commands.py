@@ -30,7 +30,12 @@ from nudipole.cli._common import (
     progress_bar,
 )
 from nudipole.cli.ew_commands import add_coupling_options
-from nudipole.cli.lhc_commands import add_far_options, reject_far_options, run_far_reach
+from nudipole.cli.lhc_commands import (
+    add_far_error_rule,
+    add_far_options,
+    reject_far_options,
+    run_far_reach,
+)
 from nudipole.experiments import (
     FarDetectorExperiment,
     builtin_names,
@@ -167,6 +172,7 @@ def add_reach(sub: Any) -> None:
     )
     add_model_options(p)
     add_far_options(p)
+    add_far_error_rule(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("-o", "--output", metavar="FILE", help="also write the result (.json or .csv)")
     p.set_defaults(func=run_reach)

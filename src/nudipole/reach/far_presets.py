@@ -38,6 +38,19 @@ class FormFactor(StrEnum):
     VMD = "vmd"
 
 
+class ErrorRule(StrEnum):
+    """The second rule against which a far detector's ``d95_error`` is taken (the change of
+    the lower edge under it; ``benchmarks/far_convergence.py`` compares the two)."""
+
+    #: Every integration rule halved (``SourceOptions.coarsened``): cheap (+20-45 %), an
+    #: upper bound on the default rule's error, 0.02-2 % where the error is below 0.35 %.
+    HALVED = "halved"
+    #: Every integration rule doubled (``SourceOptions.refined``): an estimate of the default
+    #: rule's error itself (the doubled rule is far more accurate); the run takes 9-18 times as
+    #: long (the doubled pass costs 8-17 times the band itself: FASER-2, FACET, MAPP-2).
+    DOUBLED = "doubled"
+
+
 @dataclass(frozen=True)
 class FarPreset:
     """Conventions of a far-detector reach (see module docstring)."""

@@ -54,7 +54,7 @@ from nudipole.reach.band import (
 )
 from nudipole.reach.band_ends import BAND_END_RTOL, SCAN_BLOCK, ScannedRays, band_ends
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
-from nudipole.reach.far_presets import FarPreset
+from nudipole.reach.far_presets import ErrorRule, FarPreset
 from nudipole.reach.far_setup import (
     check_couplings,
     detector_options,
@@ -185,6 +185,7 @@ def compute_far_reach(
     couplings: FarCouplings = PHOTON_SIGNAL,
     shared: SharedRays | None = None,
     workers: int | None = None,
+    error_rule: ErrorRule = ErrorRule.HALVED,
 ) -> ReachResult:
     """Excluded band [d95, d95_upper] (GeV^-1) of a far detector for each mass.
 
@@ -207,14 +208,17 @@ def compute_far_reach(
     bands are the same, bit for bit, whatever it is. The ends of the islands are then solved
     in this thread.
 
-    ``d95_error`` is the change of the lower edge when every integration rule is halved
-    (:meth:`SourceOptions.coarsened`), which overestimates the integration error of the
-    default rule; NaN when ``error_estimate`` is False. ``acceptance`` is the fraction of the N
-    produced (all channels) whose direction crosses the detector.
+    ``d95_error`` is the change of the lower edge under a second rule, ``error_rule``
+    (:class:`~nudipole.reach.far_presets.ErrorRule`): every integration rule halved
+    (:meth:`SourceOptions.coarsened`, the default), an upper bound on the integration error
+    of the default rule, or every rule doubled (:meth:`SourceOptions.refined`), an estimate of
+    that error itself; NaN when ``error_estimate`` is False. ``acceptance`` is the fraction of
+    the N produced (all channels) whose direction crosses the detector.
     """
     opts = detector_options(
         experiment, options or SourceOptions(form_factor=str(preset.form_factor))
     )
+    second = opts.refined() if ErrorRule(error_rule) is ErrorRule.DOUBLED else opts.coarsened()
     chans = parse_channels(channels)
     check_couplings(chans, flavour, couplings)
     m = validate_far_masses(masses, chans)
@@ -233,8 +237,8 @@ def compute_far_reach(
         prefetch_energy_rules(chans, m, str(f), opts)
         prefetch_cos_rules(chans, m, str(f), opts, window)
         if error_estimate:
-            prefetch_energy_rules(chans, m, str(f), opts.coarsened())
-            prefetch_cos_rules(chans, m, str(f), opts.coarsened(), window)
+            prefetch_energy_rules(chans, m, str(f), second)
+            prefetch_cos_rules(chans, m, str(f), second, window)
     # the W/Z rays of the reference mass, kept for the light masses of this scan
     # (SourceOptions.light_boson_mass, far_rays.merged_rays)
     light: far_rays.LightCache = {}
@@ -290,8 +294,8 @@ def compute_far_reach(
         lo, hi = solve_band(rays, threshold)
         err = math.nan
         if error_estimate and math.isfinite(lo):
-            coarse, _ = merged_at(mass, opts.coarsened(), preset)
-            lo_c, _ = solve_band(coarse.rays(), threshold)
+            other, _ = merged_at(mass, second, preset)
+            lo_c, _ = solve_band(other.rays(), threshold)
             err = abs(lo_c - lo) if math.isfinite(lo_c) else math.nan
         acc = _acceptance(mass, heading, chans, flav, window, experiment, opts, cpl)
         # events passing the selection at d95 (ChannelCounts.passing), from the channel's
@@ -320,6 +324,7 @@ def compute_far_reach(
         scanned.keep_beside_ends(np.isfinite(lows), complete=len(lows) == m.size)
     inputs = far_inputs(experiment, preset, chans, FlavourMode(flav), opts, threshold, cpl)
     inputs["events_at_d95_per_channel"] = per_channel
+    inputs["error_rule"] = str(ErrorRule(error_rule)) if error_estimate else None
     ends: tuple[BandEnd, ...] = ()
     if locate_ends:
 
