@@ -218,7 +218,8 @@ def compute_far_reach(
     opts = detector_options(
         experiment, options or SourceOptions(form_factor=str(preset.form_factor))
     )
-    second = opts.refined() if ErrorRule(error_rule) is ErrorRule.DOUBLED else opts.coarsened()
+    rule = ErrorRule(error_rule)
+    second = opts.refined() if rule is ErrorRule.DOUBLED else opts.coarsened()
     chans = parse_channels(channels)
     check_couplings(chans, flavour, couplings)
     m = validate_far_masses(masses, chans)
@@ -324,7 +325,7 @@ def compute_far_reach(
         scanned.keep_beside_ends(np.isfinite(lows), complete=len(lows) == m.size)
     inputs = far_inputs(experiment, preset, chans, FlavourMode(flav), opts, threshold, cpl)
     inputs["events_at_d95_per_channel"] = per_channel
-    inputs["error_rule"] = str(ErrorRule(error_rule)) if error_estimate else None
+    inputs["error_rule"] = str(rule) if error_estimate else None
     ends: tuple[BandEnd, ...] = ()
     if locate_ends:
 
