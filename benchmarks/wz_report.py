@@ -1,7 +1,7 @@
 """Numbers of docs/lhc-wz.md: the W/Z source at the LHC far detectors (issue 9).
 
 Run:  python benchmarks/wz_report.py [--section all|bands|polarisation|tilt|scenarios|
-                                      limits|mesons|visible|tables|sin2w]
+                                      limits|mesons|visible|tables|sin2w|universal]
 
 Every number in docs/lhc-wz.md comes from one of these sections (paper preset unless said,
 d_tau, 3 ab^-1 / 300 fb^-1 / 250 fb^-1 as in the detector files).
@@ -317,6 +317,46 @@ def sin2w() -> None:
         )
 
 
+#: (scenario, detector, masses) of the flavour-universal table (docs/lhc-wz.md, The sqrt(3)
+#: relation).
+UNIVERSAL_CASES = (
+    ("C", "mathusla", (0.01, 0.2, 1.0)),
+    ("C", "faser2", (0.01, 0.05)),
+    ("D", "mathusla", (0.01, 0.5, 3.0)),
+    ("D", "faser2", (0.05, 0.5)),
+)
+
+
+def universal() -> None:
+    print("## flavour-universal band vs d_tau / sqrt(3) (default preset, sources=wz)")
+    print(
+        "| scenario | detector | m_N [GeV] | universal band [GeV^-1] | d_tau band [GeV^-1] "
+        "| d_tau / (sqrt3 x universal), low / high edge |"
+    )
+    for scenario, name, masses in UNIVERSAL_CASES:
+        runs = {
+            flavour: far_reach(
+                name,
+                list(masses),
+                preset="default",
+                sources="wz",
+                scenario=scenario,
+                flavour=flavour,
+                locate_ends=False,
+                error_estimate=False,
+            )
+            for flavour in ("universal", "tau")
+        }
+        uni, tau = runs["universal"], runs["tau"]
+        for i, m in enumerate(masses):
+            ratio_lo = tau.d95[i] / (math.sqrt(3.0) * uni.d95[i])
+            ratio_hi = tau.upper[i] / (math.sqrt(3.0) * uni.upper[i])
+            print(
+                f"| {scenario} | {name} | {m:g} | {uni.d95[i]:.3e} - {uni.upper[i]:.3e} "
+                f"| {tau.d95[i]:.3e} - {tau.upper[i]:.3e} | {ratio_lo:.4f} / {ratio_hi:.4f} |"
+            )
+
+
 SECTIONS = {
     "bands": bands,
     "polarisation": polarisation,
@@ -327,6 +367,7 @@ SECTIONS = {
     "visible": visible,
     "tables": tables,
     "sin2w": sin2w,
+    "universal": universal,
 }
 
 

@@ -80,7 +80,7 @@ def test_cells_keep_every_node_of_the_reference(shape, channel: str, m_n: float)
     # precision: 1e-7 of theta).
     window = shape.polar_window()
     opts = ms.SourceOptions()
-    parents = meson_parents.channel_parents(channel, "default", 1, RULE, window)
+    parents = meson_parents.channel_parents(channel, "default", 1, 2, RULE, window)
     e, w = energy_nodes(channel, m_n, "e")
     mass = channel_info(channel).mass
     theta, mom, weight = ms.channel_rays(

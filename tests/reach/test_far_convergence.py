@@ -1,13 +1,15 @@
 """Convergence of the far-detector bands in their integration rules: the built-in detectors'
 rules (``SourceOptions`` defaults and each file's ``[integration]`` orders) against every rule
-doubled. The issue asks for band edges converged to 1 % in d (issue 11: 0.3 %); the rules keep
-both edges within 0.5 % here (measured with benchmarks/far_convergence.py, 14 masses from
-1.5 MeV to 0.98 of the closing mass: lower / upper edge FASER-2 0.14 / 0.06 %, FACET
-0.20 / 0.14 %, MAPP-2 0.13 / 0.34 %; the masses below include those next to the closing
-masses, where the edges move fastest and FASER-2's 6 theta* nodes and FACET's 6 phi* nodes
-had left 0.25 % and 0.31 %). The W/Z
-parts' phi* orders (``n_phi_boson``) of MATHUSLA, ANUBIS, CODEX-b, AL3X and MAPP-2 are checked
-the same way on their W/Z bands (the scan behind them: benchmarks/wz_convergence.py)."""
+doubled, the parents' sub-bin rule included (every spectrum bin spread over 2 x 2 nodes in
+log theta and log p, the fastest over 4 x 4). Issue 11 asks for 0.3 % in d: measured with
+benchmarks/far_convergence.py (14 masses from 1.5 MeV to 0.98 of the closing mass; lower /
+upper edge, paper preset) FASER-2 0.17 / 0.05 %, FACET 0.15 / 0.18 %, MAPP-2 0.12 / 0.21 %;
+the masses below include those next to the closing masses, where the edges move fastest, and
+MAPP-2's upper edge at 3 MeV, which with the parents at their bins' centres was 0.34 % from
+the doubled rule (0.58 % once the doubled rule spread the bins in log p too). The W/Z parts'
+phi* orders (``n_phi_boson``) of MATHUSLA, ANUBIS, CODEX-b, AL3X and MAPP-2 are checked the
+same way on their W/Z bands (the scan behind them: benchmarks/wz_convergence.py); CODEX-b's
+upper edge at 3 MeV, 0.62 % off with every W/Z bin at its centre, is now within 0.1 %."""
 
 from __future__ import annotations
 
@@ -22,7 +24,13 @@ from nudipole.reach.far_scan import compute_far_reach
 from nudipole.reach.far_setup import detector_options
 
 #: Masses (GeV) from the widest band to near each detector's closing mass.
-MASSES = {"faser2": (0.005, 0.05, 0.169), "facet": (0.005, 0.1, 0.41), "mapp2": (0.05,)}
+MASSES = {
+    "faser2": (0.005, 0.05, 0.169),
+    "facet": (0.005, 0.1, 0.41),
+    "mapp2": (0.003, 0.05),
+    # next to the end of its band, where 6 phi* nodes left 0.36 % (its file sets 10)
+    "codexb": (0.0419,),
+}
 
 
 @pytest.mark.parametrize("name", sorted(MASSES))
@@ -39,16 +47,14 @@ def test_band_edges_converged_in_the_integration_rules(name: str) -> None:
     }
     assert np.all(np.isfinite(run["rule"].d95))
     np.testing.assert_allclose(run["rule"].d95, run["doubled"].d95, rtol=3e-3)
-    np.testing.assert_allclose(run["rule"].d95_upper, run["doubled"].d95_upper, rtol=5e-3)
+    np.testing.assert_allclose(run["rule"].d95_upper, run["doubled"].d95_upper, rtol=3e-3)
 
 
 #: Detectors whose files set the W/Z phi* rule (``n_phi_boson``), the order they set, and the
-#: masses (GeV) of their W/Z check: inside every band of d_tau scenario C. CODEX-b's upper
-#: edge at 3 MeV is 0.62 % from the doubled count with any phi* rule, from the parents'
-#: sub-bin rule (``n_sub``, not a detector order; benchmarks/wz_convergence.py), so its
-#: masses start at 10 MeV like the others'.
+#: masses (GeV) of their W/Z check: inside every band of d_tau scenario C (measured: within
+#: 0.21 % of every rule doubled, CODEX-b's upper edge at 0.3 GeV the farthest).
 WZ_RULES = {"mathusla": 4, "anubis": 4, "codexb": 3, "al3x": 3, "mapp2": 4, "facet": 4}
-WZ_MASSES = (0.01, 0.05, 0.3)
+WZ_MASSES = (0.003, 0.01, 0.05, 0.3)
 
 
 @pytest.mark.parametrize("name", sorted(WZ_RULES))
@@ -57,8 +63,8 @@ def test_wz_band_edges_converged_in_the_detector_rules(name: str) -> None:
     preset = get_far_preset("paper")
     opts = detector_options(exp, SourceOptions(form_factor=str(preset.form_factor)))
     assert opts.n_phi_boson == WZ_RULES[name]
-    # the mesons keep their own rule (FACET's file sets 8 phi* nodes for them)
-    assert opts.n_phi == (8 if name == "facet" else SourceOptions().n_phi)
+    # the mesons keep their own rule (FACET's file sets 8 phi* nodes for them, CODEX-b's 10)
+    assert opts.n_phi == {"facet": 8, "codexb": 10}.get(name, SourceOptions().n_phi)
     cpl = make_far_couplings("tau", "C")
     run = {
         label: compute_far_reach(
@@ -75,8 +81,8 @@ def test_wz_band_edges_converged_in_the_detector_rules(name: str) -> None:
         for label, o in (("rule", opts), ("doubled", opts.refined()))
     }
     assert np.all(np.isfinite(run["rule"].d95))
-    np.testing.assert_allclose(run["rule"].d95, run["doubled"].d95, rtol=5e-3)
-    np.testing.assert_allclose(run["rule"].d95_upper, run["doubled"].d95_upper, rtol=5e-3)
+    np.testing.assert_allclose(run["rule"].d95, run["doubled"].d95, rtol=3e-3)
+    np.testing.assert_allclose(run["rule"].d95_upper, run["doubled"].d95_upper, rtol=3e-3)
 
 
 def test_detector_rules_replace_the_defaults_only_where_stated() -> None:

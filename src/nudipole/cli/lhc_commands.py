@@ -106,7 +106,7 @@ def add_far_error_rule(p: argparse.ArgumentParser) -> None:
         choices=[r.value for r in ErrorRule],
         help="far detectors: the second rule of the error, every integration rule halved "
         "(default: an upper bound, +20-45 %% time) or doubled (an estimate of the error "
-        "itself; the run takes 9-18 times as long)",
+        "itself; the run takes 14-34 times as long)",
     )
 
 

@@ -454,7 +454,12 @@ def channel_totals(
         spectra: list[str] = []
         for part in parts:
             parents = channel_parents(
-                part, spectra_key(part, options), options.n_sub, charged, window
+                part,
+                spectra_key(part, options),
+                options.n_sub,
+                options.n_sub_fast,
+                charged,
+                window,
             )
             spectra.extend(parents.spectra)
             made = 0.0

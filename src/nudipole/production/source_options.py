@@ -38,7 +38,10 @@ class SourceOptions:
     ``n_cos``: nodes in theta* per E* node of the meson parts (:func:`isotropic_theta_rule`);
     ``n_cos_boson``: the same for the W/Z parts (:func:`part_cos_rule`); ``n_phi``: nodes in the
     accepted phi* interval; ``n_phi_boson``: the same for the W/Z parts (None: ``n_phi``;
-    :func:`part_phi_order`); ``n_sub``: nodes in log theta_P inside each spectrum bin;
+    :func:`part_phi_order`); ``n_sub``: Gauss-Legendre nodes per axis of a product rule in
+    log theta_P and log p_P inside each spectrum bin (1: the bin centre); ``n_sub_fast``: the
+    same (if larger) for the bins in the top half decade of a spectrum's momentum, which make the
+    N that set a band's upper edge (:func:`nudipole.production.meson_parents._expand_bins`);
     ``n_azimuth``: nodes per smooth piece of a non-axisymmetric detector's azimuthal window;
     ``n_energy``: the nodes of the Gauss rule that represents a three-body decay's
     parent-frame N energy distribution (:func:`nudipole.production.energy_rule.gauss_rule`
@@ -80,6 +83,7 @@ class SourceOptions:
     n_phi: int = 6
     n_phi_boson: int | None = None
     n_sub: int = 1
+    n_sub_fast: int = 2
     n_azimuth: int = 4
     n_energy: int = 4
     n_theta_cells: int = 64
@@ -114,7 +118,15 @@ class SourceOptions:
             raise ValueError(f"boson_reference_step must be 0 (off) or in [1.05, 10], got {step!r}")
         if not 1e-5 <= self.log_p_step <= 0.1:
             raise ValueError(f"log_p_step must be in [1e-5, 0.1], got {self.log_p_step!r}")
-        for name in ("n_cos", "n_cos_boson", "n_phi", "n_sub", "n_azimuth", "n_energy"):
+        for name in (
+            "n_cos",
+            "n_cos_boson",
+            "n_phi",
+            "n_sub",
+            "n_sub_fast",
+            "n_azimuth",
+            "n_energy",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or not 1 <= value <= 64:
                 raise ValueError(f"source option {name} must be an integer in 1..64, got {value!r}")
@@ -144,6 +156,7 @@ class SourceOptions:
             n_phi=2 * self.n_phi,
             n_phi_boson=None if self.n_phi_boson is None else 2 * self.n_phi_boson,
             n_sub=2 * self.n_sub,
+            n_sub_fast=2 * self.n_sub_fast,
             n_azimuth=2 * self.n_azimuth,
             n_energy=2 * self.n_energy,
             n_theta_cells=2 * self.n_theta_cells,
@@ -162,6 +175,7 @@ class SourceOptions:
             n_cos_boson=max(2, self.n_cos_boson // 2),
             n_phi=max(2, self.n_phi // 2),
             n_phi_boson=None if self.n_phi_boson is None else max(2, self.n_phi_boson // 2),
+            n_sub_fast=max(1, self.n_sub_fast // 2),
             n_azimuth=max(2, self.n_azimuth // 2),
             n_energy=max(2, self.n_energy // 2),
             n_theta_cells=max(1, self.n_theta_cells // 2),

@@ -43,11 +43,12 @@ class ErrorRule(StrEnum):
     the lower edge under it; ``benchmarks/far_convergence.py`` compares the two)."""
 
     #: Every integration rule halved (``SourceOptions.coarsened``): cheap (+20-45 %), an
-    #: upper bound on the default rule's error, 0.02-2 % where the error is below 0.35 %.
+    #: upper bound on the default rule's error, 0.01-2 % where the error is below 0.21 %.
     HALVED = "halved"
     #: Every integration rule doubled (``SourceOptions.refined``): an estimate of the default
-    #: rule's error itself (the doubled rule is far more accurate); the run takes 9-18 times as
-    #: long (the doubled pass costs 8-17 times the band itself: FASER-2, FACET, MAPP-2).
+    #: rule's error itself (the doubled rule is far more accurate); the doubled pass costs
+    #: 13-33 times the band itself (FASER-2, FACET, MAPP-2; the parents' bins spread over 2 x 2
+    #: nodes, the fastest over 4 x 4).
     DOUBLED = "doubled"
 
 
