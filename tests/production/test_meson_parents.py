@@ -71,7 +71,7 @@ def test_the_fastest_bins_of_each_row_get_the_fast_rule() -> None:
     nodes = np.bincount(_per_bin(spec, theta, mom), minlength=5)
     assert mp.FAST_BINS == 3
     assert nodes.tolist() == [1, 1, 4, 4, 4]
-    theta, mom, _ = mp._expand_bins(spec, 1, 3, None)  # every bin (a W/Z table)
+    theta, mom, _ = mp._expand_bins(spec, 1, 3, ALL, boson=True)  # a W/Z table: every bin
     assert np.bincount(_per_bin(spec, theta, mom), minlength=5).tolist() == [9] * 5
     # the fast rule never has fewer nodes than the rule of the other bins
     theta, _, _ = mp._expand_bins(spec, 3, 1, ALL)
@@ -100,6 +100,35 @@ def test_each_row_has_its_own_fastest_bins_and_only_rows_near_the_window_count()
     assert nodes((10**-0.85, 0.2)) == [1, 1, 1, 1]
     assert nodes((1e-4, 10**-3.05)) == [1, 4, 1, 1]
     assert nodes((1e-4, 10**-3.15)) == [1, 1, 1, 1]
+
+
+def test_a_w_z_table_spreads_every_bin_in_momentum_and_near_the_window_in_angle() -> None:
+    spec = _spectrum([2.0, 3.0, 1.0, 2.0], [-3.0, -3.0, -1.0, -1.0])
+    theta, mom, sig = mp._expand_bins(spec, 1, 2, (0.05, 0.2), boson=True)
+    k = _per_bin(spec, theta, mom)
+    assert np.bincount(k, minlength=4).tolist() == [2, 2, 4, 4]
+    # the far rows keep their centre angle and take two momenta across the bin
+    far = k < 2
+    np.testing.assert_allclose(np.log10(theta[far]), spec.log10_theta[k[far]], rtol=0, atol=1e-14)
+    assert np.unique(np.round(np.log10(mom[far]), 9)).size == 4
+    np.testing.assert_allclose(np.bincount(k, weights=sig), spec.sigma_pb, rtol=1e-13)
+
+
+def test_the_backward_w_z_table_sees_the_window_from_the_other_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The backward table's angles count from -z: a detector at theta in (lo, hi) lies at
+    (pi - hi, pi - lo) for it."""
+    seen = []
+    expand = mp._expand_bins
+
+    def spy(spec, n_sub, n_sub_fast, window, boson=False):  # type: ignore[no-untyped-def]
+        seen.append(window)
+        return expand(spec, n_sub, n_sub_fast, window, boson)
+
+    monkeypatch.setattr(mp, "_expand_bins", spy)
+    mp._boson_spectra.__wrapped__("Z", "pythia", 1, 2, (1e-3, 2e-3))
+    assert seen == [(1e-3, 2e-3), (math.pi - 2e-3, math.pi - 1e-3)]
 
 
 @pytest.mark.parametrize("n", [2, 3, 4])

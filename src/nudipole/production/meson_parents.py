@@ -66,49 +66,60 @@ FAST_BINS = 3
 
 
 def _bin_nodes(
-    spec: Spectrum, rows: npt.NDArray[np.bool_], n: int
+    spec: Spectrum, rows: npt.NDArray[np.bool_], n_theta: int, n_p: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The n x n product Gauss-Legendre nodes in (log10 theta, log10 p) of the bins ``rows``
-    (a mask): each bin's cross section spread evenly in both logarithms over the bin (the
-    histogram read as a density; FORESEE's sampler, Kling & Trojanowski, arXiv:2105.07077,
-    spreads a bin's parents across it likewise), integrated by the product rule; n = 1 is
-    the bin centre."""
-    x, w = gauss_legendre(n)
+    """The n_theta x n_p product Gauss-Legendre nodes in (log10 theta, log10 p) of the bins
+    ``rows`` (a mask): each bin's cross section spread evenly in both logarithms over the bin
+    (the histogram read as a density; FORESEE's sampler, Kling & Trojanowski,
+    arXiv:2105.07077, spreads a bin's parents across it likewise), integrated by the product
+    rule; one node on an axis is the bin's centre there."""
+    x_t, w_t = gauss_legendre(n_theta)
+    x_p, w_p = gauss_legendre(n_p)
     half = 0.5 * spec.bin_width_log10
-    log_t = spec.log10_theta[rows][:, None, None] + half * x[None, :, None]
-    log_p = spec.log10_p[rows][:, None, None] + half * x[None, None, :]
-    sig = spec.sigma_pb[rows][:, None, None] * (0.25 * w[:, None] * w[None, :])[None]
+    log_t = spec.log10_theta[rows][:, None, None] + half * x_t[None, :, None]
+    log_p = spec.log10_p[rows][:, None, None] + half * x_p[None, None, :]
+    sig = spec.sigma_pb[rows][:, None, None] * (0.25 * w_t[:, None] * w_p[None, :])[None]
     log_t, log_p, sig = np.broadcast_arrays(log_t, log_p, sig)
     return 10.0 ** log_t.ravel(), 10.0 ** log_p.ravel(), sig.ravel()
 
 
-def _fast_bins(spec: Spectrum, window: tuple[float, float] | None) -> npt.NDArray[np.bool_]:
+def _near_window(spec: Spectrum, window: tuple[float, float]) -> npt.NDArray[np.bool_]:
+    """The bins of the rows (one log10 theta each) that overlap the polar ``window`` (rad)
+    widened by one bin on either side."""
+    width = spec.bin_width_log10
+    lo, hi = window
+    # the bin's own half width and one bin more
+    near = spec.log10_theta - 1.5 * width <= math.log10(hi)
+    if lo > 0.0:
+        near &= spec.log10_theta + 1.5 * width >= math.log10(lo)
+    return np.asarray(near)
+
+
+def _fast_bins(spec: Spectrum, window: tuple[float, float]) -> npt.NDArray[np.bool_]:
     """The bins of the fastest parents that can reach the polar ``window`` (rad): in each row
-    of the spectrum (one log10 theta) that overlaps the window widened by one bin, its
-    :data:`FAST_BINS` bins of the highest momenta; every bin if ``window`` is None (the W/Z
-    tables)."""
-    if window is None:
-        return np.ones(spec.log10_p.size, dtype=bool)
+    of the spectrum near the window (:func:`_near_window`), its :data:`FAST_BINS` bins of the
+    highest momenta."""
     width = spec.bin_width_log10
     row = np.rint(spec.log10_theta / width).astype(np.int64)
     rows, index = np.unique(row, return_inverse=True)
     top = np.full(rows.size, -np.inf)
     np.maximum.at(top, index.ravel(), spec.log10_p)
-    lo, hi = window
-    # the bin's own half width and one bin more on either side of the window
-    near = spec.log10_theta - 1.5 * width <= math.log10(hi)
-    if lo > 0.0:
-        near &= spec.log10_theta + 1.5 * width >= math.log10(lo)
-    return np.asarray(near & (spec.log10_p >= top[index.ravel()] - (FAST_BINS - 0.5) * width))
+    fastest = spec.log10_p >= top[index.ravel()] - (FAST_BINS - 0.5) * width
+    return np.asarray(_near_window(spec, window) & fastest)
 
 
 def _expand_bins(
-    spec: Spectrum, n_sub: int, n_sub_fast: int, window: tuple[float, float] | None
+    spec: Spectrum,
+    n_sub: int,
+    n_sub_fast: int,
+    window: tuple[float, float],
+    boson: bool = False,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Bins -> product Gauss-Legendre nodes in log10 theta and log10 p inside each bin:
-    ``n_sub`` per axis (1: the bin centre), ``max(n_sub, n_sub_fast)`` in the bins of the
-    fastest parents that can reach the detector's polar ``window`` (:func:`_fast_bins`;
-    every bin of a W/Z table, ``window`` None).
+    """Bins -> product Gauss-Legendre nodes in log10 theta and log10 p inside each bin,
+    ``n_sub`` per axis (1: the bin centre) and n = ``max(n_sub, n_sub_fast)`` where it
+    matters: for a meson table n x n in the bins of the fastest parents that can reach the
+    detector's polar ``window`` (:func:`_fast_bins`); for a W/Z table (``boson``) n in log p
+    in every bin, and in log theta too in the rows near the window (:func:`_near_window`).
 
     Why the fastest parents: the upper edge of a band is where N mostly decay before the
     detector, and the count there, sum w (e^(-l_in/lambda) - e^(-l_out/lambda)) with the decay
@@ -118,21 +129,27 @@ def _expand_bins(
     p. At the bin centres the upper edges were 0.23-0.86 % below those of the bins spread
     evenly (the seven built-in far detectors at 1.5-10 MeV); the lower edges (every N counts,
     lambda >> L) moved by <= 0.12 %. A W or Z gives its N p* = M/2 in its own frame, more
-    than its own transverse momentum, so the fastest N come from bins across its whole table.
+    than its own transverse momentum, so the fastest N come from bins across its whole table
+    (with the momentum at the bins' centres FASER-2's W/Z edges were up to 0.72 % off, with
+    only each row's fastest bins spread still 0.47 %); its angle matters near the window
+    (CODEX-b: 0.47 % off with the momentum alone spread, 0.35 % from other rules with both).
     """
     n_fast = max(n_sub, n_sub_fast)
     if n_fast == n_sub:
-        return _bin_nodes(spec, np.ones(spec.log10_p.size, dtype=bool), n_sub)
-    fast = _fast_bins(spec, window)
-    parts = [
-        _bin_nodes(spec, ~fast, n_sub),
-        _bin_nodes(spec, fast, n_fast),
-    ]
+        return _bin_nodes(spec, np.ones(spec.log10_p.size, dtype=bool), n_sub, n_sub)
+    if boson:
+        near = _near_window(spec, window)
+        parts = [_bin_nodes(spec, ~near, n_sub, n_fast), _bin_nodes(spec, near, n_fast, n_fast)]
+    else:
+        fast = _fast_bins(spec, window)
+        parts = [_bin_nodes(spec, ~fast, n_sub, n_sub), _bin_nodes(spec, fast, n_fast, n_fast)]
     t, p, sg = (np.concatenate(arrays) for arrays in zip(*parts, strict=True))
     return t, p, sg
 
 
-@lru_cache(maxsize=256)
+# 64 (channel, rule, window) entries of up to ~0.4 MB each; channel_parents keeps the merged
+# parents of more
+@lru_cache(maxsize=64)
 def _channel_spectra(
     channel: str, spectra_set: str, n_sub: int, n_sub_fast: int, window: tuple[float, float]
 ) -> tuple[FloatArray, FloatArray, FloatArray, tuple[str, ...]]:
@@ -164,16 +181,19 @@ def _channel_spectra(
     return out[0], out[1], out[2], names
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)
 def _boson_spectra(
-    part: str, tables: str, n_sub: int, n_sub_fast: int
+    part: str, tables: str, n_sub: int, n_sub_fast: int, window: tuple[float, float]
 ) -> tuple[FloatArray, FloatArray, FloatArray, tuple[str, ...]]:
-    """Mass-independent parent nodes of a W/Z part (cached): both hemispheres, theta_P in
-    (0, pi). The backward table (theta from -z) is placed at pi - theta. One table per W
-    charge, one for the Z whose Br already sums Z -> nu Nbar + nubar N (no factor 2)."""
+    """Mass-independent parent nodes of a W/Z part for a detector with polar ``window``
+    (cached): both hemispheres, theta_P in (0, pi). The backward table (theta from -z) is
+    placed at pi - theta (and the window seen from -z). One table per W charge, one for the Z
+    whose Br already sums Z -> nu Nbar + nubar N (no factor 2)."""
     thetas, moms, sigs, names = [], [], [], []
+    lo, hi = window
     for spec, backward in boson_channels.part_tables(part, tables):
-        t, p, sg = _expand_bins(spec, n_sub, n_sub_fast, None)
+        seen = (math.pi - hi, math.pi - lo) if backward else window
+        t, p, sg = _expand_bins(spec, n_sub, n_sub_fast, seen, boson=True)
         thetas.append(math.pi - t if backward else t)
         moms.append(p)
         sigs.append(sg)
@@ -190,7 +210,7 @@ def _part_spectra(
     """Parent nodes of a part: :func:`_channel_spectra` (mesons, ``spectra_key`` the meson
     spectra set) or :func:`_boson_spectra` (W/Z, ``spectra_key`` the W/Z table set)."""
     if part_is_boson(part):
-        return _boson_spectra(part, spectra_key, n_sub, n_sub_fast)
+        return _boson_spectra(part, spectra_key, n_sub, n_sub_fast, window)
     return _channel_spectra(part, spectra_key, n_sub, n_sub_fast, window)
 
 

@@ -40,8 +40,10 @@ class SourceOptions:
     accepted phi* interval; ``n_phi_boson``: the same for the W/Z parts (None: ``n_phi``;
     :func:`part_phi_order`); ``n_sub``: Gauss-Legendre nodes per axis of a product rule in
     log theta_P and log p_P inside each spectrum bin (1: the bin centre); ``n_sub_fast``: the
-    same (if larger) for the bins in the top half decade of a spectrum's momentum, which make the
-    N that set a band's upper edge (:func:`nudipole.production.meson_parents._expand_bins`);
+    same (if larger) where the N that set a band's upper edge come from: a meson table's three
+    fastest bins in each row near the detector's polar window, a W/Z table's every bin in log
+    p and its rows near the window in log theta
+    (:func:`nudipole.production.meson_parents._expand_bins`);
     ``n_azimuth``: nodes per smooth piece of a non-axisymmetric detector's azimuthal window;
     ``n_energy``: the nodes of the Gauss rule that represents a three-body decay's
     parent-frame N energy distribution (:func:`nudipole.production.energy_rule.gauss_rule`
