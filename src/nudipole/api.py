@@ -385,7 +385,7 @@ def reach(
         spectra set ("default": EPOS-LHC + Pythia 8; "nlo": NLO+Pythia 8 charm and beauty),
         the P -> gamma gamma* form factor ("point" or "vmd"), and whether to estimate the
         integration error by a second rule (``error_rule``: "halved", every rule halved, the
-        default, an upper bound at 20-45 % more time; "doubled", every rule doubled, an
+        default, a conservative estimate at 20-45 % more time; "doubled", every rule doubled, an
         estimate of the error itself, the run 14-34 times as long;
         :class:`~nudipole.reach.far_presets.ErrorRule`).
     sources, signal, boson_polarisation, wz_tables

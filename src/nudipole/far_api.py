@@ -160,7 +160,7 @@ def far_reach(
     the band), for a table at a few masses that draws no outline. ``workers``: threads over
     which the masses are spread (as for :func:`reach`; the same bands whatever it is).
     ``error_rule`` ("halved" or "doubled", :class:`~nudipole.reach.far_presets.ErrorRule`):
-    the second rule of ``d95_error``, every integration rule halved (an upper bound, cheap)
+    the second rule of ``d95_error``, every integration rule halved (a conservative estimate, cheap)
     or doubled (an estimate of the error itself; the run takes 14-34 times as long)."""
     rule = _error_rule(error_rule)
     exp = _far_experiment(experiment)

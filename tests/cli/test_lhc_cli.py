@@ -116,7 +116,7 @@ def test_hostile_values_are_refused_quickly(cli, argv: list[str], match: str) ->
 
 def test_reach_error_rule_doubled_is_recorded_and_small(cli) -> None:
     # every rule doubled as the second rule: an estimate of the default rule's error itself,
-    # below 0.3 % here (the halved rule, an upper bound, states about 1 %)
+    # below 0.3 % here (the halved rule, a conservative estimate, states about 1 %)
     code, out, err = cli(
         ["reach", "faser2", "--masses", "0.05", "--error-rule", "doubled", "--json"]
     )
@@ -128,7 +128,7 @@ def test_reach_error_rule_doubled_is_recorded_and_small(cli) -> None:
     code, out, err = cli(["reach", "faser2", "--masses", "0.05", "--preset", "paper"])
     assert code == 0, err
     words = " ".join(out.split())  # the console wraps the line
-    assert "every integration rule is halved (an upper bound on the error)" in words
+    assert "every integration rule is halved (a conservative estimate of the error)" in words
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,7 @@ def add_far_error_rule(p: argparse.ArgumentParser) -> None:
         "--error-rule",
         choices=[r.value for r in ErrorRule],
         help="far detectors: the second rule of the error, every integration rule halved "
-        "(default: an upper bound, +20-45 %% time) or doubled (an estimate of the error "
+        "(default: a conservative estimate, +20-45 %% time) or doubled (an estimate of the error "
         "itself; the run takes 14-34 times as long)",
     )
 
@@ -235,7 +235,7 @@ def print_far_table(result: ReachResult) -> None:
     what = (
         "doubled (an estimate of the error)"
         if rule == ErrorRule.DOUBLED
-        else "halved (an upper bound on the error)"
+        else "halved (a conservative estimate of the error)"
     )
     error = f"; error = change of the lower edge when every integration rule is {what}"
     c.print(

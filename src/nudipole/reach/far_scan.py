@@ -210,8 +210,8 @@ def compute_far_reach(
 
     ``d95_error`` is the change of the lower edge under a second rule, ``error_rule``
     (:class:`~nudipole.reach.far_presets.ErrorRule`): every integration rule halved
-    (:meth:`SourceOptions.coarsened`, the default), an upper bound on the integration error
-    of the default rule, or every rule doubled (:meth:`SourceOptions.refined`), an estimate of
+    (:meth:`SourceOptions.coarsened`, the default), a conservative estimate of the integration
+    error of the default rule, or every rule doubled (:meth:`SourceOptions.refined`), an estimate of
     that error itself; NaN when ``error_estimate`` is False. ``acceptance`` is the fraction of
     the N produced (all channels) whose direction crosses the detector.
     """
