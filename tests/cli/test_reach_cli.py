@@ -91,11 +91,13 @@ def test_output_csv_file_has_header_and_one_row_per_mass(
     assert "selection=low-mass" in lines[1]
     assert "luminosity=50/ab" in lines[1]
     assert lines[2].startswith("# metadata: {")
-    assert lines[3] == "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance,d95_upper_GeV-1"
+    assert lines[3] == (
+        "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance,d95_upper_GeV-1,d95_upper_error_GeV-1"
+    )
     rows = lines[4:]
     assert len(rows) == 3
     table = np.array([[float(v) if v else np.nan for v in row.split(",")] for row in rows])
-    assert np.all(np.isnan(table[:, 4]))  # a collider limit has no upper edge
+    assert np.all(np.isnan(table[:, 4:]))  # a collider limit has no upper edge (nor its error)
     np.testing.assert_allclose(table[:, 0], printed["mass"], rtol=1e-5)
     np.testing.assert_allclose(table[:, 1], printed["d95"], rtol=1e-5)
     np.testing.assert_allclose(table[:, 3], printed["acceptance"], rtol=1e-5, atol=1e-6)

@@ -59,8 +59,10 @@ def test_json_round_trip_turns_nan_into_null_and_back(tmp_path: Path) -> None:
         "d95": "GeV^-1",
         "d95_upper": "GeV^-1",
         "d95_error": "GeV^-1",
+        "d95_upper_error": "GeV^-1",
     }
     assert raw["d95_upper"] == [None, None, None]  # a one-sided (collider) limit
+    assert raw["d95_upper_error"] == [None, None, None]
     assert raw["confidence_level"] == 0.95
 
     loaded = load_json(path)
@@ -157,6 +159,7 @@ def _band() -> ReachResult:
         acceptance=np.array([0.5, 0.4, 0.0]),
         inputs={"experiment": "far"},
         d95_upper=np.array([2e-3, 1e-4, np.nan]),
+        d95_upper_error=np.array([3e-6, 2.5e-7, np.nan]),
     )
 
 
@@ -167,8 +170,29 @@ def test_band_round_trip_keeps_upper_edge(tmp_path: Path, suffix: str) -> None:
     (save_json if suffix == ".json" else save_csv)(band, path)
     loaded = load_result(path)
     np.testing.assert_array_equal(loaded.upper, band.upper)
+    np.testing.assert_array_equal(loaded.upper_error, band.upper_error)
     np.testing.assert_array_equal(loaded.d95, band.d95)
     assert loaded.is_band
+
+
+def test_files_without_the_upper_edge_error_still_load(tmp_path: Path) -> None:
+    """Results written before d95_upper_error existed (JSON without the key, CSV with five
+    columns) load with it NaN."""
+    band = _band()
+    path = tmp_path / "old.json"
+    save_json(band, path)
+    data = json.loads(path.read_text("utf-8"))
+    del data["d95_upper_error"]
+    path.write_text(json.dumps(data), "utf-8")
+    assert np.all(np.isnan(load_result(path).upper_error))
+    csv = tmp_path / "old.csv"
+    save_csv(band, csv)
+    lines = csv.read_text("utf-8").splitlines()
+    old = [line.rsplit(",", 1)[0] if not line.startswith("#") else line for line in lines]
+    csv.write_text("\n".join(old) + "\n", "utf-8")
+    loaded = load_result(csv)
+    np.testing.assert_array_equal(loaded.upper, band.upper)
+    assert np.all(np.isnan(loaded.upper_error))
 
 
 def test_one_sided_result_has_no_upper_edge() -> None:
@@ -182,4 +206,12 @@ def test_one_sided_result_has_no_upper_edge() -> None:
             d95_error=np.ones(2),
             acceptance=np.ones(2),
             d95_upper=np.ones(3),
+        )
+    with pytest.raises(ValueError, match="d95_upper_error"):
+        ReachResult(
+            mass=np.ones(2),
+            d95=np.ones(2),
+            d95_error=np.ones(2),
+            acceptance=np.ones(2),
+            d95_upper_error=np.ones(3),
         )

@@ -138,10 +138,32 @@ def test_count_bound_is_above_the_peak(seed: int, n: int) -> None:
     assert count_bound(BandRays(c, np.zeros(n), b)) == math.inf
 
 
+def test_the_upper_edge_error_is_the_change_under_every_rule_halved() -> None:
+    from nudipole.production.meson_source import SourceOptions
+    from nudipole.reach.far_presets import get_far_preset
+    from nudipole.reach.far_scan import compute_far_reach
+    from nudipole.reach.far_setup import detector_options
+
+    masses = [0.003, 0.05, 1.0]  # 1 GeV: no band at FASER-2
+    exp = load_far_experiment("faser2")
+    preset = get_far_preset("default")
+    r = far_reach(exp, masses, preset="default", locate_ends=False)
+    opts = detector_options(exp, SourceOptions(form_factor=str(preset.form_factor)))
+    halved = compute_far_reach(
+        exp, masses, preset, options=opts.coarsened(), error_estimate=False, locate_ends=False
+    )
+    np.testing.assert_allclose(r.upper_error[:2], np.abs(r.upper - halved.upper)[:2], rtol=1e-9)
+    assert np.isnan(r.upper_error[2])
+    assert np.isnan(r.upper[2])
+    # the fastest parents' bins at their centres under the halved rule: the upper edge's
+    # stated error shows it (0.9 % at 3 MeV), where the lower edge's barely moves (0.1 %)
+    assert r.upper_error[0] / r.upper[0] > 2e-3
+
+
 def test_error_rule_doubled_is_the_change_under_every_rule_doubled() -> None:
     # d95_error with error_rule="doubled" is |d95 - d95 of every rule doubled| (an estimate
-    # of the default rule's error); with "halved" the change under every rule halved, an
-    # upper bound that is larger
+    # of the default rule's error); with "halved" the change under every rule halved, a
+    # conservative estimate, larger here
     from nudipole.production.meson_source import SourceOptions
     from nudipole.reach.far_presets import get_far_preset
     from nudipole.reach.far_scan import compute_far_reach
@@ -159,6 +181,11 @@ def test_error_rule_doubled_is_the_change_under_every_rule_doubled() -> None:
     np.testing.assert_allclose(
         doubled.d95_error, np.abs(doubled.d95 - reference.d95), rtol=1e-9, atol=0.0
     )
+    # the upper edge's error the same way
+    np.testing.assert_allclose(
+        doubled.upper_error, np.abs(doubled.upper - reference.upper), rtol=1e-9, atol=0.0
+    )
+    assert np.all(doubled.upper_error / doubled.upper < 3e-3)
     assert doubled.inputs["error_rule"] == "doubled"
     assert halved.inputs["error_rule"] == "halved"
     np.testing.assert_array_equal(doubled.d95, halved.d95)
@@ -168,6 +195,8 @@ def test_error_rule_doubled_is_the_change_under_every_rule_doubled() -> None:
         far_reach(exp, masses, error_rule="twice")
     no_error = far_reach(exp, [0.02], error_estimate=False, locate_ends=False)
     assert no_error.inputs["error_rule"] is None
+    assert np.isnan(no_error.d95_error[0])
+    assert np.isnan(no_error.upper_error[0])
     # through nudipole.reach: far detectors only
     assert nudipole.reach("faser2", [0.02], error_rule="doubled").inputs["error_rule"] == "doubled"
     with pytest.raises(ExperimentError, match="and error_rule apply only to far detectors"):

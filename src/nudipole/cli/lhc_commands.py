@@ -210,18 +210,28 @@ def print_far_table(result: ReachResult) -> None:
             f"S >= {conv['signal_events_required']:g} events"
         )
     table = Table(show_edge=False, header_style="bold")
-    for col in ("m_N [GeV]", "d95 low [GeV^-1]", "d95 high [GeV^-1]", "error", "acceptance"):
+    columns = ("m_N [GeV]", "d95 low [GeV^-1]", "d95 high [GeV^-1]", "error low / high")
+    for col in (*columns, "acceptance"):
         table.add_column(col, justify="right")
-    for m, lo, hi, e, a in zip(
-        result.mass, result.d95, result.upper, result.d95_error, result.acceptance, strict=True
+    for m, lo, hi, e, e_hi, a in zip(
+        result.mass,
+        result.d95,
+        result.upper,
+        result.d95_error,
+        result.upper_error,
+        result.acceptance,
+        strict=True,
     ):
+        error = "" if np.isnan(e) or np.isnan(lo) else f"{100 * e / lo:.2f}"
+        if error and not np.isnan(e_hi):
+            error += f" / {100 * e_hi / hi:.2f}"
         table.add_row(
             f"{m:.4g}",
             "no sensitivity" if np.isnan(lo) else f"{lo:.3e}",
             # (a band with no upper edge in the scanned range: a detector from the interaction
             # point on, where N decaying early still decay inside)
             "" if np.isnan(lo) else "none found" if np.isnan(hi) else f"{hi:.3e}",
-            "" if np.isnan(e) or np.isnan(lo) else f"{100 * e / lo:.2f} %",
+            f"{error} %" if error else "",
             f"{a:.3g}",
         )
     c.print(table)
@@ -237,7 +247,7 @@ def print_far_table(result: ReachResult) -> None:
         if rule == ErrorRule.DOUBLED
         else "halved (a conservative estimate of the error)"
     )
-    error = f"; error = change of the lower edge when every integration rule is {what}"
+    error = f"; error = change of each edge when every integration rule is {what}"
     c.print(
         "acceptance = fraction of the N produced whose direction crosses the detector"
         + (error if rule else "")

@@ -38,15 +38,22 @@ def json_safe(value: Any) -> Any:
 def result_to_dict(result: ReachResult) -> dict[str, Any]:
     """The JSON contract: ``mass`` (GeV), ``d95`` (GeV^-1, lower edge of the excluded region,
     null = no sensitivity), ``d95_upper`` (upper edge of a closed band, null where there is
-    none: always for collider experiments), ``d95_error``, ``acceptance``, ``units`` and
-    ``inputs``."""
+    none: always for collider experiments), ``d95_error``, ``d95_upper_error`` (the upper
+    edge's, far detectors), ``acceptance``, ``units`` and ``inputs``."""
     return {
         "mass": _clean(result.mass),
         "d95": _clean(result.d95),
         "d95_upper": _clean(result.upper),
         "d95_error": _clean(result.d95_error),
+        "d95_upper_error": _clean(result.upper_error),
         "acceptance": _clean(result.acceptance),
-        "units": {"mass": "GeV", "d95": "GeV^-1", "d95_upper": "GeV^-1", "d95_error": "GeV^-1"},
+        "units": {
+            "mass": "GeV",
+            "d95": "GeV^-1",
+            "d95_upper": "GeV^-1",
+            "d95_error": "GeV^-1",
+            "d95_upper_error": "GeV^-1",
+        },
         "confidence_level": 0.95,
         "inputs": _clean(result.inputs),
         "band_ends": [_clean(asdict(end)) for end in result.band_ends],
@@ -75,6 +82,7 @@ def result_from_dict(data: Any) -> ReachResult:
         return np.array(out, dtype=float)
 
     upper = arr("d95_upper") if "d95_upper" in data else None
+    upper_error = arr("d95_upper_error") if "d95_upper_error" in data else None
     result = ReachResult(
         mass=arr("mass"),
         d95=arr("d95"),
@@ -83,6 +91,7 @@ def result_from_dict(data: Any) -> ReachResult:
         inputs=_inputs(data.get("inputs", {})),
         d95_upper=upper,
         band_ends=_band_ends(data.get("band_ends", [])),
+        d95_upper_error=upper_error,
     )
     check_result(result)
     return result
@@ -200,7 +209,7 @@ def load_json(path: str | Path) -> ReachResult:
 
 
 _CSV_META = "# metadata: "
-_CSV_COLUMNS = "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance,d95_upper_GeV-1"
+_CSV_COLUMNS = "mass_GeV,d95_GeV-1,d95_error_GeV-1,acceptance,d95_upper_GeV-1,d95_upper_error_GeV-1"
 
 
 def to_csv(result: ReachResult) -> str:
@@ -210,7 +219,7 @@ def to_csv(result: ReachResult) -> str:
     meta = {
         k: v
         for k, v in result_to_dict(result).items()
-        if k not in ("mass", "d95", "d95_error", "acceptance", "d95_upper")
+        if k not in ("mass", "d95", "d95_error", "acceptance", "d95_upper", "d95_upper_error")
     }
     lines = [
         f"# nudipole {inp.get('version')} expected 95% CL upper limit on d [GeV^-1]",
@@ -223,12 +232,19 @@ def to_csv(result: ReachResult) -> str:
     def cell(x: float, fmt: str) -> str:
         return "" if not math.isfinite(x) else format(x, fmt)
 
-    for m, d, e, a, u in zip(
-        result.mass, result.d95, result.d95_error, result.acceptance, result.upper, strict=True
+    for m, d, e, a, u, ue in zip(
+        result.mass,
+        result.d95,
+        result.d95_error,
+        result.acceptance,
+        result.upper,
+        result.upper_error,
+        strict=True,
     ):
         # 17 significant digits: a loaded result is bit-identical (and plots identically).
         lines.append(
-            f"{m:.17g},{cell(d, '.17g')},{cell(e, '.4g')},{cell(a, '.6g')},{cell(u, '.17g')}"
+            f"{m:.17g},{cell(d, '.17g')},{cell(e, '.4g')},{cell(a, '.6g')},{cell(u, '.17g')},"
+            f"{cell(ue, '.4g')}"
         )
     return "\n".join(lines) + "\n"
 
@@ -252,8 +268,8 @@ def load_csv(path: str | Path) -> ReachResult:
             rows.append([float(c) if c else math.nan for c in line.split(",")])
     if not rows:
         raise ValueError(f"{path}: no data rows")
-    if len({len(r) for r in rows}) != 1 or len(rows[0]) < 4:
-        raise ValueError(f"{path}: every data row needs the same 4 or 5 columns ({_CSV_COLUMNS})")
+    if len({len(r) for r in rows}) != 1 or not 4 <= len(rows[0]) <= 6:
+        raise ValueError(f"{path}: every data row needs the same 4 to 6 columns ({_CSV_COLUMNS})")
     arr = np.asarray(rows, dtype=float)
     result = ReachResult(
         mass=arr[:, 0],
@@ -263,6 +279,7 @@ def load_csv(path: str | Path) -> ReachResult:
         inputs=_inputs(meta.get("inputs", {})),
         d95_upper=arr[:, 4] if arr.shape[1] > 4 else None,
         band_ends=_band_ends(meta.get("band_ends", [])),
+        d95_upper_error=arr[:, 5] if arr.shape[1] > 5 else None,
     )
     check_result(result)
     return result

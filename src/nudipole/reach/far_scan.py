@@ -208,12 +208,14 @@ def compute_far_reach(
     bands are the same, bit for bit, whatever it is. The ends of the islands are then solved
     in this thread.
 
-    ``d95_error`` is the change of the lower edge under a second rule, ``error_rule``
-    (:class:`~nudipole.reach.far_presets.ErrorRule`): every integration rule halved
-    (:meth:`SourceOptions.coarsened`, the default), a conservative estimate of the integration
-    error of the default rule, or every rule doubled (:meth:`SourceOptions.refined`), an estimate of
-    that error itself; NaN when ``error_estimate`` is False. ``acceptance`` is the fraction of
-    the N produced (all channels) whose direction crosses the detector.
+    ``d95_error`` (``d95_upper_error``) is the change of the lower (upper) edge under a second
+    rule, ``error_rule`` (:class:`~nudipole.reach.far_presets.ErrorRule`): every integration
+    rule halved (:meth:`SourceOptions.coarsened`, the default), a conservative estimate of the
+    integration error of the default rule, or every rule doubled
+    (:meth:`SourceOptions.refined`), an estimate of that error itself; NaN when
+    ``error_estimate`` is False (and for the upper edge where either rule finds none).
+    ``acceptance`` is the fraction of the N produced (all channels) whose direction crosses
+    the detector.
     """
     opts = detector_options(
         experiment, options or SourceOptions(form_factor=str(preset.form_factor))
@@ -229,6 +231,7 @@ def compute_far_reach(
     lows: list[float] = []
     highs: list[float] = []
     errs: list[float] = []
+    errs_hi: list[float] = []
     accs: list[float] = []
     per_channel: dict[str, list[float | None]] = {c: [] for c in chans}
     cpl = couplings
@@ -277,9 +280,9 @@ def compute_far_reach(
 
     def at_mass(
         mass: float,
-    ) -> tuple[float, float, float, float, list[float | None], BandRays | None]:
-        """(d95, d95_upper, error, acceptance, events at d95 per channel, the merged rays if
-        ``locate_ends``, else None) at one mass."""
+    ) -> tuple[float, float, float, float, float, list[float | None], BandRays | None]:
+        """(d95, d95_upper, their errors, acceptance, events at d95 per channel, the merged
+        rays if ``locate_ends``, else None) at one mass."""
         heavy = mass > opts.light_boson_mass  # light masses are cheap anyway
         if use_bound and heavy and far_rays.reference_weights(mass, opts) is not None:
             bound, heading = merged_at(mass, opts, bound_preset)
@@ -287,17 +290,19 @@ def compute_far_reach(
                 acc = _acceptance(mass, heading, chans, flav, window, experiment, opts, cpl)
                 if progress is not None:
                     progress(1)
-                return math.nan, math.nan, math.nan, acc, [None] * len(chans), None
+                return math.nan, math.nan, math.nan, math.nan, acc, [None] * len(chans), None
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.
         merged, heading = merged_at(mass, opts, preset)
         rays = merged.rays()
         lo, hi = solve_band(rays, threshold)
-        err = math.nan
+        err = err_hi = math.nan
         if error_estimate and math.isfinite(lo):
             other, _ = merged_at(mass, second, preset)
-            lo_c, _ = solve_band(other.rays(), threshold)
+            lo_c, hi_c = solve_band(other.rays(), threshold)
             err = abs(lo_c - lo) if math.isfinite(lo_c) else math.nan
+            if math.isfinite(hi) and math.isfinite(hi_c):
+                err_hi = abs(hi_c - hi)
         acc = _acceptance(mass, heading, chans, flav, window, experiment, opts, cpl)
         # events passing the selection at d95 (ChannelCounts.passing), from the channel's
         # merged rays
@@ -306,7 +311,7 @@ def compute_far_reach(
         ]
         if progress is not None:
             progress(1)
-        return lo, hi, err, acc, events, rays if locate_ends else None
+        return lo, hi, err, err_hi, acc, events, rays if locate_ends else None
 
     # the masses side by side on threads (the ray kernels release the GIL), each as alone;
     # SCAN_BLOCK at a time, keeping the rays of those beside an island's end for band_ends
@@ -314,11 +319,12 @@ def compute_far_reach(
     for start in range(0, m.size, SCAN_BLOCK):
         block = m[start : start + SCAN_BLOCK]
         per_mass = run_threads([functools.partial(at_mass, float(mass)) for mass in block], workers)
-        for lo, hi, err, acc, events, rays in per_mass:
+        for lo, hi, err, err_hi, acc, events, rays in per_mass:
             scanned.add(len(lows), rays)
             lows.append(lo)
             highs.append(hi)
             errs.append(err)
+            errs_hi.append(err_hi)
             accs.append(acc)
             for c, n_events in zip(chans, events, strict=True):
                 per_channel[c].append(n_events)
@@ -342,6 +348,7 @@ def compute_far_reach(
         inputs=inputs,
         d95_upper=np.asarray(highs),
         band_ends=ends,
+        d95_upper_error=np.asarray(errs_hi),
     )
 
 

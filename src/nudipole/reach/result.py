@@ -57,6 +57,10 @@ class ReachResult:
         Where each island of a banded result ends between two scanned masses
         (:class:`BandEnd`), so that its outline closes at the right mass rather than at the
         last scanned one; empty for one-sided limits.
+    d95_upper_error
+        Integration uncertainty on d95_upper, GeV^-1, by the same second rule as
+        ``d95_error`` (far detectors); NaN where not estimated or there is no upper edge.
+        ``None`` on input means all NaN.
     """
 
     mass: FloatArray
@@ -66,12 +70,14 @@ class ReachResult:
     inputs: dict[str, Any] = field(default_factory=dict)
     d95_upper: FloatArray | None = None
     band_ends: tuple[BandEnd, ...] = ()
+    d95_upper_error: FloatArray | None = None
 
     def __post_init__(self) -> None:
         n = np.shape(self.mass)
-        if self.d95_upper is None:
-            object.__setattr__(self, "d95_upper", np.full(n, np.nan))
-        for name in ("d95", "d95_error", "acceptance", "d95_upper"):
+        for name in ("d95_upper", "d95_upper_error"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.full(n, np.nan))
+        for name in ("d95", "d95_error", "acceptance", "d95_upper", "d95_upper_error"):
             if np.shape(getattr(self, name)) != n:
                 raise ValueError(f"{name} must have the shape of mass {n}")
 
@@ -80,6 +86,12 @@ class ReachResult:
         """Upper edge of the excluded band (all NaN for a one-sided limit)."""
         assert self.d95_upper is not None  # set in __post_init__
         return self.d95_upper
+
+    @property
+    def upper_error(self) -> FloatArray:
+        """Integration uncertainty on the upper edge (all NaN where not estimated)."""
+        assert self.d95_upper_error is not None  # set in __post_init__
+        return self.d95_upper_error
 
     @property
     def is_band(self) -> bool:
