@@ -60,8 +60,8 @@ class Parents:
 #: by e^4-e^8. Measured against every rule doubled (docs/benchmarks.md, eighth session; 14
 #: masses from 1.5 MeV to each band's end, paper preset, d_e), the meson bands' upper edges
 #: of the seven built-in far detectors: within 0.22 % with 3 bins (FASER-2, FACET and MAPP-2
-#: 0.09, 0.18 and 0.15 %; 7-16 % more time), 0.23 % with 1, 0.21 % with 6 (16-36 % more
-#: time), against 0.23-0.86 % with every bin at its centre.
+#: 0.11, 0.18 and 0.15 %; 6-11 % more time for their 100-mass bands), within 0.23 % with 1,
+#: no better with 6 (16-36 % more time), against 0.23-0.86 % with every bin at its centre.
 FAST_BINS = 3
 
 
