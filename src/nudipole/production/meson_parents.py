@@ -70,9 +70,10 @@ def _bin_nodes(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The n_theta x n_p product Gauss-Legendre nodes in (log10 theta, log10 p) of the bins
     ``rows`` (a mask): each bin's cross section spread evenly in both logarithms over the bin
-    (the histogram read as a density; FORESEE's sampler, Kling & Trojanowski,
-    arXiv:2105.07077, spreads a bin's parents across it likewise), integrated by the product
-    rule; one node on an axis is the bin's centre there."""
+    (the histogram read as a density; FORESEE's sampler draws each parent uniformly in log10
+    theta and log10 p across its bin, +-0.025: Kling & Trojanowski, arXiv:2105.07077, code
+    ``src/foresee.py``, ``convert_list_to_momenta``), integrated by the product rule; one node
+    on an axis is the bin's centre there."""
     x_t, w_t = gauss_legendre(n_theta)
     x_p, w_p = gauss_legendre(n_p)
     half = 0.5 * spec.bin_width_log10
