@@ -199,19 +199,12 @@ def test_one_sided_result_has_no_upper_edge() -> None:
     result = _result()
     assert np.all(np.isnan(result.upper))
     assert not result.is_band
-    with pytest.raises(ValueError, match="d95_upper"):
-        ReachResult(
-            mass=np.ones(2),
-            d95=np.ones(2),
-            d95_error=np.ones(2),
-            acceptance=np.ones(2),
-            d95_upper=np.ones(3),
-        )
-    with pytest.raises(ValueError, match="d95_upper_error"):
-        ReachResult(
-            mass=np.ones(2),
-            d95=np.ones(2),
-            d95_error=np.ones(2),
-            acceptance=np.ones(2),
-            d95_upper_error=np.ones(3),
-        )
+    for name in ("d95_upper", "d95_upper_error"):
+        with pytest.raises(ValueError, match=f"{name} must have the shape"):
+            ReachResult(
+                mass=np.ones(2),
+                d95=np.ones(2),
+                d95_error=np.ones(2),
+                acceptance=np.ones(2),
+                **{name: np.ones(3)},
+            )

@@ -4,6 +4,7 @@ nudipole.reach.band_ends.band_ends), their files and outlines."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -72,10 +73,9 @@ def test_smooth_closure_found_where_the_peak_meets_the_threshold() -> None:
     assert end.d95_upper / end.d95 < 1.2
 
 
-def test_each_mass_is_evaluated_once_and_the_end_solved_on_its_rays() -> None:
-    """band_at is the costly call (every ray of a detector at one mass): each mass it is
-    asked for is a new one, and the band at the end is that of the rays Brent evaluated
-    there (the same as evaluating them again)."""
+def _counted_band() -> tuple[Callable[[float], BandRays], list[float]]:
+    """A band that closes at 2 GeV (ten times S95 at its peak at 1 GeV, falling linearly),
+    and the list of the masses it is asked for."""
     _, n1 = band_peak(_rays(1.0))
     asked: list[float] = []
 
@@ -83,6 +83,14 @@ def test_each_mass_is_evaluated_once_and_the_end_solved_on_its_rays() -> None:
         asked.append(m)
         return _rays(max(2.0 - m, 0.0) * 10 * S95 / n1)
 
+    return band_at, asked
+
+
+def test_each_mass_is_evaluated_once_and_the_end_solved_on_its_rays() -> None:
+    """band_at is the costly call (every ray of a detector at one mass): each mass it is
+    asked for is a new one, and the band at the end is that of the rays Brent evaluated
+    there (the same as evaluating them again)."""
+    band_at, asked = _counted_band()
     masses = np.geomspace(0.5, 3.0, 12)
     lower = np.array([solve_band(band_at(m), S95)[0] for m in masses])
     asked.clear()
@@ -95,13 +103,7 @@ def test_each_mass_is_evaluated_once_and_the_end_solved_on_its_rays() -> None:
 def test_the_scans_own_rays_stand_for_the_scanned_masses() -> None:
     """With the scan's rays at the two masses around the end (``scanned``), band_at is asked
     only for masses between them, and the end is the one found by asking for everything."""
-    _, n1 = band_peak(_rays(1.0))
-    asked: list[float] = []
-
-    def band_at(m: float) -> BandRays:
-        asked.append(m)
-        return _rays(max(2.0 - m, 0.0) * 10 * S95 / n1)
-
+    band_at, asked = _counted_band()
     masses = np.geomspace(0.5, 3.0, 12)
     at_scan = [band_at(m) for m in masses]
     lower = np.array([solve_band(r, S95)[0] for r in at_scan])

@@ -14,10 +14,11 @@ it pulls in): the far-detector part of ``nudipole headline`` then starts that mu
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 
 #: Machine epsilon of a double (2^-52).
-_EPS = 2.220446049250313e-16
+_EPS = sys.float_info.epsilon
 #: (3 - sqrt 5) / 2: the golden-section fraction of an interval (Brent 1973, ch. 5).
 _GOLDEN = 0.5 * (3.0 - math.sqrt(5.0))
 

@@ -39,8 +39,9 @@ class FormFactor(StrEnum):
 
 
 class ErrorRule(StrEnum):
-    """The second rule against which a far detector's ``d95_error`` is taken (the change of
-    the lower edge under it; ``benchmarks/far_convergence.py`` compares the two)."""
+    """The second rule against which a far detector's ``d95_error`` and ``d95_upper_error``
+    are taken (the change of each edge under it; ``benchmarks/far_convergence.py`` compares
+    the two)."""
 
     #: Every integration rule halved (``SourceOptions.coarsened``): cheap (+20-45 %), a
     #: conservative estimate of the default rule's error, 0.01-2 % where the error is below
