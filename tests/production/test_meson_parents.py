@@ -187,6 +187,6 @@ def test_source_options_check_and_scale_the_fast_rule() -> None:
     assert SourceOptions().refined().n_sub_fast == 4
     assert SourceOptions().coarsened().n_sub_fast == 1
     assert SourceOptions(n_sub_fast=5).coarsened().n_sub_fast == 2
-    for bad in (0, 65, 2.5, "2"):
+    for bad in (0, -1, 65, 2.5, "2", True, math.nan, math.inf, 1e300):
         with pytest.raises(ValueError, match="n_sub_fast"):
             SourceOptions(n_sub_fast=bad)  # type: ignore[arg-type]

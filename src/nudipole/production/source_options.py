@@ -31,6 +31,11 @@ LIGHT_BOSON_REFERENCE = 1.0e-3
 LIGHT_BOSON_MAX = 3.0
 
 
+def _whole(value: object) -> bool:
+    """Whether ``value`` is a whole number (an int, not a bool: True is not a node count)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class SourceOptions:
     """How the meson source is integrated (all deterministic).
@@ -130,15 +135,15 @@ class SourceOptions:
             "n_energy",
         ):
             value = getattr(self, name)
-            if not isinstance(value, int) or not 1 <= value <= 64:
+            if not _whole(value) or not 1 <= value <= 64:
                 raise ValueError(f"source option {name} must be an integer in 1..64, got {value!r}")
         value = self.n_phi_boson
-        if value is not None and (not isinstance(value, int) or not 1 <= value <= 64):
+        if value is not None and (not _whole(value) or not 1 <= value <= 64):
             raise ValueError(
                 f"source option n_phi_boson must be None or an integer in 1..64, got {value!r}"
             )
         value = self.n_table_cells
-        if value is not None and (not isinstance(value, int) or not 1 <= value <= 4096):
+        if value is not None and (not _whole(value) or not 1 <= value <= 4096):
             raise ValueError(
                 f"source option n_table_cells must be None or an integer in 1..4096, got {value!r}"
             )
