@@ -78,7 +78,7 @@ def test_reach_many_refuses_what_is_not_a_curve() -> None:
 
 
 def test_far_bands_on_threads_are_the_bands_one_after_the_other() -> None:
-    from nudipole.cli.lhc_commands import far_results
+    from nudipole.cli.lhc_figures import far_results
     from nudipole.model import Flavour
 
     flavours = [Flavour.E, Flavour.TAU]

@@ -20,7 +20,7 @@ from nudipole.cli._common import (
 )
 from nudipole.cli.ew_commands import add_coupling_options
 from nudipole.cli.landscape_commands import add_limit_options, chosen_limits, make_landscape
-from nudipole.cli.lhc_commands import (
+from nudipole.cli.lhc_figures import (
     LLP_PANELS,
     check_figure_output,
     make_lhc_channels,

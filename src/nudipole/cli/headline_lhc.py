@@ -25,7 +25,7 @@ import numpy as np
 from rich.table import Table
 
 from nudipole.cli._common import console, waiting
-from nudipole.cli.lhc_commands import FAR_DETECTORS, draw_lhc_far, far_results
+from nudipole.cli.lhc_figures import FAR_DETECTORS, draw_lhc_far, far_results
 from nudipole.experiments import ExperimentError
 from nudipole.limits.newground import Interval
 from nudipole.model import Flavour
@@ -50,7 +50,7 @@ def closing_mass(result: ReachResult) -> float:
 
 def headline_bands(n: int) -> dict[Flavour, list[tuple[ReachResult, str]]]:
     """The nine paper-preset bands of ``fig_lhc_far`` on ``n`` masses (:func:`~nudipole.cli.
-    lhc_commands.far_results`, without a progress bar: it may run in the second process)."""
+    lhc_figures.far_results`, without a progress bar: it may run in the second process)."""
     return far_results(list(Flavour), "paper", n, None)
 
 

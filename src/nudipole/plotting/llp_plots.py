@@ -2,7 +2,7 @@
 
 The talk's two panels (W. Liu, Y. Zhang, EPJC 83 (2023) 568, arXiv:2302.02081; talk: "Left is
 the flavor universal coupling case, right for d_tau dominance") are
-``[FlavourMode.UNIVERSAL, FlavourMode.TAU]`` (:data:`nudipole.cli.lhc_commands.LLP_PANELS`,
+``[FlavourMode.UNIVERSAL, FlavourMode.TAU]`` (:data:`nudipole.cli.lhc_figures.LLP_PANELS`,
 the default of ``nudipole figure lhc-llp``); any single flavour is a panel too. Each
 panel draws the expected 95 % CL bands of the far detectors for one electroweak scenario
 (:mod:`nudipole.reach.far_couplings`), over the existing limits (photon-dipole limits of the
