@@ -137,10 +137,15 @@ def test_reach_error_rule_doubled_is_recorded_and_small(cli) -> None:
         (["faser2", "--masses", "0.05", "--error-rule", "doubled", "--no-error"], "drop one"),
         (["faser2", "--masses", "0.05", "--error-rule", "bogus"], "invalid choice: 'bogus'"),
         (["belle2", "--masses", "1", "--error-rule", "doubled"], "applies only to far"),
+        # the e+e- error needs no second pass, and events and newground compute none: there
+        # --no-error would be ignored, so it is refused
+        (["belle2", "--masses", "1", "--no-error"], "--no-error applies only to far"),
+        (["events", "faser2", "--mass", "0.05", "--d", "1e-5", "--no-error"], "--no-error"),
+        (["newground", "faser2", "--flavour", "e", "--no-error"], "--no-error"),
     ],
 )
 def test_reach_error_rule_bad_input_is_one_line(cli, args: list[str], match: str) -> None:
-    code, out, err = cli(["reach", *args])
+    code, out, err = cli(args if args[0] in ("events", "newground") else ["reach", *args])
     assert code == 2
     assert match in err
     assert_one_line_error(err)

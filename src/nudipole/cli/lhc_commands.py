@@ -85,16 +85,17 @@ def add_far_options(p: argparse.ArgumentParser) -> None:
         help="W/Z spectra: pythia (nudipole's full-angle Pythia 8 tables, default) or foresee "
         "(FORESEE's forward tables, mirrored)",
     )
-    g.add_argument(
-        "--no-error",
-        dest="error_estimate",
-        action="store_false",
-        help="skip the integration-error estimate (a second pass with other rules)",
-    )
 
 
 def add_far_error_rule(p: argparse.ArgumentParser) -> None:
-    """``--error-rule`` of ``nudipole reach`` (far detectors only)."""
+    """``--no-error`` and ``--error-rule`` of ``nudipole reach`` (far detectors only; ``events``
+    and ``newground`` compute no integration error, so they do not take these)."""
+    p.add_argument(
+        "--no-error",
+        dest="error_estimate",
+        action="store_false",
+        help="far detectors: skip the integration-error estimate (a second pass with other rules)",
+    )
     p.add_argument(
         "--error-rule",
         choices=[r.value for r in ErrorRule],
@@ -136,6 +137,9 @@ def reject_far_options(args: argparse.Namespace) -> None:
     given = [flag for name, flag in FAR_ONLY if getattr(args, name, None) is not None]
     if getattr(args, "spectra", "default") != "default":
         given.append("--spectra")
+    if getattr(args, "error_estimate", True) is False:
+        # the e+e- curves' error comes with their rule at no extra pass: nothing to skip
+        given.append("--no-error")
     if given:
         verb = "applies" if len(given) == 1 else "apply"
         raise ExperimentError(
