@@ -93,11 +93,12 @@ def test_detector_rules_replace_the_defaults_only_where_stated() -> None:
     mapp2 = load_far_experiment("mapp2")
     assert (faser2.integration.n_phi, faser2.integration.n_cos) == (1, 8)
     assert "convergence" in faser2.integration.source
-    # FACET sets the mesons' and the W/Z parts' phi* rules
-    assert (facet.integration.n_phi, facet.integration.n_cos) == (8, None)
+    # FACET sets the mesons' phi* and theta* rules and the W/Z parts' phi* rule
+    assert (facet.integration.n_phi, facet.integration.n_cos) == (8, 7)
     assert facet.integration.n_phi_boson == 4
-    # MAPP-2 sets only the W/Z phi* rule
+    # MAPP-2 sets the mesons' theta* rule and the W/Z phi* rule, not the mesons' phi* rule
     assert (mapp2.integration.n_phi, mapp2.integration.n_phi_boson) == (None, 4)
+    assert mapp2.integration.n_cos == 7
     assert "convergence" in mapp2.integration.source
     resolved = detector_options(faser2, SourceOptions())
     assert (resolved.n_phi, resolved.n_cos, resolved.detector_rules) == (1, 8, False)
@@ -109,7 +110,7 @@ def test_detector_rules_replace_the_defaults_only_where_stated() -> None:
     assert detector_options(faser2, own) is own
     assert detector_options(mapp2, SourceOptions()).n_phi == SourceOptions().n_phi
     assert detector_options(facet, SourceOptions()) == SourceOptions(
-        detector_rules=False, n_phi=8, n_phi_boson=4
+        detector_rules=False, n_phi=8, n_cos=7, n_phi_boson=4
     )
     # FASER-2's W/Z parts follow its n_phi (no n_phi_boson there)
     assert resolved.n_phi_boson is None

@@ -299,7 +299,9 @@ def test_near_hits_merged_move_the_mapp2_band_by_rounding_only(
     from nudipole.reach.far_setup import detector_options
 
     # MAPP-2 (a box, 8 hits per polar row): 27 % fewer hits; band edges as with every hit
-    # kept to 1e-5 (measured 2e-6 over 24 masses and three flavours)
+    # kept to 5e-5 (measured 2e-6 over 24 masses and three flavours with 8 theta* nodes;
+    # 1.6e-5 on the upper edge at 2 MeV with MAPP-2's 7: a merged hit moves by up to 0.1 of
+    # a cell, 4e-4 in l_in and l_out)
     exp = load_far_experiment("mapp2")
     masses = (0.002, 0.02, 0.08)
 
@@ -323,8 +325,8 @@ def test_near_hits_merged_move_the_mapp2_band_by_rounding_only(
     far_table.kernel_rows.cache_clear()
     assert n_hits < 0.8 * n_hits0
     assert np.all(np.isfinite(lo))
-    np.testing.assert_allclose(lo, lo0, rtol=1e-5)
-    np.testing.assert_allclose(hi, hi0, rtol=1e-5)
+    np.testing.assert_allclose(lo, lo0, rtol=5e-5)
+    np.testing.assert_allclose(hi, hi0, rtol=5e-5)
 
 
 def test_sin_of_the_phi_nodes_matches_the_library_sin() -> None:

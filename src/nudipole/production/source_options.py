@@ -172,13 +172,18 @@ class SourceOptions:
         )
 
     def coarsened(self) -> SourceOptions:
-        """Every rule halved (at least 2 nodes): the change of a result under this rule
-        bounds the integration error of the default rule from above (the error estimate).
-        A detector's own rules no longer replace them (``detector_rules`` False)."""
+        """Every rule halved (at least 2 nodes; an odd number of theta* nodes rounds up, 7 to
+        4, so that the rule keeps at least half of them): the change of a result under this
+        rule is the conservative error estimate of the default rule (``d95_error``). A
+        detector's own rules no longer replace them (``detector_rules`` False).
+
+        Rounding 7 theta* nodes down to 3 made the estimate fall below the change under every
+        rule doubled at 8 of 14 masses at MAPP-2 (default preset; 0.00-0.02 % against
+        0.07-0.08 %): the 3-node rule happens to agree with the 7-node one there."""
         return replace(
             self,
             detector_rules=False,
-            n_cos=max(2, self.n_cos // 2),
+            n_cos=max(2, (self.n_cos + 1) // 2),
             n_cos_boson=max(2, self.n_cos_boson // 2),
             n_phi=max(2, self.n_phi // 2),
             n_phi_boson=None if self.n_phi_boson is None else max(2, self.n_phi_boson // 2),
