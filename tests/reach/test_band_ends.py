@@ -249,6 +249,34 @@ def test_band_samples_add_each_end_and_the_mass_beyond_it(faser2_band: object) -
     assert mass.size == res.mass.size + 2 * len(res.band_ends)
 
 
+def test_new_ground_at_a_band_end_needs_no_evaluation(faser2_band: object) -> None:
+    # The ends are solved to the new-ground edges' precision, so an edge of new ground where
+    # the band closes is bracketed by band_samples alone: the band function is called for
+    # the other edge only (d_e against the seed's Fig. 3 limits: 0.0939-0.172 GeV).
+    from nudipole.api import far_band_function
+    from nudipole.limits import load_catalogue
+    from nudipole.limits.newground import CURVE_EDGE_RTOL, new_ground_band_intervals
+    from nudipole.model import Flavour
+
+    assert BAND_END_RTOL <= CURVE_EDGE_RTOL
+    res = faser2_band
+    (end,) = [e for e in res.band_ends if e.side == "upper"]
+    assert end.tolerance <= CURVE_EDGE_RTOL
+    band = far_band_function("faser2", preset="paper")
+    called: list[float] = []
+
+    def band_at(mass: float) -> tuple[float, float]:
+        called.append(mass)
+        return band(mass)
+
+    limits = load_catalogue().paper_set().for_flavour(Flavour.E)
+    (iv,) = new_ground_band_intervals(limits, *res.band_samples(), band_at=band_at)
+    assert iv.high == pytest.approx(end.mass, rel=CURVE_EDGE_RTOL)
+    assert 0.09 < iv.low < 0.1
+    assert called
+    assert max(called) < 0.9 * end.mass  # none near the end
+
+
 def test_band_samples_without_ends_are_the_scan() -> None:
     exp = load_far_experiment("faser2")
     res = compute_far_reach(
