@@ -6,11 +6,18 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
 
-from nudipole._parallel import MAX_WORKERS, available_cpus, check_workers, run_threads
+from nudipole._parallel import (
+    MAX_WORKERS,
+    OnceCache,
+    available_cpus,
+    check_workers,
+    run_threads,
+)
 from nudipole.api import reach, reach_many
 from nudipole.experiments import ExperimentError
 
@@ -177,3 +184,50 @@ def test_no_pool_inside_a_pool() -> None:
     assert len(names) == 6
     assert all(name.startswith("nudipole") for name in names)
     assert len(set(names)) <= 2
+
+
+def test_once_cache_computes_each_key_once_across_threads() -> None:
+    cache: OnceCache[str, int] = OnceCache()
+    calls: list[str] = []
+    lock = threading.Lock()
+
+    def compute(key: str) -> int:
+        with lock:
+            calls.append(key)
+        time.sleep(0.02)  # long enough for the other threads to ask meanwhile
+        return len(key)
+
+    keys = ["a", "bb", "a", "ccc", "bb", "a", "a", "ccc"]
+    got = run_threads([lambda k=k: cache.get(k, lambda: compute(k)) for k in keys], workers=4)
+    assert got == [len(k) for k in keys]
+    assert sorted(calls) == ["a", "bb", "ccc"]
+    assert len(cache) == 3
+    assert "bb" in cache
+    assert "d" not in cache
+
+
+def test_once_cache_lets_another_thread_compute_after_a_failure() -> None:
+    cache: OnceCache[str, int] = OnceCache()
+    attempts: list[int] = []
+    lock = threading.Lock()
+
+    def compute() -> int:
+        with lock:
+            attempts.append(1)
+            first = len(attempts) == 1
+        time.sleep(0.02)
+        if first:
+            raise RuntimeError("the first attempt fails")
+        return 7
+
+    def ask() -> int | str:
+        try:
+            return cache.get("k", compute)
+        except RuntimeError:
+            return "failed"
+
+    got = run_threads([ask] * 3, workers=3)
+    assert got.count("failed") == 1
+    assert got.count(7) == 2
+    assert len(attempts) == 2  # the failure, then one thread that computed it again
+    assert cache.get("k", lambda: 0) == 7

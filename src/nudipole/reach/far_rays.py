@@ -20,6 +20,7 @@ channel's cells one after the other.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from nudipole._parallel import OnceCache
 from nudipole.experiments.far_schema import FarDetectorExperiment
 from nudipole.physics._types import FloatArray
 from nudipole.physics.decay import photon_energy_fraction
@@ -126,8 +128,9 @@ _NO_INT = np.empty(0, dtype=np.int64)
 _NO_FLOAT = np.empty(0)
 
 #: Rays of the W/Z parts at the reference masses, per (channel, part, flavour, options,
-#: reference mass), kept by one reach scan (a plain dict the caller owns).
-LightCache = dict[tuple[str, str, str, SourceOptions, float], "LightRays | None"]
+#: reference mass), kept by one reach scan (the caller owns it; each computed once however
+#: many of the scan's threads need it, :class:`nudipole._parallel.OnceCache`).
+LightCache = OnceCache[tuple[str, str, str, SourceOptions, float], "LightRays | None"]
 
 #: Heaviest N (GeV) whose W/Z count is interpolated between reference masses
 #: (:func:`reference_weights`); heavier masses are computed afresh.
@@ -245,9 +248,69 @@ def _light_rays(
     (GeV; from ``cache`` or computed and kept there); None where the part sends no N into the
     window at that mass (or is closed there)."""
     key = (channel, part, flavour, options, m_ref)
-    if key in cache:
-        return cache[key]
+    return cache.get(
+        key,
+        lambda: _light_rays_at(channel, part, experiment, flavour, options, couplings, rows, m_ref),
+    )
 
+
+def prefetch_light_rays(
+    cache: LightCache,
+    experiment: FarDetectorExperiment,
+    masses: Sequence[float] | FloatArray,
+    channels: Sequence[str],
+    flavour: str,
+    options: SourceOptions,
+    couplings: FarCouplings,
+    interpolate: bool,
+    workers: int | None = None,
+) -> None:
+    """Compute into ``cache``, side by side on ``workers`` threads, the W/Z rays of every
+    reference mass that :func:`merged_rays` will take for ``masses`` (:func:`reference_weights`
+    with ``interpolate``): a scan's threads then replay them instead of waiting, one
+    reference after another, for the thread that computes each."""
+    from nudipole._parallel import run_threads
+    from nudipole.production.boson_channels import BOSON_CHANNELS
+
+    bosons = [name for name in channels if name in BOSON_CHANNELS]
+    refs = sorted(
+        {
+            m_ref
+            for mass in masses
+            for m_ref, _ in reference_weights(float(mass), options, interpolate) or ()
+        }
+    )
+    if not bosons or not refs:
+        return
+    window = experiment.shape.polar_window()
+    rows = kernel_rows(
+        experiment.shape, window, detector_grid_size(options.table_cells()), options.n_azimuth
+    )
+    calls = [
+        functools.partial(
+            _light_rays, cache, name, src.part, experiment, flavour, options, couplings, rows, m
+        )
+        for name in bosons
+        for m in refs
+        for src in channel_sources(
+            name, m, flavour, experiment.charged_mesons, window, options, couplings.ratios
+        )
+        if part_is_boson(src.part)
+    ]
+    run_threads(calls, workers)
+
+
+def _light_rays_at(
+    channel: str,
+    part: str,
+    experiment: FarDetectorExperiment,
+    flavour: str,
+    options: SourceOptions,
+    couplings: FarCouplings,
+    rows: KernelRows,
+    m_ref: float,
+) -> LightRays | None:
+    """The :class:`LightRays` of :func:`_light_rays`, computed."""
     window = experiment.shape.polar_window()
     s_lo = math.sin(0.5 * window[0]) ** 2
     s_hi = math.sin(0.5 * window[1]) ** 2
@@ -260,7 +323,6 @@ def _light_rays(
     ]
     combos = compiled_node_combos(found[0], m_ref, window, options) if found else None
     if combos is None:
-        cache[key] = None
         return None
     src = found[0]
     coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(part, options))
@@ -289,7 +351,7 @@ def _light_rays(
         row, weight, combo, np.ones(n_c), scale, key_c, rows.grid_rows, rows.hit_rows,
         a0, d0, n_d, b0, dense, zero,
     )  # fmt: skip
-    light = LightRays(
+    return LightRays(
         row=row,
         weight=weight,
         combo=combo,
@@ -298,8 +360,6 @@ def _light_rays(
         unit_cells=_dense_cells(dense, zero, a0, d0, n_d, b0),
         heading=float(heading),
     )
-    cache[key] = light
-    return light
 
 
 def _cell_ranges(rows: KernelRows, key_c: FloatArray) -> tuple[int, int, int, int, int, int]:

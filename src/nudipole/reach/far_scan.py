@@ -245,7 +245,7 @@ def compute_far_reach(
             prefetch_cos_rules(chans, m, str(f), second, window)
     # the W/Z rays of the reference mass, kept for the light masses of this scan
     # (SourceOptions.light_boson_mass, far_rays.merged_rays)
-    light: far_rays.LightCache = {}
+    light = far_rays.LightCache()
     sharing = (
         shared is not None
         and flav != FlavourMode.UNIVERSAL
@@ -277,6 +277,15 @@ def compute_far_reach(
         and opts.kernel is Kernel.COMPILED
         and all(c in BOSON_CHANNELS for c in chans)
     )
+    # the W/Z rays of the reference masses first, side by side on threads (the masses then
+    # replay them; computed on demand, one thread computed each while the others waited)
+    for rules in (opts, second) if error_estimate else (opts,):
+        if rules.kernel is Kernel.COMPILED:
+            for f in FlavourMode(flav).flavours:
+                far_rays.prefetch_light_rays(
+                    light, experiment, m, chans, str(f), rules, cpl,
+                    not preset.photon_selection or use_bound, workers,
+                )  # fmt: skip
 
     def at_mass(
         mass: float,
