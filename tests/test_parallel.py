@@ -16,6 +16,7 @@ from nudipole._parallel import (
     OnceCache,
     available_cpus,
     check_workers,
+    once_per_key,
     run_threads,
 )
 from nudipole.api import reach, reach_many
@@ -231,3 +232,36 @@ def test_once_cache_lets_another_thread_compute_after_a_failure() -> None:
     assert got.count(7) == 2
     assert len(attempts) == 2  # the failure, then one thread that computed it again
     assert cache.get("k", lambda: 0) == 7
+
+
+def test_once_per_key_runs_a_cached_function_once_per_argument_across_threads() -> None:
+    import functools
+
+    calls: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    @once_per_key
+    @functools.lru_cache(maxsize=8)
+    def table(n: int, name: str = "x") -> tuple[int, str]:
+        with lock:
+            calls.append((n, name))
+        time.sleep(0.02)  # the other threads ask meanwhile
+        if n < 0:
+            raise ValueError("negative")
+        if n > 100:
+            return table(n - 100, name)  # the same thread may ask again inside
+        return (n, name)
+
+    args = [(1, "x"), (2, "x"), (1, "x"), (1, "y"), (2, "x"), (1, "x")]
+    got = run_threads([lambda a=a: table(*a) for a in args], workers=4)
+    assert got == args
+    assert sorted(calls) == [(1, "x"), (1, "y"), (2, "x")]
+    assert table(101) == (1, "x")
+    assert table(n=3, name="z") == (3, "z")
+    with pytest.raises(ValueError, match="negative"):
+        table(-1)
+    # the cache's own controls are the wrapper's
+    assert table.cache_info().currsize == 5  # type: ignore[attr-defined]
+    table.cache_clear()  # type: ignore[attr-defined]
+    assert table.cache_info().currsize == 0  # type: ignore[attr-defined]
+    assert table.__name__ == "table"

@@ -31,6 +31,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from nudipole._parallel import once_per_key
 from nudipole.production.spectra import (
     Spectrum,
     SpectrumError,
@@ -150,6 +151,7 @@ def _check_boson(pdgid: Any) -> int:
     return int(pdgid)
 
 
+@once_per_key
 @functools.cache
 def _cross_sections() -> dict[int, BosonCrossSection]:
     data = tomllib.loads(_text("normalisation.toml"))
@@ -234,6 +236,7 @@ def wz_catalogue() -> list[WZTable]:
     return list(_catalogue())
 
 
+@once_per_key
 @functools.cache
 def _load(file: str) -> Spectrum:
     entry = next(e for e in _catalogue() if e.file == file)

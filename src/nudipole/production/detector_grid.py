@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from nudipole._parallel import once_per_key
 from nudipole.constants import HBARC_GEV_M
 from nudipole.detectors import Shape, azimuthal_nodes
 from nudipole.physics._types import FloatArray
@@ -68,6 +69,7 @@ class DetectorGrid:
     origin_inside: bool
 
 
+@once_per_key
 @lru_cache(maxsize=32)
 def detector_grid(
     shape: Shape, window: tuple[float, float], n_grid: int, n_azimuth: int

@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from nudipole._parallel import once_per_key
 from nudipole.physics._types import FloatArray
 from nudipole.production import boson_channels
 from nudipole.production.absorber import ChargedMesonDecays
@@ -151,6 +152,7 @@ def _expand_bins(
 
 # 64 (channel, rule, window) entries of up to ~0.4 MB each; channel_parents keeps the merged
 # parents of more
+@once_per_key
 @lru_cache(maxsize=64)
 def _channel_spectra(
     channel: str, spectra_set: str, n_sub: int, n_sub_fast: int, window: tuple[float, float]
@@ -183,6 +185,7 @@ def _channel_spectra(
     return out[0], out[1], out[2], names
 
 
+@once_per_key
 @lru_cache(maxsize=32)
 def _boson_spectra(
     part: str, tables: str, n_sub: int, n_sub_fast: int, window: tuple[float, float]
@@ -262,6 +265,7 @@ def _merge_theta(
     return mean_t, mean_p, total[ok]
 
 
+@once_per_key
 @lru_cache(maxsize=256)
 def channel_parents(
     channel: str,
@@ -329,6 +333,7 @@ class ParentTable:
     theta_max: FloatArray
 
 
+@once_per_key
 @lru_cache(maxsize=256)
 def _channel_table(
     channel: str,

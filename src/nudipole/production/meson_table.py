@@ -32,6 +32,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Final, Literal
 
+from nudipole._parallel import once_per_key
 from nudipole.constants import CKM_MAGNITUDES, pdg_mass_gev, pdg_particle
 
 #: Channel names, in this order everywhere.
@@ -176,6 +177,7 @@ def _build(name: str, table: Mapping[str, object]) -> MesonChannel:
     )
 
 
+@once_per_key
 @lru_cache(maxsize=1)
 def _table() -> Mapping[str, MesonChannel]:
     text = resources.files("nudipole.data").joinpath("mesons.toml").read_text("utf-8")

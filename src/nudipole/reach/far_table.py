@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from nudipole._parallel import once_per_key
 from nudipole.detectors import Shape
 from nudipole.physics._types import FloatArray
 from nudipole.production.detector_grid import DetectorGrid, detector_grid
@@ -178,6 +179,7 @@ def near_hits_merged(
     )
 
 
+@once_per_key
 @lru_cache(maxsize=32)
 def kernel_rows(
     shape: Shape, window: tuple[float, float], n_grid: int, n_azimuth: int

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from nudipole._parallel import once_per_key
 from nudipole.production.spectra.model import Spectrum, SpectrumError, particle_name
 from nudipole.production.spectra.reader import _build
 from nudipole.production.spectra.rows import open_data, parse_rows
@@ -111,6 +112,7 @@ def _find(pdgid: int, spectra_set: str) -> CatalogueEntry | None:
     return None
 
 
+@once_per_key
 @functools.cache
 def _load_builtin(file: str) -> Spectrum:
     entry = next(e for e in _catalogue() if e.file == file)
