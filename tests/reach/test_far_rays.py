@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from nudipole.experiments.registry import load_far_experiment
 from nudipole.production.meson_source import Kernel, SourceOptions, channel_sources
 from nudipole.production.node_combos import node_combos
-from nudipole.reach import far_rays, far_table
+from nudipole.reach import far_kernel_calls, far_light, far_rays, far_table
 from nudipole.reach.band import solve_band
 from nudipole.reach.far_presets import get_far_preset
 from nudipole.reach.far_scan import compute_far_reach, merged_rays_numpy
@@ -129,7 +129,7 @@ def test_dense_range_error_falls_back_to_numpy(monkeypatch: pytest.MonkeyPatch) 
     exp = load_far_experiment("faser2")
     opts = SourceOptions()
     chosen = get_far_preset("paper")
-    monkeypatch.setattr(far_rays, "DENSE_CELLS", 1)
+    monkeypatch.setattr(far_kernel_calls, "DENSE_CELLS", 1)
     with pytest.raises(far_rays.DenseRangeError):
         far_rays.merged_rays(exp, 0.05, ("pi0",), "e", opts, chosen)
     res = compute_far_reach(
@@ -352,7 +352,7 @@ def test_rays_of_the_reference_mass_replayed_equal_the_kernel() -> None:
     preset = get_far_preset("default")
     opts = SourceOptions(n_table_cells=4, n_azimuth=3, n_phi_boson=4)
     m = LIGHT_BOSON_REFERENCE
-    cache = far_rays.LightCache()
+    cache = far_light.LightCache()
     kept, head_kept = far_rays.merged_rays(exp, m, WZ, "tau", opts, preset, cpl, cache)
     fresh, head_fresh = far_rays.merged_rays(exp, m, WZ, "tau", opts, preset, cpl)
     assert len(cache) == 3  # W+, W-, Z
@@ -410,18 +410,18 @@ def test_w_z_counts_from_reference_masses(
 
 def test_reference_masses_bracket_the_mass() -> None:
     opts = SourceOptions()
-    assert far_rays.reference_weights(0.2, opts) == [(1e-3, 1.0)]
+    assert far_light.reference_weights(0.2, opts) == [(1e-3, 1.0)]
     for m in (0.31, 0.45, 0.675, 1.0, 2.3, 9.9):
-        refs = far_rays.reference_weights(m, opts)
+        refs = far_light.reference_weights(m, opts)
         assert refs is not None
         lo, hi = refs[0][0], refs[-1][0]
         assert lo <= m <= hi
         assert sum(w for _, w in refs) == pytest.approx(1.0)
         # linear in m^2
         assert sum(w * r * r for r, w in refs) == pytest.approx(m * m)
-    assert far_rays.reference_weights(12.0, opts) is None
-    assert far_rays.reference_weights(1.0, opts, interpolate=False) is None
-    assert far_rays.reference_weights(0.1, replace(opts, light_boson_mass=0.0)) is None
+    assert far_light.reference_weights(12.0, opts) is None
+    assert far_light.reference_weights(1.0, opts, interpolate=False) is None
+    assert far_light.reference_weights(0.1, replace(opts, light_boson_mass=0.0)) is None
 
 
 @pytest.mark.parametrize("value", [-1.0, math.nan, 5.0, math.inf])
@@ -441,7 +441,7 @@ def test_scan_computes_each_reference_mass_once_on_threads(
     monkeypatch: pytest.MonkeyPatch, preset_name: str
 ) -> None:
     # The W/Z rays of the reference masses are computed first, side by side
-    # (far_rays.prefetch_light_rays), each once: two threads that needed the same reference
+    # (far_light.prefetch_light_rays), each once: two threads that needed the same reference
     # used to compute it both (FACET's W/Z band took 1.7 s of CPU on two threads, 0.9 s on
     # one). The band is the same, bit for bit, with one thread or two.
     from nudipole.reach.far_couplings import make_far_couplings
@@ -451,13 +451,13 @@ def test_scan_computes_each_reference_mass_once_on_threads(
     preset = get_far_preset(preset_name)
     masses = np.geomspace(0.01, 5.0, 12)
     made: list[tuple[str, str, float]] = []
-    original = far_rays._light_rays_at
+    original = far_light.light_rays_at
 
     def counted(channel, part, experiment, flavour, options, couplings, rows, m_ref):  # type: ignore[no-untyped-def]
         made.append((channel, part, m_ref, options))
         return original(channel, part, experiment, flavour, options, couplings, rows, m_ref)
 
-    monkeypatch.setattr(far_rays, "_light_rays_at", counted)
+    monkeypatch.setattr(far_light, "light_rays_at", counted)
     run = {}
     made_by = {}
     for w in (1, 2):

@@ -44,7 +44,7 @@ from nudipole.production.meson_source import (
     ray_blocks,
 )
 from nudipole.production.meson_table import CHANNELS, channel_info
-from nudipole.reach import far_rays
+from nudipole.reach import far_light, far_rays
 from nudipole.reach.band import (
     MERGE_LOG_STEP,
     BandRays,
@@ -144,7 +144,7 @@ def _shared_merged_rays(
     options: SourceOptions,
     preset: FarPreset,
     couplings: FarCouplings,
-    light: far_rays.LightCache | None,
+    light: far_light.LightCache | None,
     shared: SharedRays,
 ) -> tuple[RayMerger, FloatArray]:
     """:func:`_merged_rays` with the flavour-blind channels' rays taken from ``shared`` (made
@@ -245,7 +245,7 @@ def compute_far_reach(
             prefetch_cos_rules(chans, m, str(f), second, window)
     # the W/Z rays of the reference mass, kept for the light masses of this scan
     # (SourceOptions.light_boson_mass, far_rays.merged_rays)
-    light = far_rays.LightCache()
+    light = far_light.LightCache()
     sharing = (
         shared is not None
         and flav != FlavourMode.UNIVERSAL
@@ -282,7 +282,7 @@ def compute_far_reach(
     for rules in (opts, second) if error_estimate else (opts,):
         if rules.kernel is Kernel.COMPILED:
             for f in FlavourMode(flav).flavours:
-                far_rays.prefetch_light_rays(
+                far_light.prefetch_light_rays(
                     light, experiment, m, chans, str(f), rules, cpl,
                     not preset.photon_selection or use_bound, workers,
                 )  # fmt: skip
@@ -293,7 +293,7 @@ def compute_far_reach(
         """(d95, d95_upper, their errors, acceptance, events at d95 per channel, the merged
         rays if ``locate_ends``, else None) at one mass."""
         heavy = mass > opts.light_boson_mass  # light masses are cheap anyway
-        if use_bound and heavy and far_rays.reference_weights(mass, opts) is not None:
+        if use_bound and heavy and far_light.reference_weights(mass, opts) is not None:
             bound, heading = merged_at(mass, opts, bound_preset)
             if count_bound(bound.rays()) < NO_BAND_MARGIN * threshold:
                 acc = _acceptance(mass, heading, chans, flav, window, experiment, opts, cpl)
@@ -410,7 +410,7 @@ def _merged_rays(
     options: SourceOptions,
     preset: FarPreset,
     couplings: FarCouplings = PHOTON_SIGNAL,
-    light: far_rays.LightCache | None = None,
+    light: far_light.LightCache | None = None,
 ) -> tuple[RayMerger, FloatArray]:
     """Merged rays per channel and N heading into the detector per channel: by the compiled
     kernel (:mod:`nudipole.reach.far_rays`) or, with ``options.kernel = numpy`` or where the
