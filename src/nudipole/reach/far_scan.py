@@ -190,7 +190,7 @@ def compute_far_reach(
     """Excluded band [d95, d95_upper] (GeV^-1) of a far detector for each mass.
 
     With ``locate_ends`` the ends of every island between two scanned masses are solved to
-    0.1 % in mass (:func:`band_ends`, in ``band_ends`` of the result).
+    10^-4 in mass (:func:`band_ends`, :data:`BAND_END_RTOL`; in ``band_ends`` of the result).
 
     ``couplings`` (:mod:`nudipole.reach.far_couplings`): the coupling model (d_Z/d_gamma,
     d_W/d_gamma of a scenario; the W/Z channels need it) and the signal; the band is then on
