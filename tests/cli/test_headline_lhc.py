@@ -161,3 +161,40 @@ def test_a_forked_worker_does_not_repeat_what_this_process_had_not_yet_written(
     ).stdout
     assert out.count("written once") == 1
     assert out.strip().endswith("3")
+
+
+def test_fig_lhc_far_laid_out_before_its_bands_is_the_same_figure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The headline lays out fig_lhc_far (limits, axes, legends, notes) while its bands are
+    computed (lhc_far_frame); drawn into that frame the figure is the one drawn afresh, byte
+    for byte, and a frame laid out for other bands (other legend texts) is not used."""
+    from nudipole.cli.lhc_figures import draw_lhc_far, lhc_far_frame
+    from nudipole.limits import load_catalogue
+    from nudipole.model import Flavour
+    from nudipole.plotting import landscape
+
+    finished: list[bool] = []
+    real = landscape.finish_landscape
+
+    def spy(frame: landscape.LandscapeFrame, panels: object) -> bool:
+        finished.append(real(frame, panels))  # type: ignore[arg-type]
+        return finished[-1]
+
+    monkeypatch.setattr(landscape, "finish_landscape", spy)
+    bands = headline_lhc.headline_bands(6)
+    flavours = list(Flavour)
+    limits = load_catalogue().paper_set()
+    fresh = tmp_path / "fresh.png"
+    draw_lhc_far(fresh, flavours, limits, "paper", bands)
+    assert finished == [True]  # plot_landscape: a frame of its own, finished
+    framed = tmp_path / "framed.png"
+    draw_lhc_far(framed, flavours, limits, "paper", bands, lhc_far_frame(flavours, limits, "paper"))
+    assert finished == [True, True]  # the frame given, finished; nothing drawn afresh
+    assert framed.read_bytes() == fresh.read_bytes()
+    other = tmp_path / "other.png"
+    draw_lhc_far(
+        other, flavours, limits, "paper", bands, lhc_far_frame(flavours, limits, "default")
+    )
+    assert finished == [True, True, False, True]  # refused, then drawn afresh
+    assert other.read_bytes() == fresh.read_bytes()

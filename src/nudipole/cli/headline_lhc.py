@@ -6,8 +6,10 @@ while this one computes and draws the e+e- figures: the far-detector scans are c
 kernels with NumPy between them, the figures pure Python, and in one process they would
 take turns at the GIL. The bands come back first (:func:`headline_bands`), then the table
 and the new-ground edges (:func:`headline_tables`) are computed there while ``fig_lhc_far``
-is drawn here. The numbers are those of the same functions run in this process, bit for
-bit (``tests/cli/test_headline_lhc.py``); where no second process can be started they are.
+is drawn here; its limits, axes, legends and notes are laid out beforehand, while this
+process waits for the bands (:func:`nudipole.cli.lhc_figures.lhc_far_frame`). The numbers
+are those of the same functions run in this process, bit for bit
+(``tests/cli/test_headline_lhc.py``); where no second process can be started they are.
 """
 
 from __future__ import annotations
@@ -200,14 +202,18 @@ def lhc_headline(
     """Draw ``fig_lhc_far`` from ``bands`` (:func:`headline_bands`, submitted to ``pool``
     at the start of the headline) while ``pool`` computes :func:`headline_tables`; return
     the table of the bands at :data:`HEADLINE_MASSES` and that of their new ground."""
+    from nudipole.cli.lhc_figures import lhc_far_frame
     from nudipole.limits import load_catalogue
 
+    # the figure's limits, axes, legends and notes laid out while the bands are computed
+    limits = load_catalogue().paper_set()
+    frame = lhc_far_frame(list(Flavour), limits, "paper")
     got = _result(bands, "LHC far-detector bands")
     tables: Future[tuple[list[ReachResult], list[list[Interval]]]] = pool.submit(
         headline_tables, got
     )
     path = outdir / f"fig_lhc_far.{fmt}"
-    results = draw_lhc_far(path, list(Flavour), load_catalogue().paper_set(), "paper", got)
+    results = draw_lhc_far(path, list(Flavour), limits, "paper", got, frame)
     console().print(f"wrote {path}")
     table_bands, intervals = _result(tables, "LHC band table and new-ground edges")
     return [_band_table(table_bands, results), _ground_table(intervals)]

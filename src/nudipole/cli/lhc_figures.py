@@ -58,16 +58,60 @@ def make_lhc_far(
     return draw_lhc_far(output, flavours, limits, preset, bands)
 
 
+#: plot_landscape's arguments of ``fig_lhc_far`` besides its limits and curves.
+FAR_FIGURE: dict[str, Any] = {
+    "title": "LHC far detectors, N from meson decays",
+    "mass_range": (1e-3, 10.0),
+    "d_range": (1e-9, 1e-1),
+}
+
+
+def _far_style(inputs: Any, colour: str, preset: str) -> Any:
+    """The curve style of a far detector's band in ``fig_lhc_far`` from its result's
+    ``inputs`` (title and luminosity)."""
+    from nudipole.plotting.landscape import CurveStyle
+
+    label = f"{inputs['experiment_title']}, {inputs['total_luminosity']} [{preset}]"
+    return CurveStyle(label=label, color=colour, linestyle="-")
+
+
+def lhc_far_frame(flavours: list[Flavour], limits: Any, preset: str) -> Any:
+    """``fig_lhc_far`` laid out before its bands are computed
+    (:func:`nudipole.plotting.landscape.landscape_frame`): the legend texts of the bands
+    follow from the detectors' files (title, sqrt(s), luminosity, the entries of a far
+    result's ``inputs`` that they use). The headline draws it while its second process
+    computes the bands; :func:`draw_lhc_far` checks that the bands are those it was laid out
+    for and otherwise draws the figure afresh."""
+    from nudipole.experiments.registry import load_far_experiment
+    from nudipole.plotting.labels import inputs_curve_label
+    from nudipole.plotting.landscape import landscape_frame
+
+    panel = []
+    for name, colour in FAR_DETECTORS:
+        exp = load_far_experiment(name)
+        inputs = {
+            "experiment_title": exp.title,
+            "sqrt_s": exp.sqrt_s,
+            "total_luminosity": exp.luminosity,
+        }
+        style = _far_style(inputs, colour, preset)
+        panel.append((style, inputs_curve_label(style.label, inputs)))
+    return landscape_frame(flavours, limits, [list(panel) for _ in flavours], **FAR_FIGURE)
+
+
 def draw_lhc_far(
     output: Path,
     flavours: list[Flavour],
     limits: Any,
     preset: str,
     bands: dict[Flavour, list[tuple[ReachResult, str]]],
+    frame: Any = None,
 ) -> list[ReachResult]:
     """The figure of :func:`make_lhc_far` from its bands (:func:`far_results`); the results
-    flavour by flavour, detectors in :data:`FAR_DETECTORS` order."""
-    from nudipole.plotting.landscape import CurveStyle, plot_landscape
+    flavour by flavour, detectors in :data:`FAR_DETECTORS` order. ``frame``: the figure laid
+    out beforehand (:func:`lhc_far_frame`, the same limits), used where the bands are those
+    it was laid out for (the same figure, to the byte)."""
+    from nudipole.plotting.landscape import CurveStyle, finish_landscape, plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 
     by_flavour: dict[Flavour, list[tuple[ReachResult, CurveStyle]]] = {}
@@ -76,19 +120,12 @@ def draw_lhc_far(
         drawn = []
         for result, colour in bands[flavour]:
             results.append(result)
-            title = result.inputs["experiment_title"]
-            label = f"{title}, {result.inputs['total_luminosity']} [{preset}]"
-            drawn.append((result, CurveStyle(label=label, color=colour, linestyle="-")))
+            drawn.append((result, _far_style(result.inputs, colour, preset)))
         by_flavour[flavour] = drawn
-    fig = plot_landscape(
-        flavours,
-        limits,
-        [],
-        title="LHC far detectors, N from meson decays",
-        curves_by_flavour=by_flavour,
-        mass_range=(1e-3, 10.0),
-        d_range=(1e-9, 1e-1),
-    )
+    if frame is not None and finish_landscape(frame, [by_flavour[f] for f in flavours]):
+        fig = frame.fig
+    else:
+        fig = plot_landscape(flavours, limits, [], curves_by_flavour=by_flavour, **FAR_FIGURE)
     save_figure(fig, output)
     return results
 

@@ -4,7 +4,8 @@ that explain the abbreviations a reader meets in a legend or a title."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from nudipole.reach.result import ReachResult
 
@@ -79,7 +80,12 @@ def beam_and_luminosity(result: ReachResult) -> tuple[str, str]:
         ``(energy, luminosity)``; the luminosity is empty for a published analysis, where none
         enters (LEP cross-section and width limits); either is empty if the inputs lack it.
     """
-    inp = result.inputs
+    return inputs_beam_and_luminosity(result.inputs)
+
+
+def inputs_beam_and_luminosity(inp: Mapping[str, Any]) -> tuple[str, str]:
+    """:func:`beam_and_luminosity` of a result's ``inputs`` (before the result exists: the
+    legend of a figure laid out while its curves are computed)."""
     energies: list[float] = []
     points = inp.get("points")
     if isinstance(points, list):
@@ -111,13 +117,18 @@ def curve_label(label: str, result: ReachResult) -> str:
         E.g. ``"Belle II 50/ab low-mass (gBG incl.), $\\sqrt{s}$ = 10.58 GeV [paper]"``; a
         published analysis says so instead of a luminosity.
     """
+    return inputs_curve_label(label, result.inputs)
+
+
+def inputs_curve_label(label: str, inp: Mapping[str, Any]) -> str:
+    """:func:`curve_label` of a result's ``inputs``."""
     match = _PRESET.search(label)
     head, tail = (label[: match.start()], label[match.start() :]) if match else (label, "")
-    energy, luminosity = beam_and_luminosity(result)
+    energy, luminosity = inputs_beam_and_luminosity(inp)
     extra = []
     if energy and not _HAS_ENERGY.search(head):
         extra.append(energy)
-    limit = result.inputs.get("limit")
+    limit = inp.get("limit")
     if isinstance(limit, dict) and limit.get("type", "counting") != "counting":
         extra.append("published limit")
     elif luminosity and not _HAS_LUMI.search(head):

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from nudipole.limits.catalogue import ExistingLimit, LimitSet
 from nudipole.model import Flavour, FlavourMode
@@ -45,9 +47,14 @@ __all__ = [
     "FLAVOUR_COLOURS",
     "MASS_RANGE",
     "CurveStyle",
+    "LandscapeFrame",
     "band_outline",
     "draw_curves",
     "draw_limits",
+    "finish_landscape",
+    "landscape_frame",
+    "legend_proxy",
+    "legend_text",
     "limit_label",
     "panel_limits",
     "panel_texts",
@@ -182,9 +189,13 @@ def _band_name(result: ReachResult, style: CurveStyle) -> str:
     return str(title) if title else style.label
 
 
-def draw_curves(ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]]) -> list[str]:
+def draw_curves(
+    ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]], labelled: bool = True
+) -> list[str]:
     """One-sided limits as lines; banded (far-detector) results as closed, lightly filled
     outlines. A result without any sensitivity is not drawn and gets no legend entry.
+    ``labelled`` False: no legend labels (the legend was made beforehand from
+    :func:`legend_proxy` handles, :func:`landscape_frame`).
 
     Returns
     -------
@@ -193,7 +204,7 @@ def draw_curves(ax: Axes, curves: Sequence[tuple[ReachResult, CurveStyle]]) -> l
     """
     missing = []
     for result, style in curves:
-        legend = curve_label(style.label, result)
+        legend = curve_label(style.label, result) if labelled else None
         if not np.any(np.isfinite(result.d95)):
             missing.append(style.label.rsplit(" [", 1)[0])
             continue
@@ -257,10 +268,21 @@ def _limit_labels(limits: LimitSet, tag_flavour: bool = False) -> list[RegionLab
     return out
 
 
-def _legends(fig: Figure, axes: Sequence[Axes]) -> None:
-    """Each panel's legend below it; with several panels, the curves drawn on every panel go
-    into one legend under the figure instead."""
-    entries = [ax.get_legend_handles_labels() for ax in axes]
+def _legends(
+    fig: Figure, axes: Sequence[Axes], curves: Sequence[Sequence[tuple[CurveStyle, str]]]
+) -> None:
+    """Each panel's legend below it (its limits, then ``curves``: style and legend text of
+    each curve with sensitivity, as :func:`legend_proxy` handles); with several panels, the
+    curves drawn on every panel go into one legend under the figure instead."""
+    entries = []
+    for ax, panel in zip(axes, curves, strict=True):
+        handles, labels = ax.get_legend_handles_labels()
+        entries.append(
+            (
+                [*handles, *(legend_proxy(style) for style, _ in panel)],
+                [*labels, *(text for _, text in panel)],
+            )
+        )
     shared: list[str] = []
     if len(axes) > 1:
         first_handles, first_labels = entries[0]
@@ -333,24 +355,94 @@ def plot_landscape(
     Figure
         A bare figure (no pyplot, no backend chosen).
     """
+    by_panel = {FlavourMode(k): v for k, v in (curves_by_flavour or {}).items()}
+    panels = [[*curves, *by_panel.get(FlavourMode(flavour), ())] for flavour in flavours]
+    frame = landscape_frame(
+        flavours,
+        limits,
+        [[(style, legend_text(result, style)) for result, style in panel] for panel in panels],
+        title=title,
+        mass_range=mass_range,
+        d_range=d_range,
+        notes=notes,
+        coupling=coupling,
+        label_regions=label_regions,
+    )
+    finish_landscape(frame, panels)
+    return frame.fig
+
+
+def legend_text(result: ReachResult, style: CurveStyle) -> str | None:
+    """The legend text of a curve (:func:`~nudipole.plotting.labels.curve_label`); None for
+    a result without any sensitivity (not drawn, named in a note instead)."""
+    if not np.any(np.isfinite(result.d95)):
+        return None
+    return curve_label(style.label, result)
+
+
+def legend_proxy(style: CurveStyle) -> Line2D:
+    """A legend handle drawn as the curve of ``style`` is (:func:`draw_curves`; it belongs to
+    no axes, so the figure holds it in its legend only)."""
+    props: dict[str, Any] = {
+        "color": style.color,
+        "linestyle": style.linestyle,
+        "linewidth": style.linewidth,
+        "alpha": style.alpha,
+        "gid": f"reach:{style.label}",
+    }
+    return Line2D([], [], **props)
+
+
+@dataclass
+class LandscapeFrame:
+    """A landscape figure laid out before its curves are drawn (:func:`landscape_frame`):
+    panels, limits, axes, legends and notes in place; :func:`finish_landscape` adds the
+    curves and the names inside the regions. ``legends``: per panel, the curves' styles and
+    legend texts (None: no sensitivity, in the note) it was laid out for."""
+
+    fig: Figure
+    axes: list[Axes]
+    limits: list[LimitSet]
+    universal: list[bool]
+    legends: list[list[tuple[CurveStyle, str | None]]]
+    label_regions: bool
+
+
+def landscape_frame(
+    flavours: Sequence[Flavour | FlavourMode],
+    limits: LimitSet,
+    legends: Sequence[Sequence[tuple[CurveStyle, str | None]]],
+    title: str = "",
+    mass_range: tuple[float, float] = MASS_RANGE,
+    d_range: tuple[float, float] = D_RANGE,
+    notes: Sequence[str] = (),
+    coupling: str = "",
+    label_regions: bool = True,
+) -> LandscapeFrame:
+    """The figure of :func:`plot_landscape` without its curves, for curves whose legend texts
+    are known before the curves are (``legends``: per panel, each curve's style and legend
+    text, None for one without sensitivity; :func:`legend_text`): the existing limits, axes,
+    legends and notes, laid out (the layout does not depend on the curves, which lie inside
+    the axes). Other arguments as :func:`plot_landscape`."""
     n = len(flavours)
     # A bare Figure (no pyplot): the library never touches the user's backend or global state.
     fig = Figure(figsize=(6.6 * n, 7.2), layout="constrained")
-    axes = fig.subplots(1, n, squeeze=False)
+    axes = list(fig.subplots(1, n, squeeze=False)[0])
     missing: list[str] = []
-    by_panel = {FlavourMode(k): v for k, v in (curves_by_flavour or {}).items()}
-    drawn: list[tuple[Axes, LimitSet, list[tuple[ReachResult, CurveStyle]], bool]] = []
+    own_limits: list[LimitSet] = []
+    universal: list[bool] = []
     texts = [title]
-    for ax, flavour in zip(axes[0], flavours, strict=True):
+    for ax, flavour, panel in zip(axes, flavours, legends, strict=True):
         own = panel_limits(limits, flavour)
-        panel = [*curves, *by_panel.get(FlavourMode(flavour), ())]
-        universal = FlavourMode(flavour) is FlavourMode.UNIVERSAL
-        draw_limits(ax, own, tag_flavour=universal)
-        for name in draw_curves(ax, panel):
-            if name not in missing:
+        is_universal = FlavourMode(flavour) is FlavourMode.UNIVERSAL
+        draw_limits(ax, own, tag_flavour=is_universal)
+        for style, text in panel:
+            name = style.label.rsplit(" [", 1)[0]
+            if text is None and name not in missing:
                 missing.append(name)
-        drawn.append((ax, own, panel, universal))
-        texts += [style.label for _, style in panel]
+        own_limits.append(own)
+        universal.append(is_universal)
+        texts += [style.label for style, _ in panel]
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(*mass_range)
@@ -361,7 +453,8 @@ def plot_landscape(
         ax.set_ylabel(ylabel)
         ax.set_title(panel_title, fontsize=10)
         ax.grid(True, which="major", alpha=0.25)
-    _legends(fig, [ax for ax, _, _, _ in drawn])
+    shown = [[(style, text) for style, text in panel if text is not None] for panel in legends]
+    _legends(fig, axes, shown)
     all_notes = list(notes)
     if missing:
         all_notes.append("No sensitivity on the mass axis (not drawn): " + ", ".join(missing))
@@ -369,10 +462,30 @@ def plot_landscape(
     add_notes(fig, all_notes)
     if label_regions:
         settle_layout(fig)  # final axes positions, for the names inside regions
-        for ax, own, panel, universal in drawn:
+    return LandscapeFrame(
+        fig, axes, own_limits, universal, [list(p) for p in legends], label_regions
+    )
+
+
+def finish_landscape(
+    frame: LandscapeFrame, panels: Sequence[Sequence[tuple[ReachResult, CurveStyle]]]
+) -> bool:
+    """Draw the curves of each panel into ``frame`` (:func:`landscape_frame`) and name the
+    regions; False, with nothing drawn, when the curves are not those the frame was laid
+    out for (their styles or legend texts differ, or one has no sensitivity that the frame
+    expected to have some): draw the figure afresh (:func:`plot_landscape`) then."""
+    expected = [[(style, legend_text(r, style)) for r, style in panel] for panel in panels]
+    if expected != frame.legends:
+        return False
+    for ax, panel in zip(frame.axes, panels, strict=True):
+        draw_curves(ax, panel, labelled=False)
+    if frame.label_regions:
+        for ax, own, panel, universal in zip(
+            frame.axes, frame.limits, panels, frame.universal, strict=True
+        ):
             labels = [*_band_labels(panel), *_limit_labels(own, tag_flavour=universal)]
             place_region_labels(ax, labels)
         # the names were placed for these positions: keep them (saving then draws once,
         # without the layout's passes over every tick label)
-        fig.set_layout_engine("none")
-    return fig
+        frame.fig.set_layout_engine("none")
+    return True
