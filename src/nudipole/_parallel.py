@@ -140,7 +140,10 @@ def once_per_key(memo: Callable[P, T]) -> Callable[P, T]:
     instead of computing it too (the cache alone lets every thread that misses compute).
     The first masses of a far-detector scan on two threads needed the same tables at once:
     0.3 s of CPU of the headline's nine bands went on computing them twice. ``cache_clear``
-    and ``cache_info`` are ``memo``'s. Re-entrant: the same thread may ask again inside."""
+    and ``cache_info`` are ``memo``'s. Re-entrant: the same thread may ask again inside.
+    A thread computing one entry may wait for another only lower in the order in which the
+    wrapped tables build on one another (parent tables on spectra, the detector table on its
+    grid), never back up it: no two threads can wait for each other."""
     locks: dict[object, threading.RLock] = {}
     guard = threading.Lock()
 

@@ -192,6 +192,11 @@ def test_fig_lhc_far_laid_out_before_its_bands_is_the_same_figure(
     draw_lhc_far(framed, flavours, limits, "paper", bands, lhc_far_frame(flavours, limits, "paper"))
     assert finished == [True, True]  # the frame given, finished; nothing drawn afresh
     assert framed.read_bytes() == fresh.read_bytes()
+    frame = lhc_far_frame(flavours, limits, "paper")
+    draw_lhc_far(tmp_path / "once.png", flavours, limits, "paper", bands, frame)
+    with pytest.raises(ValueError, match="already"):
+        draw_lhc_far(tmp_path / "twice.png", flavours, limits, "paper", bands, frame)
+    finished[:] = [True, True]
     other = tmp_path / "other.png"
     draw_lhc_far(
         other, flavours, limits, "paper", bands, lhc_far_frame(flavours, limits, "default")

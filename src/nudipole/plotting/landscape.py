@@ -406,6 +406,7 @@ class LandscapeFrame:
     universal: list[bool]
     legends: list[list[tuple[CurveStyle, str | None]]]
     label_regions: bool
+    finished: bool = False
 
 
 def landscape_frame(
@@ -474,9 +475,12 @@ def finish_landscape(
     regions; False, with nothing drawn, when the curves are not those the frame was laid
     out for (their styles or legend texts differ, or one has no sensitivity that the frame
     expected to have some): draw the figure afresh (:func:`plot_landscape`) then."""
+    if frame.finished:
+        raise ValueError("this landscape frame has its curves already: lay out another")
     expected = [[(style, legend_text(r, style)) for r, style in panel] for panel in panels]
     if expected != frame.legends:
         return False
+    frame.finished = True
     for ax, panel in zip(frame.axes, panels, strict=True):
         draw_curves(ax, panel, labelled=False)
     if frame.label_regions:
