@@ -536,3 +536,23 @@ def test_wrong_types_in_toml_name_file_and_field(
     path = tmp_path / "typed.toml"
     path.write_text(text.replace(original, line, 1), "utf-8")
     assert_refused(cli, ["reach", str(path), "--masses", "1"], "typed.toml", field)
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["reach", "belle2", "--masses", "1", "--bogus", "3"], "reach"),
+        (["events", "faser2", "--mass", "0.05", "--d", "1e-5", "--no-error"], "events"),
+        (["newground", "faser2", "--flavour", "e", "--no-error"], "newground"),
+        (["limits", "--bogus"], "limits"),
+    ],
+)
+def test_an_unknown_option_names_the_command_whose_help_lists_the_right_ones(
+    cli: Any, argv: list[str], command: str
+) -> None:
+    code, out, err = cli(argv)
+    assert code == 2
+    assert "unrecognized arguments: " in err
+    assert f"(see 'nudipole {command} --help')" in err
+    assert_one_line_error(err)
+    assert out == ""

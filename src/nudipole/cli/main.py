@@ -61,6 +61,15 @@ def _command(argv: Sequence[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+def _command_parser(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser:
+    """The parser of subcommand ``name`` (``parser`` itself if there is none such)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            chosen: argparse.ArgumentParser = action.choices[name]
+            return chosen
+    return parser
+
+
 #: Options that name an output file or folder: an empty value would write nothing silently.
 _OUTPUT_OPTIONS = (("output", "-o/--output"), ("outdir", "--outdir"))
 
@@ -78,7 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw = sys.argv[1:] if argv is None else argv
     # only the command being run is built: `nudipole --help` imports none of them
     parser = build_parser(full={c for c in [_command(raw)] if c is not None})
-    args = parser.parse_args(list(raw))
+    args, extra = parser.parse_known_args(list(raw))
+    if extra:
+        # named by the command that does not take them (its help lists what it does take)
+        _command_parser(parser, _command(raw)).error(f"unrecognized arguments: {' '.join(extra)}")
 
     from nudipole.experiments import ExperimentError
     from nudipole.units import LuminosityError
