@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nudipole.api import far_reach, far_reach_flavours, mass_grid
 from nudipole.cli._common import check_output, progress_bar
@@ -15,6 +15,9 @@ from nudipole.experiments import ExperimentError
 from nudipole.model import Flavour, FlavourMode
 from nudipole.production.meson_table import CHANNELS, channel_info
 from nudipole.reach.result import ReachResult
+
+if TYPE_CHECKING:  # plotting is imported where a figure is drawn (start-up of the CLI)
+    from nudipole.plotting.landscape import CurveStyle, LandscapeFrame
 
 #: Built-in far detectors drawn by ``figure lhc-far``, with their colours.
 FAR_DETECTORS = (("faser2", "crimson"), ("facet", "darkgreen"), ("mapp2", "royalblue"))
@@ -66,7 +69,7 @@ FAR_FIGURE: dict[str, Any] = {
 }
 
 
-def _far_style(inputs: Any, colour: str, preset: str) -> Any:
+def _far_style(inputs: Any, colour: str, preset: str) -> CurveStyle:
     """The curve style of a far detector's band in ``fig_lhc_far`` from its result's
     ``inputs`` (title and luminosity)."""
     from nudipole.plotting.landscape import CurveStyle
@@ -75,7 +78,7 @@ def _far_style(inputs: Any, colour: str, preset: str) -> Any:
     return CurveStyle(label=label, color=colour, linestyle="-")
 
 
-def lhc_far_frame(flavours: list[Flavour], limits: Any, preset: str) -> Any:
+def lhc_far_frame(flavours: list[Flavour], limits: Any, preset: str) -> LandscapeFrame:
     """``fig_lhc_far`` laid out before its bands are computed
     (:func:`nudipole.plotting.landscape.landscape_frame`): the legend texts of the bands
     follow from the detectors' files (title, sqrt(s), luminosity, the entries of a far
@@ -105,13 +108,13 @@ def draw_lhc_far(
     limits: Any,
     preset: str,
     bands: dict[Flavour, list[tuple[ReachResult, str]]],
-    frame: Any = None,
+    frame: LandscapeFrame | None = None,
 ) -> list[ReachResult]:
     """The figure of :func:`make_lhc_far` from its bands (:func:`far_results`); the results
     flavour by flavour, detectors in :data:`FAR_DETECTORS` order. ``frame``: the figure laid
     out beforehand (:func:`lhc_far_frame`, the same limits), used where the bands are those
     it was laid out for (the same figure, to the byte)."""
-    from nudipole.plotting.landscape import CurveStyle, finish_landscape, plot_landscape
+    from nudipole.plotting.landscape import finish_landscape, plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 
     by_flavour: dict[Flavour, list[tuple[ReachResult, CurveStyle]]] = {}

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from nudipole._parallel import OnceCache
+from nudipole._parallel import OnceCache, run_threads
 from nudipole.experiments.far_schema import FarDetectorExperiment
 from nudipole.physics._types import FloatArray
 from nudipole.production.angular_rules import azimuth_rules
+from nudipole.production.boson_channels import BOSON_CHANNELS
 from nudipole.production.channels import part_is_boson
 from nudipole.production.detector_grid import detector_grid_size
 from nudipole.production.meson_source import SourceOptions, channel_sources, part_phi_order
@@ -130,9 +131,6 @@ def prefetch_light_rays(
     reference mass that :func:`nudipole.reach.far_rays.merged_rays` will take for ``masses``
     (:func:`reference_weights` with ``interpolate``): a scan's threads then replay them
     instead of waiting, one reference after another, for the thread that computes each."""
-    from nudipole._parallel import run_threads
-    from nudipole.production.boson_channels import BOSON_CHANNELS
-
     bosons = [name for name in channels if name in BOSON_CHANNELS]
     refs = sorted(
         {

@@ -278,14 +278,15 @@ def compute_far_reach(
         and all(c in BOSON_CHANNELS for c in chans)
     )
     # the W/Z rays of the reference masses first, side by side on threads (the masses then
-    # replay them; computed on demand, one thread computed each while the others waited)
-    for rules in (opts, second) if error_estimate else (opts,):
-        if rules.kernel is Kernel.COMPILED:
-            for f in FlavourMode(flav).flavours:
-                far_light.prefetch_light_rays(
-                    light, experiment, m, chans, str(f), rules, cpl,
-                    not preset.photon_selection or use_bound, workers,
-                )  # fmt: skip
+    # replay them; computed on demand, one thread computed each while the others waited).
+    # Not those of the error's rule: it runs only at the masses with a band, and takes its
+    # references as they come (each still computed once, far_light.LightCache).
+    if opts.kernel is Kernel.COMPILED:
+        for f in FlavourMode(flav).flavours:
+            far_light.prefetch_light_rays(
+                light, experiment, m, chans, str(f), opts, cpl,
+                not preset.photon_selection or use_bound, workers,
+            )  # fmt: skip
 
     def at_mass(
         mass: float,
