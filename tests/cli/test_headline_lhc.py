@@ -203,3 +203,34 @@ def test_fig_lhc_far_laid_out_before_its_bands_is_the_same_figure(
     )
     assert finished == [True, True, False, True]  # refused, then drawn afresh
     assert other.read_bytes() == fresh.read_bytes()
+
+
+def test_the_tables_use_the_bands_the_second_process_just_computed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """headline_tables(n) runs in the second process right after headline_bands(n) (both are
+    handed over at the start): it takes those bands, computing no band of the figure again,
+    and its new ground is that of the same bands given afresh."""
+    from nudipole.cli import lhc_figures
+
+    calls: list[int] = []
+    real = lhc_figures.far_results
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(headline_lhc, "far_results", counted)
+    headline_lhc.headline_bands.cache_clear()
+    bands = headline_lhc.headline_bands(5)
+    table_bands, intervals = headline_lhc.headline_tables(5)
+    assert calls == [1]
+    assert headline_lhc.headline_bands(5) is bands
+    headline_lhc.headline_bands.cache_clear()
+    again = headline_lhc.headline_tables(5)
+    assert calls == [1, 1]
+    assert [[(i.low, i.high) for i in ivs] for ivs in again[1]] == [
+        [(i.low, i.high) for i in ivs] for ivs in intervals
+    ]
+    assert len(table_bands) == 2 * len(lhc_figures.FAR_DETECTORS)
+    headline_lhc.headline_bands.cache_clear()

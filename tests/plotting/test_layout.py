@@ -21,7 +21,7 @@ def _rendered(span: tuple[float, float], drop_minor_labels: bool) -> np.ndarray:
     ax.set_yscale("log")
     ax.set_xlim(*span)
     ax.set_ylim(*span)
-    if drop_minor_labels:
+    if drop_minor_labels:  # and ticks only in view; else matplotlib's own
         no_minor_labels(ax)
     canvas.draw()  # type: ignore[no-untyped-call]
     return np.asarray(canvas.buffer_rgba()).copy()  # type: ignore[no-untyped-call]
@@ -78,3 +78,109 @@ def test_settled_layout_is_the_one_a_draw_gives() -> None:
     kept = [ax.get_position().bounds for ax in plain.axes]
     settle_layout(plain)
     assert [ax.get_position().bounds for ax in plain.axes] == kept
+
+
+def test_log_axes_ticked_only_inside_their_limits_draw_the_same_pixels() -> None:
+    """InViewLogLocator keeps exactly the ticks of matplotlib's LogLocator that lie inside
+    the view limits (their ends included, either order): the axes draw the same pixels with
+    fewer tick objects."""
+    from matplotlib.ticker import LogLocator
+
+    from nudipole.plotting.layout import InViewLogLocator
+
+    for lo, hi in ((1e-9, 1e-1), (1e-3, 10.0), (0.2, 0.9), (3e-4, 7e-2)):
+        for subs in ((1.0,), None):
+            full = np.asarray(LogLocator(subs=subs).tick_values(lo, hi))
+            inside = full[(full >= lo * (1 - 1e-12)) & (full <= hi * (1 + 1e-12))]
+            for args in ((lo, hi), (hi, lo)):
+                got = InViewLogLocator(subs=subs).tick_values(*args)
+                np.testing.assert_array_equal(got, inside)
+            if hi / lo > 100.0:  # beyond the limits LogLocator gives ticks of other decades
+                assert inside.size < full.size
+    # the decade ends are kept
+    assert {1e-9, 1e-1} <= set(InViewLogLocator().tick_values(1e-9, 1e-1))
+    for span in ((1e-9, 1e-1), (0.2, 0.9), (10.0, 1e-3)):
+        assert np.array_equal(_rendered(span, True), _rendered(span, False))
+
+
+def test_bare_figure_measures_and_saves_with_one_renderer() -> None:
+    """A bare figure is at the resolution it is saved at, on its own Agg canvas: its layout
+    and its PNG use the same renderer (which keeps the sizes of its texts), and PDF or SVG
+    output leaves that canvas in place."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from nudipole.plotting.layout import SAVE_DPI, bare_figure, settle_layout
+
+    fig = bare_figure((4.0, 3.0))
+    assert fig.dpi == SAVE_DPI
+    assert isinstance(fig.canvas, FigureCanvasAgg)
+    ax = fig.subplots()
+    ax.set_ylabel(r"$d_{\mu}$ [GeV$^{-1}$]")
+    settle_layout(fig)
+    renderer = fig.canvas.get_renderer()  # type: ignore[no-untyped-call]
+    for fmt in ("png", "pdf", "svg"):
+        fig.savefig(io.BytesIO(), format=fmt, dpi=SAVE_DPI)
+        assert isinstance(fig.canvas, FigureCanvasAgg)
+    assert fig.canvas.get_renderer() is renderer  # type: ignore[no-untyped-call]
+
+
+def test_frozen_layout_keeps_the_axes_and_draws_once() -> None:
+    """freeze_layout leaves no layout engine (savefig then draws once) and the axes where the
+    last layout put them, at any resolution; where the user's rcParams would turn no engine
+    into one, matplotlib's placeholder keeps them instead."""
+    import io
+
+    import matplotlib as mpl
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    from nudipole.plotting.layout import bare_figure, freeze_layout, settle_layout
+
+    def laid_out() -> tuple[object, list[tuple[float, ...]]]:
+        fig = bare_figure((4.0, 3.0))
+        ax = fig.subplots()
+        ax.set_title("a title")
+        ax.set_xlabel(r"$m_N$ [GeV]")
+        settle_layout(fig)
+        return fig, [tuple(a.get_position().bounds) for a in fig.axes]
+
+    fig, where = laid_out()
+    freeze_layout(fig)  # type: ignore[arg-type]
+    assert fig.get_layout_engine() is None  # type: ignore[attr-defined]
+    draws = []
+    fig.figure.draw = lambda r, real=fig.draw: draws.append(r) or real(r)  # type: ignore[attr-defined]
+    fig.savefig(io.BytesIO(), format="png", dpi=60)  # type: ignore[attr-defined]
+    assert len(draws) == 1
+    assert [tuple(a.get_position().bounds) for a in fig.axes] == where  # type: ignore[attr-defined]
+    for rc in ({"figure.autolayout": True}, {"figure.constrained_layout.use": True}):
+        with mpl.rc_context(rc):
+            fig, where = laid_out()
+            freeze_layout(fig)  # type: ignore[arg-type]
+            assert isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine)  # type: ignore[attr-defined]
+            fig.savefig(io.BytesIO(), format="png", dpi=60)  # type: ignore[attr-defined]
+            assert [tuple(a.get_position().bounds) for a in fig.axes] == where  # type: ignore[attr-defined]
+
+
+def test_legend_columns_measured_by_the_figure_agree_with_text_to_path() -> None:
+    """columns_that_fit measures the labels with a bare figure's renderer (whose sizes the
+    legend then reuses) or, without a figure, with text-to-path at 72 dpi: the widest label
+    agrees to 1 %, and the column counts of the headline's legends are the same."""
+    from nudipole.plotting.layout import bare_figure
+    from nudipole.plotting.layout import columns_that_fit as fit
+
+    labels = [
+        "Borexino (90% CL) [arXiv:2007.15563]",
+        r"Belle II 50/ab low-mass (gBG incl.), $\sqrt{s}$ = 10.58 GeV [paper]",
+        r"STCF $\sqrt{s}$ = 4 GeV, 10 ab$^{-1}$ [default]",
+    ]
+    fig = bare_figure((19.8, 7.2))
+    for fontsize in (6.0, 7.0):
+        for width in (200.0, 450.0, 700.0, 1000.0, 1425.6):
+            assert fit(labels, fontsize, width, 4, fig) == fit(labels, fontsize, width, 4)
+        # the width from which two columns fit, 2 (widest label + swatch and spacing) / 0.98,
+        # by either measure: within 1 %
+        widths = np.linspace(50.0, 900.0, 3401)
+        by_fig = next(w for w in widths if fit(labels, fontsize, w, 2, fig) > 1)
+        by_path = next(w for w in widths if fit(labels, fontsize, w, 2) > 1)
+        assert abs(by_fig - by_path) <= 0.01 * by_path

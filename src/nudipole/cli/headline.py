@@ -16,7 +16,12 @@ from nudipole._parallel import run_threads
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console, curve_points, progress_bar
 from nudipole.cli.figure_commands import LANDSCAPE_FLAVOURS, make_figure
-from nudipole.cli.headline_lhc import headline_bands, lhc_headline, second_process
+from nudipole.cli.headline_lhc import (
+    headline_bands,
+    headline_tables,
+    lhc_headline,
+    second_process,
+)
 from nudipole.cli.landscape_commands import curve_function, landscape_curves
 from nudipole.cli.reach_commands import curve_result
 from nudipole.experiments import ExperimentError
@@ -79,11 +84,12 @@ def run_headline(args: argparse.Namespace) -> int:
         ) from None
     out = console()
     with second_process() as pool:
-        # the LHC bands from the start, in the second process (headline_lhc), while this one
-        # computes and draws the e+e- figures
+        # the LHC bands and then their tables from the start, in the second process
+        # (headline_lhc), while this one computes and draws the e+e- figures
         bands = pool.submit(headline_bands, args.lhc_points)
+        tables = pool.submit(headline_tables, args.lhc_points)
         ee_headline(outdir, args.format, args.points, out)
-        for table in lhc_headline(outdir, args.format, bands, pool):
+        for table in lhc_headline(outdir, args.format, bands, tables):
             out.print(table)
     return 0
 

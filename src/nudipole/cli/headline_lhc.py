@@ -4,10 +4,10 @@ table of the bands at :data:`HEADLINE_MASSES` and the new ground of the nine ban
 Its computations run in a second process (:func:`second_process`, forked where that is safe)
 while this one computes and draws the e+e- figures: the far-detector scans are compiled
 kernels with NumPy between them, the figures pure Python, and in one process they would
-take turns at the GIL. The bands come back first (:func:`headline_bands`), then the table
-and the new-ground edges (:func:`headline_tables`) are computed there while ``fig_lhc_far``
-is drawn here; its limits, axes, legends and notes are laid out beforehand, while this
-process waits for the bands (:func:`nudipole.cli.lhc_figures.lhc_far_frame`). The numbers
+take turns at the GIL. Both calls are handed over at the start: the bands come back first
+(:func:`headline_bands`), and the table and the new-ground edges (:func:`headline_tables`)
+are computed there at once after them, while ``fig_lhc_far`` is laid out
+(:func:`nudipole.cli.lhc_figures.lhc_far_frame`) and drawn here. The numbers
 are those of the same functions run in this process, bit for bit
 (``tests/cli/test_headline_lhc.py``); where no second process can be started they are.
 """
@@ -50,19 +50,21 @@ def closing_mass(result: ReachResult) -> float:
     return min(ends) if ends else last
 
 
+@functools.lru_cache(maxsize=1)
 def headline_bands(n: int) -> dict[Flavour, list[tuple[ReachResult, str]]]:
     """The nine paper-preset bands of ``fig_lhc_far`` on ``n`` masses (:func:`~nudipole.cli.
-    lhc_figures.far_results`, without a progress bar: it may run in the second process)."""
+    lhc_figures.far_results`, without a progress bar: it may run in the second process).
+    The last call's bands are kept for :func:`headline_tables`, which the second process
+    runs next (read only: every caller gets the same objects)."""
     return far_results(list(Flavour), "paper", n, None)
 
 
-def headline_tables(
-    bands: dict[Flavour, list[tuple[ReachResult, str]]],
-) -> tuple[list[ReachResult], list[list[Interval]]]:
+def headline_tables(n: int) -> tuple[list[ReachResult], list[list[Interval]]]:
     """The bands of each detector and preset at :data:`HEADLINE_MASSES` (``far_reach``
     without band ends), detectors in :data:`FAR_DETECTORS` order, paper then default; and
-    the new ground of the paper-preset ``bands`` against the seed's Fig. 3 limits, per
-    detector and flavour, edges solved on the band itself (as ``nudipole newground`` does)."""
+    the new ground of the paper-preset bands of :func:`headline_bands` on ``n`` masses (those
+    it computed last, in this process) against the seed's Fig. 3 limits, per detector and
+    flavour, edges solved on the band itself (as ``nudipole newground`` does)."""
     from nudipole._parallel import run_threads
     from nudipole.api import far_band_function, far_reach
     from nudipole.limits import load_catalogue
@@ -83,6 +85,7 @@ def headline_tables(
             for preset in ("paper", "default")
         ]
     )
+    bands = headline_bands(n)
     limits = load_catalogue().paper_set()
     cases = [
         (name, flavour, bands[flavour][i][0])
@@ -197,21 +200,21 @@ def _result(future: Future[T], what: str) -> T:
 
 
 def lhc_headline(
-    outdir: Path, fmt: str, bands: Future[dict[Flavour, list[tuple[ReachResult, str]]]], pool: Any
+    outdir: Path,
+    fmt: str,
+    bands: Future[dict[Flavour, list[tuple[ReachResult, str]]]],
+    tables: Future[tuple[list[ReachResult], list[list[Interval]]]],
 ) -> list[Table]:
-    """Draw ``fig_lhc_far`` from ``bands`` (:func:`headline_bands`, submitted to ``pool``
-    at the start of the headline) while ``pool`` computes :func:`headline_tables`; return
-    the table of the bands at :data:`HEADLINE_MASSES` and that of their new ground."""
+    """Draw ``fig_lhc_far`` from ``bands`` (:func:`headline_bands`) and return the table of
+    the bands at :data:`HEADLINE_MASSES` and that of their new ground from ``tables``
+    (:func:`headline_tables`), both submitted to the second process at the start of the
+    headline; the figure is laid out while the bands are computed."""
     from nudipole.cli.lhc_figures import lhc_far_frame
     from nudipole.limits import load_catalogue
 
-    # the figure's limits, axes, legends and notes laid out while the bands are computed
     limits = load_catalogue().paper_set()
     frame = lhc_far_frame(list(Flavour), limits, "paper")
     got = _result(bands, "LHC far-detector bands")
-    tables: Future[tuple[list[ReachResult], list[list[Interval]]]] = pool.submit(
-        headline_tables, got
-    )
     path = outdir / f"fig_lhc_far.{fmt}"
     results = draw_lhc_far(path, list(Flavour), limits, "paper", got, frame)
     console().print(f"wrote {path}")

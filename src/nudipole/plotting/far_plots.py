@@ -9,7 +9,13 @@ from matplotlib.figure import Figure
 
 from nudipole.plotting.labels import beam_and_luminosity
 from nudipole.plotting.landscape import band_outline
-from nudipole.plotting.layout import HANDLE_LENGTH, no_minor_labels, settle_layout
+from nudipole.plotting.layout import (
+    HANDLE_LENGTH,
+    bare_figure,
+    freeze_layout,
+    no_minor_labels,
+    settle_layout,
+)
 from nudipole.plotting.region_labels import PointLabel, place_point_labels
 from nudipole.reach.result import ReachResult
 
@@ -87,7 +93,7 @@ def plot_channel_bands(
         reaches); the legend sits right of the axes. The names are placed for the layout of
         a first draw, which is then kept (the layout engine is switched off).
     """
-    fig = Figure(figsize=(8.6, 5.4), layout="constrained")
+    fig = bare_figure((8.6, 5.4))
     ax = fig.subplots()
     for x, y in band_outline(total):
         ax.fill(x, y, facecolor="0.85", edgecolor="0.3", linewidth=1.2, zorder=1, gid="band:all")
@@ -138,5 +144,5 @@ def plot_channel_bands(
     )
     settle_layout(fig)  # final axes position, for the names at the tips
     place_point_labels(ax, tips, size=7.0)
-    fig.set_layout_engine("none")  # the names were placed for this position: keep it
+    freeze_layout(fig)  # the names were placed for this position: keep it
     return fig

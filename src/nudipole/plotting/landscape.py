@@ -28,7 +28,9 @@ from nudipole.plotting.layout import (
     COLUMN_SPACING,
     HANDLE_LENGTH,
     add_notes,
+    bare_figure,
     columns_that_fit,
+    freeze_layout,
     legend_below,
     no_minor_labels,
     settle_layout,
@@ -300,7 +302,7 @@ def _legends(
             [by_label[lab] for lab in shared],
             shared,
             loc="outside upper center",
-            ncol=columns_that_fit(shared, 7.0, fig.get_figwidth() * 72.0, 4),
+            ncol=columns_that_fit(shared, 7.0, fig.get_figwidth() * 72.0, 4, fig),
             fontsize=7,
             handlelength=HANDLE_LENGTH,
             frameon=False,
@@ -426,8 +428,7 @@ def landscape_frame(
     legends and notes, laid out (the layout does not depend on the curves, which lie inside
     the axes). Other arguments as :func:`plot_landscape`."""
     n = len(flavours)
-    # A bare Figure (no pyplot): the library never touches the user's backend or global state.
-    fig = Figure(figsize=(6.6 * n, 7.2), layout="constrained")
+    fig = bare_figure((6.6 * n, 7.2))
     axes = list(fig.subplots(1, n, squeeze=False)[0])
     missing: list[str] = []
     own_limits: list[LimitSet] = []
@@ -491,5 +492,5 @@ def finish_landscape(
             place_region_labels(ax, labels)
         # the names were placed for these positions: keep them (saving then draws once,
         # without the layout's passes over every tick label)
-        frame.fig.set_layout_engine("none")
+        freeze_layout(frame.fig)
     return True

@@ -12,7 +12,13 @@ from matplotlib.figure import Figure
 
 from nudipole.io.results import write_atomic
 from nudipole.plotting.labels import curve_label, glossary_notes
-from nudipole.plotting.layout import add_notes, legend_below, no_minor_labels
+from nudipole.plotting.layout import (
+    SAVE_DPI,
+    add_notes,
+    bare_figure,
+    legend_below,
+    no_minor_labels,
+)
 from nudipole.reach.result import ReachResult
 
 LINESTYLES = {"paper": "-", "default": "--"}
@@ -54,7 +60,7 @@ def plot_curves(
         says what the line styles mean when more than one preset is drawn, and explains the
         abbreviations of the labels.
     """
-    fig = Figure(figsize=(6.4, 6.2), layout="constrained")  # no pyplot: no global state
+    fig = bare_figure((6.4, 6.2))
     ax = fig.subplots()
     presets: list[str] = []
     texts = [title]
@@ -140,5 +146,5 @@ def save_figure(fig: Figure, path: str | Path) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"cannot write {str(path)!r}: use a .pdf, .png or .svg file name")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=150)
+    fig.savefig(buffer, format=fmt, dpi=SAVE_DPI)
     write_atomic(path, buffer.getvalue())
