@@ -234,3 +234,23 @@ def test_the_tables_use_the_bands_the_second_process_just_computed(
     ]
     assert len(table_bands) == 2 * len(lhc_figures.FAR_DETECTORS)
     headline_lhc.headline_bands.cache_clear()
+
+
+def _energy_kernel_loaded() -> bool:
+    from nudipole.production._gauss_kernel import gauss_rule_kernel
+
+    return bool(gauss_rule_kernel.overloads)
+
+
+def test_a_forked_worker_starts_with_numba_started_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """start_numba, called before second_process forks, leaves the worker numba and the
+    energy rules' kernel loaded (it does not start them again)."""
+    import nudipole._parallel
+
+    monkeypatch.setattr(nudipole._parallel, "available_cpus", lambda: 2)
+    headline_lhc.start_numba()
+    assert _energy_kernel_loaded()
+    if headline_lhc.start_method() != "fork":
+        pytest.skip("the worker is spawned here: it starts numba itself")
+    with headline_lhc.second_process() as pool:
+        assert pool.submit(_energy_kernel_loaded).result()

@@ -21,6 +21,7 @@ from nudipole.cli.headline_lhc import (
     headline_tables,
     lhc_headline,
     second_process,
+    start_numba,
 )
 from nudipole.cli.landscape_commands import curve_function, landscape_curves
 from nudipole.cli.reach_commands import curve_result
@@ -83,6 +84,7 @@ def run_headline(args: argparse.Namespace) -> int:
             f"--outdir {args.outdir!r}: cannot create the folder ({err.strerror or err})"
         ) from None
     out = console()
+    start_numba()  # before the worker is forked, which then has it
     with second_process() as pool:
         # the LHC bands and then their tables from the start, in the second process
         # (headline_lhc), while this one computes and draws the e+e- figures
