@@ -184,3 +184,34 @@ def test_legend_columns_measured_by_the_figure_agree_with_text_to_path() -> None
         by_fig = next(w for w in widths if fit(labels, fontsize, w, 2, fig) > 1)
         by_path = next(w for w in widths if fit(labels, fontsize, w, 2) > 1)
         assert abs(by_fig - by_path) <= 0.01 * by_path
+
+
+def test_bare_figures_share_one_mathtext_parser_and_draw_the_same_pixels() -> None:
+    """The renderers of every bare figure parse mathtext with one parser (whose parses
+    matplotlib keeps), and a figure drawn so is the same, to the byte, as on matplotlib's own
+    Agg canvas."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from nudipole.plotting.layout import SAVE_DPI, bare_figure
+
+    def drawn(own_canvas: bool) -> tuple[bytes, object]:
+        fig = bare_figure((4.0, 3.0))
+        if own_canvas:
+            FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        ax.set_xscale("log")
+        ax.set_xlim(1e-3, 10.0)
+        ax.set_xlabel(r"$m_N$ [GeV]")
+        ax.set_ylabel(r"$d_{\tau}$ [GeV$^{-1}$]")
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=SAVE_DPI)
+        return out.getvalue(), fig.canvas.get_renderer().mathtext_parser  # type: ignore[no-untyped-call]
+
+    first, parser = drawn(False)
+    second, again = drawn(False)
+    plain, own = drawn(True)
+    assert parser is again
+    assert own is not parser
+    assert first == second == plain
