@@ -11,7 +11,7 @@ def _rendered(span: tuple[float, float], drop_minor_labels: bool) -> np.ndarray:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from nudipole.plotting.layout import no_minor_labels
+    from nudipole.plotting.layout import trim_log_ticks
 
     fig = Figure(figsize=(3, 3), layout="constrained")
     canvas = FigureCanvasAgg(fig)
@@ -22,7 +22,7 @@ def _rendered(span: tuple[float, float], drop_minor_labels: bool) -> np.ndarray:
     ax.set_xlim(*span)
     ax.set_ylim(*span)
     if drop_minor_labels:  # and ticks only in view; else matplotlib's own
-        no_minor_labels(ax)
+        trim_log_ticks(ax)
     canvas.draw()  # type: ignore[no-untyped-call]
     return np.asarray(canvas.buffer_rgba()).copy()  # type: ignore[no-untyped-call]
 
@@ -36,14 +36,14 @@ def test_minor_labels_dropped_only_where_none_are_drawn() -> None:
     # within a decade it does label some: those axes keep their formatter
     from matplotlib.figure import Figure
 
-    from nudipole.plotting.layout import no_minor_labels
+    from nudipole.plotting.layout import trim_log_ticks
 
     ax = Figure().subplots()
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(0.2, 0.9)
     ax.set_ylim(1e-6, 1e-2)
-    no_minor_labels(ax)
+    trim_log_ticks(ax)
     assert not isinstance(ax.xaxis.get_minor_formatter(), NullFormatter)
     assert isinstance(ax.yaxis.get_minor_formatter(), NullFormatter)
 

@@ -13,8 +13,8 @@ from nudipole.plotting.layout import (
     HANDLE_LENGTH,
     bare_figure,
     freeze_layout,
-    no_minor_labels,
     settle_layout,
+    trim_log_ticks,
 )
 from nudipole.plotting.region_labels import PointLabel, place_point_labels
 from nudipole.reach.result import ReachResult
@@ -126,7 +126,7 @@ def plot_channel_bands(
     ax.set_yscale("log")
     ax.set_xlim(*mass_range)
     ax.set_ylim(*d_range)
-    no_minor_labels(ax)
+    trim_log_ticks(ax)
     ax.set_xlabel(r"$m_N$ [GeV]")
     flav = inp.get("couplings", {}).get("flavour", "e")
     symbol = {"e": "e", "mu": r"\mu", "tau": r"\tau"}.get(flav, flav)

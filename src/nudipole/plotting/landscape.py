@@ -32,8 +32,8 @@ from nudipole.plotting.layout import (
     columns_that_fit,
     freeze_layout,
     legend_below,
-    no_minor_labels,
     settle_layout,
+    trim_log_ticks,
 )
 from nudipole.plotting.region_labels import (
     RegionLabel,
@@ -449,7 +449,7 @@ def landscape_frame(
         ax.set_yscale("log")
         ax.set_xlim(*mass_range)
         ax.set_ylim(*d_range)
-        no_minor_labels(ax)
+        trim_log_ticks(ax)
         ax.set_xlabel(r"$m_N$ [GeV]")
         ylabel, panel_title = panel_texts(flavour, coupling, title)
         ax.set_ylabel(ylabel)

@@ -114,7 +114,7 @@ class InViewLogLocator(LogLocator):
         return np.asarray(ticks[keep], dtype=float)
 
 
-def no_minor_labels(ax: Axes) -> None:
+def trim_log_ticks(ax: Axes) -> None:
     """Log axes of ``ax`` ticked only inside their limits (:class:`InViewLogLocator`, with
     matplotlib's default settings otherwise), and no labels on the minor ticks of one that
     spans more than a decade (call it after the limits are set): matplotlib's log formatter

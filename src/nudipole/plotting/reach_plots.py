@@ -17,7 +17,7 @@ from nudipole.plotting.layout import (
     add_notes,
     bare_figure,
     legend_below,
-    no_minor_labels,
+    trim_log_ticks,
 )
 from nudipole.reach.result import ReachResult
 
@@ -95,7 +95,7 @@ def plot_curves(
         ax.set_xlim(*xlim)
     if ylim:
         ax.set_ylim(*ylim)
-    no_minor_labels(ax)
+    trim_log_ticks(ax)
     ax.grid(True, which="major", alpha=0.3)
     if title:
         ax.set_title(title, fontsize=10)
