@@ -1,7 +1,8 @@
 """Calls of the compiled far-detector kernels for one channel part at one mass: its node
 combinations (:func:`compiled_node_combos`), its rays added to the merge cells
-(:func:`flux_kernel`, :func:`nudipole.reach._far_kernel.flux_rays_kernel`) and the cells read
-back (:func:`cell_ranges`, :func:`dense_cells`). Used by :mod:`nudipole.reach.far_rays` (the
+(:func:`flux_kernel`, :func:`nudipole.reach._far_kernel.flux_rays_kernel`; recorded rays again:
+:func:`replay_kernel`) and the cells made and read back (:func:`empty_cells`,
+:func:`dense_cells`). Used by :mod:`nudipole.reach.far_rays` (the
 merged rays of a mass) and :mod:`nudipole.reach.far_light` (the W/Z rays of the reference
 masses).
 """
@@ -77,6 +78,9 @@ _NO_INT = np.empty(0, dtype=np.int64)
 _NO_FLOAT = np.empty(0)
 
 Ints = npt.NDArray[np.int64]
+#: The merge-cell accumulators of one part at one mass: (a0, d0, n_d, b0, dense, zero)
+#: (:func:`empty_cells`; the index offsets of :func:`cell_ranges` and the arrays).
+CellArrays = tuple[int, int, int, int, FloatArray, FloatArray]
 
 
 def flux_kernel(
@@ -88,7 +92,7 @@ def flux_kernel(
     rows: KernelRows,
     window_s: tuple[float, float],
     phi_rule: tuple[FloatArray, FloatArray, FloatArray],
-    cells: tuple[int, int, int, int, FloatArray, FloatArray],
+    cells: CellArrays,
     record: tuple[Ints, FloatArray, Ints, Ints] | None = None,
 ) -> float:
     """:func:`nudipole.reach._far_kernel.flux_rays_kernel` of ``combos`` of one part ``src``
@@ -166,20 +170,51 @@ def cell_ranges(rows: KernelRows, key_c: FloatArray) -> tuple[int, int, int, int
     return a0, n_a, d0, n_d, b0, n_b
 
 
-def dense_cells(
-    dense: FloatArray, zero: FloatArray, a0: int, d0: int, n_d: int, b0: int
-) -> tuple[Cells, ...]:
-    """The used cells of the kernel's accumulators (rays with l_in > 0, then l_in = 0)."""
-    cells = dense.reshape(-1, 3)
-    used = np.flatnonzero(cells[:, 0])
+def empty_cells(rows: KernelRows, key_c: FloatArray) -> CellArrays:
+    """Empty accumulators (a0, d0, n_d, b0, dense, zero) for the rays of combos with the cell
+    keys ``key_c`` (:func:`cell_ranges`), as :func:`flux_kernel` and :func:`replay_kernel`
+    take them."""
+    a0, n_a, d0, n_d, b0, n_b = cell_ranges(rows, key_c)
+    return a0, d0, n_d, b0, np.zeros(3 * n_a * n_d), np.zeros(2 * n_b)
+
+
+def replay_kernel(
+    rays: tuple[Ints, FloatArray, Ints],
+    coeff: FloatArray,
+    scale: FloatArray,
+    key_c: FloatArray,
+    rows: KernelRows,
+    cells: CellArrays,
+) -> float:
+    """:func:`nudipole.reach._far_kernel.replay_rays_kernel`: the recorded ``rays`` (row,
+    weight, combo; :func:`flux_kernel` with a record) added to ``cells`` again with the
+    per-combo prefactors, decay scales and cell keys given; returns their N heading into the
+    detector."""
+    from nudipole.reach._far_kernel import replay_rays_kernel  # numba: not at start-up
+
+    row, weight, combo = rays
+    a0, d0, n_d, b0, dense, zero = cells
+    heading = replay_rays_kernel(
+        row, weight, combo, coeff, scale, key_c, rows.grid_rows, rows.hit_rows,
+        a0, d0, n_d, b0, dense, zero,
+    )  # fmt: skip
+    return float(heading)
+
+
+def dense_cells(cells: CellArrays) -> tuple[Cells, ...]:
+    """The used cells of the kernel's accumulators ``cells`` (:func:`empty_cells`, filled):
+    rays with l_in > 0, then l_in = 0."""
+    a0, d0, n_d, b0, dense, zero = cells
+    cells_3 = dense.reshape(-1, 3)
+    used = np.flatnonzero(cells_3[:, 0])
     ka = a0 + used // n_d
     out = [
         Cells(
             key_a=ka.astype(np.int64),
             key_b=(ka + d0 + used % n_d).astype(np.int64),
-            coeff=cells[used, 0],
-            coeff_a=cells[used, 1],
-            coeff_b=cells[used, 2],
+            coeff=cells_3[used, 0],
+            coeff_a=cells_3[used, 1],
+            coeff_b=cells_3[used, 2],
         )
     ]
     zcells = zero.reshape(-1, 2)

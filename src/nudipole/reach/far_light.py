@@ -29,10 +29,11 @@ from nudipole.production.source_options import LIGHT_BOSON_REFERENCE
 from nudipole.reach.band import MERGE_LOG_STEP, ZERO_ROW, Cells
 from nudipole.reach.far_couplings import FarCouplings
 from nudipole.reach.far_kernel_calls import (
-    cell_ranges,
     compiled_node_combos,
     dense_cells,
+    empty_cells,
     flux_kernel,
+    replay_kernel,
 )
 from nudipole.reach.far_table import KernelRows, kernel_rows
 
@@ -199,25 +200,18 @@ def light_rays_at(
     n = int(rec_n[0])
     row, weight, combo = rec_g[:n].copy(), rec_w[:n].copy(), rec_k[:n].copy()
     # the cells with prefactor 1 and decay scale 1/p
-    from nudipole.reach._far_kernel import replay_rays_kernel
-
     scale = 1.0 / combos.momentum
     key_c = np.log(scale) / MERGE_LOG_STEP
-    a0, n_a, d0, n_d, b0, n_b = cell_ranges(rows, key_c)
-    dense = np.zeros(3 * n_a * n_d)
-    zero = np.zeros(2 * n_b)
-    heading = replay_rays_kernel(
-        row, weight, combo, np.ones(n_c), scale, key_c, rows.grid_rows, rows.hit_rows,
-        a0, d0, n_d, b0, dense, zero,
-    )  # fmt: skip
+    cells = empty_cells(rows, key_c)
+    heading = replay_kernel((row, weight, combo), np.ones(n_c), scale, key_c, rows, cells)
     return LightRays(
         row=row,
         weight=weight,
         combo=combo,
         momentum=combos.momentum,
         production=float(np.sum(src.e_weight)),
-        unit_cells=dense_cells(dense, zero, a0, d0, n_d, b0),
-        heading=float(heading),
+        unit_cells=dense_cells(cells),
+        heading=heading,
     )
 
 

@@ -46,10 +46,11 @@ from nudipole.reach.band import MERGE_LOG_STEP, RayMerger
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_kernel_calls import (
     DenseRangeError,
-    cell_ranges,
     compiled_node_combos,
     dense_cells,
+    empty_cells,
     flux_kernel,
+    replay_kernel,
 )
 from nudipole.reach.far_light import (
     LightCache,
@@ -167,11 +168,7 @@ def _add_part(
     """Add one part's rays at ``mass`` to channel ``k``'s cells and N heading: those of
     ``combos`` (this mass's own nodes), or those kept at a reference mass (``reuse``) with
     this mass's prefactors, decay scales and production rate, times ``w_ref``."""
-    # numba is imported here, not with the package (it costs ~0.3 s of start-up)
-    from nudipole.reach._far_kernel import replay_rays_kernel
-
     sel = experiment.selection
-    grid_rows, hit_rows = rows.grid_rows, rows.hit_rows
     if reuse is not None:
         p = reuse.momentum
         rate = w_ref * float(np.sum(src.e_weight)) / reuse.production
@@ -194,31 +191,14 @@ def _add_part(
         coeff = coeff * br_photon + lumi * rate * br_other
     scale = mass * g / p
     key_c = np.log(scale) / MERGE_LOG_STEP
-    a0, n_a, d0, n_d, b0, n_b = cell_ranges(rows, key_c)
-    dense = np.zeros(3 * n_a * n_d)
-    zero = np.zeros(2 * n_b)
+    cells = empty_cells(rows, key_c)
     if reuse is not None:
-        heading[k] += rate * replay_rays_kernel(
-            reuse.row,
-            reuse.weight,
-            reuse.combo,
-            coeff,
-            scale,
-            key_c,
-            grid_rows,
-            hit_rows,
-            a0,
-            d0,
-            n_d,
-            b0,
-            dense,
-            zero,
-        )
+        rays = (reuse.row, reuse.weight, reuse.combo)
+        heading[k] += rate * replay_kernel(rays, coeff, scale, key_c, rows, cells)
     else:
         assert combos is not None
         heading[k] += flux_kernel(
-            combos, src, coeff, scale, key_c, rows, (s_lo, s_hi), (coef, frac_p, w_p),
-            (a0, d0, n_d, b0, dense, zero),
-        )  # fmt: skip
-    for cells in dense_cells(dense, zero, a0, d0, n_d, b0):
-        merger.add_cells(k, cells)
+            combos, src, coeff, scale, key_c, rows, (s_lo, s_hi), (coef, frac_p, w_p), cells
+        )
+    for part_cells in dense_cells(cells):
+        merger.add_cells(k, part_cells)
