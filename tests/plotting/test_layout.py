@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -215,3 +216,46 @@ def test_bare_figures_share_one_mathtext_parser_and_draw_the_same_pixels() -> No
     assert parser is again
     assert own is not parser
     assert first == second == plain
+
+
+def _zlib_levels(png: bytes) -> list[int]:
+    """FLEVEL (RFC 1950: 0 fastest, 1 fast, 2 default, 3 best) of the zlib stream of each
+    PNG image-data chunk."""
+    import struct
+
+    levels, pos = [], 8
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        kind = png[pos + 4 : pos + 8]
+        if kind == b"IDAT" and not levels:  # the stream's header is in its first chunk
+            levels.append(png[pos + 9] >> 6)
+        pos += 12 + length
+    return levels
+
+
+def test_png_written_at_the_faster_zlib_level_with_the_same_pixels(tmp_path: Path) -> None:
+    """save_figure writes PNG at PNG_COMPRESS_LEVEL (zlib's "fast" class, FLEVEL 1, where
+    Pillow's default 6 is FLEVEL 2): the same pixels as matplotlib's own PNG of the figure."""
+    import io
+
+    from PIL import Image
+
+    from nudipole.plotting.layout import PNG_COMPRESS_LEVEL, SAVE_DPI, bare_figure
+    from nudipole.plotting.reach_plots import save_figure
+
+    assert 2 <= PNG_COMPRESS_LEVEL <= 5  # zlib's "fast" class
+    fig = bare_figure((4.0, 3.0))
+    ax = fig.subplots()
+    ax.loglog([1e-3, 10.0], [1e-6, 1e-2], label=r"$\sqrt{s}$ = 10.58 GeV")
+    ax.legend()
+    path = tmp_path / "f.png"
+    save_figure(fig, path)
+    ours = path.read_bytes()
+    default = io.BytesIO()
+    fig.savefig(default, format="png", dpi=SAVE_DPI)
+    assert _zlib_levels(ours) == [1]
+    assert _zlib_levels(default.getvalue()) == [2]
+    a = np.asarray(Image.open(io.BytesIO(ours)))
+    b = np.asarray(Image.open(io.BytesIO(default.getvalue())))
+    assert a.shape == b.shape
+    assert np.array_equal(a, b)

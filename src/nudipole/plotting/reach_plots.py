@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from nudipole.io.results import write_atomic
 from nudipole.plotting.labels import curve_label, glossary_notes
 from nudipole.plotting.layout import (
+    PNG_COMPRESS_LEVEL,
     SAVE_DPI,
     add_notes,
     bare_figure,
@@ -146,5 +147,11 @@ def save_figure(fig: Figure, path: str | Path) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"cannot write {str(path)!r}: use a .pdf, .png or .svg file name")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=SAVE_DPI)
+    # Pillow's zlib level for PNG (PNG_COMPRESS_LEVEL); the other formats take no such option
+    if fmt == "png":
+        fig.savefig(
+            buffer, format=fmt, dpi=SAVE_DPI, pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL}
+        )
+    else:
+        fig.savefig(buffer, format=fmt, dpi=SAVE_DPI)
     write_atomic(path, buffer.getvalue())
