@@ -264,3 +264,26 @@ def test_contains_is_the_polygon_test_of_every_limit() -> None:
         )
         assert np.array_equal(lim.contains(m, d), plain), lim.id
         assert lim.contains(m[:7, None], d[None, :5]).shape == (7, 5)
+
+
+def test_excluded_one_point_at_a_time_is_any_limits_polygon_test() -> None:
+    # LimitSet.excluded takes the logarithms once for all its limits, and tests a single
+    # point's bounding box in floats: the same answers as each limit's own test, point by
+    # point and for arrays, NaN and points on no limit's box included
+    rng = np.random.default_rng(11)
+    m = 10.0 ** rng.uniform(-6.0, 3.0, 300)
+    d = 10.0 ** rng.uniform(-26.0, 1.0, 300)
+    m[:3] = [np.nan, 1.0, 1e-4]
+    d[:3] = [1e-6, np.nan, 1e-30]
+    catalogue = load_catalogue()
+    for flavour in Flavour:
+        limits = catalogue.for_flavour(flavour)
+        each = np.zeros(m.size, dtype=bool)
+        for lim in limits:
+            each |= lim.contains(m, d)
+        assert np.array_equal(limits.excluded(m, d), each), flavour
+        one = [bool(limits.excluded(mi, di)) for mi, di in zip(m, d, strict=True)]
+        assert one == each.tolist(), flavour
+        assert limits.excluded(m[0], d[0]).shape == ()
+    assert each[3:].any()
+    assert not each[3:].all()

@@ -173,22 +173,23 @@ class ExistingLimit:
 
     def contains(self, mass: ArrayLike, d: ArrayLike) -> np.ndarray:
         """True where (m, d) lies inside the excluded region (log-log polygon test)."""
-        m = np.asarray(mass, dtype=float)
-        dd = np.asarray(d, dtype=float)
-        shape = np.broadcast_shapes(m.shape, dd.shape)
-        pts = np.column_stack(
-            [
-                np.log10(np.broadcast_to(m, shape).ravel()),
-                np.log10(np.broadcast_to(dd, shape).ravel()),
-            ]
-        )
+        shape, pts = _log_points(mass, d)
+        return self.contains_log(pts).reshape(shape)
+
+    def contains_log(self, pts: FloatArray) -> np.ndarray:
+        """:meth:`contains` of points already given as (log10 m, log10 d) rows, (n, 2)
+        (:meth:`LimitSet.excluded` takes the logarithms once for all its limits)."""
         inside = np.zeros(pts.shape[0], dtype=bool)
         lo, hi = self._log_box
+        if pts.shape[0] == 1:  # one point (the new-ground edges' tests): its box test in floats
+            x, y = float(pts[0, 0]), float(pts[0, 1])
+            if not (lo[0] <= x <= hi[0] and lo[1] <= y <= hi[1]):  # (NaN: outside)
+                return inside
         # only points inside the polygon's bounding box need the polygon test
         box = np.all((pts >= lo) & (pts <= hi), axis=1)
         if box.any():
             inside[box] = self._log_path.contains_points(pts[box])
-        return inside.reshape(shape)
+        return inside
 
     @cached_property
     def _log_box(self) -> tuple[FloatArray, FloatArray]:
@@ -247,12 +248,27 @@ class LimitSet:
 
     def excluded(self, mass: ArrayLike, d: ArrayLike) -> np.ndarray:
         """True where any limit excludes (m, d)."""
-        m = np.asarray(mass, dtype=float)
-        dd = np.asarray(d, dtype=float)
-        out = np.zeros(np.broadcast_shapes(m.shape, dd.shape), dtype=bool)
+        # the points' logarithms once for every limit (the new-ground edges test one point
+        # at a time against each limit of a flavour: 0.26 -> 0.1 s of the headline)
+        shape, pts = _log_points(mass, d)
+        out = np.zeros(pts.shape[0], dtype=bool)
         for lim in self.limits:
-            out |= lim.contains(m, dd)
-        return out
+            out |= lim.contains_log(pts)
+        return out.reshape(shape)
+
+
+def _log_points(mass: ArrayLike, d: ArrayLike) -> tuple[tuple[int, ...], FloatArray]:
+    """The broadcast shape of ``mass`` and ``d`` and the points as (log10 m, log10 d) rows."""
+    m = np.asarray(mass, dtype=float)
+    dd = np.asarray(d, dtype=float)
+    shape = np.broadcast_shapes(m.shape, dd.shape)
+    pts = np.column_stack(
+        [
+            np.log10(np.broadcast_to(m, shape).ravel()),
+            np.log10(np.broadcast_to(dd, shape).ravel()),
+        ]
+    )
+    return shape, pts
 
 
 def _entry(table: dict[str, Any]) -> ExistingLimit:
