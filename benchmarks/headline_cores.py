@@ -64,9 +64,11 @@ def main() -> int:
     parser.add_argument("extra", nargs="*", help="options of nudipole headline (after --)")
     args = parser.parse_args()
     if not os.path.exists("/proc/stat"):
-        raise SystemExit("needs Linux's /proc/stat")
-    if not (args.repeat >= 1 and 0.01 <= args.interval <= 10.0):
-        raise SystemExit("--repeat: 1 or more; --interval: 0.01 to 10 s")
+        parser.error("needs Linux's /proc/stat (not found here)")
+    if not args.repeat >= 1:
+        parser.error(f"--repeat {args.repeat}: give 1 or more runs")
+    if not 0.01 <= args.interval <= 10.0:
+        parser.error(f"--interval {args.interval:g}: give 0.01 to 10 seconds")
     print(f"{os.cpu_count()} cores; busy cores every {args.interval:g} s")
     for _ in range(args.repeat):
         wall, cpu, samples = one_run(args.extra, args.interval)
