@@ -240,8 +240,8 @@ def test_png_written_at_the_faster_zlib_level_with_the_same_pixels(tmp_path: Pat
 
     from PIL import Image
 
-    from nudipole.plotting.layout import PNG_COMPRESS_LEVEL, SAVE_DPI, bare_figure
-    from nudipole.plotting.reach_plots import save_figure
+    from nudipole.plotting.layout import SAVE_DPI, bare_figure
+    from nudipole.plotting.reach_plots import PNG_COMPRESS_LEVEL, save_figure
 
     assert 2 <= PNG_COMPRESS_LEVEL <= 5  # zlib's "fast" class
     fig = bare_figure((4.0, 3.0))

@@ -34,13 +34,6 @@ _NBSP = "\x00"
 #: at it too.
 SAVE_DPI = 150
 
-#: zlib level of the PNG files written (:func:`nudipole.plotting.reach_plots.save_figure`):
-#: 3 instead of Pillow's 6 writes the headline's four figures in 0.07 s less (of about 0.25
-#: s; best of five on this project's machine: the three-panel LHC far figure 96 -> 69 ms),
-#: with files within 3 % of the size (552 against 535 kB; 159 against 173 kB for Belle II)
-#: and the same pixels.
-PNG_COMPRESS_LEVEL = 3
-
 
 #: The mathtext parser of every renderer of :class:`_AggCanvas` (matplotlib keeps the parses
 #: of each parser, its last 50, and gives each renderer a parser of its own).
