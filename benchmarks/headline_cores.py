@@ -65,8 +65,8 @@ def main() -> int:
     args = parser.parse_args()
     if not os.path.exists("/proc/stat"):
         parser.error("needs Linux's /proc/stat (not found here)")
-    if not args.repeat >= 1:
-        parser.error(f"--repeat {args.repeat}: give 1 or more runs")
+    if not 1 <= args.repeat <= 100:
+        parser.error(f"--repeat {args.repeat}: give 1 to 100 runs (each some 5 s)")
     if not 0.01 <= args.interval <= 10.0:
         parser.error(f"--interval {args.interval:g}: give 0.01 to 10 seconds")
     print(f"{os.cpu_count()} cores; busy cores every {args.interval:g} s")
