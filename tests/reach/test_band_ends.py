@@ -122,6 +122,19 @@ def test_the_scans_own_rays_stand_for_the_scanned_masses() -> None:
     assert all(masses[i] < m < masses[i + 1] for m in asked)
 
 
+def test_a_scanned_mass_without_its_rays_is_asked_for_at_itself() -> None:
+    """Where the scan kept no rays of a mass beside an end (one it skipped by its bound,
+    reach.far_bounds), band_at is asked for that very mass (not exp(ln m), which may differ
+    in the last digit): its rays are then those the scan would have kept."""
+    band_at, asked = _counted_band()
+    masses = np.geomspace(0.5, 3.0, 12)
+    lower = np.array([solve_band(band_at(m), S95)[0] for m in masses])
+    (i,) = np.flatnonzero(np.diff(np.isfinite(lower)))
+    asked.clear()
+    band_ends(masses, lower, band_at, S95)
+    assert asked[:2] == [float(masses[i]), float(masses[i + 1])]
+
+
 def test_scanned_rays_keep_only_the_masses_beside_an_end() -> None:
     """Masses whose neighbours agree on having a band are dropped once both are scanned;
     the last scanned mass is kept until its next neighbour is known."""

@@ -6,8 +6,6 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import nudipole
 from nudipole.api import events, far_reach
@@ -118,24 +116,6 @@ def test_tau_band_opens_new_ground() -> None:
     assert intervals
     assert intervals[0].low < 0.02
     assert intervals[-1].high > 0.1
-
-
-@settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40))
-def test_count_bound_is_above_the_peak(seed: int, n: int) -> None:
-    # the cheap bound with which a scan skips masses that cannot have a band
-    from nudipole.reach.band import BandRays, band_peak
-    from nudipole.reach.far_scan import count_bound
-
-    rng = np.random.default_rng(seed)
-    a = 10.0 ** rng.uniform(-3, 3, n)
-    b = a * (1.0 + 10.0 ** rng.uniform(-4, 1, n))
-    c = 10.0 ** rng.uniform(-2, 2, n)
-    rays = BandRays(c, a, b)
-    _, peak = band_peak(rays)
-    assert count_bound(rays) >= peak * (1.0 - 1e-12)
-    # a ray decaying from the collision point on (a = 0) has no bound
-    assert count_bound(BandRays(c, np.zeros(n), b)) == math.inf
 
 
 def test_the_upper_edge_error_is_the_change_under_every_rule_halved() -> None:

@@ -84,6 +84,56 @@ CACHE_MAX_HITS = 1.5
 RAY_BLOCK = 2048
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _find_rows(
+    n_r: int,
+    ray_x: FloatArray,
+    ray_g: IntArray,
+    coef: FloatArray,
+    g_lo: float,
+    g_inv_step: float,
+    n_grid: int,
+) -> None:  # pragma: no cover - compiled
+    """The row of the detector grid of rays 0 .. n_r - 1 whose row is not known yet
+    (``ray_g`` = -1; region rays carry theirs), from sin^2 of half their polar angle."""
+    for i in range(n_r):
+        if ray_g[i] < 0:
+            g = int((_polar(ray_x[i], coef) - g_lo) * g_inv_step)
+            ray_g[i] = min(max(g, 0), n_grid - 1)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _bound_rays(
+    n_r: int,
+    ray_x: FloatArray,
+    ray_w: FloatArray,
+    ray_k: IntArray,
+    ray_g: IntArray,
+    geo: tuple,  # type: ignore[type-arg]
+    bound: FloatArray,
+) -> float:  # pragma: no cover - compiled; tested through flux_rays_kernel
+    """The bound mode of :func:`_add_rays`: rays 0 .. n_r - 1 looked up in the grid and,
+    instead of adding their hits to the cells, c / s times their row's bound (``grid_rows[g,
+    3]``, :func:`nudipole.reach.band_bound.row_bounds`) added to ``bound[0]``; returns their
+    N heading into the detector, summed as :func:`_add_rays` sums it (the same number)."""
+    coef, g_lo, g_inv_step, grid_rows = geo[:4]
+    coeff_c, scale_c = geo[5:7]
+    _find_rows(n_r, ray_x, ray_g, coef, g_lo, g_inv_step, grid_rows.shape[0])
+    heading = 0.0
+    total = 0.0
+    for i in range(n_r):
+        g = ray_g[i]
+        w2 = ray_w[i]
+        heading += w2 * grid_rows[g, 2]
+        k = ray_k[i]
+        cf = coeff_c[k]
+        if cf <= 0.0:
+            continue
+        total += cf * w2 * grid_rows[g, 3] / scale_c[k]
+    bound[0] += total
+    return heading
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _add_rays(
     n_r: int,
@@ -106,11 +156,7 @@ def _add_rays(
     flush would cost more than it saves)."""
     coef, g_lo, g_inv_step, grid_rows, hit_rows, coeff_c, scale_c, key_c, a0, d0 = geo[:10]
     n_d, b0, dense, zero, state = geo[10:]
-    n_grid = grid_rows.shape[0]
-    for i in range(n_r):
-        if ray_g[i] < 0:  # a ray whose row is not known yet (region rays carry theirs)
-            g = int((_polar(ray_x[i], coef) - g_lo) * g_inv_step)
-            ray_g[i] = min(max(g, 0), n_grid - 1)
+    _find_rows(n_r, ray_x, ray_g, coef, g_lo, g_inv_step, grid_rows.shape[0])
     heading = 0.0
     if not cached:
         for i in range(n_r):
@@ -199,10 +245,15 @@ def _emit(
     geo: tuple,  # type: ignore[type-arg]
     cached: bool,
     rec: tuple,  # type: ignore[type-arg]
+    bound: FloatArray,
 ) -> float:  # pragma: no cover - compiled; tested through flux_rays_kernel
-    """:func:`_add_rays`, and where ``rec`` = (rec_g, rec_w, rec_k, rec_n) has room, the
-    block's rays (row, weight, combo) appended to it (rec_n[0] of them so far)."""
-    heading = _add_rays(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached)
+    """:func:`_add_rays` (or, where ``bound`` has an element, :func:`_bound_rays`), and where
+    ``rec`` = (rec_g, rec_w, rec_k, rec_n) has room, the block's rays (row, weight, combo)
+    appended to it (rec_n[0] of them so far)."""
+    if bound.size:
+        heading = _bound_rays(n_r, ray_x, ray_w, ray_k, ray_g, geo, bound)
+    else:
+        heading = _add_rays(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached)
     rec_g, rec_w, rec_k, rec_n = rec
     if rec_g.size:
         n0 = rec_n[0]
@@ -299,6 +350,7 @@ def flux_rays_kernel(
     rec_w: FloatArray,
     rec_k: IntArray,
     rec_n: IntArray,
+    bound: FloatArray,
 ) -> float:  # pragma: no cover - compiled; tested against the NumPy path
     """Add the rays of one channel's nodes to the merge cells; return the N heading into the
     detector (sum of node weight x the azimuthal fraction that hits, pb GeV^2 per d^2).
@@ -348,6 +400,13 @@ def flux_rays_kernel(
     sum(count) (n_phi + 1) + combos), into which the rays are also written, row, weight
     and combo, ``rec_n[0]`` of them (:func:`replay_rays_kernel` adds them again with other
     prefactors and decay scales).
+
+    ``bound`` (empty: the cells are filled): with one element, the bound mode. The rays are
+    made and looked up in the grid as above, but their hits are not added to the cells;
+    instead sum c_k w / s_k x ``grid_rows[g, 3]`` (prefactor, decay scale, the row's bound of
+    :func:`nudipole.reach.band_bound.row_bounds`) is added to ``bound[0]``: an upper bound of
+    the largest count over d of these rays (:mod:`nudipole.reach.band_bound`). The N heading
+    into the detector is returned as in the other mode, the same number.
     """
     heading = 0.0
     n_p = frac_p.size
@@ -472,7 +531,7 @@ def flux_rays_kernel(
                     ray_g[n_r] = -1
                     n_r += 1
             if n_r >= RAY_BLOCK:
-                heading += _emit(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached, rec)
+                heading += _emit(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached, rec, bound)
                 n_r = 0
         if acc_r >= 0:
             ray_x[n_r] = 0.0
@@ -481,9 +540,9 @@ def flux_rays_kernel(
             ray_g[n_r] = rep[acc_r]
             n_r += 1
             if n_r >= RAY_BLOCK:
-                heading += _emit(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached, rec)
+                heading += _emit(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached, rec, bound)
                 n_r = 0
-    heading += _emit(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached, rec)
+    heading += _emit(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached, rec, bound)
     cur = int(state[0])
     if cur >= 0:
         dense[cur] += state[1]

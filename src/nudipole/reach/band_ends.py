@@ -95,8 +95,13 @@ def band_ends(
         if have[i] == have[i + 1]:
             continue
         for j in (i, i + 1):
+            # at the scanned mass itself, not at exp(ln m): the rays of a mass the scan
+            # skipped (far_bounds) are then those it would have kept, to the last digit
+            mass_j = float(masses[j])
             if scanned is not None and j in scanned:
-                rays_at[math.log(float(masses[j]))] = scanned[j]
+                rays_at[math.log(mass_j)] = scanned[j]
+            else:
+                rays_at[math.log(mass_j)] = band_at(mass_j)
         side = "upper" if have[i] else "lower"
         t_a, t_b = math.log(float(masses[i])), math.log(float(masses[i + 1]))
         t_in, t_out = (t_a, t_b) if have[i] else (t_b, t_a)

@@ -94,13 +94,15 @@ def flux_kernel(
     phi_rule: tuple[FloatArray, FloatArray, FloatArray],
     cells: CellArrays,
     record: tuple[Ints, FloatArray, Ints, Ints] | None = None,
+    bound: FloatArray | None = None,
 ) -> float:
     """:func:`nudipole.reach._far_kernel.flux_rays_kernel` of ``combos`` of one part ``src``
     (its parent table) with the per-combo prefactors, decay scales and cell keys, the
     detector ``rows``, ``window_s`` = (s_lo, s_hi), ``phi_rule`` = (coef, frac_p, w_p) of
     :func:`azimuth_rules`, ``cells`` = (a0, d0, n_d, b0, dense, zero) and, if given, the
     arrays that keep the rays (row, weight, combo, count); returns the N heading into the
-    detector."""
+    detector. With ``bound`` (one element) the kernel's bound mode: the rays' bound of the
+    largest count is added to ``bound[0]`` and ``cells`` are left as they are."""
     # numba is imported here, not with the package (it costs ~0.3 s of start-up)
     from nudipole.reach._far_kernel import flux_rays_kernel
 
@@ -145,6 +147,7 @@ def flux_kernel(
             rec_w,
             rec_k,
             rec_n,
+            _NO_FLOAT if bound is None else bound,
         )
     )
 

@@ -46,6 +46,7 @@ from nudipole.reach.band import MERGE_LOG_STEP, RayMerger
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_kernel_calls import (
     DenseRangeError,
+    cell_ranges,
     compiled_node_combos,
     dense_cells,
     empty_cells,
@@ -62,7 +63,7 @@ from nudipole.reach.far_light import (
 from nudipole.reach.far_presets import FarPreset
 from nudipole.reach.far_table import KernelRows, kernel_rows
 
-__all__ = ["DenseRangeError", "compiled_node_combos", "merged_rays"]
+__all__ = ["DenseRangeError", "compiled_node_combos", "merged_rays", "ray_bounds"]
 
 
 def merged_rays(
@@ -92,24 +93,13 @@ def merged_rays(
     Raises :class:`DenseRangeError` when the cells of a channel span more than
     :data:`nudipole.reach.band.DENSE_CELLS` (a detector of extreme depth).
     """
-    shape = experiment.shape
-    window = shape.polar_window()
-    th_lo, th_hi = window
-    s_lo = math.sin(0.5 * th_lo) ** 2
-    s_hi = math.sin(0.5 * th_hi) ** 2
-    rows = kernel_rows(shape, window, detector_grid_size(options.table_cells()), options.n_azimuth)
+    window, s_lo, s_hi, rows = _detector(experiment, options)
     g = couplings.width_unit(mass, preset.nature)
     br_photon, br_other = couplings.signal_fractions(mass, preset.nature)
     lumi = experiment.luminosity_pb
     merger = RayMerger(len(channels))
     heading = np.zeros(len(channels))
-    sources = [
-        (k, name, src)
-        for k, name in enumerate(channels)
-        for src in channel_sources(
-            name, mass, flavour, experiment.charged_mesons, window, options, couplings.ratios
-        )
-    ]
+    sources = _sources(experiment, mass, channels, flavour, options, couplings, window)
     for k, name, src in sources:
         coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(src.part, options))
         combos: NodeCombos | None = None
@@ -168,7 +158,6 @@ def _add_part(
     """Add one part's rays at ``mass`` to channel ``k``'s cells and N heading: those of
     ``combos`` (this mass's own nodes), or those kept at a reference mass (``reuse``) with
     this mass's prefactors, decay scales and production rate, times ``w_ref``."""
-    sel = experiment.selection
     if reuse is not None:
         p = reuse.momentum
         rate = w_ref * float(np.sum(src.e_weight)) / reuse.production
@@ -183,14 +172,9 @@ def _add_part(
             merger.add_cells(k, scaled_cells(unit, c0, mass * g))
         heading[k] += rate * reuse.heading
         return
-    coeff = np.full(p.size, lumi * rate)
-    if preset.photon_selection:
-        energy = np.sqrt(p * p + mass * mass)
-        coeff *= sel.efficiency * photon_energy_fraction(energy, mass, sel.photon_energy_min)
-    if not couplings.photon_only:
-        coeff = coeff * br_photon + lumi * rate * br_other
-    scale = mass * g / p
-    key_c = np.log(scale) / MERGE_LOG_STEP
+    coeff, scale, key_c = _prefactors(
+        p, rate, mass, g, (br_photon, br_other), lumi, experiment, preset, couplings
+    )
     cells = empty_cells(rows, key_c)
     if reuse is not None:
         rays = (reuse.row, reuse.weight, reuse.combo)
@@ -202,3 +186,104 @@ def _add_part(
         )
     for part_cells in dense_cells(cells):
         merger.add_cells(k, part_cells)
+
+
+def ray_bounds(
+    experiment: FarDetectorExperiment,
+    mass: float,
+    channels: Sequence[str],
+    flavour: str,
+    options: SourceOptions,
+    preset: FarPreset,
+    couplings: FarCouplings = PHOTON_SIGNAL,
+) -> tuple[FloatArray, FloatArray]:
+    """Per channel, an upper bound of the largest count over d of the rays that
+    :func:`merged_rays` would merge at ``mass`` (events; inf where a hit starts at the
+    collision point, :mod:`nudipole.reach.band_bound`), and the N heading into the detector
+    per channel, the same numbers as :func:`merged_rays` gives: the kernel's bound mode,
+    which makes and looks up the rays but adds none of their hits to cells. Meson
+    channels only (the W/Z parts of a light mass take their rays from a reference mass:
+    ``ValueError``). Raises :class:`DenseRangeError` where :func:`merged_rays` does."""
+    if any(part_is_boson(name) for name in channels):
+        raise ValueError("ray_bounds takes meson channels only (the W/Z parts have their own)")
+    window, s_lo, s_hi, rows = _detector(experiment, options)
+    g = couplings.width_unit(mass, preset.nature)
+    fractions = couplings.signal_fractions(mass, preset.nature)
+    lumi = experiment.luminosity_pb
+    bounds = np.zeros(len(channels))
+    heading = np.zeros(len(channels))
+    no_cells = (0, 0, 1, 0, np.empty(0), np.empty(0))
+    for k, _, src in _sources(experiment, mass, channels, flavour, options, couplings, window):
+        combos = compiled_node_combos(src, mass, window, options)
+        if combos is None:
+            continue
+        coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(src.part, options))
+        coeff, scale, key_c = _prefactors(
+            combos.momentum, 1.0, mass, g, fractions, lumi, experiment, preset, couplings
+        )
+        cell_ranges(rows, key_c)  # DenseRangeError where merged_rays would raise it
+        bound = np.zeros(1)
+        heading[k] += flux_kernel(
+            combos, src, coeff, scale, key_c, rows, (s_lo, s_hi), (coef, frac_p, w_p),
+            no_cells, bound=bound,
+        )  # fmt: skip
+        bounds[k] += bound[0]
+    return bounds, heading
+
+
+def _detector(
+    experiment: FarDetectorExperiment, options: SourceOptions
+) -> tuple[tuple[float, float], float, float, KernelRows]:
+    """The detector's polar window, sin^2 of its half ends and its kernel table."""
+    shape = experiment.shape
+    window = shape.polar_window()
+    s_lo = math.sin(0.5 * window[0]) ** 2
+    s_hi = math.sin(0.5 * window[1]) ** 2
+    rows = kernel_rows(shape, window, detector_grid_size(options.table_cells()), options.n_azimuth)
+    return window, s_lo, s_hi, rows
+
+
+def _sources(
+    experiment: FarDetectorExperiment,
+    mass: float,
+    channels: Sequence[str],
+    flavour: str,
+    options: SourceOptions,
+    couplings: FarCouplings,
+    window: tuple[float, float],
+) -> list[tuple[int, str, PartSource]]:
+    """(channel index, channel, part) of every part of ``channels`` open at ``mass``."""
+    return [
+        (k, name, src)
+        for k, name in enumerate(channels)
+        for src in channel_sources(
+            name, mass, flavour, experiment.charged_mesons, window, options, couplings.ratios
+        )
+    ]
+
+
+def _prefactors(
+    p: FloatArray,
+    rate: float,
+    mass: float,
+    g: float,
+    fractions: tuple[float, float],
+    lumi: float,
+    experiment: FarDetectorExperiment,
+    preset: FarPreset,
+    couplings: FarCouplings,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per combo of N momentum ``p``: the prefactor c (L x ``rate`` x the photon selection's
+    efficiency at that energy, module docstring; with the electroweak couplings times
+    Br(N -> nu gamma) plus the other visible decays, ``fractions``), the decay scale
+    m g / p and its cell key ln(scale) / step."""
+    br_photon, br_other = fractions
+    coeff = np.full(p.size, lumi * rate)
+    if preset.photon_selection:
+        sel = experiment.selection
+        energy = np.sqrt(p * p + mass * mass)
+        coeff *= sel.efficiency * photon_energy_fraction(energy, mass, sel.photon_energy_min)
+    if not couplings.photon_only:
+        coeff = coeff * br_photon + lumi * rate * br_other
+    scale = mass * g / p
+    return coeff, scale, np.log(scale) / MERGE_LOG_STEP

@@ -44,7 +44,7 @@ from nudipole.production.meson_source import (
     ray_blocks,
 )
 from nudipole.production.meson_table import CHANNELS, channel_info
-from nudipole.reach import far_light, far_rays
+from nudipole.reach import far_bounds, far_light, far_rays
 from nudipole.reach.band import (
     MERGE_LOG_STEP,
     BandRays,
@@ -52,6 +52,7 @@ from nudipole.reach.band import (
     merge_rays,
     solve_band,
 )
+from nudipole.reach.band_bound import NO_BAND_MARGIN, count_bound
 from nudipole.reach.band_ends import BAND_END_RTOL, SCAN_BLOCK, ScannedRays, band_ends
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import ErrorRule, FarPreset
@@ -125,6 +126,8 @@ class SharedRays:
     rays: dict[tuple[float, SourceOptions], tuple[RayMerger, FloatArray]] = field(
         default_factory=dict
     )
+    #: their bounds where a scan skipped a mass without a band (:mod:`far_bounds`)
+    bounds: far_bounds.BoundCache = field(default_factory=dict)
 
     def check(self, key: tuple[object, ...]) -> None:
         if self.key is None:
@@ -170,6 +173,11 @@ def _shared_merged_rays(
             merger.add_cells(k, part.cells(j))
             heading[k] = head[j]
     return merger, heading
+
+
+#: What a scan keeps of one mass: (d95, d95_upper, their errors, acceptance, events at d95
+#: per channel, the merged rays for :func:`band_ends` or None).
+AtMass = tuple[float, float, float, float, float, list[float | None], BandRays | None]
 
 
 def compute_far_reach(
@@ -288,19 +296,36 @@ def compute_far_reach(
                 not preset.photon_selection or use_bound, workers,
             )  # fmt: skip
 
-    def at_mass(
-        mass: float,
-    ) -> tuple[float, float, float, float, float, list[float | None], BandRays | None]:
+    # Meson channels: a mass beyond the lightest scanned ones without a band may have none
+    # either; its bound is tried first (reach.far_bounds), skipping its hits where it is
+    # below the threshold. ``known``: index -> has a band, as the masses finish.
+    meson_bound = opts.kernel is Kernel.COMPILED and not any(c in BOSON_CHANNELS for c in chans)
+    blind = [k for k, c in enumerate(chans) if flavour_blind(c, cpl)] if sharing else []
+    known: dict[int, bool] = {}
+
+    def no_band(mass: float, heading: FloatArray) -> AtMass:
+        """What :func:`at_mass` returns at a mass skipped without a band."""
+        acc = _acceptance(mass, heading, chans, flav, window, experiment, opts, cpl)
+        if progress is not None:
+            progress(1)
+        return math.nan, math.nan, math.nan, math.nan, acc, [None] * len(chans), None
+
+    def at_mass(index: int, mass: float) -> AtMass:
         """(d95, d95_upper, their errors, acceptance, events at d95 per channel, the merged
-        rays if ``locate_ends``, else None) at one mass."""
+        rays if ``locate_ends``, else None) at mass ``index`` of the scan."""
         heavy = mass > opts.light_boson_mass  # light masses are cheap anyway
         if use_bound and heavy and far_light.reference_weights(mass, opts) is not None:
             bound, heading = merged_at(mass, opts, bound_preset)
             if count_bound(bound.rays()) < NO_BAND_MARGIN * threshold:
-                acc = _acceptance(mass, heading, chans, flav, window, experiment, opts, cpl)
-                if progress is not None:
-                    progress(1)
-                return math.nan, math.nan, math.nan, math.nan, acc, [None] * len(chans), None
+                return no_band(mass, heading)
+        if meson_bound and far_bounds.bound_first(index, known):
+            cache = shared.bounds if shared is not None and blind else None
+            got = far_bounds.mass_bound(
+                experiment, mass, chans, flav, opts, preset, cpl, blind, cache
+            )
+            if got is not None and got[0] < NO_BAND_MARGIN * threshold:
+                known[index] = False
+                return no_band(mass, got[1])
         # The rays are merged block by block as they come (reach.band.RayMerger): the same
         # band as band_rays(meson_flux(...)) without holding every ray in memory.
         merged, heading = merged_at(mass, opts, preset)
@@ -319,6 +344,7 @@ def compute_far_reach(
         events = [
             merged.rays(k).events(lo * lo) if math.isfinite(lo) else None for k in range(len(chans))
         ]
+        known[index] = math.isfinite(lo)
         if progress is not None:
             progress(1)
         return lo, hi, err, err_hi, acc, events, rays if locate_ends else None
@@ -328,7 +354,10 @@ def compute_far_reach(
     scanned = ScannedRays()
     for start in range(0, m.size, SCAN_BLOCK):
         block = m[start : start + SCAN_BLOCK]
-        per_mass = run_threads([functools.partial(at_mass, float(mass)) for mass in block], workers)
+        per_mass = run_threads(
+            [functools.partial(at_mass, start + i, float(mass)) for i, mass in enumerate(block)],
+            workers,
+        )
         for lo, hi, err, err_hi, acc, events, rays in per_mass:
             scanned.add(len(lows), rays)
             lows.append(lo)
@@ -360,25 +389,6 @@ def compute_far_reach(
         band_ends=ends,
         d95_upper_error=np.asarray(errs_hi),
     )
-
-
-#: A mass is skipped as bandless only if the upper bound of its count stays below this
-#: fraction of the threshold (a margin far above the reference masses' 2e-4).
-NO_BAND_MARGIN = 0.98
-
-
-def count_bound(rays: BandRays) -> float:
-    """An upper bound of max over u of N(u) = u sum c (e^(-a u) - e^(-b u)) (events): each
-    term is at most c / (e a) (u e^(-a u) <= 1/(e a), the bracket <= 1) and at most
-    c 4 (b - a) / (e a)^2 (the bracket <= (b - a) u, u^2 e^(-a u) <= 4 / (e a)^2); a ray
-    with a = 0 (decaying from the collision point on) has none (inf)."""
-    a, b, c = rays.a, rays.b, rays.coeff
-    if c.size == 0:
-        return 0.0
-    with np.errstate(divide="ignore"):
-        ea = math.e * a
-        per = np.where(a > 0.0, np.minimum(1.0 / ea, 4.0 * (b - a) / (ea * ea)), np.inf)
-    return float(np.sum(c * per))
 
 
 def _acceptance(

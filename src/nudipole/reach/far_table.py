@@ -22,13 +22,15 @@ from nudipole.detectors import Shape
 from nudipole.physics._types import FloatArray
 from nudipole.production.detector_grid import DetectorGrid, detector_grid
 from nudipole.reach.band import MERGE_LOG_STEP
+from nudipole.reach.band_bound import row_bounds
 
 
 @dataclass(frozen=True)
 class KernelRows:
     """The tabulated detector as the kernel reads it (mass independent): per polar angle
-    (first hit, hits, azimuthal fraction), per hit (weight, ln l_in / step, ln l_out / step,
-    l_in, l_out; the hits of one polar angle with the same segment merged,
+    (first hit, hits, azimuthal fraction, the largest count per unit c / s of its hits,
+    :func:`~nudipole.reach.band_bound.row_bounds`), per hit (weight, ln l_in / step,
+    ln l_out / step, l_in, l_out; the hits of one polar angle with the same segment merged,
     :func:`coincident_hits_merged`) and the region of every polar angle."""
 
     grid: DetectorGrid
@@ -195,7 +197,8 @@ def kernel_rows(
     with np.errstate(divide="ignore"):
         key_in = np.log(l_in) * inv_step
     key_out = np.log(l_out) * inv_step
-    grid_rows = np.ascontiguousarray(np.stack([start, count, grid.fraction], axis=1))
+    bounds = row_bounds(start, count, w_az, l_in, l_out)
+    grid_rows = np.ascontiguousarray(np.stack([start, count, grid.fraction, bounds], axis=1))
     hit_rows = np.ascontiguousarray(np.stack([w_az, key_in, key_out, l_in, l_out], axis=1))
     region = np.asarray(grid_regions(grid_rows, hit_rows, REGION_KEY_TOL), dtype=np.int64)
     for arr in (grid_rows, hit_rows, region):
