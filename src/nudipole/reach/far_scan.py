@@ -8,7 +8,9 @@ entry and exit distance from the exact ray-volume intersection
 exp(-l_in/l_dec) - exp(-l_out/l_dec) with l_dec = p/(m Gamma); the photon selection of the
 ``default`` preset multiplies each ray by its efficiency; :mod:`nudipole.reach.band` solves
 both edges. Mass-independent work (spectra, sub-bin nodes, charged-parent decay weights) is
-done once per channel and cached.
+done once per channel and cached. A mass whose count cannot reach the threshold at any d is
+found without adding its rays' hits (:mod:`nudipole.reach.far_bounds`, meson channels) or
+without its own rays (W/Z channels with a photon selection, from the reference masses).
 
 Flavour-universal dipole (``flavour="universal"``, d_e = d_mu = d_tau = d): the rays of the
 three flavours, each made with its own production (W -> l_k N with m_{l_k}, Z -> nu_k N, the
