@@ -166,7 +166,7 @@ def _rows(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_grid_regions_group_rows_where_the_detector_looks_the_same() -> None:
-    from nudipole.reach._far_kernel import REGION_KEY_TOL, grid_regions
+    from nudipole.reach._regions_kernel import REGION_KEY_TOL, grid_regions
 
     rows, hits = _rows("faser2")
     region = grid_regions(rows, hits, REGION_KEY_TOL)

@@ -4,8 +4,9 @@ the meson source straight to the merged rays of the band solve.
 :func:`flux_rays_kernel` evaluates the same (parent, E*, cos theta*) nodes as
 :func:`nudipole.production.meson_source.meson_flux` (module docstring there: the accepted
 phi* interval of each node), integrates phi* exactly over the part of that interval in which
-the detector looks the same (a region of :func:`grid_regions`) and with ``n_phi``
-Gauss-Legendre nodes over the rest, and adds the rays through the detector (the tabulated geometry
+the detector looks the same (a region of
+:func:`nudipole.reach._regions_kernel.grid_regions`) and with ``n_phi`` Gauss-Legendre nodes
+over the rest, and adds the rays through the detector (the tabulated geometry
 :class:`nudipole.production.detector_grid.DetectorGrid`) to the cells of
 :func:`nudipole.reach.band.merge_rays`, without the intermediate (theta, ln p) cells and ray
 lists of the NumPy path: each N keeps its own polar angle and momentum. Both paths are
@@ -54,12 +55,6 @@ def _sin_quarter(y: float) -> float:  # pragma: no cover - compiled
     acc = acc * z + 1.0 / 120.0
     acc = acc * z - 1.0 / 6.0
     return y + y * z * acc
-
-
-#: Largest change of ln l_in / step and ln l_out / step (in merge steps of 1 %) across the
-#: polar angles of one region of :func:`grid_regions`: 1e-2 of a merge cell, i.e. l_in and
-#: l_out constant to 4e-4 relative within a region (merge cells of 4 %).
-REGION_KEY_TOL = 1.0e-2
 
 
 #: Fewest rows of the detector grid (64 per polar cell) that make a region "wide" for
@@ -360,11 +355,13 @@ def flux_rays_kernel(
     ``w_c``, the selection prefactor ``coeff_c`` (L x efficiency; 0 = only counted as
     heading), the decay scale ``scale_c`` = m Gamma/(d^2 p) and ln(scale)/step ``key_c``.
     Per polar angle g of the detector grid, ``grid_rows[g]`` = (first hit, number of hits,
-    azimuthal fraction that hits); per hit h, ``hit_rows[h]`` = (azimuthal weight,
-    ln l_in / step (-inf where l_in = 0), ln l_out / step, l_in, l_out (GeV^-1)). Rows, not
-    separate arrays: a ray then touches two cache lines of the geometry, not eight.
-    ``region[g]``: the region of polar angle g (:func:`grid_regions`, computed once per
-    detector by the caller), and ``region_s_lo[r]``, ``region_s_hi[r]`` the range of
+    azimuthal fraction that hits, bound; the last read only in the bound mode below); per
+    hit h, ``hit_rows[h]`` = (azimuthal weight, ln l_in / step (-inf where l_in = 0),
+    ln l_out / step, l_in, l_out (GeV^-1)). Rows, not separate arrays: a ray then touches two
+    cache lines of the geometry, not eight.
+    ``region[g]``: the region of polar angle g
+    (:func:`nudipole.reach._regions_kernel.grid_regions`, computed once per detector by the
+    caller), and ``region_s_lo[r]``, ``region_s_hi[r]`` the range of
     sin^2(theta/2) of region r (-inf and +inf at the ends of the window).
 
     phi* of a node (psi = phi*/2, sin^2(theta_N/2) = base + span sin^2(psi), accepted from
@@ -376,8 +373,8 @@ def flux_rays_kernel(
     ``w_p``) as rays; otherwise (a box off the axis, whose every row is a region) the whole
     interval gets the Gauss nodes. The exact parts of a
     combo are gathered per region into one ray on the region's first row (its rows agree to
-    :data:`REGION_KEY_TOL` in the cell keys, 4e-4 in l_in and l_out, and exactly in the
-    azimuthal weights): this is exact where the region's end lies beyond the accepted
+    ``_regions_kernel.REGION_KEY_TOL`` in the cell keys, 4e-4 in l_in and l_out, and exactly
+    in the azimuthal weights): this is exact where the region's end lies beyond the accepted
     interval, and it takes the kink at a region's end (a cylinder's rim, where rays start to
     leave through the side) out of the Gauss rule, which had cost 0.8 % per channel at
     FASER-2 with 6 nodes. On a detector whose window and first region start at theta = 0 (a
@@ -425,7 +422,7 @@ def flux_rays_kernel(
     geo = (coef, g_lo, g_inv_step, grid_rows, hit_rows, coeff_c, scale_c, key_c, a0, d0)
     geo = (*geo, n_d, b0, dense, zero, state)  # type: ignore[assignment]
     # the row that stands for each region: its first (the rows of a region agree to
-    # REGION_KEY_TOL in the cell keys and exactly in the azimuthal weights)
+    # _regions_kernel.REGION_KEY_TOL in the cell keys and exactly in the azimuthal weights)
     n_reg = region[n_grid - 1] + 1
     rep = np.empty(n_reg, dtype=np.int64)
     for g in range(n_grid - 1, -1, -1):
@@ -549,47 +546,3 @@ def flux_rays_kernel(
         dense[cur + 1] += state[2]
         dense[cur + 2] += state[3]
     return heading
-
-
-@numba.njit(cache=True, nogil=True)
-def grid_regions(
-    grid_rows: FloatArray, hit_rows: FloatArray, key_tol: float
-) -> IntArray:  # pragma: no cover - compiled; tested through the count and directly
-    """Region id of every row of the tabulated detector (rows as in :func:`flux_rays_kernel`):
-    a run of consecutive polar angles over which the detector looks the same, i.e. every row
-    has the run's first row's number of hits, azimuthal fraction and hit weights (to 1e-12
-    relative) and ln l_in / step, ln l_out / step within ``key_tol`` of it (equal infinities
-    included). Greedy and mass independent.
-
-    FASER-2 (a cylinder on the axis): one region up to the polar angle at which rays start to
-    leave through the side; a box (MAPP-2) changes its azimuthal weights with theta, so every
-    row is its own region.
-    """
-    n = grid_rows.shape[0]
-    out = np.empty(n, dtype=np.int64)
-    rid = -1
-    ref = 0
-    for g in range(n):
-        same = rid >= 0 and grid_rows[g, 1] == grid_rows[ref, 1]
-        if same and abs(grid_rows[g, 2] - grid_rows[ref, 2]) > 1e-12 * abs(grid_rows[ref, 2]):
-            same = False
-        if same:
-            h_g = int(grid_rows[g, 0])
-            h_r = int(grid_rows[ref, 0])
-            for j in range(int(grid_rows[g, 1])):
-                w_g = hit_rows[h_g + j, 0]
-                w_r = hit_rows[h_r + j, 0]
-                if abs(w_g - w_r) > 1e-12 * abs(w_r):
-                    same = False
-                for col in range(1, 3):
-                    k_g = hit_rows[h_g + j, col]
-                    k_r = hit_rows[h_r + j, col]
-                    if k_g != k_r and not abs(k_g - k_r) <= key_tol:
-                        same = False
-                if not same:
-                    break
-        if not same:
-            rid += 1
-            ref = g
-        out[g] = rid
-    return out

@@ -4,7 +4,7 @@ detector_grid.detector_grid`) its hits, each an azimuthal weight and a decay seg
 [l_in, l_out], with the hits that see the same segment merged (:func:`coincident_hits_merged`,
 exact) and those within a tenth of a merge cell of one another merged
 (:func:`near_hits_merged`), their cell keys, and the regions of polar angle over which the
-detector looks the same (:func:`nudipole.reach._far_kernel.grid_regions`). Used by
+detector looks the same (:func:`nudipole.reach._regions_kernel.grid_regions`). Used by
 :mod:`nudipole.reach.far_rays`.
 """
 
@@ -187,7 +187,7 @@ def kernel_rows(
     shape: Shape, window: tuple[float, float], n_grid: int, n_azimuth: int
 ) -> KernelRows:
     """:class:`KernelRows` of a detector, built once (cached with its grid)."""
-    from nudipole.reach._far_kernel import REGION_KEY_TOL, grid_regions
+    from nudipole.reach._regions_kernel import REGION_KEY_TOL, grid_regions
 
     grid = detector_grid(shape, window, n_grid, n_azimuth)
     start, count, w_az, l_in, l_out = near_hits_merged(

@@ -1,0 +1,64 @@
+"""Regions of a tabulated far detector (numba, ``cache=True``; mass independent, computed
+once per detector by :func:`nudipole.reach.far_table.kernel_rows`): runs of polar angles over
+which the detector looks the same, within which the compiled count
+(:func:`nudipole.reach._far_kernel.flux_rays_kernel`) integrates phi* exactly.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from nudipole.physics._types import FloatArray
+
+IntArray = np.ndarray
+
+#: Largest change of ln l_in / step and ln l_out / step (in merge steps of 1 %) across the
+#: polar angles of one region of :func:`grid_regions`: 1e-2 of a merge cell, i.e. l_in and
+#: l_out constant to 4e-4 relative within a region (merge cells of 4 %).
+REGION_KEY_TOL = 1.0e-2
+
+
+@numba.njit(cache=True, nogil=True)
+def grid_regions(
+    grid_rows: FloatArray, hit_rows: FloatArray, key_tol: float
+) -> IntArray:  # pragma: no cover - compiled; tested through the count and directly
+    """Region id of every row of the tabulated detector (rows as in
+    :func:`nudipole.reach._far_kernel.flux_rays_kernel`): a run of consecutive polar angles
+    over which the detector looks the same, i.e. every row
+    has the run's first row's number of hits, azimuthal fraction and hit weights (to 1e-12
+    relative) and ln l_in / step, ln l_out / step within ``key_tol`` of it (equal infinities
+    included). Greedy and mass independent.
+
+    FASER-2 (a cylinder on the axis): one region up to the polar angle at which rays start to
+    leave through the side; a box (MAPP-2) changes its azimuthal weights with theta, so every
+    row is its own region.
+    """
+    n = grid_rows.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    rid = -1
+    ref = 0
+    for g in range(n):
+        same = rid >= 0 and grid_rows[g, 1] == grid_rows[ref, 1]
+        if same and abs(grid_rows[g, 2] - grid_rows[ref, 2]) > 1e-12 * abs(grid_rows[ref, 2]):
+            same = False
+        if same:
+            h_g = int(grid_rows[g, 0])
+            h_r = int(grid_rows[ref, 0])
+            for j in range(int(grid_rows[g, 1])):
+                w_g = hit_rows[h_g + j, 0]
+                w_r = hit_rows[h_r + j, 0]
+                if abs(w_g - w_r) > 1e-12 * abs(w_r):
+                    same = False
+                for col in range(1, 3):
+                    k_g = hit_rows[h_g + j, col]
+                    k_r = hit_rows[h_r + j, col]
+                    if k_g != k_r and not abs(k_g - k_r) <= key_tol:
+                        same = False
+                if not same:
+                    break
+        if not same:
+            rid += 1
+            ref = g
+        out[g] = rid
+    return out
