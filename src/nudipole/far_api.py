@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     # nudipole.reach.far_scan (and the band solver and numba with it) is imported
     # by the far-detector functions that use it, not by `import nudipole`.
     from nudipole.reach.far_events import ChannelCounts
-    from nudipole.reach.far_scan import SharedRays
+    from nudipole.reach.far_shared import SharedRays
 
 
 def _far_options(
@@ -205,9 +205,9 @@ def far_reach_flavours(
     """The bands of one far detector for each of ``flavours`` (:func:`far_reach` with the same
     keywords, ``flavour`` excepted): the rays of the channels that are the same for every
     flavour (the neutral mesons with the photon-only couplings,
-    :func:`nudipole.reach.far_scan.flavour_blind`) are computed once, so the three flavours cost
-    about what two did; the bands are those of :func:`far_reach` per flavour."""
-    from nudipole.reach.far_scan import SharedRays
+    :func:`nudipole.reach.far_shared.flavour_blind`) are computed once, so the three flavours
+    cost about what two did; the bands are those of :func:`far_reach` per flavour."""
+    from nudipole.reach.far_shared import SharedRays
 
     if "flavour" in kwargs:
         raise TypeError("far_reach_flavours takes ``flavours``, not ``flavour``")

@@ -10,7 +10,8 @@ from nudipole.model import Flavour
 from nudipole.production.meson_table import CHANNELS, channel_info
 from nudipole.reach.far_couplings import PHOTON_SIGNAL
 from nudipole.reach.far_presets import FAR_PRESETS
-from nudipole.reach.far_scan import SharedRays, compute_far_reach, flavour_blind
+from nudipole.reach.far_scan import compute_far_reach
+from nudipole.reach.far_shared import SharedRays, flavour_blind
 
 MASSES = np.geomspace(0.002, 3.0, 7)
 

@@ -19,7 +19,7 @@ afresh, at the scanned mass itself).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -30,9 +30,7 @@ from nudipole.production.meson_source import SourceOptions
 from nudipole.reach import far_rays
 from nudipole.reach.far_couplings import FarCouplings
 from nudipole.reach.far_presets import FarPreset
-
-#: Kept bounds of the flavour-blind channels: (mass, options) -> (bound, heading) per channel.
-BoundCache = MutableMapping[tuple[float, SourceOptions], tuple[FloatArray, FloatArray]]
+from nudipole.reach.far_shared import PartCache, blind_and_own
 
 
 def bound_first(index: int, known: Mapping[int, bool]) -> bool:
@@ -53,14 +51,14 @@ def mass_bound(
     preset: FarPreset,
     couplings: FarCouplings,
     blind: Sequence[int] = (),
-    cache: BoundCache | None = None,
+    cache: PartCache | None = None,
 ) -> tuple[float, FloatArray] | None:
     """(upper bound of the largest count over d, N heading into the detector per channel) of
     meson ``channels`` at ``mass``, the heading the same numbers as the scan's merged rays
     give (``flavour`` "universal": the three flavours' summed as there); None where those
     rays would not come from the compiled kernel (cells beyond its dense accumulator).
     ``blind``: the channels whose rays do not depend on the flavour, their bounds kept in
-    ``cache`` for the other flavours' scans (as :class:`nudipole.reach.far_scan.SharedRays`
+    ``cache`` for the other flavours' scans (as :class:`nudipole.reach.far_shared.SharedRays`
     keeps their rays)."""
     if flavour == FlavourMode.UNIVERSAL:
         total = 0.0
@@ -80,12 +78,7 @@ def mass_bound(
     try:
         if blind and cache is not None:
             key = (float(mass), options)
-            if key not in cache:
-                cache[key] = bounds_of(blind)
-            own = [k for k in range(len(channels)) if k not in blind]
-            parts = [(blind, *cache[key])]
-            if own:
-                parts.append((own, *bounds_of(own)))
+            parts = blind_and_own(len(channels), blind, key, cache, bounds_of)
             bounds = np.zeros(len(channels))
             heading = np.zeros(len(channels))
             for indices, part_bounds, part_heading in parts:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -45,7 +45,7 @@ from nudipole.production.meson_source import (
     prefetch_energy_rules,
     ray_blocks,
 )
-from nudipole.production.meson_table import CHANNELS, channel_info
+from nudipole.production.meson_table import CHANNELS
 from nudipole.reach import far_bounds, far_light, far_rays
 from nudipole.reach.band import (
     MERGE_LOG_STEP,
@@ -66,6 +66,7 @@ from nudipole.reach.far_setup import (
     signal_threshold,
     validate_far_masses,
 )
+from nudipole.reach.far_shared import SharedRays, blind_and_own, flavour_blind
 from nudipole.reach.result import BandEnd, ReachResult
 
 
@@ -107,40 +108,6 @@ def band_rays(
     )
 
 
-def flavour_blind(channel: str, couplings: FarCouplings) -> bool:
-    """Whether the rays of ``channel`` are the same for every flavour: a neutral meson (its
-    decay to N nu-bar involves no charged lepton, :mod:`nudipole.production.meson_rates`)
-    with the photon-only couplings (whose width of N does not depend on the flavour)."""
-    if not couplings.photon_only or channel in BOSON_CHANNELS:
-        return False
-    return channel_info(channel).kind != "charged-pseudoscalar"
-
-
-@dataclass
-class SharedRays:
-    """The merged rays of the flavour-blind channels (:func:`flavour_blind`) per mass and
-    integration options, kept so that the bands of several flavours at one detector compute
-    them once (:func:`nudipole.api.far_reach_flavours`). Passed explicitly by the caller; it
-    refuses to serve another detector, preset or set of channels than the one it was filled for.
-    """
-
-    key: tuple[object, ...] | None = None
-    rays: dict[tuple[float, SourceOptions], tuple[RayMerger, FloatArray]] = field(
-        default_factory=dict
-    )
-    #: their bounds where a scan skipped a mass without a band (:mod:`far_bounds`)
-    bounds: far_bounds.BoundCache = field(default_factory=dict)
-
-    def check(self, key: tuple[object, ...]) -> None:
-        if self.key is None:
-            self.key = key
-        elif self.key != key:
-            raise ValueError(
-                "SharedRays holds the rays of another detector, preset or channel set: use one "
-                "per (detector, preset, channels, couplings)"
-            )
-
-
 def _shared_merged_rays(
     experiment: FarDetectorExperiment,
     mass: float,
@@ -155,19 +122,12 @@ def _shared_merged_rays(
     """:func:`_merged_rays` with the flavour-blind channels' rays taken from ``shared`` (made
     there on first use) and the others made for ``flavour``; the same cells per channel."""
     blind = [k for k, c in enumerate(channels) if flavour_blind(c, couplings)]
-    own = [k for k in range(len(channels)) if k not in blind]
-    key = (float(mass), options)
-    if key not in shared.rays:
-        shared.rays[key] = _merged_rays(
-            experiment, mass, [channels[k] for k in blind], flavour, options, preset,
-            couplings, light,
-        )  # fmt: skip
-    parts = [(blind, *shared.rays[key])]
-    if own:
-        parts.append(
-            (own, *_merged_rays(experiment, mass, [channels[k] for k in own], flavour, options,
-                                preset, couplings, light))
-        )  # fmt: skip
+
+    def rays_of(indices: Sequence[int]) -> tuple[RayMerger, FloatArray]:
+        names = [channels[k] for k in indices]
+        return _merged_rays(experiment, mass, names, flavour, options, preset, couplings, light)
+
+    parts = blind_and_own(len(channels), blind, (float(mass), options), shared.rays, rays_of)
     merger = RayMerger(len(channels))
     heading = np.zeros(len(channels))
     for indices, part, head in parts:
