@@ -38,35 +38,28 @@ WORKS = ("bands", "curves")
 
 
 def run_work(name: str) -> None:
-    """The work ``name`` itself (in the process that valgrind watches)."""
+    """The work ``name`` itself (in the process that valgrind watches): numba started as the
+    headline starts it, then the work."""
     from nudipole.cli.headline_lhc import start_numba
 
     start_numba()
-    if name == "start":
-        return
     if name == "bands":
         from nudipole.cli.lhc_figures import far_results
         from nudipole.model import Flavour
 
         far_results(list(Flavour), "paper", 24, None, workers=1)
-        return
-    import numpy as np
 
-    import nudipole
-    from nudipole.api import resolve_experiment
-    from nudipole.reach.recipes import FIGURES
 
-    seen = set()
-    for fig in FIGURES.values():
-        for c in fig:
-            key = (c.experiment, c.selection, c.sqrt_s, c.lumi)
-            if key in seen:
-                continue
-            seen.add(key)
-            exp = resolve_experiment(c.experiment, sqrt_s=c.sqrt_s, lumi=c.lumi)
-            masses = np.geomspace(0.01, 0.995 * exp.max_sqrt_s, 200)
-            for preset in ("paper", "default"):
-                nudipole.reach(exp, masses, selection=c.selection, preset=preset, workers=1)
+def child(work: str) -> list[str]:
+    """The command of a fresh interpreter that runs ``work``: :func:`run_work`, or for
+    ``curves`` engine_table.py's end-to-end script on one thread (``python -c``, as
+    engine_table runs it), after numba's start as in :func:`run_work`."""
+    if work == "curves":
+        from engine_table import FIGURES_SCRIPT  # this folder's table (run as a script)
+
+        start = "from nudipole.cli.headline_lhc import start_numba\nstart_numba()\n"
+        return [sys.executable, "-c", start + FIGURES_SCRIPT.replace("{extra}", ", workers=1")]
+    return [sys.executable, __file__, "--run", work]
 
 
 def count(work: str, src: Path | None, valgrind: str, pycache: Path) -> int:
@@ -79,12 +72,12 @@ def count(work: str, src: Path | None, valgrind: str, pycache: Path) -> int:
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
     if src is not None:
         env["PYTHONPATH"] = str(src)
-    child = [sys.executable, __file__, "--run", work]
-    subprocess.run(child, env=env, check=True, stdout=subprocess.DEVNULL)
+    command = child(work)
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         subprocess.run(
-            [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", *child],
+            [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", *command],
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,
@@ -121,7 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=work_list, default=list(WORKS), help="bands,curves")
     parser.add_argument("--src", type=src_folder, help="another checkout's src folder")
-    parser.add_argument("--run", choices=(*WORKS, "start"), help=argparse.SUPPRESS)
+    parser.add_argument("--run", choices=("bands", "start"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         run_work(args.run)
