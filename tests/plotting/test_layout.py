@@ -8,47 +8,6 @@ from typing import Literal
 import numpy as np
 
 
-def _rendered(span: tuple[float, float], drop_minor_labels: bool) -> np.ndarray:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from nudipole.plotting.layout import trim_log_ticks
-
-    fig = Figure(figsize=(3, 3), layout="constrained")
-    canvas = FigureCanvasAgg(fig)
-    ax = fig.subplots()
-    ax.plot([span[0], span[1]], [span[0], span[1]])
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlim(*span)
-    ax.set_ylim(*span)
-    if drop_minor_labels:  # and ticks only in view; else matplotlib's own
-        trim_log_ticks(ax)
-    canvas.draw()  # type: ignore[no-untyped-call]
-    return np.asarray(canvas.buffer_rgba()).copy()  # type: ignore[no-untyped-call]
-
-
-def test_minor_labels_dropped_only_where_none_are_drawn() -> None:
-    from matplotlib.ticker import NullFormatter
-
-    # over several decades matplotlib labels no minor tick: the same pixels without them
-    wide = (1e-9, 1e-1)
-    assert np.array_equal(_rendered(wide, True), _rendered(wide, False))
-    # within a decade it does label some: those axes keep their formatter
-    from matplotlib.figure import Figure
-
-    from nudipole.plotting.layout import trim_log_ticks
-
-    ax = Figure().subplots()
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlim(0.2, 0.9)
-    ax.set_ylim(1e-6, 1e-2)
-    trim_log_ticks(ax)
-    assert not isinstance(ax.xaxis.get_minor_formatter(), NullFormatter)
-    assert isinstance(ax.yaxis.get_minor_formatter(), NullFormatter)
-
-
 def test_settled_layout_is_the_one_a_draw_gives() -> None:
     """settle_layout gives each axes the position a full draw without rendering gives it
     (the layout engine alone, without walking every artist); a figure without an engine
@@ -79,29 +38,6 @@ def test_settled_layout_is_the_one_a_draw_gives() -> None:
     kept = [ax.get_position().bounds for ax in plain.axes]
     settle_layout(plain)
     assert [ax.get_position().bounds for ax in plain.axes] == kept
-
-
-def test_log_axes_ticked_only_inside_their_limits_draw_the_same_pixels() -> None:
-    """InViewLogLocator keeps exactly the ticks of matplotlib's LogLocator that lie inside
-    the view limits (their ends included, either order): the axes draw the same pixels with
-    fewer tick objects."""
-    from matplotlib.ticker import LogLocator
-
-    from nudipole.plotting.layout import InViewLogLocator
-
-    for lo, hi in ((1e-9, 1e-1), (1e-3, 10.0), (0.2, 0.9), (3e-4, 7e-2)):
-        for subs in ((1.0,), None):
-            full = np.asarray(LogLocator(subs=subs).tick_values(lo, hi))
-            inside = full[(full >= lo * (1 - 1e-12)) & (full <= hi * (1 + 1e-12))]
-            for args in ((lo, hi), (hi, lo)):
-                got = InViewLogLocator(subs=subs).tick_values(*args)
-                np.testing.assert_array_equal(got, inside)
-            if hi / lo > 100.0:  # beyond the limits LogLocator gives ticks of other decades
-                assert inside.size < full.size
-    # the decade ends are kept
-    assert {1e-9, 1e-1} <= set(InViewLogLocator().tick_values(1e-9, 1e-1))
-    for span in ((1e-9, 1e-1), (0.2, 0.9), (10.0, 1e-3)):
-        assert np.array_equal(_rendered(span, True), _rendered(span, False))
 
 
 def test_bare_figure_measures_and_saves_with_one_renderer() -> None:

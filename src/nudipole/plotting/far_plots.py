@@ -14,8 +14,8 @@ from nudipole.plotting.layout import (
     bare_figure,
     freeze_layout,
     settle_layout,
-    trim_log_ticks,
 )
+from nudipole.plotting.log_ticks import trim_log_ticks
 from nudipole.plotting.region_labels import PointLabel, place_point_labels
 from nudipole.reach.result import ReachResult
 

@@ -33,8 +33,8 @@ from nudipole.plotting.layout import (
     freeze_layout,
     legend_below,
     settle_layout,
-    trim_log_ticks,
 )
+from nudipole.plotting.log_ticks import trim_log_ticks
 from nudipole.plotting.region_labels import (
     RegionLabel,
     place_region_labels,

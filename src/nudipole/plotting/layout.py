@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Sequence
 
 import matplotlib as mpl
-import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
@@ -16,10 +14,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.mathtext import MathTextParser
 from matplotlib.text import Text
 from matplotlib.textpath import text_to_path
-from matplotlib.ticker import LogLocator, NullFormatter
 from matplotlib.transforms import ScaledTranslation
-
-from nudipole.physics._types import FloatArray
 
 #: Length of a legend swatch (font sizes): long enough to show a dash-dot pattern.
 HANDLE_LENGTH = 4.0
@@ -93,43 +88,6 @@ def settle_layout(fig: Figure) -> None:
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.execute(fig)
-
-
-class InViewLogLocator(LogLocator):
-    """matplotlib's :class:`~matplotlib.ticker.LogLocator` with only the ticks inside the view
-    limits (to 1e-6 of a decade): it also gives a decade below and two above them, for which
-    the axis makes tick objects and updates them in every layout and draw pass although it
-    draws none (on a log axis over 8 decades, 96 minor ticks for the 64 shown). The figure is
-    the same to the byte (compared for the four figures of ``nudipole headline``)."""
-
-    # (matplotlib's stub says Sequence[float]; its locators return arrays, as this one does)
-    def tick_values(self, vmin: float, vmax: float) -> FloatArray:  # type: ignore[override]
-        ticks = np.asarray(super().tick_values(vmin, vmax), dtype=float)
-        lo, hi = min(vmin, vmax), max(vmin, vmax)
-        if not (lo > 0.0 and math.isfinite(hi)):
-            return ticks
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_t = np.log10(ticks)
-        keep = (log_t >= math.log10(lo) - 1e-6) & (log_t <= math.log10(hi) + 1e-6)
-        return np.asarray(ticks[keep], dtype=float)
-
-
-def trim_log_ticks(ax: Axes) -> None:
-    """Log axes of ``ax`` ticked only inside their limits (:class:`InViewLogLocator`, with
-    matplotlib's default settings otherwise), and no labels on the minor ticks of one that
-    spans more than a decade (call it after the limits are set): matplotlib's log formatter
-    labels none there anyway (``LogFormatter.minor_thresholds``), but it still formats and
-    measures every minor tick in each layout and draw pass, 0.3-0.5 s per three-panel
-    figure. The figure is the same to the pixel (compared for the landscape and the LHC far
-    figure)."""
-    for axis, (lo, hi) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
-        if axis.get_scale() != "log":
-            continue
-        # as matplotlib's log scale sets them (base 10; minor ticks: subs None, i.e. "auto")
-        axis.set_major_locator(InViewLogLocator())
-        axis.set_minor_locator(InViewLogLocator(subs=None))
-        if lo > 0 and hi > 0 and abs(math.log10(hi / lo)) > 1.0:
-            axis.set_minor_formatter(NullFormatter())
 
 
 def legend_below(

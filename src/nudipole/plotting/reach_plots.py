@@ -17,8 +17,8 @@ from nudipole.plotting.layout import (
     add_notes,
     bare_figure,
     legend_below,
-    trim_log_ticks,
 )
+from nudipole.plotting.log_ticks import trim_log_ticks
 from nudipole.reach.result import ReachResult
 
 LINESTYLES = {"paper": "-", "default": "--"}
