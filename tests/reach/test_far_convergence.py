@@ -65,8 +65,8 @@ def test_wz_band_edges_converged_in_the_detector_rules(name: str) -> None:
     preset = get_far_preset("paper")
     opts = detector_options(exp, SourceOptions(form_factor=str(preset.form_factor)))
     assert opts.n_phi_boson == WZ_RULES[name]
-    # the mesons keep their own rule (FACET's file sets 8 phi* nodes for them, CODEX-b's 10)
-    assert opts.n_phi == {"facet": 8, "codexb": 10}.get(name, SourceOptions().n_phi)
+    # the mesons keep their own rule (FACET's file sets 3 phi* nodes for them, CODEX-b's 10)
+    assert opts.n_phi == {"facet": 3, "codexb": 10}.get(name, SourceOptions().n_phi)
     cpl = make_far_couplings("tau", "C")
     run = {
         label: compute_far_reach(
@@ -94,7 +94,7 @@ def test_detector_rules_replace_the_defaults_only_where_stated() -> None:
     assert (faser2.integration.n_phi, faser2.integration.n_cos) == (1, 8)
     assert "convergence" in faser2.integration.source
     # FACET sets the mesons' phi* and theta* rules and the W/Z parts' phi* rule
-    assert (facet.integration.n_phi, facet.integration.n_cos) == (8, 7)
+    assert (facet.integration.n_phi, facet.integration.n_cos) == (3, 7)
     assert facet.integration.n_phi_boson == 4
     # MAPP-2 sets the mesons' theta* rule and the W/Z phi* rule, not the mesons' phi* rule
     assert (mapp2.integration.n_phi, mapp2.integration.n_phi_boson) == (None, 4)
@@ -110,7 +110,7 @@ def test_detector_rules_replace_the_defaults_only_where_stated() -> None:
     assert detector_options(faser2, own) is own
     assert detector_options(mapp2, SourceOptions()).n_phi == SourceOptions().n_phi
     assert detector_options(facet, SourceOptions()) == SourceOptions(
-        detector_rules=False, n_phi=8, n_cos=7, n_phi_boson=4
+        detector_rules=False, n_phi=3, n_cos=7, n_phi_boson=4
     )
     # FASER-2's W/Z parts follow its n_phi (no n_phi_boson there)
     assert resolved.n_phi_boson is None

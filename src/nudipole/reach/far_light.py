@@ -186,7 +186,11 @@ def light_rays_at(
         return None
     src = found[0]
     coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(part, options))
-    size = int(combos.count.sum()) * (frac_p.size + 1) + combos.first.size + 2
+    # (numba's module: imported here, as far_kernel_calls imports it, not with the package)
+    from nudipole.reach._far_kernel import rays_per_node_bound
+
+    per_node = rays_per_node_bound(rows.region, frac_p.size)
+    size = int(combos.count.sum()) * per_node + combos.first.size + 2
     rec_g = np.empty(size, dtype=np.int64)
     rec_w = np.empty(size)
     rec_k = np.empty(size, dtype=np.int64)
