@@ -198,3 +198,28 @@ def test_halved_rule_keeps_at_least_half_the_theta_star_nodes(n_cos: int, halved
     # default 8 do (3 nodes stated 0.00-0.02 % where MAPP-2's error is 0.07 %)
     assert SourceOptions(n_cos=n_cos).coarsened().n_cos == halved
     assert SourceOptions(n_cos=n_cos).refined().n_cos == 2 * n_cos
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-(10**9), 10**9) | st.sampled_from([-(2**62), 2**62]),
+            st.integers(-(10**9), 10**9),
+        ),
+        min_size=0,
+        max_size=40,
+    )
+)
+def test_row_cells_are_the_rows_unique_inverse(pairs: list[tuple[int, int]]) -> None:
+    """_row_cells numbers the (major, minor) pairs as np.unique(rows, axis=0) does: in
+    lexicographic order of the distinct pairs (by one int64 key where their ranges allow it,
+    else by the rows themselves: huge values included)."""
+    major = np.array([p[0] for p in pairs], dtype=np.int64)
+    minor = np.array([p[1] for p in pairs], dtype=np.int64)
+    got = mp._row_cells(major, minor)
+    if not pairs:
+        assert got.size == 0
+        return
+    _, expected = np.unique(np.stack([major, minor], axis=1), axis=0, return_inverse=True)
+    np.testing.assert_array_equal(got, expected.ravel())
