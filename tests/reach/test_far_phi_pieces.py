@@ -13,7 +13,7 @@ from nudipole.experiments.registry import load_far_experiment
 from nudipole.production.detector_grid import detector_grid_size
 from nudipole.production.meson_source import SourceOptions
 from nudipole.reach import far_light, far_rays
-from nudipole.reach._far_kernel import SPLIT_MIN_ROWS, rays_per_node_bound
+from nudipole.reach._regions_kernel import SPLIT_MIN_ROWS, rays_per_node_bound
 from nudipole.reach.far_couplings import make_far_couplings
 from nudipole.reach.far_presets import get_far_preset
 from nudipole.reach.far_scan import compute_far_reach

@@ -24,6 +24,7 @@ import numba
 import numpy as np
 
 from nudipole.physics._types import FloatArray
+from nudipole.reach._regions_kernel import SPLIT_MIN_ROWS
 
 IntArray = np.ndarray
 
@@ -55,26 +56,6 @@ def _sin_quarter(y: float) -> float:  # pragma: no cover - compiled
     acc = acc * z + 1.0 / 120.0
     acc = acc * z - 1.0 / 6.0
     return y + y * z * acc
-
-
-#: Fewest rows of the detector grid (64 per polar cell) that make a region "wide" for
-#: :func:`flux_rays_kernel`: the part of a node's phi* interval inside it is integrated
-#: exactly even when the interval runs on into other regions (narrower ones, in a run, get
-#: the Gauss nodes).
-SPLIT_MIN_ROWS = 64
-
-
-def rays_per_node_bound(region: IntArray, n_phi: int) -> int:
-    """Most rays :func:`flux_rays_kernel` makes of one (parent, E*, cos theta*) node on a
-    detector with these regions (``region[g]`` per polar row, ascending) and ``n_phi`` Gauss
-    nodes: ``n_phi`` per run of narrow regions its accepted interval crosses, and one per
-    region in which a piece of it is integrated exactly (at most the wide ones and the one it
-    ends in). The room a record of the rays needs (:func:`nudipole.reach.far_light`)."""
-    rows_in = np.bincount(np.asarray(region, dtype=np.int64))
-    wide = rows_in >= SPLIT_MIN_ROWS
-    # a run of narrow regions starts at a narrow region after a wide one (or at the first)
-    runs = int(np.count_nonzero(~wide & np.concatenate(([True], wide[:-1]))))
-    return runs * int(n_phi) + int(np.count_nonzero(wide)) + 1
 
 
 #: Most hits per polar row (on average over the rows with hits) for which
@@ -383,16 +364,17 @@ def flux_rays_kernel(
     phi* of a node (psi = phi*/2, sin^2(theta_N/2) = base + span sin^2(psi), accepted from
     psi_a to psi_b) is integrated piece by piece along the regions of the grid that the
     interval crosses. A piece in one region is integrated exactly (the detector looks the
-    same there: weight x (psi_end - psi_start) 2/pi) where the interval ends in that region or
-    the region is wide (at least :data:`SPLIT_MIN_ROWS` rows); across a run of narrow regions
-    (a rim of a cylinder, where rays start to enter or leave through its side; every row of a
-    box off the axis) the piece up to the run's end gets the ``n_phi`` Gauss-Legendre nodes
-    (``frac_p``, ``w_p``) as rays. The integrand is smooth within each piece and the kinks at
-    the region ends lie at the pieces' ends: FACET's annulus (a narrow run at either rim, one
-    wide region between) converges with 3 nodes per run to 0.004 % of 32 nodes, where the
-    Gauss nodes over the whole interval of a node starting on its inner rim needed 8 for
-    0.036 %. A box off the axis (one narrow run) and a cylinder whose interval runs from its
-    wide first region into its rim get the same nodes as before. The exact parts of a
+    same there: weight x (psi_end - psi_start) 2/pi) where the interval ends in that region
+    or the region is wide (at least :data:`~nudipole.reach._regions_kernel.SPLIT_MIN_ROWS`
+    rows); across a run of narrow regions (a rim of a cylinder, where rays start to enter or
+    leave through its side; every row of a box off the axis) the piece up to the run's end
+    gets the ``n_phi`` Gauss-Legendre nodes (``frac_p``, ``w_p``) as rays. The integrand is
+    smooth within each piece and the kinks at the region ends lie at the pieces' ends:
+    FACET's annulus (a narrow run at either rim, one wide region between) converges with 3
+    nodes per run to 0.004 % of 32 nodes, where the Gauss nodes over the whole interval of a
+    node starting on its inner rim needed 8 for 0.036 %. A box off the axis (one narrow run)
+    and a cylinder whose interval runs from its wide first region into its rim get the same
+    nodes as before. The exact parts of a
     combo are gathered per region into one ray on the region's first row (its rows agree to
     ``_regions_kernel.REGION_KEY_TOL`` in the cell keys, 4e-4 in l_in and l_out, and exactly
     in the azimuthal weights): this is exact where the region's end lies beyond the accepted

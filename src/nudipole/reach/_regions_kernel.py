@@ -62,3 +62,25 @@ def grid_regions(
             ref = g
         out[g] = rid
     return out
+
+
+#: Fewest rows of the detector grid (64 per polar cell) that make a region "wide" for
+#: :func:`nudipole.reach._far_kernel.flux_rays_kernel`: the part of a node's phi* interval
+#: inside it is integrated exactly even when the interval runs on into other regions
+#: (narrower ones, in a run, get the Gauss nodes).
+SPLIT_MIN_ROWS = 64
+
+
+def rays_per_node_bound(region: IntArray, n_phi: int) -> int:
+    """Most rays :func:`nudipole.reach._far_kernel.flux_rays_kernel` makes of one
+    (parent, E*, cos theta*) node on a
+    detector with these regions (``region[g]`` per polar row, ascending) and ``n_phi`` Gauss
+    nodes: ``n_phi`` per run of narrow regions its accepted interval crosses, and one per
+    region in which a piece of it is integrated exactly (at most the wide ones and the one it
+    ends in). The room a record of the rays needs (:mod:`nudipole.reach.far_light`); pure
+    NumPy."""
+    rows_in = np.bincount(np.asarray(region, dtype=np.int64))
+    wide = rows_in >= SPLIT_MIN_ROWS
+    # a run of narrow regions starts at a narrow region after a wide one (or at the first)
+    runs = int(np.count_nonzero(~wide & np.concatenate(([True], wide[:-1]))))
+    return runs * int(n_phi) + int(np.count_nonzero(wide)) + 1

@@ -186,8 +186,8 @@ def light_rays_at(
         return None
     src = found[0]
     coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(part, options))
-    # (numba's module: imported here, as far_kernel_calls imports it, not with the package)
-    from nudipole.reach._far_kernel import rays_per_node_bound
+    # (a numba module: imported here, as far_kernel_calls imports them, not with the package)
+    from nudipole.reach._regions_kernel import rays_per_node_bound
 
     per_node = rays_per_node_bound(rows.region, frac_p.size)
     size = int(combos.count.sum()) * per_node + combos.first.size + 2
