@@ -216,3 +216,33 @@ def test_pdf_and_svg_draw_the_marks() -> None:
 
     trimmed, plain = svg(True), svg(False)
     assert trimmed.count("<use ") == plain.count("<use ") > 60
+
+
+def test_tight_bounding_box_is_matplotlibs() -> None:
+    """The marks take no part in a tight bounding box (as matplotlib's own tick marks): a
+    trimmed figure saved with ``bbox_inches="tight"`` is the same image."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from nudipole.plotting.log_ticks import trim_log_ticks
+
+    def png(trimmed: bool) -> np.ndarray:
+        fig = Figure(figsize=(3, 3))
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(1e-4, 1.0)
+        ax.set_ylim(1e-4, 1.0)
+        ax.plot([1e-4, 1.0], [1e-4, 1.0])
+        if trimmed:
+            trim_log_ticks(ax)
+        out = io.BytesIO()
+        fig.savefig(out, format="png", bbox_inches="tight", dpi=100)
+        out.seek(0)
+        return np.asarray(Image.open(out))
+
+    assert np.array_equal(png(True), png(False))
