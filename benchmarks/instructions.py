@@ -1,7 +1,7 @@
 """Instructions executed by the reach engine's standard work (not a unit test): a measure
 that, unlike time, does not move with the machine.
 
-Run:  python benchmarks/instructions.py [--work bands,curves] [--src OTHER/src]
+Run:  python benchmarks/instructions.py [--work bands,curves,figures] [--src OTHER/src]
 
 On this project's virtual machines the same code takes 30-50 % more or less time from one
 minute to the next (eleventh and twelfth sessions, docs/benchmarks.md), so a change of a few
@@ -18,10 +18,13 @@ instructions of the whole process, those of its start-up alone (imports and numb
 the ``start`` work) and their difference, the work's own.
 
 Works: ``bands``, the nine far-detector bands of ``fig_lhc_far`` (FASER-2, FACET, MAPP-2 x
-three flavours, 24 masses, paper preset, the headline's bands); ``curves``, the eight
-curves of seed Figs. 1-3 with both presets, 200 masses each (the end-to-end row of
-``engine_table.py``). ``--src`` counts the same works with another checkout's package (its
-``src`` folder, e.g. of ``git worktree add /tmp/old <commit>``) and prints the ratio.
+three flavours, 24 masses, paper preset, the headline's bands); ``curves``, the eight curves
+of seed Figs. 1-3 with both presets, 200 masses each (the end-to-end row of
+``engine_table.py``); ``figures``, the headline's four figures drawn (matplotlib imported,
+laid out, rendered, written as PNG) from its results (computed by the native run and kept in
+the temporary cache folder: the counted run only draws). ``--src`` counts the same works
+with another checkout's package (its ``src`` folder, e.g. of ``git worktree add /tmp/old
+<commit>``) and prints the ratio.
 """
 
 from __future__ import annotations
@@ -34,7 +37,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-WORKS = ("bands", "curves")
+WORKS = ("bands", "curves", "figures")
+
+#: Where the native run of ``figures`` keeps the results that the counted run draws.
+INPUTS_ENV = "NUDIPOLE_INSTRUCTIONS_FIGURE_INPUTS"
 
 
 def run_work(name: str) -> None:
@@ -48,6 +54,50 @@ def run_work(name: str) -> None:
         from nudipole.model import Flavour
 
         far_results(list(Flavour), "paper", 24, None, workers=1)
+    elif name == "figures":
+        draw_figures(Path(os.environ[INPUTS_ENV]))
+
+
+def draw_figures(inputs: Path) -> None:
+    """The four figures of ``nudipole headline``, as it draws them, from its results: those
+    kept in ``inputs`` (pickled), where there are none yet computed and kept there first."""
+    import pickle
+
+    from nudipole.cli.headline_lhc import headline_bands
+    from nudipole.cli.landscape_commands import landscape_curves
+    from nudipole.cli.lhc_figures import draw_lhc_far, lhc_far_frame
+    from nudipole.cli.reach_commands import curve_result
+    from nudipole.limits import load_catalogue
+    from nudipole.model import Flavour
+    from nudipole.reach.recipes import FIGURE_TITLES, FIGURES
+
+    if not inputs.exists():
+        curves = {
+            name: [
+                (curve_result(c, p, None, 120, 20220415, None, 0.01, None), c.label, c.color)
+                for p in ("paper", "default")
+                for c in FIGURES[name]
+            ]
+            for name in sorted(FIGURES)
+        }
+        landscape = landscape_curves(["paper", "default"], 120, 20220415, None)
+        results = (curves, landscape, headline_bands(24))
+        inputs.write_bytes(pickle.dumps(results))
+    # (the native run draws too: every module it imports is then compiled for the counted one)
+    curves, landscape, bands = pickle.loads(inputs.read_bytes())
+    from nudipole.plotting.landscape import plot_landscape
+    from nudipole.plotting.reach_plots import plot_curves, save_figure
+
+    limits = load_catalogue().paper_set()
+    with tempfile.TemporaryDirectory() as out:
+        for name, drawn in curves.items():
+            fig = plot_curves(
+                drawn, title=FIGURE_TITLES[name], xlim=(0.01, 11.0), systematics=[None] * len(drawn)
+            )
+            save_figure(fig, Path(out) / f"fig_{name}.png")
+        save_figure(plot_landscape(list(Flavour), limits, landscape), Path(out) / "landscape.png")
+        frame = lhc_far_frame(list(Flavour), limits, "paper")
+        draw_lhc_far(Path(out) / "lhc_far.png", list(Flavour), limits, "paper", bands, frame)
 
 
 def child(work: str) -> list[str]:
@@ -72,6 +122,7 @@ def count(work: str, src: Path | None, valgrind: str, pycache: Path) -> int:
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
     if src is not None:
         env["PYTHONPATH"] = str(src)
+    env[INPUTS_ENV] = str(pycache / "figure-inputs.pkl")
     command = child(work)
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,9 +163,9 @@ def src_folder(text: str) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--work", type=work_list, default=list(WORKS), help="bands,curves")
+    parser.add_argument("--work", type=work_list, default=list(WORKS), help=",".join(WORKS))
     parser.add_argument("--src", type=src_folder, help="another checkout's src folder")
-    parser.add_argument("--run", choices=("bands", "start"), help=argparse.SUPPRESS)
+    parser.add_argument("--run", choices=("bands", "figures", "start"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         run_work(args.run)
