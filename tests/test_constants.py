@@ -1,6 +1,8 @@
 """The CODATA values written out in nudipole.constants are scipy.constants', and the PDG values
 particle's, to the last bit."""
 
+import math
+
 import scipy.constants as sc
 
 from nudipole import constants
@@ -28,12 +30,18 @@ def test_pdg_values_are_particles() -> None:
     particle fails here: copy its values and cite the edition)."""
     from particle import Particle
 
-    assert set(constants.PDG_TABLE["mass"]) == {13, 15, 23, 24}
+    meson_parents = {111, 221, 331, 113, 223, 333, 443, 553, -211, -321, -411, -431, -521}
+    assert set(constants.PDG_TABLE["mass"]) == {11, 13, 15, 23, 24} | meson_parents
+    assert set(constants.PDG_TABLE["width"]) == {23, 24} | meson_parents
+    assert set(constants.PDG_TABLE["ctau"]) == meson_parents
     for attribute, table in constants.PDG_TABLE.items():
         for pdgid, value in table.items():
             assert value == getattr(Particle.from_pdgid(pdgid), attribute), (attribute, pdgid)
     assert Particle.from_pdgid(23).mass * 1e-3 == constants.M_Z
     assert Particle.from_pdgid(24).width * 1e-3 == constants.GAMMA_W
+    # in the units nudipole uses: GeV, metres
+    assert constants.pdg_width_gev(-211) == Particle.from_pdgid(-211).width * 1e-3
+    assert constants.pdg_ctau_m(-321) == Particle.from_pdgid(-321).ctau * 1e-3
 
 
 def test_other_pdg_ids_come_from_particle() -> None:
@@ -41,3 +49,6 @@ def test_other_pdg_ids_come_from_particle() -> None:
 
     assert 5 not in constants.PDG_TABLE["mass"]
     assert constants.pdg_mass_gev(5) == Particle.from_pdgid(5).mass * 1e-3
+    assert 321 not in constants.PDG_TABLE["ctau"]
+    assert constants.pdg_ctau_m(321) == Particle.from_pdgid(321).ctau * 1e-3
+    assert constants.pdg_ctau_m(22) == math.inf  # a stable particle

@@ -58,16 +58,25 @@ M_ELECTRON: Final[float] = CODATA["electron mass energy equivalent in MeV"] * _M
 BOHR_MAGNETON_GEV: Final[float] = math.sqrt(4.0 * math.pi * ALPHA_EM) / (2.0 * M_ELECTRON)
 
 
-#: PDG masses and widths in MeV by PDG id, as ``particle`` gives them (the ``[pdg]`` table of
-#: data/constants.toml; tests/test_constants.py compares them with particle's table).
+#: The ``[pdg]`` tables of data/constants.toml by ``particle``'s attribute name (their units).
+_PDG_KEYS: Final[Mapping[str, str]] = MappingProxyType(
+    {"mass": "mass_mev", "width": "width_mev", "ctau": "ctau_mm"}
+)
+
+
+#: PDG masses and widths in MeV and c tau in mm by PDG id, as ``particle`` gives them (the
+#: ``[pdg]`` table of data/constants.toml; tests/test_constants.py compares them with
+#: particle's table).
 def _pdg_table(attribute: str) -> Mapping[int, float]:
-    rows: dict[str, float] = _TABLE["pdg"][f"{attribute}_mev"]  # type: ignore[assignment]
+    rows: dict[str, float] = _TABLE["pdg"][_PDG_KEYS[attribute]]  # type: ignore[assignment]
     return MappingProxyType({int(k): float(v) for k, v in rows.items()})
 
 
 PDG_TABLE: Final[Mapping[str, Mapping[int, float]]] = MappingProxyType(
-    {attribute: _pdg_table(attribute) for attribute in ("mass", "width")}
+    {attribute: _pdg_table(attribute) for attribute in _PDG_KEYS}
 )
+#: Where the ``[pdg]`` copies come from (their edition and the particle version).
+PDG_SOURCE: Final[str] = str(_TABLE["pdg"]["source"])
 
 
 #: Held while the ``particle`` package is asked for a particle: it reads its PDG table on first
@@ -139,6 +148,21 @@ def pdg_mass_gev(pdgid: int) -> float:
     measurement for t).
     """
     return _pdg_gev(pdgid, "mass")
+
+
+def pdg_width_gev(pdgid: int) -> float:
+    """Total width in GeV of the particle with PDG id ``pdgid`` (PDG tables via ``particle``)."""
+    return _pdg_gev(pdgid, "width")
+
+
+def pdg_ctau_m(pdgid: int) -> float:
+    """c tau in metres of the particle with PDG id ``pdgid`` (PDG tables via ``particle``,
+    which derives it from the lifetime or the width); inf for a stable particle."""
+    known = PDG_TABLE["ctau"].get(pdgid)
+    value = known if known is not None else pdg_particle(pdgid).ctau
+    if value is None or not math.isfinite(value):
+        return math.inf
+    return float(value) * 1e-3
 
 
 def metres_to_natural(length_m: float) -> float:

@@ -15,7 +15,8 @@ Channels (parent that gives Nbar)::
 
 Inputs: ``data/mesons.toml`` (decay constants, Br(V -> e+e-), Br(P -> gamma gamma), effective
 quark charges, CKM element names, VMD form-factor parameters, each with its source); masses,
-total widths and c tau from the PDG tables of ``particle``; CKM magnitudes from
+total widths and c tau from the PDG tables of ``particle`` (as data/constants.toml [pdg] copies
+them, :mod:`nudipole.constants`; tested against particle's table); CKM magnitudes from
 :mod:`nudipole.constants`. The flavour only matters for P- (the charged lepton is l_flavour;
 the channel is open when m_N + m_l < m_P, so tau opens for D_s and B, and for D below
 m_N = m_D - m_tau = 0.093 GeV).
@@ -33,7 +34,13 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 from nudipole._parallel import once_per_key
-from nudipole.constants import CKM_MAGNITUDES, pdg_mass_gev, pdg_particle
+from nudipole.constants import (
+    CKM_MAGNITUDES,
+    PDG_SOURCE,
+    pdg_ctau_m,
+    pdg_mass_gev,
+    pdg_width_gev,
+)
 
 #: Channel names, in this order everywhere.
 CHANNELS: Final[tuple[str, ...]] = (
@@ -60,8 +67,6 @@ KINDS: Final[tuple[str, ...]] = ("vector", "neutral-pseudoscalar", "charged-pseu
 Kind = Literal["vector", "neutral-pseudoscalar", "charged-pseudoscalar"]
 
 _LEPTON_PDGID: Final[Mapping[str, int]] = MappingProxyType({"e": 11, "mu": 13, "tau": 15})
-_MEV: Final[float] = 1.0e-3  # GeV per MeV
-_MM: Final[float] = 1.0e-3  # m per mm
 
 
 @dataclass(frozen=True)
@@ -115,17 +120,10 @@ def _build(name: str, table: Mapping[str, object]) -> MesonChannel:
     kind = str(table["kind"])
     if kind not in KINDS:
         raise RuntimeError(f"data/mesons.toml: [{name}] has unknown kind {kind!r}")
-    # imported here: particle and its PDG table (0.25 s) only when a meson channel is built
-    import particle as particle_pkg
-
-    part = pdg_particle(pdgid)
-    if part.mass is None or part.width is None:  # pragma: no cover - PDG has them
-        raise RuntimeError(f"particle has no mass/width for PDG id {pdgid}")
-    ctau_mm = part.ctau
-    ctau_m = math.inf if ctau_mm is None or not math.isfinite(ctau_mm) else ctau_mm * _MM
+    # the copies of data/constants.toml [pdg] (particle's whole table costs 0.25 s)
     sources = [
-        f"mass, width, ctau: PDG tables of the `particle` package {particle_pkg.__version__} "
-        f"({part.name}, PDG id {pdgid})"
+        f"mass, width, ctau: PDG tables of the `particle` package (PDG id {pdgid}; "
+        f"data/constants.toml [pdg] copies them: {PDG_SOURCE})"
     ]
     values: dict[str, float | None] = {}
     for key in (
@@ -160,9 +158,9 @@ def _build(name: str, table: Mapping[str, object]) -> MesonChannel:
         name=name,
         pdgid=pdgid,
         kind=kind,  # type: ignore[arg-type]
-        mass=float(part.mass) * _MEV,
-        ctau_m=float(ctau_m),
-        width=float(part.width) * _MEV,
+        mass=pdg_mass_gev(pdgid),
+        ctau_m=pdg_ctau_m(pdgid),
+        width=pdg_width_gev(pdgid),
         label=str(table["label"]),
         sources=tuple(sources),
         decay_constant=values["decay_constant"],
