@@ -51,6 +51,12 @@ def _rendered(
     return np.asarray(canvas.buffer_rgba()).copy(), ax  # type: ignore[no-untyped-call]
 
 
+def _trim(ax: Axes) -> None:
+    from nudipole.plotting.log_ticks import trim_log_ticks
+
+    trim_log_ticks(ax)
+
+
 def _same_pixels(span: tuple[float, float], **kwargs: Any) -> bool:
     return bool(
         np.array_equal(_rendered(span, True, **kwargs)[0], _rendered(span, False, **kwargs)[0])
@@ -110,11 +116,13 @@ def test_minor_marks_follow_the_rc_settings(rc: dict[str, Any]) -> None:
         lambda ax: (ax.set_xlim(1e-6, 1e2), ax.set_ylim(3e-4, 2e-1)),
         lambda ax: ax.set_axis_off(),
         lambda ax: ax.xaxis.set_visible(False),
+        # trimmed again: the second artist draws, the first no more (no double marks)
+        lambda ax: _trim(ax),
     ],
 )
 def test_minor_marks_follow_later_changes(after: Callable[[Axes], Any]) -> None:
-    """Tick styles, a minor grid, new limits, hidden axes set after trim_log_ticks: the same
-    pixels as matplotlib draws with the same changes."""
+    """Tick styles, a minor grid, new limits, hidden axes set after trim_log_ticks, or the
+    axes trimmed again: the same pixels as matplotlib draws with the same changes."""
     assert _same_pixels((1e-9, 1e-1), after=after)
 
 
