@@ -38,11 +38,11 @@ def test_facet_table_is_a_wide_region_between_two_narrow_runs() -> None:
     assert wide.sum() == 1
     k = int(np.flatnonzero(wide)[0])
     assert 0 < k < sizes.size - 1  # narrow regions on either side
-    assert rays_per_node_bound(rows.region, 3) == 2 * 3 + 1 + 1
+    assert rays_per_node_bound(rows.region_run_next, 3) == 2 * 3 + 1 + 1
     # a box off the axis: every row is a region, one narrow run
-    assert rays_per_node_bound(_rows("mapp2").region, 6) == 6 + 0 + 1
+    assert rays_per_node_bound(_rows("mapp2").region_run_next, 6) == 6 + 0 + 1
     # FASER-2: its wide first region, then its rim
-    assert rays_per_node_bound(_rows("faser2").region, 1) == 1 + 1 + 1
+    assert rays_per_node_bound(_rows("faser2").region_run_next, 1) == 1 + 1 + 1
 
 
 @pytest.mark.parametrize("preset", ["paper", "default"])

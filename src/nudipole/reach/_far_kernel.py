@@ -24,7 +24,6 @@ import numba
 import numpy as np
 
 from nudipole.physics._types import FloatArray
-from nudipole.reach._regions_kernel import SPLIT_MIN_ROWS
 
 IntArray = np.ndarray
 
@@ -332,6 +331,8 @@ def flux_rays_kernel(
     region: IntArray,
     region_s_lo: FloatArray,
     region_s_hi: FloatArray,
+    run_hi: FloatArray,
+    run_next: IntArray,
     a0: int,
     d0: int,
     n_d: int,
@@ -359,7 +360,10 @@ def flux_rays_kernel(
     ``region[g]``: the region of polar angle g
     (:func:`nudipole.reach._regions_kernel.grid_regions`, computed once per detector by the
     caller), and ``region_s_lo[r]``, ``region_s_hi[r]`` the range of
-    sin^2(theta/2) of region r (-inf and +inf at the ends of the window).
+    sin^2(theta/2) of region r (-inf and +inf at the ends of the window); ``run_hi[r]``,
+    ``run_next[r]`` where the piece that starts in region r ends and the region after it
+    (:func:`nudipole.reach._regions_kernel.region_runs`: ``run_next[r] == r`` for a wide
+    region).
 
     phi* of a node (psi = phi*/2, sin^2(theta_N/2) = base + span sin^2(psi), accepted from
     psi_a to psi_b) is integrated piece by piece along the regions of the grid that the
@@ -430,25 +434,6 @@ def flux_rays_kernel(
     rep = np.empty(n_reg, dtype=np.int64)
     for g in range(n_grid - 1, -1, -1):
         rep[region[g]] = g
-    # a region of at least SPLIT_MIN_ROWS rows is worth integrating exactly up to its end
-    # when a node's accepted interval runs beyond it; narrower ones (a box off the axis:
-    # every row is its own region) leave the whole interval to the Gauss nodes
-    rows_in = np.zeros(n_reg, dtype=np.int64)
-    for g in range(n_grid):
-        rows_in[region[g]] += 1
-    wide = rows_in >= SPLIT_MIN_ROWS
-    # a run of narrow regions (none wide) is one Gauss piece: where it ends in
-    # sin^2(theta/2) (+inf at the window's end) and the region after it
-    run_hi = np.empty(n_reg)
-    run_next = np.empty(n_reg, dtype=np.int64)
-    end_s = math.inf
-    end_r = n_reg
-    for r in range(n_reg - 1, -1, -1):
-        if wide[r]:
-            end_s = region_s_lo[r]
-            end_r = r
-        run_hi[r] = end_s
-        run_next[r] = end_r
     # consecutive rays share a cell often only on a detector with one hit per row
     cached = _cache_cells(grid_rows, hit_rows)
     rec = (rec_g, rec_w, rec_k, rec_n)
@@ -519,7 +504,7 @@ def flux_rays_kernel(
             while True:
                 r_hi = region_s_hi[r]
                 ends = x_b < r_hi
-                if ends or wide[r]:
+                if ends or run_next[r] == r:  # ends here, or a wide region
                     psi_e = psi_b
                     if not ends:
                         psi_e = math.asin(math.sqrt(min(max((r_hi - base) / span, 0.0), 1.0)))

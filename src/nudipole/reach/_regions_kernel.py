@@ -6,6 +6,8 @@ which the detector looks the same, within which the compiled count
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
@@ -71,16 +73,38 @@ def grid_regions(
 SPLIT_MIN_ROWS = 64
 
 
-def rays_per_node_bound(region: IntArray, n_phi: int) -> int:
+def region_runs(
+    region: IntArray, region_s_lo: FloatArray
+) -> tuple[FloatArray, IntArray]:  # mass independent: once per detector
+    """How :func:`nudipole.reach._far_kernel.flux_rays_kernel` crosses the regions (``region``
+    per polar row, ascending; ``region_s_lo`` their lower ends in sin^2(theta/2)): per region,
+    where the piece that starts in it ends and the region after that piece. A wide region
+    (at least :data:`SPLIT_MIN_ROWS` rows) is its own piece (ends at its own lower end, next
+    is itself: ``run_next[r] == r`` marks it); a narrow one lies in a run of narrow regions
+    that ends where the next wide region begins (+inf and one past the last region where
+    none follows)."""
+    n_reg = int(region[-1]) + 1
+    wide = np.bincount(np.asarray(region, dtype=np.int64), minlength=n_reg) >= SPLIT_MIN_ROWS
+    run_hi = np.empty(n_reg)
+    run_next = np.empty(n_reg, dtype=np.int64)
+    end_s, end_r = math.inf, n_reg
+    for r in range(n_reg - 1, -1, -1):
+        if wide[r]:
+            end_s, end_r = float(region_s_lo[r]), r
+        run_hi[r] = end_s
+        run_next[r] = end_r
+    return run_hi, run_next
+
+
+def rays_per_node_bound(run_next: IntArray, n_phi: int) -> int:
     """Most rays :func:`nudipole.reach._far_kernel.flux_rays_kernel` makes of one
-    (parent, E*, cos theta*) node on a
-    detector with these regions (``region[g]`` per polar row, ascending) and ``n_phi`` Gauss
-    nodes: ``n_phi`` per run of narrow regions its accepted interval crosses, and one per
-    region in which a piece of it is integrated exactly (at most the wide ones and the one it
-    ends in). The room a record of the rays needs (:mod:`nudipole.reach.far_light`); pure
-    NumPy."""
-    rows_in = np.bincount(np.asarray(region, dtype=np.int64))
-    wide = rows_in >= SPLIT_MIN_ROWS
+    (parent, E*, cos theta*) node on a detector whose regions :func:`region_runs` describes
+    (``run_next``) with ``n_phi`` Gauss nodes: ``n_phi`` per run of narrow regions its
+    accepted interval crosses, and one per region in which a piece of it is integrated
+    exactly (at most the wide ones and the one it ends in). The room a record of the rays
+    needs (:mod:`nudipole.reach.far_light`); pure NumPy."""
+    run_next = np.asarray(run_next, dtype=np.int64)
+    wide = run_next == np.arange(run_next.size)
     # a run of narrow regions starts at a narrow region after a wide one (or at the first)
     runs = int(np.count_nonzero(~wide & np.concatenate(([True], wide[:-1]))))
     return runs * int(n_phi) + int(np.count_nonzero(wide)) + 1

@@ -137,6 +137,8 @@ def flux_kernel(
             rows.region,
             rows.region_s_lo,
             rows.region_s_hi,
+            rows.region_run_hi,
+            rows.region_run_next,
             a0,
             d0,
             n_d,

@@ -189,7 +189,7 @@ def light_rays_at(
     # (a numba module: imported here, as far_kernel_calls imports them, not with the package)
     from nudipole.reach._regions_kernel import rays_per_node_bound
 
-    per_node = rays_per_node_bound(rows.region, frac_p.size)
+    per_node = rays_per_node_bound(rows.region_run_next, frac_p.size)
     size = int(combos.count.sum()) * per_node + combos.first.size + 2
     rec_g = np.empty(size, dtype=np.int64)
     rec_w = np.empty(size)

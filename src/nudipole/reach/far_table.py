@@ -41,6 +41,11 @@ class KernelRows:
     #: the window, so that a node clipped to the window stays in its end region)
     region_s_lo: FloatArray
     region_s_hi: FloatArray
+    #: per region, where the kernel's piece that starts in it ends (sin^2(theta/2)) and the
+    #: region after that piece (itself for a wide region): :func:`~nudipole.reach.
+    #: _regions_kernel.region_runs`
+    region_run_hi: FloatArray
+    region_run_next: npt.NDArray[np.int64]
     #: (min, max) over the hits with l_in > 0 of ln l_in / step and of (ln l_out - ln l_in) /
     #: step, and over the hits with l_in = 0 of ln l_out / step (NaN where there are none):
     #: the index ranges of the merge cells before the mass-dependent shift.
@@ -187,7 +192,7 @@ def kernel_rows(
     shape: Shape, window: tuple[float, float], n_grid: int, n_azimuth: int
 ) -> KernelRows:
     """:class:`KernelRows` of a detector, built once (cached with its grid)."""
-    from nudipole.reach._regions_kernel import REGION_KEY_TOL, grid_regions
+    from nudipole.reach._regions_kernel import REGION_KEY_TOL, grid_regions, region_runs
 
     grid = detector_grid(shape, window, n_grid, n_azimuth)
     start, count, w_az, l_in, l_out = near_hits_merged(
@@ -210,7 +215,8 @@ def kernel_rows(
     region_s_hi = np.sin(0.5 * (grid.theta_lo + ends * grid.step)) ** 2
     region_s_lo[0] = -np.inf
     region_s_hi[-1] = np.inf
-    for arr in (region_s_lo, region_s_hi):
+    run_hi, run_next = region_runs(region, region_s_lo)
+    for arr in (region_s_lo, region_s_hi, run_hi, run_next):
         arr.setflags(write=False)
 
     def span(values: FloatArray) -> tuple[float, float]:
@@ -225,6 +231,8 @@ def kernel_rows(
         region,
         region_s_lo,
         region_s_hi,
+        run_hi,
+        run_next,
         key_in_range=span(key_in[finite]),
         depth_range=span(key_out[finite] - key_in[finite]),
         key_zero_range=span(key_out[~finite]),
