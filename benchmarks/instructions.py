@@ -69,7 +69,7 @@ def draw_figures(inputs: Path) -> None:
     from nudipole.cli.reach_commands import curve_result
     from nudipole.limits import load_catalogue
     from nudipole.model import Flavour
-    from nudipole.reach.recipes import FIGURE_TITLES, FIGURES
+    from nudipole.reach.recipes import FIGURES
 
     if not inputs.exists():
         curves = {
@@ -85,16 +85,14 @@ def draw_figures(inputs: Path) -> None:
         inputs.write_bytes(pickle.dumps(results))
     # (the native run draws too: every module it imports is then compiled for the counted one)
     curves, landscape, bands = pickle.loads(inputs.read_bytes())
+    from nudipole.cli.figure_commands import draw_figure
     from nudipole.plotting.landscape import plot_landscape
-    from nudipole.plotting.reach_plots import plot_curves, save_figure
+    from nudipole.plotting.reach_plots import save_figure
 
     limits = load_catalogue().paper_set()
     with tempfile.TemporaryDirectory() as out:
         for name, drawn in curves.items():
-            fig = plot_curves(
-                drawn, title=FIGURE_TITLES[name], xlim=(0.01, 11.0), systematics=[None] * len(drawn)
-            )
-            save_figure(fig, Path(out) / f"fig_{name}.png")
+            draw_figure(name, drawn, [None] * len(drawn), Path(out) / f"fig_{name}.png")
         save_figure(plot_landscape(list(Flavour), limits, landscape), Path(out) / "landscape.png")
         frame = lhc_far_frame(list(Flavour), limits, "paper")
         draw_lhc_far(Path(out) / "lhc_far.png", list(Flavour), limits, "paper", bands, frame)

@@ -152,11 +152,22 @@ def make_figure(
     bands: list[ReachResult | None] = (
         [None] * len(pairs) if bkg_uncertainty is None else list(results[len(pairs) :])
     )
+    draw_figure(name, drawn, bands, output)
+    return [r for r, _, _ in drawn]
+
+
+def draw_figure(
+    name: str,
+    drawn: list[tuple[ReachResult, str, str]],
+    bands: list[ReachResult | None],
+    output: Path,
+) -> None:
+    """Draw seed figure ``name`` from its curves (result, label, colour) and their background
+    uncertainty bands (None: none) to ``output``, as :func:`make_figure` does."""
     from nudipole.plotting.reach_plots import plot_curves, save_figure
 
     fig = plot_curves(drawn, title=FIGURE_TITLES[name], xlim=(0.01, 11.0), systematics=bands)
     save_figure(fig, output)
-    return [r for r, _, _ in drawn]
 
 
 def _given(args: argparse.Namespace, dest: str) -> bool:
