@@ -18,7 +18,6 @@ computed (:func:`nudipole.plotting.layout.settle_layout`); it never selects a ba
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -90,12 +89,67 @@ def polygon_contains(polygon: FloatArray) -> Callable[[FloatArray, FloatArray], 
         ``contains(mass, d)`` for arrays of one shape.
     """
     path = MplPath(np.log10(np.asarray(polygon, dtype=float)), closed=True)
+    # the polygon that ``contains_points`` tests: a closed path's last vertex only closes it
+    ring = np.asarray(path.vertices, dtype=float)[:-1]
 
     def contains(mass: FloatArray, d: FloatArray) -> BoolArray:
-        pts = np.column_stack([np.log10(mass).ravel(), np.log10(d).ravel()])
+        x, y = np.log10(mass), np.log10(d)
+        grid = _grid_axes(x, y)
+        if grid is not None and ring.shape[0] >= 3 and np.isfinite(ring).all():
+            return grid_inside(ring, *grid)
+        pts = np.column_stack([x.ravel(), y.ravel()])
         return np.asarray(path.contains_points(pts), dtype=bool).reshape(np.shape(mass))
 
     return contains
+
+
+def _grid_axes(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray] | None:
+    """(column x values, row y values) when the points (x, y) are a grid of finite values
+    (x the same down every column, y the same along every row; the placement grid of
+    :func:`_grid`), else None."""
+    if x.ndim != 2 or x.shape != y.shape or x.size == 0:
+        return None
+    tx, ty = x[0], y[:, 0]
+    if not (np.isfinite(tx).all() and np.isfinite(ty).all()):
+        return None
+    if not (
+        np.array_equal(x, np.broadcast_to(tx, x.shape))
+        and np.array_equal(y, np.broadcast_to(ty[:, None], y.shape))
+    ):
+        return None
+    return tx, ty
+
+
+def grid_inside(ring: FloatArray, tx: FloatArray, ty: FloatArray) -> BoolArray:
+    """Which points of the grid (tx[column], ty[row]) lie inside the closed polygon ``ring``
+    (vertices (n, 2), finite; its last edge returns to the first vertex): the answer of
+    matplotlib's ``Path.contains_points`` for the same closed path, point for point, at a
+    fraction of its cost on a grid.
+
+    ``contains_points`` casts a ray along +x from each point and counts the polygon's edges
+    that it crosses (the crossings-multiply test of E. Haines, Graphics Gems IV, 1994, as in
+    matplotlib's ``src/_path.h``): edge A -> B counts for point (tx, ty) when
+    ``(A.y >= ty) != (B.y >= ty)`` and ``((B.y - ty)(A.x - B.x) >= (B.x - tx)(A.y - B.y))
+    == (B.y >= ty)``; the point is inside for an odd count. It tests every edge at every
+    point. On a grid, the first condition depends on the row only, and a row's ray crosses
+    only a few edges: those pairs are found once, and the second condition is evaluated for
+    them on the row's columns, with the same floating-point operations (so ties on an edge
+    go the same way; compared in ``tests/plotting/test_region_labels.py``).
+    """
+    ax, ay = ring[:, 0], ring[:, 1]
+    bx, by = np.roll(ax, -1), np.roll(ay, -1)
+    above_a = ay[None, :] >= ty[:, None]  # (rows, edges)
+    above_b = by[None, :] >= ty[:, None]
+    rows, edges = np.nonzero(above_a != above_b)  # row-major: grouped by row
+    out = np.zeros((ty.size, tx.size), dtype=bool)
+    if rows.size == 0:
+        return out
+    lhs = (by[edges] - ty[rows]) * (ax[edges] - bx[edges])
+    rhs = (bx[edges][:, None] - tx[None, :]) * (ay[edges] - by[edges])[:, None]
+    counts = ((lhs[:, None] >= rhs) == above_b[rows, edges][:, None]).astype(np.int32)
+    first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    out[rows[first]] = (np.add.reduceat(counts, first, axis=0) & 1).astype(bool)
+    return out
 
 
 def union_contains(
@@ -152,14 +206,20 @@ def _mark_polyline(mask: BoolArray, xy: FloatArray) -> None:
     """Mark the cells that a polyline in axes fraction passes through."""
     ny, nx = mask.shape
     ok = np.all(np.isfinite(xy), axis=1)
-    # Break the polyline where it has gaps (NaN) and densify each segment.
-    for start, end in itertools.pairwise(xy):
-        if not (np.all(np.isfinite(start)) and np.all(np.isfinite(end))):
-            continue
-        steps = math.ceil(2.0 * max(abs(end[0] - start[0]) * nx, abs(end[1] - start[1]) * ny))
-        t = np.linspace(0.0, 1.0, max(steps, 1) + 1)
-        pts = start + (end - start) * t[:, None]
-        _mark_points(mask, pts)
+    # Break the polyline where it has gaps (NaN) and densify each segment: all segments in
+    # one pass, each on max(steps, 1) + 1 points k / steps (as np.linspace(0, 1) spaces them)
+    seg = np.flatnonzero(ok[:-1] & ok[1:])
+    if seg.size:
+        start, end = xy[seg], xy[seg + 1]
+        delta = end - start
+        steps = np.ceil(2.0 * np.maximum(np.abs(delta[:, 0]) * nx, np.abs(delta[:, 1]) * ny))
+        steps = np.maximum(steps.astype(np.int64), 1)
+        owner = np.repeat(np.arange(seg.size), steps + 1)
+        first = np.cumsum(steps + 1) - (steps + 1)
+        k = np.arange(owner.size) - first[owner]
+        t = k * (1.0 / steps[owner])
+        t[first + steps] = 1.0
+        _mark_points(mask, start[owner] + delta[owner] * t[:, None])
     if ok.sum() == 1:
         _mark_points(mask, xy[ok])
 
@@ -260,13 +320,14 @@ def _best_spot(
     candidates = [int(s) for s in np.unique(sig[own]) if int(s) >> bit & 1]
     levels = sorted({popcount[s] for s in candidates})
     own_depth: FloatArray | None = None
+    rooms: dict[int, FloatArray] = {}  # each place's room, for every size and orientation
     for level in levels:
         allowed = {s: (sig == s) & ~blocked for s in candidates if popcount[s] == level}
         for rotated in (False, True):
             for size in FONT_SIZES:
                 kh, kw = _text_cells(label.text, size, rotated, grid)
                 best: _Spot | None = None
-                for _s, ok in allowed.items():
+                for s, ok in allowed.items():
                     fits = _window_fits(ok, kh, kw)
                     if not fits.any():
                         continue
@@ -274,9 +335,11 @@ def _best_spot(
                     cr = rows + (kh - 1) / 2.0
                     cc = cols + (kw - 1) / 2.0
                     ir, ic = np.round(cr).astype(int), np.round(cc).astype(int)
-                    room = np.asarray(
-                        ndimage.distance_transform_edt(ok, sampling=sampling), dtype=float
-                    )[ir, ic]
+                    if s not in rooms:
+                        rooms[s] = np.asarray(
+                            ndimage.distance_transform_edt(ok, sampling=sampling), dtype=float
+                        )
+                    room = rooms[s][ir, ic]
                     if level == 1:  # alone in its region: where it has the most room
                         key = -room
                     else:  # shared: close to its own edge
