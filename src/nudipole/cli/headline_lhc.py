@@ -70,21 +70,6 @@ def headline_tables(n: int) -> tuple[list[ReachResult], list[list[Interval]]]:
     from nudipole.limits import load_catalogue
     from nudipole.limits.newground import new_ground_band_intervals
 
-    # independent scans: side by side on threads (nudipole._parallel), each as it is alone
-    table_bands = run_threads(
-        [
-            functools.partial(
-                far_reach,
-                name,
-                list(HEADLINE_MASSES),
-                preset=preset,
-                error_estimate=False,
-                locate_ends=False,
-            )
-            for name, _ in FAR_DETECTORS
-            for preset in ("paper", "default")
-        ]
-    )
     bands = headline_bands(n)
     limits = load_catalogue().paper_set()
     cases = [
@@ -92,17 +77,32 @@ def headline_tables(n: int) -> tuple[list[ReachResult], list[list[Interval]]]:
         for i, (name, _) in enumerate(FAR_DETECTORS)
         for flavour in Flavour
     ]
-    intervals = run_threads(
-        [
-            functools.partial(
-                new_ground_band_intervals,
-                limits.for_flavour(flavour),
-                *r.band_samples(),
-                band_at=far_band_function(name, preset="paper", flavour=flavour),
-            )
-            for name, flavour, r in cases
-        ]
-    )
+    rows: list[Callable[[], Any]] = [
+        functools.partial(
+            far_reach,
+            name,
+            list(HEADLINE_MASSES),
+            preset=preset,
+            error_estimate=False,
+            locate_ends=False,
+        )
+        for name, _ in FAR_DETECTORS
+        for preset in ("paper", "default")
+    ]
+    ground: list[Callable[[], Any]] = [
+        functools.partial(
+            new_ground_band_intervals,
+            limits.for_flavour(flavour),
+            *r.band_samples(),
+            band_at=far_band_function(name, preset="paper", flavour=flavour),
+        )
+        for name, flavour, r in cases
+    ]
+    # independent calls side by side on threads (nudipole._parallel), each as it is alone;
+    # in one pool, so that no thread waits for the other's last scan before the edges start
+    done = run_threads([*rows, *ground])
+    table_bands: list[ReachResult] = done[: len(rows)]
+    intervals: list[list[Interval]] = done[len(rows) :]
     return table_bands, intervals
 
 
