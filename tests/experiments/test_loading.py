@@ -467,3 +467,36 @@ def test_published_limit_numbers_in_range(field: str, value: float, message: str
     raw["selections"]["delphi"]["limit"][field] = value
     with pytest.raises(ExperimentError, match=re.escape(message)):
         experiment_from_dict(raw, "lep.toml")
+
+
+def test_builtin_parsed_once_and_every_definition_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A built-in experiment's TOML is parsed once per process; each load still gives a
+    definition of its own (equal, sharing no table), so that changing one changes no other."""
+    import tomllib
+
+    from nudipole.experiments import registry
+
+    registry._builtin_data.cache_clear()
+    parses: list[int] = []
+    real = tomllib.loads
+
+    def counted(text: str) -> dict[str, object]:
+        parses.append(1)
+        return real(text)
+
+    monkeypatch.setattr(tomllib, "loads", counted)
+    first = load_experiment("besiii")
+    second = load_experiment("besiii")
+    assert parses == [1]
+    assert first == second
+    assert first.raw == second.raw
+    assert first.raw is not second.raw
+    first.raw["experiment"]["title"] = "changed"
+    first.selections.clear()
+    third = load_experiment("besiii")
+    assert third.raw["experiment"]["title"] == second.raw["experiment"]["title"] != "changed"
+    assert third.selections == second.selections
+    assert third.selections
+    registry._builtin_data.cache_clear()

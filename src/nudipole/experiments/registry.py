@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -67,14 +69,26 @@ def _kind(data: dict[str, Any], origin: str) -> str:
     return str(kind)
 
 
-def _parse(text: str, origin: str) -> Experiment | FarDetectorExperiment:
+def _toml(text: str, origin: str) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ExperimentError(f"{origin} is not valid TOML: {err}") from None
+
+
+def _definition(data: dict[str, Any], origin: str) -> Experiment | FarDetectorExperiment:
     if _kind(data, origin) == "far-detector":
         return far_experiment_from_dict(data, origin)
     return experiment_from_dict(data, origin)
+
+
+@functools.lru_cache(maxsize=len(BUILTIN))
+def _builtin_data(name: str) -> dict[str, Any]:
+    """The parsed TOML of built-in experiment ``name``, parsed once per process: a headline
+    loads the e+e- experiments some forty times, and parsing BESIII's 71 energy points
+    takes 2.6 ms. The package's files do not change while it runs; every caller gets a deep
+    copy (0.16 ms for BESIII), so that no definition shares its tables with another."""
+    return _toml(builtin_text(name), f"{name} (built-in)")
 
 
 def load_definition(name_or_path: str | Path) -> Experiment | FarDetectorExperiment:
@@ -87,7 +101,7 @@ def load_definition(name_or_path: str | Path) -> Experiment | FarDetectorExperim
     """
     key = str(name_or_path)
     if key in BUILTIN:
-        return _parse(builtin_text(key), f"{key} (built-in)")
+        return _definition(copy.deepcopy(_builtin_data(key)), f"{key} (built-in)")
     path = Path(key)
     if path.suffix.lower() == ".toml" or path.exists():
         if path.is_dir():
@@ -106,7 +120,7 @@ def load_definition(name_or_path: str | Path) -> Experiment | FarDetectorExperim
             raise ExperimentError(f"cannot read experiment file {key!r}: {err}") from None
         if not text.strip():
             raise ExperimentError(f"experiment file {key!r} is empty")
-        return _parse(text, path.name)
+        return _definition(_toml(text, path.name), path.name)
     raise ExperimentError(_unknown(key))
 
 
