@@ -23,7 +23,7 @@ from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisati
 from nudipole.production.meson_source import SPECTRA_SETS, SourceOptions
 from nudipole.reach.far_couplings import FarCouplings, FarSignal, make_far_couplings
 from nudipole.reach.far_presets import ErrorRule, FarPreset, FormFactor, get_far_preset
-from nudipole.reach.result import ReachResult
+from nudipole.reach.result import BandEnd, ReachResult
 
 if TYPE_CHECKING:
     # nudipole.reach.far_scan (and the band solver and numba with it) is imported
@@ -150,6 +150,7 @@ def far_reach(
     workers: int | None = None,
     error_rule: str | ErrorRule = ErrorRule.HALVED,
     _shared: SharedRays | None = None,
+    _defer_ends: list[Callable[[], tuple[BandEnd, ...]]] | None = None,
 ) -> ReachResult:
     """Excluded band of a far detector (see :func:`reach`, which dispatches here).
 
@@ -185,6 +186,7 @@ def far_reach(
         shared=_shared,
         workers=checked_workers(workers),
         error_rule=rule,
+        defer_ends=_defer_ends,
     )
 
 
@@ -206,7 +208,11 @@ def far_reach_flavours(
     keywords, ``flavour`` excepted): the rays of the channels that are the same for every
     flavour (the neutral mesons with the photon-only couplings,
     :func:`nudipole.reach.far_shared.flavour_blind`) are computed once, so the three flavours
-    cost about what two did; the bands are those of :func:`far_reach` per flavour."""
+    cost about what two did; the bands are those of :func:`far_reach` per flavour. The
+    flavours are scanned one after the other (each scan's masses on ``workers`` threads);
+    the ends of their islands are then solved side by side on those threads (each end's
+    search is sequential: one flavour's alone would keep one thread busy)."""
+    from nudipole._parallel import run_threads
     from nudipole.reach.far_shared import SharedRays
 
     if "flavour" in kwargs:
@@ -223,7 +229,17 @@ def far_reach_flavours(
     if not chosen:
         raise ValueError("no flavour given: choose one or more of e, mu, tau")
     shared = SharedRays()
-    return {fl: far_reach(exp, masses, flavour=fl, _shared=shared, **kwargs) for fl in chosen}
+    later: list[Callable[[], tuple[BandEnd, ...]]] = []
+    scans = []
+    for fl in chosen:
+        waiting = len(later)
+        band = far_reach(exp, masses, flavour=fl, _shared=shared, _defer_ends=later, **kwargs)
+        scans.append((fl, band, len(later) > waiting))
+    ends = iter(run_threads(later, kwargs.get("workers")))
+    return {
+        fl: dataclasses.replace(band, band_ends=next(ends)) if deferred else band
+        for fl, band, deferred in scans
+    }
 
 
 def far_band_function(

@@ -80,3 +80,34 @@ def test_flavour_keyword_is_refused() -> None:
 def test_bad_flavours_are_named(flavours: list[str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         far_reach_flavours("faser2", MASSES, flavours)
+
+
+def test_deferred_ends_are_the_ends_solved_at_once() -> None:
+    """compute_far_reach(defer_ends=[...]) leaves the ends to its caller (far_reach_flavours
+    solves the flavours' side by side): the call it hands over gives the same ends, and the
+    result is otherwise the same."""
+    from collections.abc import Callable
+
+    from nudipole.experiments.registry import load_far_experiment
+    from nudipole.reach.result import BandEnd
+
+    exp = load_far_experiment("mapp2")
+    preset = FAR_PRESETS["paper"]
+    masses = np.geomspace(0.01, 0.3, 6)
+    direct = compute_far_reach(exp, masses, preset, flavour=Flavour.TAU, error_estimate=False)
+    later: list[Callable[[], tuple[BandEnd, ...]]] = []
+    deferred = compute_far_reach(
+        exp, masses, preset, flavour=Flavour.TAU, error_estimate=False, defer_ends=later
+    )
+    assert direct.band_ends  # the band closes between two of the masses
+    assert deferred.band_ends == ()
+    assert len(later) == 1
+    assert later[0]() == direct.band_ends
+    np.testing.assert_array_equal(deferred.d95, direct.d95)
+    np.testing.assert_array_equal(deferred.upper, direct.upper)
+    # without ends to locate, nothing is handed over
+    compute_far_reach(
+        exp, masses, preset, flavour=Flavour.TAU, error_estimate=False, locate_ends=False,
+        defer_ends=later,
+    )  # fmt: skip
+    assert len(later) == 1

@@ -156,6 +156,7 @@ def compute_far_reach(
     shared: SharedRays | None = None,
     workers: int | None = None,
     error_rule: ErrorRule = ErrorRule.HALVED,
+    defer_ends: list[Callable[[], tuple[BandEnd, ...]]] | None = None,
 ) -> ReachResult:
     """Excluded band [d95, d95_upper] (GeV^-1) of a far detector for each mass.
 
@@ -186,6 +187,11 @@ def compute_far_reach(
     ``error_estimate`` is False (and for the upper edge where either rule finds none).
     ``acceptance`` is the fraction of the N produced (all channels) whose direction crosses
     the detector.
+
+    ``defer_ends`` (a list): with ``locate_ends``, the ends are not solved here; the call
+    that solves them is appended to the list instead, and the result comes without them (its
+    caller sets them, ``dataclasses.replace(result, band_ends=call())``: the same ends). The
+    flavours of :func:`nudipole.api.far_reach_flavours` solve theirs side by side so.
     """
     opts = detector_options(
         experiment, options or SourceOptions(form_factor=str(preset.form_factor))
@@ -339,7 +345,13 @@ def compute_far_reach(
         def band_at(mass: float) -> BandRays:
             return merged_at(mass, opts, preset)[0].rays()
 
-        ends = band_ends(m, np.asarray(lows), band_at, threshold, scanned=scanned.rays)
+        solve = functools.partial(
+            band_ends, m, np.asarray(lows), band_at, threshold, scanned=scanned.rays
+        )
+        if defer_ends is None:
+            ends = solve()
+        else:
+            defer_ends.append(solve)
     inputs["band_end_tolerance"] = BAND_END_RTOL if locate_ends else None
     return ReachResult(
         mass=m,
