@@ -26,6 +26,7 @@ from nudipole.far_api import (
     far_band_function,
     far_detector_events,
     far_reach,
+    far_reach_detectors,
     far_reach_flavours,
     far_setup,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "far_band_function",
     "far_detector_events",
     "far_reach",
+    "far_reach_detectors",
     "far_reach_flavours",
     "far_setup",
     "luminosity_pb",

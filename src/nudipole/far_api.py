@@ -212,12 +212,25 @@ def far_reach_flavours(
     flavours are scanned one after the other (each scan's masses on ``workers`` threads);
     the ends of their islands are then solved side by side on those threads (each end's
     search is sequential: one flavour's alone would keep one thread busy)."""
+    (bands,) = far_reach_detectors([experiment], masses, flavours, **kwargs)
+    return bands
+
+
+def far_reach_detectors(
+    experiments: Sequence[str | Path | FarDetectorExperiment],
+    masses: Sequence[float] | np.ndarray,
+    flavours: Sequence[str | Flavour] = tuple(Flavour),
+    **kwargs: Any,
+) -> list[dict[Flavour, ReachResult]]:
+    """:func:`far_reach_flavours` of each of several far detectors, in their order: the
+    detectors scanned one after the other, and the ends of all their bands' islands solved
+    side by side at the end (an end's search is sequential; the more of them, the better
+    they share the threads)."""
     from nudipole._parallel import run_threads
     from nudipole.reach.far_shared import SharedRays
 
     if "flavour" in kwargs:
-        raise TypeError("far_reach_flavours takes ``flavours``, not ``flavour``")
-    exp = _far_experiment(experiment)
+        raise TypeError("give ``flavours`` (one or more), not ``flavour``")
     chosen = []
     for flavour in flavours:
         try:
@@ -228,18 +241,22 @@ def far_reach_flavours(
             ) from None
     if not chosen:
         raise ValueError("no flavour given: choose one or more of e, mu, tau")
-    shared = SharedRays()
     later: list[Callable[[], tuple[BandEnd, ...]]] = []
     scans = []
-    for fl in chosen:
-        waiting = len(later)
-        band = far_reach(exp, masses, flavour=fl, _shared=shared, _defer_ends=later, **kwargs)
-        scans.append((fl, band, len(later) > waiting))
+    for experiment in experiments:
+        exp = _far_experiment(experiment)
+        shared = SharedRays()
+        for fl in chosen:
+            waiting = len(later)
+            band = far_reach(exp, masses, flavour=fl, _shared=shared, _defer_ends=later, **kwargs)
+            scans.append((fl, band, len(later) > waiting))
     ends = iter(run_threads(later, kwargs.get("workers")))
-    return {
-        fl: dataclasses.replace(band, band_ends=next(ends)) if deferred else band
+    done = [
+        (fl, dataclasses.replace(band, band_ends=next(ends)) if deferred else band)
         for fl, band, deferred in scans
-    }
+    ]
+    n = len(chosen)
+    return [dict(done[i : i + n]) for i in range(0, len(done), n)]
 
 
 def far_band_function(

@@ -111,3 +111,23 @@ def test_deferred_ends_are_the_ends_solved_at_once() -> None:
         defer_ends=later,
     )  # fmt: skip
     assert len(later) == 1
+
+
+def test_several_detectors_give_each_detectors_bands() -> None:
+    """far_reach_detectors (the ends of every detector's bands solved together at the end) gives
+    each detector's far_reach_flavours, to the bit."""
+    from nudipole.api import far_reach_detectors
+
+    masses = np.geomspace(0.01, 0.5, 6)
+    together = far_reach_detectors(
+        ["faser2", "mapp2"], masses, preset="paper", error_estimate=False
+    )
+    assert len(together) == 2
+    for detector, got in zip(["faser2", "mapp2"], together, strict=True):
+        alone = far_reach_flavours(detector, masses, preset="paper", error_estimate=False)
+        assert list(got) == list(alone) == list(Flavour)
+        for flavour, band in got.items():
+            np.testing.assert_array_equal(band.d95, alone[flavour].d95)
+            np.testing.assert_array_equal(band.upper, alone[flavour].upper)
+            assert band.band_ends == alone[flavour].band_ends
+    assert any(band.band_ends for per in together for band in per.values())
