@@ -1,6 +1,6 @@
 """The cell masks behind the names placed inside regions (nudipole.plotting.region_labels):
-the grid inside-test and the marked polylines are those of the direct computations, cell
-for cell."""
+the regions' inside-tests (nudipole.numerics.polygon) and the marked polylines are those of
+the direct computations, cell for cell."""
 
 from __future__ import annotations
 
@@ -15,52 +15,9 @@ from matplotlib.path import Path as MplPath
 from nudipole.plotting.region_labels import (
     _mark_points,
     _mark_polyline,
-    grid_inside,
     polygon_contains,
     union_contains,
 )
-
-
-def _contains_points(ring: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
-    """matplotlib's answer for the closed path of ``ring`` at every grid point."""
-    path = MplPath(np.vstack([ring, ring[:1]]), closed=True)
-    gx, gy = np.meshgrid(tx, ty)
-    inside = path.contains_points(np.column_stack([gx.ravel(), gy.ravel()]))
-    return np.asarray(inside, dtype=bool).reshape(gx.shape)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(-4, 12), st.integers(-4, 12)), min_size=3, max_size=40),
-    st.integers(0, 3),
-)
-def test_grid_inside_matches_contains_points_with_ties(
-    vertices: list[tuple[int, int]], shift: int
-) -> None:
-    # vertices on grid values: rays through vertices and along horizontal edges, points on
-    # edges (the ties of the crossing test) must go the same way
-    ring = np.array(vertices, dtype=float)
-    tx = np.arange(-5.0, 13.0, 0.5) + 0.25 * (shift & 1)
-    ty = np.arange(-5.0, 13.0, 0.5) + 0.25 * (shift >> 1)
-    np.testing.assert_array_equal(grid_inside(ring, tx, ty), _contains_points(ring, tx, ty))
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.integers(3, 80), st.integers(0, 2**32 - 1))
-def test_grid_inside_matches_contains_points_random(n: int, seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    ring = rng.normal(size=(n, 2))
-    tx = np.sort(rng.uniform(-2.5, 2.5, 41))
-    ty = np.sort(rng.uniform(-2.5, 2.5, 29))
-    np.testing.assert_array_equal(grid_inside(ring, tx, ty), _contains_points(ring, tx, ty))
-
-
-def test_grid_inside_known_square() -> None:
-    ring = np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0]])
-    tx = np.array([-1.0, 0.5, 1.5, 3.0])
-    ty = np.array([1.0, 5.0])
-    expected = np.array([[False, True, True, False], [False, False, False, False]])
-    np.testing.assert_array_equal(grid_inside(ring, tx, ty), expected)
 
 
 def test_polygon_contains_grid_and_scattered_points() -> None:

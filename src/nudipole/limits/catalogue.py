@@ -26,6 +26,7 @@ import numpy as np
 
 from nudipole.constants import BOHR_MAGNETON_GEV
 from nudipole.model import Flavour, d_from_mu_tr
+from nudipole.numerics.polygon import Polygon, closed_ring, grid_inside
 from nudipole.physics._types import ArrayLike, FloatArray
 
 GEOMETRIES: Final = ("upper-curve", "closed-polygon", "band", "open-contour")
@@ -154,13 +155,11 @@ class ExistingLimit:
         f = self.cl_factor()
         if f == 1.0:
             return self
-        from matplotlib.path import Path as MplPath  # here: matplotlib costs 0.2 s to import
-
-        path = MplPath(np.log10(self.polygon), closed=True)
+        region = self._log_polygon
 
         def shrink(points: FloatArray) -> FloatArray:
             probe = np.log10(points) + np.array([0.0, _PROBE_DEX])
-            lower = np.asarray(path.contains_points(probe), dtype=bool)
+            lower = region.contains(probe[:, 0], probe[:, 1])
             return np.column_stack([points[:, 0], points[:, 1] * np.where(lower, f, 1.0)])
 
         return replace(
@@ -188,8 +187,13 @@ class ExistingLimit:
         # only points inside the polygon's bounding box need the polygon test
         box = np.all((pts >= lo) & (pts <= hi), axis=1)
         if box.any():
-            inside[box] = self._log_path.contains_points(pts[box])
+            inside[box] = self._log_polygon.contains(pts[box, 0], pts[box, 1])
         return inside
+
+    def contains_log_grid(self, log_m: FloatArray, log_d: FloatArray) -> np.ndarray:
+        """:meth:`contains` on the grid of points (log10 m[i], log10 d[j]) (finite), shape
+        (masses, couplings): each coupling's row crossed once (:func:`grid_inside`)."""
+        return grid_inside(self._log_polygon.ring, log_m, log_d).T
 
     @cached_property
     def _log_box(self) -> tuple[FloatArray, FloatArray]:
@@ -198,12 +202,11 @@ class ExistingLimit:
         return poly.min(axis=0), poly.max(axis=0)
 
     @cached_property
-    def _log_path(self) -> Any:
-        """The excluded region as a closed matplotlib path in (log10 m, log10 d), built once
-        per limit (the limit is immutable)."""
-        from matplotlib.path import Path as MplPath  # here: matplotlib costs 0.2 s to import
-
-        return MplPath(np.log10(self.polygon), closed=True)
+    def _log_polygon(self) -> Polygon:
+        """The excluded region's outline in (log10 m, log10 d), as matplotlib's closed path of
+        the polygon tests it (:func:`nudipole.numerics.polygon.closed_ring`), made once per
+        limit (the limit is immutable)."""
+        return Polygon(closed_ring(np.log10(self.polygon)))
 
 
 @dataclass(frozen=True)
@@ -248,9 +251,19 @@ class LimitSet:
 
     def excluded(self, mass: ArrayLike, d: ArrayLike) -> np.ndarray:
         """True where any limit excludes (m, d)."""
+        m = np.asarray(mass, dtype=float)
+        dd = np.asarray(d, dtype=float)
+        if m.ndim == 2 and dd.ndim == 2 and m.shape[1] == 1 and dd.shape[0] == 1:
+            # a grid, masses down, couplings across (the envelope's): by rows of couplings
+            log_m, log_d = np.log10(m[:, 0]), np.log10(dd[0])
+            if np.isfinite(log_m).all() and np.isfinite(log_d).all():
+                out = np.zeros((log_m.size, log_d.size), dtype=bool)
+                for lim in self.limits:
+                    out |= lim.contains_log_grid(log_m, log_d)
+                return out
         # the points' logarithms once for every limit (the new-ground edges test one point
         # at a time against each limit of a flavour: 0.26 -> 0.1 s of the headline)
-        shape, pts = _log_points(mass, d)
+        shape, pts = _log_points(m, dd)
         out = np.zeros(pts.shape[0], dtype=bool)
         for lim in self.limits:
             out |= lim.contains_log(pts)

@@ -27,12 +27,12 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
-from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 from matplotlib.textpath import text_to_path
 from numpy.typing import NDArray
 from scipy import ndimage
 
+from nudipole.numerics.polygon import closed_ring, inside
 from nudipole.physics._types import FloatArray
 
 BoolArray = NDArray[np.bool_]
@@ -76,80 +76,26 @@ class RegionLabel:
 
 
 def polygon_contains(polygon: FloatArray) -> Callable[[FloatArray, FloatArray], BoolArray]:
-    """Inside test of a closed (mass, d) polygon, in log-log coordinates.
+    """Inside test of a closed (mass, d) polygon, in log-log coordinates (as matplotlib's
+    ``Path.contains_points`` tests it, :mod:`nudipole.numerics.polygon`; the placement grid
+    row by row).
 
     Parameters
     ----------
     polygon
-        Vertices, shape (n, 2), positive.
+        Vertices, shape (n, 2), positive, the last repeating the first.
 
     Returns
     -------
     callable
         ``contains(mass, d)`` for arrays of one shape.
     """
-    path = MplPath(np.log10(np.asarray(polygon, dtype=float)), closed=True)
-    # the polygon that ``contains_points`` tests: a closed path's last vertex only closes it
-    ring = np.asarray(path.vertices, dtype=float)[:-1]
+    ring = closed_ring(np.log10(np.asarray(polygon, dtype=float)))
 
     def contains(mass: FloatArray, d: FloatArray) -> BoolArray:
-        x, y = np.log10(mass), np.log10(d)
-        grid = _grid_axes(x, y)
-        if grid is not None and ring.shape[0] >= 3 and np.isfinite(ring).all():
-            return grid_inside(ring, *grid)
-        pts = np.column_stack([x.ravel(), y.ravel()])
-        return np.asarray(path.contains_points(pts), dtype=bool).reshape(np.shape(mass))
+        return inside(ring, np.log10(mass), np.log10(d))
 
     return contains
-
-
-def _grid_axes(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray] | None:
-    """(column x values, row y values) when the points (x, y) are a grid of finite values
-    (x the same down every column, y the same along every row; the placement grid of
-    :func:`_grid`), else None."""
-    if x.ndim != 2 or x.shape != y.shape or x.size == 0:
-        return None
-    tx, ty = x[0], y[:, 0]
-    if not (np.isfinite(tx).all() and np.isfinite(ty).all()):
-        return None
-    if not (
-        np.array_equal(x, np.broadcast_to(tx, x.shape))
-        and np.array_equal(y, np.broadcast_to(ty[:, None], y.shape))
-    ):
-        return None
-    return tx, ty
-
-
-def grid_inside(ring: FloatArray, tx: FloatArray, ty: FloatArray) -> BoolArray:
-    """Which points of the grid (tx[column], ty[row]) lie inside the closed polygon ``ring``
-    (vertices (n, 2), finite; its last edge returns to the first vertex): the answer of
-    matplotlib's ``Path.contains_points`` for the same closed path, point for point, at a
-    fraction of its cost on a grid.
-
-    ``contains_points`` casts a ray along +x from each point and counts the polygon's edges
-    that it crosses (the crossings-multiply test of E. Haines, Graphics Gems IV, 1994, as in
-    matplotlib's ``src/_path.h``): edge A -> B counts for point (tx, ty) when
-    ``(A.y >= ty) != (B.y >= ty)`` and ``((B.y - ty)(A.x - B.x) >= (B.x - tx)(A.y - B.y))
-    == (B.y >= ty)``; the point is inside for an odd count. It tests every edge at every
-    point. On a grid, the first condition depends on the row only, and a row's ray crosses
-    only a few edges: those pairs are found once, and the second condition is evaluated for
-    them on the row's columns, with the same floating-point operations (so ties on an edge
-    go the same way; compared in ``tests/plotting/test_region_labels.py``).
-    """
-    ax, ay = ring[:, 0], ring[:, 1]
-    bx, by = np.roll(ax, -1), np.roll(ay, -1)
-    above_a = ay[None, :] >= ty[:, None]  # (rows, edges)
-    above_b = by[None, :] >= ty[:, None]
-    rows, edges = np.nonzero(above_a != above_b)  # row-major: grouped by row
-    out = np.zeros((ty.size, tx.size), dtype=bool)
-    if rows.size == 0:
-        return out
-    lhs = (by[edges] - ty[rows]) * (ax[edges] - bx[edges])
-    rhs = (bx[edges][:, None] - tx[None, :]) * (ay[edges] - by[edges])[:, None]
-    counts = ((lhs[:, None] >= rhs) == above_b[rows, edges][:, None]).astype(np.int32)
-    first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    out[rows[first]] = (np.add.reduceat(counts, first, axis=0) & 1).astype(bool)
-    return out
 
 
 def union_contains(
