@@ -241,10 +241,11 @@ def far_reach_detectors(
             ) from None
     if not chosen:
         raise ValueError("no flavour given: choose one or more of e, mu, tau")
+    # every detector loaded (and a bad name refused) before any is scanned
+    loaded = [_far_experiment(experiment) for experiment in experiments]
     later: list[Callable[[], tuple[BandEnd, ...]]] = []
     scans = []
-    for experiment in experiments:
-        exp = _far_experiment(experiment)
+    for exp in loaded:
         shared = SharedRays()
         for fl in chosen:
             waiting = len(later)

@@ -131,3 +131,16 @@ def test_several_detectors_give_each_detectors_bands() -> None:
             np.testing.assert_array_equal(band.upper, alone[flavour].upper)
             assert band.band_ends == alone[flavour].band_ends
     assert any(band.band_ends for per in together for band in per.values())
+
+
+def test_a_bad_detector_is_refused_before_any_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nudipole import far_api
+    from nudipole.api import far_reach_detectors
+    from nudipole.experiments import ExperimentError
+
+    scanned: list[object] = []
+    monkeypatch.setattr(far_api, "far_reach", lambda *a, **k: scanned.append(a))
+    with pytest.raises(ExperimentError, match="nope"):
+        far_reach_detectors(["faser2", "nope"], MASSES)
+    assert scanned == []
+    assert far_reach_detectors([], MASSES) == []
