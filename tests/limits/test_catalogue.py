@@ -287,3 +287,24 @@ def test_excluded_one_point_at_a_time_is_any_limits_polygon_test() -> None:
         assert limits.excluded(m[0], d[0]).shape == ()
     assert each[3:].any()
     assert not each[3:].all()
+
+
+def test_excluded_on_a_grid_is_the_polygon_test_of_every_point() -> None:
+    """LimitSet.excluded of masses down and couplings across (the envelope's grid) tests each
+    coupling's row once (numerics.polygon.grid_inside): matplotlib's answer at every point."""
+    from matplotlib.path import Path as MplPath
+
+    masses = np.geomspace(1e-4, 20.0, 53)
+    couplings = np.geomspace(1e-22, 1.0, 211)
+    catalogue = load_catalogue()
+    for flavour in Flavour:
+        limits = catalogue.for_flavour(flavour)
+        grid = limits.excluded(masses[:, None], couplings[None, :])
+        assert grid.shape == (masses.size, couplings.size)
+        lm, ld = np.meshgrid(np.log10(masses), np.log10(couplings), indexing="ij")
+        pts = np.column_stack([lm.ravel(), ld.ravel()])
+        plain = np.zeros(pts.shape[0], dtype=bool)
+        for lim in limits:
+            plain |= MplPath(np.log10(lim.polygon), closed=True).contains_points(pts)
+        assert np.array_equal(grid, plain.reshape(grid.shape)), flavour
+        assert grid.any()
