@@ -56,7 +56,8 @@ def test_points_match_matplotlib_with_ties(
 
 @pytest.mark.parametrize("n_points", [1, 7, 64, 2000, 30000])
 def test_points_match_matplotlib_random(n_points: int) -> None:
-    """Few points (every pair at once) and many (the pairs that count, several passes)."""
+    """One point (in Python floats), a few and many (array passes), on outlines of 3 to 136
+    edges."""
     rng = np.random.default_rng(n_points)
     for n in (3, 17, 136):
         ring = rng.normal(size=(n, 2))
@@ -69,8 +70,7 @@ def test_points_match_matplotlib_random(n_points: int) -> None:
 
 
 def test_many_pairs_in_several_passes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(polygon, "_PAIRS_PER_PASS", 50)
-    monkeypatch.setattr(polygon, "_DENSE_PAIRS", 0)
+    monkeypatch.setattr(polygon, "_POINTS_PER_PASS", 50)
     rng = np.random.default_rng(1)
     ring = rng.normal(size=(40, 2))
     pts = rng.normal(size=(3000, 2))
@@ -111,8 +111,8 @@ def test_closed_ring_drops_the_closing_vertex_and_checks() -> None:
 def test_a_few_points_one_by_one_match_matplotlib(
     vertices: list[tuple[int, int]], points: list[tuple[int, int]]
 ) -> None:
-    """Polygon.contains of up to four points (each on the edges of its height's slab, in
-    Python floats): matplotlib's answer, ties included."""
+    """Polygon.contains of up to four points (one by one, in Python floats): matplotlib's
+    answer, ties included."""
     ring = np.array(vertices, dtype=float)
     pts = 0.5 * np.array(points, dtype=float)
     got = Polygon(ring).contains(pts[:, 0], pts[:, 1])
