@@ -137,3 +137,16 @@ def test_polygon_contains_any_shape_and_points_not_finite() -> None:
     assert not Polygon(ring[:1]).contains(np.zeros(2), np.zeros(2)).any()
     with pytest.raises(ValueError, match="shapes"):
         region.contains(np.zeros(2), np.zeros(3))
+
+
+def test_a_crowded_outline_keeps_its_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An outline whose slab list would be too long (here: a low bound) has one slab of every
+    edge, each pair tested in full: the same answers, one by one and in arrays."""
+    monkeypatch.setattr(polygon, "_MOST_SLAB_EDGES", 10)
+    rng = np.random.default_rng(4)
+    for ring in (rng.normal(size=(25, 2)), rng.integers(0, 6, size=(30, 2)).astype(float)):
+        region = Polygon(ring)
+        assert region.slabs[3]  # the crowded layout
+        pts = np.round(2.0 * rng.normal(size=(400, 2)), 1)
+        for x, y in ((pts[:, 0], pts[:, 1]), (pts[:5, 0], pts[:5, 1])):
+            np.testing.assert_array_equal(region.contains(x, y), _matplotlib(ring, x, y))

@@ -108,6 +108,8 @@ _FEW_POINTS = 12
 #: Points tested per array pass by :meth:`Polygon.contains` (bounds its memory: a pass holds
 #: a few arrays of (point, edge) pairs, some ten per point on the catalogued outlines).
 _POINTS_PER_PASS = 1 << 16
+#: Most (slab, edge) entries of :attr:`Polygon.slabs`; beyond, one slab holds every edge.
+_MOST_SLAB_EDGES = 1 << 20
 
 
 class Polygon:
@@ -126,18 +128,25 @@ class Polygon:
         self.ring = np.asarray(ring, dtype=float)
 
     @cached_property
-    def slabs(self) -> tuple[FloatArray, NDArray[np.int64], NDArray[np.int64]]:
-        """(heights u_k ascending, the edges of every slab, ``start``): slab k is
+    def slabs(self) -> tuple[FloatArray, NDArray[np.int64], NDArray[np.int64], bool]:
+        """(heights u_k ascending, the edges of every slab, ``start``, ``every``): slab k is
         (u_(k-1), u_k], k = 1 .. len(u) - 1, and its edges are ``edges[start[k]:start[k + 1]]``
         (an edge from height a to b > a crosses the slabs searchsorted(u, a) + 1 ..
-        searchsorted(u, b))."""
+        searchsorted(u, b)). ``every``: an outline whose list would exceed
+        :data:`_MOST_SLAB_EDGES` entries (one that crosses most of its heights many times;
+        none of the catalogue's or the bands') has one slab with every edge, whose pairs are
+        then also tested for the first condition."""
         heights = np.unique(self.ring[:, 1]) if self.ring.shape[0] >= 2 else np.empty(0)
         if heights.size < 2:
-            return heights, np.empty(0, dtype=np.int64), np.zeros(heights.size + 1, np.int64)
+            none = np.zeros(heights.size + 1, np.int64)
+            return heights, np.empty(0, dtype=np.int64), none, False
         _, ay, _, by = _edges(self.ring)
         first = np.searchsorted(heights, np.minimum(ay, by)) + 1  # slabs first .. last
         last = np.searchsorted(heights, np.maximum(ay, by))
         size = np.maximum(last - first + 1, 0)
+        if int(size.sum()) > _MOST_SLAB_EDGES:
+            whole = np.array([heights[0], heights[-1]])
+            return whole, np.arange(ay.size, dtype=np.int64), np.array([0, 0, ay.size]), True
         edge = np.repeat(np.arange(size.size), size)
         slab = (
             np.repeat(first, size) + np.arange(edge.size) - np.repeat(np.cumsum(size) - size, size)
@@ -145,7 +154,7 @@ class Polygon:
         order = np.argsort(slab, kind="stable")
         start = np.zeros(heights.size + 1, dtype=np.int64)
         start[1:] = np.cumsum(np.bincount(slab, minlength=heights.size))
-        return heights, edge[order], start
+        return heights, edge[order], start, False
 
     def contains(self, x: FloatArray, y: FloatArray) -> BoolArray:
         """Inside-test of the points (x, y) (arrays of one shape): a bool array of their
@@ -170,7 +179,7 @@ class Polygon:
 
     def _one(self, tx: float, ty: float) -> bool:
         """One point, in Python floats (the same operations as the array passes)."""
-        heights, edges, start = self.slabs
+        heights, edges, start, every = self.slabs
         k = bisect.bisect_left(self._edge_list[1], ty)  # NaN: 0
         if not (0 < k < heights.size) or not (abs(tx) < float("inf")):
             return False  # beyond every edge's heights, or not finite: outside
@@ -178,6 +187,8 @@ class Polygon:
         table = self._edge_list[0]
         for e in edges[start[k] : start[k + 1]].tolist():
             ax, ay, bx, by = table[e]
+            if every and (ay >= ty) == (by >= ty):
+                continue
             if ((by - ty) * (ax - bx) >= (bx - tx) * (ay - by)) == (by >= ty):
                 odd = not odd
         return odd
@@ -191,7 +202,7 @@ class Polygon:
 
     def _many(self, x: FloatArray, y: FloatArray) -> BoolArray:
         """Points (1-D), each against its slab's edges, as arrays of (point, edge) pairs."""
-        heights, edges, start = self.slabs
+        heights, edges, start, every = self.slabs
         k = np.searchsorted(heights, y)
         ok = np.flatnonzero((k > 0) & (k < heights.size) & np.isfinite(x))  # NaN y: k = size
         slab = k[ok]
@@ -199,14 +210,16 @@ class Polygon:
         pt = np.repeat(ok, size)
         offset = np.arange(pt.size) - np.repeat(np.cumsum(size) - size, size)
         e = edges[np.repeat(start[slab], size) + offset]
-        bx, by, dx, dy = self._edge_arrays
+        ay, bx, by, dx, dy = self._edge_arrays
         py = y[pt]
         b_y = by[e]
         hit = ((b_y - py) * dx[e] >= (bx[e] - x[pt]) * dy[e]) == (b_y >= py)
+        if every:  # one slab of every edge (see slabs)
+            hit &= (ay[e] >= py) != (b_y >= py)
         return (np.bincount(pt[hit], minlength=x.size) & 1).astype(bool)
 
     @cached_property
-    def _edge_arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-        """(B.x, B.y, A.x - B.x, A.y - B.y) of every edge A -> B."""
+    def _edge_arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        """(A.y, B.x, B.y, A.x - B.x, A.y - B.y) of every edge A -> B."""
         ax, ay, bx, by = _edges(self.ring)
-        return bx, by, ax - bx, ay - by
+        return ay, bx, by, ax - bx, ay - by
