@@ -57,6 +57,33 @@ def _sin_quarter(y: float) -> float:  # pragma: no cover - compiled
     return y + y * z * acc
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _psi_at(x: float, base: float, span: float) -> float:  # pragma: no cover - compiled
+    """psi = phi*/2 at which a node's cone reaches sin^2(theta/2) = ``x``, from
+    x = base + span sin^2(psi) (clipped to 0 .. pi/2)."""
+    return math.asin(math.sqrt(min(max((x - base) / span, 0.0), 1.0)))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _put_ray(
+    n_r: int,
+    ray_x: FloatArray,
+    ray_w: FloatArray,
+    ray_k: IntArray,
+    ray_g: IntArray,
+    x: float,
+    w: float,
+    k: int,
+    g: int,
+) -> int:  # pragma: no cover - compiled
+    """Ray ``n_r`` of the block set to (x, w, k, g); returns the rays in the block."""
+    ray_x[n_r] = x
+    ray_w[n_r] = w
+    ray_k[n_r] = k
+    ray_g[n_r] = g
+    return n_r + 1
+
+
 #: Most hits per polar row (on average over the rows with hits) for which
 #: :func:`flux_rays_kernel` keeps the sums of the cell last written in registers (a pure
 #: speed setting, the sums are the same). With one hit per row (a detector seen the same at
@@ -490,12 +517,8 @@ def flux_rays_kernel(
             if not (x_a >= region_s_lo[r_prev] and x_a < region_s_hi[r_prev]):
                 g_a = int((_polar(x_a, coef) - g_lo) * g_inv_step)
                 r_prev = region[min(max(g_a, 0), n_grid - 1)]
-            psi_a = 0.0
-            if x_a > base:
-                psi_a = math.asin(math.sqrt(min((x_a - base) / span, 1.0)))
-            psi_b = half_pi
-            if x_b < top:
-                psi_b = math.asin(math.sqrt(min(max((x_b - base) / span, 0.0), 1.0)))
+            psi_a = _psi_at(x_a, base, span) if x_a > base else 0.0
+            psi_b = _psi_at(x_b, base, span) if x_b < top else half_pi
             # the accepted interval piece by piece: exactly inside a region (the detector
             # looks the same there: the phi* integral of a constant) wherever the piece ends
             # in it or the region is wide; across a run of narrow regions, the Gauss nodes
@@ -505,16 +528,10 @@ def flux_rays_kernel(
                 r_hi = region_s_hi[r]
                 ends = x_b < r_hi
                 if ends or run_next[r] == r:  # ends here, or a wide region
-                    psi_e = psi_b
-                    if not ends:
-                        psi_e = math.asin(math.sqrt(min(max((r_hi - base) / span, 0.0), 1.0)))
+                    psi_e = psi_b if ends else _psi_at(r_hi, base, span)
                     if r != acc_r:
-                        if acc_r >= 0:
-                            ray_x[n_r] = 0.0
-                            ray_w[n_r] = acc
-                            ray_k[n_r] = k
-                            ray_g[n_r] = rep[acc_r]
-                            n_r += 1
+                        if acc_r >= 0:  # the region left: its gathered weight as one ray
+                            n_r = _put_ray(n_r, ray_x, ray_w, ray_k, ray_g, 0.0, acc, k, rep[acc_r])
                         acc = 0.0
                         acc_r = r
                     acc += two_over_pi * (psi_e - psi_x) * weight
@@ -524,18 +541,13 @@ def flux_rays_kernel(
                 else:
                     e = run_hi[r]
                     ends = x_b < e
-                    psi_e = psi_b
-                    if not ends:
-                        psi_e = math.asin(math.sqrt(min(max((e - base) / span, 0.0), 1.0)))
+                    psi_e = psi_b if ends else _psi_at(e, base, span)
                     width = psi_e - psi_x
                     ww = width * weight
                     for i in range(n_p):
                         sn = _sin_quarter(frac_p[i] * width + psi_x)
-                        ray_x[n_r] = base + span * sn * sn
-                        ray_w[n_r] = w_p[i] * ww
-                        ray_k[n_r] = k
-                        ray_g[n_r] = -1
-                        n_r += 1
+                        x_i = base + span * sn * sn
+                        n_r = _put_ray(n_r, ray_x, ray_w, ray_k, ray_g, x_i, w_p[i] * ww, k, -1)
                     if ends:
                         break
                     r = run_next[r]
@@ -547,11 +559,7 @@ def flux_rays_kernel(
                 heading += _emit(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached, rec, bound)
                 n_r = 0
         if acc_r >= 0:
-            ray_x[n_r] = 0.0
-            ray_w[n_r] = acc
-            ray_k[n_r] = k
-            ray_g[n_r] = rep[acc_r]
-            n_r += 1
+            n_r = _put_ray(n_r, ray_x, ray_w, ray_k, ray_g, 0.0, acc, k, rep[acc_r])
             if n_r >= RAY_BLOCK:
                 heading += _emit(n_r, ray_x, ray_w, ray_k, ray_g, geo, cached, rec, bound)
                 n_r = 0
