@@ -241,6 +241,10 @@ def far_reach_detectors(
             ) from None
     if not chosen:
         raise ValueError("no flavour given: choose one or more of e, mu, tau")
+    if isinstance(experiments, str | Path | FarDetectorExperiment):
+        raise TypeError(
+            f"experiments={experiments!r}: give a list of detectors (far_reach_flavours takes one)"
+        )
     # every detector loaded (and a bad name refused) before any is scanned
     loaded = [_far_experiment(experiment) for experiment in experiments]
     later: list[Callable[[], tuple[BandEnd, ...]]] = []

@@ -144,3 +144,6 @@ def test_a_bad_detector_is_refused_before_any_scan(monkeypatch: pytest.MonkeyPat
         far_reach_detectors(["faser2", "nope"], MASSES)
     assert scanned == []
     assert far_reach_detectors([], MASSES) == []
+    with pytest.raises(TypeError, match="list of detectors"):
+        far_reach_detectors("faser2", MASSES)  # type: ignore[arg-type]
+    assert scanned == []

@@ -190,8 +190,8 @@ def compute_far_reach(
 
     ``defer_ends`` (a list): with ``locate_ends``, the ends are not solved here; the call
     that solves them is appended to the list instead, and the result comes without them (its
-    caller sets them, ``dataclasses.replace(result, band_ends=call())``: the same ends). The
-    flavours of :func:`nudipole.api.far_reach_flavours` solve theirs side by side so.
+    caller sets them, ``dataclasses.replace(result, band_ends=call())``: the same ends).
+    :func:`nudipole.api.far_reach_detectors` solves its bands' ends side by side so.
     """
     opts = detector_options(
         experiment, options or SourceOptions(form_factor=str(preset.form_factor))
