@@ -1,6 +1,6 @@
 """The cell masks behind the names placed inside regions (nudipole.plotting.region_labels):
-the regions' inside-tests (nudipole.numerics.polygon) and the marked polylines are those of
-the direct computations, cell for cell."""
+the regions' inside-tests (nudipole.numerics.polygon) and the polylines marked on the cells
+(nudipole.plotting.label_cells) are those of the direct computations, cell for cell."""
 
 from __future__ import annotations
 
@@ -12,12 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.path import Path as MplPath
 
-from nudipole.plotting.region_labels import (
-    _mark_points,
-    _mark_polyline,
-    polygon_contains,
-    union_contains,
-)
+from nudipole.plotting.label_cells import mark_points, mark_polyline
+from nudipole.plotting.region_labels import polygon_contains, union_contains
 
 
 def test_polygon_contains_grid_and_scattered_points() -> None:
@@ -57,9 +53,9 @@ def _mark_polyline_reference(mask: np.ndarray, xy: np.ndarray) -> None:
             continue
         steps = math.ceil(2.0 * max(abs(end[0] - start[0]) * nx, abs(end[1] - start[1]) * ny))
         t = np.linspace(0.0, 1.0, max(steps, 1) + 1)
-        _mark_points(mask, start + (end - start) * t[:, None])
+        mark_points(mask, start + (end - start) * t[:, None])
     if ok.sum() == 1:
-        _mark_points(mask, xy[ok])
+        mark_points(mask, xy[ok])
 
 
 @settings(max_examples=200, deadline=None)
@@ -72,6 +68,6 @@ def test_mark_polyline_matches_segment_by_segment(n: int, seed: int, gaps: float
         xy[1] = xy[0]  # a segment of zero length
     got = np.zeros((37, 53), dtype=bool)
     expected = np.zeros_like(got)
-    _mark_polyline(got, xy)
+    mark_polyline(got, xy)
     _mark_polyline_reference(expected, xy)
     np.testing.assert_array_equal(got, expected)

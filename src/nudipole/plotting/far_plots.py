@@ -16,7 +16,7 @@ from nudipole.plotting.layout import (
     settle_layout,
 )
 from nudipole.plotting.log_ticks import trim_log_ticks
-from nudipole.plotting.region_labels import PointLabel, place_point_labels
+from nudipole.plotting.point_labels import PointLabel, place_point_labels
 from nudipole.reach.result import ReachResult
 
 #: One colour per channel (tab10 order, then darker tints that read on the grey band).
