@@ -169,8 +169,8 @@ def start_method() -> str:
 @contextmanager
 def second_process() -> Iterator[Executor | _Here]:
     """One worker process (:func:`start_method`: forked where that is safe, else a fresh
-    interpreter; its garbage collector set as the script's,
-    :func:`nudipole.cli.main.batch_collector`), shut down on leaving, its pending calls
+    interpreter; its garbage collector and allocator set as the script's,
+    :func:`nudipole.cli.main.batch_process`), shut down on leaving, its pending calls
     dropped on an error or Ctrl-C; this process itself where there is one core to run on
     (``taskset -c 0``: a second interpreter would only add its start-up, 12.6 s against
     10.5 s measured) or where no process can be started (no semaphores, as in some
@@ -183,13 +183,13 @@ def second_process() -> Iterator[Executor | _Here]:
     if available_cpus() < 2:
         yield _Here()
         return
-    from nudipole.cli.main import batch_collector
+    from nudipole.cli.main import batch_process
 
     # (multiprocessing flushes this process's stdout and stderr before it forks: the worker
     # does not write their buffered text again)
     try:
         pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context(start_method()), initializer=batch_collector
+            1, mp_context=multiprocessing.get_context(start_method()), initializer=batch_process
         )
     except (OSError, NotImplementedError, ImportError):
         yield _Here()
