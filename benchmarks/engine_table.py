@@ -26,6 +26,7 @@ import tempfile
 import time
 
 import numpy as np
+from speed_probe import describe  # this folder's machine-speed probe (run as a script)
 from startup import bytecode_env  # this folder's start-up benchmark (run as a script)
 
 import nudipole
@@ -175,6 +176,7 @@ def main() -> None:
     parser.add_argument("--skip-curves", action="store_true", help="only the fresh-process rows")
     args = parser.parse_args()
     print(f"nudipole {nudipole.__version__}, {N_MASSES} masses per curve, best of {args.repeat}")
+    print(describe())
     print()
     samplers = args.samplers.split(",")
     cols = ["work", "preset"]
@@ -235,6 +237,8 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as out:
                 t_head = wall([py, "-m", "nudipole", "headline", "--outdir", out], 1, env)
             print(f"| `nudipole headline` | {t_head:.1f} | |")
+    print()
+    print(describe() + " (at the end)")
 
 
 if __name__ == "__main__":

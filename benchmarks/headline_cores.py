@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from speed_probe import describe  # this folder's machine-speed probe (run as a script)
+
 
 def busy_and_total() -> tuple[int, int]:
     """Busy and total jiffies of all cores so far (``/proc/stat``'s first line)."""
@@ -70,6 +72,7 @@ def main() -> int:
     if not 0.01 <= args.interval <= 10.0:
         parser.error(f"--interval {args.interval:g}: give 0.01 to 10 seconds")
     print(f"{os.cpu_count()} cores; busy cores every {args.interval:g} s")
+    print(describe())
     for _ in range(args.repeat):
         wall, cpu, samples = one_run(args.extra, args.interval)
         mean = sum(samples) / len(samples) if samples else float("nan")
@@ -78,6 +81,7 @@ def main() -> int:
             f"busy cores: mean {mean:.2f}"
         )
         print("  " + " ".join(f"{s:.1f}" for s in samples))
+    print(describe() + " (at the end)")
     return 0
 
 
