@@ -34,7 +34,9 @@ def test_both_paths_are_taken_and_agree() -> None:
     rng = np.random.default_rng(7)
     narrow = rng.integers(0, 50, size=5000)
     wide = rng.integers(0, 10**12, size=50)
-    for keys in (narrow, wide, np.zeros(1000, dtype=np.int64), np.empty(0, dtype=np.int64)):
+    extreme = np.array([np.iinfo(np.int64).max, 0, np.iinfo(np.int64).min, 0], dtype=np.int64)
+    cases = (narrow, wide, extreme, np.zeros(1000, dtype=np.int64), np.empty(0, dtype=np.int64))
+    for keys in cases:
         keys = np.asarray(keys, dtype=np.int64)
         np.testing.assert_array_equal(
             combos_kernel.stable_key_order(keys), np.argsort(keys, kind="stable")

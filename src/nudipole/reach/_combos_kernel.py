@@ -119,14 +119,18 @@ def node_combos_kernel(
 #: is sorted by merging.
 COUNTING_SPAN = 4096
 
+#: Keys beyond +-this are sorted by merging (their range could overflow an int64).
+_KEY_BOUND = 1 << 62
+
 
 @numba.njit(cache=True, nogil=True)
 def stable_key_order(keys: IntArray) -> IntArray:  # pragma: no cover - compiled; tested
     """The order that sorts the integer ``keys`` stably (ties in their given order): that of
     ``np.argsort(keys, kind="stable")``, by counting the keys where their range is at most
-    four times their number plus :data:`COUNTING_SPAN` (one pass to count, one to place:
-    the combos of one channel part and mass in 60 % of the merge sort's time, measured on the
-    LHC detectors), else by merging."""
+    four times their number plus :data:`COUNTING_SPAN` (one pass to count, one to place: the
+    node combinations of one mass at the three LHC detectors 25-30 % faster than with the
+    merge sort, measured), else by merging (also for keys beyond +-2^62, whose range would
+    not fit an int64)."""
     n = keys.size
     order = np.empty(n, dtype=np.int64)
     if n == 0:
@@ -136,9 +140,9 @@ def stable_key_order(keys: IntArray) -> IntArray:  # pragma: no cover - compiled
     for i in range(1, n):
         k_lo = min(k_lo, keys[i])
         k_hi = max(k_hi, keys[i])
-    span = k_hi - k_lo + 1
-    if span > 4 * n + COUNTING_SPAN:
+    if k_lo < -_KEY_BOUND or k_hi > _KEY_BOUND or k_hi - k_lo >= 4 * n + COUNTING_SPAN:
         return np.argsort(keys, kind="mergesort")
+    span = k_hi - k_lo + 1
     # start[b]: where the next combo of key k_lo + b goes
     start = np.zeros(span + 1, dtype=np.int64)
     for i in range(n):
