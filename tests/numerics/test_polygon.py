@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from matplotlib.path import Path as MplPath
 
 from nudipole.numerics import polygon
-from nudipole.numerics.polygon import Polygon, closed_ring, grid_inside, inside, points_inside
+from nudipole.numerics.polygon import Polygon, closed_ring, grid_inside, inside
 
 
 def _matplotlib(ring: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -36,7 +36,7 @@ def test_grid_matches_matplotlib_with_ties(vertices: list[tuple[int, int]], shif
     expected = _matplotlib(ring, gx, gy)
     np.testing.assert_array_equal(grid_inside(ring, tx, ty), expected)
     np.testing.assert_array_equal(inside(ring, gx, gy), expected)  # found to be a grid
-    np.testing.assert_array_equal(points_inside(ring, gx.ravel(), gy.ravel()), expected.ravel())
+    np.testing.assert_array_equal(inside(ring, gx.ravel(), gy.ravel()), expected.ravel())
 
 
 @settings(max_examples=300, deadline=None)
@@ -52,7 +52,7 @@ def test_points_match_matplotlib_with_ties(
     ring = np.array(vertices, dtype=float)
     pts = 0.5 * np.array(points, dtype=float)
     x, y = pts[:, 0], pts[:, 1]
-    np.testing.assert_array_equal(points_inside(ring, x, y), _matplotlib(ring, x, y))
+    np.testing.assert_array_equal(inside(ring, x, y), _matplotlib(ring, x, y))
     np.testing.assert_array_equal(
         Polygon(ring).contains(x[:4], y[:4]), _matplotlib(ring, x[:4], y[:4])
     )
@@ -70,7 +70,7 @@ def test_points_match_matplotlib_random(n_points: int) -> None:
         pts[5::17, 1] = np.inf
         pts[7::19, 0] = -np.inf
         x, y = pts[:, 0], pts[:, 1]
-        np.testing.assert_array_equal(points_inside(ring, x, y), _matplotlib(ring, x, y))
+        np.testing.assert_array_equal(inside(ring, x, y), _matplotlib(ring, x, y))
 
 
 def test_many_pairs_in_several_passes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,21 +79,21 @@ def test_many_pairs_in_several_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     ring = rng.normal(size=(40, 2))
     pts = rng.normal(size=(3000, 2))
     np.testing.assert_array_equal(
-        points_inside(ring, pts[:, 0], pts[:, 1]), _matplotlib(ring, pts[:, 0], pts[:, 1])
+        inside(ring, pts[:, 0], pts[:, 1]), _matplotlib(ring, pts[:, 0], pts[:, 1])
     )
 
 
 def test_known_square_and_degenerate_rings() -> None:
     square = np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0]])
-    got = points_inside(square, np.array([1.0, 3.0, np.nan]), np.array([1.0, 1.0, 1.0]))
+    got = inside(square, np.array([1.0, 3.0, np.nan]), np.array([1.0, 1.0, 1.0]))
     np.testing.assert_array_equal(got, [True, False, False])
     np.testing.assert_array_equal(
         grid_inside(square, np.array([1.0]), np.array([1.0, 5.0])), [[True], [False]]
     )
     for ring in (square[:1], square[:0]):  # fewer than two vertices: nothing is inside
-        assert not points_inside(ring, np.array([1.0]), np.array([1.0])).any()
+        assert not inside(ring, np.array([1.0]), np.array([1.0])).any()
         assert not grid_inside(ring, np.array([1.0]), np.array([1.0])).any()
-    assert points_inside(square, np.array([]), np.array([])).size == 0
+    assert inside(square, np.array([]), np.array([])).size == 0
 
 
 def test_closed_ring_drops_the_closing_vertex_and_checks() -> None:

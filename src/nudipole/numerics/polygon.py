@@ -73,12 +73,6 @@ def grid_inside(ring: FloatArray, tx: FloatArray, ty: FloatArray) -> BoolArray:
     return out
 
 
-def points_inside(ring: FloatArray, x: FloatArray, y: FloatArray) -> BoolArray:
-    """Inside-test of the points (x[i], y[i]) (1-D arrays of one length): :meth:`Polygon.
-    contains` (each point's ray against the edges of its height's slab only)."""
-    return Polygon(ring).contains(x, y)
-
-
 def grid_axes(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray] | None:
     """(column x values, row y values) when the points (x, y), 2-D arrays of one shape, are a
     grid of finite values (x the same down every column, y the same along every row), else

@@ -122,8 +122,6 @@ def place_point_labels(
         )
         text.set_in_layout(False)
         blocked[rows[k] : rows[k] + kh, cols[k] : cols[k] + kw] = True
-        line = np.zeros_like(blocked)
-        mark_polyline(line, np.array([[x, y], [fx, fy]]))
-        blocked |= line
+        mark_polyline(blocked, np.array([[x, y], [fx, fy]]))
         out.append(text)
     return out

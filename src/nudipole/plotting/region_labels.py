@@ -293,9 +293,7 @@ def place_region_labels(
                     annotation_clip=True,
                     **style,
                 )
-                line = np.zeros_like(blocked)
-                mark_polyline(line, np.array([[x, y], [tx, ty]]))
-                blocked |= line
+                mark_polyline(blocked, np.array([[x, y], [tx, ty]]))
             text.set_in_layout(False)
             r0 = round(spot.row - (spot.kh - 1) / 2.0)
             c0 = round(spot.col - (spot.kw - 1) / 2.0)

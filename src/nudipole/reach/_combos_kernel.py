@@ -111,7 +111,16 @@ def node_combos_kernel(
                 mom[n] = p
                 ip[n] = math.floor(math.log(p) / log_p_step)
                 n += 1
-    return _sorted_by_key(ip[:n], first, count, cos_h, sin_h, sin_a, weight, mom)
+    order = stable_key_order(ip[:n])
+    return (
+        first[order],
+        count[order],
+        cos_h[order],
+        sin_h[order],
+        sin_a[order],
+        weight[order],
+        mom[order],
+    )
 
 
 #: Most distinct keys, beyond the number of combos, for which :func:`stable_key_order` counts
@@ -154,29 +163,3 @@ def stable_key_order(keys: IntArray) -> IntArray:  # pragma: no cover - compiled
         order[start[b]] = i
         start[b] += 1
     return order
-
-
-@numba.njit(cache=True, nogil=True)
-def _sorted_by_key(
-    keys: IntArray,
-    first: IntArray,
-    count: IntArray,
-    cos_h: FloatArray,
-    sin_h: FloatArray,
-    sin_a: FloatArray,
-    weight: FloatArray,
-    mom: FloatArray,
-) -> tuple[
-    IntArray, IntArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray
-]:  # pragma: no cover - compiled; tested through node_combos_kernel
-    """The combos (the first ``keys.size`` of each array) in :func:`stable_key_order`."""
-    order = stable_key_order(keys)
-    return (
-        first[order],
-        count[order],
-        cos_h[order],
-        sin_h[order],
-        sin_a[order],
-        weight[order],
-        mom[order],
-    )
