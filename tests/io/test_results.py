@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -208,3 +209,41 @@ def test_one_sided_result_has_no_upper_edge() -> None:
                 acceptance=np.ones(2),
                 **{name: np.ones(3)},
             )
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.json", "does not exist"),
+        (lambda d: d, "is a folder"),
+        (lambda d: Path(os.devnull), "is not a regular file"),
+    ],
+    ids=["missing", "folder", "device"],
+)
+def test_load_result_names_what_the_path_is(
+    tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
+    path = make(tmp_path)
+    with pytest.raises(ValueError, match=message) as err:
+        load_result(path)
+    assert str(path) in str(err.value)
+    assert "give a saved .json or .csv result" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("r.json", "{not json", "is not a nudipole reach result"),
+        ("r.json", '{"mass": [1.0]}', "is not a valid nudipole reach result"),
+        ("r.txt", "mass,d95\n", "a reach result is a .json or .csv file"),
+    ],
+    ids=["bad-json", "missing-field", "suffix"],
+)
+def test_load_result_refuses_content_in_one_line(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message) as err:
+        load_result(path)
+    assert "\n" not in str(err.value)

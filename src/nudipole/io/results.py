@@ -289,7 +289,14 @@ def load_result(path: str | Path) -> ReachResult:
     """Load a saved reach result, JSON or CSV by suffix; a clear error otherwise."""
     p = Path(path)
     if not p.is_file():
-        raise ValueError(f"result file {str(path)!r} does not exist")
+        what = (
+            "does not exist"
+            if not p.exists()
+            else "is a folder"
+            if p.is_dir()
+            else "is not a regular file"
+        )
+        raise ValueError(f"result file {str(path)!r} {what}; give a saved .json or .csv result")
     try:
         if p.suffix.lower() == ".csv":
             return load_csv(p)
