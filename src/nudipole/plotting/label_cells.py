@@ -130,6 +130,15 @@ def obstacles(ax: Axes, shape: tuple[int, int]) -> BoolArray:
     return mask
 
 
+def blocked_cells(ax: Axes, shape: tuple[int, int]) -> BoolArray:
+    """Cells a name may not cover: the :func:`obstacles` and the outermost cells, which keep
+    names off the frame."""
+    mask = obstacles(ax, shape)
+    mask[:1, :] = mask[-1:, :] = True
+    mask[:, :1] = mask[:, -1:] = True
+    return mask
+
+
 def window_fits(allowed: BoolArray, kh: int, kw: int) -> BoolArray:
     """For every lower-left cell, True if the kh x kw window from it is all ``allowed``."""
     ny, nx = allowed.shape

@@ -15,9 +15,9 @@ from matplotlib.text import Text
 from nudipole.plotting.label_cells import (
     FONT_SIZES,
     GRID,
+    blocked_cells,
     label_grid,
     mark_polyline,
-    obstacles,
     text_cells,
     window_fits,
 )
@@ -72,9 +72,7 @@ def place_point_labels(
         The annotations added; points outside the axes get none.
     """
     grid = label_grid(ax, grid_shape)
-    blocked = obstacles(ax, grid_shape)
-    blocked[:1, :] = blocked[-1:, :] = True
-    blocked[:, :1] = blocked[:, -1:] = True
+    blocked = blocked_cells(ax, grid_shape)
     to_axes = ax.transData + ax.transAxes.inverted()
     placed = []
     for lab in labels:

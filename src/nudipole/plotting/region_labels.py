@@ -36,9 +36,9 @@ from nudipole.plotting.label_cells import (
     GRID,
     BoolArray,
     LabelGrid,
+    blocked_cells,
     label_grid,
     mark_polyline,
-    obstacles,
     text_cells,
     window_fits,
 )
@@ -238,10 +238,7 @@ def place_region_labels(
         view get none.
     """
     grid = label_grid(ax, grid_shape)
-    blocked = obstacles(ax, grid_shape)
-    # Keep names off the frame.
-    blocked[:1, :] = blocked[-1:, :] = True
-    blocked[:, :1] = blocked[:, -1:] = True
+    blocked = blocked_cells(ax, grid_shape)
     masks = [lab.contains(grid.mass, grid.d) for lab in labels]
     groups: dict[str, list[int]] = {}
     for i, lab in enumerate(labels):
