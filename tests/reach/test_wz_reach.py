@@ -226,7 +226,7 @@ def test_wz_inputs_and_errors() -> None:
         far_events(exp, 0.1, 1e-6, PAPER, ("Z",), "e", couplings=make_far_couplings("tau", "C"))
     with pytest.raises(ExperimentError, match="not in the source"):
         far_reach("faser2", [0.1], sources="mesons", channels="W", scenario="C")
-    with pytest.raises(ExperimentError, match="finite"):
+    with pytest.raises(ExperimentError, match="must be a number"):
         far_reach("faser2", [0.1], sources="wz", a=math.nan)
     with pytest.raises(ExperimentError, match="d_gamma vanishes"):
         far_reach("faser2", [0.1], sources="wz", a=-2.0 * math.sqrt(0.76847 / 0.23153))

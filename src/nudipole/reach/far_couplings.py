@@ -186,8 +186,10 @@ def make_far_couplings(
     (:func:`nudipole.reach.model.make_model`; photon only if neither), the signal and the
     flavour (e, mu, tau or ``universal``, :class:`nudipole.model.FlavourMode`).
 
-    Raises ValueError for a non-finite ``a`` or ``sin2w``, both a scenario and ``a``, an
-    unknown flavour, scenario or signal, and at the pole a = -2 cot theta_w (d_gamma = 0).
+    ``a`` = +-inf is d_B = 0, scenario II, as in the e+ e- models
+    (:func:`nudipole.physics.couplings.ratios_from_a`). Raises ValueError for a NaN ``a``, a
+    ``sin2w`` outside (0, 1), both a scenario and ``a``, an unknown flavour, scenario or
+    signal, and at the pole a = -2 cot theta_w (d_gamma = 0).
     """
     try:
         mode = FlavourMode(flavour)
@@ -195,8 +197,8 @@ def make_far_couplings(
         raise ValueError(
             f"unknown flavour {flavour!r}; choose one of {', '.join(f.value for f in FlavourMode)}"
         ) from None
-    if a is not None and not math.isfinite(float(a)):
-        raise ValueError(f"--a must be a finite number (a = d_W/d_B), got {a!r}")
+    if a is not None and math.isnan(float(a)):
+        raise ValueError(f"--a {a}: a = d_W/d_B must be a number (or inf: d_B = 0, scenario II)")
     if sin2w is not None and not (math.isfinite(float(sin2w)) and 0.0 < float(sin2w) < 1.0):
         raise ValueError(f"--sin2w must lie in (0, 1), got {sin2w!r}")
     try:
