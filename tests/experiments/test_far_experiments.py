@@ -17,6 +17,9 @@ from nudipole.experiments import (
     load_experiment,
     load_far_experiment,
 )
+from nudipole.experiments.registry import builtin_names
+from nudipole.production.boson_spectra import WZ_HEMISPHERES, boson_spectrum
+from nudipole.production.spectra.builtin import builtin_catalogue
 
 
 def test_builtin_far_detectors_match_the_talks_table() -> None:
@@ -85,6 +88,9 @@ def test_luminosity_override_scales_background() -> None:
         ("n_phi = 1", "n_phi = 1\nn_theta = 4", "unknown field"),
         ("n_phi = 1", "n_phi = 1\nn_table_cells = 0", "n_table_cells"),
         ("n_phi = 1", "n_phi = 1\nn_azimuth = 1.5", "whole number"),
+        # the sources are the 14 TeV tables as they are: another energy would be a label only
+        ("sqrt_s = 14000.0", "sqrt_s = 13000.0", r"sqrt_s = 13000 GeV: .* set sqrt_s = 14000.0"),
+        ("sqrt_s = 14000.0", "sqrt_s = 0.0", "sqrt_s must be positive"),
     ],
 )
 def test_bad_fields_name_the_field(tmp_path: Path, old: str, new: str, match: str) -> None:
@@ -119,6 +125,18 @@ def test_geometry_errors_name_the_keys_of_the_file(
         load_definition(path)
     assert "Box." not in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_every_far_detector_is_at_the_energy_of_every_shipped_table() -> None:
+    # the check on collider.sqrt_s compares with the meson catalogue; the W/Z tables (their own
+    # catalogue) must be at the same energy for it to cover them too
+    energies = {e.sqrt_s_gev for e in builtin_catalogue()}
+    energies |= {boson_spectrum(p, h).sqrt_s_gev for p in (24, -24, 23) for h in WZ_HEMISPHERES}
+    assert energies == {14000.0}
+    far = [n for n in builtin_names() if 'kind = "far-detector"' in builtin_text(n)]
+    assert len(far) == 7
+    for name in far:
+        assert load_far_experiment(name).sqrt_s == 14000.0
 
 
 def test_empty_and_missing_files(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ facet.toml.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,6 +24,7 @@ from nudipole.experiments._validate import Table, describe
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.schema import MAX_BACKGROUND_UNCERTAINTY, check_background_uncertainty
 from nudipole.production.absorber import ChargedMesonDecays
+from nudipole.production.spectra.builtin import builtin_catalogue
 from nudipole.units import format_luminosity
 
 #: Detector shapes a far-detector file may use, with their fields (metres).
@@ -163,6 +165,21 @@ def _length(
     return value
 
 
+def _collider_energy(col: Table) -> float:
+    """``collider.sqrt_s`` (GeV), which must be the pp energy of the shipped spectra: the
+    meson and W/Z sources are those tables as they are (no rescaling to another energy), so
+    any other value would only be a label on numbers computed at the tables' energy."""
+    sqrt_s = col.number("sqrt_s", positive=True, maximum=1.0e6)
+    energies = sorted({entry.sqrt_s_gev for entry in builtin_catalogue()})
+    if not any(math.isclose(sqrt_s, e, rel_tol=1e-9) for e in energies):
+        have = " or ".join(f"{e:g}" for e in energies)
+        raise ExperimentError(
+            f"{col.where}.sqrt_s = {sqrt_s:g} GeV: nudipole's LHC spectra are for pp at {have} "
+            f"GeV and are not rescaled to other energies; set sqrt_s = {energies[-1]:.1f}"
+        )
+    return sqrt_s
+
+
 def _shape(det: Table) -> Shape:
     kind = det.string("shape")
     if kind not in SHAPES:
@@ -232,7 +249,7 @@ def far_experiment_from_dict(data: dict[str, Any], origin: str) -> FarDetectorEx
     if kind != "far-detector":
         raise ExperimentError(f"{origin}: experiment.kind must be 'far-detector', got {kind!r}")
 
-    sqrt_s = col.number("sqrt_s", positive=True, maximum=1.0e6)
+    sqrt_s = _collider_energy(col)
     lumi = col.luminosity("luminosity")
     interaction_point = col.string("interaction_point", default="")
     collider_source = col.string("source")
