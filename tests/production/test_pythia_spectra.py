@@ -202,7 +202,10 @@ def test_pythia_settings_content_and_checks() -> None:
     ("kwargs", "fragment"),
     [
         ({"pdgids": [111], "n_events": 0}, "outside 1..1e+08"),
-        ({"pdgids": [111], "n_events": 10**9}, "outside 1..1e+08"),
+        ({"pdgids": [111], "n_events": 10**9}, "events 1000000000 is outside 1..1e+08"),
+        # a huge count in short (float() of it would overflow)
+        ({"pdgids": [111], "n_events": 10**400}, "events 1.00e+400 is outside"),
+        ({"pdgids": [111], "n_events": -(10**30)}, "events -1.00e+30 is outside"),
         ({"pdgids": [111], "n_events": 10.0}, "must be an integer"),
         ({"pdgids": [9999999], "n_events": 10}, "unknown PDG id 9999999"),
         ({"pdgids": [111, 111], "n_events": 10}, "distinct PDG ids"),

@@ -205,8 +205,16 @@ def _check_events(n_events: Any) -> int:
     if isinstance(n_events, bool) or not isinstance(n_events, int | np.integer):
         raise SpectrumError(f"number of events must be an integer, got {n_events!r}")
     if not 1 <= int(n_events) <= MAX_EVENTS:
+        # a huge count as 1.00e+300, not its 300 digits (nor float(), which overflows)
+        digits = str(abs(int(n_events)))
+        sign = "-" if int(n_events) < 0 else ""
+        shown = (
+            sign + digits
+            if len(digits) <= 12
+            else f"{sign}{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
+        )
         raise SpectrumError(
-            f"number of events {n_events} is outside 1..{MAX_EVENTS:.0e} "
+            f"number of events {shown} is outside 1..{MAX_EVENTS:.0e} "
             "(split larger productions into several seeds)"
         )
     return int(n_events)
