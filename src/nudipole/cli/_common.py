@@ -79,8 +79,8 @@ def curve_points(text: str) -> int:
     value = _positive_int(text)
     if not 2 <= value <= MAX_POINTS:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: a curve takes 2 to {MAX_POINTS} masses (a few hundred resolve it; "
-            "each costs about 0.05 s)"
+            f"{text!r}: a curve takes 2 to {MAX_POINTS} masses (a curve is smooth: a few "
+            "hundred resolve it)"
         )
     return value
 
