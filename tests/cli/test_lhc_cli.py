@@ -47,7 +47,14 @@ def test_reach_faser2_table_and_channels(cli) -> None:
 @pytest.mark.parametrize(
     ("argv", "match"),
     [
-        (["reach", "faser2", "--masses", "0.1", "--sqrt-s", "10"], "--sqrt-s"),
+        (
+            ["reach", "faser2", "--masses", "0.1", "--sqrt-s", "10"],
+            "--sqrt-s applies only to e+e- experiments; drop it",
+        ),
+        (
+            ["reach", "faser2", "--masses", "0.1", "--sqrt-s", "10", "--no-w-interference"],
+            "--sqrt-s, --no-w-interference apply only to e+e- experiments; drop them",
+        ),
         (["reach", "faser2", "--masses", "0.1", "--events", "100"], "--events"),
         (["reach", "faser2", "--masses", "0.1", "--channels", "kaon"], "unknown channel"),
         (["reach", "faser2", "--masses", "0.1", "--channels", ","], "no channel"),

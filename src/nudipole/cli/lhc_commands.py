@@ -161,9 +161,10 @@ def reject_collider_options(args: argparse.Namespace, title: str) -> None:
     if getattr(args, "w_interference", True) is False:
         given.append("--no-w-interference")
     if given:
+        verb, them = ("applies", "it") if len(given) == 1 else ("apply", "them")
         raise ExperimentError(
-            f"{title} is a far detector: {', '.join(given)} apply only to e+e- experiments; "
-            "drop them"
+            f"{title} is a far detector: {', '.join(given)} {verb} only to e+e- experiments; "
+            f"drop {them}"
         )
 
 
