@@ -3,10 +3,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TypeVar
+
 import numpy as np
 
 from nudipole.experiments import ExperimentError
 from nudipole.units import parse_luminosity
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(kind: type[E], value: str | E, what: str, allowed: Iterable[E] | None = None) -> E:
+    """``value`` as a member of the enum ``kind`` (a convention such as the statistic); an
+    ExperimentError naming ``what``, the value and the choices (``allowed``, by default every
+    member) if it is none of them."""
+    options = list(kind) if allowed is None else list(allowed)
+    try:
+        member = kind(value)
+    except (ValueError, TypeError):
+        member = None
+    if member is None or member not in options:
+        raise ExperimentError(
+            f"{what} {value!r}: choose one of {', '.join(o.value for o in options)}"
+        )
+    return member
 
 
 def luminosity_pb(lumi: str | float) -> float:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nudipole._api_checks import checked_workers, luminosity_pb
+from nudipole._api_checks import checked_workers, choice, luminosity_pb
 from nudipole.experiments import (
     Experiment,
     ExperimentError,
@@ -206,22 +206,20 @@ def collider_preset(
     ew_scheme: str | EWScheme | None = None,
 ) -> Preset:
     """The e+ e- preset ``preset`` with single conventions overridden (see :func:`reach`)."""
-    if ew_scheme is not None and ew_scheme not in set(EWScheme):
-        raise ExperimentError(
-            f"--ew-scheme {ew_scheme}: unknown electroweak scheme, choose one of "
-            f"{', '.join(s.value for s in EWScheme)}"
-        )
-    chosen = get_preset(preset).with_overrides(
-        statistic=None if statistic is None else Statistic(statistic),
-        photon_angular=None if photon_angular is None else PhotonAngular(photon_angular),
-        charge_states=None if charge_states is None else ChargeStates(charge_states),
-        decay_model=None if decay_model is None else DecayModel(decay_model),
-        nature=None if nature is None else Nature(nature),
-        ew_scheme=None if ew_scheme is None else EWScheme(ew_scheme),
+    return get_preset(preset).with_overrides(
+        statistic=None
+        if statistic is None
+        else choice(Statistic, statistic, "statistic", USER_STATISTICS),
+        photon_angular=None
+        if photon_angular is None
+        else choice(PhotonAngular, photon_angular, "photon_angular"),
+        charge_states=None
+        if charge_states is None
+        else choice(ChargeStates, charge_states, "charge_states"),
+        decay_model=None if decay_model is None else choice(DecayModel, decay_model, "decay_model"),
+        nature=None if nature is None else choice(Nature, nature, "nature"),
+        ew_scheme=None if ew_scheme is None else choice(EWScheme, ew_scheme, "ew_scheme"),
     )
-    if chosen.statistic not in USER_STATISTICS:
-        raise ExperimentError(f"statistic must be one of {', '.join(USER_STATISTICS)}")
-    return chosen
 
 
 def collider_events(

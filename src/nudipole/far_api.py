@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nudipole._api_checks import checked_workers, luminosity_pb
+from nudipole._api_checks import checked_workers, choice, luminosity_pb
 from nudipole.experiments import ExperimentError, FarDetectorExperiment
 from nudipole.experiments.registry import load_far_experiment
 from nudipole.model import Flavour, FlavourMode, Nature
@@ -94,8 +94,8 @@ def far_setup(
 
 def _far_preset(preset: str, form_factor: str | None, nature: str | Nature | None) -> FarPreset:
     return get_far_preset(preset).with_overrides(
-        nature=None if nature is None else Nature(nature),
-        form_factor=None if form_factor is None else FormFactor(form_factor),
+        nature=None if nature is None else choice(Nature, nature, "nature"),
+        form_factor=None if form_factor is None else choice(FormFactor, form_factor, "form_factor"),
     )
 
 
