@@ -3,10 +3,14 @@ wrong name or type is one ExperimentError line naming the argument, the value an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
 import pytest
 
-from nudipole._api_checks import choice
-from nudipole.api import far_reach, reach
+from nudipole._api_checks import choice, masses_array, number
+from nudipole.api import collider_events, far_detector_events, far_reach, reach
 from nudipole.experiments import ExperimentError
 from nudipole.model import Nature
 from nudipole.stats import USER_STATISTICS, Statistic
@@ -61,3 +65,75 @@ def test_far_reach_conventions_by_a_wrong_name(kwargs: dict[str, object], messag
     with pytest.raises(ExperimentError) as err:
         far_reach("faser2", [0.05], **kwargs)  # type: ignore[arg-type]
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sampler": "mc"}, "sampler applies only to e+e- experiments; drop it"),
+        ({"n_events": 1000}, "n_events applies only"),
+        ({"seed": 7}, "seed applies only"),
+        ({"w_interference": False}, "w_interference applies only"),
+        (
+            {"sqrt_s": 14000.0, "statistic": "chi2"},
+            "sqrt_s, statistic apply only to e+e- experiments; drop them",
+        ),
+    ],
+)
+def test_reach_of_a_far_detector_refuses_e_e_options(
+    kwargs: dict[str, object], message: str
+) -> None:
+    # the e+ e- integration's settings were ignored in silence before
+    with pytest.raises(ExperimentError) as err:
+        reach("faser2", [0.05], **kwargs)  # type: ignore[arg-type]
+    assert str(err.value).startswith("FASER-2 is a far detector: ")
+    assert message in str(err.value)
+
+
+def test_reach_of_a_far_detector_takes_the_e_e_defaults_as_not_given() -> None:
+    r = reach(
+        "faser2", [0.05], sampler="rules", n_events=16384, seed=20220415, error_estimate=False
+    )
+    assert r.inputs["experiment"] == "faser2"
+
+
+# the wrong types below are the point: called through Any
+any_reach: Any = reach
+any_far_reach: Any = far_reach
+any_collider_events: Any = collider_events
+any_far_detector_events: Any = far_detector_events
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: any_reach("belle2", "1.0"), "masses '1.0': give a list of numbers in GeV"),
+        (lambda: any_reach("belle2", {"a": 1}), "masses {'a': 1}: give a list of numbers in GeV"),
+        (lambda: any_reach("belle2", [1.0, "x"]), "masses [1.0, 'x']: give a list of numbers"),
+        (lambda: any_far_reach("faser2", ["x"]), "masses ['x']: give a list of numbers in GeV"),
+        (lambda: any_reach("belle2", mass_range=(0.1, 1)), "mass_range (0.1, 1): give (lo, hi, n)"),
+        (lambda: any_reach("belle2", mass_range=(0.1, 1, 2.5)), "n = 2.5 is not a whole number"),
+        (lambda: any_reach("belle2", mass_range=(0.1, "x", 3)), "mass_range 'x': give a number"),
+        (lambda: any_reach("belle2", [1.0], sqrt_s="x"), "sqrt_s 'x': give a number in GeV"),
+        (lambda: any_reach("belle2", [1.0], lumi=[1]), "luminosity [1]: give a number in pb^-1"),
+        (lambda: any_collider_events("belle2", "x", 1e-5), "mass 'x': give a number in GeV"),
+        (lambda: any_collider_events("belle2", 1.0, None), "d None: give a number in GeV^-1"),
+        (lambda: any_far_detector_events("faser2", 0.05, "x"), "d 'x': give a number in GeV^-1"),
+    ],
+)
+def test_numbers_of_the_wrong_type(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(ExperimentError) as err:
+        call()
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_numbers_and_masses_as_before() -> None:
+    assert number("10.58", "sqrt_s", "GeV") == 10.58
+    assert number(np.float32(2.0), "sqrt_s", "GeV") == 2.0
+    with pytest.raises(ExperimentError, match="sqrt_s True: give a number in GeV"):
+        number(True, "sqrt_s", "GeV")
+    np.testing.assert_array_equal(masses_array(1.0), np.array(1.0))
+    np.testing.assert_array_equal(masses_array((0.1, np.float64(1))), [0.1, 1.0])
+    grid = any_reach("belle2", mass_range=(0.5, 1.0, 3.0), error_estimate=False)
+    np.testing.assert_allclose(grid.mass, np.geomspace(0.5, 1.0, 3))

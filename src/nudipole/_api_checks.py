@@ -10,6 +10,7 @@ from typing import TypeVar
 import numpy as np
 
 from nudipole.experiments import ExperimentError
+from nudipole.physics._types import FloatArray
 from nudipole.units import parse_luminosity
 
 E = TypeVar("E", bound=StrEnum)
@@ -31,11 +32,33 @@ def choice(kind: type[E], value: str | E, what: str, allowed: Iterable[E] | None
     return member
 
 
+def number(value: object, what: str, unit: str) -> float:
+    """``value`` as a float (a number, or a string of one); ExperimentError naming ``what``
+    and the ``unit`` expected if it is neither (its range is checked where it is used)."""
+    if not isinstance(value, bool):
+        try:
+            return float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+    raise ExperimentError(f"{what} {value!r}: give a number in {unit}")
+
+
+def masses_array(masses: object) -> FloatArray:
+    """Masses (a number or a sequence of numbers, GeV) as a float array; ExperimentError if
+    they are not numbers (their range is checked by the scans)."""
+    if isinstance(masses, str | bytes | dict | set | bool):
+        raise ExperimentError(f"masses {masses!r}: give a list of numbers in GeV")
+    try:
+        return np.asarray(masses, dtype=float)
+    except (TypeError, ValueError):
+        raise ExperimentError(f"masses {masses!r}: give a list of numbers in GeV") from None
+
+
 def luminosity_pb(lumi: str | float) -> float:
     """A luminosity ("30/ab" or a number in pb^-1) in pb^-1, validated."""
     if isinstance(lumi, str):
         return parse_luminosity(lumi)
-    value = float(lumi)
+    value = number(lumi, "luminosity", "pb^-1 (or a string such as '30/ab')")
     if not (value > 0.0 and np.isfinite(value)):
         raise ExperimentError(f"luminosity must be a positive, finite number, got {value} pb^-1")
     return value

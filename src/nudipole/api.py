@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nudipole._api_checks import checked_workers, choice, luminosity_pb
+from nudipole._api_checks import checked_workers, choice, luminosity_pb, masses_array, number
 from nudipole.experiments import (
     Experiment,
     ExperimentError,
@@ -110,7 +110,7 @@ def resolve_experiment(
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     lumi_pb = None if lumi is None else luminosity_pb(lumi)
     if sqrt_s is not None:
-        return exp.with_sqrt_s(float(sqrt_s), lumi_pb)
+        return exp.with_sqrt_s(number(sqrt_s, "sqrt_s", "GeV"), lumi_pb)
     if lumi_pb is not None:
         return exp.with_luminosity(lumi_pb)
     return exp
@@ -261,8 +261,8 @@ def collider_events(
     )
     return compute_collider_events(
         exp,
-        float(mass),
-        float(d),
+        number(mass, "mass", "GeV"),
+        number(d, "d", "GeV^-1"),
         chosen,
         selections=None if selection is None else [selection],
         options=IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed),
@@ -280,10 +280,21 @@ def _chosen_masses(
     if masses is not None and mass_range is not None:
         raise ExperimentError("give either masses or mass_range, not both")
     if masses is not None:
-        return np.asarray(masses, dtype=float)
+        return masses_array(masses)
     if mass_range is not None:
-        return mass_grid(*mass_range)
+        return _range_grid(mass_range)
     return default
+
+
+def _range_grid(mass_range: object) -> np.ndarray:
+    """:func:`mass_grid` of a (lo, hi, n) tuple, checked: three numbers, n whole."""
+    parts = list(mass_range) if isinstance(mass_range, tuple | list) else None
+    if parts is None or len(parts) != 3:
+        raise ExperimentError(f"mass_range {mass_range!r}: give (lo, hi, n), masses in GeV")
+    lo, hi, n = (number(v, "mass_range", "GeV (lo, hi) and a whole n") for v in parts)
+    if not (np.isfinite(n) and n == int(n)):
+        raise ExperimentError(f"mass_range {mass_range!r}: n = {parts[2]!r} is not a whole number")
+    return mass_grid(lo, hi, int(n))
 
 
 def default_masses(experiment: Experiment, n: int = DEFAULT_N_MASSES) -> np.ndarray:
@@ -422,6 +433,8 @@ def reach(
         else load_definition(experiment)
     )
     if isinstance(definition, FarDetectorExperiment):
+        # the e+ e- integration's settings count as given where they differ from its defaults
+        base = IntegrationOptions()
         collider_only = {
             "selection": selection,
             "sqrt_s": sqrt_s,
@@ -430,12 +443,17 @@ def reach(
             "charge_states": charge_states,
             "decay_model": decay_model,
             "ew_scheme": ew_scheme,
+            "sampler": None if sampler == base.sampler else sampler,
+            "n_events": None if n_events == base.n_events else n_events,
+            "seed": None if seed == base.seed else seed,
+            "w_interference": None if w_interference else w_interference,
         }
         given = [k for k, v in collider_only.items() if v is not None]
         if given:
+            verb, them = ("applies", "it") if len(given) == 1 else ("apply", "them")
             raise ExperimentError(
-                f"{definition.title} is a far detector: option(s) {', '.join(given)} apply only "
-                "to e+e- experiments; drop them"
+                f"{definition.title} is a far detector: {', '.join(given)} {verb} only to e+e- "
+                f"experiments; drop {them}"
             )
         far = definition if lumi is None else definition.with_luminosity(luminosity_pb(lumi))
         if background_uncertainty is not None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nudipole._api_checks import checked_workers, choice, luminosity_pb
+from nudipole._api_checks import checked_workers, choice, luminosity_pb, masses_array, number
 from nudipole.experiments import ExperimentError, FarDetectorExperiment
 from nudipole.experiments.registry import load_far_experiment
 from nudipole.model import Flavour, FlavourMode, Nature
@@ -174,7 +174,7 @@ def far_reach(
 
     return compute_far_reach(
         exp,
-        masses,
+        masses_array(masses),
         chosen,
         channels=chans,
         flavour=FlavourMode(flavour),
@@ -316,8 +316,8 @@ def far_detector_events(
 
     return far_events(
         exp,
-        mass,
-        d,
+        number(mass, "mass", "GeV"),
+        number(d, "d", "GeV^-1"),
         chosen,
         channels=chans,
         flavour=FlavourMode(flavour),

@@ -182,7 +182,13 @@ def make_model(
     sm = SM if sin2w is None else replace(SM, sin2w=float(sin2w))
     fl = Flavour(flavour)
     if scenario is not None:
-        sc = Scenario(scenario)
+        try:
+            sc = Scenario(scenario)
+        except ValueError:
+            raise ValueError(
+                f"unknown scenario {scenario!r}; choose one of "
+                f"{', '.join(s.value for s in Scenario)}"
+            ) from None
         return CouplingModel(
             fl, scenario_ratios(sc, sm.sin2w), sm, f"scenario {sc.value}", w_interference
         )
