@@ -137,3 +137,19 @@ def test_numbers_and_masses_as_before() -> None:
     np.testing.assert_array_equal(masses_array((0.1, np.float64(1))), [0.1, 1.0])
     grid = any_reach("belle2", mass_range=(0.5, 1.0, 3.0), error_estimate=False)
     np.testing.assert_allclose(grid.mass, np.geomspace(0.5, 1.0, 3))
+
+
+def test_far_band_function_checks_its_keywords_at_once() -> None:
+    from nudipole.api import far_band_function
+
+    with pytest.raises(ExperimentError, match="unknown flavour 'x'"):
+        far_band_function("faser2", flavour="x")
+    with pytest.raises(ValueError, match="unknown preset 'q'"):
+        far_band_function("faser2", preset="q")
+    with pytest.raises(TypeError, match="colour"):
+        far_band_function("faser2", colour=3)
+    with pytest.raises(TypeError, match="sets error_estimate itself"):
+        far_band_function("faser2", error_estimate=True)
+    band_at = far_band_function("faser2", preset="paper", flavour="tau")
+    lo, hi = band_at(0.05)
+    assert 0.0 < lo < hi

@@ -8,6 +8,7 @@ per flavour with shared rays (:func:`far_reach_flavours`), at any one mass
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -270,8 +271,23 @@ def far_band_function(
     """The excluded band (d95, d95_upper) in GeV^-1 of a far detector at any mass m_N (GeV),
     NaN where there is none: :func:`far_reach` at that one mass with the same keywords
     (``progress`` and ``error_estimate`` excepted). Used to solve where a band crosses an
-    existing limit on the band itself rather than between grid masses."""
+    existing limit on the band itself rather than between grid masses. The keywords are
+    checked here, before any mass is asked for (a TypeError for one :func:`far_reach` does
+    not take, an ExperimentError for a bad value)."""
     exp = _far_experiment(experiment)
+    fixed = {"masses", "progress", "error_estimate"} & set(kwargs)
+    if fixed:
+        raise TypeError(f"far_band_function sets {', '.join(sorted(fixed))} itself")
+    given = inspect.signature(far_reach).bind(exp, [], **kwargs)
+    given.apply_defaults()
+    v = given.arguments
+    _error_rule(v["error_rule"])
+    _far_run(
+        v["preset"], v["form_factor"], v["nature"], v["spectra"], v["boson_polarisation"],
+        v["wz_tables"], v["wz_every_mass"], sources=v["sources"], channels=v["channels"],
+        flavour=v["flavour"], scenario=v["scenario"], a=v["a"], sin2w=v["sin2w"],
+        signal=v["signal"],
+    )  # fmt: skip
 
     def band_at(mass: float) -> tuple[float, float]:
         r = far_reach(exp, [mass], error_estimate=False, **kwargs)

@@ -308,3 +308,8 @@ def test_excluded_on_a_grid_is_the_polygon_test_of_every_point() -> None:
             plain |= MplPath(np.log10(lim.polygon), closed=True).contains_points(pts)
         assert np.array_equal(grid, plain.reshape(grid.shape)), flavour
         assert grid.any()
+
+
+def test_an_unknown_flavour_lists_the_flavours() -> None:
+    with pytest.raises(ValueError, match=r"^unknown flavour 'nu'; choose one of e, mu, tau$"):
+        load_catalogue().for_flavour("nu")

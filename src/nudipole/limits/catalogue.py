@@ -231,7 +231,13 @@ class LimitSet:
         raise KeyError(f"no existing limit {limit_id!r}; known: {', '.join(self.ids())}")
 
     def for_flavour(self, flavour: Flavour | str) -> LimitSet:
-        f = Flavour(flavour)
+        """The limits on d of ``flavour`` (e, mu or tau)."""
+        try:
+            f = Flavour(flavour)
+        except ValueError:
+            raise ValueError(
+                f"unknown flavour {flavour!r}; choose one of {', '.join(x.value for x in Flavour)}"
+            ) from None
         return LimitSet(tuple(lim for lim in self.limits if f in lim.flavours))
 
     def paper_set(self) -> LimitSet:
