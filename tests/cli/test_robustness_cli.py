@@ -245,6 +245,9 @@ def test_figure_options_that_would_be_ignored_are_refused(
     assert_refused(cli, ["figure", "besiii-stcf", "--scenario", "II", *base], "--scenario")
     assert_refused(cli, ["figure", "lhc-far", "--seed", "3", *base], "--seed")
     assert_refused(cli, ["figure", "lhc-channels", "--flavour", "all", *base], "--flavour all")
+    # --limits all is the default of the figures with limits; given to one without, refused
+    assert_refused(cli, ["figure", "belle2", "--limits", "all", *base], "--limits")
+    assert_refused(cli, ["figure", "lhc-channels", "--limits", "paper", *base], "--limits")
     assert not out.exists()
 
 

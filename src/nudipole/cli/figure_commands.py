@@ -171,10 +171,7 @@ def draw_figure(
 
 
 def _given(args: argparse.Namespace, dest: str) -> bool:
-    value = getattr(args, dest)
-    if dest == "limits":
-        return bool(value != "all")
-    return value not in (None, [], False)
+    return getattr(args, dest) not in (None, [], False)
 
 
 def check_figure_options(args: argparse.Namespace) -> None:

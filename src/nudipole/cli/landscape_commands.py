@@ -52,7 +52,8 @@ def add_limit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--limits",
         choices=["paper", "all"],
-        default="all",
+        # None is "all" (limit_set): a figure without limits then knows it was not given
+        default=None,
         help="existing limits: the seed's Fig. 3 set or the full catalogue (default all)",
     )
     p.add_argument(
@@ -62,8 +63,13 @@ def add_limit_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def limit_set(args: argparse.Namespace) -> str:
+    """``--limits`` as given, "all" if not."""
+    return str(args.limits or "all")
+
+
 def chosen_limits(args: argparse.Namespace) -> LimitSet:
-    limits = load_catalogue().select(args.limits)
+    limits = load_catalogue().select(limit_set(args))
     return limits.at_95() if args.cl95 else limits
 
 
@@ -124,7 +130,7 @@ def run_limits(args: argparse.Namespace) -> int:
         limits = limits.for_flavour(args.flavour)
     if args.json:
         out: dict[str, Any] = {
-            "limit_set": args.limits,
+            "limit_set": limit_set(args),
             "cl95": bool(args.cl95),
             "units": {"mass": "GeV", "envelope": "GeV^-1"},
             "limits": _catalogue_rows(limits),
@@ -400,7 +406,7 @@ def run_newground(args: argparse.Namespace) -> int:
         out = {
             "intervals": [iv.as_list() for iv in intervals],
             "flavour": args.flavour,
-            "limit_set": args.limits,
+            "limit_set": limit_set(args),
             "cl95": bool(args.cl95),
             "limits": [lim.id for lim in limits],
             "units": {"intervals": "GeV"},
@@ -413,7 +419,7 @@ def run_newground(args: argparse.Namespace) -> int:
     c = console()
     c.print(
         f"new ground for d_{args.flavour}: {result.label} against {len(limits)} existing "
-        f"limits ({args.limits}{', rescaled to 95% CL' if args.cl95 else ''})"
+        f"limits ({limit_set(args)}{', rescaled to 95% CL' if args.cl95 else ''})"
     )
     step = grid["largest_step_percent"]
     c.print(
