@@ -74,13 +74,13 @@ def draw_figures(inputs: Path) -> None:
     if not inputs.exists():
         curves = {
             name: [
-                (curve_result(c, p, None, 120, 20220415, None, 0.01, None), c.label, c.color)
+                (curve_result(c, p, None, 120, None, 0.01, None), c.label, c.color)
                 for p in ("paper", "default")
                 for c in FIGURES[name]
             ]
             for name in sorted(FIGURES)
         }
-        landscape = landscape_curves(["paper", "default"], 120, 20220415, None)
+        landscape = landscape_curves(["paper", "default"], 120, None)
         results = (curves, landscape, headline_bands(24))
         inputs.write_bytes(pickle.dumps(results))
     # (the native run draws too: every module it imports is then compiled for the counted one)

@@ -45,7 +45,7 @@ def main() -> None:
             exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
             m = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, args.points)
             results[(curve.label, preset)] = reach(exp, m, selection=curve.selection, preset=preset)
-            curves[(curve.label, preset)] = curve_function(curve, preset, 20220415)
+            curves[(curve.label, preset)] = curve_function(curve, preset)
     t_reach = time.perf_counter() - t0
 
     t0 = time.perf_counter()

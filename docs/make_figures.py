@@ -111,10 +111,10 @@ def readme_numbers() -> None:
         )
     text = _replace_between(README.read_text(), "headline-table", "\n".join(lines) + "\n")
     limits = load_catalogue().paper_set()
-    curves = landscape_curves(["paper"], 120, 20220415, None)
+    curves = landscape_curves(["paper"], 120, None)
     lines = ["| curve | d_e | d_μ | d_τ |", "|---|---|---|---|"]
     for (result, style), (curve, _) in zip(curves, LANDSCAPE, strict=True):
-        at = curve_function(curve, "paper", 20220415)
+        at = curve_function(curve, "paper")
         cells = []
         for flavour in Flavour:
             ivs = new_ground_intervals(

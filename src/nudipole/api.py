@@ -265,10 +265,31 @@ def collider_events(
         number(d, "d", "GeV^-1"),
         chosen,
         selections=None if selection is None else [selection],
-        options=IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed),
+        options=_integration(sampler, n_events, seed, None),
         model=make_model(single_flavour(flavour), scenario, a, sin2w, w_interference),
         background_uncertainty=background_uncertainty,
     )
+
+
+def _integration(sampler: str, n_events: int, seed: int, workers: int | None) -> IntegrationOptions:
+    """The e+ e- integration options; ``n_events`` and ``seed`` other than their defaults
+    are refused with a deterministic sampler (rules, quadrature), which would ignore them."""
+    base = IntegrationOptions()
+    if sampler in ("rules", "quadrature"):
+        given = [
+            f"{name}={value!r}"
+            for name, value, default in (
+                ("n_events", n_events, base.n_events),
+                ("seed", seed, base.seed),
+            )
+            if value != default
+        ]
+        if given:
+            raise ExperimentError(
+                f"{', '.join(given)}: only the random samplers (sampler 'mc' or 'sobol') use "
+                f"it; sampler {sampler!r} is deterministic"
+            )
+    return IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed, workers=workers)
 
 
 def _chosen_masses(
@@ -500,9 +521,7 @@ def reach(
     chosen = collider_preset(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
     )
-    options = IntegrationOptions(
-        sampler=sampler, n_events=n_events, seed=seed, workers=checked_workers(workers)
-    )
+    options = _integration(sampler, n_events, seed, checked_workers(workers))
     model = make_model(single_flavour(flavour), scenario, a, sin2w, w_interference)
     return compute_reach(
         exp, m, chosen, selection, options, progress, model, background_uncertainty

@@ -9,8 +9,6 @@ import pytest
 
 from nudipole.cli.main import main
 
-#: Fewer Monte Carlo events per mass: enough for the CLI contracts, not for physics.
-FAST = ["--events", "2048"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_helpers import FAST, PNG_MAGIC, assert_one_line_error
+from cli_helpers import PNG_MAGIC, assert_one_line_error
 
 CliRunner = Callable[[list[str]], tuple[int, str, str]]
 HOSTILE = ["-1", "nan", "inf", "1e300", "abc", "1.01", ""]
@@ -26,7 +26,7 @@ def assert_refused(cli: CliRunner, argv: list[str], needle: str) -> None:
 def test_reach_refuses_hostile_values(cli: CliRunner, bad: str) -> None:
     assert_refused(
         cli,
-        ["reach", "belle2", "--masses", "1", *FAST, f"--bkg-uncertainty={bad}"],
+        ["reach", "belle2", "--masses", "1", f"--bkg-uncertainty={bad}"],
         f"--bkg-uncertainty: {bad!r}",
     )
 
@@ -46,7 +46,7 @@ def test_other_commands_refuse_hostile_values(cli: CliRunner, argv: list[str], b
 
 def test_reach_records_the_uncertainty(cli: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "r.json"
-    argv = ["reach", "belle2", "--selection", "bbg", "--masses", "1", *FAST]
+    argv = ["reach", "belle2", "--selection", "bbg", "--masses", "1"]
     code, out, err = cli([*argv, "--bkg-uncertainty", "0.05", "--json", "-o", str(path)])
     assert code == 0, err
     with_unc = json.loads(out)
@@ -63,7 +63,7 @@ def test_reach_records_the_uncertainty(cli: CliRunner, tmp_path: Path) -> None:
 
 
 def test_poisson_statistic_in_the_table(cli: CliRunner) -> None:
-    code, out, err = cli(["reach", "besiii", "--masses", "1", *FAST, "--statistic", "poisson-cls"])
+    code, out, err = cli(["reach", "besiii", "--masses", "1", "--statistic", "poisson-cls"])
     assert code == 0, err
     assert "statistic: poisson-cls (S95 = " in out
 

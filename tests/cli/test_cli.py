@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import FAST, assert_one_line_error
+from cli_helpers import assert_one_line_error
 
 import nudipole
 
-BELLE2_1GEV = ["reach", "belle2", "--masses", "1", "--preset", "paper", *FAST]
+BELLE2_1GEV = ["reach", "belle2", "--masses", "1", "--preset", "paper"]
 
 
 # --------------------------------------------------------------------------- subprocess
@@ -53,7 +53,7 @@ def test_subprocess_errors_exit_2_without_traceback(
     args: list[str], bad_files: Path, tmp_path: Path
 ) -> None:
     argv = [a.replace("{in}", str(bad_files)) for a in args]
-    proc = _cli(*argv, *(FAST if argv[0] == "reach" else []), cwd=bad_files)
+    proc = _cli(*argv, cwd=bad_files)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert_one_line_error(proc.stderr)

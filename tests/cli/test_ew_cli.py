@@ -92,7 +92,7 @@ def test_reach_electroweak_json_contract(
     experiment: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["reach", experiment, "--scenario", "I", "--flavour", "mu", "--masses", "1", "10",
-            "--events", "2048", "--json"]  # fmt: skip
+            "--json"]  # fmt: skip
     code, out, err = run(argv, capsys)
     assert code == 0, err
     data = json.loads(out)

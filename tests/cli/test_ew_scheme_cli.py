@@ -9,12 +9,10 @@ import pytest
 from conftest import CliRunner
 from nudipole.physics.sm import SM, EWScheme
 
-FAST = ["--events", "4096"]
-
 
 def d95(cli: CliRunner, *extra: str) -> tuple[float, str]:
     code, out, err = cli(
-        ["reach", "belle2", "--masses", "1", "--preset", "paper", "--json", *FAST, *extra]
+        ["reach", "belle2", "--masses", "1", "--preset", "paper", "--json", *extra]
     )
     assert code == 0, err
     data = json.loads(out)
@@ -35,13 +33,13 @@ def test_scheme_option_overrides_the_preset_and_is_recorded(cli: CliRunner) -> N
 
 def test_scheme_option_reaches_events(cli: CliRunner) -> None:
     code, out, err = cli(
-        ["events", "belle2", "--mass", "1", "--d", "1e-5", "--json", *FAST, "--ew-scheme", "alpha0"]
+        ["events", "belle2", "--mass", "1", "--d", "1e-5", "--json", "--ew-scheme", "alpha0"]
     )
     assert code == 0, err
     assert json.loads(out)["couplings"]["ew_scheme"] == EWScheme.ALPHA0
     # without the option the header states the preset's scheme, the one the counts use
     code, out, err = cli(
-        ["events", "belle2", "--mass", "1", "--d", "1e-5", "--json", *FAST, "--preset", "paper"]
+        ["events", "belle2", "--mass", "1", "--d", "1e-5", "--json", "--preset", "paper"]
     )
     assert code == 0, err
     assert json.loads(out)["couplings"]["ew_scheme"] == EWScheme.GMU_ALPHA0

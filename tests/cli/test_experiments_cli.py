@@ -6,11 +6,11 @@ import re
 import tomllib
 
 import pytest
-from cli_helpers import FAST, run
+from cli_helpers import run
 
 from nudipole.experiments import builtin_text
 
-BELLE2_1GEV = ["reach", "belle2", "--masses", "1", "--preset", "paper", *FAST]
+BELLE2_1GEV = ["reach", "belle2", "--masses", "1", "--preset", "paper"]
 
 
 # --------------------------------------------------------------------------- experiments

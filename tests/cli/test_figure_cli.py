@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_helpers import FAST, PNG_MAGIC, assert_one_line_error, run
+from cli_helpers import PNG_MAGIC, assert_one_line_error, run
 
-BELLE2_1GEV = ["reach", "belle2", "--masses", "1", "--preset", "paper", *FAST]
+BELLE2_1GEV = ["reach", "belle2", "--masses", "1", "--preset", "paper"]
 
 
 # --------------------------------------------------------------------------- figure

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_helpers import FAST, run
+from cli_helpers import run
 
 from nudipole.limits import envelope, load_catalogue
 
@@ -68,7 +68,7 @@ def test_limits_cl95_and_paper_set(capsys: pytest.CaptureFixture[str]) -> None:
 def test_newground_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(
         ["newground", "stcf", "--flavour", "e", "--preset", "paper", "--limits", "paper",
-         "--points", "80", "--json", *FAST],
+         "--points", "80", "--json"],
         capsys,
     )  # fmt: skip
     assert code == 0, err
@@ -89,7 +89,7 @@ def test_newground_from_a_saved_result_matches_the_direct_one(
 ) -> None:
     saved = tmp_path / "belle2.csv"
     code, _, err = run(
-        ["reach", "belle2", "--mass-range", "0.001", "10", "80", "--preset", "paper", *FAST,
+        ["reach", "belle2", "--mass-range", "0.001", "10", "80", "--preset", "paper",
          "-o", str(saved)],
         capsys,
     )  # fmt: skip
@@ -148,7 +148,7 @@ def test_figure_landscape_overlays_a_saved_curve(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     saved = tmp_path / "mine.json"
-    run(["reach", "stcf", "--sqrt-s", "2", "--lumi", "10/ab", "--masses", "0.1", "1", *FAST,
+    run(["reach", "stcf", "--sqrt-s", "2", "--lumi", "10/ab", "--masses", "0.1", "1",
          "-o", str(saved)], capsys)  # fmt: skip
     out = tmp_path / "land.svg"
     code, _, err = run(

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_helpers import FAST, assert_one_line_error, run, run_json
+from cli_helpers import assert_one_line_error, run, run_json
 
 import nudipole
 from nudipole.experiments import load_experiment
 from nudipole.io.results import load_json
 
-BELLE2_1GEV = ["reach", "belle2", "--masses", "1", "--preset", "paper", *FAST]
+BELLE2_1GEV = ["reach", "belle2", "--masses", "1", "--preset", "paper"]
 
 
 # --------------------------------------------------------------------------- reach: output
@@ -49,7 +49,7 @@ def test_reach_json_is_one_object_with_limit_and_inputs(
 def test_reach_table_has_title_headers_and_one_row_per_mass(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    argv = ["reach", "belle2", "--masses", "0.5", "1", "--preset", "paper", *FAST]
+    argv = ["reach", "belle2", "--masses", "0.5", "1", "--preset", "paper"]
     data = run_json(argv, capsys)
     code, out, err = run(argv, capsys)
     assert code == 0
@@ -68,7 +68,7 @@ def test_reach_table_has_title_headers_and_one_row_per_mass(
 
 def test_output_json_file_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out.json"
-    argv = ["reach", "stcf", "--masses", "0.5", "1", "2", *FAST, "-o", str(target)]
+    argv = ["reach", "stcf", "--masses", "0.5", "1", "2", "-o", str(target)]
     printed = run_json(argv, capsys)
     loaded = load_json(target)
     np.testing.assert_array_equal(loaded.mass, printed["mass"])
@@ -83,7 +83,7 @@ def test_output_csv_file_has_header_and_one_row_per_mass(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "out.csv"
-    argv = ["reach", "belle2", "--masses", "0.1", "1", "3", *FAST, "-o", str(target)]
+    argv = ["reach", "belle2", "--masses", "0.1", "1", "3", "-o", str(target)]
     printed = run_json(argv, capsys)
     lines = target.read_text("utf-8").splitlines()
     assert lines[0].startswith("# nudipole")
@@ -110,7 +110,7 @@ def test_output_csv_file_has_header_and_one_row_per_mass(
 
 
 def test_mass_range_gives_log_spaced_masses(capsys: pytest.CaptureFixture[str]) -> None:
-    data = run_json(["reach", "stcf", "--mass-range", "0.1", "1", "3", *FAST], capsys)
+    data = run_json(["reach", "stcf", "--mass-range", "0.1", "1", "3"], capsys)
     np.testing.assert_allclose(data["mass"], [0.1, np.sqrt(0.1), 1.0], rtol=1e-12)
     assert len(data["d95"]) == 3
 
@@ -118,23 +118,21 @@ def test_mass_range_gives_log_spaced_masses(capsys: pytest.CaptureFixture[str]) 
 def test_sqrt_s_uses_listed_luminosity_and_lumi_overrides(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    listed = run_json(["reach", "stcf", "--masses", "1", "--sqrt-s", "2", *FAST], capsys)
+    listed = run_json(["reach", "stcf", "--masses", "1", "--sqrt-s", "2"], capsys)
     [point] = listed["inputs"]["points"]
     assert point["sqrt_s"] == 2.0
     assert point["luminosity"] == "10/ab"
     assert point["luminosity_pb"] == pytest.approx(1e7)
 
-    more = run_json(
-        ["reach", "stcf", "--masses", "1", "--sqrt-s", "2", "--lumi", "40/ab", *FAST], capsys
-    )
+    more = run_json(["reach", "stcf", "--masses", "1", "--sqrt-s", "2", "--lumi", "40/ab"], capsys)
     [point] = more["inputs"]["points"]
     assert point["sqrt_s"] == 2.0
     assert point["luminosity_pb"] == pytest.approx(4e7)
     assert more["d95"][0] < listed["d95"][0]  # more data, stronger limit
 
     # Without --sqrt-s, --lumi rescales the default 4 GeV / 30 ab^-1 point.
-    default = run_json(["reach", "stcf", "--masses", "1", *FAST], capsys)
-    less = run_json(["reach", "stcf", "--masses", "1", "--lumi", "10/ab", *FAST], capsys)
+    default = run_json(["reach", "stcf", "--masses", "1"], capsys)
+    less = run_json(["reach", "stcf", "--masses", "1", "--lumi", "10/ab"], capsys)
     assert default["inputs"]["total_luminosity"] == "30/ab"
     assert less["inputs"]["total_luminosity"] == "10/ab"
     assert less["inputs"]["points"][0]["sqrt_s"] == 4.0
@@ -144,7 +142,7 @@ def test_sqrt_s_uses_listed_luminosity_and_lumi_overrides(
 def test_sqrt_s_without_listed_luminosity_works_with_lumi(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    argv = ["reach", "belle2", "--masses", "1", "--sqrt-s", "5", "--lumi", "1/ab", *FAST]
+    argv = ["reach", "belle2", "--masses", "1", "--sqrt-s", "5", "--lumi", "1/ab"]
     data = run_json([*argv, "--selection", "bbg"], capsys)
     [point] = data["inputs"]["points"]
     assert point["sqrt_s"] == 5.0
@@ -163,7 +161,7 @@ def test_sqrt_s_without_listed_luminosity_works_with_lumi(
 
 def test_besiii_lumi_rescales_every_point(capsys: pytest.CaptureFixture[str]) -> None:
     builtin = load_experiment("besiii")
-    data = run_json(["reach", "besiii", "--masses", "1", "--lumi", "56/fb", *FAST], capsys)
+    data = run_json(["reach", "besiii", "--masses", "1", "--lumi", "56/fb"], capsys)
     points = data["inputs"]["points"]
     assert data["inputs"]["total_luminosity"] == "56/fb"
     assert len(points) == len(builtin.points)
@@ -227,7 +225,7 @@ def test_bad_reach_input_exits_2_with_one_line_and_no_file(
 ) -> None:
     outdir = tmp_path / "out"
     outdir.mkdir()
-    argv = ["reach", *(a.replace("{in}", str(bad_files)) for a in args), *FAST]
+    argv = ["reach", *(a.replace("{in}", str(bad_files)) for a in args)]
     code, out, err = run([*argv, "-o", str(outdir / "result.json")], capsys)
     assert code == 2
     assert out == ""
@@ -255,7 +253,9 @@ def test_default_sampler_is_the_deterministic_rule(capsys: pytest.CaptureFixture
     data = run_json(["reach", "belle2", "--masses", "1", "3"], capsys)
     assert data["inputs"]["integration"]["sampler"] == "rules"
     assert all(0.0 < e < 0.003 * d for d, e in zip(data["d95"], data["d95_error"], strict=True))
-    mc = run_json(["reach", "belle2", "--masses", "1", "3", "--sampler", "mc", *FAST], capsys)
+    mc = run_json(
+        ["reach", "belle2", "--masses", "1", "3", "--sampler", "mc", "--events", "2048"], capsys
+    )
     assert mc["inputs"]["integration"]["sampler"] == "mc"
     # the rule against 2048 Monte Carlo events, within 4 combined errors
     for d, e, d_mc, e_mc in zip(
@@ -270,3 +270,60 @@ def test_unknown_sampler_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert out == ""
     assert_one_line_error(err)
     assert "rules" in err
+
+
+B2_ONE = ["reach", "belle2", "--masses", "1"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            [*B2_ONE, "--seed", "3"],
+            "--seed 3: applies only to the random samplers (--sampler mc or sobol); --sampler "
+            "rules is deterministic: drop it",
+        ),
+        (
+            [*B2_ONE, "--sampler", "quadrature", "--events", "4096", "--seed", "3"],
+            "--events 4096, --seed 3: apply only to the random samplers",
+        ),
+        (["events", "belle2", "--mass", "1", "--d", "1e-5", "--events", "4096"], "--events 4096"),
+        (["newground", "belle2", "--flavour", "e", "--seed", "1"], "--seed 1: applies only"),
+        ([*B2_ONE, "--no-w-interference"], "flavour e, photon only"),
+        (
+            [
+                "reach",
+                "lep",
+                "--masses",
+                "1",
+                "--scenario",
+                "II",
+                "--flavour",
+                "mu",
+                "--no-w-interference",
+            ],
+            "flavour mu, scenario II",
+        ),
+        (["figure", "belle2", "--seed", "3"], "--seed"),
+    ],
+)
+def test_options_the_run_would_ignore_are_refused(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert message in err
+    assert_one_line_error(err)
+    assert out == ""
+
+
+def test_seed_and_events_with_a_random_sampler(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["reach", "belle2", "--masses", "1", "--sampler", "sobol", "--events", "4096"]
+    data = run_json([*argv, "--seed", "7"], capsys)
+    assert data["inputs"]["integration"]["seed"] == 7
+    assert data["inputs"]["integration"]["n_events"] == 4096
+    # the W interference of the electron flavour with a scenario is there to drop
+    lep = ["reach", "lep", "--masses", "10", "--scenario", "III", "--selection", "delphi"]
+    talk = run_json([*lep, "--no-w-interference"], capsys)
+    full = run_json(lep, capsys)
+    assert talk["d95"][0] != full["d95"][0]

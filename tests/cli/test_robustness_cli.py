@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from cli_helpers import FAST, assert_one_line_error
+from cli_helpers import assert_one_line_error
 
 from nudipole.experiments import builtin_text
 from nudipole.io import results as results_io
@@ -26,6 +26,8 @@ from nudipole.limits.newground import _D_GRID_ABOVE
 from nudipole.physics.couplings import scenario_ratios
 
 CliRunner = Callable[[list[str]], tuple[int, str, str]]
+#: A random sampler: the one kind that takes --events and --seed.
+MC = ["--sampler", "mc"]
 
 
 def assert_refused(cli: CliRunner, argv: list[str], *needles: str) -> str:
@@ -52,7 +54,7 @@ def strict_json(text: str) -> Any:
 def result_file(cli: CliRunner, tmp_path: Path) -> Path:
     """A small saved Belle II result (3 masses)."""
     path = tmp_path / "r.json"
-    code, _, err = cli(["reach", "belle2", "--masses", "0.5", "1", "2", *FAST, "-o", str(path)])
+    code, _, err = cli(["reach", "belle2", "--masses", "0.5", "1", "2", "-o", str(path)])
     assert code == 0, err
     return path
 
@@ -76,7 +78,7 @@ def belle2_toml(tmp_path: Path, name: str, old: str, new: str) -> Path:
 def test_sqrt_s_that_overflows_is_refused(cli: CliRunner) -> None:
     assert_refused(
         cli,
-        ["reach", "stcf", "--masses", "1", "--sqrt-s", "1e300", "--lumi", "10/ab", *FAST],
+        ["reach", "stcf", "--masses", "1", "--sqrt-s", "1e300", "--lumi", "10/ab"],
         "--sqrt-s 1e+300",
         "10000 GeV",
     )
@@ -100,7 +102,10 @@ def test_newground_on_a_json_array_is_refused(cli: CliRunner, tmp_path: Path) ->
 def test_events_beyond_the_memory_bound_are_refused(cli: CliRunner) -> None:
     for n in ("10000000000", "100000000"):
         assert_refused(
-            cli, ["reach", "belle2", "--masses", "1", "--events", n], f"--events {n}", "1048576"
+            cli,
+            ["reach", "belle2", "--masses", "1", *MC, "--events", n],
+            f"--events {n}",
+            "1048576",
         )
 
 
@@ -115,12 +120,8 @@ def test_limits_huge_mass_range_is_refused(cli: CliRunner) -> None:
 
 # ------------------------------------------------------------------------------- runaways
 def test_mass_count_is_bounded(cli: CliRunner) -> None:
-    assert_refused(
-        cli, ["reach", "belle2", "--mass-range", "0.01", "10", "10000000", *FAST], "at most"
-    )
-    assert_refused(
-        cli, ["reach", "belle2", "--mass-range", "0.01", "10", "6000", *FAST], "at most 5000"
-    )
+    assert_refused(cli, ["reach", "belle2", "--mass-range", "0.01", "10", "10000000"], "at most")
+    assert_refused(cli, ["reach", "belle2", "--mass-range", "0.01", "10", "6000"], "at most 5000")
 
 
 def test_figure_points_are_bounded(cli: CliRunner, tmp_path: Path) -> None:
@@ -153,9 +154,9 @@ def test_chunked_scan_matches_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     from nudipole.reach import scan
 
     masses = np.geomspace(0.01, 3.0, 7)
-    whole = nudipole.reach("besiii", masses, n_events=2048)
+    whole = nudipole.reach("besiii", masses)
     monkeypatch.setattr(scan, "_MASS_CHUNK_BYTES", 1)  # one mass per chunk
-    chunked = nudipole.reach("besiii", masses, n_events=2048)
+    chunked = nudipole.reach("besiii", masses)
     np.testing.assert_allclose(chunked.d95, whole.d95, rtol=1e-9)
     np.testing.assert_allclose(chunked.d95_error, whole.d95_error, rtol=1e-6)
     np.testing.assert_allclose(chunked.acceptance, whole.acceptance, rtol=1e-12)
@@ -182,7 +183,7 @@ def test_couplings_a_nan_is_an_error(cli: CliRunner) -> None:
     assert_refused(cli, ["couplings", "--a", "nan"], "--a nan")
     assert_refused(cli, ["couplings", "--a", "nan", "--json"], "--a nan")
     assert_refused(cli, ["widths", "--masses", "1", "--a", "nan"], "--a nan")
-    assert_refused(cli, ["reach", "lep", "--masses", "1", "--a", "nan", *FAST], "--a nan")
+    assert_refused(cli, ["reach", "lep", "--masses", "1", "--a", "nan"], "--a nan")
 
 
 def test_newground_refuses_descending_masses(
@@ -252,7 +253,7 @@ def test_figure_options_that_would_be_ignored_are_refused(
 
 
 def test_empty_output_name_is_refused(cli: CliRunner, tmp_path: Path) -> None:
-    assert_refused(cli, ["reach", "belle2", "--masses", "1", *FAST, "-o", ""], "-o/--output ''")
+    assert_refused(cli, ["reach", "belle2", "--masses", "1", "-o", ""], "-o/--output ''")
     assert_refused(cli, ["figure", "belle2", "--output=", "--points", "2"], "-o/--output")
     assert_refused(cli, ["headline", "--outdir", ""], "--outdir ''")
 
@@ -260,7 +261,7 @@ def test_empty_output_name_is_refused(cli: CliRunner, tmp_path: Path) -> None:
 def test_infinite_or_huge_energies_and_luminosities_are_refused(
     cli: CliRunner, tmp_path: Path
 ) -> None:
-    one = ["reach", "belle2", "--masses", "1", *FAST]
+    one = ["reach", "belle2", "--masses", "1"]
     assert_refused(cli, [*one, "--sqrt-s", "inf", "--lumi", "10/ab"], "--sqrt-s inf")
     assert_refused(cli, [*one, "--sqrt-s", "inf"], "--sqrt-s inf")
     assert_refused(cli, [*one, "--lumi", "1e400/ab"], "'1e400/ab'", "1e6/ab")
@@ -286,11 +287,9 @@ def test_infinite_reducible_events_are_refused(cli: CliRunner, tmp_path: Path) -
 
 
 def test_tiny_masses_are_refused_without_a_warning(cli: CliRunner) -> None:
-    assert_refused(cli, ["reach", "belle2", "--masses", "1e-30", *FAST], "m_N = 1e-30", "1e-05 GeV")
-    assert_refused(
-        cli, ["events", "belle2", "--mass", "1e-30", "--d", "1e-5", *FAST], "--mass 1e-30"
-    )
-    code, out, err = cli(["reach", "belle2", "--masses", "1e-5", *FAST, "--json"])
+    assert_refused(cli, ["reach", "belle2", "--masses", "1e-30"], "m_N = 1e-30", "1e-05 GeV")
+    assert_refused(cli, ["events", "belle2", "--mass", "1e-30", "--d", "1e-5"], "--mass 1e-30")
+    code, out, err = cli(["reach", "belle2", "--masses", "1e-5", "--json"])
     assert code == 0, err
     assert err == ""
     assert strict_json(out)["d95"][0] > 0.0
@@ -299,9 +298,9 @@ def test_tiny_masses_are_refused_without_a_warning(cli: CliRunner) -> None:
 def test_too_few_events_for_a_stated_precision_are_refused(cli: CliRunner) -> None:
     for n in ("8", "64", "1023"):
         assert_refused(
-            cli, ["reach", "belle2", "--masses", "1", "--events", n], f"--events {n}", "1024"
+            cli, ["reach", "belle2", "--masses", "1", *MC, "--events", n], f"--events {n}", "1024"
         )
-    code, out, err = cli(["reach", "belle2", "--masses", "1", "--events", "1024", "--json"])
+    code, out, err = cli(["reach", "belle2", "--masses", "1", *MC, "--events", "1024", "--json"])
     assert code == 0, err
     data = strict_json(out)
     assert data["d95_error"][0] > 0.0  # the error is reported
@@ -311,7 +310,7 @@ def test_newground_edge_is_solved_on_the_curve_not_the_grid(cli: CliRunner) -> N
     """Belle II bBG, d_e (seed's limits): the upper edge is where the curve crosses LEP's
     bound, about 10.36 GeV, whatever the grid density; the grid is recorded."""
     argv = ["newground", "belle2", "--selection", "bbg", "--preset", "paper", "--flavour", "e"]
-    argv += ["--limits", "paper", *FAST, "--json"]
+    argv += ["--limits", "paper", "--json"]
     edges = []
     for points in ("40", "160"):
         code, out, err = cli([*argv, "--points", points])
@@ -358,8 +357,8 @@ def test_widths_says_which_scenario_it_uses(cli: CliRunner) -> None:
 # ------------------------------------------------------------------------------ messages
 def test_messages_name_what_the_user_typed(cli: CliRunner, tmp_path: Path) -> None:
     one = ["reach", "belle2", "--masses", "1"]
-    assert_refused(cli, [*one, "--seed", "-1", *FAST], "--seed -1")
-    err = assert_refused(cli, [*one, "--events", "1"], "--events 1")
+    assert_refused(cli, [*one, *MC, "--seed", "-1"], "--seed -1")
+    err = assert_refused(cli, [*one, *MC, "--events", "1"], "--events 1")
     assert "n_batch" not in err
     assert_refused(cli, ["couplings", "--a", "nan"], "--a nan")
     err = assert_refused(cli, ["figure", "belle2", "--points", "1"], "--points", "'1'")
@@ -375,7 +374,7 @@ def test_messages_name_what_the_user_typed(cli: CliRunner, tmp_path: Path) -> No
     afile = tmp_path / "a-file"
     afile.write_text("x", "utf-8")
     assert_refused(cli, ["headline", "--outdir", str(afile)], "--outdir", "a-file")
-    assert_refused(cli, ["reach", "belle2", "--mass-range", "0.1", "1", "nan", *FAST], "N = nan")
+    assert_refused(cli, ["reach", "belle2", "--mass-range", "0.1", "1", "nan"], "N = nan")
 
 
 def test_toml_errors_name_the_file_and_the_field(cli: CliRunner, tmp_path: Path) -> None:
@@ -394,7 +393,7 @@ def test_write_failure_names_the_file_not_a_temporary(
     monkeypatch.setattr(results_io.tempfile, "mkstemp", denied)
     target = tmp_path / "r.json"
     err = assert_refused(
-        cli, ["reach", "belle2", "--masses", "1", *FAST, "-o", str(target)], "r.json", "denied"
+        cli, ["reach", "belle2", "--masses", "1", "-o", str(target)], "r.json", "denied"
     )
     assert ".nudipole-" not in err
     assert "Errno" not in err
@@ -424,17 +423,17 @@ def test_negative_numbers_after_options_parse(cli: CliRunner) -> None:
 # ------------------------------------------------------------------------ hostile sweep
 HOSTILE = ["0", "-1", "nan", "inf", "-inf", "1e300", "1e-300", "abc", ""]
 HUGE_COUNTS = ["10000000000", "1e12", "99999999999999999999"]
-ONE = ["--masses", "1", *FAST]
+ONE = ["--masses", "1"]
 #: (command prefix, option, suffix): the option receives each hostile value.
 SWEEP: list[tuple[list[str], str, list[str]]] = [
-    (["reach", "belle2"], "--masses", FAST),
+    (["reach", "belle2"], "--masses", []),
     (["reach", "belle2", *ONE], "--sqrt-s", ["--lumi", "1/ab"]),
     (["reach", "belle2", *ONE], "--lumi", []),
-    (["reach", "belle2", "--masses", "1"], "--events", []),
-    (["reach", "belle2", *ONE], "--seed", []),
+    (["reach", "belle2", "--masses", "1", *MC], "--events", []),
+    (["reach", "belle2", *ONE, *MC], "--seed", []),
     (["reach", "lep", *ONE], "--a", []),
     (["reach", "lep", *ONE, "--scenario", "II"], "--sin2w", []),
-    (["reach", "belle2", "--mass-range", "0.1", "1"], "", FAST),  # N of --mass-range
+    (["reach", "belle2", "--mass-range", "0.1", "1"], "", []),  # N of --mass-range
     (["reach", "faser2", "--no-error"], "--masses", []),
     (["limits", "--flavour", "e", "--json", "--mass-range", "1e-3", "1"], "", []),
     (["widths"], "--masses", []),
@@ -443,11 +442,11 @@ SWEEP: list[tuple[list[str], str, list[str]]] = [
     (["widths", "--masses", "1"], "--sin2w", []),
     (["couplings", "--json"], "--a", []),
     (["couplings"], "--sin2w", []),
-    (["events", "belle2", *FAST, "--d", "1e-5"], "--mass", []),
-    (["events", "belle2", *FAST, "--mass", "1"], "--d", []),
+    (["events", "belle2", "--d", "1e-5"], "--mass", []),
+    (["events", "belle2", "--mass", "1"], "--d", []),
     (["events", "faser2", "--d", "1e-5"], "--mass", []),
     (["events", "faser2", "--mass", "0.1"], "--d", []),
-    (["newground", "belle2", "--flavour", "e"], "--points", FAST),
+    (["newground", "belle2", "--flavour", "e"], "--points", []),
     (["figure", "belle2"], "--points", []),
     (["figure", "belle2", "--points", "2"], "--seed", []),
     (["spectra", "generate", "--pdgid", "111"], "--events", []),

@@ -164,7 +164,7 @@ def test_hostile_wz_input_is_one_line(cli, command: str, extra: list[str], match
     ],
 )
 def test_far_only_options_refused_for_colliders(cli, extra: list[str]) -> None:
-    code, _out, err = cli(["reach", "belle2", "--masses", "1", *extra, "--events", "2048"])
+    code, _out, err = cli(["reach", "belle2", "--masses", "1", *extra])
     assert code == 2
     assert "far detectors" in err
     assert_one_line_error(err)

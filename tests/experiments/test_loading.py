@@ -23,7 +23,7 @@ from nudipole.experiments.schema import experiment_from_dict
 from nudipole.reach.result import ReachResult
 from nudipole.stats import DELTA_CHI2_95
 
-KW: dict[str, Any] = {"preset": "paper", "n_events": 2048}
+KW: dict[str, Any] = {"preset": "paper"}
 
 
 # --------------------------------------------------------------------------- built-ins

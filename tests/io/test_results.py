@@ -84,7 +84,7 @@ def test_dumps_is_valid_strict_json() -> None:
 
 
 def test_real_reach_result_round_trips(tmp_path: Path) -> None:
-    result = nudipole.reach("stcf", [0.5, 1.0], preset="paper", n_events=2048)
+    result = nudipole.reach("stcf", [0.5, 1.0], preset="paper")
     path = tmp_path / "stcf.json"
     save_json(result, path)
     loaded = load_json(path)

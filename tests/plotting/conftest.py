@@ -18,8 +18,6 @@ from nudipole.plotting.landscape import CurveStyle
 from nudipole.reach.recipes import FIGURES, LANDSCAPE, LEP_CEPC
 from nudipole.reach.result import ReachResult
 
-N_EVENTS = 1024
-SEED = 20220415
 #: Masses of the Belle II curves (GeV), up to just below sqrt(s) = 10.58 GeV.
 BELLE2_MASSES = np.array([0.01, 0.1, 1.0, 5.0, 10.4])
 #: Masses of the far-detector bands (GeV): the band closes between the last two.
@@ -42,8 +40,6 @@ def belle2_curves() -> list[tuple[ReachResult, str, str]]:
                 BELLE2_MASSES,
                 selection=curve.selection,
                 preset=preset,
-                n_events=N_EVENTS,
-                seed=SEED,
             )
             out.append((result, curve.label, curve.color))
     return out
@@ -65,8 +61,6 @@ def landscape_curves() -> Curves:
             sqrt_s=curve.sqrt_s,
             lumi=curve.lumi,
             preset="paper",
-            n_events=N_EVENTS,
-            seed=SEED,
         )
         out.append((result, CurveStyle(f"{curve.label} [paper]", curve.color, linestyle)))
     return out
@@ -86,8 +80,6 @@ def lep_cepc_curves() -> Curves:
             np.geomspace(1e-2, top, 5),
             selection=curve.selection,
             preset="default",
-            n_events=N_EVENTS,
-            seed=SEED,
             flavour=Flavour.MU,
             scenario="III",
         )

@@ -32,12 +32,12 @@ CATALOGUE = load_catalogue()
 
 @pytest.fixture(scope="module")
 def belle2() -> ReachResult:
-    return reach("belle2", mass_range=(1e-3, 10.0, 25), preset="paper", n_events=2048)
+    return reach("belle2", mass_range=(1e-3, 10.0, 25), preset="paper")
 
 
 @pytest.fixture(scope="module")
 def stcf() -> ReachResult:
-    return reach("stcf", mass_range=(1e-3, 3.9, 25), preset="paper", n_events=2048)
+    return reach("stcf", mass_range=(1e-3, 3.9, 25), preset="paper")
 
 
 def gids(ax: Axes, prefix: str) -> list[str]:

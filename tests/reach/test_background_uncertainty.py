@@ -25,7 +25,7 @@ from nudipole.stats import DELTA_CHI2_95
 from nudipole.stats.chi2 import chi2_q
 from nudipole.stats.poisson import expected_signal_limit
 
-KW: dict[str, Any] = {"preset": "paper", "n_events": 2048, "selection": "bbg"}
+KW: dict[str, Any] = {"preset": "paper", "selection": "bbg"}
 
 
 def _belle2_with(value: Any) -> dict[str, Any]:
@@ -79,7 +79,6 @@ def test_scan_solves_the_statistic_with_the_variance() -> None:
         1.0,
         float(res.d95[0]),
         preset="paper",
-        n_events=2048,
         selection="bbg",
         background_uncertainty=r,
     )[0]
@@ -94,7 +93,6 @@ def test_scan_solves_the_statistic_with_the_variance() -> None:
             1.0,
             float(res.d95[0]) * factor,
             preset="paper",
-            n_events=2048,
             selection="bbg",
             background_uncertainty=r,
         )[0]
@@ -102,13 +100,13 @@ def test_scan_solves_the_statistic_with_the_variance() -> None:
 
 
 def test_poisson_statistic_needs_the_cls_signal() -> None:
-    res = nudipole.reach("besiii", [1.0], statistic="poisson-cls", preset="paper", n_events=2048)
+    res = nudipole.reach("besiii", [1.0], statistic="poisson-cls", preset="paper")
     conv = res.inputs["conventions"]
     bkg = sum(p["background_irreducible"] + p["background_reducible"] for p in res.inputs["points"])
     assert conv["signal_events_required"] == pytest.approx(expected_signal_limit(bkg), rel=1e-12)
-    ev = collider_events(
-        "besiii", 1.0, float(res.d95[0]), preset="paper", statistic="poisson-cls", n_events=2048
-    )[0]
+    ev = collider_events("besiii", 1.0, float(res.d95[0]), preset="paper", statistic="poisson-cls")[
+        0
+    ]
     assert ev.passing == pytest.approx(conv["signal_events_required"], rel=1e-6)
     # BESIII has about one background event: CLs needs more than the seed's chi^2 (2.7)
     assert 2.996 < conv["signal_events_required"] < 6.0
@@ -130,7 +128,7 @@ def test_poisson_statistic_refuses_huge_backgrounds() -> None:
 
 
 def test_published_limits_record_no_uncertainty() -> None:
-    res = nudipole.reach("lep", [1.0], selection="opal", n_events=2048, scenario="I")
+    res = nudipole.reach("lep", [1.0], selection="opal", scenario="I")
     assert res.inputs["conventions"]["background_uncertainty"] is None
 
 

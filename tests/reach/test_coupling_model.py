@@ -36,3 +36,28 @@ def test_cross_section_takes_an_array_of_masses() -> None:
     sigma = model.sigma_unit(s, MASSES)
     for m, value in zip(MASSES, sigma, strict=True):
         assert value == pytest.approx(float(model.sigma_unit(s[:1], float(m))[0]), rel=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("flavour", "scenario", "a", "label"),
+    [
+        ("e", None, None, "flavour e, photon only"),
+        ("mu", "II", None, "flavour mu, scenario II"),
+        ("tau", "III", None, "flavour tau, scenario III"),
+        ("e", None, 0.0, "flavour e, a = 0"),  # d_W = 0
+    ],
+)
+def test_dropping_a_w_interference_that_is_not_there_is_refused(
+    flavour: str, scenario: str | None, a: float | None, label: str
+) -> None:
+    # only the electron flavour's t-channel W interferes; elsewhere the option would be ignored
+    with pytest.raises(ValueError, match=rf"this model \({label}\) has none") as err:
+        make_model(flavour, scenario, a, w_interference=False)
+    assert "\n" not in str(err.value)
+
+
+def test_dropping_the_w_interference_of_the_electron_flavour() -> None:
+    talk = make_model("e", "III", w_interference=False)
+    full = make_model("e", "III")
+    s, m = np.array([189.0**2]), np.array([10.0])
+    assert talk.sigma_unit(s, m)[0] != full.sigma_unit(s, m)[0]

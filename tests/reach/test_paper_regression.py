@@ -10,11 +10,8 @@ import pytest
 
 import nudipole
 
-N_EVENTS = 8192
-
 
 def _d95(*args, **kwargs) -> np.ndarray:
-    kwargs.setdefault("n_events", N_EVENTS)
     return nudipole.reach(*args, preset="paper", **kwargs).d95
 
 

@@ -108,9 +108,7 @@ def test_l3_reading_changes_the_limit_as_the_hand_acceptance_says() -> None:
     assert a_half == pytest.approx(0.498, abs=2e-3)
     assert a_talk == pytest.approx(0.604, abs=2e-3)
     d = {
-        sel: reach(
-            "lep", [m], selection=sel, scenario="I", flavour="mu", preset="paper", n_events=65536
-        ).d95[0]
+        sel: reach("lep", [m], selection=sel, scenario="I", flavour="mu", preset="paper").d95[0]
         for sel in ("l3", "l3-talk")
     }
     assert d["l3"] / d["l3-talk"] == pytest.approx(math.sqrt(a_talk / a_half), rel=0.02)
@@ -181,8 +179,8 @@ def test_opal_angular_range_changes_the_limit_as_the_hand_acceptance_says() -> N
     )
     assert ratio == pytest.approx(0.96, abs=0.005)
     kw: dict[str, Any] = dict(selection="opal", scenario="I", flavour="mu", preset="paper")
-    shipped = reach("lep", [m], n_events=65536, **kw).d95[0]
-    barrel = reach(_opal_with_barrel_cut(OPAL_BARREL_COS), [m], n_events=65536, **kw).d95[0]
+    shipped = reach("lep", [m], **kw).d95[0]
+    barrel = reach(_opal_with_barrel_cut(OPAL_BARREL_COS), [m], **kw).d95[0]
     assert barrel / shipped == pytest.approx(ratio, rel=0.01)
 
 

@@ -9,7 +9,8 @@ import nudipole
 from nudipole.experiments import ExperimentError, load_experiment
 from nudipole.reach.presets import DEFAULT, PAPER, ChargeStates, get_preset
 
-KW = {"n_events": 8192}
+#: Monte Carlo events per mass where a test uses the "mc" sampler.
+MC = {"sampler": "mc", "n_events": 8192}
 
 
 def test_presets_are_as_documented() -> None:
@@ -23,32 +24,32 @@ def test_presets_are_as_documented() -> None:
 
 
 def test_override_names_the_change() -> None:
-    r = nudipole.reach("stcf", [1.0], preset="paper", photon_angular="one-minus-cos", **KW)
+    r = nudipole.reach("stcf", [1.0], preset="paper", photon_angular="one-minus-cos")
     assert r.inputs["preset"] == "paper[photon_angular=one-minus-cos]"
 
 
 def test_one_charge_state_weakens_by_root_two_when_background_dominated() -> None:
-    both = nudipole.reach("belle2", [1.0], preset="paper", **KW).d95[0]
-    one = nudipole.reach("belle2", [1.0], preset="paper", charge_states="n-only", **KW).d95[0]
+    both = nudipole.reach("belle2", [1.0], preset="paper").d95[0]
+    one = nudipole.reach("belle2", [1.0], preset="paper", charge_states="n-only").d95[0]
     # S halves; chi2 ~ S^2/B at fixed d -> d95 ~ S^(-1/2) per d^2 -> factor 2^(1/2)
     assert one / both == pytest.approx(np.sqrt(2), rel=0.01)
 
 
 def test_luminosity_scaling_background_dominated() -> None:
-    a = nudipole.reach("belle2", [1.0], preset="paper", lumi="50/ab", **KW).d95[0]
-    b = nudipole.reach("belle2", [1.0], preset="paper", lumi="0.5/ab", **KW).d95[0]
+    a = nudipole.reach("belle2", [1.0], preset="paper", lumi="50/ab").d95[0]
+    b = nudipole.reach("belle2", [1.0], preset="paper", lumi="0.5/ab").d95[0]
     assert b / a == pytest.approx(100**0.25, rel=0.01)  # d ~ L^(-1/4)
 
 
 def test_decay_models_agree_for_prompt_decays() -> None:
     # At 3 GeV N decays within microns: only the acceptance matters.
-    a = nudipole.reach("stcf", [3.0], preset="paper", **KW).d95[0]
-    b = nudipole.reach("stcf", [3.0], preset="paper", decay_model="lab-volume", **KW).d95[0]
+    a = nudipole.reach("stcf", [3.0], preset="paper").d95[0]
+    b = nudipole.reach("stcf", [3.0], preset="paper", decay_model="lab-volume").d95[0]
     assert a == pytest.approx(b, rel=1e-6)
 
 
 def test_long_lived_regime_curve_bends_up() -> None:
-    r = nudipole.reach("stcf", [0.01, 0.02, 0.04], preset="paper", **KW)
+    r = nudipole.reach("stcf", [0.01, 0.02, 0.04], preset="paper")
     # l_dec >> l_D: P_dec ~ l_D/l_dec = l_D d^2 m^4/(4 pi p), so S ~ d^4 m^4 at fixed sigma and
     # acceptance, and the limit scales as m^-1 (PHYSICS.md §4: "the curve bends up").
     slope = np.polyfit(np.log(r.mass), np.log(r.d95), 1)[0]
@@ -56,12 +57,12 @@ def test_long_lived_regime_curve_bends_up() -> None:
 
 
 def test_majorana_runs_and_is_stronger() -> None:
-    dirac = nudipole.reach("stcf", [0.05, 1.0], preset="default", **KW).d95
-    major = nudipole.reach("stcf", [0.05, 1.0], preset="default", nature="majorana", **KW).d95
+    dirac = nudipole.reach("stcf", [0.05, 1.0], preset="default").d95
+    major = nudipole.reach("stcf", [0.05, 1.0], preset="default", nature="majorana").d95
     # same production (both channels), isotropic photons, twice the width: faster decays at low mass
     assert major[0] < dirac[0]
     assert major[1] == pytest.approx(
-        nudipole.reach("stcf", [1.0], preset="default", photon_angular="isotropic", **KW).d95[0],
+        nudipole.reach("stcf", [1.0], preset="default", photon_angular="isotropic").d95[0],
         rel=1e-6,
     )
 
@@ -76,25 +77,30 @@ def test_quadrature_and_monte_carlo_reach_agree_within_errors() -> None:
 
 
 def test_reproducible_with_seed_and_sensitive_to_it() -> None:
-    a = nudipole.reach("stcf", [1.0], seed=1, sampler="mc", **KW).d95
-    b = nudipole.reach("stcf", [1.0], seed=1, sampler="mc", **KW).d95
-    c = nudipole.reach("stcf", [1.0], seed=2, sampler="mc", **KW).d95
+    a = nudipole.reach("stcf", [1.0], seed=1, **MC).d95
+    b = nudipole.reach("stcf", [1.0], seed=1, **MC).d95
+    c = nudipole.reach("stcf", [1.0], seed=2, **MC).d95
     assert a[0] == b[0]
     assert a[0] != c[0]
 
 
-def test_default_rule_is_deterministic_and_ignores_the_seed() -> None:
-    a = nudipole.reach("stcf", [1.0], seed=1, **KW)
-    b = nudipole.reach("stcf", [1.0], seed=2, **KW)
+def test_default_rule_is_deterministic_and_refuses_a_seed() -> None:
+    a = nudipole.reach("stcf", [1.0])
+    b = nudipole.reach("stcf", [1.0])
     assert a.inputs["integration"]["sampler"] == "rules"
     assert a.d95[0] == b.d95[0]
     assert 0.0 < a.d95_error[0] < 0.003 * a.d95[0]
+    # a seed or an event count would be ignored by the rule: refused, not ignored
+    with pytest.raises(ExperimentError, match="seed=2: only the random samplers"):
+        nudipole.reach("stcf", [1.0], seed=2)
+    with pytest.raises(ExperimentError, match="n_events=8192: only the random samplers"):
+        nudipole.reach("stcf", [1.0], sampler="quadrature", n_events=8192)
 
 
 def test_no_sensitivity_is_nan_and_inputs_recorded() -> None:
     # BESIII: masses above the lower energy points only see the upper ones
     exp = load_experiment("besiii")
-    r = nudipole.reach(exp, [4.9], preset="paper", **KW)
+    r = nudipole.reach(exp, [4.9], preset="paper")
     assert np.isfinite(r.d95[0])
     assert r.inputs["version"] == nudipole.__version__
     assert len(r.inputs["points"]) == 71
@@ -103,7 +109,7 @@ def test_no_sensitivity_is_nan_and_inputs_recorded() -> None:
         assert asdict(point).items() <= recorded.items()
         assert {"luminosity", "background_irreducible", "background_reducible"} <= set(recorded)
     blind = replace(exp, detector=replace(exp.detector, efficiency=0.0))
-    r = nudipole.reach(blind, [1.0], preset="paper", **KW)
+    r = nudipole.reach(blind, [1.0], preset="paper")
     assert np.isnan(r.d95[0])
 
 

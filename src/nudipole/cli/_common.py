@@ -85,17 +85,6 @@ def curve_points(text: str) -> int:
     return value
 
 
-def seed_value(text: str) -> int:
-    """``--seed``: a whole number >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: a seed must be a whole number >= 0")
-    return value
-
-
 def background_uncertainty_value(text: str) -> float:
     """``--bkg-uncertainty``: a relative background uncertainty from 0 to
     :data:`~nudipole.experiments.schema.MAX_BACKGROUND_UNCERTAINTY` (0.01 = 1 %)."""

@@ -38,7 +38,6 @@ def lep_cepc_curves(
     sin2w: float | None,
     preset: str,
     n: int,
-    seed: int,
     progress: Any,
 ) -> list[tuple[ReachResult, Any]]:
     """The eight curves of :data:`LEP_CEPC` for one flavour."""
@@ -51,7 +50,7 @@ def lep_cepc_curves(
         top = sel.sqrt_s if sel.sqrt_s is not None else exp.max_sqrt_s
         masses = mass_grid(M_MIN, 0.995 * top, n)
         model = (flavour, scenario, a, sin2w)
-        result = _curve(exp, masses, curve.selection, preset, seed, progress, model)
+        result = _curve(exp, masses, curve.selection, preset, progress, model)
         out.append((result, CurveStyle(curve.label, curve.color, style)))
     return out
 
@@ -61,7 +60,6 @@ def _curve(
     masses: Any,
     selection: str | None,
     preset: str,
-    seed: int,
     progress: Any,
     model: tuple[Flavour, str | None, float | None, float | None],
     background_uncertainty: float | None = None,
@@ -75,7 +73,6 @@ def _curve(
         masses,
         selection=selection,
         preset=preset,
-        seed=seed,
         progress=progress,
         flavour=flavour,
         scenario=scenario,
@@ -101,7 +98,6 @@ def systematics_bands(
     model: tuple[Flavour, str | None, float | None, float | None],
     uncertainty: float,
     preset: str,
-    seed: int,
     progress: Any,
 ) -> list[tuple[ReachResult, ReachResult, Any]]:
     """For each counted curve among ``curves`` (the statistics-only results of
@@ -116,7 +112,7 @@ def systematics_bands(
             continue
         exp = resolve_experiment(curve.experiment)
         syst = _curve(
-            exp, result.mass, curve.selection, preset, seed, progress, model,
+            exp, result.mass, curve.selection, preset, progress, model,
             background_uncertainty=uncertainty,
         )  # fmt: skip
         out.append((result, syst, style))
@@ -175,7 +171,6 @@ def boundary_bands(
     sin2w: float | None,
     preset: str,
     n: int,
-    seed: int,
     progress: Any,
 ) -> list[tuple[ReachResult, ReachResult, Any]]:
     """For each curve of :data:`LEP_CEPC` whose boundary-energy cut (seed Eq. 14) has a
@@ -204,7 +199,6 @@ def boundary_bands(
                 masses,
                 curve.selection,
                 preset,
-                seed,
                 progress,
                 model,
             )
@@ -347,7 +341,6 @@ def make_lep_cepc(
     sin2w: float | None,
     preset: str,
     n: int,
-    seed: int,
     show_progress: bool,
     background_uncertainty: float | None = None,
 ) -> None:
@@ -377,14 +370,12 @@ def make_lep_cepc(
     systematics = {}
     with progress_bar(len(flavours) * n_curves * n, "LEP/CEPC", show_progress) as progress:
         for flavour in flavours:
-            by_flavour[flavour] = lep_cepc_curves(
-                flavour, scenario, a, sin2w, preset, n, seed, progress
-            )
-            bands[flavour] = boundary_bands(flavour, scenario, a, sin2w, preset, n, seed, progress)
+            by_flavour[flavour] = lep_cepc_curves(flavour, scenario, a, sin2w, preset, n, progress)
+            bands[flavour] = boundary_bands(flavour, scenario, a, sin2w, preset, n, progress)
             if background_uncertainty is not None:
                 model = (flavour, scenario, a, sin2w)
                 systematics[flavour] = systematics_bands(
-                    by_flavour[flavour], model, background_uncertainty, preset, seed, progress
+                    by_flavour[flavour], model, background_uncertainty, preset, progress
                 )
     figure = lep_cepc_figure(
         flavours,

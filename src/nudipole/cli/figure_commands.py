@@ -16,7 +16,6 @@ from nudipole.cli._common import (
     background_uncertainty_value,
     curve_points,
     progress_bar,
-    seed_value,
 )
 from nudipole.cli.ew_commands import add_coupling_options
 from nudipole.cli.landscape_commands import add_limit_options, chosen_limits, make_landscape
@@ -37,7 +36,6 @@ from nudipole.reach.result import ReachResult
 
 LANDSCAPE_FLAVOURS = [f.value for f in Flavour]
 LHC_FIGURES = ("lhc-far", "lhc-channels", "lhc-llp")
-DEFAULT_SEED = 20220415
 #: Figures that draw one preset (``--preset both`` is refused, not silently narrowed).
 ONE_PRESET = ("lep-cepc", *LHC_FIGURES)
 #: Options that apply to some figures only: dest -> (flag, the figures it applies to). Any of
@@ -51,7 +49,6 @@ FIGURE_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "scenario": ("--scenario", ("lep-cepc", "lhc-llp")),
     "a": ("--a", ("lep-cepc", "lhc-llp")),
     "sin2w": ("--sin2w", ("lep-cepc", "lhc-llp")),
-    "seed": ("--seed", (*sorted(FIGURES), "landscape", "lep-cepc")),
     "bkg_uncertainty": ("--bkg-uncertainty", (*sorted(FIGURES), "lep-cepc")),
 }
 
@@ -79,11 +76,6 @@ def add_figure(sub: Any) -> None:
     )
     p.add_argument(
         "--points", type=curve_points, default=120, help="masses per curve (2 to 1000; default 120)"
-    )
-    p.add_argument(
-        "--seed",
-        type=seed_value,
-        help=f"Monte Carlo seed of the e+e- curves (default {DEFAULT_SEED})",
     )
     p.add_argument(
         "--flavour",
@@ -119,7 +111,6 @@ def make_figure(
     output: Path,
     presets: list[str],
     n: int,
-    seed: int,
     show_progress: bool,
     bkg_uncertainty: float | None = None,
     workers: int | None = None,
@@ -136,14 +127,14 @@ def make_figure(
     with progress_bar(total, f"figure {name}", show_progress) as progress:
         # the curves side by side on threads (nudipole._parallel), each as it is alone
         calls = [
-            functools.partial(curve_result, curve, preset, None, n, seed, progress, 0.01, base)
+            functools.partial(curve_result, curve, preset, None, n, progress, 0.01, base)
             for preset, curve in pairs
         ]
         if bkg_uncertainty is not None:
             # on the masses of the curve: curve_result's own grid, the same for both passes
             calls += [
                 functools.partial(
-                    curve_result, curve, preset, None, n, seed, progress, 0.01, bkg_uncertainty
+                    curve_result, curve, preset, None, n, progress, 0.01, bkg_uncertainty
                 )
                 for preset, curve in pairs
             ]
@@ -225,7 +216,6 @@ def run_figure(args: argparse.Namespace) -> int:
     output = check_figure_output(args.output, f"{args.name}.pdf")
     chosen = args.preset or ("default" if args.name in ONE_PRESET else "both")
     presets = ["paper", "default"] if chosen == "both" else [chosen]
-    seed = DEFAULT_SEED if args.seed is None else args.seed
     flavour = args.flavour or "all"
     if args.name == "lhc-llp":
         panels = llp_panels(args.flavour)
@@ -267,7 +257,6 @@ def run_figure(args: argparse.Namespace) -> int:
             args.sin2w,
             chosen,
             args.points,
-            seed,
             True,
             args.bkg_uncertainty,
         )
@@ -275,10 +264,8 @@ def run_figure(args: argparse.Namespace) -> int:
         extra = [Path(c) for c in args.curve]
         for path in extra:
             load_result(path)  # fail early, before any computation
-        make_landscape(
-            output, flavour, chosen_limits(args), presets, args.points, seed, extra, True
-        )
+        make_landscape(output, flavour, chosen_limits(args), presets, args.points, extra, True)
     else:
-        make_figure(args.name, output, presets, args.points, seed, True, args.bkg_uncertainty)
+        make_figure(args.name, output, presets, args.points, True, args.bkg_uncertainty)
     sys.stdout.write(f"wrote {output}\n")
     return 0

@@ -62,12 +62,12 @@ def add_headline(sub: Any) -> None:
     p.set_defaults(func=run_headline)
 
 
-def headline_rows(seed: int = 20220415) -> list[dict[str, Any]]:
+def headline_rows() -> list[dict[str, Any]]:
     rows = []
     for curve, mass, published in HEADLINE:
         row: dict[str, Any] = {"curve": curve.label, "mass": mass, "published": published}
         for preset in ("paper", "default"):
-            r = curve_result(curve, preset, np.array([mass]), 1, seed, None)
+            r = curve_result(curve, preset, np.array([mass]), 1, None)
             row[preset] = float(r.d95[0])
         rows.append(row)
     return rows
@@ -101,11 +101,11 @@ def ee_headline(outdir: Path, fmt: str, n: int, out: Any) -> None:
     limits at 1 GeV and the new ground of the landscape's curves, printed on ``out``."""
     for name in sorted(FIGURES):
         path = outdir / f"fig_{name}.{fmt}"
-        make_figure(name, path, ["paper", "default"], n, 20220415, True)
+        make_figure(name, path, ["paper", "default"], n, True)
         out.print(f"wrote {path}")
     path = outdir / f"fig_landscape.{fmt}"
     with progress_bar(2 * len(LANDSCAPE) * n, "landscape", True) as progress:
-        curves = landscape_curves(["paper", "default"], n, 20220415, progress)
+        curves = landscape_curves(["paper", "default"], n, progress)
     from nudipole.plotting.landscape import plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 
@@ -135,7 +135,7 @@ def ee_headline(outdir: Path, fmt: str, n: int, out: Any) -> None:
     out.print(table)
     # Interval edges solved on each curve (not on its mass grid): the curves' d95 at any mass.
     d95_at = {
-        f"{curve.label} [{preset}]": curve_function(curve, preset, 20220415)
+        f"{curve.label} [{preset}]": curve_function(curve, preset)
         for preset in ("paper", "default")
         for curve, _ in LANDSCAPE
     }

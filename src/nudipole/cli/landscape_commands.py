@@ -176,16 +176,14 @@ def run_limits(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------- landscape
-def curve_function(curve: Curve, preset: str, seed: int) -> Callable[[float], float]:
+def curve_function(curve: Curve, preset: str) -> Callable[[float], float]:
     """d95 at any mass of the recipe curve that :func:`curve_result` scans on a grid."""
     exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
-    return reach_function(
-        exp, collider_preset(preset), curve.selection, IntegrationOptions(seed=seed)
-    )
+    return reach_function(exp, collider_preset(preset), curve.selection, IntegrationOptions())
 
 
 def landscape_curves(
-    presets: list[str], n: int, seed: int, progress: Any, workers: int | None = None
+    presets: list[str], n: int, progress: Any, workers: int | None = None
 ) -> list[tuple[ReachResult, Any]]:
     """The e+e- curves of seed Fig. 3 (:data:`LANDSCAPE`) for each preset, with their styles;
     computed on ``workers`` threads (:func:`nudipole._parallel.run_threads`)."""
@@ -196,7 +194,7 @@ def landscape_curves(
     # the curves side by side on threads, each as it is alone
     results = run_threads(
         [
-            functools.partial(curve_result, curve, preset, None, n, seed, progress, m_min=1e-3)
+            functools.partial(curve_result, curve, preset, None, n, progress, m_min=1e-3)
             for preset, curve, _ in pairs
         ],
         workers,
@@ -221,7 +219,6 @@ def make_landscape(
     limits: LimitSet,
     presets: list[str],
     n: int,
-    seed: int,
     extra: list[Path],
     show_progress: bool,
 ) -> None:
@@ -231,7 +228,7 @@ def make_landscape(
 
     flavours = list(Flavour) if flavour == "all" else [Flavour(flavour)]
     with progress_bar(len(presets) * len(LANDSCAPE) * n, "landscape", show_progress) as progress:
-        curves = landscape_curves(presets, n, seed, progress)
+        curves = landscape_curves(presets, n, progress)
     palette = ["purple", "brown", "olive", "teal", "magenta"]
     for i, path in enumerate(extra):
         result = load_result(path)

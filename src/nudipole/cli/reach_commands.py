@@ -37,6 +37,7 @@ from nudipole.cli.lhc_commands import (
     run_far_reach,
 )
 from nudipole.experiments import (
+    ExperimentError,
     FarDetectorExperiment,
     builtin_names,
     load_definition,
@@ -89,9 +90,13 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
         help="acceptance integration (default rules: deterministic, cut-adapted)",
     )
     p.add_argument(
-        "--events", type=_positive_int, help=f"events per mass (mc, sobol; default {N_EVENTS})"
+        "--events",
+        type=_positive_int,
+        help=f"events per mass (--sampler mc or sobol only; default {N_EVENTS})",
     )
-    p.add_argument("--seed", type=int, help=f"random seed (mc, sobol; default {SEED})")
+    p.add_argument(
+        "--seed", type=int, help=f"random seed (--sampler mc or sobol only; default {SEED})"
+    )
     p.add_argument(
         "--bkg-uncertainty",
         type=background_uncertainty_value,
@@ -120,11 +125,36 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
         "--no-w-interference",
         dest="w_interference",
         action="store_false",
-        help="drop the W-gamma/W-Z interference in e+e- -> N nu_e (as the talk's slide)",
+        help="drop the W-gamma/W-Z interference in e+e- -> N nu_e (as the talk's slide; "
+        "electron flavour with a --scenario or --a that has d_W)",
     )
 
 
+#: The samplers that draw random numbers: only they use --events and --seed.
+RANDOM_SAMPLERS = ("mc", "sobol")
+
+
+def check_sampler_options(args: argparse.Namespace) -> None:
+    """Refuse --events and --seed with a deterministic sampler (the default rules, or
+    quadrature), which would ignore them."""
+    sampler = args.sampler or "rules"
+    given = [
+        f"{flag} {value}"
+        for flag, value in (("--events", args.events), ("--seed", args.seed))
+        if value is not None
+    ]
+    if given and sampler not in RANDOM_SAMPLERS:
+        verb, it = ("applies", "it") if len(given) == 1 else ("apply", "them")
+        raise ExperimentError(
+            f"{', '.join(given)}: {verb} only to the random samplers (--sampler mc or sobol); "
+            f"--sampler {sampler} is deterministic: drop {it}"
+        )
+
+
 def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """The e+ e- conventions and integration options of ``args`` (checked: see
+    :func:`check_sampler_options`) as keywords of :func:`nudipole.api.reach`."""
+    check_sampler_options(args)
     return {
         "preset": args.preset,
         "statistic": args.statistic,
@@ -264,7 +294,6 @@ def curve_result(
     preset: str,
     masses: np.ndarray | None,
     n: int,
-    seed: int,
     progress: Callable[[int], None] | None,
     m_min: float = 0.01,
     background_uncertainty: float | None = None,
@@ -278,7 +307,6 @@ def curve_result(
         m,
         selection=curve.selection,
         preset=preset,
-        seed=seed,
         progress=progress,
         background_uncertainty=background_uncertainty,
     )

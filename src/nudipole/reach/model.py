@@ -62,6 +62,15 @@ class CouplingModel:
     label: str = "photon only"
     w_interference: bool = True
 
+    def __post_init__(self) -> None:
+        # dropping a W piece that this model has not would be an option silently ignored
+        if not self.w_interference and self._production_dw() == 0.0:
+            raise ValueError(
+                "--no-w-interference (w_interference=False) drops the t-channel W of "
+                f"e+e- -> N nu_e; this model (flavour {self.flavour.value}, {self.label}) has "
+                "none: give --flavour e with a --scenario or --a that has d_W, or drop it"
+            )
+
     @property
     def photon_only(self) -> bool:
         return self.ratios.dz_over_dgamma == 0.0 and self.ratios.dw_over_dgamma == 0.0
@@ -194,4 +203,4 @@ def make_model(
         )
     if a is not None:
         return CouplingModel(fl, ratios_from_a(a, sm.sin2w), sm, f"a = {a:g}", w_interference)
-    return CouplingModel(fl, CouplingRatios(0.0, 0.0), sm, "photon only")
+    return CouplingModel(fl, CouplingRatios(0.0, 0.0), sm, "photon only", w_interference)
