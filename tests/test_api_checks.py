@@ -153,3 +153,32 @@ def test_far_band_function_checks_its_keywords_at_once() -> None:
     band_at = far_band_function("faser2", preset="paper", flavour="tau")
     lo, hi = band_at(0.05)
     assert 0.0 < lo < hi
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"wz_tables": "foresee"}, "wz_tables='foresee' (--wz-tables) sets the W/Z source"),
+        ({"boson_polarisation": "unpolarised"}, "boson_polarisation='unpolarised'"),
+        (
+            {"wz_every_mass": True, "channels": "pi0,eta"},
+            "wz_every_mass=True (--wz-every-mass) sets the W/Z source, but the run has no W or "
+            "Z channel (2 meson channel(s)): add the source (--sources mesons,wz) or drop it",
+        ),
+    ],
+)
+def test_w_z_settings_without_the_w_z_source_are_refused(
+    kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ExperimentError) as err:
+        any_far_reach("faser2", [0.05], **kwargs)
+    assert message in str(err.value)
+
+
+def test_w_z_settings_with_the_w_z_source_are_taken() -> None:
+    r = far_reach(
+        "faser2", [0.05], sources="mesons,wz", scenario="C", wz_every_mass=True,
+        boson_polarisation="unpolarised", error_estimate=False,
+    )  # fmt: skip
+    assert r.inputs["channels"][-2:] == ["W", "Z"]
+    assert r.inputs["wz_source"]["boson_polarisation"] == "unpolarised"

@@ -93,6 +93,32 @@ def far_setup(
     return chans, couplings
 
 
+def _check_boson_options(
+    chans: Sequence[str], boson_polarisation: str, wz_tables: str, wz_every_mass: bool
+) -> None:
+    """Refuse settings of the W/Z source (other than its defaults) for a run without a W or
+    Z channel, which would ignore them."""
+    from nudipole.reach.far_setup import has_bosons
+
+    if has_bosons(chans):
+        return
+    given = [
+        f"{name}={value!r} (--{name.replace('_', '-')})"
+        for name, value, default in (
+            ("boson_polarisation", boson_polarisation, BosonPolarisation.LO.value),
+            ("wz_tables", wz_tables, "pythia"),
+            ("wz_every_mass", wz_every_mass, False),
+        )
+        if value != default
+    ]
+    if given:
+        verb, them = ("sets", "it") if len(given) == 1 else ("set", "them")
+        raise ExperimentError(
+            f"{', '.join(given)} {verb} the W/Z source, but the run has no W or Z channel "
+            f"({len(chans)} meson channel(s)): add the source (--sources mesons,wz) or drop {them}"
+        )
+
+
 def _far_preset(preset: str, form_factor: str | None, nature: str | Nature | None) -> FarPreset:
     return get_far_preset(preset).with_overrides(
         nature=None if nature is None else choice(Nature, nature, "nature"),
@@ -121,6 +147,7 @@ def _far_run(
     options of a far-detector run, validated."""
     chosen = _far_preset(preset, form_factor, nature)
     chans, far_couplings = far_setup(**couplings)
+    _check_boson_options(chans, boson_polarisation, wz_tables, wz_every_mass)
     options = _far_options(
         spectra, chosen.form_factor, boson_polarisation, wz_tables, wz_every_mass
     )
