@@ -285,9 +285,10 @@ def _integration(sampler: str, n_events: int, seed: int, workers: int | None) ->
             if value != default
         ]
         if given:
+            it = "it" if len(given) == 1 else "them"
             raise ExperimentError(
                 f"{', '.join(given)}: only the random samplers (sampler 'mc' or 'sobol') use "
-                f"it; sampler {sampler!r} is deterministic"
+                f"{it}; sampler {sampler!r} is deterministic"
             )
     return IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed, workers=workers)
 
