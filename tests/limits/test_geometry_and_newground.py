@@ -255,3 +255,42 @@ def test_bands_checked_together_as_one_by_one() -> None:
         assert together[i] == alone
     assert together.any()
     assert not together.all()
+
+
+# ----------------------------------------------------- a coarse grid that begins below coverage
+def test_a_run_free_at_the_first_covered_grid_mass_starts_at_the_solved_edge() -> None:
+    # existing: d > 5e-7 from 2 MeV to 0.05 GeV (coverage starts at 2 MeV). The toy band is
+    # new ground from 0.05 GeV. A grid whose only masses are 1 MeV (below coverage) and one
+    # free mass used to start the run at that grid mass; now the projection at the start of
+    # coverage is taken as well, and the edge (0.05 GeV) is solved between them.
+    cover = make("cover", "upper-curve", [np.array([[2e-3, 5e-7], [0.05, 5e-7]])])
+    limits = LimitSet((cover,))
+    for m in (np.array([1e-3, 0.3, 3.0]), np.array([1e-3, 0.08]), np.geomspace(1e-3, 3.0, 40)):
+        bands = np.array([toy_band(x) for x in m])
+        (iv,) = new_ground_band_intervals(limits, m, bands[:, 0], bands[:, 1], band_at=toy_band)
+        assert iv.low == pytest.approx(0.05, rel=2e-4)
+
+        def curve(mass: float) -> float:
+            return toy_band(mass)[0]
+
+        (iv,) = new_ground_intervals(limits, m, bands[:, 0], d95_at=curve)
+        assert iv.low == pytest.approx(0.05, rel=2e-4)
+
+
+def test_a_run_free_from_the_start_of_coverage_starts_there() -> None:
+    # existing limits from 2 MeV that never reach the band: new ground from 2 MeV on, not from
+    # the first covered grid mass (0.3 GeV), with or without the projection function
+    high = make("high", "upper-curve", [np.array([[2e-3, 1e-3], [10.0, 1e-3]])])
+    limits = LimitSet((high,))
+    m = np.array([1e-3, 0.3, 3.0])
+    bands = np.array([toy_band(x) for x in m])
+    (iv,) = new_ground_band_intervals(limits, m, bands[:, 0], bands[:, 1], band_at=toy_band)
+    assert iv.low == pytest.approx(2e-3)
+    (iv,) = new_ground_band_intervals(limits, m, bands[:, 0], bands[:, 1])
+    assert iv.low == pytest.approx(2e-3)
+    (iv,) = new_ground_intervals(limits, m, bands[:, 0])
+    assert iv.low == pytest.approx(2e-3)
+    # a grid that begins at the start of coverage is taken as it is
+    m = np.array([2e-3, 0.3])
+    (iv,) = new_ground_intervals(limits, m, np.array([toy_band(x)[0] for x in m]))
+    assert iv.low == pytest.approx(2e-3)

@@ -80,6 +80,47 @@ def _interp_loglog(mass: FloatArray, d95: FloatArray, m: float) -> float:
     return float(np.exp(np.interp(np.log(m), np.log(mass), np.log(d95))))
 
 
+#: Whether the projection's band [low, high] at each mass reaches beyond every existing
+#: limit (arrays of masses, lows and highs in GeV and GeV^-1).
+FreeOf = Callable[[ArrayLike, ArrayLike, ArrayLike], np.ndarray]
+
+
+def _from_coverage_start(
+    limits: LimitSet,
+    m: FloatArray,
+    low: FloatArray,
+    high: FloatArray,
+    free_of: FreeOf,
+    value_at: Callable[[float], tuple[float, float]] | None,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The grid (``m`` ascending, the band [``low``, ``high``]; low = high on a curve) from
+    :func:`coverage_start` on. Where the grid begins below that start and its first mass
+    from it on is new ground, the run of new ground may begin anywhere from the start to that
+    mass: the projection at the start (``value_at``, or the log-log interpolation of the two
+    grid masses around it) is put before the grid, so that the run begins there or at an
+    edge solved after it, not at whichever grid mass comes first (a coarse grid)."""
+    start = coverage_start(limits)
+    inside = m >= start
+    if not inside.any() or inside.all():
+        return m[inside], low[inside], high[inside]
+    i = int(np.argmax(inside))  # the first mass from the start on; m[i - 1] is below it
+    finite = bool(np.isfinite(low[i]) and np.isfinite(high[i]))
+    if not (finite and bool(free_of(m[i], low[i], high[i]))):
+        return m[inside], low[inside], high[inside]
+    if value_at is not None:
+        lo0, hi0 = (float(v) for v in value_at(start))
+    elif np.isfinite(low[i - 1]) and np.isfinite(high[i - 1]):
+        lo0 = _interp_loglog(m[i - 1 : i + 1], low[i - 1 : i + 1], start)
+        hi0 = _interp_loglog(m[i - 1 : i + 1], high[i - 1 : i + 1], start)
+    else:
+        return m[inside], low[inside], high[inside]
+    return (
+        np.concatenate(([start], m[inside])),
+        np.concatenate(([lo0], low[inside])),
+        np.concatenate(([hi0], high[inside])),
+    )
+
+
 def _free_intervals(
     m: FloatArray,
     free: np.ndarray,
@@ -158,10 +199,6 @@ class _Sample:
     def finite(self) -> bool:
         return math.isfinite(self.low) and math.isfinite(self.high)
 
-
-#: Whether the projection's band [low, high] at each mass reaches beyond every existing
-#: limit (arrays of masses, lows and highs in GeV and GeV^-1).
-FreeOf = Callable[[ArrayLike, ArrayLike, ArrayLike], np.ndarray]
 
 #: Masses per pass of :func:`_predicted_edge`: each pass narrows the bracket 32-fold.
 _PREDICT_POINTS = 31
@@ -292,10 +329,20 @@ def new_ground_intervals(
     """
     m = np.asarray(mass, dtype=float)
     d = np.asarray(d95, dtype=float)
+
+    def curve_free(mm: ArrayLike, low: ArrayLike, high: ArrayLike) -> np.ndarray:
+        return ~np.asarray(limits.excluded(mm, low), dtype=bool)
+
+    def curve_at(mm: float) -> tuple[float, float]:
+        assert d95_at is not None
+        value = float(d95_at(mm))
+        return value, value
+
     # Below the lowest digitised mass the catalogue says nothing (the curves start where the
     # source plots start, 1 MeV): no claim of new ground is made there.
-    inside = m >= coverage_start(limits)
-    m, d = m[inside], d[inside]
+    m, d, _ = _from_coverage_start(
+        limits, m, d, d, curve_free, None if d95_at is None else curve_at
+    )
     finite = np.isfinite(d)
     if not finite.any():
         return []
@@ -304,9 +351,6 @@ def new_ground_intervals(
 
     if d95_at is not None:
         curve = d95_at
-
-        def curve_free(mm: ArrayLike, low: ArrayLike, high: ArrayLike) -> np.ndarray:
-            return ~np.asarray(limits.excluded(mm, low), dtype=bool)
 
         def curve_sample(t: float) -> _Sample:
             value = float(curve(math.exp(t)))
@@ -351,8 +395,11 @@ def new_ground_band_intervals(
     m = np.asarray(mass, dtype=float)
     lo = np.asarray(d_low, dtype=float)
     hi = np.asarray(d_high, dtype=float)
-    inside = m >= coverage_start(limits)
-    m, lo, hi = m[inside], lo[inside], hi[inside]
+
+    def band_free(mm: ArrayLike, low: ArrayLike, high: ArrayLike) -> np.ndarray:
+        return _bands_have_free(limits, mm, low, high)
+
+    m, lo, hi = _from_coverage_start(limits, m, lo, hi, band_free, band_at)
     have = np.isfinite(lo) & np.isfinite(hi)
     if not have.any():
         return []
@@ -362,9 +409,6 @@ def new_ground_band_intervals(
     free[have] = _bands_have_free(limits, m[have], lo[have], hi[have])
     if band_at is not None:
         band = band_at
-
-        def band_free(mm: ArrayLike, low: ArrayLike, high: ArrayLike) -> np.ndarray:
-            return _bands_have_free(limits, mm, low, high)
 
         def band_sample(t: float) -> _Sample:
             low, high = (float(v) for v in band(math.exp(t)))
