@@ -82,6 +82,22 @@ def test_newground_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["inputs"]["version"]
     assert "lsnd" in data["limits"]
     assert "sk-atm-e" not in data["limits"]
+    assert "caution" not in data["grid"]  # steps of 12 %
+
+
+def test_newground_cautions_on_a_coarse_grid(capsys: pytest.CaptureFixture[str]) -> None:
+    # STCF, d_mu: new ground from 2.29 to 3.86 GeV lies between the 3 masses 0.001, 0.063, 3.98
+    argv = ["newground", "stcf", "--flavour", "mu", "--preset", "paper", "--points", "3"]
+    code, out, err = run([*argv, "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["intervals"] == []
+    assert data["grid"]["largest_step_percent"] > 25.0
+    assert "coarse grid" in data["grid"]["caution"]
+    assert "about 88 masses give steps of 10 %" in data["grid"]["caution"]
+    code, out, err = run(argv, capsys)
+    assert "caution: a coarse grid" in out
+    assert "at every one of its masses" in out
 
 
 def test_newground_from_a_saved_result_matches_the_direct_one(

@@ -357,19 +357,35 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
     return result, d95_at
 
 
+#: Largest step of the mass grid (per cent) above which ``newground`` cautions that new
+#: ground may be missed: an interval is found from its grid masses (its edges are solved
+#: between them), so one that lies between two masses that are not new ground is not.
+COARSE_STEP_PERCENT = 25.0
+
+
 def grid_record(result: ReachResult, solved: bool) -> dict[str, Any]:
-    """How the intervals were found: the mass grid and whether edges were solved on the curve."""
+    """How the intervals were found: the mass grid and whether edges were solved on the curve;
+    a ``caution`` where the grid is coarse (:data:`COARSE_STEP_PERCENT`)."""
     m = result.mass
     steps = np.diff(np.log(m)) if m.size > 1 else np.array([np.nan])
-    return {
+    step = float(100.0 * np.expm1(np.nanmax(steps))) if m.size > 1 else None
+    record: dict[str, Any] = {
         "masses": int(m.size),
         "low": float(m[0]),
         "high": float(m[-1]),
-        "largest_step_percent": float(100.0 * np.expm1(np.nanmax(steps))) if m.size > 1 else None,
+        "largest_step_percent": step,
         "edges": f"solved on the curve to {CURVE_EDGE_RTOL:g} in m_N"
         if solved
         else "interpolated (log-log) between the grid masses",
     }
+    if step is not None and step > COARSE_STEP_PERCENT:
+        # masses for steps of 10 % over the same range
+        enough = int(np.ceil(np.log(m[-1] / m[0]) / np.log(1.1))) + 1
+        record["caution"] = (
+            f"a coarse grid: new ground between two grid masses that are not new ground is "
+            f"missed; about {enough} masses give steps of 10 % (--points)"
+        )
+    return record
 
 
 def empty_reason(limits: LimitSet, result: ReachResult) -> str:
@@ -383,7 +399,7 @@ def empty_reason(limits: LimitSet, result: ReachResult) -> str:
             f"none claimed: the projection is sensitive only below {start:.3g} GeV, where the "
             "catalogue of existing limits starts"
         )
-    return "none: the projection is inside existing exclusions everywhere"
+    return "none: the projection is inside existing exclusions at every one of its masses"
 
 
 def run_newground(args: argparse.Namespace) -> int:
@@ -424,6 +440,8 @@ def run_newground(args: argparse.Namespace) -> int:
         + ("" if step is None else f" (steps up to {step:.2g} %)")
         + f"; edges {grid['edges']}"
     )
+    if "caution" in grid:
+        c.print(f"caution: {grid['caution']}")
     if not intervals:
         c.print(empty_reason(limits, result))
     for iv in intervals:
