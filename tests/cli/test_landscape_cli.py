@@ -206,3 +206,34 @@ def test_headline_writes_three_figures_and_prints_the_tables(
     assert "New ground [GeV] against the seed's Fig. 3 limits" in out
     assert "New ground [GeV] against the full catalogue" in out
     assert "(seed: 0.07-10)" in out  # the seed's statement beside our interval
+
+
+def test_coarse_caution_of_a_grid() -> None:
+    from nudipole.cli.landscape_commands import coarse_caution, largest_step_percent
+
+    fine = np.geomspace(1e-3, 10.0, 120)  # steps of 8 %
+    assert largest_step_percent(fine) == pytest.approx(100.0 * (1e4 ** (1 / 119) - 1.0))
+    assert coarse_caution(fine) is None
+    assert largest_step_percent(np.array([1.0])) is None
+    coarse = np.geomspace(1e-3, 10.0, 3)  # steps of 9900 %
+    text = coarse_caution(coarse)
+    assert text is not None
+    assert "steps up to 9.9e+03 %" in text
+    assert "about 98 masses give steps of 10 %" in text  # ceil(ln 1e4 / ln 1.1) + 1
+
+
+def test_headline_tables_caution_on_coarse_grids() -> None:
+    from nudipole.cli.headline import newground_table
+    from nudipole.cli.headline_lhc import _ground_table
+    from nudipole.limits import load_catalogue
+    from nudipole.reach.result import ReachResult
+
+    coarse = np.geomspace(1e-3, 10.0, 3)
+    nan = np.full(3, np.nan)
+    curve = ReachResult(coarse, nan, nan, nan, inputs={"preset": "paper"})
+    style = type("Style", (), {"label": "toy [paper]"})()
+    table = newground_table([(curve, style)], load_catalogue(), "all")
+    assert "caution: a coarse grid" in str(table.caption)
+    # the LHC bands' table states its grid (the headline's 24 masses: steps of 49 %)
+    caption = str(_ground_table([[] for _ in range(9)], np.geomspace(1e-3, 9.4, 24)).caption)
+    assert caption.startswith("bands scanned on 24 log-spaced masses (steps up to 49 %)")

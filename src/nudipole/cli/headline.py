@@ -23,7 +23,12 @@ from nudipole.cli.headline_lhc import (
     second_process,
     start_numba,
 )
-from nudipole.cli.landscape_commands import curve_function, landscape_curves
+from nudipole.cli.landscape_commands import (
+    coarse_caution,
+    curve_function,
+    landscape_curves,
+    largest_step_percent,
+)
 from nudipole.cli.reach_commands import curve_result
 from nudipole.experiments import ExperimentError
 from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals
@@ -153,10 +158,13 @@ def newground_table(
     edges solved on the curve where ``d95_at`` (by curve label) gives it at any mass."""
     sizes = sorted({r.mass.size for r, _ in curves})
     edges = "solved on each curve" if d95_at else "interpolated between the grid masses"
+    # the coarsest curve's caution (the one with the fewest masses per decade)
+    coarsest = max((r.mass for r, _ in curves), key=lambda m: largest_step_percent(m) or 0.0)
+    caution = coarse_caution(coarsest)
     table = Table(
         title=f"New ground [GeV] against {name} ({', '.join(limits.ids())})",
         caption=f"curves scanned on {'/'.join(map(str, sizes))} log-spaced masses; interval "
-        f"edges {edges}",
+        f"edges {edges}" + ("" if caution is None else f"; caution: {caution} (--points)"),
         header_style="bold",
     )
     for col in ("curve", "preset", *(f"d_{f}" for f in LANDSCAPE_FLAVOURS)):

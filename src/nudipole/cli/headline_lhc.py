@@ -234,7 +234,7 @@ def lhc_headline(
     results = draw_lhc_far(path, list(Flavour), limits, "paper", got, frame)
     console().print(f"wrote {path}")
     table_bands, intervals = _result(tables, "LHC band table and new-ground edges")
-    return [_band_table(table_bands, results), _ground_table(intervals)]
+    return [_band_table(table_bands, results), _ground_table(intervals, results[0].mass)]
 
 
 def _band_table(table_bands: list[ReachResult], results: list[ReachResult]) -> Table:
@@ -257,9 +257,17 @@ def _band_table(table_bands: list[ReachResult], results: list[ReachResult]) -> T
     return table
 
 
-def _ground_table(intervals: list[list[Interval]]) -> Table:
+def _ground_table(intervals: list[list[Interval]], masses: np.ndarray) -> Table:
+    from nudipole.cli.landscape_commands import largest_step_percent
+
+    # the grid as the e+e- tables state theirs; an interval is sought from the grid masses and
+    # the bands' solved ends (where a band closes), its edges solved on the band
+    step = largest_step_percent(masses)
     table = Table(
         title="New ground of the paper-preset bands against the seed's Fig. 3 limits [GeV]",
+        caption=f"bands scanned on {masses.size} log-spaced masses"
+        + ("" if step is None else f" (steps up to {step:.2g} %)")
+        + " and at their ends; interval edges solved on each band",
         header_style="bold",
     )
     for col in ("detector", "d_e", "d_mu", "d_tau"):

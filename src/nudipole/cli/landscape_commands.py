@@ -363,12 +363,30 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
 COARSE_STEP_PERCENT = 25.0
 
 
+def largest_step_percent(mass: np.ndarray) -> float | None:
+    """The largest step between neighbouring masses of a grid (per cent); None for one mass."""
+    m = np.asarray(mass, dtype=float)
+    return float(100.0 * np.expm1(np.max(np.diff(np.log(m))))) if m.size > 1 else None
+
+
+def coarse_caution(mass: np.ndarray) -> str | None:
+    """The caution of a grid coarser than :data:`COARSE_STEP_PERCENT`, else None."""
+    step = largest_step_percent(mass)
+    if step is None or step <= COARSE_STEP_PERCENT:
+        return None
+    # masses for steps of 10 % over the same range
+    enough = int(np.ceil(np.log(mass[-1] / mass[0]) / np.log(1.1))) + 1
+    return (
+        f"a coarse grid (steps up to {step:.2g} %): new ground between two grid masses that are "
+        f"not new ground is missed; about {enough} masses give steps of 10 %"
+    )
+
+
 def grid_record(result: ReachResult, solved: bool) -> dict[str, Any]:
     """How the intervals were found: the mass grid and whether edges were solved on the curve;
-    a ``caution`` where the grid is coarse (:data:`COARSE_STEP_PERCENT`)."""
+    a ``caution`` where the grid is coarse (:func:`coarse_caution`)."""
     m = result.mass
-    steps = np.diff(np.log(m)) if m.size > 1 else np.array([np.nan])
-    step = float(100.0 * np.expm1(np.nanmax(steps))) if m.size > 1 else None
+    step = largest_step_percent(m)
     record: dict[str, Any] = {
         "masses": int(m.size),
         "low": float(m[0]),
@@ -378,13 +396,9 @@ def grid_record(result: ReachResult, solved: bool) -> dict[str, Any]:
         if solved
         else "interpolated (log-log) between the grid masses",
     }
-    if step is not None and step > COARSE_STEP_PERCENT:
-        # masses for steps of 10 % over the same range
-        enough = int(np.ceil(np.log(m[-1] / m[0]) / np.log(1.1))) + 1
-        record["caution"] = (
-            f"a coarse grid: new ground between two grid masses that are not new ground is "
-            f"missed; about {enough} masses give steps of 10 % (--points)"
-        )
+    caution = coarse_caution(m)
+    if caution is not None:
+        record["caution"] = f"{caution} (--points)"
     return record
 
 
