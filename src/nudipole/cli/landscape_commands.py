@@ -398,7 +398,9 @@ def grid_record(result: ReachResult, solved: bool) -> dict[str, Any]:
     }
     caution = coarse_caution(m)
     if caution is not None:
-        record["caution"] = f"{caution} (--points)"
+        # a computed curve takes --points; a saved one is computed again on more masses
+        hint = "--points" if solved else "save the result again on more masses"
+        record["caution"] = f"{caution} ({hint})"
     return record
 
 
