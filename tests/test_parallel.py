@@ -83,6 +83,10 @@ def test_reach_many_refuses_what_is_not_a_curve() -> None:
         reach_many([{"preset": "paper"}])
     with pytest.raises(ValueError, match="workers=0"):
         reach_many([{"experiment": "besiii"}], workers=0)
+    # one curve, not in a list: said so, not taken letter by letter or key by key
+    for one in ("belle2", {"experiment": "belle2"}):
+        with pytest.raises(ValueError, match="give a list of dicts"):
+            reach_many(one)  # type: ignore[arg-type]
 
 
 def test_far_bands_on_threads_are_the_bands_one_after_the_other() -> None:

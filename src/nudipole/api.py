@@ -554,6 +554,10 @@ def reach_many(
     from nudipole._parallel import check_workers, run_threads
 
     n = check_workers(workers)
+    if isinstance(curves, str | bytes | Mapping):
+        raise ValueError(
+            f"curves = {curves!r}: give a list of dicts, each the keywords of one reach() call"
+        )
     calls = []
     for i, curve in enumerate(curves):
         if not isinstance(curve, Mapping) or "experiment" not in curve:
