@@ -182,3 +182,42 @@ def test_w_z_settings_with_the_w_z_source_are_taken() -> None:
     )  # fmt: skip
     assert r.inputs["channels"][-2:] == ["W", "Z"]
     assert r.inputs["wz_source"]["boson_polarisation"] == "unpolarised"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"selection": "opal", "lumi": "1/fb"},
+            "LEP selection opal (cross-section) is a published limit: lumi (--lumi) applies only "
+            "to counted limits (signal and background events); drop it",
+        ),
+        ({"selection": "z-width", "statistic": "asimov"}, "statistic (--statistic) applies"),
+        ({"background_uncertainty": 0.1}, "delphi (measured-cross-section)"),  # the default
+    ],
+)
+def test_published_limits_refuse_what_only_a_count_uses(
+    kwargs: dict[str, object], message: str
+) -> None:
+    # LEP's limits are published results: the luminosity, the statistic and the background
+    # uncertainty were ignored in silence before
+    with pytest.raises(ExperimentError) as err:
+        any_reach("lep", [10.0], scenario="I", flavour="mu", **kwargs)
+    assert message in str(err.value)
+    # events: the chosen selection, or all of them (LEP: all published); the luminosity
+    # there scales the counts shown (and S95 = excluded cross section x L), so it is taken
+    if "lumi" in kwargs:
+        rows = any_collider_events("lep", 10.0, 1e-4, scenario="I", flavour="mu", **kwargs)
+        assert rows[0].produced > 0.0
+        return
+    with pytest.raises(ExperimentError) as err:
+        any_collider_events("lep", 10.0, 1e-4, scenario="I", flavour="mu", **kwargs)
+    assert message in str(err.value) or "selections delphi" in str(err.value)
+
+
+def test_counted_limits_take_them() -> None:
+    base = reach("cepc-z", [10.0], scenario="I", flavour="mu").d95[0]
+    less = reach("cepc-z", [10.0], scenario="I", flavour="mu", lumi="1/ab").d95[0]
+    assert less > base
+    rows = collider_events("lep", 10.0, 1e-4, scenario="I", flavour="mu", selection="opal")
+    assert rows[0].passing > 0.0

@@ -41,7 +41,7 @@ from nudipole.reach.model import make_model
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset, get_preset
 from nudipole.reach.result import ReachResult
 from nudipole.reach.scan import compute_reach
-from nudipole.reach.scan_setup import IntegrationOptions
+from nudipole.reach.scan_setup import IntegrationOptions, selection_points
 from nudipole.stats import USER_STATISTICS, Statistic
 
 if TYPE_CHECKING:
@@ -256,6 +256,9 @@ def collider_events(
     :func:`reach`. Definitions: :mod:`nudipole.reach.collider_events`.
     """
     exp = resolve_experiment(experiment, sqrt_s=sqrt_s, lumi=lumi)
+    names = list(exp.selections) if selection is None else [selection]
+    # (the luminosity scales the counts shown, even for a published limit: not refused)
+    check_counted_options(exp, names, None, statistic, background_uncertainty)
     chosen = collider_preset(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
     )
@@ -269,6 +272,51 @@ def collider_events(
         model=make_model(single_flavour(flavour), scenario, a, sin2w, w_interference),
         background_uncertainty=background_uncertainty,
     )
+
+
+def check_counted_options(
+    exp: Experiment,
+    selections: Sequence[str | None],
+    lumi: object,
+    statistic: object,
+    background_uncertainty: float | None,
+) -> None:
+    """Refuse the luminosity, the statistic and the background uncertainty for selections
+    that are all published limits (LEP: a cross section, a branching ratio, a measured cross
+    section or the Z width, :class:`~nudipole.experiments.schema.LimitSpec`), which use none
+    of them: only a counted limit (signal and background events) does."""
+    chosen = [exp.selection(name) for name in selections]
+    if len(chosen) == 1:
+        selection_points(exp, chosen[0])  # an analysis at another energy: that error first
+    else:  # several (events): those that analyse an energy of the run, as the events do
+        chosen = [
+            sel
+            for sel in chosen
+            if sel.sqrt_s is None or any(abs(p.sqrt_s - sel.sqrt_s) < 1e-3 for p in exp.points)
+        ]
+    if not chosen or any(sel.limit.type == "counting" for sel in chosen):
+        return
+    given = [
+        f"{name} (--{flag})"
+        for name, flag, value in (
+            ("lumi", "lumi", lumi),
+            ("statistic", "statistic", statistic),
+            ("background_uncertainty", "bkg-uncertainty", background_uncertainty),
+        )
+        if value is not None
+    ]
+    if given:
+        kinds = ", ".join(sorted({f"{sel.name} ({sel.limit.type})" for sel in chosen}))
+        what = (
+            f"selection {kinds} is a published limit"
+            if len(chosen) == 1
+            else f"selections {kinds} are published limits"
+        )
+        verb, them = ("applies", "it") if len(given) == 1 else ("apply", "them")
+        raise ExperimentError(
+            f"{exp.title} {what}: {', '.join(given)} {verb} only to counted limits (signal and "
+            f"background events); drop {them}"
+        )
 
 
 def _integration(sampler: str, n_events: int, seed: int, workers: int | None) -> IntegrationOptions:
@@ -518,6 +566,7 @@ def reach(
             "mathusla, ...)"
         )
     exp = resolve_experiment(definition, sqrt_s=sqrt_s, lumi=lumi)
+    check_counted_options(exp, [selection], lumi, statistic, background_uncertainty)
     m = _chosen_masses(masses, mass_range, default_masses(exp))
     chosen = collider_preset(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme

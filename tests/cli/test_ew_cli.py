@@ -163,3 +163,17 @@ def test_figure_lep_cepc_background_uncertainty_band(
     for label in ("LEP1 OPAL monophoton", "LEP2 DELPHI monophoton"):
         assert f'id="bkg-band:{label}"' not in text, label
     assert "uncertainty of 5 %" in text
+
+
+@pytest.mark.parametrize(
+    "extra", [["--lumi", "1/fb"], ["--statistic", "asimov"], ["--bkg-uncertainty", "0.1"]]
+)
+def test_lep_published_limits_refuse_counting_options(
+    extra: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["reach", "lep", "--scenario", "I", "--flavour", "mu", "--masses", "10", *extra]
+    code, _out, err = run(argv, capsys)
+    assert code == 2
+    assert f"({extra[0]}) applies only to counted limits" in err
+    assert "LEP selection delphi (measured-cross-section) is a published limit" in err
+    assert err.count("\n") == 1

@@ -16,7 +16,13 @@ from typing import Any
 
 from rich.table import Table
 
-from nudipole.api import collider_events, collider_preset, resolve_experiment, single_flavour
+from nudipole.api import (
+    check_counted_options,
+    collider_events,
+    collider_preset,
+    resolve_experiment,
+    single_flavour,
+)
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console
 from nudipole.cli.lhc_commands import add_far_options, reject_far_options, run_far_events
@@ -92,6 +98,9 @@ def run_events(args: argparse.Namespace) -> int:
         return run_far_events(args, definition)
     reject_far_options(args)
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
+    names = list(exp.selections) if args.selection is None else [args.selection]
+    # (the luminosity scales the counts shown, even for a published limit: not refused)
+    check_counted_options(exp, names, None, args.statistic, args.bkg_uncertainty)
     kwargs = model_kwargs(args)
     rows = collider_events(exp, args.mass, args.d, selection=args.selection, **kwargs)
     header = _header(args, exp, kwargs)

@@ -14,6 +14,7 @@ import numpy as np
 from rich.table import Table
 
 from nudipole.api import (
+    check_counted_options,
     collider_preset,
     far_band_function,
     far_reach,
@@ -334,6 +335,7 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
             )
         return result, far_band_function(far, **far_kwargs(args))
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
+    check_counted_options(exp, [args.selection], args.lumi, args.statistic, args.bkg_uncertainty)
     masses = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, args.points)
     kw = model_kwargs(args)
     with progress_bar(len(masses), f"{exp.title} reach", not args.json) as progress:

@@ -18,7 +18,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from nudipole.api import mass_grid, reach, resolve_experiment
+from nudipole.api import check_counted_options, mass_grid, reach, resolve_experiment
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import (
     _positive_int,
@@ -280,6 +280,7 @@ def run_reach(args: argparse.Namespace) -> int:
     reject_far_options(args)
     masses = given_masses(args)
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
+    check_counted_options(exp, [args.selection], args.lumi, args.statistic, args.bkg_uncertainty)
     n = len(masses) if masses is not None else 60
     with progress_bar(n, f"{exp.title} reach", not args.json) as progress:
         result = reach(
