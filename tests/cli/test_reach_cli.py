@@ -327,3 +327,24 @@ def test_seed_and_events_with_a_random_sampler(capsys: pytest.CaptureFixture[str
     talk = run_json([*lep, "--no-w-interference"], capsys)
     full = run_json(lep, capsys)
     assert talk["d95"][0] != full["d95"][0]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["reach", "belle2", "--masses", "1"],
+        ["events", "belle2", "--mass", "1", "--d", "1e-5"],
+        ["events", "faser2", "--mass", "0.05", "--d", "1e-5"],
+        ["limits", "--flavour", "e"],
+    ],
+)
+def test_json_outputs_say_what_made_them(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nudipole._version import data_digest
+
+    data = run_json(argv, capsys)
+    info = data.get("inputs", data)
+    assert info["version"] == nudipole.__version__
+    assert info["data_digest"] == data_digest()
+    assert set(info["versions"]) == {"particle", "numpy", "scipy", "hepunits"}

@@ -16,6 +16,7 @@ from typing import Any
 
 from rich.table import Table
 
+from nudipole._version import provenance
 from nudipole.api import (
     check_counted_options,
     collider_events,
@@ -141,6 +142,7 @@ def _header(args: argparse.Namespace, exp: Experiment, kwargs: dict[str, Any]) -
         kwargs["w_interference"],
     ).with_scheme(preset.ew_scheme)
     return {
+        **provenance(),
         "experiment": exp.name,
         "experiment_title": exp.title,
         "mass": args.mass,

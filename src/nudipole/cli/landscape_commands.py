@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
+from nudipole._version import provenance
 from nudipole.api import (
     check_counted_options,
     collider_preset,
@@ -133,6 +134,7 @@ def run_limits(args: argparse.Namespace) -> int:
         out: dict[str, Any] = {
             "limit_set": limit_set(args),
             "cl95": bool(args.cl95),
+            **provenance(),
             "units": {"mass": "GeV", "envelope": "GeV^-1"},
             "limits": _catalogue_rows(limits),
         }

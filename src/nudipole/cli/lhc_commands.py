@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
+from nudipole._version import provenance
 from nudipole.api import (
     far_detector_events,
     far_reach,
@@ -343,6 +344,7 @@ def run_far_events(args: argparse.Namespace, exp: FarDetectorExperiment) -> int:
             "units": {"mass": "GeV", "d": "GeV^-1", "counts": "expected events"},
             "channels": [{k: v for k, v in vars(r).items() if k != "by_part" or v} for r in rows],
             "total_passing": sum(r.passing for r in rows),
+            **provenance(),
         }
         if electroweak:
             out["coupling"] = coupling
