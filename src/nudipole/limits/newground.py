@@ -105,7 +105,7 @@ def _from_coverage_start(
         return m[inside], low[inside], high[inside]
     i = int(np.argmax(inside))  # the first mass from the start on; m[i - 1] is below it
     finite = bool(np.isfinite(low[i]) and np.isfinite(high[i]))
-    if not (finite and bool(free_of(m[i], low[i], high[i]))):
+    if m[i] == start or not (finite and bool(free_of(m[i], low[i], high[i]))):
         return m[inside], low[inside], high[inside]
     if value_at is not None:
         lo0, hi0 = (float(v) for v in value_at(start))
