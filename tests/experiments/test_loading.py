@@ -463,10 +463,34 @@ def test_estimated_flag_must_be_boolean(tmp_path) -> None:
 def test_published_limit_numbers_in_range(field: str, value: float, message: str) -> None:
     """DELPHI's measured cross section: a zeptobarn to a millibarn (1e300 pb once ended in an
     OverflowError traceback)."""
-    raw = copy.deepcopy(nudipole.api.resolve_experiment("lep").raw)
+    raw = copy.deepcopy(load_experiment("lep").raw)
     raw["selections"]["delphi"]["limit"][field] = value
     with pytest.raises(ExperimentError, match=re.escape(message)):
         experiment_from_dict(raw, "lep.toml")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("reducible_background", {"events": 100, "luminosity": "1/fb", "source": "test"}),
+        ("background_uncertainty", 0.2),
+    ],
+)
+def test_published_limit_takes_no_background_of_ours(field: str, value: object) -> None:
+    """A published limit's background is inside the published number: a reducible background
+    or a background uncertainty on it would be ignored, so it is refused."""
+    raw = copy.deepcopy(load_experiment("lep").raw)
+    raw["selections"]["opal"][field] = value
+    with pytest.raises(ExperimentError) as err:
+        experiment_from_dict(raw, "lep.toml")
+    assert str(err.value) == (
+        f"lep.toml.selections.opal: a published limit (cross-section) uses no {field} (its "
+        "background is inside the published number); drop it, or make the limit a counted one "
+        "(limit.type = 'counting')"
+    )
+    raw["selections"]["opal"]["background_uncertainty"] = 0.0  # 0: nothing to ignore
+    raw["selections"]["opal"].pop("reducible_background", None)
+    experiment_from_dict(raw, "lep.toml")
 
 
 def test_builtin_parsed_once_and_every_definition_its_own(

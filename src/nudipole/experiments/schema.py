@@ -362,6 +362,23 @@ def _selection(name: str, table: Table) -> Selection:
     table.finish()
     if not cuts and selection.limit.type != "z-invisible-width":
         raise ExperimentError(f"{table.where}: needs at least one cut in its 'cuts' list")
+    if selection.limit.type != "counting":
+        # a published limit has its background inside the published number: these would be
+        # ignored (only a counted limit uses them)
+        given = [
+            key
+            for key, value in (
+                ("reducible_background", selection.reducible),
+                ("background_uncertainty", selection.background_uncertainty or None),
+            )
+            if value is not None
+        ]
+        if given:
+            raise ExperimentError(
+                f"{table.where}: a published limit ({selection.limit.type}) uses no "
+                f"{' or '.join(given)} (its background is inside the published number); "
+                "drop it, or make the limit a counted one (limit.type = 'counting')"
+            )
     return selection
 
 
