@@ -301,7 +301,8 @@ def check_counted_options(
         for name, flag, value in (
             ("lumi", "lumi", lumi),
             ("statistic", "statistic", statistic),
-            ("background_uncertainty", "bkg-uncertainty", background_uncertainty),
+            # (0 is what a published limit has: nothing would be ignored)
+            ("background_uncertainty", "bkg-uncertainty", background_uncertainty or None),
         )
         if value is not None
     ]
