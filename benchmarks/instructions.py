@@ -61,6 +61,7 @@ def run_work(name: str) -> None:
 def draw_figures(inputs: Path) -> None:
     """The four figures of ``nudipole headline``, as it draws them, from its results: those
     kept in ``inputs`` (pickled), where there are none yet computed and kept there first."""
+    import inspect
     import pickle
 
     from nudipole.cli.headline_lhc import headline_bands
@@ -71,16 +72,20 @@ def draw_figures(inputs: Path) -> None:
     from nudipole.model import Flavour
     from nudipole.reach.recipes import FIGURES
 
+    # checkouts before 2026-12-02's seventeenth session pass the (unused) seed of the
+    # figures' curves as an argument: given where the signature still has it
+    seeded = "seed" in inspect.signature(curve_result).parameters
+    seed: tuple[int, ...] = (20220415,) if seeded else ()
     if not inputs.exists():
         curves = {
             name: [
-                (curve_result(c, p, None, 120, None, 0.01, None), c.label, c.color)
+                (curve_result(c, p, None, 120, *seed, None, 0.01, None), c.label, c.color)
                 for p in ("paper", "default")
                 for c in FIGURES[name]
             ]
             for name in sorted(FIGURES)
         }
-        landscape = landscape_curves(["paper", "default"], 120, None)
+        landscape = landscape_curves(["paper", "default"], 120, *seed, None)
         results = (curves, landscape, headline_bands(24))
         inputs.write_bytes(pickle.dumps(results))
     # (the native run draws too: every module it imports is then compiled for the counted one)
