@@ -34,7 +34,7 @@ from nudipole.model import Flavour, FlavourMode, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.physics.couplings import Scenario
 from nudipole.physics.sm import EWScheme
-from nudipole.reach.collider_events import SelectionEvents
+from nudipole.reach.collider_events import SelectionEvents, has_energy
 from nudipole.reach.collider_events import collider_events as compute_collider_events
 from nudipole.reach.far_couplings import FarSignal
 from nudipole.reach.model import make_model
@@ -289,11 +289,7 @@ def check_counted_options(
     if len(chosen) == 1:
         selection_points(exp, chosen[0])  # an analysis at another energy: that error first
     else:  # several (events): those that analyse an energy of the run, as the events do
-        chosen = [
-            sel
-            for sel in chosen
-            if sel.sqrt_s is None or any(abs(p.sqrt_s - sel.sqrt_s) < 1e-3 for p in exp.points)
-        ]
+        chosen = [sel for sel in chosen if has_energy(exp, sel)]
     if not chosen or any(sel.limit.type == "counting" for sel in chosen):
         return
     given = [
@@ -320,18 +316,22 @@ def check_counted_options(
         )
 
 
+def _integration_given(sampler: str, n_events: int, seed: int) -> dict[str, object]:
+    """The e+ e- integration settings that differ from :class:`IntegrationOptions`' defaults
+    (the Python API's keywords have those defaults, so these were given)."""
+    base = IntegrationOptions()
+    values = {"sampler": sampler, "n_events": n_events, "seed": seed}
+    return {name: value for name, value in values.items() if value != getattr(base, name)}
+
+
 def _integration(sampler: str, n_events: int, seed: int, workers: int | None) -> IntegrationOptions:
     """The e+ e- integration options; ``n_events`` and ``seed`` other than their defaults
     are refused with a deterministic sampler (rules, quadrature), which would ignore them."""
-    base = IntegrationOptions()
     if sampler in ("rules", "quadrature"):
         given = [
             f"{name}={value!r}"
-            for name, value, default in (
-                ("n_events", n_events, base.n_events),
-                ("seed", seed, base.seed),
-            )
-            if value != default
+            for name, value in _integration_given(sampler, n_events, seed).items()
+            if name != "sampler"
         ]
         if given:
             it = "it" if len(given) == 1 else "them"
@@ -505,8 +505,7 @@ def reach(
     )
     if isinstance(definition, FarDetectorExperiment):
         # the e+ e- integration's settings count as given where they differ from its defaults
-        base = IntegrationOptions()
-        collider_only = {
+        collider_only: dict[str, object] = {
             "selection": selection,
             "sqrt_s": sqrt_s,
             "statistic": statistic,
@@ -514,9 +513,7 @@ def reach(
             "charge_states": charge_states,
             "decay_model": decay_model,
             "ew_scheme": ew_scheme,
-            "sampler": None if sampler == base.sampler else sampler,
-            "n_events": None if n_events == base.n_events else n_events,
-            "seed": None if seed == base.seed else seed,
+            **_integration_given(sampler, n_events, seed),
             "w_interference": None if w_interference else w_interference,
         }
         given = [k for k, v in collider_only.items() if v is not None]

@@ -339,7 +339,7 @@ def selection_events(
     )
 
 
-def _has_energy(experiment: Experiment, sel: Selection) -> bool:
+def has_energy(experiment: Experiment, sel: Selection) -> bool:
     """Whether the run has the energy point that ``sel`` analyses (any, if it names none)."""
     if sel.sqrt_s is None:
         return True
@@ -390,7 +390,7 @@ def collider_events(
     out = []
     for name in names:
         sel = experiment.selection(name)
-        if selections is None and not _has_energy(experiment, sel):
+        if selections is None and not has_energy(experiment, sel):
             continue
         out.append(
             selection_events(experiment, sel, mass, d, preset, opts, model, background_uncertainty)
