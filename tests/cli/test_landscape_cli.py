@@ -209,7 +209,7 @@ def test_headline_writes_three_figures_and_prints_the_tables(
 
 
 def test_coarse_caution_of_a_grid() -> None:
-    from nudipole.cli.landscape_commands import coarse_caution, largest_step_percent
+    from nudipole.cli.newground_commands import coarse_caution, largest_step_percent
 
     fine = np.geomspace(1e-3, 10.0, 120)  # steps of 8 %
     assert largest_step_percent(fine) == pytest.approx(100.0 * (1e4 ** (1 / 119) - 1.0))

@@ -37,7 +37,7 @@ COMMANDS: Final[dict[str, Command]] = {
         "list existing limits, or their envelope for one flavour",
     ),
     "newground": Command(
-        "landscape_commands",
+        "newground_commands",
         "add_newground",
         "mass intervals where a projection beats every existing limit",
     ),

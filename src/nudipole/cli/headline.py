@@ -23,12 +23,8 @@ from nudipole.cli.headline_lhc import (
     second_process,
     start_numba,
 )
-from nudipole.cli.landscape_commands import (
-    coarse_caution,
-    curve_function,
-    landscape_curves,
-    largest_step_percent,
-)
+from nudipole.cli.landscape_commands import curve_function, landscape_curves
+from nudipole.cli.newground_commands import coarse_caution, largest_step_percent
 from nudipole.cli.reach_commands import curve_result
 from nudipole.experiments import ExperimentError
 from nudipole.limits import LimitSet, load_catalogue, new_ground_intervals

@@ -258,7 +258,7 @@ def _band_table(table_bands: list[ReachResult], results: list[ReachResult]) -> T
 
 
 def _ground_table(intervals: list[list[Interval]], masses: np.ndarray) -> Table:
-    from nudipole.cli.landscape_commands import largest_step_percent
+    from nudipole.cli.newground_commands import largest_step_percent
 
     # the grid as the e+e- tables state theirs; an interval is sought from the grid masses and
     # the bands' solved ends (where a band closes), its edges solved on the band
