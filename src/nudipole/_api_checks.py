@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import TypeVar
 
 import numpy as np
 
-from nudipole.experiments import ExperimentError
+from nudipole.experiments import Experiment, ExperimentError
 from nudipole.physics._types import FloatArray
+from nudipole.reach.collider_events import has_energy
+from nudipole.reach.scan_setup import IntegrationOptions, selection_points
 from nudipole.units import parse_luminosity
 
 E = TypeVar("E", bound=StrEnum)
@@ -74,3 +76,73 @@ def checked_workers(workers: int | None) -> int | None:
     except ValueError as err:
         raise ExperimentError(str(err)) from None
     return workers
+
+
+def check_counted_options(
+    exp: Experiment,
+    selections: Sequence[str | None],
+    lumi: object,
+    statistic: object,
+    background_uncertainty: float | None,
+) -> None:
+    """Refuse the luminosity, the statistic and the background uncertainty for selections
+    that are all published limits (LEP: a cross section, a branching ratio, a measured cross
+    section or the Z width, :class:`~nudipole.experiments.schema.LimitSpec`), which use none
+    of them: only a counted limit (signal and background events) does."""
+    chosen = [exp.selection(name) for name in selections]
+    if len(chosen) == 1:
+        selection_points(exp, chosen[0])  # an analysis at another energy: that error first
+    else:  # several (events): those that analyse an energy of the run, as the events do
+        chosen = [sel for sel in chosen if has_energy(exp, sel)]
+    if not chosen or any(sel.limit.type == "counting" for sel in chosen):
+        return
+    given = [
+        f"{name} (--{flag})"
+        for name, flag, value in (
+            ("lumi", "lumi", lumi),
+            ("statistic", "statistic", statistic),
+            # (0 is what a published limit has: nothing would be ignored)
+            ("background_uncertainty", "bkg-uncertainty", background_uncertainty or None),
+        )
+        if value is not None
+    ]
+    if given:
+        kinds = ", ".join(sorted({f"{sel.name} ({sel.limit.type})" for sel in chosen}))
+        what = (
+            f"selection {kinds} is a published limit"
+            if len(chosen) == 1
+            else f"selections {kinds} are published limits"
+        )
+        verb, them = ("applies", "it") if len(given) == 1 else ("apply", "them")
+        raise ExperimentError(
+            f"{exp.title} {what}: {', '.join(given)} {verb} only to counted limits (signal and "
+            f"background events); drop {them}"
+        )
+
+
+def integration_given(sampler: str, n_events: int, seed: int) -> dict[str, object]:
+    """The e+ e- integration settings that differ from :class:`IntegrationOptions`' defaults
+    (the Python API's keywords have those defaults, so these were given)."""
+    base = IntegrationOptions()
+    values = {"sampler": sampler, "n_events": n_events, "seed": seed}
+    return {name: value for name, value in values.items() if value != getattr(base, name)}
+
+
+def integration_options(
+    sampler: str, n_events: int, seed: int, workers: int | None
+) -> IntegrationOptions:
+    """The e+ e- integration options; ``n_events`` and ``seed`` other than their defaults
+    are refused with a deterministic sampler (rules, quadrature), which would ignore them."""
+    if sampler in ("rules", "quadrature"):
+        given = [
+            f"{name}={value!r}"
+            for name, value in integration_given(sampler, n_events, seed).items()
+            if name != "sampler"
+        ]
+        if given:
+            it = "it" if len(given) == 1 else "them"
+            raise ExperimentError(
+                f"{', '.join(given)}: only the random samplers (sampler 'mc' or 'sobol') use "
+                f"{it}; sampler {sampler!r} is deterministic"
+            )
+    return IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed, workers=workers)

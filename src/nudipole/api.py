@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nudipole._api_checks import checked_workers, choice, luminosity_pb, masses_array, number
+from nudipole._api_checks import (
+    check_counted_options,
+    checked_workers,
+    choice,
+    integration_given,
+    integration_options,
+    luminosity_pb,
+    masses_array,
+    number,
+)
 from nudipole.experiments import (
     Experiment,
     ExperimentError,
@@ -34,14 +43,13 @@ from nudipole.model import Flavour, FlavourMode, Nature
 from nudipole.physics.angular import PhotonAngular
 from nudipole.physics.couplings import Scenario
 from nudipole.physics.sm import EWScheme
-from nudipole.reach.collider_events import SelectionEvents, has_energy
+from nudipole.reach.collider_events import SelectionEvents
 from nudipole.reach.collider_events import collider_events as compute_collider_events
 from nudipole.reach.far_couplings import FarSignal
 from nudipole.reach.model import make_model
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset, get_preset
 from nudipole.reach.result import ReachResult
 from nudipole.reach.scan import compute_reach
-from nudipole.reach.scan_setup import IntegrationOptions, selection_points
 from nudipole.stats import USER_STATISTICS, Statistic
 
 if TYPE_CHECKING:
@@ -50,6 +58,7 @@ if TYPE_CHECKING:
     from nudipole.reach.far_events import ChannelCounts
 
 __all__ = [
+    "check_counted_options",
     "collider_events",
     "collider_preset",
     "default_masses",
@@ -268,78 +277,10 @@ def collider_events(
         number(d, "d", "GeV^-1"),
         chosen,
         selections=None if selection is None else [selection],
-        options=_integration(sampler, n_events, seed, None),
+        options=integration_options(sampler, n_events, seed, None),
         model=make_model(single_flavour(flavour), scenario, a, sin2w, w_interference),
         background_uncertainty=background_uncertainty,
     )
-
-
-def check_counted_options(
-    exp: Experiment,
-    selections: Sequence[str | None],
-    lumi: object,
-    statistic: object,
-    background_uncertainty: float | None,
-) -> None:
-    """Refuse the luminosity, the statistic and the background uncertainty for selections
-    that are all published limits (LEP: a cross section, a branching ratio, a measured cross
-    section or the Z width, :class:`~nudipole.experiments.schema.LimitSpec`), which use none
-    of them: only a counted limit (signal and background events) does."""
-    chosen = [exp.selection(name) for name in selections]
-    if len(chosen) == 1:
-        selection_points(exp, chosen[0])  # an analysis at another energy: that error first
-    else:  # several (events): those that analyse an energy of the run, as the events do
-        chosen = [sel for sel in chosen if has_energy(exp, sel)]
-    if not chosen or any(sel.limit.type == "counting" for sel in chosen):
-        return
-    given = [
-        f"{name} (--{flag})"
-        for name, flag, value in (
-            ("lumi", "lumi", lumi),
-            ("statistic", "statistic", statistic),
-            # (0 is what a published limit has: nothing would be ignored)
-            ("background_uncertainty", "bkg-uncertainty", background_uncertainty or None),
-        )
-        if value is not None
-    ]
-    if given:
-        kinds = ", ".join(sorted({f"{sel.name} ({sel.limit.type})" for sel in chosen}))
-        what = (
-            f"selection {kinds} is a published limit"
-            if len(chosen) == 1
-            else f"selections {kinds} are published limits"
-        )
-        verb, them = ("applies", "it") if len(given) == 1 else ("apply", "them")
-        raise ExperimentError(
-            f"{exp.title} {what}: {', '.join(given)} {verb} only to counted limits (signal and "
-            f"background events); drop {them}"
-        )
-
-
-def _integration_given(sampler: str, n_events: int, seed: int) -> dict[str, object]:
-    """The e+ e- integration settings that differ from :class:`IntegrationOptions`' defaults
-    (the Python API's keywords have those defaults, so these were given)."""
-    base = IntegrationOptions()
-    values = {"sampler": sampler, "n_events": n_events, "seed": seed}
-    return {name: value for name, value in values.items() if value != getattr(base, name)}
-
-
-def _integration(sampler: str, n_events: int, seed: int, workers: int | None) -> IntegrationOptions:
-    """The e+ e- integration options; ``n_events`` and ``seed`` other than their defaults
-    are refused with a deterministic sampler (rules, quadrature), which would ignore them."""
-    if sampler in ("rules", "quadrature"):
-        given = [
-            f"{name}={value!r}"
-            for name, value in _integration_given(sampler, n_events, seed).items()
-            if name != "sampler"
-        ]
-        if given:
-            it = "it" if len(given) == 1 else "them"
-            raise ExperimentError(
-                f"{', '.join(given)}: only the random samplers (sampler 'mc' or 'sobol') use "
-                f"{it}; sampler {sampler!r} is deterministic"
-            )
-    return IntegrationOptions(sampler=sampler, n_events=n_events, seed=seed, workers=workers)
 
 
 def _chosen_masses(
@@ -513,7 +454,7 @@ def reach(
             "charge_states": charge_states,
             "decay_model": decay_model,
             "ew_scheme": ew_scheme,
-            **_integration_given(sampler, n_events, seed),
+            **integration_given(sampler, n_events, seed),
             "w_interference": None if w_interference else w_interference,
         }
         given = [k for k, v in collider_only.items() if v is not None]
@@ -569,7 +510,7 @@ def reach(
     chosen = collider_preset(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
     )
-    options = _integration(sampler, n_events, seed, checked_workers(workers))
+    options = integration_options(sampler, n_events, seed, checked_workers(workers))
     model = make_model(single_flavour(flavour), scenario, a, sin2w, w_interference)
     return compute_reach(
         exp, m, chosen, selection, options, progress, model, background_uncertainty
