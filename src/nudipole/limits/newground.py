@@ -6,7 +6,8 @@ is connected to large couplings. Isolated bands at small d (SN1987A, BBN) do not
 
 *New ground*: masses where the projected limit d95(m) lies outside every existing excluded
 region, i.e. the projection excludes couplings just above d95 that nothing excluded before.
-Interval edges are refined by bisection on the log-log interpolated projection.
+Interval edges are refined by bisection on the log-log interpolated projection, or solved on
+the projection itself where it is given at any mass (:mod:`nudipole.limits.edges`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nudipole.limits.catalogue import D_TOP, LimitSet
+from nudipole.limits.edges import CURVE_EDGE_RTOL as CURVE_EDGE_RTOL  # (its home before)
+from nudipole.limits.edges import FreeOf, Sample, solve_edge
 from nudipole.physics._types import ArrayLike, FloatArray
 
 _D_GRID_ABOVE = np.geomspace(1e-14, 0.1 * D_TOP, 1801)  # 2 % steps in d
@@ -78,11 +81,6 @@ class Interval:
 
 def _interp_loglog(mass: FloatArray, d95: FloatArray, m: float) -> float:
     return float(np.exp(np.interp(np.log(m), np.log(mass), np.log(d95))))
-
-
-#: Whether the projection's band [low, high] at each mass reaches beyond every existing
-#: limit (arrays of masses, lows and highs in GeV and GeV^-1).
-FreeOf = Callable[[ArrayLike, ArrayLike, ArrayLike], np.ndarray]
 
 
 def _from_coverage_start(
@@ -173,137 +171,24 @@ def _runs_as_intervals(
     return intervals
 
 
-#: Relative precision in m_N to which :func:`new_ground_intervals` solves an edge on the curve.
-CURVE_EDGE_RTOL = 1.0e-4
-
-#: Most evaluations of the projection per edge (:func:`_solve_edge`; a guard: bisection
-#: needs 14 for a bracket of a factor 4 in mass).
-_EDGE_MAX_EVALUATIONS = 60
-
-#: Predictions that may miss (narrow the bracket less than bisection) before
-#: :func:`_solve_edge` only bisects.
-_EDGE_MAX_MISSES = 3
-
-
-@dataclass(frozen=True)
-class _Sample:
-    """The projection at t = ln m: its band [low, high] in GeV^-1 (low = high on a curve;
-    NaN where it has no sensitivity) and whether it reaches beyond every existing limit."""
-
-    t: float
-    low: float
-    high: float
-    free: bool
-
-    @property
-    def finite(self) -> bool:
-        return math.isfinite(self.low) and math.isfinite(self.high)
-
-
-#: Masses per pass of :func:`_predicted_edge`: each pass narrows the bracket 32-fold.
-_PREDICT_POINTS = 31
-
-
-def _predicted_edge(a: _Sample, b: _Sample, free_of: FreeOf, tol: float) -> float:
-    """Where the band interpolated between ``a`` and ``b`` (ln low and ln high linear in
-    ln m) changes from ``a.free`` to ``b.free``, to ``tol`` in ln m: the first change on
-    :data:`_PREDICT_POINTS` masses across the bracket, then on as many across the step that
-    holds it, and so on. It costs only the checks against the existing limits."""
-    lo_a, lo_b = math.log(a.low), math.log(b.low)
-    hi_a, hi_b = math.log(a.high), math.log(b.high)
-    span = b.t - a.t
-    x, y = a.t, b.t
-    while y - x > tol:
-        t = np.linspace(x, y, _PREDICT_POINTS + 2)[1:-1]
-        f = (t - a.t) / span
-        free = free_of(
-            np.exp(t), np.exp(lo_a + f * (lo_b - lo_a)), np.exp(hi_a + f * (hi_b - hi_a))
-        )
-        change = np.flatnonzero(free != a.free)
-        if change.size == 0:
-            x = float(t[-1])
-        else:
-            k = int(change[0])
-            y = float(t[k])
-            if k > 0:
-                x = float(t[k - 1])
-    return 0.5 * (x + y)
-
-
-def _solve_edge(
-    a: _Sample, b: _Sample, sample: Callable[[float], _Sample], free_of: FreeOf, rtol: float
-) -> float:
-    """Mass (GeV) between ``a`` and ``b`` (a.free != b.free, a.t < b.t) at which the
-    projection's new ground begins or ends, to ``rtol`` in ln m (the middle of the last
-    bracket, as bisection gives it).
-
-    Each step evaluates the projection (``sample``, the costly call) where the log-log
-    interpolation of the bracket's two ends predicts the edge (:func:`_predicted_edge`), at
-    0.45 rtol on either side of it: when the prediction holds, the bracket is then below
-    ``rtol``. The interpolation's error falls with the square of the bracket, so a smooth
-    projection needs a few evaluations where bisection needs about 14. The existing limits
-    enter exactly (only the projection is interpolated), kinks included. A prediction that
-    narrows the bracket less than bisection would with as many evaluations (a half per
-    evaluation) is a miss, followed by one bisection step; after :data:`_EDGE_MAX_MISSES`
-    misses, and wherever an end has no band (a band that closes between them, which cannot
-    be interpolated), the edge is bisected. An edge thus costs at most 2 x 3 evaluations more
-    than bisection, and is solved to the same ``rtol``.
-    """
-    misses = 0
-    bisect_next = False
-    previous = math.nan  # the last prediction
-    evaluations = 0
-    while b.t - a.t > rtol and evaluations < _EDGE_MAX_EVALUATIONS:
-        width = b.t - a.t
-        predict = a.finite and b.finite and not bisect_next and misses < _EDGE_MAX_MISSES
-        if predict:
-            t = _predicted_edge(a, b, free_of, 0.1 * rtol)
-            # the change since the last prediction bounds this one's error (it converges
-            # faster than linearly): straddle the edge by a quarter of it
-            h = (
-                max(0.45 * rtol, 0.25 * abs(t - previous))
-                if math.isfinite(previous)
-                else 0.45 * rtol
-            )
-            previous = t
-            points = [p for p in (t - h, t + h) if a.t < p < b.t]
-        else:
-            points = [0.5 * (a.t + b.t)]
-        used = 0
-        for p in points:
-            s = sample(p)
-            used += 1
-            if s.free == a.free:
-                a = s
-            else:
-                b = s
-                break
-        evaluations += used
-        # a prediction that narrowed the bracket less than bisection would have with as many
-        # evaluations: one bisection step brings the far end closer (the interpolation's
-        # error falls with the bracket) before the next
-        bisect_next = predict and b.t - a.t > width / 2**used
-        misses += bisect_next
-    return math.exp(0.5 * (a.t + b.t))
-
-
 def _solved_intervals(
     m: FloatArray,
     low: FloatArray,
     high: FloatArray,
     free: np.ndarray,
-    sample: Callable[[float], _Sample],
+    sample: Callable[[float], Sample],
     free_of: FreeOf,
 ) -> list[Interval]:
     """Runs of ``free`` grid masses as intervals, each inner edge solved on the projection
-    itself (``sample`` at any ln m) by :func:`_solve_edge` to :data:`CURVE_EDGE_RTOL`."""
+    itself (``sample`` at any ln m) by :func:`~nudipole.limits.edges.solve_edge` to
+    :data:`CURVE_EDGE_RTOL`."""
     rtol = math.log1p(CURVE_EDGE_RTOL)
 
-    def at(i: int) -> _Sample:
-        return _Sample(math.log(m[i]), float(low[i]), float(high[i]), bool(free[i]))
+    def at(i: int) -> Sample:
+        return Sample(math.log(m[i]), float(low[i]), float(high[i]), bool(free[i]))
 
     def edge(i: int, free_at_lo: bool) -> float:
-        return _solve_edge(at(i), at(i + 1), sample, free_of, rtol)
+        return solve_edge(at(i), at(i + 1), sample, free_of, rtol)
 
     return _runs_as_intervals(m, free, edge)
 
@@ -352,10 +237,10 @@ def new_ground_intervals(
     if d95_at is not None:
         curve = d95_at
 
-        def curve_sample(t: float) -> _Sample:
+        def curve_sample(t: float) -> Sample:
             value = float(curve(math.exp(t)))
             ok = math.isfinite(value)
-            return _Sample(t, value, value, ok and not bool(limits.excluded(math.exp(t), value)))
+            return Sample(t, value, value, ok and not bool(limits.excluded(math.exp(t), value)))
 
         return _solved_intervals(m, d, d, free, curve_sample, curve_free)
     mf, df = m[finite], d[finite]
@@ -410,10 +295,10 @@ def new_ground_band_intervals(
     if band_at is not None:
         band = band_at
 
-        def band_sample(t: float) -> _Sample:
+        def band_sample(t: float) -> Sample:
             low, high = (float(v) for v in band(math.exp(t)))
             ok = math.isfinite(low) and math.isfinite(high)
-            return _Sample(t, low, high, ok and bool(band_free(np.exp(t), low, high)))
+            return Sample(t, low, high, ok and bool(band_free(np.exp(t), low, high)))
 
         return _solved_intervals(m, lo, hi, free, band_sample, band_free)
     mh, lh, hh = m[have], lo[have], hi[have]
