@@ -188,6 +188,55 @@ def test_w_z_settings_with_the_w_z_source_are_taken() -> None:
     ("kwargs", "message"),
     [
         (
+            {"spectra": "nlo", "channels": "rho,pi0"},
+            "spectra='nlo' (--spectra) changes channels D, Ds, B only, and the run has none of "
+            "them (rho, pi0): add one (--channels) or drop it",
+        ),
+        (
+            {"form_factor": "vmd", "channels": "B"},
+            "form_factor='vmd' (--form-factor) changes channels pi0, eta, etap only",
+        ),
+        ({"spectra": "nlo", "sources": "wz", "scenario": "C"}, "none of them (W, Z)"),
+        ({"spectra": "nlo", "form_factor": "vmd", "channels": "phi"}, "or drop them"),
+        (
+            {"signal": "visible"},
+            "--signal visible (signal='visible') adds N's decays through the Z and W",
+        ),
+    ],
+)
+def test_meson_settings_without_the_channels_they_change_are_refused(
+    kwargs: dict[str, object], message: str
+) -> None:
+    """A spectra set, form factor or signal that would change nothing in the run (none of
+    its channels, or no Z and W decays of N) is refused rather than ignored."""
+    with pytest.raises(ExperimentError) as err:
+        any_far_reach("faser2", [0.05], **kwargs)
+    assert message in str(err.value)
+
+
+def test_meson_settings_with_their_channels_are_taken() -> None:
+    """The same settings with a channel they change run, and change its numbers."""
+    kw: dict[str, Any] = {"preset": "paper"}
+    (base,) = far_detector_events("faser2", 0.05, 1e-5, channels="D", **kw)
+    (nlo,) = far_detector_events("faser2", 0.05, 1e-5, channels="D", spectra="nlo", **kw)
+    from nudipole.production.spectra import builtin_spectrum
+
+    def d_pm(spectra: str) -> float:
+        return sum(builtin_spectrum(p, spectra).total_pb for p in (411, -411))
+
+    assert nlo.parents / base.parents == pytest.approx(d_pm("nlo") / d_pm("default"), rel=1e-12)
+    (point,) = far_detector_events("faser2", 0.05, 1e-5, channels="eta", **kw)
+    (vmd,) = far_detector_events("faser2", 0.05, 1e-5, channels="eta", form_factor="vmd", **kw)
+    assert vmd.produced != point.produced
+    # the preset's own form factor given again changes nothing, and is taken
+    (same,) = far_detector_events("faser2", 0.05, 1e-5, channels="rho", form_factor="point", **kw)
+    assert same.produced > 0.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
             {"selection": "opal", "lumi": "1/fb"},
             "LEP selection opal (cross-section) is a published limit: lumi (--lumi) applies only "
             "to counted limits (signal and background events); drop it",

@@ -119,6 +119,30 @@ def _check_boson_options(
         )
 
 
+def _check_meson_options(
+    chans: Sequence[str], spectra: str, chosen: FarPreset, preset: str
+) -> None:
+    """Refuse a spectra set or form factor (other than the default and the preset's) for a
+    run with none of the channels it changes, which would ignore it."""
+    from nudipole.production.channels import ALL_CHANNELS
+    from nudipole.reach.far_setup import form_factor_channels, spectra_set_channels
+
+    given = []
+    if spectra != "default" and not spectra_set_channels(chans, spectra):
+        changed = ", ".join(spectra_set_channels(ALL_CHANNELS, spectra))
+        given.append(f"spectra={spectra!r} (--spectra) changes channels {changed} only")
+    ff = chosen.form_factor
+    if ff != get_far_preset(preset).form_factor and not form_factor_channels(chans):
+        changed = ", ".join(form_factor_channels(ALL_CHANNELS))
+        given.append(f"form_factor={str(ff)!r} (--form-factor) changes channels {changed} only")
+    if given:
+        them = "it" if len(given) == 1 else "them"
+        raise ExperimentError(
+            f"{'; '.join(given)}, and the run has none of them ({', '.join(chans)}): add one "
+            f"(--channels) or drop {them}"
+        )
+
+
 def _far_preset(preset: str, form_factor: str | None, nature: str | Nature | None) -> FarPreset:
     return get_far_preset(preset).with_overrides(
         nature=None if nature is None else choice(Nature, nature, "nature"),
@@ -148,6 +172,7 @@ def _far_run(
     chosen = _far_preset(preset, form_factor, nature)
     chans, far_couplings = far_setup(**couplings)
     _check_boson_options(chans, boson_polarisation, wz_tables, wz_every_mass)
+    _check_meson_options(chans, spectra, chosen, preset)
     options = _far_options(
         spectra, chosen.form_factor, boson_polarisation, wz_tables, wz_every_mass
     )

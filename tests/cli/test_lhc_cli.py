@@ -72,6 +72,25 @@ def test_reach_faser2_table_and_channels(cli) -> None:
         (["events", "faser2", "--mass", "0.1", "--d", "0"], "d must be"),
         (["events", "faser2", "--mass", "0.1", "--d", "inf"], "d must be"),
         (["events", "faser2", "--mass", "0", "--d", "1e-5"], "positive"),
+        # settings that the run's channels or couplings would ignore
+        (
+            ["reach", "faser2", "--masses", "0.1", "--spectra", "nlo", "--channels", "rho"],
+            "--spectra) changes channels D, Ds, B only",
+        ),
+        (
+            ["reach", "faser2", "--masses", "0.1", "--form-factor", "vmd", "--channels", "K"],
+            "--form-factor) changes channels pi0, eta, etap only",
+        ),
+        (["reach", "faser2", "--masses", "0.1", "--signal", "visible"], "--signal visible"),
+        (["reach", "faser2", "--masses", "0.1", "--sin2w", "0.2"], "--sin2w 0.2 sets d_Z"),
+        (
+            ["events", "faser2", "--mass", "0.1", "--d", "1e-5", "--signal", "visible"],
+            "photon-only couplings have none",
+        ),
+        (
+            ["newground", "faser2", "--flavour", "e", "--form-factor", "vmd", "--channels", "B"],
+            "--form-factor",
+        ),
     ],
 )
 def test_bad_far_input_is_one_line(cli, argv: list[str], match: str) -> None:

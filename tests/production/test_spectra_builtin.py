@@ -114,6 +114,17 @@ def test_sets_hold_the_agreed_generators() -> None:
     assert builtin_spectrum(-411, "nlo") is not builtin_spectrum(-411)
 
 
+def test_has_own_table_names_the_sets_own_parents() -> None:
+    from nudipole.production.spectra.builtin import has_own_table
+
+    assert all(has_own_table(p, "nlo") for p in (411, -411, 431, -431, 521, -521))
+    assert not any(has_own_table(p, "nlo") for p in (111, 211, 443, 553))  # from "default"
+    assert has_own_table(111, "default")
+    assert not has_own_table(24, "default")
+    with pytest.raises(SpectrumError, match="integer PDG id"):
+        has_own_table(1.5, "nlo")  # type: ignore[arg-type]
+
+
 def _read_shipped(name: str) -> tuple[list[str], list[str]]:
     raw = resources.files("nudipole.data.spectra").joinpath(name).read_bytes()
     lines = gzip.decompress(raw).decode("utf-8").splitlines()

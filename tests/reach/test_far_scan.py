@@ -181,3 +181,34 @@ def test_error_rule_doubled_is_the_change_under_every_rule_doubled() -> None:
     assert nudipole.reach("faser2", [0.02], error_rule="doubled").inputs["error_rule"] == "doubled"
     with pytest.raises(ExperimentError, match="and error_rule apply only to far detectors"):
         nudipole.reach("belle2", [1.0], error_rule="doubled")
+
+
+def test_channels_a_setting_changes() -> None:
+    """The channels the form factor (the P0 -> gamma gamma* decays) and the NLO spectra (D,
+    Ds, B tables of their own) change, from the channel table and the spectra catalogue."""
+    from nudipole.production.channels import ALL_CHANNELS
+    from nudipole.reach.far_setup import form_factor_channels, spectra_set_channels
+
+    assert form_factor_channels(ALL_CHANNELS) == ("pi0", "eta", "etap")
+    assert spectra_set_channels(ALL_CHANNELS, "nlo") == ("D", "Ds", "B")
+    assert set(spectra_set_channels(ALL_CHANNELS, "default")) == set(ALL_CHANNELS) - {"W", "Z"}
+    assert form_factor_channels(("rho", "W", "Z")) == ()
+
+
+def test_the_visible_signal_and_sin2w_need_z_and_w_couplings() -> None:
+    """Without d_Z and d_W, N has no visible decay but nu gamma: the visible signal would be
+    the photon signal under another name, and is refused; with a scenario it counts more."""
+    from nudipole.model import Nature
+    from nudipole.reach.far_couplings import FarCouplings, FarSignal, make_far_couplings
+
+    with pytest.raises(ValueError, match="photon-only couplings have none"):
+        FarCouplings(signal=FarSignal.VISIBLE)
+    with pytest.raises(ValueError, match="give --scenario or --a"):
+        make_far_couplings("mu", signal="visible")
+    with pytest.raises(ValueError, match="use no sin"):
+        make_far_couplings("mu", sin2w=0.2)  # the photon-only width has no sin^2(theta_w)
+    assert make_far_couplings("mu", a=1.0, sin2w=0.2).model.ratios != (
+        make_far_couplings("mu", a=1.0).model.ratios
+    )
+    visible = make_far_couplings("mu", scenario="C", signal="visible")
+    assert visible.signal_fractions(1.0, Nature.DIRAC)[1] > 0.0

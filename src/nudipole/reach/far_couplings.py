@@ -110,6 +110,16 @@ class FarCouplings:
     signal: FarSignal = FarSignal.PHOTON
     universal: bool = False
 
+    def __post_init__(self) -> None:
+        # the other visible decays go through the Z and the W: without them "visible" would
+        # count N -> nu gamma alone, the photon signal under another name
+        if self.signal is FarSignal.VISIBLE and self.photon_only:
+            raise ValueError(
+                "--signal visible (signal='visible') adds N's decays through the Z and W "
+                "(l f f', nu f f), which the photon-only couplings have none of: give "
+                "--scenario or --a, or drop it"
+            )
+
     @property
     def mode(self) -> FlavourMode:
         """The flavour choice: ``universal`` or the model's flavour."""
@@ -188,8 +198,10 @@ def make_far_couplings(
 
     ``a`` = +-inf is d_B = 0, scenario II, as in the e+ e- models
     (:func:`nudipole.physics.couplings.ratios_from_a`). Raises ValueError for a NaN ``a``, a
-    ``sin2w`` outside (0, 1), both a scenario and ``a``, an unknown flavour, scenario or
-    signal, and at the pole a = -2 cot theta_w (d_gamma = 0).
+    ``sin2w`` outside (0, 1) or without a scenario or ``a`` (the photon-only width has none),
+    both a scenario and ``a``, an unknown flavour, scenario or signal, the ``visible`` signal
+    without a scenario or ``a`` (:class:`FarCouplings`), and at the pole a = -2 cot theta_w
+    (d_gamma = 0).
     """
     try:
         mode = FlavourMode(flavour)
@@ -201,6 +213,13 @@ def make_far_couplings(
         raise ValueError(f"--a {a}: a = d_W/d_B must be a number (or inf: d_B = 0, scenario II)")
     if sin2w is not None and not (math.isfinite(float(sin2w)) and 0.0 < float(sin2w) < 1.0):
         raise ValueError(f"--sin2w must lie in (0, 1), got {sin2w!r}")
+    if sin2w is not None and scenario is None and a is None:
+        # (an e+ e- run's background uses it; a far detector's photon-only width does not)
+        raise ValueError(
+            f"--sin2w {sin2w} sets d_Z and d_W of a --scenario or --a; the photon-only "
+            "couplings of a far detector use no sin^2(theta_w): give --scenario or --a, or "
+            "drop it"
+        )
     try:
         chosen = FarSignal(signal)
     except ValueError:

@@ -24,7 +24,8 @@ from nudipole.production.channels import (
     parse_sources,
 )
 from nudipole.production.meson_source import SourceOptions
-from nudipole.production.meson_table import CHANNELS
+from nudipole.production.meson_table import CHANNELS, channel_info
+from nudipole.production.spectra.builtin import has_own_table
 from nudipole.reach.far_couplings import PHOTON_SIGNAL, FarCouplings
 from nudipole.reach.far_presets import FarPreset, FarStatistic
 from nudipole.stats.poisson import expected_signal_limit
@@ -86,6 +87,26 @@ def resolve_channels(
 def has_bosons(channels: Sequence[str]) -> bool:
     """Whether ``channels`` contain a W/Z channel."""
     return any(c in BOSON_CHANNELS for c in channels)
+
+
+def form_factor_channels(channels: Sequence[str]) -> tuple[str, ...]:
+    """The channels of ``channels`` whose rate the P -> gamma gamma* form factor changes: the
+    neutral pseudoscalars (pi0, eta, eta'; :mod:`nudipole.production.meson_rates`)."""
+    return tuple(
+        c
+        for c in channels
+        if c not in BOSON_CHANNELS and channel_info(c).kind == "neutral-pseudoscalar"
+    )
+
+
+def spectra_set_channels(channels: Sequence[str], spectra_set: str) -> tuple[str, ...]:
+    """The channels of ``channels`` whose parents ``spectra_set`` has tables of its own for
+    (``nlo``: D, Ds, B; its other parents are the ``default`` set's)."""
+    return tuple(
+        c
+        for c in channels
+        if c not in BOSON_CHANNELS and has_own_table(channel_info(c).pdgid, spectra_set)
+    )
 
 
 def check_couplings(

@@ -112,6 +112,12 @@ def _find(pdgid: int, spectra_set: str) -> CatalogueEntry | None:
     return None
 
 
+def has_own_table(pdgid: int, spectra_set: str) -> bool:
+    """Whether ``spectra_set`` has a table of its own for ``pdgid`` (the ``nlo`` set takes
+    the parents it has none for from ``default``, :func:`builtin_spectrum`)."""
+    return _find(_as_pdgid(pdgid), spectra_set) is not None
+
+
 @once_per_key
 @functools.cache
 def _load_builtin(file: str) -> Spectrum:
