@@ -214,6 +214,39 @@ def test_meson_settings_without_the_channels_they_change_are_refused(
     assert message in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"photon_angular": "isotropic"}, "photon_angular (--photon-angular) applies only"),
+        ({"nature": "majorana"}, "nature (--nature) applies only to N's decays"),
+        (
+            {"decay_model": "lab-volume", "sampler": "mc"},
+            "decay_model (--decay-model), sampler (--sampler) apply only to N's decays and "
+            "photons; drop them",
+        ),
+    ],
+)
+def test_the_z_width_refuses_what_only_a_photon_uses(
+    kwargs: dict[str, object], message: str
+) -> None:
+    """The Z invisible width counts every Z -> nu N, whatever becomes of N: the photon's
+    distribution, the decay model, a Majorana N's decays and the acceptance sampler change
+    nothing there."""
+    point = {"scenario": "II", "flavour": "mu"}
+    with pytest.raises(ExperimentError) as err:
+        any_reach("lep", [20.0], selection="z-width", **point, **kwargs)
+    assert message in str(err.value)
+    assert "LEP selection z-width is the Z invisible width" in str(err.value)
+    with pytest.raises(ExperimentError, match="whatever N does next"):
+        any_collider_events("lep", 20.0, 1e-4, selection="z-width", **point, **kwargs)
+    # with the photon selections beside it (every selection) the settings are taken
+    rows = any_collider_events("lep", 20.0, 1e-4, **point, **kwargs)
+    assert {r.selection for r in rows} >= {"z-width", "opal"}
+    # where they would change something (a photon selection), they do
+    opal = reach("lep", [20.0], selection="opal", **point)
+    assert any_reach("lep", [20.0], selection="opal", **point, **kwargs).d95[0] != opal.d95[0]
+
+
 def test_meson_settings_with_their_channels_are_taken() -> None:
     """The same settings with a channel they change run, and change its numbers."""
     kw: dict[str, Any] = {"preset": "paper"}

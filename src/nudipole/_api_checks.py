@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TypeVar
 
 import numpy as np
 
 from nudipole.experiments import Experiment, ExperimentError
+from nudipole.experiments.schema import Selection
 from nudipole.physics._types import FloatArray
 from nudipole.reach.collider_events import has_energy
 from nudipole.reach.scan_setup import IntegrationOptions, selection_points
@@ -84,11 +85,18 @@ def check_counted_options(
     lumi: object,
     statistic: object,
     background_uncertainty: float | None,
+    photon: Mapping[str, object] | None = None,
 ) -> None:
     """Refuse the luminosity, the statistic and the background uncertainty for selections
     that are all published limits (LEP: a cross section, a branching ratio, a measured cross
     section or the Z width, :class:`~nudipole.experiments.schema.LimitSpec`), which use none
-    of them: only a counted limit (signal and background events) does."""
+    of them: only a counted limit (signal and background events) does.
+
+    ``photon``: the settings of N's decay and of the acceptance integration that were given
+    (keyword: value; None or absent when not given: ``photon_angular``, ``decay_model``,
+    ``nature``, ``sampler``), refused for selections that are all the Z invisible width,
+    which counts every Z -> nu N whatever becomes of it (no photon, no acceptance; a Majorana
+    N changes the decays, not the production)."""
     chosen = [exp.selection(name) for name in selections]
     if len(chosen) == 1:
         selection_points(exp, chosen[0])  # an analysis at another energy: that error first
@@ -96,6 +104,7 @@ def check_counted_options(
         chosen = [sel for sel in chosen if has_energy(exp, sel)]
     if not chosen or any(sel.limit.type == "counting" for sel in chosen):
         return
+    _check_width_options(exp, chosen, photon or {})
     given = [
         f"{name} (--{flag})"
         for name, flag, value in (
@@ -117,6 +126,27 @@ def check_counted_options(
         raise ExperimentError(
             f"{exp.title} {what}: {', '.join(given)} {verb} only to counted limits (signal and "
             f"background events); drop {them}"
+        )
+
+
+def _check_width_options(
+    exp: Experiment, chosen: Sequence[Selection], photon: Mapping[str, object]
+) -> None:
+    """The ``photon`` settings (:func:`check_counted_options`) refused where every selection
+    of ``chosen`` is the Z invisible width."""
+    if any(sel.limit.type != "z-invisible-width" for sel in chosen):
+        return
+    given = [
+        f"{name} (--{name.replace('_', '-')})"
+        for name, value in photon.items()
+        if value is not None and not (name == "sampler" and value == "rules")
+    ]
+    if given:
+        verb, them = ("applies", "it") if len(given) == 1 else ("apply", "them")
+        raise ExperimentError(
+            f"{exp.title} selection {chosen[0].name} is the Z invisible width, which counts "
+            f"every Z -> nu N whatever N does next: {', '.join(given)} {verb} only to N's "
+            f"decays and photons; drop {them}"
         )
 
 

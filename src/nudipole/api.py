@@ -267,7 +267,13 @@ def collider_events(
     exp = resolve_experiment(experiment, sqrt_s=sqrt_s, lumi=lumi)
     names = list(exp.selections) if selection is None else [selection]
     # (the luminosity scales the counts shown, even for a published limit: not refused)
-    check_counted_options(exp, names, None, statistic, background_uncertainty)
+    photon = {
+        "photon_angular": photon_angular,
+        "decay_model": decay_model,
+        "nature": nature,
+        "sampler": sampler,
+    }
+    check_counted_options(exp, names, None, statistic, background_uncertainty, photon)
     chosen = collider_preset(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
     )
@@ -505,7 +511,13 @@ def reach(
             "mathusla, ...)"
         )
     exp = resolve_experiment(definition, sqrt_s=sqrt_s, lumi=lumi)
-    check_counted_options(exp, [selection], lumi, statistic, background_uncertainty)
+    photon = {
+        "photon_angular": photon_angular,
+        "decay_model": decay_model,
+        "nature": nature,
+        "sampler": sampler,
+    }
+    check_counted_options(exp, [selection], lumi, statistic, background_uncertainty, photon)
     m = _chosen_masses(masses, mass_range, default_masses(exp))
     chosen = collider_preset(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme

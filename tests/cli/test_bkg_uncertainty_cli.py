@@ -87,3 +87,48 @@ def test_figure_with_band(cli: CliRunner, tmp_path: Path) -> None:
     code, _, err = cli([*argv, "-o", str(out)])
     assert code == 0, err
     assert out.read_bytes().startswith(PNG_MAGIC)
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["reach", "faser2", "--masses", "0.1"], "FASER-2 expects no background events"),
+        (["newground", "mapp2", "--flavour", "e"], "MAPP-2 expects no background events"),
+        (
+            ["reach", "faser2", "--masses", "0.1", "--preset", "paper"],
+            "the paper preset counts no background",
+        ),
+    ],
+)
+def test_far_detectors_refuse_an_uncertainty_on_no_background(
+    cli: CliRunner, argv: list[str], needle: str
+) -> None:
+    """Every built-in far detector expects no background, and the paper preset counts none:
+    an uncertainty on it would change nothing (0 changes nothing either way, and is taken)."""
+    assert_refused(cli, [*argv, "--bkg-uncertainty", "0.2"], needle)
+    if argv[0] == "reach":
+        code, _out, err = cli([*argv, "--no-error", "--bkg-uncertainty", "0"])
+        assert code == 0, err
+
+
+def test_far_detector_with_a_background_takes_the_uncertainty(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """A detector file that expects background events: the uncertainty widens the CLs limit
+    of the default preset (a larger signal needed, a narrower band)."""
+    from importlib import resources
+
+    text = resources.files("nudipole.experiments.data").joinpath("faser2.toml").read_text("utf-8")
+    assert "\nbackground = 0.0" in text
+    path = tmp_path / "faser2-bkg.toml"
+    path.write_text(text.replace("\nbackground = 0.0", "\nbackground = 5.0"), "utf-8")
+    argv = ["reach", str(path), "--masses", "0.1", "--no-error", "--json"]
+    code, out, err = cli(argv)
+    assert code == 0, err
+    plain = json.loads(out)
+    code, out, err = cli([*argv, "--bkg-uncertainty", "0.5"])
+    assert code == 0, err
+    wider = json.loads(out)
+    assert wider["d95"][0] > plain["d95"][0]
+    assert wider["d95_upper"][0] < plain["d95_upper"][0]
+    assert wider["inputs"]["photon_selection"]["background_uncertainty"] == 0.5

@@ -177,3 +177,29 @@ def test_lep_published_limits_refuse_counting_options(
     assert f"({extra[0]}) applies only to counted limits" in err
     assert "LEP selection delphi (measured-cross-section) is a published limit" in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["reach", "events", "newground"])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--photon-angular", "isotropic"],
+        ["--decay-model", "lab-volume"],
+        ["--nature", "majorana"],
+        ["--sampler", "sobol"],
+    ],
+)
+def test_z_width_refuses_what_only_a_photon_uses(
+    command: str, extra: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    point = {
+        "reach": ["--masses", "10"],
+        "events": ["--mass", "10", "--d", "1e-4"],
+        "newground": ["--points", "3"],
+    }[command]
+    argv = [command, "lep", "--selection", "z-width", "--scenario", "I", "--flavour", "mu"]
+    code, out, err = run([*argv, *point, *extra], capsys)
+    assert code == 2
+    assert f"({extra[0]}) applies only to N's decays and photons; drop it" in err
+    assert err.count("\n") == 1
+    assert out == ""

@@ -27,7 +27,12 @@ from nudipole.api import (
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console
 from nudipole.cli.lhc_commands import add_far_options, reject_far_options, run_far_events
-from nudipole.cli.reach_commands import add_model_options, integration_text, model_kwargs
+from nudipole.cli.reach_commands import (
+    add_model_options,
+    integration_text,
+    model_kwargs,
+    photon_given,
+)
 from nudipole.experiments import Experiment, ExperimentError, builtin_names, load_definition
 from nudipole.reach.collider_events import PointEvents, SelectionEvents
 from nudipole.reach.model import make_model
@@ -101,7 +106,9 @@ def run_events(args: argparse.Namespace) -> int:
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
     names = list(exp.selections) if args.selection is None else [args.selection]
     # (the luminosity scales the counts shown, even for a published limit: not refused)
-    check_counted_options(exp, names, None, args.statistic, args.bkg_uncertainty)
+    check_counted_options(
+        exp, names, None, args.statistic, args.bkg_uncertainty, photon_given(args)
+    )
     kwargs = model_kwargs(args)
     rows = collider_events(exp, args.mass, args.d, selection=args.selection, **kwargs)
     header = _header(args, exp, kwargs)

@@ -25,7 +25,7 @@ from nudipole.api import (
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import curve_points
 from nudipole.cli.landscape_commands import FLAVOURS, add_limit_options, chosen_limits, limit_set
-from nudipole.cli.reach_commands import add_model_options, model_kwargs
+from nudipole.cli.reach_commands import add_model_options, model_kwargs, photon_given
 from nudipole.experiments import ExperimentError, FarDetectorExperiment, load_definition
 from nudipole.io.results import json_safe, load_result
 from nudipole.limits import LimitSet, new_ground_intervals
@@ -110,7 +110,12 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
         return load_result(source), None
     definition = load_definition(args.experiment)
     if isinstance(definition, FarDetectorExperiment):
-        from nudipole.cli.lhc_commands import FIGURE_MASSES, far_kwargs, reject_collider_options
+        from nudipole.cli.lhc_commands import (
+            FIGURE_MASSES,
+            far_kwargs,
+            reject_collider_options,
+            with_bkg_uncertainty,
+        )
 
         reject_collider_options(args, definition.title)
         far = (
@@ -118,8 +123,7 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
             if args.lumi is None
             else definition.with_luminosity(luminosity_pb(args.lumi))
         )
-        if args.bkg_uncertainty is not None:
-            far = far.with_background_uncertainty(args.bkg_uncertainty)
+        far = with_bkg_uncertainty(far, args)
         masses = mass_grid(*FIGURE_MASSES, args.points)
         with progress_bar(len(masses), f"{far.title} band", not args.json) as progress:
             result = far_reach(
@@ -131,7 +135,9 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
             )
         return result, far_band_function(far, **far_kwargs(args))
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
-    check_counted_options(exp, [args.selection], args.lumi, args.statistic, args.bkg_uncertainty)
+    check_counted_options(
+        exp, [args.selection], args.lumi, args.statistic, args.bkg_uncertainty, photon_given(args)
+    )
     masses = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, args.points)
     kw = model_kwargs(args)
     with progress_bar(len(masses), f"{exp.title} reach", not args.json) as progress:

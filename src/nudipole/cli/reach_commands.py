@@ -151,6 +151,13 @@ def check_sampler_options(args: argparse.Namespace) -> None:
         )
 
 
+def photon_given(args: argparse.Namespace) -> dict[str, object]:
+    """The settings of N's decay and of the acceptance integration on the command line
+    (None where not given), for :func:`nudipole.api.check_counted_options`."""
+    names = ("photon_angular", "decay_model", "nature", "sampler")
+    return {name: getattr(args, name) for name in names}
+
+
 def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """The e+ e- conventions and integration options of ``args`` (checked: see
     :func:`check_sampler_options`) as keywords of :func:`nudipole.api.reach`."""
@@ -280,7 +287,9 @@ def run_reach(args: argparse.Namespace) -> int:
     reject_far_options(args)
     masses = given_masses(args)
     exp = resolve_experiment(definition, sqrt_s=args.sqrt_s, lumi=args.lumi)
-    check_counted_options(exp, [args.selection], args.lumi, args.statistic, args.bkg_uncertainty)
+    check_counted_options(
+        exp, [args.selection], args.lumi, args.statistic, args.bkg_uncertainty, photon_given(args)
+    )
     n = len(masses) if masses is not None else 60
     with progress_bar(n, f"{exp.title} reach", not args.json) as progress:
         result = reach(
