@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -135,7 +136,9 @@ def test_write_atomic_gives_normal_permissions(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["d95", "d95_error", "acceptance"])
 def test_reach_result_rejects_mismatched_shapes(name: str) -> None:
-    arrays = {key: np.zeros(3) for key in ("mass", "d95", "d95_error", "acceptance")}
+    arrays: dict[str, Any] = {
+        key: np.zeros(3) for key in ("mass", "d95", "d95_error", "acceptance")
+    }
     arrays[name] = np.zeros(2)
     with pytest.raises(ValueError, match=f"{name} must have the shape of mass"):
         ReachResult(**arrays)
@@ -201,13 +204,14 @@ def test_one_sided_result_has_no_upper_edge() -> None:
     assert np.all(np.isnan(result.upper))
     assert not result.is_band
     for name in ("d95_upper", "d95_upper_error"):
+        wrong: dict[str, Any] = {name: np.ones(3)}
         with pytest.raises(ValueError, match=f"{name} must have the shape"):
             ReachResult(
                 mass=np.ones(2),
                 d95=np.ones(2),
                 d95_error=np.ones(2),
                 acceptance=np.ones(2),
-                **{name: np.ones(3)},
+                **wrong,
             )
 
 
