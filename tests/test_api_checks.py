@@ -119,6 +119,23 @@ any_far_detector_events: Any = far_detector_events
         (lambda: any_collider_events("belle2", "x", 1e-5), "mass 'x': give a number in GeV"),
         (lambda: any_collider_events("belle2", 1.0, None), "d None: give a number in GeV^-1"),
         (lambda: any_far_detector_events("faser2", 0.05, "x"), "d 'x': give a number in GeV^-1"),
+        (lambda: any_reach("belle2", [[1.0, 2.0]]), "masses of shape (1, 2): give a flat list"),
+        (lambda: any_far_reach("faser2", np.ones((2, 2))), "masses of shape (2, 2)"),
+        (lambda: any_reach("belle2", [1.0], a="x"), "a 'x': give a number (a = d_W/d_B;"),
+        (lambda: any_reach("belle2", [1.0], a=1, sin2w="q"), "sin2w 'q': give a number"),
+        (lambda: any_far_reach("faser2", [0.1], a=1, sin2w=[1]), "sin2w [1]: give a number"),
+        (
+            lambda: any_collider_events("belle2", 1.0, 1e-5, background_uncertainty="x"),
+            "background_uncertainty 'x': give a number (relative: 0.01 = 1 %)",
+        ),
+        (
+            lambda: any_reach("faser2", [0.1], background_uncertainty="x"),
+            "background_uncertainty 'x': give a number",
+        ),
+        (lambda: any_reach("belle2", [1.0], progress="x"), "progress 'x': give a function"),
+        (lambda: any_far_reach("faser2", [0.1], progress=3), "progress 3: give a function"),
+        (lambda: any_far_reach("faser2", [0.1], channels=5), "channels 5: give names"),
+        (lambda: any_far_reach("faser2", [0.1], sources=[1]), "sources [1]: give names"),
     ],
 )
 def test_numbers_of_the_wrong_type(call: Callable[[], object], message: str) -> None:
@@ -245,6 +262,17 @@ def test_the_z_width_refuses_what_only_a_photon_uses(
     # where they would change something (a photon selection), they do
     opal = reach("lep", [20.0], selection="opal", **point)
     assert any_reach("lep", [20.0], selection="opal", **point, **kwargs).d95[0] != opal.d95[0]
+
+
+def test_far_background_uncertainty_needs_a_background() -> None:
+    """As on the command line: an uncertainty on no background (every built-in far detector,
+    or the paper preset) is refused; 0 is taken."""
+    with pytest.raises(ExperimentError, match="FASER-2 expects no background events"):
+        reach("faser2", [0.1], background_uncertainty=0.2, error_estimate=False)
+    with pytest.raises(ExperimentError, match="the paper preset counts no background"):
+        reach("faser2", [0.1], preset="paper", background_uncertainty=0.2)
+    zero = reach("faser2", [0.1], background_uncertainty=0.0, error_estimate=False)
+    assert zero.d95[0] == far_reach("faser2", [0.1], error_estimate=False).d95[0]
 
 
 def test_meson_settings_with_their_channels_are_taken() -> None:

@@ -37,24 +37,50 @@ def choice(kind: type[E], value: str | E, what: str, allowed: Iterable[E] | None
 
 def number(value: object, what: str, unit: str) -> float:
     """``value`` as a float (a number, or a string of one); ExperimentError naming ``what``
-    and the ``unit`` expected if it is neither (its range is checked where it is used)."""
+    and the ``unit`` expected if it is neither (its range is checked where it is used). A
+    ``unit`` in brackets is a note on a number that has none, e.g. "(a ratio)"."""
     if not isinstance(value, bool):
         try:
             return float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             pass
-    raise ExperimentError(f"{what} {value!r}: give a number in {unit}")
+    # a unit, or a note in brackets where the number has none
+    raise ExperimentError(
+        f"{what} {value!r}: give a number {unit if unit.startswith('(') else 'in ' + unit}"
+    )
+
+
+def optional_number(value: object, what: str, unit: str) -> float | None:
+    """:func:`number`, with None (not given) passed through."""
+    return None if value is None else number(value, what, unit)
+
+
+def checked_progress(progress: object) -> None:
+    """ExperimentError unless ``progress`` is None or callable (it is called with the number
+    of masses done since its last call)."""
+    if progress is not None and not callable(progress):
+        raise ExperimentError(
+            f"progress {progress!r}: give a function of one argument (the masses done since "
+            "its last call), or None"
+        )
 
 
 def masses_array(masses: object) -> FloatArray:
-    """Masses (a number or a sequence of numbers, GeV) as a float array; ExperimentError if
-    they are not numbers (their range is checked by the scans)."""
+    """Masses (a number or a flat sequence of numbers, GeV) as a float array; ExperimentError
+    if they are not numbers or have more than one dimension (their range is checked by the
+    scans)."""
     if isinstance(masses, str | bytes | dict | set | bool):
         raise ExperimentError(f"masses {masses!r}: give a list of numbers in GeV")
     try:
-        return np.asarray(masses, dtype=float)
+        out = np.asarray(masses, dtype=float)
     except (TypeError, ValueError):
         raise ExperimentError(f"masses {masses!r}: give a list of numbers in GeV") from None
+    if out.ndim > 1:
+        raise ExperimentError(
+            f"masses of shape {out.shape}: give a flat list of numbers in GeV (one curve per "
+            "call; reach_many for several)"
+        )
+    return out
 
 
 def luminosity_pb(lumi: str | float) -> float:

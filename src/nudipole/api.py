@@ -16,6 +16,7 @@ import numpy as np
 
 from nudipole._api_checks import (
     check_counted_options,
+    checked_progress,
     checked_workers,
     choice,
     integration_given,
@@ -23,6 +24,7 @@ from nudipole._api_checks import (
     luminosity_pb,
     masses_array,
     number,
+    optional_number,
 )
 from nudipole.experiments import (
     Experiment,
@@ -38,6 +40,7 @@ from nudipole.far_api import (
     far_reach_detectors,
     far_reach_flavours,
     far_setup,
+    far_with_background_uncertainty,
 )
 from nudipole.model import Flavour, FlavourMode, Nature
 from nudipole.physics.angular import PhotonAngular
@@ -46,7 +49,7 @@ from nudipole.physics.sm import EWScheme
 from nudipole.reach.collider_events import SelectionEvents
 from nudipole.reach.collider_events import collider_events as compute_collider_events
 from nudipole.reach.far_couplings import FarSignal
-from nudipole.reach.model import make_model
+from nudipole.reach.model import CouplingModel, make_model
 from nudipole.reach.presets import ChargeStates, DecayModel, Preset, get_preset
 from nudipole.reach.result import ReachResult
 from nudipole.reach.scan import compute_reach
@@ -284,8 +287,8 @@ def collider_events(
         chosen,
         selections=None if selection is None else [selection],
         options=integration_options(sampler, n_events, seed, None),
-        model=make_model(single_flavour(flavour), scenario, a, sin2w, w_interference),
-        background_uncertainty=background_uncertainty,
+        model=_model(flavour, scenario, a, sin2w, w_interference),
+        background_uncertainty=_uncertainty(background_uncertainty),
     )
 
 
@@ -472,7 +475,8 @@ def reach(
             )
         far = definition if lumi is None else definition.with_luminosity(luminosity_pb(lumi))
         if background_uncertainty is not None:
-            far = far.with_background_uncertainty(background_uncertainty)
+            value = number(background_uncertainty, "background_uncertainty", _RELATIVE)
+            far = far_with_background_uncertainty(far, value, preset)
         m = _chosen_masses(masses, mass_range, np.geomspace(*DEFAULT_FAR_MASSES, DEFAULT_N_MASSES))
         return far_reach(
             far,
@@ -523,10 +527,37 @@ def reach(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
     )
     options = integration_options(sampler, n_events, seed, checked_workers(workers))
-    model = make_model(single_flavour(flavour), scenario, a, sin2w, w_interference)
+    model = _model(flavour, scenario, a, sin2w, w_interference)
+    checked_progress(progress)
     return compute_reach(
-        exp, m, chosen, selection, options, progress, model, background_uncertainty
+        exp, m, chosen, selection, options, progress, model, _uncertainty(background_uncertainty)
     )
+
+
+def _model(
+    flavour: str | Flavour,
+    scenario: str | Scenario | None,
+    a: float | None,
+    sin2w: float | None,
+    w_interference: bool,
+) -> CouplingModel:
+    """:func:`make_model` of the API's keywords, ``a`` and ``sin2w`` checked as numbers."""
+    return make_model(
+        single_flavour(flavour),
+        scenario,
+        optional_number(a, "a", "(a = d_W/d_B; inf for d_B = 0)"),
+        optional_number(sin2w, "sin2w", "(sin^2(theta_w), about 0.23)"),
+        w_interference,
+    )
+
+
+def _uncertainty(value: float | None) -> float | None:
+    """``background_uncertainty`` checked as a number (its range where it is used)."""
+    return optional_number(value, "background_uncertainty", _RELATIVE)
+
+
+#: How a relative background uncertainty is written (:func:`_uncertainty`).
+_RELATIVE = "(relative: 0.01 = 1 %)"
 
 
 def reach_many(

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nudipole._api_checks import checked_workers, choice, luminosity_pb, masses_array, number
+from nudipole._api_checks import (
+    checked_progress,
+    checked_workers,
+    choice,
+    luminosity_pb,
+    masses_array,
+    number,
+    optional_number,
+)
 from nudipole.experiments import ExperimentError, FarDetectorExperiment
 from nudipole.experiments.registry import load_far_experiment
 from nudipole.model import Flavour, FlavourMode, Nature
@@ -83,14 +91,51 @@ def far_setup(
     """
     from nudipole.reach.far_setup import resolve_channels
 
+    for name, value in (("sources", sources), ("channels", channels)):
+        if not (value is None or isinstance(value, str) or _strings(value)):
+            raise ExperimentError(
+                f"{name} {value!r}: give names, comma-separated in one string or as a list"
+            )
     chans = resolve_channels(sources, channels)
+    ratio = optional_number(a, "a", "(a = d_W/d_B; inf for d_B = 0)")
+    s2w = optional_number(sin2w, "sin2w", "(sin^2(theta_w), about 0.23)")
     try:
         couplings = make_far_couplings(
-            flavour, None if scenario is None else str(scenario), a, sin2w, signal
+            flavour, None if scenario is None else str(scenario), ratio, s2w, signal
         )
     except ValueError as err:
         raise ExperimentError(str(err)) from None
     return chans, couplings
+
+
+def _strings(value: object) -> bool:
+    """Whether ``value`` is a list or tuple of strings."""
+    return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+
+
+def far_with_background_uncertainty(
+    exp: FarDetectorExperiment, uncertainty: float, preset: str = "default"
+) -> FarDetectorExperiment:
+    """``exp`` with the relative background uncertainty ``uncertainty`` (0 to 1); refused
+    (other than 0) where there is no background for it to widen: a detector that expects none
+    (every built-in one) or the ``paper`` preset, which counts none."""
+    from nudipole.reach.far_presets import FarStatistic
+
+    out = exp.with_background_uncertainty(uncertainty)  # its range checked first
+    chosen = get_far_preset(preset)
+    none = (
+        f"the {chosen.name} preset counts no background"
+        if chosen.statistic is FarStatistic.THREE_EVENTS
+        else f"{exp.title} expects no background events"
+        if exp.selection.background == 0.0
+        else None
+    )
+    if uncertainty > 0.0 and none is not None:
+        raise ExperimentError(
+            f"--bkg-uncertainty {uncertainty:g} (background_uncertainty) widens the background, "
+            f"and {none}: it would change nothing; drop it"
+        )
+    return out
 
 
 def _check_boson_options(
@@ -223,6 +268,7 @@ def far_reach(
         sources=sources, channels=channels, flavour=flavour, scenario=scenario, a=a,
         sin2w=sin2w, signal=signal,
     )  # fmt: skip
+    checked_progress(progress)
     from nudipole.reach.far_scan import compute_far_reach
 
     return compute_far_reach(

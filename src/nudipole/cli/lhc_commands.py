@@ -26,7 +26,7 @@ from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisati
 from nudipole.production.channels import ALL_CHANNELS, SOURCES
 from nudipole.production.meson_source import SPECTRA_SETS
 from nudipole.reach.far_couplings import FarSignal
-from nudipole.reach.far_presets import ErrorRule, FarStatistic, FormFactor, get_far_preset
+from nudipole.reach.far_presets import ErrorRule, FormFactor
 from nudipole.reach.result import ReachResult
 
 #: Masses of the lhc-far figures and of a far scan without masses (GeV): from 1 MeV to just
@@ -152,27 +152,15 @@ def reject_far_options(args: argparse.Namespace) -> None:
 def with_bkg_uncertainty(
     exp: FarDetectorExperiment, args: argparse.Namespace
 ) -> FarDetectorExperiment:
-    """The detector with the background uncertainty of ``--bkg-uncertainty`` if given;
-    refused (other than 0) where there is no background for it to widen: a detector that
-    expects none (every built-in one) or the paper preset, which counts none."""
+    """The detector with the background uncertainty of ``--bkg-uncertainty`` if given
+    (:func:`nudipole.far_api.far_with_background_uncertainty`: refused where there is no
+    background for it to widen)."""
+    from nudipole.far_api import far_with_background_uncertainty
+
     value = getattr(args, "bkg_uncertainty", None)
     if value is None:
         return exp
-    out = exp.with_background_uncertainty(value)  # its range checked first
-    preset = get_far_preset(getattr(args, "preset", None) or "default")
-    none = (
-        f"the {preset.name} preset counts no background"
-        if preset.statistic is FarStatistic.THREE_EVENTS
-        else f"{exp.title} expects no background events"
-        if exp.selection.background == 0.0
-        else None
-    )
-    if value > 0.0 and none is not None:
-        raise ExperimentError(
-            f"--bkg-uncertainty {value:g} widens the background, and {none}: it would change "
-            "nothing; drop it"
-        )
-    return out
+    return far_with_background_uncertainty(exp, value, getattr(args, "preset", None) or "default")
 
 
 def reject_collider_options(args: argparse.Namespace, title: str) -> None:
