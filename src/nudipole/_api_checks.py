@@ -155,6 +155,19 @@ def check_counted_options(
         )
 
 
+def photon_settings(
+    photon_angular: object, decay_model: object, nature: object, sampler: object
+) -> dict[str, object]:
+    """The settings of N's decay and of the acceptance integration by keyword (None where not
+    given; the sampler ``rules`` is the default), for :func:`check_counted_options`."""
+    return {
+        "photon_angular": photon_angular,
+        "decay_model": decay_model,
+        "nature": nature,
+        "sampler": sampler,
+    }
+
+
 def _check_width_options(
     exp: Experiment, chosen: Sequence[Selection], photon: Mapping[str, object]
 ) -> None:

@@ -25,6 +25,7 @@ from nudipole._api_checks import (
     masses_array,
     number,
     optional_number,
+    photon_settings,
 )
 from nudipole.experiments import (
     Experiment,
@@ -90,6 +91,8 @@ MAX_GRID_MASSES = 100_000
 DEFAULT_MASS_MIN = 0.01  # GeV
 #: Default far-detector mass range (GeV): the meson source reaches up to the Upsilon(1S).
 DEFAULT_FAR_MASSES = (1.0e-3, 9.4)
+#: How a relative background uncertainty is written in the errors (:func:`_uncertainty`).
+_RELATIVE = "(relative: 0.01 = 1 %)"
 
 
 def single_flavour(flavour: str | Flavour | FlavourMode) -> Flavour:
@@ -270,12 +273,7 @@ def collider_events(
     exp = resolve_experiment(experiment, sqrt_s=sqrt_s, lumi=lumi)
     names = list(exp.selections) if selection is None else [selection]
     # (the luminosity scales the counts shown, even for a published limit: not refused)
-    photon = {
-        "photon_angular": photon_angular,
-        "decay_model": decay_model,
-        "nature": nature,
-        "sampler": sampler,
-    }
+    photon = photon_settings(photon_angular, decay_model, nature, sampler)
     check_counted_options(exp, names, None, statistic, background_uncertainty, photon)
     chosen = collider_preset(
         preset, statistic, photon_angular, charge_states, decay_model, nature, ew_scheme
@@ -514,13 +512,9 @@ def reach(
             "wz_tables and error_rule apply only to far detectors (faser2, mapp2, facet, "
             "mathusla, ...)"
         )
+    checked_progress(progress)
     exp = resolve_experiment(definition, sqrt_s=sqrt_s, lumi=lumi)
-    photon = {
-        "photon_angular": photon_angular,
-        "decay_model": decay_model,
-        "nature": nature,
-        "sampler": sampler,
-    }
+    photon = photon_settings(photon_angular, decay_model, nature, sampler)
     check_counted_options(exp, [selection], lumi, statistic, background_uncertainty, photon)
     m = _chosen_masses(masses, mass_range, default_masses(exp))
     chosen = collider_preset(
@@ -528,7 +522,6 @@ def reach(
     )
     options = integration_options(sampler, n_events, seed, checked_workers(workers))
     model = _model(flavour, scenario, a, sin2w, w_interference)
-    checked_progress(progress)
     return compute_reach(
         exp, m, chosen, selection, options, progress, model, _uncertainty(background_uncertainty)
     )
@@ -554,10 +547,6 @@ def _model(
 def _uncertainty(value: float | None) -> float | None:
     """``background_uncertainty`` checked as a number (its range where it is used)."""
     return optional_number(value, "background_uncertainty", _RELATIVE)
-
-
-#: How a relative background uncertainty is written (:func:`_uncertainty`).
-_RELATIVE = "(relative: 0.01 = 1 %)"
 
 
 def reach_many(

@@ -18,6 +18,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from nudipole._api_checks import photon_settings
 from nudipole.api import check_counted_options, mass_grid, reach, resolve_experiment
 from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import (
@@ -154,8 +155,7 @@ def check_sampler_options(args: argparse.Namespace) -> None:
 def photon_given(args: argparse.Namespace) -> dict[str, object]:
     """The settings of N's decay and of the acceptance integration on the command line
     (None where not given), for :func:`nudipole.api.check_counted_options`."""
-    names = ("photon_angular", "decay_model", "nature", "sampler")
-    return {name: getattr(args, name) for name in names}
+    return photon_settings(args.photon_angular, args.decay_model, args.nature, args.sampler)
 
 
 def model_kwargs(args: argparse.Namespace) -> dict[str, Any]:
