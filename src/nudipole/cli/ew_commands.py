@@ -28,9 +28,10 @@ from nudipole.physics.sm import SM
 
 
 def add_coupling_options(
-    p: argparse.ArgumentParser, default_sin2w: float | None = SIN2_THETA_W
+    p: argparse.ArgumentParser, default_sin2w: float | None = SIN2_THETA_W, sin2w_note: str = ""
 ) -> None:
-    """--scenario / --a and --sin2w, shared by the electroweak commands."""
+    """--scenario / --a and --sin2w, shared by the electroweak commands (``sin2w_note``: added
+    to the help of --sin2w)."""
     group = p.add_mutually_exclusive_group()
     group.add_argument(
         "--scenario",
@@ -42,7 +43,8 @@ def add_coupling_options(
         "--sin2w",
         type=float,
         default=default_sin2w,
-        help=f"sin^2(theta_w) (default {SIN2_THETA_W}; the talk's C, D numbers use 0.2293)",
+        help=f"sin^2(theta_w) (default {SIN2_THETA_W}; the talk's C, D numbers use 0.2293)"
+        + sin2w_note,
     )
 
 

@@ -65,7 +65,7 @@ def add_far_options(p: argparse.ArgumentParser) -> None:
         "--signal",
         choices=[s.value for s in FarSignal],
         help="signal: photon (N -> nu gamma in the volume, default) or visible (every visible "
-        "decay of N: nu gamma, l f f', nu f f)",
+        "decay of N: nu gamma, l f f', nu f f; with --scenario or --a)",
     )
     g.add_argument(
         "--boson-polarisation",

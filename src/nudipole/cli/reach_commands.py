@@ -103,7 +103,8 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
         type=background_uncertainty_value,
         metavar="R",
         help="relative uncertainty of the expected background, 0 to 1 (e.g. 0.01 = 1 %%; "
-        "default: the selection's, 0 for the built-in experiments), profiled in the statistic",
+        "default: the selection's, 0 for the built-in experiments), profiled in the statistic; "
+        "far detectors: only where the detector file expects background (default preset)",
     )
     p.add_argument(
         "--ew-scheme",
@@ -121,7 +122,9 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
             "detectors also take universal (d_e = d_mu = d_tau: the three flavours' production "
             "with the three-flavour width)",
         )
-    add_coupling_options(p, default_sin2w=None)
+    add_coupling_options(
+        p, default_sin2w=None, sin2w_note="; far detectors: with --scenario or --a only"
+    )
     p.add_argument(
         "--no-w-interference",
         dest="w_interference",
