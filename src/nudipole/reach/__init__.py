@@ -18,5 +18,7 @@ Both
     ``result`` (:class:`~nudipole.reach.result.ReachResult`, with everything that made it).
 
 Nothing is imported with the package: ``import nudipole.reach.scan`` loads that module and
-what it needs, and the attribute ``nudipole.reach`` stays the function.
+what it needs, and the attribute ``nudipole.reach`` stays the function. So import the modules
+by ``from nudipole.reach import scan`` or ``from nudipole.reach.scan import ...``: the form
+``import nudipole.reach.scan as scan`` looks ``scan`` up on the function and fails.
 """
