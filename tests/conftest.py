@@ -1,14 +1,22 @@
-"""Test inputs shared by several test modules.
+"""Test inputs shared by several test modules, and the property tests' settings.
 
 ``cut_of_each_type``: one cut of every type a selection can use (a user's TOML may combine
 any of them); ``two_cut_types``: every pair of them. Tests that name either argument are
 parametrized with them (the rule's pieces and the background grid's cells are both checked
 against the cuts' masks with the same cuts).
+
+Property tests (hypothesis) draw their examples from a seed fixed per test (``derandomize``)
+and keep no database of past failures, so that every run, CI's on a fresh machine included,
+tests the same examples (profile ``repeatable``, the default). ``HYPOTHESIS_PROFILE=explore``
+draws new examples on every run and keeps what fails in ``.hypothesis/``: for looking for
+counterexamples, not for CI.
 """
 
 import itertools
+import os
 
 import pytest
+from hypothesis import settings
 
 from nudipole.experiments.selections import (
     BeamBackgroundCut,
@@ -19,6 +27,10 @@ from nudipole.experiments.selections import (
     LabPolarRange,
     LabPolarVeto,
 )
+
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 CUT_OF_EACH_TYPE: tuple[Cut, ...] = (
     LabPolarRange(17.0, 150.0),
