@@ -155,8 +155,9 @@ def energy_nodes(
 ) -> tuple[FloatArray, FloatArray]:
     """Energy of N in the parent rest frame (GeV) as nodes with weights (GeV^2, per d^2).
 
-    Two-body V decays: one node at (m_V^2 + m_N^2)/(2 m_V). Three-body decays:
-    ``order`` x ``angular_order`` Gauss-Legendre nodes in (q^2, cos theta)
+    Two-body V decays: one node at (m_V^2 + m_N^2)/(2 m_V). Three-body decays: Gauss-Legendre
+    nodes in (q^2, cos theta), up to 2 ``order`` in q^2 (3 ``order`` with the VMD peak of a
+    form factor with a width) times ``angular_order``
     (:func:`nudipole.physics.mesons.parent_frame_energy_nodes`). The weights sum to
     :func:`br_per_d2` (same ``order``); every node lies in [m_N, E_max]. Closed channel:
     empty arrays.
