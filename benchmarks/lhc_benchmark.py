@@ -3,14 +3,15 @@
 Run:  python benchmarks/lhc_benchmark.py [--repeat 3] [--masses 100] [--detectors faser2,mapp2]
       [--kernels compiled,numpy]
 
-For FASER-2, FACET and MAPP-2 (all 13 channels, d_e, both presets) it prints the wall time of
-a band on N log-spaced masses (1 MeV to 9.4 GeV), best of the repeats, on one core, without
-and with the integration-error pass (and both per mass), the largest estimated integration
-error on the lower edge, and the first call's extra cost (spectra loading, parent tables and
-detector geometry, cached afterwards; and the numba compilation, or loading it from the
-on-disk cache), and the time of the parent-frame energy nodes of every channel at one mass. ``--kernels`` compares the compiled kernel (default) with the NumPy
-reference path on the same work; both are timed as CPU time of this process
-(``time.process_time``), which a busy machine disturbs less than the wall clock.
+For FASER-2, FACET and MAPP-2 (all 13 channels, d_e, both presets) it prints the wall time of a
+band on N log-spaced masses (1 MeV to 9.4 GeV), best of the repeats, on one core, without and
+with the integration-error pass (and both per mass), the largest estimated integration error on
+the lower edge, and the first call's extra cost (spectra loading, parent tables and detector
+geometry, cached afterwards; and the numba compilation, or loading it from the on-disk cache),
+and the time of the parent-frame energy nodes of every channel at one mass. ``--kernels``
+compares the compiled kernel (default) with the NumPy reference path on the same work; both are
+timed as CPU time of this process (``time.process_time``), which a busy machine disturbs less
+than the wall clock.
 """
 
 from __future__ import annotations
