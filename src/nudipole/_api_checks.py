@@ -13,7 +13,12 @@ from nudipole.experiments import Experiment, ExperimentError
 from nudipole.experiments.schema import Selection
 from nudipole.physics._types import FloatArray
 from nudipole.reach.collider_events import has_energy
-from nudipole.reach.scan_setup import IntegrationOptions, selection_points
+from nudipole.reach.scan_setup import (
+    RANDOM_SAMPLERS,
+    SAMPLERS,
+    IntegrationOptions,
+    selection_points,
+)
 from nudipole.units import parse_luminosity
 
 E = TypeVar("E", bound=StrEnum)
@@ -53,6 +58,16 @@ def number(value: object, what: str, unit: str) -> float:
 def optional_number(value: object, what: str, unit: str) -> float | None:
     """:func:`number`, with None (not given) passed through."""
     return None if value is None else number(value, what, unit)
+
+
+def coupling_numbers(a: object, sin2w: object) -> tuple[float | None, float | None]:
+    """``a`` = d_W/d_B and sin^2(theta_w) as numbers (None where not given): an
+    ExperimentError naming the one that is not a number (their ranges are checked by the
+    coupling models)."""
+    return (
+        optional_number(a, "a", "(a = d_W/d_B; inf for d_B = 0)"),
+        optional_number(sin2w, "sin2w", "(sin^2(theta_w), about 0.23)"),
+    )
 
 
 def checked_progress(progress: object) -> None:
@@ -202,7 +217,7 @@ def integration_options(
 ) -> IntegrationOptions:
     """The e+ e- integration options; ``n_events`` and ``seed`` other than their defaults
     are refused with a deterministic sampler (rules, quadrature), which would ignore them."""
-    if sampler in ("rules", "quadrature"):
+    if sampler in SAMPLERS and sampler not in RANDOM_SAMPLERS:
         given = [
             f"{name}={value!r}"
             for name, value in integration_given(sampler, n_events, seed).items()

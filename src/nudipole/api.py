@@ -19,6 +19,7 @@ from nudipole._api_checks import (
     checked_progress,
     checked_workers,
     choice,
+    coupling_numbers,
     integration_given,
     integration_options,
     luminosity_pb,
@@ -535,13 +536,8 @@ def _model(
     w_interference: bool,
 ) -> CouplingModel:
     """:func:`make_model` of the API's keywords, ``a`` and ``sin2w`` checked as numbers."""
-    return make_model(
-        single_flavour(flavour),
-        scenario,
-        optional_number(a, "a", "(a = d_W/d_B; inf for d_B = 0)"),
-        optional_number(sin2w, "sin2w", "(sin^2(theta_w), about 0.23)"),
-        w_interference,
-    )
+    ratio, s2w = coupling_numbers(a, sin2w)
+    return make_model(single_flavour(flavour), scenario, ratio, s2w, w_interference)
 
 
 def _uncertainty(value: float | None) -> float | None:

@@ -19,10 +19,10 @@ from nudipole._api_checks import (
     checked_progress,
     checked_workers,
     choice,
+    coupling_numbers,
     luminosity_pb,
     masses_array,
     number,
-    optional_number,
 )
 from nudipole.experiments import ExperimentError, FarDetectorExperiment
 from nudipole.experiments.registry import load_far_experiment
@@ -31,7 +31,13 @@ from nudipole.physics.couplings import Scenario
 from nudipole.production.boson_channels import BOSON_TABLE_SETS, BosonPolarisation
 from nudipole.production.meson_source import SPECTRA_SETS, SourceOptions
 from nudipole.reach.far_couplings import FarCouplings, FarSignal, make_far_couplings
-from nudipole.reach.far_presets import ErrorRule, FarPreset, FormFactor, get_far_preset
+from nudipole.reach.far_presets import (
+    ErrorRule,
+    FarPreset,
+    FarStatistic,
+    FormFactor,
+    get_far_preset,
+)
 from nudipole.reach.result import BandEnd, ReachResult
 
 if TYPE_CHECKING:
@@ -97,8 +103,7 @@ def far_setup(
                 f"{name} {value!r}: give names, comma-separated in one string or as a list"
             )
     chans = resolve_channels(sources, channels)
-    ratio = optional_number(a, "a", "(a = d_W/d_B; inf for d_B = 0)")
-    s2w = optional_number(sin2w, "sin2w", "(sin^2(theta_w), about 0.23)")
+    ratio, s2w = coupling_numbers(a, sin2w)
     try:
         couplings = make_far_couplings(
             flavour, None if scenario is None else str(scenario), ratio, s2w, signal
@@ -119,8 +124,6 @@ def far_with_background_uncertainty(
     """``exp`` with the relative background uncertainty ``uncertainty`` (0 to 1); refused
     (other than 0) where there is no background for it to widen: a detector that expects none
     (every built-in one) or the ``paper`` preset, which counts none."""
-    from nudipole.reach.far_presets import FarStatistic
-
     out = exp.with_background_uncertainty(uncertainty)  # its range checked first
     chosen = get_far_preset(preset)
     none = (

@@ -49,7 +49,7 @@ from nudipole.physics.sm import EWScheme
 from nudipole.reach.presets import PRESETS, ChargeStates, DecayModel
 from nudipole.reach.recipes import Curve
 from nudipole.reach.result import ReachResult
-from nudipole.reach.scan_setup import SAMPLERS
+from nudipole.reach.scan_setup import RANDOM_SAMPLERS, SAMPLERS
 from nudipole.stats import USER_STATISTICS
 
 #: Defaults of the e+e- integration options (None in the parser, so that far detectors can
@@ -132,10 +132,6 @@ def add_model_options(p: argparse.ArgumentParser, flavour: bool = True) -> None:
         help="drop the W-gamma/W-Z interference in e+e- -> N nu_e (as the talk's slide; "
         "electron flavour with a --scenario or --a that has d_W)",
     )
-
-
-#: The samplers that draw random numbers: only they use --events and --seed.
-RANDOM_SAMPLERS = ("mc", "sobol")
 
 
 def check_sampler_options(args: argparse.Namespace) -> None:

@@ -40,6 +40,8 @@ from nudipole.stats.poisson import expected_signal_limit
 from nudipole.units import inverse_pb_to_natural
 
 SAMPLERS = ("rules", "mc", "sobol", "quadrature")
+#: The samplers that draw random numbers: only they use ``n_events`` and ``seed``.
+RANDOM_SAMPLERS = ("mc", "sobol")
 
 
 #: Most energy points for which the "rules" sampler uses 15-point panels by default.
