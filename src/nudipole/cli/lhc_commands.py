@@ -149,14 +149,15 @@ def reject_far_options(args: argparse.Namespace) -> None:
         )
 
 
-def with_bkg_uncertainty(
-    exp: FarDetectorExperiment, args: argparse.Namespace
-) -> FarDetectorExperiment:
-    """The detector with the background uncertainty of ``--bkg-uncertainty`` if given
-    (:func:`nudipole.far_api.far_with_background_uncertainty`: refused where there is no
-    background for it to widen)."""
+def with_run_options(exp: FarDetectorExperiment, args: argparse.Namespace) -> FarDetectorExperiment:
+    """The detector with the luminosity of ``--lumi`` and the background uncertainty of
+    ``--bkg-uncertainty``, where given (the latter refused where there is no background for
+    it to widen: :func:`nudipole.far_api.far_with_background_uncertainty`)."""
+    from nudipole.api import luminosity_pb
     from nudipole.far_api import far_with_background_uncertainty
 
+    if getattr(args, "lumi", None) is not None:
+        exp = exp.with_luminosity(luminosity_pb(args.lumi))
     value = getattr(args, "bkg_uncertainty", None)
     if value is None:
         return exp
@@ -294,11 +295,7 @@ def far_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_far_reach(args: argparse.Namespace, exp: FarDetectorExperiment, out: Path | None) -> int:
     reject_collider_options(args, exp.title)
-    if args.lumi is not None:
-        from nudipole.api import luminosity_pb
-
-        exp = exp.with_luminosity(luminosity_pb(args.lumi))
-    exp = with_bkg_uncertainty(exp, args)
+    exp = with_run_options(exp, args)
     rule = getattr(args, "error_rule", None)
     if rule is not None and not args.error_estimate:
         raise ExperimentError(

@@ -17,7 +17,6 @@ from nudipole.api import (
     collider_preset,
     far_band_function,
     far_reach,
-    luminosity_pb,
     mass_grid,
     reach,
     resolve_experiment,
@@ -114,16 +113,11 @@ def newground_result(args: argparse.Namespace) -> tuple[ReachResult, Any]:
             FIGURE_MASSES,
             far_kwargs,
             reject_collider_options,
-            with_bkg_uncertainty,
+            with_run_options,
         )
 
         reject_collider_options(args, definition.title)
-        far = (
-            definition
-            if args.lumi is None
-            else definition.with_luminosity(luminosity_pb(args.lumi))
-        )
-        far = with_bkg_uncertainty(far, args)
+        far = with_run_options(definition, args)
         masses = mass_grid(*FIGURE_MASSES, args.points)
         with progress_bar(len(masses), f"{far.title} band", not args.json) as progress:
             result = far_reach(
