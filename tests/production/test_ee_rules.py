@@ -230,6 +230,79 @@ def test_compiled_kappa_equals_path_over_lab_momentum(beta: float) -> None:
     np.testing.assert_allclose(got, want, rtol=1e-14)
 
 
+def test_compiled_kappa_of_an_n_at_rest_in_the_lab_is_infinite() -> None:
+    """An N emitted backwards with the boost's velocity (p_n = beta e_n, z = -1) is at rest in
+    the lab: kappa = L m Gamma / p is infinite (it decays where it is made), not an error."""
+    from nudipole.production._ee_nodes_kernel import node_kappa
+
+    beta, mass = 0.4, 1.3
+    e_n = mass / np.sqrt(1.0 - beta**2)
+    p_n = beta * e_n
+    inverse = np.array([1.0 / 4.0e15, -1.0 / 6.0e15, 1.0 / 7.5e15])
+    gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+    assert node_kappa(-1.0, p_n, e_n, 2.5e-3, beta, gamma_b, inverse) == np.inf
+    assert np.isfinite(node_kappa(-0.999, p_n, e_n, 2.5e-3, beta, gamma_b, inverse))
+
+
+def _kappa_range_by_angles(
+    node: np.ndarray, cos_lo: np.ndarray, cos_hi: np.ndarray, cos_a: np.ndarray,
+    sin_a: np.ndarray, kappa: object,
+) -> tuple[float, float]:  # fmt: skip
+    """The kappa range over pieces from the angles themselves (acos, atan2, cos): the N's
+    polar angle runs from the smallest |theta - alpha| to the largest min(theta + alpha,
+    2 pi - theta - alpha) over the piece; kappa at both ends of that z range and at z = 0."""
+    lo, hi = np.inf, -np.inf
+    for k, v in enumerate(node):
+        alpha = np.arctan2(sin_a[v], cos_a[v])
+        t_a, t_b = np.arccos(cos_hi[k]), np.arccos(cos_lo[k])
+        near = 0.0 if t_a <= alpha <= t_b else min(abs(t_a - alpha), abs(t_b - alpha))
+        if t_a <= np.pi - alpha <= t_b:
+            far = np.pi
+        else:
+            far = max(min(t + alpha, 2 * np.pi - t - alpha) for t in (t_a, t_b))
+        z_lo, z_hi = np.cos(far), np.cos(near)
+        for z in (z_lo, z_hi, 0.0):
+            if z_lo <= z <= z_hi:
+                kap = kappa(z)  # type: ignore[operator]
+                lo, hi = min(lo, kap), max(hi, kap)
+    return lo, hi
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.27])
+def test_compiled_kappa_range_equals_the_angle_form(beta: float) -> None:
+    """The compiled kappa range over random photon-angle pieces (their z range from cosines
+    and sines alone) equals the range from the angles themselves, to rounding: pieces on
+    either side of alpha and of pi - alpha, pieces containing them, narrow and wide ones."""
+    from nudipole.production._ee_lab_volume_kernel import lab_volume_kappa_range
+    from nudipole.production._ee_nodes_kernel import node_kappa
+
+    rng = np.random.default_rng(11)
+    n_v = 400
+    c = rng.uniform(-1.0, 1.0, n_v)  # c* of the nodes; the N's beta and gamma as in the rule
+    beta_n, gamma_n = 0.6, 1.25
+    cos_a = (c + beta_n) / (1.0 + beta_n * c)
+    sin_a = np.sqrt(1.0 - c**2) / (gamma_n * (1.0 + beta_n * c))
+    ends = np.sort(rng.uniform(-1.0, 1.0, (n_v, 2)), axis=1)
+    ends[: n_v // 8] = [-1.0, 1.0]  # whole pieces: both alpha and pi - alpha inside
+    ends[n_v // 8 : n_v // 4, 1] = np.minimum(ends[n_v // 8 : n_v // 4, 0] + 1e-3, 1.0)  # narrow
+    node = np.arange(n_v, dtype=np.int64)
+    kin = np.array([[3.2, np.hypot(3.2, 1.7), 2.5e-3]])
+    inverse = np.array([1.0 / 4.0e15, -1.0 / 6.0e15, 1.0 / 7.5e15])
+    gamma_b = 1.0 / np.sqrt(1.0 - beta**2)
+
+    def kappa(z: float) -> float:
+        return float(node_kappa(z, *kin[0], beta, gamma_b, inverse))
+
+    for v in range(0, n_v, 20):  # one mass per 20 nodes: 20 ranges
+        sel = node[v : v + 20]
+        lo, hi = lab_volume_kappa_range(
+            sel, ends[sel, 0], ends[sel, 1], cos_a, sin_a, np.zeros(n_v, dtype=np.int64),
+            np.zeros(1, dtype=np.int64), kin, np.full((1, 0), np.nan), beta, inverse, 1,
+        )  # fmt: skip
+        want = _kappa_range_by_angles(sel, ends[sel, 0], ends[sel, 1], cos_a, sin_a, kappa)
+        np.testing.assert_allclose([lo[0], hi[0]], want, rtol=1e-12)
+
+
 def test_rule_pieces_are_the_accepted_photon_angles() -> None:
     """Every piece passes the cuts at random interior points, every gap between pieces of one
     c* node fails at its midpoint (or is a split without a change), and the pieces lie in

@@ -62,7 +62,7 @@ def _piece_angles(cos_lo: float, cos_hi: float) -> tuple[float, float]:  # pragm
     return 0.5 * (th_lo + th_hi), 0.5 * (th_hi - th_lo)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _lab_volume_sweep(
     node: IntArray, cos_lo: FloatArray, cos_hi: FloatArray, x_theta: FloatArray,
     w_theta_k: FloatArray, w_theta_g: FloatArray, narrow: float, x_narrow: FloatArray,
@@ -82,6 +82,9 @@ def _lab_volume_sweep(
     n_narrow = x_narrow.size
     n_l = cos_psi.size
     gamma_b = 1.0 / math.sqrt(1.0 - beta * beta)
+    # density and kappa first, then the bins, as in _lab_volume_sweep_pairs
+    kap_m = np.empty(n_l)
+    dens_m = np.empty(n_l)
     for k in range(n_k):
         vk = node[k]
         ca = cos_a[vk]
@@ -113,18 +116,20 @@ def _lab_volume_sweep(
             for m in range(n_l):
                 z = cg * ca + ssa * cos_psi[m]
                 z = min(max(z, -1.0), 1.0)
-                dens = (
+                dens_m[m] = (
                     _chebyshev(series, vk, 0, z)
                     + _chebyshev(series, vk, 1, z) * (z * ca - cg) * inv_sa
                 )
+                kap_m[m] = node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, inverse_geometry)
+            for m in range(n_l):
+                dens = dens_m[m]
                 w_k = ak * wpk[m] * dens
                 if not w_k > 0.0:  # left out of both rules, as the node path does
                     continue
-                kap = node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, inverse_geometry)
-                _add_node(kap, w_k, ag * wpg[m] * dens, gk, mk, edges, sum_w, sum_wk)
+                _add_node(kap_m[m], w_k, ag * wpg[m] * dens, gk, mk, edges, sum_w, sum_wk)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _lab_volume_sweep_pairs(
     node: IntArray, cos_lo: FloatArray, cos_hi: FloatArray, x_theta: FloatArray,
     w_theta_k: FloatArray, w_theta_g: FloatArray, narrow: float, x_narrow: FloatArray,
@@ -142,6 +147,11 @@ def _lab_volume_sweep_pairs(
     n_narrow = x_narrow.size
     n_l = cos_psi.size
     gamma_b = 1.0 / math.sqrt(1.0 - beta * beta)
+    # the density and kappa of a theta node's psi nodes first, in a loop without branches,
+    # then their bins (with the numpy error model, no zero check on kappa's division):
+    # BESIII default's pass 79 -> 65 ms, the same sums to the bit (measured)
+    kap_m = np.empty(n_l)
+    dens_m = np.empty(n_l)
     for k in range(n_k):
         vk = node[k]
         ca = cos_a[vk]
@@ -195,12 +205,14 @@ def _lab_volume_sweep_pairs(
             for m in range(n_l):
                 z = cg * ca + ssa * cos_psi[m]
                 z = min(max(z, -1.0), 1.0)
-                dens = a0 + (a1 + a2 * z) * z + (b0 + b1 * z) * (z * ca - cg) * inv_sa
+                dens_m[m] = a0 + (a1 + a2 * z) * z + (b0 + b1 * z) * (z * ca - cg) * inv_sa
+                kap_m[m] = node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, inverse_geometry)
+            for m in range(n_l):
+                dens = dens_m[m]
                 w_k = ak * wpk[m] * dens
                 if not w_k > 0.0:  # left out of both rules, as the node path does
                     continue
-                kap = node_kappa(z, p_n, e_n, m_gamma, beta, gamma_b, inverse_geometry)
-                _add_node(kap, w_k, ag * wpg[m] * dens, gk, mk, edges, sum_w, sum_wk)
+                _add_node(kap_m[m], w_k, ag * wpg[m] * dens, gk, mk, edges, sum_w, sum_wk)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -309,11 +321,20 @@ def lab_volume_kappa_range(
     photon at polar angles theta_a .. theta_b (cosines ``cos_hi`` .. ``cos_lo``) and the N at
     the angle alpha to it, so the N's polar angle runs from the smallest |theta - alpha| to
     the largest min(theta + alpha, 2 pi - theta - alpha); over that range of z, kappa has its
-    extremes at the ends, at z = 0 or at the rims' cosines ``corners[g]`` (NaN: none)."""
+    extremes at the ends, at z = 0 or at the rims' cosines ``corners[g]`` (NaN: none).
+
+    The ends in z from the cosines and sines alone, no angle: z_hi = 1 where alpha lies in
+    the piece (cos_lo <= cos alpha <= cos_hi), else max over its ends of cos(theta - alpha);
+    z_lo = -1 where pi - alpha does, else min of cos(theta + alpha), which is also the cosine
+    of 2 pi - theta - alpha (cos theta_b = ``cos_lo``; the angles themselves, two acos, an
+    atan2 and two cos per piece, took 13.4 of BESIII default's 197 ms, this form 6.5 ms)."""
     lo_mass = np.full(n_masses, np.inf)
     hi_mass = np.full(n_masses, -np.inf)
     gamma_b = 1.0 / math.sqrt(1.0 - beta * beta)
     n_c = corners.shape[1]
+    last = -1
+    ca = 1.0
+    sa = 0.0
     for k in range(node.size):
         vk = node[k]
         gk = group[vk]
@@ -321,18 +342,19 @@ def lab_volume_kappa_range(
         p_n = group_kinematics[gk, 0]
         e_n = group_kinematics[gk, 1]
         m_gamma = group_kinematics[gk, 2]
-        alpha = math.atan2(sin_a[vk], cos_a[vk])
-        t_a = math.acos(min(max(cos_hi[k], -1.0), 1.0))
-        t_b = math.acos(min(max(cos_lo[k], -1.0), 1.0))
-        near = 0.0 if t_a <= alpha <= t_b else min(abs(t_a - alpha), abs(t_b - alpha))
-        turn = math.pi - alpha
-        if t_a <= turn <= t_b:
-            far = math.pi
-        else:
-            far = max(min(t_a + alpha, 2.0 * math.pi - t_a - alpha),
-                      min(t_b + alpha, 2.0 * math.pi - t_b - alpha))  # fmt: skip
-        z_lo = math.cos(far)
-        z_hi = math.cos(near)
+        if vk != last:  # pieces come ordered by node: alpha once per node
+            norm = math.hypot(cos_a[vk], sin_a[vk])
+            ca = cos_a[vk] / norm
+            sa = sin_a[vk] / norm
+            last = vk
+        c_a = min(max(cos_hi[k], -1.0), 1.0)  # theta_a, the smaller angle
+        c_b = min(max(cos_lo[k], -1.0), 1.0)
+        s_a = math.sqrt(1.0 - c_a * c_a)
+        s_b = math.sqrt(1.0 - c_b * c_b)
+        # cos(theta - alpha) at the ends, or 1 where alpha lies in the piece
+        z_hi = 1.0 if c_b <= ca <= c_a else max(c_a * ca + s_a * sa, c_b * ca + s_b * sa)
+        # cos(theta + alpha) at the ends, or -1 where pi - alpha lies in the piece
+        z_lo = -1.0 if c_b <= -ca <= c_a else min(c_a * ca - s_a * sa, c_b * ca - s_b * sa)
         lo = lo_mass[mk]
         hi = hi_mass[mk]
         for c in range(n_c + 3):

@@ -145,7 +145,7 @@ def rule_node_values(
     return point, cos_n, cos_star, cos_phi, w_k, w_g
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def node_kappa(
     z: float, p_n: float, e_n: float, m_gamma: float, beta: float, gamma_b: float,
     inverse_geometry: FloatArray,
@@ -155,7 +155,8 @@ def node_kappa(
     decay model of :func:`nudipole.reach.signal.kappa_of_n`. With L = min(R / sin, z_end / cos)
     the path to the fiducial cylinder (:func:`nudipole.kinematics.geometry.path_length_in_cylinder`)
     and p sin = p_T, p cos = p_z in the lab, L / p = 1 / max(p_T / R, p_z / z_end): one
-    division, no lab momentum. ``inverse_geometry`` = (1/R, 1/z_min, 1/z_max) in GeV."""
+    division, no lab momentum. ``inverse_geometry`` = (1/R, 1/z_min, 1/z_max) in GeV. An N
+    at rest in the lab (p_T = p_z = 0) has kappa = inf: it decays where it is made."""
     pz = gamma_b * (p_n * z + beta * e_n)
     pt = p_n * math.sqrt(max(1.0 - z * z, 0.0))
     end = pz * (inverse_geometry[2] if pz > 0.0 else inverse_geometry[1])
