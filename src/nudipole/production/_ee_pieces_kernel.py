@@ -152,3 +152,39 @@ def segment_moments(
         moments[v, 1] = m1
         moments[v, 2] = m2
     return moments, unordered
+
+
+@numba.njit(cache=True, nogil=True)
+def fold_pieces(
+    v: IntArray, cos_lo: FloatArray, cos_hi: FloatArray, n_v: int, tol: float
+) -> tuple[BoolArray, IntArray, FloatArray, FloatArray]:  # pragma: no cover - compiled
+    """(fold (n_v,), node, cos_lo, cos_hi) of :func:`nudipole.production.ee_rules._folded`:
+    pieces ordered by node ``v``; a node folds where it has pieces and piece j of its n is the
+    mirror [-cos_hi, -cos_lo] of piece n - 1 - j (|cos_lo_j + cos_hi_(n-1-j)| <= ``tol``);
+    a folded node keeps the parts of its pieces with cos >= 0, the others all their pieces."""
+    n = v.size
+    fold = np.zeros(n_v, dtype=np.bool_)
+    node = np.empty(n, dtype=np.int64)
+    lo = np.empty(n)
+    hi = np.empty(n)
+    out = 0
+    start = 0
+    while start < n:
+        stop = start
+        while stop < n and v[stop] == v[start]:
+            stop += 1
+        mirrored = True
+        for i in range(start, stop):
+            if abs(cos_lo[i] + cos_hi[start + stop - 1 - i]) > tol:
+                mirrored = False
+                break
+        fold[v[start]] = mirrored
+        for i in range(start, stop):
+            if mirrored and not cos_hi[i] > 0.0:
+                continue
+            node[out] = v[i]
+            lo[out] = max(cos_lo[i], 0.0) if mirrored else cos_lo[i]
+            hi[out] = cos_hi[i]
+            out += 1
+        start = stop
+    return fold, node[:out], lo[:out], hi[:out]

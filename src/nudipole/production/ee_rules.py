@@ -448,25 +448,16 @@ def _folded(nodes: CStarNodes, v: np.ndarray, cos_lo: FloatArray, cos_hi: FloatA
     at every c* node whose accepted pieces are mirror images of each other (piece j of n
     is [-cos_hi, -cos_lo] of piece n - 1 - j) only the parts with cos theta_g >= 0 are kept
     and the node's c* weights are doubled; other nodes keep all their pieces."""
-    n_v = nodes.c.size
-    count = np.bincount(v, minlength=n_v)
-    ends = np.cumsum(count)  # pieces come ordered by node
-    mirror = (2 * ends - count - 1)[v] - np.arange(v.size)
-    off = np.abs(cos_lo + cos_hi[mirror]) > _MIRROR_TOL
-    fold = (np.bincount(v, weights=off, minlength=n_v) == 0) & (count > 0)
-    on = fold[v]
-    keep = ~on | (cos_hi > 0.0)
+    # numba is imported here, not with the package (start-up)
+    from nudipole.production._ee_pieces_kernel import fold_pieces
+
+    fold, node, lo, hi = fold_pieces(v.astype(np.int64), cos_lo, cos_hi, nodes.c.size, _MIRROR_TOL)
     factor = np.where(fold, 2.0, 1.0)
     state = vars(nodes) | {
         "weight_kronrod": nodes.weight_kronrod * factor,
         "weight_gauss": nodes.weight_gauss * factor,
     }
-    return RulePieces(
-        **state,
-        node=v[keep],
-        cos_lo=np.where(on, np.maximum(cos_lo, 0.0), cos_lo)[keep],
-        cos_hi=cos_hi[keep],
-    )
+    return RulePieces(**state, node=node, cos_lo=lo, cos_hi=hi)
 
 
 def piece_moments(rule: CutRule, nodes: CStarNodes) -> FloatArray:

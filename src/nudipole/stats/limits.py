@@ -112,23 +112,30 @@ class _Bins:
     point: np.ndarray
     weight: FloatArray
     kappa: FloatArray
+    cell: np.ndarray  # mass x points + point: the (mass, point) of each bin, flattened
 
     @classmethod
     def of(cls, weight: FloatArray, kappa: FloatArray) -> _Bins:
-        used = np.any(weight != 0.0, axis=(0, 1))
+        filled = weight != 0.0
+        used = filled.any(axis=(0, 1))
         if not used.all():  # bins empty at every mass first (fixed length: one of 16)
-            weight, kappa = weight[..., used], kappa[..., used]
-        mass, point, k = np.nonzero(weight)
-        return cls(mass, point, weight[mass, point, k], kappa[mass, point, k])
+            weight, kappa, filled = weight[..., used], kappa[..., used], filled[..., used]
+        # flat indices, then (mass, point): one pass instead of a 3-d nonzero's three arrays
+        flat = np.flatnonzero(filled)
+        cell = flat // weight.shape[2]
+        mass, point = np.divmod(cell, weight.shape[1])
+        return cls(mass, point, weight.reshape(-1)[flat], kappa.reshape(-1)[flat], cell)
 
-    def of_masses(self, masses: np.ndarray, n_masses: int) -> _Bins:
+    def of_masses(self, masses: np.ndarray, n_masses: int, n_points: int) -> _Bins:
         """The bins of ``masses`` (increasing indices of the M masses), renumbered 0, 1, ..."""
         if masses.size == n_masses:
             return self
         new = np.full(n_masses, -1)
         new[masses] = np.arange(masses.size)
         keep = new[self.mass] >= 0
-        return _Bins(new[self.mass[keep]], self.point[keep], self.weight[keep], self.kappa[keep])
+        mass = new[self.mass[keep]]
+        point = self.point[keep]
+        return _Bins(mass, point, self.weight[keep], self.kappa[keep], mass * n_points + point)
 
 
 def _statistic_and_slope(
@@ -145,9 +152,8 @@ def _statistic_and_slope(
     kd = bins.kappa * d2[bins.mass]
     frac = -np.expm1(-kd)
     expo = 1.0 - frac  # exp(-kd) to 1e-16 absolute: enough for the slope, one exp fewer
-    cell = bins.mass * rate.shape[1] + bins.point
     sums = [
-        np.bincount(cell, weights=bins.weight * f, minlength=rate.size).reshape(rate.shape)
+        np.bincount(bins.cell, weights=bins.weight * f, minlength=rate.size).reshape(rate.shape)
         for f in (frac, kd * expo)
     ]
     s = rate * d2[:, None] * sums[0]
@@ -217,7 +223,7 @@ def solve_upper_limit(
             break
         t_a, lo_a, hi_a = t[act], lo[act], hi[act]
         q, dq = _statistic_and_slope(
-            t_a, rate[act], bins.of_masses(act, n), b[act], statistic, uncertainty
+            t_a, rate[act], bins.of_masses(act, n, rate.shape[1]), b[act], statistic, uncertainty
         )
         above = q >= threshold
         hi_a = np.where(above, np.minimum(hi_a, t_a), hi_a)
