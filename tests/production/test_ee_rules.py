@@ -333,6 +333,53 @@ def _assert_same_pieces(a: ee_rules.RulePieces, b: ee_rules.RulePieces) -> None:
     np.testing.assert_array_equal(a.cos_hi, b.cos_hi)
 
 
+def test_crossing_of_a_moving_and_a_smooth_edge_is_bracketed() -> None:
+    """The boundary cut's edges cos = +-sqrt(1 - x^2), x = sin_b (sqrt(s)/E - 1) (seed
+    Eq. 14), pass a smooth edge c at E = sqrt(s) / (1 + sqrt(1 - c^2) / sin_b): no cut energy
+    marks it, and the topology brackets it (to 2^-10 of the gap between its samples)."""
+    rs, cos_b, c = 4.0, 0.95, 0.83
+    rule = ee_rules.CutRule.plan(
+        (BoundaryEnergyCut(cos_b),), ee_rules.RulePanels(), np.array([rs]), 0.0, (c, -c)
+    )
+    e_star = rs / (1.0 + np.sqrt(1.0 - c * c) / np.sqrt(1.0 - cos_b**2))
+    ends = ee_rules._crossings(rule, np.sort(rule.energies, axis=1))[0]
+    a, b = ends[0::2], ends[1::2]
+    inside = (a <= e_star) & (e_star <= b)
+    assert inside.sum() == 1
+    assert (b - a)[inside][0] < 1e-4 * e_star
+
+
+@pytest.mark.parametrize(("name", "selection"), SELECTIONS)
+def test_nodes_keep_their_segment_order_outside_the_crossing_brackets(
+    name: str, selection: str
+) -> None:
+    """With the crossings of energy-dependent edges bracketed (ee_rules._crossings), the
+    compiled pass finds every node in its segment's order but inside a bracket, for every
+    built-in selection, its energy points and the corners of its fiducial cylinder."""
+    from nudipole.production._ee_pieces_kernel import segment_pieces
+    from nudipole.reach.presets import DEFAULT
+    from nudipole.reach.scan_setup import _corner_cosines
+
+    exp, rs, beta = _frame(name, selection)
+    sel = exp.selection(selection)
+    energies = np.unique([p.sqrt_s for p in exp.points]) if sel.sqrt_s is None else [rs]
+    rule = ee_rules.CutRule.plan(
+        sel.cuts, ee_rules.RulePanels(), np.asarray(energies), beta, _corner_cosines(exp, DEFAULT)
+    )
+    topo = rule.topology
+    assert topo is not None
+    for p in range(0, rule.sqrt_s.size, 7):
+        e = np.linspace(1e-3, 0.5 * rule.sqrt_s[p], 3000)
+        rs_e = np.full(e.size, rule.sqrt_s[p])
+        args = (ee_rules._fixed_columns(rule), ee_rules._moving_columns(rule, e, rs_e), e)
+        point = np.full(e.size, p, dtype=np.int64)
+        unordered = segment_pieces(*args, point, topo.bounds, topo.order, topo.accept)[3]
+        ends = ee_rules._crossings(rule, np.sort(rule.energies, axis=1))[p]
+        a, b = ends[0::2, None], ends[1::2, None]
+        in_bracket = ((a <= e) & (e <= b)).any(axis=0)
+        assert not (unordered & ~in_bracket).any()
+
+
 @pytest.mark.parametrize(("name", "selection"), SELECTIONS)
 def test_segment_topology_gives_the_pieces_of_sorting_every_node(name: str, selection: str) -> None:
     """The order of the edges and the verdicts found once per energy segment (Topology) give
@@ -368,10 +415,13 @@ def test_segment_topology_with_any_two_cut_types(two_cut_types: tuple, beta: flo
         )
 
 
-def test_nodes_out_of_their_segment_order_are_sorted_afresh() -> None:
+def test_nodes_out_of_their_segment_order_are_sorted_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The compiled pass flags a node whose edges are out of the segment's order (here the
-    boundary cut's edges cross the Belle II window's inside a segment, and a topology with
-    every order reversed) and the rule sorts and tests those nodes itself."""
+    boundary cut's edges cross the Belle II window's inside a segment whose crossing is not
+    bracketed, and a topology with every order reversed) and the rule sorts and tests those
+    nodes itself; with the crossings bracketed, no node is out of order."""
     from nudipole.production._ee_pieces_kernel import segment_pieces
 
     cuts = (
@@ -379,12 +429,17 @@ def test_nodes_out_of_their_segment_order_are_sorted_afresh() -> None:
         EnergyDependentPolarWindow((5.399, -58.82, 195.71), (-7.982, 87.77, -120.6)),
     )
     rule = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(), np.array([10.58]), 0.0)
-    topo = rule.topology
-    assert topo is not None
     e = np.linspace(0.01, 5.28, 2000)
     rs = np.full(e.size, 10.58)
     args = (ee_rules._fixed_columns(rule), ee_rules._moving_columns(rule, e, rs), e)
     point = np.zeros(e.size, dtype=np.int64)
+    topo = rule.topology
+    assert topo is not None
+    assert not segment_pieces(*args, point, topo.bounds, topo.order, topo.accept)[3].any()
+    monkeypatch.setattr(ee_rules, "_crossings", lambda r, b: np.full((b.shape[0], 0), np.inf))
+    rule = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(), np.array([10.58]), 0.0)
+    topo = rule.topology
+    assert topo is not None
     unordered = segment_pieces(*args, point, topo.bounds, topo.order, topo.accept)[3]
     assert 0 < unordered.sum() < e.size
     reversed_topo = replace(topo, order=np.ascontiguousarray(topo.order[..., ::-1]))
