@@ -6,12 +6,15 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nudipole.experiments import Experiment
 from nudipole.experiments.registry import builtin_names, load_definition
 from nudipole.experiments.selections import (
     BoundaryEnergyCut,
     EnergyDependentPolarWindow,
+    EnergyThresholdByRegion,
     Frame,
     Photons,
     combined_mask,
@@ -347,6 +350,30 @@ def test_crossing_of_a_moving_and_a_smooth_edge_is_bracketed() -> None:
     inside = (a <= e_star) & (e_star <= b)
     assert inside.sum() == 1
     assert (b - a)[inside][0] < 1e-4 * e_star
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cos_b=st.floats(0.5, 0.99),
+    corner=st.floats(0.05, 0.98),
+    e_min=st.floats(0.01, 1.0),
+    beta=st.floats(-0.5, 0.5),
+    rs=st.floats(2.0, 12.0),
+)
+def test_topology_with_crossing_brackets_gives_the_pieces_of_sorting(
+    cos_b: float, corner: float, e_min: float, beta: float, rs: float
+) -> None:
+    """For a boundary cut and a lab-energy threshold at random parameters, smooth edges at
+    random corners (which the boundary edges cross inside segments) and a random boost, the
+    segment topology with its crossing brackets gives exactly the pieces of sorting the edges
+    and testing the cuts at every c* node."""
+    cuts = (BoundaryEnergyCut(cos_b), EnergyThresholdByRegion(((0.0, 0.95, e_min),)))
+    rule = ee_rules.CutRule.plan(
+        cuts, ee_rules.RulePanels(), np.array([rs]), beta, (corner, -0.8 * corner)
+    )
+    plain = replace(rule, topology=None)
+    for m in np.geomspace(1e-3, 0.99 * rs, 6):
+        _assert_same_pieces(ee_rules.rule_pieces(rule, m), ee_rules.rule_pieces(plain, m))
 
 
 @pytest.mark.parametrize(("name", "selection"), SELECTIONS)

@@ -66,7 +66,9 @@ def moving_cos_cm_edges(
         if beta != 0.0:
             gamma = 1.0 / np.sqrt(1.0 - beta**2)
             for _, _, e_min in cut.regions:
-                with np.errstate(divide="ignore"):
+                # beyond +-1 where the threshold lies outside the frame's reach (inf at a
+                # tiny beta, or at E = 0): clipped by the caller
+                with np.errstate(divide="ignore", over="ignore"):
                     out.append(np.asarray((e_min / (gamma * e) - 1.0) / beta))
         return out
     if isinstance(cut, BoundaryEnergyCut):
