@@ -20,7 +20,7 @@ from nudipole.experiments.selections import (
     combined_mask,
 )
 from nudipole.physics.angular import PhotonAngular, photon_angular_density, polarization_vector
-from nudipole.production import cut_edges, ee_rules
+from nudipole.production import cut_edges, ee_rules, ee_topology
 from nudipole.production.ee_source import density_coefficients, production_density_ratio
 
 
@@ -345,7 +345,7 @@ def test_crossing_of_a_moving_and_a_smooth_edge_is_bracketed() -> None:
         (BoundaryEnergyCut(cos_b),), ee_rules.RulePanels(), np.array([rs]), 0.0, (c, -c)
     )
     e_star = rs / (1.0 + np.sqrt(1.0 - c * c) / np.sqrt(1.0 - cos_b**2))
-    ends = ee_rules._crossings(rule, np.sort(rule.energies, axis=1))[0]
+    ends = ee_topology.crossings(rule, np.sort(rule.energies, axis=1))[0]
     a, b = ends[0::2], ends[1::2]
     inside = (a <= e_star) & (e_star <= b)
     assert inside.sum() == 1
@@ -380,7 +380,7 @@ def test_topology_with_crossing_brackets_gives_the_pieces_of_sorting(
 def test_nodes_keep_their_segment_order_outside_the_crossing_brackets(
     name: str, selection: str
 ) -> None:
-    """With the crossings of energy-dependent edges bracketed (ee_rules._crossings), the
+    """With the crossings of energy-dependent edges bracketed (ee_topology.crossings), the
     compiled pass finds every node in its segment's order but inside a bracket, for every
     built-in selection, its energy points and the corners of its fiducial cylinder."""
     from nudipole.production._ee_pieces_kernel import segment_pieces
@@ -398,10 +398,10 @@ def test_nodes_keep_their_segment_order_outside_the_crossing_brackets(
     for p in range(0, rule.sqrt_s.size, 7):
         e = np.linspace(1e-3, 0.5 * rule.sqrt_s[p], 3000)
         rs_e = np.full(e.size, rule.sqrt_s[p])
-        args = (ee_rules._fixed_columns(rule), ee_rules._moving_columns(rule, e, rs_e), e)
+        args = (ee_topology.fixed_columns(rule), ee_topology.moving_columns(rule, e, rs_e), e)
         point = np.full(e.size, p, dtype=np.int64)
         unordered = segment_pieces(*args, point, topo.bounds, topo.order, topo.accept)[3]
-        ends = ee_rules._crossings(rule, np.sort(rule.energies, axis=1))[p]
+        ends = ee_topology.crossings(rule, np.sort(rule.energies, axis=1))[p]
         a, b = ends[0::2, None], ends[1::2, None]
         in_bracket = ((a <= e) & (e <= b)).any(axis=0)
         assert not (unordered & ~in_bracket).any()
@@ -458,12 +458,12 @@ def test_nodes_out_of_their_segment_order_are_sorted_afresh(
     rule = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(), np.array([10.58]), 0.0)
     e = np.linspace(0.01, 5.28, 2000)
     rs = np.full(e.size, 10.58)
-    args = (ee_rules._fixed_columns(rule), ee_rules._moving_columns(rule, e, rs), e)
+    args = (ee_topology.fixed_columns(rule), ee_topology.moving_columns(rule, e, rs), e)
     point = np.zeros(e.size, dtype=np.int64)
     topo = rule.topology
     assert topo is not None
     assert not segment_pieces(*args, point, topo.bounds, topo.order, topo.accept)[3].any()
-    monkeypatch.setattr(ee_rules, "_crossings", lambda r, b: np.full((b.shape[0], 0), np.inf))
+    monkeypatch.setattr(ee_topology, "crossings", lambda r, b: np.full((b.shape[0], 0), np.inf))
     rule = ee_rules.CutRule.plan(cuts, ee_rules.RulePanels(), np.array([10.58]), 0.0)
     topo = rule.topology
     assert topo is not None

@@ -1,6 +1,6 @@
 """Compiled pieces of the e+e- cut-adapted rule (numba, ``cache=True``): the accepted pieces of
 the photon CM polar angle at every c* node from the order of its edges and the verdicts of its
-energy segment (:class:`nudipole.production.ee_rules.Topology`), in one pass over the nodes.
+energy segment (:class:`nudipole.production.ee_topology.Topology`), in one pass over the nodes.
 No cut is written here: the edges come from the cuts' own formulas
 (:func:`~nudipole.production.cut_edges.moving_cos_cm_edges`) and the verdicts from their masks,
 tested once per segment. The pieces equal those of sorting the edges and testing the cuts at
