@@ -2,6 +2,7 @@
 lists, the f* and photon-angle integration is exact for the density's form, and the embedded
 error estimate bounds the difference to a much finer rule."""
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -249,7 +250,7 @@ def test_compiled_kappa_of_an_n_at_rest_in_the_lab_is_infinite() -> None:
 
 def _kappa_range_by_angles(
     node: np.ndarray, cos_lo: np.ndarray, cos_hi: np.ndarray, cos_a: np.ndarray,
-    sin_a: np.ndarray, kappa: object,
+    sin_a: np.ndarray, kappa: Callable[[float], float],
 ) -> tuple[float, float]:  # fmt: skip
     """The kappa range over pieces from the angles themselves (acos, atan2, cos): the N's
     polar angle runs from the smallest |theta - alpha| to the largest min(theta + alpha,
@@ -266,7 +267,7 @@ def _kappa_range_by_angles(
         z_lo, z_hi = np.cos(far), np.cos(near)
         for z in (z_lo, z_hi, 0.0):
             if z_lo <= z <= z_hi:
-                kap = kappa(z)  # type: ignore[operator]
+                kap = kappa(z)
                 lo, hi = min(lo, kap), max(hi, kap)
     return lo, hi
 
