@@ -352,7 +352,9 @@ def _folded(nodes: CStarNodes, v: np.ndarray, cos_lo: FloatArray, cos_hi: FloatA
     # numba is imported here, not with the package (start-up)
     from nudipole.production._ee_pieces_kernel import fold_pieces
 
-    fold, node, lo, hi = fold_pieces(v.astype(np.int64), cos_lo, cos_hi, nodes.c.size, _MIRROR_TOL)
+    fold, node, lo, hi = fold_pieces(
+        np.asarray(v, dtype=np.int64), cos_lo, cos_hi, nodes.c.size, _MIRROR_TOL
+    )
     factor = np.where(fold, 2.0, 1.0)
     state = vars(nodes) | {
         "weight_kronrod": nodes.weight_kronrod * factor,
