@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nudipole.constants import ALPHA_EM, BOHR_MAGNETON_GEV, M_ELECTRON
 from nudipole.limits.catalogue import (
@@ -235,8 +237,68 @@ def test_solved_edge_on_a_curved_projection_and_a_kinked_limit() -> None:
         assert edge == pytest.approx(reference, rel=1e-4)
     # never more than 2 x 3 evaluations (three missed predictions) beyond bisection's
     assert n_solved <= sum(n + 6 for _, (_, n) in expected)
-    # and here fewer: the interpolation's error falls with the square of the bracket
-    assert n_solved < sum(n for _, (_, n) in expected)
+    # and here far fewer: ln d is quadratic in ln m, so the quadratic through the bracket and
+    # the grid mass beside it is exact and every first prediction holds (two evaluations)
+    assert n_solved <= 2 * len(expected) < sum(n for _, (_, n) in expected)
+
+
+def test_log_band_interpolation_is_linear_or_quadratic() -> None:
+    from nudipole.limits.edges import Sample, _log_band
+
+    def at(t: float) -> Sample:  # ln low = 1 + t - 0.3 t^2, ln high = 2 - t^2
+        return Sample(t, float(np.exp(1.0 + t - 0.3 * t * t)), float(np.exp(2.0 - t * t)), True)
+
+    t = np.linspace(-1.0, 2.0, 7)
+    low, high = _log_band(at(-1.0), at(2.0), at(3.5))(t)
+    np.testing.assert_allclose(low, 1.0 + t - 0.3 * t * t, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(high, 2.0 - t * t, rtol=1e-12, atol=1e-12)
+    # without a third sample: the chord between the two ends
+    low, high = _log_band(at(-1.0), at(2.0), None)(t)
+    np.testing.assert_allclose(low, np.interp(t, [-1.0, 2.0], [-0.3, 1.8]), rtol=1e-12)
+    np.testing.assert_allclose(high, np.interp(t, [-1.0, 2.0], [1.0, -2.0]), rtol=1e-12)
+
+
+@given(
+    c1=st.floats(-2.0, 2.0),
+    c2=st.floats(-1.0, 1.0),
+    c3=st.floats(-0.3, 0.3),
+    level=st.floats(-14.0, -10.0),
+)
+def test_solved_edges_agree_with_bisection_on_smooth_projections(
+    c1: float, c2: float, c3: float, level: float
+) -> None:
+    # a projection ln d = -12 + c1 x + c2 x^2 + c3 x^3 (x = ln m) under a flat limit exp(level)
+    cover = make("cover", "upper-curve", [np.array([[1e-3, np.exp(level)], [10.0, np.exp(level)]])])
+    limits = LimitSet((cover,))
+
+    calls = []
+
+    def curve(mass: float) -> float:
+        calls.append(mass)
+        x = float(np.log(mass))
+        return float(np.exp(-12.0 + c1 * x + c2 * x * x + c3 * x**3))
+
+    m = np.geomspace(1e-3, 10.0, 12)
+    d = np.array([curve(x) for x in m])
+    calls.clear()
+    ivs = new_ground_intervals(limits, m, d, d95_at=curve)
+    n_solved = len(calls)
+
+    def free_at(mass: float) -> bool:
+        return not bool(limits.excluded(mass, curve(mass)))
+
+    bisection_calls = 0
+    for iv in ivs:
+        for edge in (iv.low, iv.high):
+            if edge in (m[0], m[-1]):
+                continue
+            k = int(np.searchsorted(m, edge))
+            reference, n = bisection_edge(free_at, m[k - 1], m[k])
+            bisection_calls += n
+            assert edge == pytest.approx(reference, rel=2e-4)
+            # at most three missed predictions (2 x 3 evaluations) beyond bisection's
+            bisection_calls += 6
+    assert n_solved <= bisection_calls
 
 
 def test_bands_checked_together_as_one_by_one() -> None:

@@ -188,7 +188,9 @@ def _solved_intervals(
         return Sample(math.log(m[i]), float(low[i]), float(high[i]), bool(free[i]))
 
     def edge(i: int, free_at_lo: bool) -> float:
-        return solve_edge(at(i), at(i + 1), sample, free_of, rtol)
+        # the grid's samples beside the bracket give the interpolation its curvature
+        near = [at(j) for j in (i - 1, i + 2) if 0 <= j < m.size]
+        return solve_edge(at(i), at(i + 1), sample, free_of, rtol, near)
 
     return _runs_as_intervals(m, free, edge)
 
