@@ -5,7 +5,9 @@ Run from the repository root:  python docs/make_figures.py [--only numbers|lhc|l
 
 ``--only numbers`` rewrites the two tables of README.md between the markers
 ``<!-- headline-table -->`` / ``<!-- /headline-table -->`` and ``<!-- newground-table -->`` /
-``<!-- /newground-table -->`` from the same functions ``nudipole headline`` prints them with.
+``<!-- /newground-table -->`` from the same functions ``nudipole headline`` prints them with,
+and the new-ground table of docs/existing-limits.md between its ``<!-- newground-table -->``
+markers (240 masses, both presets and both sets of limits).
 
 Each figure is made by the same CLI command a user would run; the command is printed.
 ``tests/plotting/test_figure_rules.py`` checks that every image README.md and docs/*.md show
@@ -79,6 +81,7 @@ FIGURES: list[tuple[str, str, list[str]]] = [
 
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+EXISTING_LIMITS = Path(__file__).resolve().parent / "existing-limits.md"
 
 
 def _replace_between(text: str, tag: str, body: str) -> str:
@@ -126,6 +129,54 @@ def readme_numbers() -> None:
     README.write_text(text)
 
 
+def docs_numbers() -> None:
+    """docs/existing-limits.md's new-ground table: each landscape curve on 240 masses from
+    1 MeV, both presets, against the seed's set of limits, edges solved on each curve (as
+    ``nudipole newground`` and ``benchmarks/newground_report.py`` do), then the rows that
+    the full catalogue changes."""
+    from nudipole.api import mass_grid, reach, resolve_experiment
+    from nudipole.cli.landscape_commands import curve_function
+    from nudipole.limits import load_catalogue
+    from nudipole.limits.newground import new_ground_intervals
+    from nudipole.model import Flavour
+    from nudipole.reach.recipes import LANDSCAPE
+
+    catalogue = load_catalogue()
+    rows: dict[str, list[str]] = {"paper": [], "all": []}
+    for preset in ("paper", "default"):
+        for curve, _ in LANDSCAPE:
+            exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
+            m = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, 240)
+            res = reach(exp, m, selection=curve.selection, preset=preset)
+            at = curve_function(curve, preset)
+            for which in rows:
+                limits = catalogue.select(which)
+                cells = [
+                    ", ".join(
+                        f"{iv.low:.3g}–{iv.high:.3g}"
+                        for iv in new_ground_intervals(
+                            limits.for_flavour(flavour.value), res.mass, res.d95, d95_at=at
+                        )
+                    )
+                    or "none"
+                    for flavour in Flavour
+                ]
+                rows[which].append(f"| {curve.label} | {preset} | {which} | " + " | ".join(cells))
+    changed = [
+        full + " |"
+        for full, seed in zip(rows["all"], rows["paper"], strict=True)
+        if full.split(" | ", 3)[3] != seed.split(" | ", 3)[3]
+    ]
+    lines = [
+        "| curve | preset | limits | d_e | d_μ | d_τ |",
+        "|---|---|---|---|---|---|",
+        *(row + " |" for row in rows["paper"]),
+        *changed,
+    ]
+    text = _replace_between(EXISTING_LIMITS.read_text(), "newground-table", "\n".join(lines) + "\n")
+    EXISTING_LIMITS.write_text(text)
+
+
 def run() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=sorted({g for g, _, _ in FIGURES} | {"numbers"}))
@@ -134,6 +185,8 @@ def run() -> int:
     if args.only in (None, "numbers"):
         print("README tables (headline, new ground)", flush=True)
         readme_numbers()
+        print("docs/existing-limits.md's new-ground table", flush=True)
+        docs_numbers()
     for group, name, argv in FIGURES:
         if args.only and group != args.only:
             continue
