@@ -103,12 +103,13 @@ def _predicted_edge(
 
 
 def _nearest_outside(a: Sample, b: Sample, samples: list[Sample]) -> Sample | None:
-    """The finite sample of ``samples`` outside the bracket [a.t, b.t] nearest to it."""
+    """The finite sample of ``samples`` (a band above zero) outside the bracket [a.t, b.t]
+    nearest to it."""
     best: Sample | None = None
     gap = math.inf
     for s in samples:
         d = a.t - s.t if s.t < a.t else s.t - b.t
-        if s.finite and d > 0.0 and d < gap:
+        if s.finite and s.low > 0.0 and s.high > 0.0 and 0.0 < d < gap:
             best, gap = s, d
     return best
 
