@@ -6,8 +6,10 @@ Run from the repository root:  python docs/make_figures.py [--only numbers|lhc|l
 ``--only numbers`` rewrites the two tables of README.md between the markers
 ``<!-- headline-table -->`` / ``<!-- /headline-table -->`` and ``<!-- newground-table -->`` /
 ``<!-- /newground-table -->`` from the same functions ``nudipole headline`` prints them with,
-and the new-ground table of docs/existing-limits.md between its ``<!-- newground-table -->``
-markers (240 masses, both presets and both sets of limits).
+the new-ground table of docs/existing-limits.md between its ``<!-- newground-table -->``
+markers (240 masses, both presets and both sets of limits), and docs/electroweak.md's tables
+between ``<!-- readings-table -->`` and ``<!-- magill-table -->`` markers (the functions of
+``benchmarks/electroweak_report.py``).
 
 Each figure is made by the same CLI command a user would run; the command is printed.
 ``tests/plotting/test_figure_rules.py`` checks that every image README.md and docs/*.md show
@@ -82,6 +84,8 @@ FIGURES: list[tuple[str, str, list[str]]] = [
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 EXISTING_LIMITS = Path(__file__).resolve().parent / "existing-limits.md"
+ELECTROWEAK = Path(__file__).resolve().parent / "electroweak.md"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 def _replace_between(text: str, tag: str, body: str) -> str:
@@ -177,6 +181,24 @@ def docs_numbers() -> None:
     EXISTING_LIMITS.write_text(text)
 
 
+def electroweak_numbers() -> None:
+    """docs/electroweak.md's tables of the LEP readings and of Magill et al.'s curve, as
+    ``benchmarks/electroweak_report.py`` prints them (its functions, loaded from that file)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "electroweak_report", BENCHMARKS / "electroweak_report.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    text = ELECTROWEAK.read_text()
+    text = _replace_between(text, "readings-table", "\n".join(report.readings_lines()) + "\n")
+    text = _replace_between(text, "magill-table", "\n".join(report.magill_lines()) + "\n")
+    ELECTROWEAK.write_text(text)
+
+
 def run() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=sorted({g for g, _, _ in FIGURES} | {"numbers"}))
@@ -187,6 +209,8 @@ def run() -> int:
         readme_numbers()
         print("docs/existing-limits.md's new-ground table", flush=True)
         docs_numbers()
+        print("docs/electroweak.md's tables of the LEP readings and Magill et al.", flush=True)
+        electroweak_numbers()
     for group, name, argv in FIGURES:
         if args.only and group != args.only:
             continue
