@@ -88,6 +88,10 @@ def test_luminosity_override_scales_background() -> None:
         ("n_phi = 1", "n_phi = 1\nn_theta = 4", "unknown field"),
         ("n_phi = 1", "n_phi = 1\nn_table_cells = 0", "n_table_cells"),
         ("n_phi = 1", "n_phi = 1\nn_azimuth = 1.5", "whole number"),
+        ('minor_channels = ["D", "Ds", "B"]', 'minor_channels = ["W"]', "minor_channels"),
+        ('minor_channels = ["D", "Ds", "B"]', 'minor_channels = ["b"]', "meson channels"),
+        ('minor_channels = ["D", "Ds", "B"]', 'minor_channels = "B"', "must be a list"),
+        ('minor_channels = ["D", "Ds", "B"]', "minor_channels = [1]", "minor_channels"),
         # the sources are the 14 TeV tables as they are: another energy would be a label only
         ("sqrt_s = 14000.0", "sqrt_s = 13000.0", r"sqrt_s = 13000 GeV: .* set sqrt_s = 14000.0"),
         ("sqrt_s = 14000.0", "sqrt_s = 0.0", "sqrt_s must be positive"),

@@ -6,6 +6,7 @@ detector's polar window."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -180,6 +181,46 @@ def test_the_parents_of_a_channel_follow_the_fast_rule() -> None:
     assert spread.decaying_pb == pytest.approx(centres.decaying_pb, rel=1e-12)
     assert spread.theta.size > centres.theta.size
     assert spread.momentum.max() > centres.momentum.max()
+
+
+def test_a_minor_channel_takes_the_halved_rules_and_no_more_nodes_than_its_own() -> None:
+    opts = SourceOptions(n_cos=7, n_phi=1, n_energy=4, n_sub_fast=2, minor_channels=("B", "D"))
+    assert opts.for_channel("pi0") is opts
+    minor = opts.for_channel("B")
+    # halved as coarsened() halves them; n_phi = 1 stays 1 (never more than the channel's own)
+    assert (minor.n_cos, minor.n_phi, minor.n_energy, minor.n_sub_fast) == (4, 1, 2, 1)
+    # the geometry every channel shares stays
+    assert (minor.n_azimuth, minor.table_cells(), minor.log_p_step) == (
+        opts.n_azimuth,
+        opts.table_cells(),
+        opts.log_p_step,
+    )
+    # every rule doubled is the reference for every channel; under every rule halved (the
+    # error estimate) a minor channel has the rules it has already
+    assert opts.refined().minor_channels == ()
+    assert opts.coarsened().minor_channels == ()
+    assert opts.coarsened().for_channel("D").n_cos == minor.n_cos
+    with pytest.raises(ValueError, match="minor_channels"):
+        SourceOptions(minor_channels=("W",))
+    with pytest.raises(ValueError, match="minor_channels"):
+        SourceOptions(minor_channels=["B"])  # type: ignore[arg-type]
+
+
+def test_a_minor_channel_s_parts_are_built_with_its_rules() -> None:
+    from nudipole.experiments.registry import load_far_experiment
+    from nudipole.production.meson_source import channel_sources
+
+    exp = load_far_experiment("faser2")
+    window = exp.shape.polar_window()
+    full = SourceOptions()
+    for name in ("B", "Ds"):
+        (part,) = channel_sources(name, 0.05, "e", exp.charged_mesons, window, full)
+        rules = replace(full, minor_channels=(name,))
+        (minor,) = channel_sources(name, 0.05, "e", exp.charged_mesons, window, rules)
+        assert part.e_star.size == full.n_energy
+        assert minor.e_star.size == rules.for_channel(name).n_energy < full.n_energy
+        # the same rate: the energy rule integrates the same spectrum
+        assert minor.e_weight.sum() == pytest.approx(part.e_weight.sum(), rel=1e-12)
 
 
 def test_source_options_check_and_scale_the_fast_rule() -> None:

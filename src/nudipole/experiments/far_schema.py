@@ -95,6 +95,9 @@ class IntegrationRules:
     ``n_azimuth``: the azimuthal nodes per smooth piece of the detector's azimuthal window at
     each row. A large box far off the axis changes slowly with
     the polar angle and needs fewer of both than a small detector on the axis.
+    ``minor_channels``: meson channels whose N are so small a part of this detector's counts
+    that their halved rules leave its bands as they are
+    (:meth:`nudipole.production.source_options.SourceOptions.for_channel`).
     """
 
     n_phi: int | None = None
@@ -103,6 +106,7 @@ class IntegrationRules:
     n_cos_boson: int | None = None
     n_table_cells: int | None = None
     n_azimuth: int | None = None
+    minor_channels: tuple[str, ...] | None = None
     source: str = ""
 
 
@@ -228,7 +232,18 @@ def _integration(table: Table | None) -> IntegrationRules:
                 f"(1 to {MAX_ORDER})"
             )
         orders[key] = int(value)
-    rules = IntegrationRules(**orders, source=table.string("source"))
+    minor = None
+    if table.has("minor_channels"):
+        from nudipole.production.meson_table import CHANNELS
+
+        raw = table.raw("minor_channels")
+        if not isinstance(raw, list) or any(name not in CHANNELS for name in raw):
+            raise ExperimentError(
+                f"{table.where}.minor_channels = {raw!r}: must be a list of meson channels "
+                f"({', '.join(CHANNELS)})"
+            )
+        minor = tuple(raw)
+    rules = IntegrationRules(**orders, minor_channels=minor, source=table.string("source"))
     table.finish()
     return rules
 

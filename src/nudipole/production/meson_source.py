@@ -314,8 +314,10 @@ def channel_sources(
     ratios: CouplingRatios | None = None,
 ) -> list[PartSource]:
     """The open parts of ``channel`` at mass ``m_n`` (GeV) with a non-zero rate, as
-    :class:`PartSource` (empty where the channel is closed). ``ratios`` (d_Z/d_gamma,
-    d_W/d_gamma) are needed by the W/Z channels only."""
+    :class:`PartSource` (empty where the channel is closed), with the channel's rules
+    (:meth:`SourceOptions.for_channel`). ``ratios`` (d_Z/d_gamma, d_W/d_gamma) are needed by
+    the W/Z channels only."""
+    options = options.for_channel(channel)
     out = []
     for part in channel_parts(channel):
         if not part_allowed(part, m_n, flavour):
@@ -500,6 +502,7 @@ def ray_blocks(
     n_grid = detector_grid_size(options.n_theta_cells)
     grid: DetectorGrid | None = None
     for k, name in enumerate(channels):
+        rules = options.for_channel(name)
         for src in channel_sources(name, m_n, flavour, charged, window, options, ratios):
             theta_n, mom, w_cell = _table_cells(
                 src.table,
@@ -507,9 +510,9 @@ def ray_blocks(
                 src.e_weight,
                 m_n,
                 window,
-                options,
+                rules,
                 src.cos_rule,
-                part_phi_order(src.part, options),
+                part_phi_order(src.part, rules),
                 src.window_rule,
             )
             if theta_n.size == 0:

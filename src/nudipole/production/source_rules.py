@@ -263,11 +263,13 @@ def prefetch_energy_rules(
     pass per channel (:func:`~nudipole.production.meson_rates.energy_nodes_many`) and keep
     them for :func:`energy_rule`: the same rules as one mass at a time, without a NumPy pass
     per mass (a 100-mass scan: 0.17 s -> 0.04 s). W/Z parts and unknown names are skipped
-    (their rules are closed forms, or the scan reports the name)."""
-    ff, n_e = options.form_factor, options.n_energy
+    (their rules are closed forms, or the scan reports the name). Each channel's at its own
+    order (:meth:`SourceOptions.for_channel`: a minor channel's is halved)."""
+    ff = options.form_factor
     for name in channels:
         if name not in ALL_CHANNELS or part_is_boson(name):
             continue
+        n_e = options.for_channel(name).n_energy
         missing = [
             float(m)
             for m in masses

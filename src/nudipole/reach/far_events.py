@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -121,8 +121,10 @@ def far_events(
     three flavours for ``flavour="universal"``, :func:`sum_flavours`)."""
     if not 1.0e-20 <= d <= 1.0e3:  # also NaN; below 1e-20 the decay lengths overflow
         raise ExperimentError(f"d must be a positive number in GeV^-1 (1e-20 to 1e3), got {d!r}")
-    opts = detector_options(
-        experiment, options or SourceOptions(form_factor=str(preset.form_factor))
+    # each channel's count is shown: every channel with its full rules (no minor channels)
+    opts = replace(
+        detector_options(experiment, options or SourceOptions(form_factor=str(preset.form_factor))),
+        minor_channels=(),
     )
     chans = parse_channels(channels)
     check_couplings(chans, flavour, couplings)

@@ -181,11 +181,12 @@ def light_rays_at(
         )
         if src.part == part
     ]
-    combos = compiled_node_combos(found[0], m_ref, window, options) if found else None
+    rules = options.for_channel(channel)
+    combos = compiled_node_combos(found[0], m_ref, window, rules) if found else None
     if combos is None:
         return None
     src = found[0]
-    coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(part, options))
+    coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(part, rules))
     # (a numba module: imported here, as far_kernel_calls imports them, not with the package)
     from nudipole.reach._regions_kernel import rays_per_node_bound
 

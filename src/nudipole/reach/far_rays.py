@@ -101,7 +101,8 @@ def merged_rays(
     heading = np.zeros(len(channels))
     sources = _sources(experiment, mass, channels, flavour, options, couplings, window)
     for k, name, src in sources:
-        coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(src.part, options))
+        rules = options.for_channel(name)  # a minor channel's halved rules
+        coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(src.part, rules))
         combos: NodeCombos | None = None
         # the W/Z rays of reference masses that stand for this one (weight each), or None
         uses: list[tuple[LightRays | None, float]] = []
@@ -120,7 +121,7 @@ def merged_rays(
                     break
                 uses.append((kept, w_ref))
         if not uses:
-            combos = compiled_node_combos(src, mass, window, options)
+            combos = compiled_node_combos(src, mass, window, rules)
             if combos is None:
                 continue
             uses = [(None, 1.0)]
@@ -213,11 +214,12 @@ def ray_bounds(
     bounds = np.zeros(len(channels))
     heading = np.zeros(len(channels))
     no_cells = (0, 0, 1, 0, np.empty(0), np.empty(0))
-    for k, _, src in _sources(experiment, mass, channels, flavour, options, couplings, window):
-        combos = compiled_node_combos(src, mass, window, options)
+    for k, name, src in _sources(experiment, mass, channels, flavour, options, couplings, window):
+        rules = options.for_channel(name)  # a minor channel's halved rules
+        combos = compiled_node_combos(src, mass, window, rules)
         if combos is None:
             continue
-        coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(src.part, options))
+        coef, frac_p, w_p = azimuth_rules(s_hi, part_phi_order(src.part, rules))
         coeff, scale, key_c = _prefactors(
             combos.momentum, 1.0, mass, g, fractions, lumi, experiment, preset, couplings
         )

@@ -62,6 +62,7 @@ from nudipole.reach.far_setup import (
     check_couplings,
     detector_options,
     far_inputs,
+    minor_rules_for,
     parse_channels,
     signal_threshold,
     validate_far_masses,
@@ -197,8 +198,9 @@ def compute_far_reach(
         experiment, options or SourceOptions(form_factor=str(preset.form_factor))
     )
     rule = ErrorRule(error_rule)
-    second = opts.refined() if rule is ErrorRule.DOUBLED else opts.coarsened()
     chans = parse_channels(channels)
+    opts = minor_rules_for(opts, chans)
+    second = opts.refined() if rule is ErrorRule.DOUBLED else opts.coarsened()
     check_couplings(chans, flavour, couplings)
     m = validate_far_masses(masses, chans)
     threshold = signal_threshold(experiment, preset)

@@ -253,6 +253,16 @@ def far_inputs(
     return out
 
 
+def minor_rules_for(options: SourceOptions, channels: Sequence[str]) -> SourceOptions:
+    """``options`` with its ``minor_channels`` where ``channels`` holds every meson channel
+    (the count they are a small part of, which is what makes them minor); for any other
+    channel set (a channel alone, as ``figure lhc-channels`` draws them, or a few) every
+    channel keeps its full rules."""
+    if options.minor_channels and not set(CHANNELS) <= set(channels):
+        return replace(options, minor_channels=())
+    return options
+
+
 def detector_options(experiment: FarDetectorExperiment, options: SourceOptions) -> SourceOptions:
     """``options`` with the detector's own quadrature orders (its ``[integration]`` table,
     :class:`nudipole.experiments.far_schema.IntegrationRules`) where it states them and
@@ -260,7 +270,9 @@ def detector_options(experiment: FarDetectorExperiment, options: SourceOptions) 
     if not options.detector_rules:
         return options
     rules = experiment.integration
-    changes = {
+    changes: dict[str, Any] = {
         name: value for name in INTEGRATION_ORDERS if (value := getattr(rules, name)) is not None
     }
+    if rules.minor_channels is not None:
+        changes["minor_channels"] = rules.minor_channels
     return replace(options, detector_rules=False, **changes)
