@@ -23,6 +23,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from nudipole.cli.main import main as nudipole
 
@@ -133,66 +134,34 @@ def readme_numbers() -> None:
     README.write_text(text)
 
 
+def _report(name: str) -> Any:
+    """The module of ``benchmarks/<name>.py`` (the script whose functions compute a docs
+    table), loaded from its file."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def docs_numbers() -> None:
     """docs/existing-limits.md's new-ground table: each landscape curve on 240 masses from
-    1 MeV, both presets, against the seed's set of limits, edges solved on each curve (as
-    ``nudipole newground`` and ``benchmarks/newground_report.py`` do), then the rows that
-    the full catalogue changes."""
-    from nudipole.api import mass_grid, reach, resolve_experiment
-    from nudipole.cli.landscape_commands import curve_function
-    from nudipole.limits import load_catalogue
-    from nudipole.limits.newground import new_ground_intervals
-    from nudipole.model import Flavour
-    from nudipole.reach.recipes import LANDSCAPE
-
-    catalogue = load_catalogue()
-    rows: dict[str, list[str]] = {"paper": [], "all": []}
-    for preset in ("paper", "default"):
-        for curve, _ in LANDSCAPE:
-            exp = resolve_experiment(curve.experiment, sqrt_s=curve.sqrt_s, lumi=curve.lumi)
-            m = mass_grid(1e-3, 0.995 * exp.max_sqrt_s, 240)
-            res = reach(exp, m, selection=curve.selection, preset=preset)
-            at = curve_function(curve, preset)
-            for which in rows:
-                limits = catalogue.select(which)
-                cells = [
-                    ", ".join(
-                        f"{iv.low:.3g}–{iv.high:.3g}"
-                        for iv in new_ground_intervals(
-                            limits.for_flavour(flavour.value), res.mass, res.d95, d95_at=at
-                        )
-                    )
-                    or "none"
-                    for flavour in Flavour
-                ]
-                rows[which].append(f"| {curve.label} | {preset} | {which} | " + " | ".join(cells))
-    changed = [
-        full + " |"
-        for full, seed in zip(rows["all"], rows["paper"], strict=True)
-        if full.split(" | ", 3)[3] != seed.split(" | ", 3)[3]
-    ]
-    lines = [
-        "| curve | preset | limits | d_e | d_μ | d_τ |",
-        "|---|---|---|---|---|---|",
-        *(row + " |" for row in rows["paper"]),
-        *changed,
-    ]
+    1 MeV, both presets, against the seed's set of limits, edges solved on each curve, then
+    the rows that the full catalogue changes (``benchmarks/newground_report.py``'s
+    functions)."""
+    report = _report("newground_report")
+    lines = report.table_lines(*report.scan(240))
     text = _replace_between(EXISTING_LIMITS.read_text(), "newground-table", "\n".join(lines) + "\n")
     EXISTING_LIMITS.write_text(text)
 
 
 def electroweak_numbers() -> None:
     """docs/electroweak.md's tables of the LEP readings and of Magill et al.'s curve, as
-    ``benchmarks/electroweak_report.py`` prints them (its functions, loaded from that file)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "electroweak_report", BENCHMARKS / "electroweak_report.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    report = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(report)
+    ``benchmarks/electroweak_report.py`` prints them."""
+    report = _report("electroweak_report")
     text = ELECTROWEAK.read_text()
     text = _replace_between(text, "readings-table", "\n".join(report.readings_lines()) + "\n")
     text = _replace_between(text, "magill-table", "\n".join(report.magill_lines()) + "\n")
