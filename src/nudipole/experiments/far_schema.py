@@ -24,6 +24,7 @@ from nudipole.experiments._validate import Table, describe
 from nudipole.experiments.errors import ExperimentError
 from nudipole.experiments.schema import MAX_BACKGROUND_UNCERTAINTY, check_background_uncertainty
 from nudipole.production.absorber import ChargedMesonDecays
+from nudipole.production.meson_table import CHANNELS
 from nudipole.production.spectra.builtin import builtin_catalogue
 from nudipole.units import format_luminosity
 
@@ -234,8 +235,6 @@ def _integration(table: Table | None) -> IntegrationRules:
         orders[key] = int(value)
     minor = None
     if table.has("minor_channels"):
-        from nudipole.production.meson_table import CHANNELS
-
         raw = table.raw("minor_channels")
         if not isinstance(raw, list) or any(name not in CHANNELS for name in raw):
             raise ExperimentError(
