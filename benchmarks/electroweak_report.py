@@ -3,8 +3,11 @@ docs/electroweak.md, with timings.
 
     python benchmarks/electroweak_report.py
 
-``docs/make_figures.py --only numbers`` writes two of them into docs/electroweak.md
-(:func:`readings_lines`, :func:`magill_lines`).
+``docs/make_figures.py --only numbers`` writes them into docs/electroweak.md between their
+markers: the coupling ratios (:func:`couplings_lines`), Br(N -> nu gamma)
+(:func:`branching_lines`), the CEPC boundary band (:func:`cepc_band_lines`), the results
+(:func:`results_lines`), the LEP readings (:func:`readings_lines`) and Magill et al.'s curve
+(:func:`magill_lines`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ import numpy as np
 from nudipole.api import reach, resolve_experiment
 from nudipole.experiments.schema import Experiment, experiment_from_dict
 from nudipole.limits import load_catalogue
+from nudipole.model import Flavour
+from nudipole.physics.couplings import Scenario, scenario_ratios
+from nudipole.physics.decay_ew import branching_ratios
 
 MASSES = [0.01, 0.1, 1.0, 10.0, 50.0, 80.0]
 RUNS = [
@@ -32,7 +38,16 @@ RUNS = [
 
 
 def fmt(values: np.ndarray) -> str:
-    return " / ".join("–" if not np.isfinite(v) else f"{v:.2g}" for v in values)
+    """d95 values to two significant digits as docs/electroweak.md writes them (3.2e-4), "–"
+    where there is no limit."""
+    out = []
+    for v in values:
+        if not np.isfinite(v):
+            out.append("–")
+            continue
+        mantissa, exponent = f"{v:.1e}".split("e")
+        out.append(f"{mantissa}e{int(exponent)}")
+    return " / ".join(out)
 
 
 def opal_over_barrel(abs_cos_max: float) -> Experiment:
@@ -103,22 +118,148 @@ def magill_lines() -> list[str]:
     return table_lines(list(m), rows)
 
 
-def main() -> None:
-    print("d95 on d_gamma [GeV^-1] at m_N = " + ", ".join(f"{m:g}" for m in MASSES) + " GeV\n")
-    print("| scenario | flavour | " + " | ".join(f"{e} {s or ''}".strip() for e, s in RUNS) + " |")
-    print("|---|---|" + "---|" * len(RUNS))
-    t0 = time.perf_counter()
-    n_curves = 0
+#: sin^2 theta_w of the talk's coupling table.
+TALK_SIN2W = 0.2293
+#: The coupling table's rows: scenario, its name there, the relation, the closed forms of
+#: d_Z/d_gamma and d_W/d_gamma (arXiv:2301.06050 Table I; "" for C and D, which the talk
+#: gives as numbers), and the talk's magnitudes (C and D).
+COUPLING_ROWS: list[tuple[Scenario, str, str, str, str, tuple[str, str] | None]] = [
+    (Scenario.I, "I (= A)", "d_W = 0", "−tan θ_w", "", None),
+    (Scenario.II, "II", "d_B = 0", "cot θ_w", "√2/s_w", None),
+    (Scenario.III, "III (= B)", "a = 2 tan θ_w", "", "√2 s_w", None),
+    (Scenario.IV, "IV", "a = −2 tan θ_w", "−tan 2θ_w", "−√2 s_w/cos 2θ_w", None),
+    (Scenario.C, "C", "a = −3", "", "", ("11.250", "13.258")),
+    (Scenario.D, "D", "a = −3.73", "", "", ("139.55", "173.52")),
+]
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", "−")
+
+
+def couplings_lines() -> list[str]:
+    """d_Z/d_gamma and d_W/d_gamma of each named scenario at the talk's sin^2 theta_w."""
+    lines = [
+        "| scenario | relation | d_Z/d_γ | d_W/d_γ | at sin²θ_w |",
+        "|---|---|---|---|---|",
+    ]
+    for scenario, name, relation, dz_form, dw_form, talk in COUPLING_ROWS:
+        r = scenario_ratios(scenario, TALK_SIN2W)
+        cells = []
+        for i, (value, form) in enumerate(
+            [(r.dz_over_dgamma, dz_form), (r.dw_over_dgamma, dw_form)]
+        ):
+            number = "0" if value == 0.0 else _minus(f"{value:.{6 if talk else 4}g}")
+            text = f"{form} = {number}" if form and value != 0.0 else number
+            if talk is not None:
+                text += f" (talk: {talk[i]})"
+            cells.append(text)
+        lines.append(f"| {name} | {relation} | " + " | ".join(cells) + f" | {TALK_SIN2W:g} |")
+    return lines
+
+
+#: Masses (GeV) of the Br(N -> nu gamma) table.
+BRANCHING_MASSES = [1.0, 50.0, 100.0, 200.0]
+
+
+def _one_minus(others: float) -> str:
+    """1 - x with x < 1e-5 as "1 − 2×10⁻¹²"."""
+    mantissa, exponent = f"{others:.0e}".split("e")
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return f"1 − {mantissa}×10{str(int(exponent)).translate(sup)}"
+
+
+def branching_lines() -> list[str]:
+    """Br(N -> nu gamma) of an electron-flavour Dirac N in scenarios I and II, their couplings
+    at the talk's sin^2 theta_w (those of :func:`couplings_lines`; the other inputs the
+    package's), near 1 as one minus the other channels."""
+    rows = []
+    per_scenario = []
+    for scenario in ("I", "II"):
+        couplings = {Flavour.E: scenario_ratios(scenario, TALK_SIN2W).couplings(1e-6)}
+        brs = branching_ratios(np.array(BRANCHING_MASSES), couplings)
+        others = sum(v for k, v in brs.items() if k != "nu gamma")
+        per_scenario.append(
+            [
+                _one_minus(o) if o < 1e-5 else f"{g:.5f}"
+                for g, o in zip(brs["nu gamma"], others, strict=True)
+            ]
+        )
+    for i, m in enumerate(BRANCHING_MASSES):
+        rows.append(f"| {m:g} | {per_scenario[0][i]} | {per_scenario[1][i]} |")
+    head = f"| m_N [GeV] | Br(N→νγ), scenario I (e), sin²θ_w = {TALK_SIN2W:g} | scenario II (e) |"
+    return [head, "|---|---|---|", *rows]
+
+
+#: Masses (GeV) of the CEPC boundary-band table.
+BAND_MASSES = [0.1, 1.0, 10.0, 50.0]
+CEPC_RUNS = [
+    ("cepc-z", "CEPC Z"),
+    ("cepc-ww", "CEPC WW"),
+    ("cepc-h", "CEPC H"),
+    ("cepc-tt", "CEPC tt̄"),
+]
+
+
+def cepc_band_lines(scenario: str = "I") -> list[str]:
+    """d95(cos theta_b = 0.999) / d95(0.99) of each CEPC run, default preset, nu_mu, with
+    d95 at 0.99 (GeV^-1) in brackets."""
+    lines = [
+        "| run | " + " | ".join(f"{m:g} GeV" for m in BAND_MASSES) + " |",
+        "|---|" + "---|" * len(BAND_MASSES),
+    ]
+    for name, label in CEPC_RUNS:
+        exp = resolve_experiment(name)
+        ends = [
+            reach(exp.with_cos_theta_b(None, c), BAND_MASSES, scenario=scenario, flavour="mu").d95
+            for c in (0.99, 0.999)
+        ]
+        cells = [
+            f"{hi / lo:.2f} ({lo:.1e})".replace("e-0", "e-") for lo, hi in zip(*ends, strict=True)
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def results_lines(runs: list[tuple[str, str | None]] = RUNS) -> list[str]:
+    """d95 on d_gamma (GeV^-1) at :data:`MASSES` of each of ``runs`` (experiment, selection),
+    scenarios I-IV, e and mu (default preset); "–" where the run sets no limit."""
+    lines = [
+        "| scenario, flavour | " + " | ".join(_run_label(e, s) for e, s in runs) + " |",
+        "|---|" + "---|" * len(runs),
+    ]
     for scenario in ("I", "II", "III", "IV"):
-        for flavour in ("e", "mu"):
-            cells = []
-            for exp, sel in RUNS:
-                r = reach(exp, MASSES, selection=sel, scenario=scenario, flavour=flavour)
-                cells.append(fmt(r.d95))
-                n_curves += 1
-            print(f"| {scenario} | {flavour} | " + " | ".join(cells) + " |")
+        for flavour, mark in (("e", "e"), ("mu", "μ")):
+            cells = [
+                fmt(reach(exp, MASSES, selection=sel, scenario=scenario, flavour=flavour).d95)
+                for exp, sel in runs
+            ]
+            lines.append(f"| {scenario}, {mark} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _run_label(experiment: str, selection: str | None) -> str:
+    if selection is not None:
+        return {"opal": "OPAL", "l3": "L3 (`l3`)", "delphi": "DELPHI", "z-width": "Z width"}[
+            selection
+        ]
+    return dict(CEPC_RUNS)[experiment]
+
+
+def main() -> None:
+    print("d95 on d_gamma [GeV^-1] at m_N = " + " / ".join(f"{m:g}" for m in MASSES) + " GeV\n")
+    t0 = time.perf_counter()
+    print("\n".join(results_lines(RUNS[:4])))
+    print()
+    print("\n".join(results_lines(RUNS[4:])))
     elapsed = time.perf_counter() - t0
-    print(f"\n{n_curves} curves x {len(MASSES)} masses: {elapsed:.1f} s")
+    print(f"\n{8 * len(RUNS)} curves x {len(MASSES)} masses: {elapsed:.1f} s")
+    print(f"\nCoupling ratios at sin^2 theta_w = {TALK_SIN2W}:\n")
+    print("\n".join(couplings_lines()))
+    print("\nBr(N -> nu gamma):\n")
+    print("\n".join(branching_lines()))
+    print("\nCEPC boundary band, d95(0.999) / d95(0.99) (d95 at 0.99), scenario I, nu_mu:\n")
+    print("\n".join(cepc_band_lines()))
 
     print("\nScenario I against Magill et al.'s LEP curve (existing-limits catalogue):\n")
     print("\n".join(magill_lines()))

@@ -1,11 +1,12 @@
 """How a relative background uncertainty moves the headline limits: the numbers behind the
 "Background uncertainty" section of docs/conventions.md.
 
-Run:  PYTHONPATH=src python benchmarks/systematics.py [LABEL ...]  (a few minutes; with LABELs
-only the curves whose label contains one of them, e.g. "CEPC"). For each headline curve
-and mass it prints d95 without background uncertainty and its ratio with r = 1 % and 5 % (chi2,
-the default statistic, and the profiled Asimov), the background and S/B at the limit, and the
-poisson-cls limit.
+Run:  python benchmarks/systematics.py [LABEL ...]  (a minute; with LABELs only the curves
+whose label contains one of them, e.g. "CEPC"). For each headline curve and mass it prints d95
+without background uncertainty and its ratio with r = 1 % and 5 % (chi2, the default
+statistic, and the profiled Asimov), the background and S/B at the limit, and the poisson-cls
+limit; then the summary table of docs/conventions.md (:func:`summary_lines`), which
+``docs/make_figures.py --only numbers`` writes there between its markers.
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ from nudipole.api import collider_events
 from nudipole.experiments import ExperimentError
 
 CURVES: list[tuple[str, dict[str, Any]]] = [
-    ("BESIII 27 fb^-1", dict(experiment="besiii")),
+    ("BESIII 27 fb⁻¹", dict(experiment="besiii")),
     ("Belle II low-mass", dict(experiment="belle2", selection="low-mass")),
     ("Belle II high-mass", dict(experiment="belle2", selection="high-mass")),
     ("Belle II bBG", dict(experiment="belle2", selection="bbg")),
-    ("STCF 4 GeV 30/ab", dict(experiment="stcf", sqrt_s=4.0, lumi="30/ab")),
-    ("CEPC Z 100/ab", dict(experiment="cepc-z")),
-    ("CEPC WW 6/ab", dict(experiment="cepc-ww")),
-    ("CEPC H 20/ab", dict(experiment="cepc-h")),
-    ("CEPC tt 1/ab", dict(experiment="cepc-tt")),
+    ("STCF 4 GeV 30 ab⁻¹", dict(experiment="stcf", sqrt_s=4.0, lumi="30/ab")),
+    ("CEPC Z 100 ab⁻¹", dict(experiment="cepc-z")),
+    ("CEPC WW 6 ab⁻¹", dict(experiment="cepc-ww")),
+    ("CEPC H 20 ab⁻¹", dict(experiment="cepc-h")),
+    ("CEPC tt̄ 1 ab⁻¹", dict(experiment="cepc-tt")),
 ]
 MASSES = [0.05, 0.2, 1.0, 3.0]
 UNCERTAINTIES = [0.01, 0.05]
@@ -78,5 +79,38 @@ def main(labels: list[str]) -> None:
                     )
 
 
+def _sci(x: float) -> str:
+    """Three significant digits as docs/conventions.md writes them (1.20e-5)."""
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def summary_lines() -> list[str]:
+    """docs/conventions.md's table: each curve's d95 at 1 GeV (GeV^-1; `paper` / `default`,
+    no background uncertainty) and d95(r) / d95(0) for r = 1 % and 5 % at :data:`MASSES`
+    (`default` preset, `chi2`; the CEPC rows with the photon dipole alone)."""
+    lines = [
+        "| curve | d95 at 1 GeV, paper / default | "
+        + " | ".join(
+            f"r = {100 * r:g} % at " + " / ".join(f"{m:g}" for m in MASSES) + " GeV"
+            for r in UNCERTAINTIES
+        )
+        + " |",
+        "|" + "---|" * (2 + len(UNCERTAINTIES)),
+    ]
+    for label, ckw in CURVES:
+        at_1 = [float(_run(ckw, [1.0], preset=p).d95[0]) for p in ("paper", "default")]
+        base = _run(ckw, MASSES).d95
+        cells = [
+            " / ".join(f"{x:#.3g}" for x in _run(ckw, MASSES, background_uncertainty=r).d95 / base)
+            for r in UNCERTAINTIES
+        ]
+        d95 = " / ".join(_sci(x) for x in at_1)
+        lines.append(f"| {label} | {d95} | " + " | ".join(cells) + " |")
+    return lines
+
+
 if __name__ == "__main__":
     main(sys.argv[1:])
+    print("\nSummary (docs/conventions.md):\n")
+    print("\n".join(summary_lines()))

@@ -7,9 +7,10 @@ Run from the repository root:  python docs/make_figures.py [--only numbers|lhc|l
 ``<!-- headline-table -->`` / ``<!-- /headline-table -->`` and ``<!-- newground-table -->`` /
 ``<!-- /newground-table -->`` from the same functions ``nudipole headline`` prints them with,
 the new-ground table of docs/existing-limits.md between its ``<!-- newground-table -->``
-markers (240 masses, both presets and both sets of limits), and docs/electroweak.md's tables
-between ``<!-- readings-table -->`` and ``<!-- magill-table -->`` markers (the functions of
-``benchmarks/electroweak_report.py``).
+markers (240 masses, both presets and both sets of limits), docs/electroweak.md's seven tables
+between theirs (the functions of ``benchmarks/electroweak_report.py``), and docs/conventions.md's
+five (those of ``benchmarks/conventions.py`` and ``benchmarks/systematics.py``): every table
+listed in :data:`TABLES`.
 
 Each figure is made by the same CLI command a user would run; the command is printed.
 ``tests/plotting/test_figure_rules.py`` checks that every image README.md and docs/*.md show
@@ -86,7 +87,32 @@ FIGURES: list[tuple[str, str, list[str]]] = [
 README = Path(__file__).resolve().parent.parent / "README.md"
 EXISTING_LIMITS = Path(__file__).resolve().parent / "existing-limits.md"
 ELECTROWEAK = Path(__file__).resolve().parent / "electroweak.md"
+CONVENTIONS = Path(__file__).resolve().parent / "conventions.md"
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+#: Every table of README.md and docs/ that ``--only numbers`` writes: the file and the tags of
+#: its ``<!-- tag -->`` / ``<!-- /tag -->`` markers (``tests/plotting/test_figure_rules.py``
+#: checks that these are all the markers there are).
+TABLES: dict[Path, tuple[str, ...]] = {
+    README: ("headline-table", "newground-table"),
+    EXISTING_LIMITS: ("newground-table",),
+    ELECTROWEAK: (
+        "couplings-table",
+        "branching-table",
+        "readings-table",
+        "cepc-band-table",
+        "lep-results-table",
+        "cepc-results-table",
+        "magill-table",
+    ),
+    CONVENTIONS: (
+        "conventions-table",
+        "preset-ratio-table",
+        "decay-ratio-table",
+        "signal-needed-table",
+        "systematics-table",
+    ),
+}
 
 
 def _replace_between(text: str, tag: str, body: str) -> str:
@@ -94,6 +120,17 @@ def _replace_between(text: str, tag: str, body: str) -> str:
     start, end = f"<!-- {tag} -->", f"<!-- /{tag} -->"
     i, j = text.index(start) + len(start), text.index(end)
     return text[:i] + "\n" + body + text[j:]
+
+
+def _write_tables(path: Path, tables: dict[str, list[str]]) -> None:
+    """Write each table (tag: Markdown lines) of ``path`` between its markers, all of the
+    file's tables (:data:`TABLES`) at once."""
+    if set(tables) != set(TABLES[path]):
+        raise SystemExit(f"{path.name}: tables {sorted(tables)}, expected {TABLES[path]}")
+    text = path.read_text(encoding="utf-8")
+    for tag, lines in tables.items():
+        text = _replace_between(text, tag, "\n".join(lines) + "\n")
+    path.write_text(text, encoding="utf-8")
 
 
 def readme_numbers() -> None:
@@ -107,20 +144,19 @@ def readme_numbers() -> None:
     from nudipole.model import Flavour
     from nudipole.reach.recipes import LANDSCAPE
 
-    lines = [
+    headline = [
         "| curve | published (seed) | `paper` preset | ratio | `default` preset | default/paper |",
         "|---|---|---|---|---|---|",
     ]
     for row in headline_rows():
-        lines.append(
+        headline.append(
             f"| {row['curve']} | {row['published']:.2g} | {row['paper']:.3g} | "
             f"{row['paper'] / row['published']:.2f} | {row['default']:.3g} | "
             f"{row['default'] / row['paper']:.2f} |"
         )
-    text = _replace_between(README.read_text(), "headline-table", "\n".join(lines) + "\n")
     limits = load_catalogue().paper_set()
     curves = landscape_curves(["paper"], 120, None)
-    lines = ["| curve | d_e | d_μ | d_τ |", "|---|---|---|---|"]
+    ground = ["| curve | d_e | d_μ | d_τ |", "|---|---|---|---|"]
     for (result, style), (curve, _) in zip(curves, LANDSCAPE, strict=True):
         at = curve_function(curve, "paper")
         cells = []
@@ -129,9 +165,8 @@ def readme_numbers() -> None:
                 limits.for_flavour(flavour.value), result.mass, result.d95, d95_at=at
             )
             cells.append(", ".join(f"{iv.low:.2g}–{iv.high:.3g}" for iv in ivs) or "none")
-        lines.append(f"| {style.label.rsplit(' [', 1)[0]} | " + " | ".join(cells) + " |")
-    text = _replace_between(text, "newground-table", "\n".join(lines) + "\n")
-    README.write_text(text)
+        ground.append(f"| {style.label.rsplit(' [', 1)[0]} | " + " | ".join(cells) + " |")
+    _write_tables(README, {"headline-table": headline, "newground-table": ground})
 
 
 def _report(name: str) -> Any:
@@ -153,19 +188,43 @@ def docs_numbers() -> None:
     the rows that the full catalogue changes (``benchmarks/newground_report.py``'s
     functions)."""
     report = _report("newground_report")
-    lines = report.table_lines(*report.scan(240))
-    text = _replace_between(EXISTING_LIMITS.read_text(), "newground-table", "\n".join(lines) + "\n")
-    EXISTING_LIMITS.write_text(text)
+    _write_tables(EXISTING_LIMITS, {"newground-table": report.table_lines(*report.scan(240))})
 
 
 def electroweak_numbers() -> None:
-    """docs/electroweak.md's tables of the LEP readings and of Magill et al.'s curve, as
+    """docs/electroweak.md's tables (coupling ratios, Br(N -> nu gamma), the LEP readings, the
+    CEPC boundary band, the LEP and CEPC results, Magill et al.'s curve), as
     ``benchmarks/electroweak_report.py`` prints them."""
     report = _report("electroweak_report")
-    text = ELECTROWEAK.read_text()
-    text = _replace_between(text, "readings-table", "\n".join(report.readings_lines()) + "\n")
-    text = _replace_between(text, "magill-table", "\n".join(report.magill_lines()) + "\n")
-    ELECTROWEAK.write_text(text)
+    _write_tables(
+        ELECTROWEAK,
+        {
+            "couplings-table": report.couplings_lines(),
+            "branching-table": report.branching_lines(),
+            "readings-table": report.readings_lines(),
+            "cepc-band-table": report.cepc_band_lines(),
+            "lep-results-table": report.results_lines(report.RUNS[:4]),
+            "cepc-results-table": report.results_lines(report.RUNS[4:]),
+            "magill-table": report.magill_lines(),
+        },
+    )
+
+
+def conventions_numbers() -> None:
+    """docs/conventions.md's tables: the conventions at 1 GeV, the default / paper and
+    decay-model ratios and the signal needed per statistic (``benchmarks/conventions.py``),
+    and how a background uncertainty moves the limits (``benchmarks/systematics.py``)."""
+    conventions = _report("conventions")
+    _write_tables(
+        CONVENTIONS,
+        {
+            "conventions-table": conventions.convention_lines(),
+            "preset-ratio-table": conventions.preset_ratio_lines(),
+            "decay-ratio-table": conventions.decay_ratio_lines(),
+            "signal-needed-table": conventions.signal_needed_lines(),
+            "systematics-table": _report("systematics").summary_lines(),
+        },
+    )
 
 
 def run() -> int:
@@ -180,6 +239,8 @@ def run() -> int:
         docs_numbers()
         print("docs/electroweak.md's tables of the LEP readings and Magill et al.", flush=True)
         electroweak_numbers()
+        print("docs/conventions.md's tables", flush=True)
+        conventions_numbers()
     for group, name, argv in FIGURES:
         if args.only and group != args.only:
             continue

@@ -275,3 +275,21 @@ def test_the_universal_panel_draws_every_limit_and_the_tau_panel_its_own(
     texts = {t.get_text() for t in names(universal)}
     assert any("LSND" in t and "d_{e}" in t for t in texts)
     assert r"\tau" in tau.get_ylabel()
+
+
+def test_every_table_between_markers_is_written_by_make_figures() -> None:
+    spec = importlib.util.spec_from_file_location("make_figures", ROOT / "docs/make_figures.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    found = {}
+    for md in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = md.read_text("utf-8")
+        opened = re.findall(r"<!-- ([\w-]+) -->", text)
+        closed = re.findall(r"<!-- /([\w-]+) -->", text)
+        assert opened == closed, f"{md.name}: unmatched table markers"
+        if opened:
+            found[md.resolve()] = tuple(opened)
+    written = {path.resolve(): tags for path, tags in module.TABLES.items()}
+    assert found == written
