@@ -3,7 +3,11 @@ detector, preset and flavour, closing masses, channel breakdown, and the effect 
 modelling option (form factor, spectra set, Majorana, photon threshold, FASER-2 position,
 photon polarisation bound).
 
-Run:  python benchmarks/lhc_report.py > docs/lhc_numbers.txt
+Run:  python benchmarks/lhc_report.py
+
+``docs/make_figures.py --only numbers`` writes two of its tables into docs/lhc.md between
+their markers: the bands of d_e at four masses with the closing mass (:func:`band_lines`) and
+the effect of each option on FASER-2's band (:func:`option_lines`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 
 import nudipole
 from nudipole.api import events, far_reach
+from nudipole.cli.headline_lhc import closing_mass
 from nudipole.detectors import BeamAxisCylinder
 from nudipole.experiments import load_far_experiment
 from nudipole.physics.decay import photon_energy_fraction
@@ -31,6 +36,90 @@ def closing(name: str | object, **kw: object) -> float:
     r = far_reach(name, SCAN, error_estimate=False, **kw)  # type: ignore[arg-type]
     ok = np.isfinite(r.d95)
     return float(r.mass[ok][-1]) if ok.any() else float("nan")
+
+
+#: (name, title) of the far detectors of docs/lhc.md's tables
+DOC_DETECTORS = (("faser2", "FASER-2"), ("facet", "FACET"), ("mapp2", "MAPP-2"))
+
+
+def sci(value: float) -> str:
+    """Three significant digits as docs/lhc.md writes them (5.01e-5)."""
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def band_lines() -> list[str]:
+    """docs/lhc.md's table: the excluded band of d_e [GeV^-1] at :data:`MASSES` for each
+    detector and preset, and the mass at which the band closes (its end solved between two
+    masses of :data:`SCAN`, ``band_ends``)."""
+    lines = [
+        "| detector | preset | "
+        + " | ".join(f"{1e3 * m:g} MeV" for m in MASSES)
+        + " | closes at |",
+        "|---|---|" + "---|" * (len(MASSES) + 1),
+    ]
+    for name, title in DOC_DETECTORS:
+        for preset in ("paper", "default"):
+            r = far_reach(name, MASSES, preset=preset, error_estimate=False)
+            cells = [
+                "none" if np.isnan(lo) else f"{sci(lo)} – {sci(hi)}"
+                for lo, hi in zip(r.d95, r.upper, strict=True)
+            ]
+            scan = far_reach(name, SCAN, preset=preset, error_estimate=False, locate_ends=True)
+            close = f"{closing_mass(scan):.3g} GeV"
+            lines.append(f"| {title} | {preset} | " + " | ".join(cells) + f" | {close} |")
+    return lines
+
+
+#: docs/lhc.md's options: (label, far_reach options or a modified detector, both edges?)
+OPTION_LABELS = {
+    "vmd": "`--form-factor vmd` (η ×1.3–1.4, η′ ×3.6–3.9)",
+    "nlo": "`--spectra nlo` (D, D_s, B only)",
+    "majorana": "`--nature majorana`",
+    "default": "`default` preset (E_γ > 10 GeV, CLs at B = 0)",
+    "threshold 1": "`default` with E_γ > 1 GeV",
+    "threshold 100": "`default` with E_γ > 100 GeV",
+    "foresee": "FASER-2 at 480–485 m (FORESEE's default)",
+}
+
+
+def option_lines() -> list[str]:
+    """docs/lhc.md's table: the ratio of FASER-2's lower / upper band edge (d_e) to that of
+    the paper preset at :data:`MASSES` for each option; the lower edge alone where the
+    option is a photon threshold (the upper edge does not move)."""
+    base = far_reach("faser2", MASSES, preset="paper", error_estimate=False)
+    exp = load_far_experiment("faser2")
+    runs: list[tuple[str, object, dict[str, str], bool]] = [
+        ("vmd", "faser2", {"preset": "paper", "form_factor": "vmd"}, True),
+        ("nlo", "faser2", {"preset": "paper", "spectra": "nlo"}, True),
+        ("majorana", "faser2", {"preset": "paper", "nature": "majorana"}, True),
+        ("default", "faser2", {"preset": "default"}, True),
+    ]
+    for th in (1.0, 100.0):
+        moved = replace(exp, selection=replace(exp.selection, photon_energy_min=th))
+        runs.append((f"threshold {th:g}", moved, {"preset": "default"}, False))
+    runs.append(
+        (
+            "foresee",
+            replace(exp, shape=BeamAxisCylinder(1.0, 480.0, 485.0)),
+            {"preset": "paper"},
+            True,
+        )
+    )
+    lines = [
+        "| option | " + " | ".join(f"{1e3 * m:g} MeV" for m in MASSES) + " |",
+        "|---|" + "---|" * len(MASSES),
+    ]
+    for key, detector, kw, both in runs:
+        r = far_reach(detector, MASSES, error_estimate=False, **kw)  # type: ignore[arg-type]
+        low = r.d95 / base.d95
+        high = r.upper / base.upper
+        cells = [
+            f"{lo:.3f} / {hi:.3f}" if both else f"{lo:.3f}"
+            for lo, hi in zip(low, high, strict=True)
+        ]
+        lines.append(f"| {OPTION_LABELS[key]} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def main() -> None:
@@ -110,3 +199,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    print("\n## docs/lhc.md: bands of d_e and closing masses\n")
+    print("\n".join(band_lines()))
+    print("\n## docs/lhc.md: options, FASER-2, d_e\n")
+    print("\n".join(option_lines()))

@@ -9,8 +9,8 @@ Run from the repository root:  python docs/make_figures.py [--only numbers|lhc|l
 the new-ground table of docs/existing-limits.md between its ``<!-- newground-table -->``
 markers (240 masses, both presets and both sets of limits), docs/electroweak.md's seven tables
 between theirs (the functions of ``benchmarks/electroweak_report.py``), and docs/conventions.md's
-five (those of ``benchmarks/conventions.py`` and ``benchmarks/systematics.py``): every table
-listed in :data:`TABLES`.
+five (those of ``benchmarks/conventions.py`` and ``benchmarks/systematics.py``) and
+docs/lhc.md's two (``benchmarks/lhc_report.py``): every table listed in :data:`TABLES`.
 
 Each figure is made by the same CLI command a user would run; the command is printed.
 ``tests/plotting/test_figure_rules.py`` checks that every image README.md and docs/*.md show
@@ -88,6 +88,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 EXISTING_LIMITS = Path(__file__).resolve().parent / "existing-limits.md"
 ELECTROWEAK = Path(__file__).resolve().parent / "electroweak.md"
 CONVENTIONS = Path(__file__).resolve().parent / "conventions.md"
+LHC = Path(__file__).resolve().parent / "lhc.md"
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 #: Every table of README.md and docs/ that ``--only numbers`` writes: the file and the tags of
@@ -112,6 +113,7 @@ TABLES: dict[Path, tuple[str, ...]] = {
         "signal-needed-table",
         "systematics-table",
     ),
+    LHC: ("band-table", "option-table"),
 }
 
 
@@ -227,6 +229,13 @@ def conventions_numbers() -> None:
     )
 
 
+def lhc_numbers() -> None:
+    """docs/lhc.md's tables of the far-detector bands and of the options' effect on FASER-2's
+    band (``benchmarks/lhc_report.py``'s functions)."""
+    report = _report("lhc_report")
+    _write_tables(LHC, {"band-table": report.band_lines(), "option-table": report.option_lines()})
+
+
 def run() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=sorted({g for g, _, _ in FIGURES} | {"numbers"}))
@@ -241,6 +250,8 @@ def run() -> int:
         electroweak_numbers()
         print("docs/conventions.md's tables", flush=True)
         conventions_numbers()
+        print("docs/lhc.md's tables", flush=True)
+        lhc_numbers()
     for group, name, argv in FIGURES:
         if args.only and group != args.only:
             continue
