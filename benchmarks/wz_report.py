@@ -4,7 +4,9 @@ Run:  python benchmarks/wz_report.py [--section all|bands|polarisation|tilt|scen
                                       limits|mesons|visible|tables|sin2w|universal]
 
 Every number in docs/lhc-wz.md comes from one of these sections (paper preset unless said,
-d_tau, 3 ab^-1 / 300 fb^-1 / 250 fb^-1 as in the detector files).
+d_tau, 3 ab^-1 / 300 fb^-1 / 250 fb^-1 as in the detector files). ``--section docs`` prints
+the five tables that ``docs/make_figures.py --only numbers`` writes there between their
+markers (:data:`DOC_TABLES`).
 """
 
 from __future__ import annotations
@@ -357,6 +359,185 @@ def universal() -> None:
             )
 
 
+TITLES = {
+    "faser2": "FASER-2",
+    "facet": "FACET",
+    "mapp2": "MAPP-2",
+    "mathusla": "MATHUSLA",
+    "anubis": "ANUBIS",
+    "codexb": "CODEX-b",
+    "al3x": "AL3X",
+}
+
+
+def _sci(value: float, digits: int = 2, always: bool = False) -> str:
+    """``value`` with ``digits`` significant digits as docs/lhc-wz.md writes it: 4.1e-5 in
+    scientific notation below 0.01 (or ``always``), else 0.042, 0.020, 11.60, 86; "none"
+    for NaN, "0" for zero."""
+    if math.isnan(value):
+        return "none"
+    if value == 0.0:
+        return "0"
+    if not always and 0.01 <= abs(value) < 1e4:
+        # trailing zeros kept below 100 (0.020, 11.60), none after a whole number (86, 127)
+        whole = abs(value) >= 10 ** (digits - 1) or value == round(value)
+        text = f"{value:.0f}" if whole else f"{value:#.{digits}g}"
+        return text.rstrip(".").replace("-", "−")
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return f"{mantissa}e{int(exponent)}".replace("-", "−").replace("e−", "e-")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+#: The scenarios of the coupling table, with their names there.
+RATE_SCENARIOS = (
+    ("A", "A (I)"),
+    ("B", "B (III)"),
+    ("II", "II"),
+    ("IV", "IV"),
+    ("C", "C"),
+    ("D", "D"),
+)
+
+
+def rate_lines() -> list[str]:
+    """a, d_Z/d_gamma, d_W/d_gamma of each scenario at the package's sin^2 theta_w, and the W
+    and Z rates at fixed d_gamma relative to scenario C ((d_W/d_gamma)^2, (d_Z/d_gamma)^2)."""
+    r_c = scenario_ratios("C", SIN2_THETA_W)
+    rows: list[list[str]] = [
+        ["a = d_W/d_B"],
+        ["d_Z/d_γ"],
+        ["d_W/d_γ"],
+        ["W rate / C"],
+        ["Z rate / C"],
+    ]
+    for sc, _ in RATE_SCENARIOS:
+        r = scenario_ratios(sc, SIN2_THETA_W)
+        a = scenario_a(sc, SIN2_THETA_W)
+        rows[0].append("∞" if a is None else f"{a:.4g}".replace("-", "−"))
+        rows[1].append(_sci(r.dz_over_dgamma, 4))
+        rows[2].append(_sci(r.dw_over_dgamma, 4))
+        rows[3].append(_sci((r.dw_over_dgamma / r_c.dw_over_dgamma) ** 2))
+        rows[4].append(_sci((r.dz_over_dgamma / r_c.dz_over_dgamma) ** 2))
+    return _table(["", *(name for _, name in RATE_SCENARIOS)], rows)
+
+
+#: Masses (GeV) of the visible-decay table.
+VISIBLE_MASSES = (1.0, 3.0, 5.0, 10.0, 20.0, 30.0, 50.0)
+
+
+def visible_lines() -> list[str]:
+    """The other visible decays of N (d_tau) as a fraction of all its decays, scenarios C and
+    D, at :data:`VISIBLE_MASSES` (what ``--signal visible`` adds to N -> nu gamma)."""
+    rows = []
+    for sc in ("C", "D"):
+        cpl = make_far_couplings("tau", sc, signal="visible")
+        rows.append([sc, *(_sci(cpl.signal_fractions(m, Nature.DIRAC)[1]) for m in VISIBLE_MASSES)])
+    return _table(["m_N [GeV]", *(f"{m:g}" for m in VISIBLE_MASSES)], rows)
+
+
+#: The W/Z bands' scan: masses (GeV) on which the lowest d_gamma and the band's end are found.
+WZ_SCAN = np.geomspace(1e-3, 9.4, 60)
+
+
+def wz_band_lines() -> list[str]:
+    """The W/Z bands of d_gamma (d_tau, paper preset) of FASER-2, MATHUSLA and ANUBIS in
+    scenarios C and D at :data:`BAND_MASSES`, their stated error (largest d95_error / d95),
+    the lowest d_gamma on :data:`WZ_SCAN` and the mass at which the band closes."""
+    rows = []
+    for det in ("faser2", "mathusla", "anubis"):
+        for sc in ("C", "D"):
+            kw: dict[str, str] = dict(preset="paper", sources="wz", scenario=sc, flavour="tau")
+            r = far_reach(det, list(BAND_MASSES), error_estimate=True, **kw)  # type: ignore[arg-type]
+            cells = [
+                "none" if math.isnan(lo) else f"{_sci(lo, always=True)} – {_sci(hi, always=True)}"
+                for lo, hi in zip(r.d95, r.upper, strict=True)
+            ]
+            err = float(np.nanmax(r.d95_error / r.d95))
+            full = far_reach(det, WZ_SCAN, error_estimate=False, **kw)  # type: ignore[arg-type]
+            i = int(np.nanargmin(full.d95))
+            ends = [e.mass for e in full.band_ends if e.side == "upper"]
+            close = f"{max(ends):.3g} GeV" if ends else "–"
+            rows.append(
+                [
+                    TITLES[det],
+                    sc,
+                    *cells,
+                    f"{100 * err:.1f} %",
+                    f"{_sci(full.d95[i], always=True)} ({full.mass[i]:.2g} GeV)",
+                    close,
+                ]
+            )
+    header = ["detector", "scenario", *(f"{m:g} GeV" for m in BAND_MASSES)]
+    return _table([*header, "stated error", "lowest d_γ", "closes at"], rows)
+
+
+def wz_ground_lines() -> list[str]:
+    """New ground (GeV) of each detector's W/Z band for d_tau against the seed's Fig. 3
+    limits, scenarios C and D (paper preset, :data:`WZ_SCAN`)."""
+    lim = load_catalogue().paper_set().for_flavour(Flavour.TAU)
+    rows = []
+    for sc in ("C", "D"):
+        row = [sc]
+        for det in LLP:
+            r = far_reach(
+                det,
+                WZ_SCAN,
+                preset="paper",
+                sources="wz",
+                scenario=sc,
+                flavour="tau",
+                error_estimate=False,
+            )
+            ivs = new_ground_band_intervals(lim, r.mass, r.d95, r.upper)
+            row.append(", ".join(f"{iv.low:#.2g}–{iv.high:#.3g}" for iv in ivs) or "none")
+        rows.append(row)
+    return _table(["scenario", *(TITLES[d] for d in LLP)], rows)
+
+
+def meson_wz_lines() -> list[str]:
+    """Lower band edge (GeV^-1; d_tau, paper) at 0.05 GeV from the mesons / the W/Z source /
+    both, of FASER-2, MATHUSLA and ANUBIS in scenarios A-D."""
+    rows = []
+    for det in ("faser2", "mathusla", "anubis"):
+        row = [TITLES[det]]
+        for sc in ("A", "B", "C", "D"):
+            edges = [
+                far_reach(
+                    det,
+                    [0.05],
+                    preset="paper",
+                    sources=src,
+                    scenario=sc,
+                    flavour="tau",
+                    error_estimate=False,
+                ).d95[0]
+                for src in ("mesons", "wz", "mesons,wz")
+            ]
+            row.append(" / ".join(_sci(v, 3, always=True) for v in edges))
+        rows.append(row)
+    return _table(["detector", "A", "B", "C", "D"], rows)
+
+
+#: The tables of docs/lhc-wz.md (marker tag: function).
+DOC_TABLES = {
+    "visible-table": visible_lines,
+    "rate-table": rate_lines,
+    "wz-band-table": wz_band_lines,
+    "wz-ground-table": wz_ground_lines,
+    "meson-wz-table": meson_wz_lines,
+}
+
+
+def docs() -> None:
+    for tag, func in DOC_TABLES.items():
+        print(f"\n## {tag}\n")
+        print("\n".join(func()))
+
+
 SECTIONS = {
     "bands": bands,
     "polarisation": polarisation,
@@ -368,6 +549,7 @@ SECTIONS = {
     "tables": tables,
     "sin2w": sin2w,
     "universal": universal,
+    "docs": docs,
 }
 
 

@@ -10,7 +10,8 @@ the new-ground table of docs/existing-limits.md between its ``<!-- newground-tab
 markers (240 masses, both presets and both sets of limits), docs/electroweak.md's seven tables
 between theirs (the functions of ``benchmarks/electroweak_report.py``), and docs/conventions.md's
 five (those of ``benchmarks/conventions.py`` and ``benchmarks/systematics.py``) and
-docs/lhc.md's two (``benchmarks/lhc_report.py``): every table listed in :data:`TABLES`.
+docs/lhc.md's two (``benchmarks/lhc_report.py``) and docs/lhc-wz.md's five
+(``benchmarks/wz_report.py``): every table listed in :data:`TABLES`.
 
 Each figure is made by the same CLI command a user would run; the command is printed.
 ``tests/plotting/test_figure_rules.py`` checks that every image README.md and docs/*.md show
@@ -89,6 +90,7 @@ EXISTING_LIMITS = Path(__file__).resolve().parent / "existing-limits.md"
 ELECTROWEAK = Path(__file__).resolve().parent / "electroweak.md"
 CONVENTIONS = Path(__file__).resolve().parent / "conventions.md"
 LHC = Path(__file__).resolve().parent / "lhc.md"
+LHC_WZ = Path(__file__).resolve().parent / "lhc-wz.md"
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 #: Every table of README.md and docs/ that ``--only numbers`` writes: the file and the tags of
@@ -114,6 +116,7 @@ TABLES: dict[Path, tuple[str, ...]] = {
         "systematics-table",
     ),
     LHC: ("band-table", "option-table"),
+    LHC_WZ: ("visible-table", "rate-table", "wz-band-table", "wz-ground-table", "meson-wz-table"),
 }
 
 
@@ -231,9 +234,12 @@ def conventions_numbers() -> None:
 
 def lhc_numbers() -> None:
     """docs/lhc.md's tables of the far-detector bands and of the options' effect on FASER-2's
-    band (``benchmarks/lhc_report.py``'s functions)."""
+    band (``benchmarks/lhc_report.py``'s functions), and docs/lhc-wz.md's five tables of the
+    W/Z source (``benchmarks/wz_report.py``'s :data:`DOC_TABLES`)."""
     report = _report("lhc_report")
     _write_tables(LHC, {"band-table": report.band_lines(), "option-table": report.option_lines()})
+    wz = _report("wz_report")
+    _write_tables(LHC_WZ, {tag: lines() for tag, lines in wz.DOC_TABLES.items()})
 
 
 def run() -> int:
@@ -250,7 +256,7 @@ def run() -> int:
         electroweak_numbers()
         print("docs/conventions.md's tables", flush=True)
         conventions_numbers()
-        print("docs/lhc.md's tables", flush=True)
+        print("docs/lhc.md's and docs/lhc-wz.md's tables", flush=True)
         lhc_numbers()
     for group, name, argv in FIGURES:
         if args.only and group != args.only:
