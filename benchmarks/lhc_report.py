@@ -5,9 +5,10 @@ photon polarisation bound).
 
 Run:  python benchmarks/lhc_report.py
 
-``docs/make_figures.py --only numbers`` writes two of its tables into docs/lhc.md between
-their markers: the bands of d_e at four masses with the closing mass (:func:`band_lines`) and
-the effect of each option on FASER-2's band (:func:`option_lines`).
+``docs/make_figures.py --only numbers`` writes three of its tables into docs/lhc.md between
+their markers: the VMD form factor's effect on the neutral pseudoscalars' rates
+(:func:`form_factor_lines`), the bands of d_e at four masses with the closing mass
+(:func:`band_lines`) and the effect of each option on FASER-2's band (:func:`option_lines`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from nudipole.cli.headline_lhc import closing_mass
 from nudipole.detectors import BeamAxisCylinder
 from nudipole.experiments import load_far_experiment
 from nudipole.physics.decay import photon_energy_fraction
+from nudipole.production.meson_rates import br_per_d2
 
 MASSES = (0.003, 0.01, 0.05, 0.1)
 SCAN = np.geomspace(0.03, 3.0, 60)
@@ -122,6 +124,26 @@ def option_lines() -> list[str]:
     return lines
 
 
+#: Masses (GeV) of the form-factor table.
+FORM_FACTOR_MASSES = (0.01, 0.1, 0.3)
+
+
+def form_factor_lines() -> list[str]:
+    """docs/lhc.md's table: Br(P0 -> gamma nu Nbar) with the VMD form factor over the
+    point-like one for pi0, eta, eta' ("closed" above the parent's mass)."""
+    lines = ["| m_N [GeV] | π⁰ | η | η′ |", "|---|---|---|---|"]
+    for m in FORM_FACTOR_MASSES:
+        cells = []
+        for name in ("pi0", "eta", "etap"):
+            point = br_per_d2(name, m, "e")
+            ratio = br_per_d2(name, m, "e", "vmd") / point if point > 0.0 else None
+            cells.append(
+                "closed" if ratio is None else f"{ratio:#.4g}" if ratio < 2 else f"{ratio:#.3g}"
+            )
+        lines.append(f"| {m:g} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main() -> None:
     print(f"nudipole {nudipole.__version__}")
     print("\n## Bands [GeV^-1] (d_low-d_high) and the last scanned mass with a band [GeV]")
@@ -201,5 +223,7 @@ if __name__ == "__main__":
     main()
     print("\n## docs/lhc.md: bands of d_e and closing masses\n")
     print("\n".join(band_lines()))
+    print("\n## docs/lhc.md: VMD / point-like form factor, Br\n")
+    print("\n".join(form_factor_lines()))
     print("\n## docs/lhc.md: options, FASER-2, d_e\n")
     print("\n".join(option_lines()))

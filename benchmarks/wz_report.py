@@ -5,7 +5,7 @@ Run:  python benchmarks/wz_report.py [--section all|bands|polarisation|tilt|scen
 
 Every number in docs/lhc-wz.md comes from one of these sections (paper preset unless said,
 d_tau, 3 ab^-1 / 300 fb^-1 / 250 fb^-1 as in the detector files). ``--section docs`` prints
-the five tables that ``docs/make_figures.py --only numbers`` writes there between their
+the seven tables that ``docs/make_figures.py --only numbers`` writes there between their
 markers (:data:`DOC_TABLES`).
 """
 
@@ -88,12 +88,15 @@ def bands() -> None:
         print(det, [_band(lo, hi) for lo, hi in zip(r.d95, r.upper, strict=True)])
 
 
-def polarisation() -> None:
-    print("## heading / produced: lo vs unpolarised (m_N = 1 GeV, scenario D, d_tau)")
+def polarisation_lines() -> list[str]:
+    """N heading into each detector per N produced (m_N = 1 GeV, scenario D, d_tau) with
+    unpolarised and leading-order polarised bosons, their ratio for the W and the Z, and the
+    ratio lo / unpolarised of the band edges at 0.1 GeV."""
+    rows = []
     for det in LLP:
         acc = {}
         for pol in ("lo", "unpolarised"):
-            rows = far_detector_events(
+            events = far_detector_events(
                 det,
                 1.0,
                 1e-8,
@@ -103,7 +106,7 @@ def polarisation() -> None:
                 flavour="tau",
                 boson_polarisation=pol,
             )
-            acc[pol] = {r.channel: r.heading / r.produced for r in rows}
+            acc[pol] = {r.channel: r.heading / r.produced for r in events}
         w = acc["lo"]["W"] / acc["unpolarised"]["W"]
         z = acc["lo"]["Z"] / acc["unpolarised"]["Z"]
         edges = []
@@ -121,10 +124,23 @@ def polarisation() -> None:
             edges.append((r.d95[0], r.upper[0]))
         lo_ratio = edges[0][0] / edges[1][0]
         hi_ratio = edges[0][1] / edges[1][1]
-        print(
-            f"| {det} | {acc['unpolarised']['W']:.3e} | {acc['lo']['W']:.3e} | {w:.3f} | "
-            f"{z:.3f} | {lo_ratio:.3f} / {hi_ratio:.3f} |"
+        rows.append(
+            [
+                TITLES[det],
+                _sci(acc["unpolarised"]["W"], 3, always=acc["unpolarised"]["W"] < 0.1),
+                _sci(acc["lo"]["W"], 3, always=acc["lo"]["W"] < 0.1),
+                f"{w:.3f}",
+                f"{z:.3f}",
+                f"{lo_ratio:.2f} / {hi_ratio:.2f}",
+            ]
         )
+    header = ["detector", "acceptance, unpolarised", "acceptance, lo", "lo/unpol. (W)"]
+    return _table([*header, "lo/unpol. (Z)", "lower / upper edge at 0.1 GeV"], rows)
+
+
+def polarisation() -> None:
+    print("## heading / produced: lo vs unpolarised (m_N = 1 GeV, scenario D, d_tau)")
+    print("\n".join(polarisation_lines()))
 
 
 def _tilt(pt: np.ndarray, pz: np.ndarray, mass: float) -> np.ndarray:
@@ -329,12 +345,10 @@ UNIVERSAL_CASES = (
 )
 
 
-def universal() -> None:
-    print("## flavour-universal band vs d_tau / sqrt(3) (default preset, sources=wz)")
-    print(
-        "| scenario | detector | m_N [GeV] | universal band [GeV^-1] | d_tau band [GeV^-1] "
-        "| d_tau / (sqrt3 x universal), low / high edge |"
-    )
+def universal_lines() -> list[str]:
+    """The flavour-universal W/Z band against the d_tau band / sqrt(3) (default preset) at
+    the masses of :data:`UNIVERSAL_CASES`."""
+    rows = []
     for scenario, name, masses in UNIVERSAL_CASES:
         runs = {
             flavour: far_reach(
@@ -353,10 +367,23 @@ def universal() -> None:
         for i, m in enumerate(masses):
             ratio_lo = tau.d95[i] / (math.sqrt(3.0) * uni.d95[i])
             ratio_hi = tau.upper[i] / (math.sqrt(3.0) * uni.upper[i])
-            print(
-                f"| {scenario} | {name} | {m:g} | {uni.d95[i]:.3e} - {uni.upper[i]:.3e} "
-                f"| {tau.d95[i]:.3e} - {tau.upper[i]:.3e} | {ratio_lo:.4f} / {ratio_hi:.4f} |"
+            rows.append(
+                [
+                    scenario,
+                    TITLES[name],
+                    f"{m:g}",
+                    f"{_sci(uni.d95[i], 4, True)} – {_sci(uni.upper[i], 4, True)}",
+                    f"{_sci(tau.d95[i], 4, True)} – {_sci(tau.upper[i], 4, True)}",
+                    f"{ratio_lo:.4f} / {ratio_hi:.4f}",
+                ]
             )
+    header = ["scenario", "detector", "m_N [GeV]", "universal band [GeV⁻¹]", "d_τ band [GeV⁻¹]"]
+    return _table([*header, "d_τ / (√3 × universal), low / high edge"], rows)
+
+
+def universal() -> None:
+    print("## flavour-universal band vs d_tau / sqrt(3) (default preset, sources=wz)")
+    print("\n".join(universal_lines()))
 
 
 TITLES = {
@@ -524,11 +551,13 @@ def meson_wz_lines() -> list[str]:
 
 #: The tables of docs/lhc-wz.md (marker tag: function).
 DOC_TABLES = {
+    "polarisation-table": polarisation_lines,
     "visible-table": visible_lines,
     "rate-table": rate_lines,
     "wz-band-table": wz_band_lines,
     "wz-ground-table": wz_ground_lines,
     "meson-wz-table": meson_wz_lines,
+    "universal-table": universal_lines,
 }
 
 

@@ -10,7 +10,7 @@ the new-ground table of docs/existing-limits.md between its ``<!-- newground-tab
 markers (240 masses, both presets and both sets of limits), docs/electroweak.md's seven tables
 between theirs (the functions of ``benchmarks/electroweak_report.py``), and docs/conventions.md's
 five (those of ``benchmarks/conventions.py`` and ``benchmarks/systematics.py``) and
-docs/lhc.md's two (``benchmarks/lhc_report.py``) and docs/lhc-wz.md's five
+docs/lhc.md's three (``benchmarks/lhc_report.py``) and docs/lhc-wz.md's seven
 (``benchmarks/wz_report.py``): every table listed in :data:`TABLES`.
 
 Each figure is made by the same CLI command a user would run; the command is printed.
@@ -115,8 +115,16 @@ TABLES: dict[Path, tuple[str, ...]] = {
         "signal-needed-table",
         "systematics-table",
     ),
-    LHC: ("band-table", "option-table"),
-    LHC_WZ: ("visible-table", "rate-table", "wz-band-table", "wz-ground-table", "meson-wz-table"),
+    LHC: ("form-factor-table", "band-table", "option-table"),
+    LHC_WZ: (
+        "polarisation-table",
+        "visible-table",
+        "rate-table",
+        "wz-band-table",
+        "wz-ground-table",
+        "meson-wz-table",
+        "universal-table",
+    ),
 }
 
 
@@ -233,11 +241,19 @@ def conventions_numbers() -> None:
 
 
 def lhc_numbers() -> None:
-    """docs/lhc.md's tables of the far-detector bands and of the options' effect on FASER-2's
-    band (``benchmarks/lhc_report.py``'s functions), and docs/lhc-wz.md's five tables of the
-    W/Z source (``benchmarks/wz_report.py``'s :data:`DOC_TABLES`)."""
+    """docs/lhc.md's tables of the form factor's effect, of the far-detector bands and of the
+    options' effect on FASER-2's band (``benchmarks/lhc_report.py``'s functions), and
+    docs/lhc-wz.md's seven tables of the W/Z source (``benchmarks/wz_report.py``'s
+    :data:`DOC_TABLES`)."""
     report = _report("lhc_report")
-    _write_tables(LHC, {"band-table": report.band_lines(), "option-table": report.option_lines()})
+    _write_tables(
+        LHC,
+        {
+            "form-factor-table": report.form_factor_lines(),
+            "band-table": report.band_lines(),
+            "option-table": report.option_lines(),
+        },
+    )
     wz = _report("wz_report")
     _write_tables(LHC_WZ, {tag: lines() for tag, lines in wz.DOC_TABLES.items()})
 
