@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from rich.markup import escape
@@ -17,6 +18,7 @@ from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console, curve_points, progress_bar
 from nudipole.cli.figure_commands import LANDSCAPE_FLAVOURS, make_figure
 from nudipole.cli.headline_lhc import (
+    _result,
     headline_bands,
     headline_tables,
     lhc_headline,
@@ -32,6 +34,8 @@ from nudipole.limits.newground import Interval
 from nudipole.model import Flavour
 from nudipole.reach.recipes import FIGURES, HEADLINE, LANDSCAPE, SEED_NEW_GROUND
 from nudipole.reach.result import ReachResult
+
+T = TypeVar("T")
 
 
 def add_headline(sub: Any) -> None:
@@ -87,33 +91,58 @@ def run_headline(args: argparse.Namespace) -> int:
     out = console()
     start_numba()  # before the worker is forked, which then has it
     with second_process() as pool:
-        # the LHC bands and then their tables from the start, in the second process
-        # (headline_lhc), while this one computes and draws the e+e- figures
+        # The second process (headline_lhc) computes, in this order: the LHC bands, from the
+        # start; the new ground of the e+e- curves (landscape_ground), handed over as soon as
+        # this process has the curves; the LHC tables. This process meanwhile computes and
+        # draws the e+e- figures, then fig_lhc_far. (With the new ground here, the second
+        # process was idle for the last 0.7-0.9 s of the headline: measured 2026-12-02.)
         bands = pool.submit(headline_bands, args.lhc_points)
+        curves = ee_curves_and_figures(outdir, args.format, args.points, out)
+        ground = pool.submit(landscape_ground, [(s.label, r.mass, r.d95) for r, s in curves])
         tables = pool.submit(headline_tables, args.lhc_points)
-        ee_headline(outdir, args.format, args.points, out)
-        for table in lhc_headline(outdir, args.format, bands, tables):
+        draw_landscape(outdir, args.format, curves, out)
+        rows = headline_table()
+        lhc_tables = lhc_headline(outdir, args.format, bands, tables)
+        seed, full = result_of(ground, "new ground of the e+e- curves")
+        catalogue = load_catalogue()
+        out.print(rows)
+        out.print(newground_table(curves, catalogue.paper_set(), SEED_LIMITS, None, seed))
+        out.print(newground_table(curves, catalogue, "the full catalogue", None, full))
+        for table in lhc_tables:
             out.print(table)
     return 0
 
 
-def ee_headline(outdir: Path, fmt: str, n: int, out: Any) -> None:
-    """The e+e- part of the main job: seed Figs. 1-3 on ``n`` masses per curve, the table of
-    limits at 1 GeV and the new ground of the landscape's curves, printed on ``out``."""
+#: The name of the seed's set of limits in the new-ground tables' titles.
+SEED_LIMITS = "the seed's Fig. 3 limits"
+
+
+def ee_curves_and_figures(
+    outdir: Path, fmt: str, n: int, out: Any
+) -> list[tuple[ReachResult, Any]]:
+    """Seed Figs. 1 and 2 on ``n`` masses per curve, drawn (each file named on ``out``), and
+    the curves of the landscape (seed Fig. 3), both presets, with their styles."""
     for name in sorted(FIGURES):
         path = outdir / f"fig_{name}.{fmt}"
         make_figure(name, path, ["paper", "default"], n, True)
         out.print(f"wrote {path}")
-    path = outdir / f"fig_landscape.{fmt}"
     with progress_bar(2 * len(LANDSCAPE) * n, "landscape", True) as progress:
-        curves = landscape_curves(["paper", "default"], n, progress)
+        return landscape_curves(["paper", "default"], n, progress)
+
+
+def draw_landscape(outdir: Path, fmt: str, curves: list[tuple[ReachResult, Any]], out: Any) -> None:
+    """``fig_landscape``: the landscape's curves over the seed's Fig. 3 set of existing
+    limits, so that the figure is a reproduction."""
     from nudipole.plotting.landscape import plot_landscape
     from nudipole.plotting.reach_plots import save_figure
 
-    # The seed's Fig. 3 set of existing limits, so that the figure is a reproduction.
-    paper_limits = load_catalogue().paper_set()
-    save_figure(plot_landscape(list(Flavour), paper_limits, curves), path)
+    path = outdir / f"fig_landscape.{fmt}"
+    save_figure(plot_landscape(list(Flavour), load_catalogue().paper_set(), curves), path)
     out.print(f"wrote {path}")
+
+
+def headline_table() -> Table:
+    """The table of limits at 1 GeV against the seed's (:func:`headline_rows`)."""
     table = Table(title="Expected 95% CL limits on d [GeV^-1] at m_N = 1 GeV", header_style="bold")
     for col in (
         "curve",
@@ -133,15 +162,62 @@ def ee_headline(outdir: Path, fmt: str, n: int, out: Any) -> None:
             f"{row['default']:.3g}",
             f"{row['default'] / row['paper']:.2f}",
         )
-    out.print(table)
-    # Interval edges solved on each curve (not on its mass grid): the curves' d95 at any mass.
-    d95_at = {
+    return table
+
+
+def landscape_functions() -> dict[str, Callable[[float], float]]:
+    """Each landscape curve's d95 at any mass (:func:`curve_function`), by its label in the
+    landscape (``"<curve> [<preset>]"``)."""
+    return {
         f"{curve.label} [{preset}]": curve_function(curve, preset)
         for preset in ("paper", "default")
         for curve, _ in LANDSCAPE
     }
-    out.print(newground_table(curves, paper_limits, "the seed's Fig. 3 limits", d95_at))
-    out.print(newground_table(curves, load_catalogue(), "the full catalogue", d95_at))
+
+
+#: A curve as :func:`landscape_ground` takes it: its label, masses (GeV) and d95 (GeV^-1).
+CurveData = tuple[str, np.ndarray, np.ndarray]
+
+
+def ground_intervals(
+    curves: Sequence[CurveData],
+    limits: LimitSet,
+    d95_at: dict[str, Callable[[float], float]] | None = None,
+) -> list[list[list[Interval]]]:
+    """New ground of each curve against ``limits``, per flavour of
+    :data:`LANDSCAPE_FLAVOURS`; edges solved on the curve where ``d95_at`` (by label) gives
+    it at any mass. One curve per thread (its d95 function is then used by one thread
+    only)."""
+
+    def per_flavour(label: str, mass: np.ndarray, d95: np.ndarray) -> list[list[Interval]]:
+        at = (d95_at or {}).get(label)
+        return [
+            new_ground_intervals(limits.for_flavour(f), mass, d95, d95_at=at)
+            for f in LANDSCAPE_FLAVOURS
+        ]
+
+    return run_threads([functools.partial(per_flavour, *curve) for curve in curves])
+
+
+def landscape_ground(
+    curves: Sequence[CurveData],
+) -> tuple[list[list[list[Interval]]], list[list[list[Interval]]]]:
+    """New ground of the landscape's curves (label, masses, d95) against the seed's Fig. 3
+    limits and against the full catalogue, edges solved on each curve
+    (:func:`landscape_functions`; the two share its evaluations). The headline runs it in
+    its second process, which builds the curves' functions itself."""
+    d95_at = landscape_functions()
+    catalogue = load_catalogue()
+    return (
+        ground_intervals(curves, catalogue.paper_set(), d95_at),
+        ground_intervals(curves, catalogue, d95_at),
+    )
+
+
+def result_of(future: Future[T], what: str) -> T:
+    """The result of a call handed to the second process, or one clear error if that
+    process died (:func:`nudipole.cli.headline_lhc._result`)."""
+    return _result(future, what)
 
 
 def newground_table(
@@ -149,11 +225,16 @@ def newground_table(
     limits: LimitSet,
     name: str,
     d95_at: dict[str, Callable[[float], float]] | None = None,
+    intervals: list[list[list[Interval]]] | None = None,
 ) -> Table:
     """New ground of each landscape curve per flavour against ``limits``, with the seed's;
-    edges solved on the curve where ``d95_at`` (by curve label) gives it at any mass."""
+    edges solved on each curve where ``d95_at`` (by curve label) gives it at any mass, or
+    ``intervals`` as :func:`ground_intervals` gives them with each curve's function (edges
+    solved on the curves; computed elsewhere: the headline's second process) for the same
+    curves and limits."""
     sizes = sorted({r.mass.size for r, _ in curves})
-    edges = "solved on each curve" if d95_at else "interpolated between the grid masses"
+    solved = d95_at or intervals is not None
+    edges = "solved on each curve" if solved else "interpolated between the grid masses"
     # the coarsest curve's caution (the one with the fewest masses per decade)
     coarsest = max((r.mass for r, _ in curves), key=lambda m: largest_step_percent(m) or 0.0)
     caution = coarse_caution(coarsest)
@@ -166,22 +247,10 @@ def newground_table(
     for col in ("curve", "preset", *(f"d_{f}" for f in LANDSCAPE_FLAVOURS)):
         table.add_column(col)
 
-    def curve_intervals(result: ReachResult, label: str) -> list[list[Interval]]:
-        return [
-            new_ground_intervals(
-                limits.for_flavour(flavour),
-                result.mass,
-                result.d95,
-                d95_at=(d95_at or {}).get(label),
-            )
-            for flavour in LANDSCAPE_FLAVOURS
-        ]
-
-    # one curve per thread (its d95 function is then used by one thread only)
-    per_curve = run_threads(
-        [functools.partial(curve_intervals, result, style.label) for result, style in curves]
-    )
-    for (result, style), found in zip(curves, per_curve, strict=True):
+    if intervals is None:
+        data = [(style.label, result.mass, result.d95) for result, style in curves]
+        intervals = ground_intervals(data, limits, d95_at)
+    for (result, style), found in zip(curves, intervals, strict=True):
         cells = []
         preset = str(result.inputs.get("preset", ""))
         seed = SEED_NEW_GROUND.get(style.label.rsplit(" [", 1)[0], {})

@@ -4,9 +4,11 @@ table of the bands at :data:`HEADLINE_MASSES` and the new ground of the nine ban
 Its computations run in a second process (:func:`second_process`, forked where that is safe)
 while this one computes and draws the e+e- figures: the far-detector scans are compiled
 kernels with NumPy between them, the figures pure Python, and in one process they would
-take turns at the GIL. Both calls are handed over at the start: the bands come back first
-(:func:`headline_bands`), and the table and the new-ground edges (:func:`headline_tables`)
-are computed there at once after them, while ``fig_lhc_far`` is laid out
+take turns at the GIL. The bands (:func:`headline_bands`) are handed over at the start;
+then the new ground of the e+e- curves (:func:`nudipole.cli.headline.landscape_ground`,
+as soon as this process has the curves, so that the second process does not sit idle at
+the end) and the table and the new-ground edges of the bands (:func:`headline_tables`),
+computed there in that order, while ``fig_lhc_far`` is laid out
 (:func:`nudipole.cli.lhc_figures.lhc_far_frame`) and drawn here. The numbers
 are those of the same functions run in this process, bit for bit
 (``tests/cli/test_headline_lhc.py``); where no second process can be started they are.
@@ -55,7 +57,7 @@ def headline_bands(n: int) -> dict[Flavour, list[tuple[ReachResult, str]]]:
     """The nine paper-preset bands of ``fig_lhc_far`` on ``n`` masses (:func:`~nudipole.cli.
     lhc_figures.far_results`, without a progress bar: it may run in the second process).
     The last call's bands are kept for :func:`headline_tables`, which the second process
-    runs next (read only: every caller gets the same objects)."""
+    runs after them (read only: every caller gets the same objects)."""
     return far_results(list(Flavour), "paper", n, None)
 
 
@@ -222,8 +224,9 @@ def lhc_headline(
 ) -> list[Table]:
     """Draw ``fig_lhc_far`` from ``bands`` (:func:`headline_bands`) and return the table of
     the bands at :data:`HEADLINE_MASSES` and that of their new ground from ``tables``
-    (:func:`headline_tables`), both submitted to the second process at the start of the
-    headline; the figure is laid out while the bands are computed."""
+    (:func:`headline_tables`), both submitted to the second process (the bands at the start
+    of the headline); the figure is laid out after the e+e- figures, and drawn when the bands
+    are there."""
     from nudipole.cli.lhc_figures import lhc_far_frame
     from nudipole.limits import load_catalogue
 
