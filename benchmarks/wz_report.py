@@ -19,7 +19,7 @@ import numpy as np
 from nudipole.api import far_detector_events, far_reach
 from nudipole.constants import SIN2_THETA_W
 from nudipole.limits import load_catalogue
-from nudipole.limits.newground import envelope, new_ground_band_intervals
+from nudipole.limits.newground import Interval, envelope, new_ground_band_intervals
 from nudipole.model import DipoleCouplings, Flavour, Nature
 from nudipole.physics import decay_ew
 from nudipole.physics.couplings import ratios_from_a, scenario_a, scenario_ratios
@@ -228,23 +228,28 @@ def scenarios() -> None:
 def limits() -> None:
     print("## new ground for d_tau (paper preset, seed's Fig. 3 limits), sources=wz")
     lim = load_catalogue().paper_set().for_flavour(Flavour.TAU)
-    masses = np.geomspace(1e-3, 9.4, 60)
     print("existing (top) envelope at 0.01, 0.1, 1 GeV:", envelope(lim, np.array([0.01, 0.1, 1.0])))
     for sc in ("C", "D"):
         for det in LLP:
-            r = far_reach(
-                det,
-                masses,
-                preset="paper",
-                sources="wz",
-                scenario=sc,
-                flavour="tau",
-                error_estimate=False,
-            )
-            ivs = new_ground_band_intervals(lim, r.mass, r.d95, r.upper)
-            best = np.nanmin(r.d95)
+            ivs, best = _wz_ground(det, sc)
             free = ", ".join(f"{iv.low:.3g}-{iv.high:.3g}" for iv in ivs) or "none"
             print(f"| {sc} | {det} | {free} | {best:.2e} |")
+
+
+def _wz_ground(det: str, scenario: str) -> tuple[list[Interval], float]:
+    """New ground of ``det``'s W/Z band for d_tau against the seed's Fig. 3 limits
+    (paper preset, :data:`WZ_SCAN`), and the lowest d_gamma of the band."""
+    lim = load_catalogue().paper_set().for_flavour(Flavour.TAU)
+    r = far_reach(
+        det,
+        WZ_SCAN,
+        preset="paper",
+        sources="wz",
+        scenario=scenario,
+        flavour="tau",
+        error_estimate=False,
+    )
+    return new_ground_band_intervals(lim, r.mass, r.d95, r.upper), float(np.nanmin(r.d95))
 
 
 def mesons() -> None:
@@ -505,21 +510,11 @@ def wz_band_lines() -> list[str]:
 def wz_ground_lines() -> list[str]:
     """New ground (GeV) of each detector's W/Z band for d_tau against the seed's Fig. 3
     limits, scenarios C and D (paper preset, :data:`WZ_SCAN`)."""
-    lim = load_catalogue().paper_set().for_flavour(Flavour.TAU)
     rows = []
     for sc in ("C", "D"):
         row = [sc]
         for det in LLP:
-            r = far_reach(
-                det,
-                WZ_SCAN,
-                preset="paper",
-                sources="wz",
-                scenario=sc,
-                flavour="tau",
-                error_estimate=False,
-            )
-            ivs = new_ground_band_intervals(lim, r.mass, r.d95, r.upper)
+            ivs, _ = _wz_ground(det, sc)
             row.append(", ".join(f"{iv.low:#.2g}–{iv.high:#.3g}" for iv in ivs) or "none")
         rows.append(row)
     return _table(["scenario", *(TITLES[d] for d in LLP)], rows)

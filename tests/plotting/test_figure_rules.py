@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -241,12 +242,18 @@ def test_the_library_never_selects_a_backend() -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_every_figure_in_readme_and_docs_is_made_by_make_figures() -> None:
+def _make_figures() -> Any:
+    """docs/make_figures.py as a module (it is a script, not part of the package)."""
     spec = importlib.util.spec_from_file_location("make_figures", ROOT / "docs/make_figures.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_every_figure_in_readme_and_docs_is_made_by_make_figures() -> None:
+    module = _make_figures()
     made = {name for _, name, _ in module.FIGURES}
     shown = set()
     for md in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
@@ -278,11 +285,7 @@ def test_the_universal_panel_draws_every_limit_and_the_tau_panel_its_own(
 
 
 def test_every_table_between_markers_is_written_by_make_figures() -> None:
-    spec = importlib.util.spec_from_file_location("make_figures", ROOT / "docs/make_figures.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _make_figures()
     found = {}
     for md in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         text = md.read_text("utf-8")
