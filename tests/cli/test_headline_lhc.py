@@ -52,7 +52,7 @@ def test_a_dead_second_process_is_one_clear_error() -> None:
     future: Future[int] = Future()
     future.set_exception(BrokenProcessPool("killed"))
     with pytest.raises(ExperimentError, match=re.escape("ended unexpectedly")) as info:
-        headline_lhc._result(future, "LHC far-detector bands")
+        headline_lhc.result_of(future, "LHC far-detector bands")
     assert "\n" not in str(info.value)
 
 
@@ -60,7 +60,7 @@ def test_an_error_in_the_second_process_reaches_the_user_as_it_was() -> None:
     future: Future[int] = Future()
     future.set_exception(ExperimentError("a bad band"))
     with pytest.raises(ExperimentError, match="a bad band"):
-        headline_lhc._result(future, "LHC far-detector bands")
+        headline_lhc.result_of(future, "LHC far-detector bands")
 
 
 def test_one_core_runs_the_lhc_part_here(monkeypatch: pytest.MonkeyPatch) -> None:

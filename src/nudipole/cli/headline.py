@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import functools
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from rich.markup import escape
@@ -18,10 +17,10 @@ from nudipole.cli._commands import COMMANDS
 from nudipole.cli._common import console, curve_points, progress_bar
 from nudipole.cli.figure_commands import LANDSCAPE_FLAVOURS, make_figure
 from nudipole.cli.headline_lhc import (
-    _result,
     headline_bands,
     headline_tables,
     lhc_headline,
+    result_of,
     second_process,
     start_numba,
 )
@@ -34,8 +33,6 @@ from nudipole.limits.newground import Interval
 from nudipole.model import Flavour
 from nudipole.reach.recipes import FIGURES, HEADLINE, LANDSCAPE, SEED_NEW_GROUND
 from nudipole.reach.result import ReachResult
-
-T = TypeVar("T")
 
 
 def add_headline(sub: Any) -> None:
@@ -212,12 +209,6 @@ def landscape_ground(
         ground_intervals(curves, catalogue.paper_set(), d95_at),
         ground_intervals(curves, catalogue, d95_at),
     )
-
-
-def result_of(future: Future[T], what: str) -> T:
-    """The result of a call handed to the second process, or one clear error if that
-    process died (:func:`nudipole.cli.headline_lhc._result`)."""
-    return _result(future, what)
 
 
 def newground_table(

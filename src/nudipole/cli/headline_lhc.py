@@ -204,7 +204,7 @@ def second_process() -> Iterator[Executor | _Here]:
     pool.shutdown(wait=True)
 
 
-def _result(future: Future[T], what: str) -> T:
+def result_of(future: Future[T], what: str) -> T:
     """The result of a call to the second process; a clear error if that process died."""
     try:
         with waiting(f"{what} (second process)"):
@@ -232,11 +232,11 @@ def lhc_headline(
 
     limits = load_catalogue().paper_set()
     frame = lhc_far_frame(list(Flavour), limits, "paper")
-    got = _result(bands, "LHC far-detector bands")
+    got = result_of(bands, "LHC far-detector bands")
     path = outdir / f"fig_lhc_far.{fmt}"
     results = draw_lhc_far(path, list(Flavour), limits, "paper", got, frame)
     console().print(f"wrote {path}")
-    table_bands, intervals = _result(tables, "LHC band table and new-ground edges")
+    table_bands, intervals = result_of(tables, "LHC band table and new-ground edges")
     return [_band_table(table_bands, results), _ground_table(intervals, results[0].mass)]
 
 
