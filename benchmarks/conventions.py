@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 import nudipole
+from nudipole.io.markdown import markdown_table, sci
 from nudipole.stats import DELTA_CHI2_95
 from nudipole.stats.asimov import exclusion_q
 from nudipole.stats.chi2 import chi2_q
@@ -69,8 +70,7 @@ def _reach(ckw: dict[str, Any], masses: list[float], **kw: Any) -> np.ndarray:
 
 
 def _table(header: list[str], rows: list[tuple[str, list[str]]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
+    return markdown_table(header, [[label, *cells] for label, cells in rows])
 
 
 def convention_lines() -> list[str]:
@@ -134,12 +134,9 @@ def needed_signal(background: float, uncertainty: float) -> tuple[float, float, 
     return solve(chi2_q), solve(exclusion_q), expected_signal_limit(background, 0.95, uncertainty)
 
 
-def _sci(x: float) -> str:
+def _count(x: float) -> str:
     """Three significant digits, as 1.25e4 above 10^4."""
-    if x < 1e4:
-        return f"{x:.3g}"
-    mantissa, exponent = f"{x:.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
+    return f"{x:.3g}" if x < 1e4 else sci(x)
 
 
 def _events(x: float) -> str:
@@ -149,7 +146,7 @@ def _events(x: float) -> str:
         return f"{x:.4g}"
     if x < 100.0:
         return f"{x:.3g}"
-    return f"{x:.0f}" if x < 1e4 else _sci(x)
+    return f"{x:.0f}" if x < 1e4 else sci(x)
 
 
 def signal_needed_lines() -> list[str]:
@@ -158,7 +155,7 @@ def signal_needed_lines() -> list[str]:
     cases = [("0", 0.0)]
     for label, ckw, _ in sorted(CURVES, key=lambda c: total_background(c[1])):
         b = total_background(ckw)
-        cases.append((f"{_sci(b)} ({label})", b))
+        cases.append((f"{_count(b)} ({label})", b))
     rows = []
     for label, b in cases:
         cells = []

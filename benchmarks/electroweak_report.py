@@ -19,6 +19,7 @@ import numpy as np
 
 from nudipole.api import reach, resolve_experiment
 from nudipole.experiments.schema import Experiment, experiment_from_dict
+from nudipole.io.markdown import markdown_table, sci
 from nudipole.limits import load_catalogue
 from nudipole.model import Flavour
 from nudipole.physics.couplings import Scenario, scenario_ratios
@@ -40,14 +41,7 @@ RUNS = [
 def fmt(values: np.ndarray) -> str:
     """d95 values to two significant digits as docs/electroweak.md writes them (3.2e-4), "–"
     where there is no limit."""
-    out = []
-    for v in values:
-        if not np.isfinite(v):
-            out.append("–")
-            continue
-        mantissa, exponent = f"{v:.1e}".split("e")
-        out.append(f"{mantissa}e{int(exponent)}")
-    return " / ".join(out)
+    return " / ".join(sci(v, 2) if np.isfinite(v) else "–" for v in values)
 
 
 def opal_over_barrel(abs_cos_max: float) -> Experiment:
@@ -57,18 +51,10 @@ def opal_over_barrel(abs_cos_max: float) -> Experiment:
     return experiment_from_dict(raw, "lep-opal-barrel")
 
 
-def sci(value: float) -> str:
-    """``value`` to three significant digits as docs/electroweak.md writes it (4.80e-4)."""
-    mantissa, exponent = f"{value:.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
 def table_lines(header: list[float], rows: list[tuple[str, list[str]]]) -> list[str]:
     """A Markdown table: masses across, one labelled row of cells each."""
-    lines = ["| m_N [GeV] | " + " | ".join(f"{v:g}" for v in header) + " |"]
-    lines.append("|---|" + "---|" * len(header))
-    lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
-    return lines
+    head = ["m_N [GeV]", *(f"{v:g}" for v in header)]
+    return markdown_table(head, [[label, *cells] for label, cells in rows])
 
 
 READING_MASSES = [0.01, 0.1, 1.0, 10.0, 30.0, 50.0, 70.0, 85.0]
@@ -139,10 +125,7 @@ def _minus(text: str) -> str:
 
 def couplings_lines() -> list[str]:
     """d_Z/d_gamma and d_W/d_gamma of each named scenario at the talk's sin^2 theta_w."""
-    lines = [
-        "| scenario | relation | d_Z/d_γ | d_W/d_γ | at sin²θ_w |",
-        "|---|---|---|---|---|",
-    ]
+    rows = []
     for scenario, name, relation, dz_form, dw_form, talk in COUPLING_ROWS:
         r = scenario_ratios(scenario, TALK_SIN2W)
         cells = []
@@ -154,8 +137,8 @@ def couplings_lines() -> list[str]:
             if talk is not None:
                 text += f" (talk: {talk[i]})"
             cells.append(text)
-        lines.append(f"| {name} | {relation} | " + " | ".join(cells) + f" | {TALK_SIN2W:g} |")
-    return lines
+        rows.append([name, relation, *cells, f"{TALK_SIN2W:g}"])
+    return markdown_table(["scenario", "relation", "d_Z/d_γ", "d_W/d_γ", "at sin²θ_w"], rows)
 
 
 #: Masses (GeV) of the Br(N -> nu gamma) table.
@@ -164,7 +147,7 @@ BRANCHING_MASSES = [1.0, 50.0, 100.0, 200.0]
 
 def _one_minus(others: float) -> str:
     """1 - x with x < 1e-5 as "1 − 2×10⁻¹²"."""
-    mantissa, exponent = f"{others:.0e}".split("e")
+    mantissa, exponent = sci(others, 1).split("e")
     sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
     return f"1 − {mantissa}×10{str(int(exponent)).translate(sup)}"
 
@@ -173,7 +156,6 @@ def branching_lines() -> list[str]:
     """Br(N -> nu gamma) of an electron-flavour Dirac N in scenarios I and II, their couplings
     at the talk's sin^2 theta_w (those of :func:`couplings_lines`; the other inputs the
     package's), near 1 as one minus the other channels."""
-    rows = []
     per_scenario = []
     for scenario in ("I", "II"):
         couplings = {Flavour.E: scenario_ratios(scenario, TALK_SIN2W).couplings(1e-6)}
@@ -185,10 +167,9 @@ def branching_lines() -> list[str]:
                 for g, o in zip(brs["nu gamma"], others, strict=True)
             ]
         )
-    for i, m in enumerate(BRANCHING_MASSES):
-        rows.append(f"| {m:g} | {per_scenario[0][i]} | {per_scenario[1][i]} |")
-    head = f"| m_N [GeV] | Br(N→νγ), scenario I (e), sin²θ_w = {TALK_SIN2W:g} | scenario II (e) |"
-    return [head, "|---|---|---|", *rows]
+    rows = [[f"{m:g}", *cells] for m, *cells in zip(BRANCHING_MASSES, *per_scenario, strict=True)]
+    head = ["m_N [GeV]", f"Br(N→νγ), scenario I (e), sin²θ_w = {TALK_SIN2W:g}", "scenario II (e)"]
+    return markdown_table(head, rows)
 
 
 #: Masses (GeV) of the CEPC boundary-band table.
@@ -204,38 +185,31 @@ CEPC_RUNS = [
 def cepc_band_lines(scenario: str = "I") -> list[str]:
     """d95(cos theta_b = 0.999) / d95(0.99) of each CEPC run, default preset, nu_mu, with
     d95 at 0.99 (GeV^-1) in brackets."""
-    lines = [
-        "| run | " + " | ".join(f"{m:g} GeV" for m in BAND_MASSES) + " |",
-        "|---|" + "---|" * len(BAND_MASSES),
-    ]
+    rows = []
     for name, label in CEPC_RUNS:
         exp = resolve_experiment(name)
         ends = [
             reach(exp.with_cos_theta_b(None, c), BAND_MASSES, scenario=scenario, flavour="mu").d95
             for c in (0.99, 0.999)
         ]
-        cells = [
-            f"{hi / lo:.2f} ({lo:.1e})".replace("e-0", "e-") for lo, hi in zip(*ends, strict=True)
-        ]
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    return lines
+        rows.append(
+            [label, *(f"{hi / lo:.2f} ({sci(lo, 2)})" for lo, hi in zip(*ends, strict=True))]
+        )
+    return markdown_table(["run", *(f"{m:g} GeV" for m in BAND_MASSES)], rows)
 
 
 def results_lines(runs: list[tuple[str, str | None]] = RUNS) -> list[str]:
     """d95 on d_gamma (GeV^-1) at :data:`MASSES` of each of ``runs`` (experiment, selection),
     scenarios I-IV, e and mu (default preset); "–" where the run sets no limit."""
-    lines = [
-        "| scenario, flavour | " + " | ".join(_run_label(e, s) for e, s in runs) + " |",
-        "|---|" + "---|" * len(runs),
-    ]
+    rows = []
     for scenario in ("I", "II", "III", "IV"):
         for flavour, mark in (("e", "e"), ("mu", "μ")):
             cells = [
                 fmt(reach(exp, MASSES, selection=sel, scenario=scenario, flavour=flavour).d95)
                 for exp, sel in runs
             ]
-            lines.append(f"| {scenario}, {mark} | " + " | ".join(cells) + " |")
-    return lines
+            rows.append([f"{scenario}, {mark}", *cells])
+    return markdown_table(["scenario, flavour", *(_run_label(e, s) for e, s in runs)], rows)
 
 
 def _run_label(experiment: str, selection: str | None) -> str:

@@ -22,6 +22,7 @@ from nudipole.api import events, far_reach
 from nudipole.cli.headline_lhc import closing_mass
 from nudipole.detectors import BeamAxisCylinder
 from nudipole.experiments import load_far_experiment
+from nudipole.io.markdown import markdown_table, sci
 from nudipole.physics.decay import photon_energy_fraction
 from nudipole.production.meson_rates import br_per_d2
 
@@ -44,22 +45,11 @@ def closing(name: str | object, **kw: object) -> float:
 DOC_DETECTORS = (("faser2", "FASER-2"), ("facet", "FACET"), ("mapp2", "MAPP-2"))
 
 
-def sci(value: float) -> str:
-    """Three significant digits as docs/lhc.md writes them (5.01e-5)."""
-    mantissa, exponent = f"{value:.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
 def band_lines() -> list[str]:
     """docs/lhc.md's table: the excluded band of d_e [GeV^-1] at :data:`MASSES` for each
     detector and preset, and the mass at which the band closes (its end solved between two
     masses of :data:`SCAN`, ``band_ends``)."""
-    lines = [
-        "| detector | preset | "
-        + " | ".join(f"{1e3 * m:g} MeV" for m in MASSES)
-        + " | closes at |",
-        "|---|---|" + "---|" * (len(MASSES) + 1),
-    ]
+    rows = []
     for name, title in DOC_DETECTORS:
         for preset in ("paper", "default"):
             r = far_reach(name, MASSES, preset=preset, error_estimate=False)
@@ -69,20 +59,9 @@ def band_lines() -> list[str]:
             ]
             scan = far_reach(name, SCAN, preset=preset, error_estimate=False, locate_ends=True)
             close = f"{closing_mass(scan):.3g} GeV"
-            lines.append(f"| {title} | {preset} | " + " | ".join(cells) + f" | {close} |")
-    return lines
-
-
-#: docs/lhc.md's options: (label, far_reach options or a modified detector, both edges?)
-OPTION_LABELS = {
-    "vmd": "`--form-factor vmd` (η ×1.3–1.4, η′ ×3.6–3.9)",
-    "nlo": "`--spectra nlo` (D, D_s, B only)",
-    "majorana": "`--nature majorana`",
-    "default": "`default` preset (E_γ > 10 GeV, CLs at B = 0)",
-    "threshold 1": "`default` with E_γ > 1 GeV",
-    "threshold 100": "`default` with E_γ > 100 GeV",
-    "foresee": "FASER-2 at 480–485 m (FORESEE's default)",
-}
+            rows.append([title, preset, *cells, close])
+    masses = [f"{1e3 * m:g} MeV" for m in MASSES]
+    return markdown_table(["detector", "preset", *masses, "closes at"], rows)
 
 
 def option_lines() -> list[str]:
@@ -91,37 +70,39 @@ def option_lines() -> list[str]:
     option is a photon threshold (the upper edge does not move)."""
     base = far_reach("faser2", MASSES, preset="paper", error_estimate=False)
     exp = load_far_experiment("faser2")
+
+    def threshold(e_min: float) -> object:
+        return replace(exp, selection=replace(exp.selection, photon_energy_min=e_min))
+
+    # (label, detector, far_reach options, both edges)
     runs: list[tuple[str, object, dict[str, str], bool]] = [
-        ("vmd", "faser2", {"preset": "paper", "form_factor": "vmd"}, True),
-        ("nlo", "faser2", {"preset": "paper", "spectra": "nlo"}, True),
-        ("majorana", "faser2", {"preset": "paper", "nature": "majorana"}, True),
-        ("default", "faser2", {"preset": "default"}, True),
-    ]
-    for th in (1.0, 100.0):
-        moved = replace(exp, selection=replace(exp.selection, photon_energy_min=th))
-        runs.append((f"threshold {th:g}", moved, {"preset": "default"}, False))
-    runs.append(
         (
-            "foresee",
+            "`--form-factor vmd` (η ×1.3–1.4, η′ ×3.6–3.9)",
+            "faser2",
+            {"preset": "paper", "form_factor": "vmd"},
+            True,
+        ),
+        ("`--spectra nlo` (D, D_s, B only)", "faser2", {"preset": "paper", "spectra": "nlo"}, True),
+        ("`--nature majorana`", "faser2", {"preset": "paper", "nature": "majorana"}, True),
+        ("`default` preset (E_γ > 10 GeV, CLs at B = 0)", "faser2", {"preset": "default"}, True),
+        ("`default` with E_γ > 1 GeV", threshold(1.0), {"preset": "default"}, False),
+        ("`default` with E_γ > 100 GeV", threshold(100.0), {"preset": "default"}, False),
+        (
+            "FASER-2 at 480–485 m (FORESEE's default)",
             replace(exp, shape=BeamAxisCylinder(1.0, 480.0, 485.0)),
             {"preset": "paper"},
             True,
-        )
-    )
-    lines = [
-        "| option | " + " | ".join(f"{1e3 * m:g} MeV" for m in MASSES) + " |",
-        "|---|" + "---|" * len(MASSES),
+        ),
     ]
-    for key, detector, kw, both in runs:
+    rows = []
+    for label, detector, kw, both in runs:
         r = far_reach(detector, MASSES, error_estimate=False, **kw)  # type: ignore[arg-type]
-        low = r.d95 / base.d95
-        high = r.upper / base.upper
         cells = [
             f"{lo:.3f} / {hi:.3f}" if both else f"{lo:.3f}"
-            for lo, hi in zip(low, high, strict=True)
+            for lo, hi in zip(r.d95 / base.d95, r.upper / base.upper, strict=True)
         ]
-        lines.append(f"| {OPTION_LABELS[key]} | " + " | ".join(cells) + " |")
-    return lines
+        rows.append([label, *cells])
+    return markdown_table(["option", *(f"{1e3 * m:g} MeV" for m in MASSES)], rows)
 
 
 #: Masses (GeV) of the form-factor table.
@@ -131,7 +112,7 @@ FORM_FACTOR_MASSES = (0.01, 0.1, 0.3)
 def form_factor_lines() -> list[str]:
     """docs/lhc.md's table: Br(P0 -> gamma nu Nbar) with the VMD form factor over the
     point-like one for pi0, eta, eta' ("closed" above the parent's mass)."""
-    lines = ["| m_N [GeV] | π⁰ | η | η′ |", "|---|---|---|---|"]
+    rows = []
     for m in FORM_FACTOR_MASSES:
         cells = []
         for name in ("pi0", "eta", "etap"):
@@ -140,8 +121,8 @@ def form_factor_lines() -> list[str]:
             cells.append(
                 "closed" if ratio is None else f"{ratio:#.4g}" if ratio < 2 else f"{ratio:#.3g}"
             )
-        lines.append(f"| {m:g} | " + " | ".join(cells) + " |")
-    return lines
+        rows.append([f"{m:g}", *cells])
+    return markdown_table(["m_N [GeV]", "π⁰", "η", "η′"], rows)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import nudipole
 from nudipole.api import collider_events
 from nudipole.experiments import ExperimentError
+from nudipole.io.markdown import markdown_table, sci
 
 CURVES: list[tuple[str, dict[str, Any]]] = [
     ("BESIII 27 fb⁻¹", dict(experiment="besiii")),
@@ -79,35 +80,24 @@ def main(labels: list[str]) -> None:
                     )
 
 
-def _sci(x: float) -> str:
-    """Three significant digits as docs/conventions.md writes them (1.20e-5)."""
-    mantissa, exponent = f"{x:.2e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
 def summary_lines() -> list[str]:
     """docs/conventions.md's table: each curve's d95 at 1 GeV (GeV^-1; `paper` / `default`,
     no background uncertainty) and d95(r) / d95(0) for r = 1 % and 5 % at :data:`MASSES`
     (`default` preset, `chi2`; the CEPC rows with the photon dipole alone)."""
-    lines = [
-        "| curve | d95 at 1 GeV, paper / default | "
-        + " | ".join(
-            f"r = {100 * r:g} % at " + " / ".join(f"{m:g}" for m in MASSES) + " GeV"
-            for r in UNCERTAINTIES
-        )
-        + " |",
-        "|" + "---|" * (2 + len(UNCERTAINTIES)),
-    ]
+    rows = []
     for label, ckw in CURVES:
-        at_1 = [float(_run(ckw, [1.0], preset=p).d95[0]) for p in ("paper", "default")]
-        base = _run(ckw, MASSES).d95
+        base = _run(ckw, MASSES).d95  # default preset, no background uncertainty
+        at_1 = [float(_run(ckw, [1.0], preset="paper").d95[0]), float(base[MASSES.index(1.0)])]
         cells = [
             " / ".join(f"{x:#.3g}" for x in _run(ckw, MASSES, background_uncertainty=r).d95 / base)
             for r in UNCERTAINTIES
         ]
-        d95 = " / ".join(_sci(x) for x in at_1)
-        lines.append(f"| {label} | {d95} | " + " | ".join(cells) + " |")
-    return lines
+        rows.append([label, " / ".join(sci(x) for x in at_1), *cells])
+    at = " / ".join(f"{m:g}" for m in MASSES)
+    header = ["curve", "d95 at 1 GeV, paper / default"]
+    return markdown_table(
+        [*header, *(f"r = {100 * r:g} % at {at} GeV" for r in UNCERTAINTIES)], rows
+    )
 
 
 if __name__ == "__main__":

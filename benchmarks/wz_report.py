@@ -18,6 +18,7 @@ import numpy as np
 
 from nudipole.api import far_detector_events, far_reach
 from nudipole.constants import SIN2_THETA_W
+from nudipole.io.markdown import markdown_table, sci
 from nudipole.limits import load_catalogue
 from nudipole.limits.newground import Interval, envelope, new_ground_band_intervals
 from nudipole.model import DipoleCouplings, Flavour, Nature
@@ -36,36 +37,7 @@ def _band(lo: float, hi: float) -> str:
 
 def bands() -> None:
     print("## bands d_gamma [GeV^-1], d_tau, sources=wz, paper preset")
-    for det in ("faser2", "mathusla", "anubis"):
-        for sc in ("C", "D"):
-            r = far_reach(
-                det,
-                list(BAND_MASSES),
-                preset="paper",
-                sources="wz",
-                scenario=sc,
-                flavour="tau",
-                error_estimate=True,
-            )
-            cells = " | ".join(_band(lo, hi) for lo, hi in zip(r.d95, r.upper, strict=True))
-            err = np.nanmax(r.d95_error / r.d95)
-            full = far_reach(
-                det,
-                np.geomspace(1e-3, 9.4, 60),
-                preset="paper",
-                sources="wz",
-                scenario=sc,
-                flavour="tau",
-                error_estimate=False,
-            )
-            ok = np.isfinite(full.d95)
-            ends = [f"{e.mass:.3g}" for e in full.band_ends if e.side == "upper"]
-            best = np.nanmin(full.d95)
-            at = full.mass[np.nanargmin(full.d95)]
-            print(
-                f"| {det} | {sc} | {cells} | {best:.2e} at {at:.2g} | "
-                f"{','.join(ends) or full.mass[ok].max():} | err {100 * err:.2f}% |"
-            )
+    print("\n".join(wz_band_lines()))
     print("## other detectors, scenario C/D, m_N = 0.1 and 1 GeV")
     for det in ("facet", "mapp2", "codexb", "al3x"):
         for sc in ("C", "D"):
@@ -135,7 +107,7 @@ def polarisation_lines() -> list[str]:
             ]
         )
     header = ["detector", "acceptance, unpolarised", "acceptance, lo", "lo/unpol. (W)"]
-    return _table([*header, "lo/unpol. (Z)", "lower / upper edge at 0.1 GeV"], rows)
+    return markdown_table([*header, "lo/unpol. (Z)", "lower / upper edge at 0.1 GeV"], rows)
 
 
 def polarisation() -> None:
@@ -383,7 +355,7 @@ def universal_lines() -> list[str]:
                 ]
             )
     header = ["scenario", "detector", "m_N [GeV]", "universal band [GeV⁻¹]", "d_τ band [GeV⁻¹]"]
-    return _table([*header, "d_τ / (√3 × universal), low / high edge"], rows)
+    return markdown_table([*header, "d_τ / (√3 × universal), low / high edge"], rows)
 
 
 def universal() -> None:
@@ -415,13 +387,8 @@ def _sci(value: float, digits: int = 2, always: bool = False) -> str:
         whole = abs(value) >= 10 ** (digits - 1) or value == round(value)
         text = f"{value:.0f}" if whole else f"{value:#.{digits}g}"
         return text.rstrip(".").replace("-", "−")
-    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
-    return f"{mantissa}e{int(exponent)}".replace("-", "−").replace("e−", "e-")
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+    text = sci(value, digits)
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 #: The scenarios of the coupling table, with their names there.
@@ -454,7 +421,7 @@ def rate_lines() -> list[str]:
         rows[2].append(_sci(r.dw_over_dgamma, 4))
         rows[3].append(_sci((r.dw_over_dgamma / r_c.dw_over_dgamma) ** 2))
         rows[4].append(_sci((r.dz_over_dgamma / r_c.dz_over_dgamma) ** 2))
-    return _table(["", *(name for _, name in RATE_SCENARIOS)], rows)
+    return markdown_table(["", *(name for _, name in RATE_SCENARIOS)], rows)
 
 
 #: Masses (GeV) of the visible-decay table.
@@ -468,7 +435,7 @@ def visible_lines() -> list[str]:
     for sc in ("C", "D"):
         cpl = make_far_couplings("tau", sc, signal="visible")
         rows.append([sc, *(_sci(cpl.signal_fractions(m, Nature.DIRAC)[1]) for m in VISIBLE_MASSES)])
-    return _table(["m_N [GeV]", *(f"{m:g}" for m in VISIBLE_MASSES)], rows)
+    return markdown_table(["m_N [GeV]", *(f"{m:g}" for m in VISIBLE_MASSES)], rows)
 
 
 #: The W/Z bands' scan: masses (GeV) on which the lowest d_gamma and the band's end are found.
@@ -504,7 +471,7 @@ def wz_band_lines() -> list[str]:
                 ]
             )
     header = ["detector", "scenario", *(f"{m:g} GeV" for m in BAND_MASSES)]
-    return _table([*header, "stated error", "lowest d_γ", "closes at"], rows)
+    return markdown_table([*header, "stated error", "lowest d_γ", "closes at"], rows)
 
 
 def wz_ground_lines() -> list[str]:
@@ -517,7 +484,7 @@ def wz_ground_lines() -> list[str]:
             ivs, _ = _wz_ground(det, sc)
             row.append(", ".join(f"{iv.low:#.2g}–{iv.high:#.3g}" for iv in ivs) or "none")
         rows.append(row)
-    return _table(["scenario", *(TITLES[d] for d in LLP)], rows)
+    return markdown_table(["scenario", *(TITLES[d] for d in LLP)], rows)
 
 
 def meson_wz_lines() -> list[str]:
@@ -541,7 +508,7 @@ def meson_wz_lines() -> list[str]:
             ]
             row.append(" / ".join(_sci(v, 3, always=True) for v in edges))
         rows.append(row)
-    return _table(["detector", "A", "B", "C", "D"], rows)
+    return markdown_table(["detector", "A", "B", "C", "D"], rows)
 
 
 #: The tables of docs/lhc-wz.md (marker tag: function).

@@ -150,35 +150,49 @@ def readme_numbers() -> None:
     """README's headline table (d95 at m_N = 1 GeV, both presets, against the seed) and its
     new-ground table (paper preset against the limits the seed drew, edges solved on each
     curve), as ``nudipole headline`` computes them."""
-    from nudipole.cli.headline import headline_rows
+    from nudipole.cli.headline import ground_intervals, headline_rows
     from nudipole.cli.landscape_commands import curve_function, landscape_curves
+    from nudipole.io.markdown import markdown_table
     from nudipole.limits import load_catalogue
-    from nudipole.limits.newground import new_ground_intervals
-    from nudipole.model import Flavour
     from nudipole.reach.recipes import LANDSCAPE
 
-    headline = [
-        "| curve | published (seed) | `paper` preset | ratio | `default` preset | default/paper |",
-        "|---|---|---|---|---|---|",
-    ]
-    for row in headline_rows():
-        headline.append(
-            f"| {row['curve']} | {row['published']:.2g} | {row['paper']:.3g} | "
-            f"{row['paper'] / row['published']:.2f} | {row['default']:.3g} | "
-            f"{row['default'] / row['paper']:.2f} |"
-        )
-    limits = load_catalogue().paper_set()
+    headline = markdown_table(
+        [
+            "curve",
+            "published (seed)",
+            "`paper` preset",
+            "ratio",
+            "`default` preset",
+            "default/paper",
+        ],
+        [
+            [
+                row["curve"],
+                f"{row['published']:.2g}",
+                f"{row['paper']:.3g}",
+                f"{row['paper'] / row['published']:.2f}",
+                f"{row['default']:.3g}",
+                f"{row['default'] / row['paper']:.2f}",
+            ]
+            for row in headline_rows()
+        ],
+    )
     curves = landscape_curves(["paper"], 120, None)
-    ground = ["| curve | d_e | d_μ | d_τ |", "|---|---|---|---|"]
-    for (result, style), (curve, _) in zip(curves, LANDSCAPE, strict=True):
-        at = curve_function(curve, "paper")
-        cells = []
-        for flavour in Flavour:
-            ivs = new_ground_intervals(
-                limits.for_flavour(flavour.value), result.mass, result.d95, d95_at=at
-            )
-            cells.append(", ".join(f"{iv.low:.2g}–{iv.high:.3g}" for iv in ivs) or "none")
-        ground.append(f"| {style.label.rsplit(' [', 1)[0]} | " + " | ".join(cells) + " |")
+    d95_at = {
+        style.label: curve_function(curve, "paper")
+        for (_, style), (curve, _) in zip(curves, LANDSCAPE, strict=True)
+    }
+    found = ground_intervals(
+        [(style.label, r.mass, r.d95) for r, style in curves], load_catalogue().paper_set(), d95_at
+    )
+    rows = [
+        [
+            style.label.rsplit(" [", 1)[0],
+            *(", ".join(f"{iv.low:.2g}–{iv.high:.3g}" for iv in ivs) or "none" for ivs in per),
+        ]
+        for (_, style), per in zip(curves, found, strict=True)
+    ]
+    ground = markdown_table(["curve", "d_e", "d_μ", "d_τ"], rows)
     _write_tables(README, {"headline-table": headline, "newground-table": ground})
 
 
