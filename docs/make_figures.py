@@ -150,7 +150,7 @@ def readme_numbers() -> None:
     """README's headline table (d95 at m_N = 1 GeV, both presets, against the seed) and its
     new-ground table (paper preset against the limits the seed drew, edges solved on each
     curve), as ``nudipole headline`` computes them."""
-    from nudipole.cli.headline import ground_intervals, headline_rows
+    from nudipole.cli.headline import ground_intervals, headline_cells, headline_rows
     from nudipole.cli.landscape_commands import curve_function, landscape_curves
     from nudipole.io.markdown import markdown_table
     from nudipole.limits import load_catalogue
@@ -165,17 +165,7 @@ def readme_numbers() -> None:
             "`default` preset",
             "default/paper",
         ],
-        [
-            [
-                row["curve"],
-                f"{row['published']:.2g}",
-                f"{row['paper']:.3g}",
-                f"{row['paper'] / row['published']:.2f}",
-                f"{row['default']:.3g}",
-                f"{row['default'] / row['paper']:.2f}",
-            ]
-            for row in headline_rows()
-        ],
+        [headline_cells(row) for row in headline_rows()],
     )
     curves = landscape_curves(["paper"], 120, None)
     d95_at = {

@@ -151,15 +151,21 @@ def headline_table() -> Table:
     ):
         table.add_column(col, justify="right")
     for row in headline_rows():
-        table.add_row(
-            row["curve"],
-            f"{row['published']:.2g}",
-            f"{row['paper']:.3g}",
-            f"{row['paper'] / row['published']:.2f}",
-            f"{row['default']:.3g}",
-            f"{row['default'] / row['paper']:.2f}",
-        )
+        table.add_row(*headline_cells(row))
     return table
+
+
+def headline_cells(row: dict[str, Any]) -> list[str]:
+    """One row of the table of limits at 1 GeV (:func:`headline_rows`) as printed: curve,
+    published, paper preset, ratio to published, default preset, default / paper."""
+    return [
+        row["curve"],
+        f"{row['published']:.2g}",
+        f"{row['paper']:.3g}",
+        f"{row['paper'] / row['published']:.2f}",
+        f"{row['default']:.3g}",
+        f"{row['default'] / row['paper']:.2f}",
+    ]
 
 
 def landscape_functions() -> dict[str, Callable[[float], float]]:
