@@ -20,6 +20,10 @@ def test_sci_has_a_bare_exponent() -> None:
         sci(1.0, 0)
 
 
+def test_sci_writes_a_missing_value_as_it_is() -> None:
+    assert [sci(v) for v in (float("nan"), float("inf"), -float("inf"))] == ["nan", "inf", "-inf"]
+
+
 @given(st.floats(min_value=1e-300, max_value=1e300), st.integers(1, 6))
 def test_sci_reads_back_as_the_rounded_value(value: float, digits: int) -> None:
     text = sci(value, digits)
